@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Swift 6 language mode (strict concurrency) for every target, plus explicit `any` for existentials.
+let settings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "SupplyChainBroker",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "broker", targets: ["broker"]),
+        .library(name: "Sonata", targets: ["Sonata"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Floor 0: JSON values and their RFC 8785 canonical bytes (what ledger hashes are taken over).
+        .target(name: "CanonicalJSON", swiftSettings: settings),
+        // Floor 1: MEF Sonata wire messages + MEF 79.1 validation; the bilateral ledger and its auditor.
+        .target(name: "Sonata", dependencies: ["CanonicalJSON"], swiftSettings: settings),
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "CanonicalJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: settings
+        ),
+        // Floor 2: the vocabulary the roles share.
+        .target(
+            name: "SupplyChain",
+            dependencies: ["Sonata", "Ledger", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
+        // Floor 3: the ETSI PDL roles, pure state machines.
+        .target(name: "SBUS", dependencies: ["SupplyChain"], swiftSettings: settings),
+        .target(name: "SCO", dependencies: ["SupplyChain"], swiftSettings: settings),
+        .target(name: "BBUS", dependencies: ["SupplyChain"], swiftSettings: settings),
+        // Floor 4: one provider = S-BUS + SCO/SOF + B-BUS composed.
+        .target(name: "Provider", dependencies: ["SBUS", "SCO", "BBUS"], swiftSettings: settings),
+        // Floor 5: the deterministic discrete-event driver and scenario files.
+        .target(
+            name: "Simulation",
+            dependencies: ["Provider", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("DefaultScenarios")],
+            swiftSettings: settings
+        ),
+        // Floor 6: the command line, argument parsing only.
+        .executableTarget(
+            name: "broker",
+            dependencies: [
+                "Simulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON"], swiftSettings: settings),
+        .testTarget(
+            name: "SonataTests",
+            dependencies: ["Sonata"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: settings),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: settings),
+        .testTarget(name: "BrokerTests", dependencies: ["Sonata", "Ledger"], swiftSettings: settings),
+    ]
+)

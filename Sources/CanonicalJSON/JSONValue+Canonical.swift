@@ -1,0 +1,132 @@
+import Foundation
+
+/// RFC 8785 (JSON Canonicalization Scheme) serialisation: the byte string every ledger hash is taken over.
+///
+/// Object members sorted by the UTF-16 code units of their names, no insignificant white space, strings
+/// escaped with the minimal JSON escapes (lower-case `\u00xx` for other control characters), numbers in
+/// the ECMAScript `Number.prototype.toString` form. Any JCS library in any language reproduces these bytes.
+extension JSONValue {
+    /// The canonical UTF-8 bytes of this value.
+    public var canonicalData: Data {
+        var out = [UInt8]()
+        out.reserveCapacity(256)
+        writeCanonical(into: &out)
+        return Data(out)
+    }
+
+    /// The canonical form as a string.
+    public var canonicalString: String {
+        String(decoding: canonicalData, as: UTF8.self)
+    }
+
+    func writeCanonical(into out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: Array("null".utf8))
+        case .bool(let value): out.append(contentsOf: Array((value ? "true" : "false").utf8))
+        case .number(let value): out.append(contentsOf: Array(JSONValue.ecmaScriptString(value).utf8))
+        case .string(let value): JSONValue.writeString(value, into: &out)
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                element.writeCanonical(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+            for (index, key) in keys.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                members[key]!.writeCanonical(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func writeString(_ string: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// ECMAScript `Number::toString(x)` (ECMA-262 §6.1.6.1.20), built on Swift's shortest round-trip digits.
+    public static func ecmaScriptString(_ value: Double) -> String {
+        if value.isNaN || value.isInfinite { return "null" }  // JCS forbids them; never produced by a decoder
+        if value == 0 { return "0" }
+        if value < 0 { return "-" + ecmaScriptString(-value) }
+        // Swift's description gives the shortest digits that round-trip: "1522.0", "0.5", "1e-07", "1.5e+20".
+        let description = value.description
+        var mantissa = description
+        var exponent = 0
+        if let eIndex = description.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = String(description[..<eIndex])
+            exponent = Int(description[description.index(after: eIndex)...])!
+        }
+        var integerPart = mantissa
+        var fractionPart = ""
+        if let dot = mantissa.firstIndex(of: ".") {
+            integerPart = String(mantissa[..<dot])
+            fractionPart = String(mantissa[mantissa.index(after: dot)...])
+        }
+        // digits d1…dk and n such that value = 0.d1…dk × 10^n
+        var digits = integerPart + fractionPart
+        var n = integerPart.count + exponent
+        while digits.hasPrefix("0") {
+            digits.removeFirst()
+            n -= 1
+        }
+        while digits.hasSuffix("0") { digits.removeLast() }
+        let k = digits.count
+        if k <= n && n <= 21 {
+            return digits + String(repeating: "0", count: n - k)
+        }
+        if 0 < n && n <= 21 {
+            let cut = digits.index(digits.startIndex, offsetBy: n)
+            return digits[..<cut] + "." + digits[cut...]
+        }
+        if -6 < n && n <= 0 {
+            return "0." + String(repeating: "0", count: -n) + digits
+        }
+        let e = n - 1
+        let sign = e >= 0 ? "+" : "-"
+        let head = String(digits.first!)
+        let tail = k > 1 ? "." + digits.dropFirst() : ""
+        return head + tail + "e" + sign + String(abs(e))
+    }
+}
+
+extension JSONValue {
+    /// Parses JSON text. Throws `DecodingError` with Foundation's description when the bytes are not JSON.
+    public static func parse(_ data: Data) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// Converts any `Encodable` value to its JSON tree.
+    public init(encoding value: some Encodable) throws {
+        let data = try JSONEncoder().encode(value)
+        self = try JSONValue.parse(data)
+    }
+
+    /// Decodes this tree as `type`.
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: canonicalData)
+    }
+}

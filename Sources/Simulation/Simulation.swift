@@ -1,0 +1,1 @@
+// The simulation driver lives here (issue 4).

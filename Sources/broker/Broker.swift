@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct Broker: AsyncParsableCommand {
+    func run() async throws {}
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@testable import CanonicalJSON
+
+struct CanonicalJSONTests {
+    @Test("RFC 8785 sorts members, drops white space and keeps integers integral")
+    func canonicalObject() throws {
+        let value = try JSONValue.parse(Data(#"{ "b": [1, 2.5, "x"], "a": {"z": null, "y": true}, "c": 1522 }"#.utf8))
+        #expect(value.canonicalString == #"{"a":{"y":true,"z":null},"b":[1,2.5,"x"],"c":1522}"#)
+    }
+
+    @Test(
+        "RFC 8785 number serialisation follows ECMAScript",
+        arguments: [
+            (0.0, "0"), (-0.0, "0"), (1.0, "1"), (0.5, "0.5"), (99.5, "99.5"), (1e21, "1e+21"), (1e20, "100000000000000000000"),
+            (1e-7, "1e-7"), (0.000001, "0.000001"), (123.456, "123.456"), (-1.5e-9, "-1.5e-9"), (4.5e300, "4.5e+300"),
+            (9007199254740991.0, "9007199254740991"), (333333333.33333329, "333333333.3333333"),
+        ])
+    func numbers(value: Double, expected: String) {
+        #expect(JSONValue.ecmaScriptString(value) == expected)
+    }
+
+    @Test("RFC 8785 string escaping: minimal escapes, lower-case hex, UTF-8 kept literal")
+    func strings() {
+        let value: JSONValue = .string("a\"b\\c\n\u{01}é€/")
+        #expect(value.canonicalString == "\"a\\\"b\\\\c\\n\\u0001é€/\"")
+    }
+
+    @Test("member names sort by UTF-16 code units, not by Unicode scalars")
+    func utf16Ordering() {
+        // U+FB01 (ﬁ) sorts after U+1F600 (😀, surrogates D83D…) in UTF-16 but before it in scalar order.
+        let value: JSONValue = ["\u{FB01}": 1, "\u{1F600}": 2]
+        #expect(value.canonicalString == "{\"\u{1F600}\":2,\"\u{FB01}\":1}")
+    }
+
+    @Test("a decoded document encodes back to the same tree")
+    func roundTrip() throws {
+        let text = #"{"n":[1,-2,3.25,1e-7],"s":"ok","o":{"k":false},"z":null}"#
+        let value = try JSONValue.parse(Data(text.utf8))
+        let again = try JSONValue.parse(JSONEncoder().encode(value))
+        #expect(again == value)
+    }
+}
