@@ -18,14 +18,22 @@ struct POQValidatorTests {
         #expect(again == model)
     }
 
-    @Test("MEF POQ examples validate clean, except deferred ones without a completion date (MEF79-R11)", arguments: poqFixtures)
+    @Test(
+        "MEF POQ examples validate clean, except deferred ones without a completion date (MEF79-R11)",
+        arguments: poqFixtures)
     func examplesValidate(name: String) throws {
         let payload = try Fixtures.json(name)
         let findings = POQValidator.validateRequest(payload)
-        let deferredWithoutDate = payload["instantSyncQualification"] == false && payload["requestedPOQCompletionDate"] == nil
+        let deferredWithoutDate =
+            payload["instantSyncQualification"] == false && payload["requestedPOQCompletionDate"] == nil
         if deferredWithoutDate {
-            #expect(findings == [ValidationFinding(path: "/requestedPOQCompletionDate", rule: "MEF79-R11",
-                message: "a deferred POQ (instantSyncQualification is false) must give requestedPOQCompletionDate")])
+            #expect(
+                findings == [
+                    ValidationFinding(
+                        path: "/requestedPOQCompletionDate", rule: "MEF79-R11",
+                        message:
+                            "a deferred POQ (instantSyncQualification is false) must give requestedPOQCompletionDate")
+                ])
         } else {
             #expect(findings.isEmpty, "\(findings)")
         }
@@ -47,9 +55,14 @@ struct POQValidatorTests {
     @Test("MEF79-R9 a request without buyer contact is refused with the field path")
     func missingContact() throws {
         let result = try findings { $0.replacing(["relatedContactInformation"], with: nil) }
-        #expect(result.contains(ValidationFinding(path: "/relatedContactInformation", rule: "MEF79-R9",
-            message: "'relatedContactInformation' is required: Buyer Contact Information is mandatory")))
-        let wrongRole = try findings { $0.replacing(["relatedContactInformation", "0", "role"], with: "locationContact") }
+        #expect(
+            result.contains(
+                ValidationFinding(
+                    path: "/relatedContactInformation", rule: "MEF79-R9",
+                    message: "'relatedContactInformation' is required: Buyer Contact Information is mandatory")))
+        let wrongRole = try findings {
+            $0.replacing(["relatedContactInformation", "0", "role"], with: "locationContact")
+        }
         #expect(wrongRole.map(\.rule) == ["MEF79-R9"])
     }
 
@@ -66,7 +79,8 @@ struct POQValidatorTests {
         #expect(result.map(\.rule) == ["MEF79-R22"])
         #expect(result.map(\.path) == ["/relatedContactInformation/0/emailAddress"])
         let itemContact = try findings {
-            $0.replacing(["productOfferingQualificationItem", "1", "relatedContactInformation", "0", "number"], with: nil)
+            $0.replacing(
+                ["productOfferingQualificationItem", "1", "relatedContactInformation", "0", "number"], with: nil)
         }
         #expect(itemContact.map(\.path) == ["/productOfferingQualificationItem/1/relatedContactInformation/0/number"])
     }
@@ -105,26 +119,33 @@ struct POQValidatorTests {
                 .replacing(["productOfferingQualificationItem", "0", "product", "productConfiguration"], with: nil)
         }
         #expect(result.map(\.rule) == ["MEF79-R17", "MEF79-R17"])
-        #expect(result.map(\.path) == [
-            "/productOfferingQualificationItem/0/product/productOffering",
-            "/productOfferingQualificationItem/0/product/productConfiguration",
-        ])
+        #expect(
+            result.map(\.path) == [
+                "/productOfferingQualificationItem/0/product/productOffering",
+                "/productOfferingQualificationItem/0/product/productConfiguration",
+            ])
     }
 
     @Test("MEF79-R24 a relationship to an item that is not in the POQ is refused")
     func relationshipToUnknownItem() throws {
         let result = try findings {
-            $0.replacing(["productOfferingQualificationItem", "0", "qualificationItemRelationship", "1", "id"], with: "item-999")
+            $0.replacing(
+                ["productOfferingQualificationItem", "0", "qualificationItemRelationship", "1", "id"], with: "item-999")
         }
-        #expect(result == [ValidationFinding(
-            path: "/productOfferingQualificationItem/0/qualificationItemRelationship/1/id", rule: "MEF79-R24",
-            message: "relationship to item 'item-999', which is not an item of this POQ")])
+        #expect(
+            result == [
+                ValidationFinding(
+                    path: "/productOfferingQualificationItem/0/qualificationItemRelationship/1/id", rule: "MEF79-R24",
+                    message: "relationship to item 'item-999', which is not an item of this POQ")
+            ])
     }
 
     @Test("MEF79-R26 an item relationship states its type")
     func relationshipWithoutType() throws {
         let result = try findings {
-            $0.replacing(["productOfferingQualificationItem", "0", "qualificationItemRelationship", "0", "relationshipType"], with: nil)
+            $0.replacing(
+                ["productOfferingQualificationItem", "0", "qualificationItemRelationship", "0", "relationshipType"],
+                with: nil)
         }
         #expect(result.map(\.rule) == ["MEF79-R26"])
     }
@@ -132,7 +153,8 @@ struct POQValidatorTests {
     @Test("MEF79-R25 a product relationship states type and id")
     func productRelationshipIncomplete() throws {
         let payload = try Fixtures.json("ce_Use_Case_3b_POQ_-_new_EVPL,_existing_UNI,_new_UNI.json")
-            .replacing(["productOfferingQualificationItem", "0", "product", "productRelationship", "0", "id"], with: nil)
+            .replacing(
+                ["productOfferingQualificationItem", "0", "product", "productRelationship", "0", "id"], with: nil)
         let result = POQValidator.validateRequest(payload)
         #expect(result.map(\.rule) == ["MEF79-R25"])
         #expect(result.map(\.path) == ["/productOfferingQualificationItem/0/product/productRelationship/0/id"])
@@ -140,10 +162,15 @@ struct POQValidatorTests {
 
     @Test("a wrong enum value names the allowed values")
     func wrongEnum() throws {
-        let result = try findings { $0.replacing(["productOfferingQualificationItem", "0", "action"], with: "install") }
-        #expect(result == [ValidationFinding(
-            path: "/productOfferingQualificationItem/0/action", rule: ValidationFinding.schemaRule,
-            message: "'install' is not one of: add, modify, delete")])
+        let result = try findings {
+            $0.replacing(["productOfferingQualificationItem", "0", "action"], with: "install")
+        }
+        #expect(
+            result == [
+                ValidationFinding(
+                    path: "/productOfferingQualificationItem/0/action", rule: ValidationFinding.schemaRule,
+                    message: "'install' is not one of: add, modify, delete")
+            ])
     }
 
     @Test("a wrong date format is refused with the field path")
@@ -165,7 +192,9 @@ struct POQValidatorTests {
     func specificationNeedsAlternates() throws {
         let result = try findings {
             $0.replacing(["productOfferingQualificationItem", "0", "product", "productOffering"], with: nil)
-                .replacing(["productOfferingQualificationItem", "0", "product", "productSpecification"], with: ["id": "spec-1"])
+                .replacing(
+                    ["productOfferingQualificationItem", "0", "product", "productSpecification"], with: ["id": "spec-1"]
+                )
         }
         #expect(result.map(\.rule) == ["MEF79-R10"])
     }

@@ -63,7 +63,9 @@ public struct POQEventPayload: Codable, Sendable, Hashable {
     public let buyerId: String?
     public let sellerId: String?
 
-    public init(id: String, href: String? = nil, poqItemId: String? = nil, buyerId: String? = nil, sellerId: String? = nil) {
+    public init(
+        id: String, href: String? = nil, poqItemId: String? = nil, buyerId: String? = nil, sellerId: String? = nil
+    ) {
         self.id = id
         self.href = href
         self.poqItemId = poqItemId

@@ -61,7 +61,8 @@ public struct ProductOfferingQualificationItem: Codable, Sendable, Hashable {
         relatedContactInformation: [RelatedContactInformation]? = nil, state: POQItemState,
         stateChange: [POQItemStateChange]? = nil, serviceabilityConfidence: ServiceabilityColor? = nil,
         serviceabilityConfidenceReason: String? = nil, installationInterval: Duration? = nil,
-        guaranteedUntilDate: MEFDateTime? = nil, alternateProductOfferingProposal: [AlternateProductOfferingProposal]? = nil,
+        guaranteedUntilDate: MEFDateTime? = nil,
+        alternateProductOfferingProposal: [AlternateProductOfferingProposal]? = nil,
         terminationError: [TerminationError]? = nil
     ) {
         self.id = id

@@ -12,7 +12,8 @@ extension POQValidator {
         }
         if response.id.isEmpty { report("/id", "MEF79-R38", "a successful response carries the POQ identifier") }
         if !response.relatedContactInformation.contains(where: { $0.role == sellerContactRole }) {
-            report("/relatedContactInformation", "MEF79-R38", "a successful response carries Seller Contact Information")
+            report(
+                "/relatedContactInformation", "MEF79-R38", "a successful response carries Seller Contact Information")
         }
         if request.instantSyncQualification == true, response.state != .doneReady,
             response.state != .doneUnableToProvide, response.state != .terminatedWithError
@@ -30,11 +31,14 @@ extension POQValidator {
         }
         for (index, id) in answered.enumerated() where !requested.contains(id) {
             report(
-                JSONPointer.appending(JSONPointer.appending("/productOfferingQualificationItem", index), "id"), "MEF79-R42",
+                JSONPointer.appending(JSONPointer.appending("/productOfferingQualificationItem", index), "id"),
+                "MEF79-R42",
                 "answer item '\(id)' matches no request item")
         }
 
-        let itemStates = response.productOfferingQualificationItem.map { MEF79ItemState($0.state, terminationErrors: $0.terminationError) }
+        let itemStates = response.productOfferingQualificationItem.map {
+            MEF79ItemState($0.state, terminationErrors: $0.terminationError)
+        }
         if let problem = MEF79POQState(response.state).matrixViolation(itemStates: itemStates) {
             report("/state", "MEF79-R100", problem)
         }
@@ -44,7 +48,9 @@ extension POQValidator {
             switch item.state {
             case .doneReady:
                 guard let confidence = item.serviceabilityConfidence else {
-                    report(JSONPointer.appending(path, "serviceabilityConfidence"), "MEF79-R43", "a READY item states its confidence")
+                    report(
+                        JSONPointer.appending(path, "serviceabilityConfidence"), "MEF79-R43",
+                        "a READY item states its confidence")
                     continue
                 }
                 if confidence != .red, item.installationInterval == nil {
@@ -68,7 +74,8 @@ extension POQValidator {
             if let alternates = item.alternateProductOfferingProposal, !alternates.isEmpty {
                 let alternatesPath = JSONPointer.appending(path, "alternateProductOfferingProposal")
                 if request.provideAlternative != true {
-                    report(alternatesPath, "MEF79-O7", "alternates are offered only when the Buyer set provideAlternative")
+                    report(
+                        alternatesPath, "MEF79-O7", "alternates are offered only when the Buyer set provideAlternative")
                 }
                 if item.serviceabilityConfidence == .green {
                     report(alternatesPath, "MEF79-O7", "alternates are offered only for a yellow or red item")

@@ -33,8 +33,10 @@ public enum POQValidator {
         _ = inspector.string("externalId", of: root, at: "")
         _ = inspector.string("projectId", of: root, at: "")
 
-        let contacts = inspector.array("relatedContactInformation", of: root, at: "", required: "MEF79-R9",
-            because: "Buyer Contact Information is mandatory") ?? []
+        let contacts =
+            inspector.array(
+                "relatedContactInformation", of: root, at: "", required: "MEF79-R9",
+                because: "Buyer Contact Information is mandatory") ?? []
         var roles: [String] = []
         for (index, contact) in contacts.enumerated() {
             let path = JSONPointer.appending("/relatedContactInformation", index)
@@ -52,7 +54,8 @@ public enum POQValidator {
                 because: "a POQ has at least one item")
         else { return inspector.findings }
         if items.isEmpty {
-            inspector.report("/productOfferingQualificationItem", "MEF79-R12", "a POQ has at least one item; none given")
+            inspector.report(
+                "/productOfferingQualificationItem", "MEF79-R12", "a POQ has at least one item; none given")
         }
 
         var seenIDs: [String: Int] = [:]
@@ -63,7 +66,8 @@ public enum POQValidator {
         for (index, item) in items.enumerated() {
             let path = JSONPointer.appending("/productOfferingQualificationItem", index)
             guard let fields = inspector.object(item, at: path) else { continue }
-            let id = inspector.string("id", of: fields, at: path, required: "MEF79-R17", because: "every item needs its identifier")
+            let id = inspector.string(
+                "id", of: fields, at: path, required: "MEF79-R17", because: "every item needs its identifier")
             if let id {
                 if let first = seenIDs[id] {
                     inspector.report(
@@ -73,12 +77,14 @@ public enum POQValidator {
                     seenIDs[id] = index
                 }
             }
-            let action = inspector.enumeration(ProductActionType.self, "action", of: fields, at: path, required: "MEF79-R17")
+            let action = inspector.enumeration(
+                ProductActionType.self, "action", of: fields, at: path, required: "MEF79-R17")
             checkItemProduct(
                 fields, action: action, provideAlternative: provideAlternative, at: path, inspector: &inspector)
             if let relationships = inspector.array("qualificationItemRelationship", of: fields, at: path) {
                 for (relIndex, relationship) in relationships.enumerated() {
-                    let relPath = JSONPointer.appending(JSONPointer.appending(path, "qualificationItemRelationship"), relIndex)
+                    let relPath = JSONPointer.appending(
+                        JSONPointer.appending(path, "qualificationItemRelationship"), relIndex)
                     guard let rel = inspector.object(relationship, at: relPath) else { continue }
                     _ = inspector.string("relationshipType", of: rel, at: relPath, required: "MEF79-R26")
                     if let target = inspector.string("id", of: rel, at: relPath, required: "MEF79-R26") {
@@ -87,14 +93,16 @@ public enum POQValidator {
                                 JSONPointer.appending(relPath, "id"), "MEF79-R24",
                                 "relationship to item '\(target)', which is not an item of this POQ")
                         } else if target == id {
-                            inspector.report(JSONPointer.appending(relPath, "id"), "MEF79-R24", "an item cannot relate to itself")
+                            inspector.report(
+                                JSONPointer.appending(relPath, "id"), "MEF79-R24", "an item cannot relate to itself")
                         }
                     }
                 }
             }
             if let itemContacts = inspector.array("relatedContactInformation", of: fields, at: path) {
                 for (contactIndex, contact) in itemContacts.enumerated() {
-                    let contactPath = JSONPointer.appending(JSONPointer.appending(path, "relatedContactInformation"), contactIndex)
+                    let contactPath = JSONPointer.appending(
+                        JSONPointer.appending(path, "relatedContactInformation"), contactIndex)
                     _ = checkContact(contact, at: contactPath, inspector: &inspector)
                 }
             }
@@ -103,11 +111,14 @@ public enum POQValidator {
     }
 
     /// MEF 79.1 R22: name, phone number and e-mail for every contact; Sonata also requires `role`.
-    private static func checkContact(_ contact: JSONValue, at path: String, inspector: inout PayloadInspector) -> String? {
+    private static func checkContact(
+        _ contact: JSONValue, at path: String, inspector: inout PayloadInspector
+    ) -> String? {
         guard let fields = inspector.object(contact, at: path) else { return nil }
         _ = inspector.string("name", of: fields, at: path, required: "MEF79-R22", because: "Contact Name")
         _ = inspector.string("number", of: fields, at: path, required: "MEF79-R22", because: "Contact Phone Number")
-        _ = inspector.string("emailAddress", of: fields, at: path, required: "MEF79-R22", because: "Contact Email Address")
+        _ = inspector.string(
+            "emailAddress", of: fields, at: path, required: "MEF79-R22", because: "Contact Email Address")
         return inspector.string("role", of: fields, at: path, required: ValidationFinding.schemaRule)
     }
 
@@ -115,26 +126,32 @@ public enum POQValidator {
         _ item: [String: JSONValue], action: ProductActionType?, provideAlternative: Bool?, at itemPath: String,
         inspector: inout PayloadInspector
     ) {
-        guard let productValue = inspector.member("product", of: item, at: itemPath, required: "MEF79-R17") else { return }
+        guard let productValue = inspector.member("product", of: item, at: itemPath, required: "MEF79-R17") else {
+            return
+        }
         let path = JSONPointer.appending(itemPath, "product")
         guard let product = inspector.object(productValue, at: path) else { return }
         var offeringID: String?
         if let offering = inspector.member("productOffering", of: product, at: path) {
             let offeringPath = JSONPointer.appending(path, "productOffering")
             if let fields = inspector.object(offering, at: offeringPath) {
-                offeringID = inspector.string("id", of: fields, at: offeringPath, required: ValidationFinding.schemaRule)
+                offeringID = inspector.string(
+                    "id", of: fields, at: offeringPath, required: ValidationFinding.schemaRule)
             }
         }
         var specificationID: String?
         if let specification = inspector.member("productSpecification", of: product, at: path) {
             let specPath = JSONPointer.appending(path, "productSpecification")
             if let fields = inspector.object(specification, at: specPath) {
-                specificationID = inspector.string("id", of: fields, at: specPath, required: ValidationFinding.schemaRule)
+                specificationID = inspector.string(
+                    "id", of: fields, at: specPath, required: ValidationFinding.schemaRule)
             }
         }
         let productID = inspector.string("id", of: product, at: path)
         let configuration = inspector.member("productConfiguration", of: product, at: path)
-        if let configuration, let fields = inspector.object(configuration, at: JSONPointer.appending(path, "productConfiguration")) {
+        if let configuration,
+            let fields = inspector.object(configuration, at: JSONPointer.appending(path, "productConfiguration"))
+        {
             _ = inspector.string(
                 "@type", of: fields, at: JSONPointer.appending(path, "productConfiguration"),
                 required: ValidationFinding.schemaRule, because: "it names the product schema")
@@ -164,11 +181,14 @@ public enum POQValidator {
             }
         case .modify?:
             if productID == nil {
-                inspector.report(JSONPointer.appending(path, "id"), "MEF79-R50", "a CHANGE (modify) item names the existing product's id")
+                inspector.report(
+                    JSONPointer.appending(path, "id"), "MEF79-R50",
+                    "a CHANGE (modify) item names the existing product's id")
             }
             if offeringID == nil {
                 inspector.report(
-                    JSONPointer.appending(path, "productOffering"), "MEF79-R48", "a CHANGE (modify) item names the Product Offering")
+                    JSONPointer.appending(path, "productOffering"), "MEF79-R48",
+                    "a CHANGE (modify) item names the Product Offering")
             }
             if configuration == nil {
                 inspector.report(
@@ -177,7 +197,9 @@ public enum POQValidator {
             }
         case .delete?:
             if productID == nil {
-                inspector.report(JSONPointer.appending(path, "id"), ValidationFinding.schemaRule, "a delete item names the product's id")
+                inspector.report(
+                    JSONPointer.appending(path, "id"), ValidationFinding.schemaRule,
+                    "a delete item names the product's id")
             }
             if configuration != nil {
                 inspector.report(
@@ -201,11 +223,14 @@ public enum POQValidator {
                 let placePath = JSONPointer.appending(JSONPointer.appending(path, "place"), index)
                 guard let fields = inspector.object(place, at: placePath) else { continue }
                 _ = inspector.string("role", of: fields, at: placePath, required: ValidationFinding.schemaRule)
-                if let type = inspector.string("@type", of: fields, at: placePath, required: "MEF79-R21",
+                if let type = inspector.string(
+                    "@type", of: fields, at: placePath, required: "MEF79-R21",
                     because: "the place type says how the place is given")
                 {
-                    let known = ["FieldedAddress", "FormattedAddress", "GeographicAddressLabel", "MEFGeographicPoint",
-                        "GeographicAddressRef", "GeographicSiteRef"]
+                    let known = [
+                        "FieldedAddress", "FormattedAddress", "GeographicAddressLabel", "MEFGeographicPoint",
+                        "GeographicAddressRef", "GeographicSiteRef",
+                    ]
                     if !known.contains(type) && fields["@schemaLocation"] == nil {
                         inspector.report(
                             JSONPointer.appending(placePath, "@type"), "MEF79-R21",

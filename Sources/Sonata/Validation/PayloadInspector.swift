@@ -1,5 +1,5 @@
-import Foundation
 import CanonicalJSON
+import Foundation
 
 /// Walks a JSON tree and collects findings with JSON Pointer paths, so a validator reports every problem at once.
 ///
@@ -43,7 +43,9 @@ struct PayloadInspector {
     ) -> String? {
         guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
         guard case .string(let text) = value else {
-            report(JSONPointer.appending(path, key), ValidationFinding.schemaRule, "expected a string, found \(value.typeName)")
+            report(
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
+                "expected a string, found \(value.typeName)")
             return nil
         }
         if let rule, text.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -59,7 +61,9 @@ struct PayloadInspector {
     ) -> Bool? {
         guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
         guard case .bool(let flag) = value else {
-            report(JSONPointer.appending(path, key), ValidationFinding.schemaRule, "expected true or false, found \(value.typeName)")
+            report(
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
+                "expected true or false, found \(value.typeName)")
             return nil
         }
         return flag
@@ -71,7 +75,9 @@ struct PayloadInspector {
     ) -> [JSONValue]? {
         guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
         guard case .array(let elements) = value else {
-            report(JSONPointer.appending(path, key), ValidationFinding.schemaRule, "expected an array, found \(value.typeName)")
+            report(
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
+                "expected an array, found \(value.typeName)")
             return nil
         }
         return elements
@@ -84,7 +90,8 @@ struct PayloadInspector {
         guard let text = string(key, of: object, at: path, required: rule) else { return nil }
         guard let value = E(rawValue: text) else {
             let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
-            report(JSONPointer.appending(path, key), ValidationFinding.schemaRule, "'\(text)' is not one of: \(allowed)")
+            report(
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule, "'\(text)' is not one of: \(allowed)")
             return nil
         }
         return value
