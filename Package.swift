@@ -40,9 +40,9 @@ let package = Package(
             swiftSettings: settings
         ),
         // Floor 3: the ETSI PDL roles, pure state machines.
-        .target(name: "SBUS", dependencies: ["SupplyChain"], swiftSettings: settings),
-        .target(name: "SCO", dependencies: ["SupplyChain"], swiftSettings: settings),
-        .target(name: "BBUS", dependencies: ["SupplyChain"], swiftSettings: settings),
+        .target(name: "SBUS", dependencies: ["SupplyChain", "Sonata", "Ledger"], swiftSettings: settings),
+        .target(name: "SCO", dependencies: ["SupplyChain", "Sonata", "Ledger"], swiftSettings: settings),
+        .target(name: "BBUS", dependencies: ["SupplyChain", "Sonata", "Ledger"], swiftSettings: settings),
         // Floor 4: one provider = S-BUS + SCO/SOF + B-BUS composed.
         .target(name: "Provider", dependencies: ["SBUS", "SCO", "BBUS"], swiftSettings: settings),
         // Floor 5: the deterministic discrete-event driver and scenario files.

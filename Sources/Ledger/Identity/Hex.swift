@@ -1,11 +1,11 @@
 import Foundation
 
 /// Lower-case hexadecimal text for bytes, the form every hash, key and signature takes in the SQLite schema.
-enum Hex {
+public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     /// Lower-case hex of `bytes`.
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out = [UInt8]()
         out.reserveCapacity(128)
         for byte in bytes {
@@ -16,7 +16,7 @@ enum Hex {
     }
 
     /// The bytes of hex `text` (either case), or `nil` when it is not an even-length run of hex digits.
-    static func decode(_ text: some StringProtocol) -> Data? {
+    public static func decode(_ text: some StringProtocol) -> Data? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         var out = Data(capacity: utf8.count / 2)
@@ -30,7 +30,7 @@ enum Hex {
     }
 
     /// True when `text` is exactly `byteCount` bytes of lower-case hex, the canonical form this module writes.
-    static func isCanonical(_ text: String, byteCount: Int) -> Bool {
+    public static func isCanonical(_ text: String, byteCount: Int) -> Bool {
         text.utf8.count == byteCount * 2 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 

@@ -1,0 +1,113 @@
+import Foundation
+
+/// What a run produced, for people (`summary`) and machines (`--json`).
+public struct SimulationResult: Encodable, Sendable {
+    public struct ItemOutcome: Encodable, Sendable {
+        public let id: String
+        public let state: String
+        public let confidence: String?
+        public let price: Double?
+        public let installationIntervalDays: Int?
+        public let deliveryType: String?
+        /// The providers the item passed through, from the retail seller to the one that delivers it.
+        public let path: [String]
+        public let reason: String?
+        public let alternates: Int
+    }
+
+    public struct DemandOutcome: Encodable, Sendable {
+        public let id: String
+        public let buyer: String
+        public let seller: String
+        public let kind: String
+        public let deferred: Bool
+        public let sentAt: String
+        public let answeredAt: String?
+        public let state: String?
+        public let sellerReference: String?
+        public let acknowledged: Bool
+        public let notifications: Int
+        public let confidence: String?
+        public let totalPrice: Double?
+        public let currency: String?
+        public let validUntil: String?
+        public let reason: String?
+        public let findings: [String]
+        public let items: [ItemOutcome]
+    }
+
+    public struct LedgerSummary: Encodable, Sendable {
+        public let parties: [String]
+        public let ledgerID: String
+        public let entries: UInt64
+        public let head: String
+    }
+
+    public struct ExpectationOutcome: Encodable, Sendable {
+        public let expectation: String
+        public let passed: Bool
+        public let detail: String
+    }
+
+    public let scenario: String
+    public let seed: UInt64
+    public let demands: [DemandOutcome]
+    public let ledgers: [LedgerSummary]
+    /// Requests each provider received, per demand.
+    public let requestsReceived: [String: [String: Int]]
+    public let auditFindings: [String]
+    public let expectations: [ExpectationOutcome]
+    public let events: Int
+    public let virtualDuration: String
+    public let ledgerDirectory: String?
+
+    public var passed: Bool { expectations.allSatisfy(\.passed) }
+
+    /// The readable report `broker simulate` prints.
+    public var summary: String {
+        var lines: [String] = ["scenario \(scenario) (seed \(seed)): \(events) events, \(virtualDuration) of virtual time"]
+        for demand in demands {
+            lines.append("")
+            let mode = demand.deferred ? "deferred" : "immediate"
+            lines.append("\(demand.id): \(demand.buyer) → \(demand.seller) \(demand.kind) (\(mode)) sent \(demand.sentAt)")
+            let price = demand.totalPrice.map { String(format: "%.2f %@/month", $0, demand.currency ?? "") } ?? "no price"
+            lines.append(
+                "  answer: \(demand.state ?? "none") at \(demand.answeredAt ?? "-") as \(demand.sellerReference ?? "-"), "
+                    + "confidence \(demand.confidence ?? "-"), \(price)"
+                    + (demand.validUntil.map { ", valid until \($0)" } ?? ""))
+            if demand.deferred {
+                lines.append("  acknowledged: \(demand.acknowledged ? "yes" : "no"), notifications: \(demand.notifications)")
+            }
+            if let reason = demand.reason { lines.append("  reason: \(reason)") }
+            for finding in demand.findings { lines.append("  finding: \(finding)") }
+            for item in demand.items {
+                var text = "  \(item.id): \(item.state)"
+                if let confidence = item.confidence { text += " \(confidence)" }
+                if let days = item.installationIntervalDays { text += ", \(days) days" }
+                if let delivery = item.deliveryType { text += ", \(delivery)" }
+                if let price = item.price { text += String(format: ", %.2f", price) }
+                if item.alternates > 0 { text += ", \(item.alternates) alternate(s)" }
+                lines.append(text)
+                if !item.path.isEmpty { lines.append("    path: \(item.path.joined(separator: " → "))") }
+                if let reason = item.reason { lines.append("    why: \(reason)") }
+            }
+        }
+        lines.append("")
+        lines.append("ledgers (\(ledgers.count)):")
+        for ledger in ledgers {
+            lines.append(
+                "  \(ledger.parties.joined(separator: " ↔ ")): \(ledger.entries) entries, head \(ledger.head.prefix(16))…")
+        }
+        if let ledgerDirectory { lines.append("  written to \(ledgerDirectory)") }
+        lines.append(auditFindings.isEmpty ? "audit: every copy clean, both copies of every ledger identical" : "audit findings:")
+        for finding in auditFindings { lines.append("  \(finding)") }
+        if !expectations.isEmpty {
+            lines.append("")
+            lines.append("expectations:")
+            for outcome in expectations {
+                lines.append("  \(outcome.passed ? "PASS" : "FAIL") \(outcome.expectation)\(outcome.passed ? "" : ": \(outcome.detail)")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,304 @@
+import CanonicalJSON
+import Crypto
+import Foundation
+import Ledger
+import Provider
+import Sonata
+import SupplyChain
+
+/// The discrete-event driver: runs every provider's protocol core on one virtual clock.
+///
+/// Events are ordered by (virtual time, scheduling sequence) and all randomness comes from the plan's seed, so the
+/// same scenario and seed give the same events and the same ledger head hashes, byte for byte. Ledgers are real:
+/// every entry is signed and countersigned, in memory or in one SQLite file per party.
+public final class Simulator {
+    private enum Event {
+        case demand(Int)
+        case deliver(from: PartyID, to: PartyID, Message)
+        case timer(PartyID, TimerKey)
+    }
+
+    /// What a retail buyer observed for one demand.
+    private struct RetailView {
+        var acknowledged = false
+        var notifications = 0
+        var response: SupplyResponse?
+        var sentAt: Instant?
+    }
+
+    private enum SourcingStep {
+        case external(seller: PartyID, requestID: RequestID)
+        case `internal`
+    }
+
+    public let plan: SimulationPlan
+    private var cores: [PartyID: ProviderCore] = [:]
+    private var queue = EventQueue<Event>()
+    private var entropy: SeededEntropy
+    private var keys: [PartyID: PartyKey] = [:]
+    private var stores: [PartyID: any LedgerStore] = [:]
+    private var ledgers: [Set<PartyID>: BilateralLedger] = [:]
+    private var ledgerOrder: [Set<PartyID>] = []
+    private let ledgerDirectory: URL?
+    private var retail: [String: RetailView] = [:]
+    private var demandOfRequest: [RequestID: String] = [:]
+    private var requestsReceived: [PartyID: [String: Int]] = [:]
+    private var sourcing: [String: SourcingStep] = [:]
+    private var itemReasons: [String: String] = [:]
+    private var eventCount = 0
+    private var now: Instant
+
+    /// - Parameter ledgerDirectory: where to write one SQLite file per party (its copy of each of its ledgers);
+    ///   `nil` keeps the ledgers in memory.
+    public init(plan: SimulationPlan, ledgerDirectory: URL? = nil) throws {
+        self.plan = plan
+        self.ledgerDirectory = ledgerDirectory
+        self.entropy = SeededEntropy(seed: plan.seed)
+        self.now = plan.start
+        for configuration in plan.providers {
+            cores[configuration.party] = ProviderCore(configuration: configuration)
+        }
+        if let ledgerDirectory {
+            try FileManager.default.createDirectory(at: ledgerDirectory, withIntermediateDirectories: true)
+        }
+    }
+
+    /// Runs every event to the end and checks the expectations.
+    public func run() throws -> SimulationResult {
+        for (index, demand) in plan.demands.enumerated() {
+            queue.schedule(.demand(index), at: plan.start + demand.at)
+        }
+        while let (time, event) = queue.next() {
+            now = time
+            eventCount += 1
+            switch event {
+            case .demand(let index):
+                try startDemand(plan.demands[index])
+            case .deliver(let from, let to, let message):
+                try deliver(message, from: from, to: to)
+            case .timer(let party, let key):
+                guard var core = cores[party] else { continue }
+                let effects = core.handle(.timer(key), now: now, entropy: &entropy)
+                cores[party] = core
+                try execute(effects, by: party, demand: demandOfRequest[key.requestID])
+            }
+        }
+        for store in stores.values { try store.flush() }
+        return try result()
+    }
+
+    // MARK: - Retail buyers
+
+    private func startDemand(_ demand: SimulationPlan.Demand) throws {
+        let requestID = RequestID("\(demand.buyer.rawValue)-\(demand.id)")
+        demandOfRequest[requestID] = demand.id
+        retail[demand.id, default: RetailView()].sentAt = now
+        if demand.registerHub {
+            let input = EventSubscriptionInput(
+                callback: "https://\(demand.buyer.rawValue.lowercased()).example/listener",
+                query: "eventType=poqStateChangeEvent")
+            send(.hubRegistration(input), from: demand.buyer, to: demand.seller)
+        }
+        let request = SupplyRequest(
+            id: requestID, kind: demand.kind, payload: demand.payload, loopPreventionList: LoopPreventionList(),
+            respondBy: now + demand.window)
+        try record(
+            LedgerRecord(
+                counterparty: demand.seller, kind: demand.kind == .poq ? "poq.request" : "inquiry.request",
+                refs: ["request": requestID.rawValue], body: request.ledgerBody),
+            by: demand.buyer)
+        send(.request(request), from: demand.buyer, to: demand.seller)
+    }
+
+    private func retailReceives(_ message: Message) {
+        switch message {
+        case .acknowledgement(let response):
+            if let demand = demandOfRequest[response.requestID] { retail[demand]?.acknowledged = true }
+        case .response(let response):
+            if let demand = demandOfRequest[response.requestID] { retail[demand]?.response = response }
+        case .notification(let event, _):
+            if let demand = demandOfSellerReference[event.event.id] { retail[demand]?.notifications += 1 }
+        case .request, .hubRegistration:
+            break
+        }
+    }
+
+    private var demandOfSellerReference: [String: String] = [:]
+
+    // MARK: - Providers
+
+    private func deliver(_ message: Message, from: PartyID, to: PartyID) throws {
+        guard var core = cores[to] else {
+            retailReceives(message)
+            return
+        }
+        if plan.behaviours[to]?.silent == true { return }
+        var demand: String?
+        if case .request(let request) = message {
+            demand = demandOfRequest[request.id]
+            if let demand { requestsReceived[to, default: [:]][demand, default: 0] += 1 }
+        } else if case .response(let response) = message {
+            demand = demandOfRequest[response.requestID]
+        }
+        let effects = core.handle(.message(from: from, message), now: now, entropy: &entropy)
+        cores[to] = core
+        try execute(effects, by: to, demand: demand)
+    }
+
+    private func execute(_ effects: [Effect], by party: PartyID, demand: String?) throws {
+        for effect in effects {
+            switch effect {
+            case .send(let to, let message):
+                if case .request(let request) = message, let demand { demandOfRequest[request.id] = demand }
+                send(message, from: party, to: to)
+            case .setTimer(let key, let at):
+                queue.schedule(.timer(party, key), at: max(at, now))
+            case .record(let record):
+                try self.record(record, by: party)
+            case .trace(let event):
+                trace(event, by: party, demand: demand)
+            }
+        }
+    }
+
+    private func trace(_ event: TraceEvent, by party: PartyID, demand: String?) {
+        switch event {
+        case .received(_, let requestID, let sellerReference):
+            if let demand, demandOfRequest[requestID] == demand { demandOfSellerReference[sellerReference] = demand }
+        case .sourcedExternally(let requestID, let itemID, let seller, let sellerRequestID):
+            sourcing["\(party.rawValue)|\(requestID.rawValue)|\(itemID)"] = .external(
+                seller: seller, requestID: sellerRequestID)
+        case .sourcedInternally(let requestID, let itemID):
+            sourcing["\(party.rawValue)|\(requestID.rawValue)|\(itemID)"] = .internal
+        case .unsourced(let requestID, let itemID, let reason):
+            itemReasons["\(party.rawValue)|\(requestID.rawValue)|\(itemID)"] = reason
+        case .refused, .sofAnswered, .skippedSeller, .answered:
+            break
+        }
+    }
+
+    private func send(_ message: Message, from: PartyID, to: PartyID) {
+        if plan.behaviours[from]?.silent == true { return }
+        let delay = plan.latency(from, to) + (plan.behaviours[from]?.delay ?? .zero)
+        queue.schedule(.deliver(from: from, to: to, message), at: now + delay)
+    }
+
+    // MARK: - Ledgers
+
+    private func key(_ party: PartyID) throws -> PartyKey {
+        if let key = keys[party] { return key }
+        var hasher = SHA256()
+        hasher.update(data: Array("scbroker-sim-key\n\(plan.seed)\n\(party.rawValue)".utf8))
+        let key = try PartyKey(party: party, seed: Data(hasher.finalize()))
+        keys[party] = key
+        return key
+    }
+
+    private func store(_ party: PartyID) throws -> any LedgerStore {
+        if let store = stores[party] { return store }
+        let store: any LedgerStore
+        if let ledgerDirectory {
+            let url = ledgerDirectory.appendingPathComponent("\(party.rawValue).sqlite")
+            try? FileManager.default.removeItem(at: url)
+            store = try SQLiteLedgerStore(path: url.path, durability: .normal, batchSize: 1_000)
+        } else {
+            store = InMemoryLedgerStore()
+        }
+        stores[party] = store
+        return store
+    }
+
+    private func ledger(_ a: PartyID, _ b: PartyID) throws -> BilateralLedger {
+        let pair: Set<PartyID> = [a, b]
+        if let ledger = ledgers[pair] { return ledger }
+        let (first, second) = a < b ? (a, b) : (b, a)
+        var hasher = SHA256()
+        hasher.update(data: Array("scbroker-sim-genesis\n\(plan.seed)\n\(first.rawValue)\n\(second.rawValue)".utf8))
+        let ledger = try BilateralLedger(
+            partyA: key(first), partyB: key(second), genesisNonce: Data(hasher.finalize()),
+            storeA: store(first), storeB: store(second), created: now.milliseconds)
+        ledgers[pair] = ledger
+        ledgerOrder.append(pair)
+        return ledger
+    }
+
+    private func record(_ record: LedgerRecord, by author: PartyID) throws {
+        try ledger(author, record.counterparty).record(
+            author: author, kind: record.kind, refs: record.refs, body: record.body, time: now.milliseconds)
+    }
+
+    // MARK: - Result
+
+    private func path(from entry: PartyID, requestID: RequestID, itemID: String) -> (path: [String], reason: String?) {
+        var path = [entry.rawValue]
+        var party = entry
+        var request = requestID
+        for _ in 0..<64 {
+            let key = "\(party.rawValue)|\(request.rawValue)|\(itemID)"
+            switch sourcing[key] {
+            case .external(let seller, let next)?:
+                path.append(seller.rawValue)
+                party = seller
+                request = next
+            case .internal?:
+                return (path, nil)
+            case nil:
+                return (path, itemReasons[key])
+            }
+        }
+        return (path, nil)
+    }
+
+    private func result() throws -> SimulationResult {
+        var demands: [SimulationResult.DemandOutcome] = []
+        for demand in plan.demands {
+            let view = retail[demand.id] ?? RetailView()
+            let response = view.response
+            let requestID = RequestID("\(demand.buyer.rawValue)-\(demand.id)")
+            let items = (response?.items ?? []).map { item -> SimulationResult.ItemOutcome in
+                let trail = path(from: demand.seller, requestID: requestID, itemID: item.itemID)
+                return SimulationResult.ItemOutcome(
+                    id: item.itemID, state: item.state.rawValue, confidence: item.offer?.confidence.rawValue,
+                    price: item.offer?.price?.amount,
+                    installationIntervalDays: item.offer?.isDeliverable == true
+                        ? item.offer?.installationInterval.wholeDaysRoundedUp : nil,
+                    deliveryType: item.offer?.deliveryType?.rawValue, path: trail.path,
+                    reason: item.reason ?? (item.offer?.isDeliverable == false ? item.offer?.confidenceReason : trail.reason),
+                    alternates: item.offer?.alternates.count ?? 0)
+            }
+            demands.append(
+                SimulationResult.DemandOutcome(
+                    id: demand.id, buyer: demand.buyer.rawValue, seller: demand.seller.rawValue,
+                    kind: demand.kind.rawValue, deferred: demand.deferred,
+                    sentAt: (view.sentAt ?? plan.start + demand.at).description,
+                    answeredAt: response?.answeredAt.description, state: response?.state.rawValue,
+                    sellerReference: response?.sellerReference, acknowledged: view.acknowledged,
+                    notifications: view.notifications, confidence: response?.confidence?.rawValue,
+                    totalPrice: response?.totalPrice?.amount, currency: response?.totalPrice?.currency,
+                    validUntil: response?.validUntil?.description, reason: response?.reason,
+                    findings: response?.findings.map(\.description) ?? [], items: items))
+        }
+        var summaries: [SimulationResult.LedgerSummary] = []
+        var findings: [String] = []
+        for pair in ledgerOrder {
+            guard let ledger = ledgers[pair] else { continue }
+            let parties = pair.sorted()
+            summaries.append(
+                SimulationResult.LedgerSummary(
+                    parties: parties.map(\.rawValue), ledgerID: ledger.id.rawValue, entries: ledger.head.seq,
+                    head: ledger.headHash))
+            findings += try LedgerVerification.verify(ledger: ledger.id, parties: parties, stores: parties.map { try store($0) })
+        }
+        let partial = SimulationResult(
+            scenario: plan.name, seed: plan.seed, demands: demands, ledgers: summaries,
+            requestsReceived: Dictionary(
+                uniqueKeysWithValues: requestsReceived.map { ($0.key.rawValue, $0.value) }),
+            auditFindings: findings, expectations: [], events: eventCount,
+            virtualDuration: (now - plan.start).description, ledgerDirectory: ledgerDirectory?.path)
+        return SimulationResult(
+            scenario: partial.scenario, seed: partial.seed, demands: partial.demands, ledgers: partial.ledgers,
+            requestsReceived: partial.requestsReceived, auditFindings: partial.auditFindings,
+            expectations: ExpectationChecker.check(plan.expectations, against: partial),
+            events: partial.events, virtualDuration: partial.virtualDuration, ledgerDirectory: partial.ledgerDirectory)
+    }
+}

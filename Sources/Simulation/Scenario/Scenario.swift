@@ -1,0 +1,152 @@
+import CanonicalJSON
+import Foundation
+
+/// A scenario file: providers, their catalogs and sellers, retail demand over time, injected behaviour, and the
+/// expectations the run checks. See README.md, "Scenario format".
+public struct Scenario: Decodable, Sendable {
+    public var name: String
+    public var description: String?
+    /// The seed of every random choice (loop-list salts, keys): the same seed gives the same ledger head hashes.
+    public var seed: UInt64?
+    /// Virtual time zero, RFC 3339.
+    public var start: String?
+    public var defaults: Defaults?
+    public var providers: [ProviderSpec]
+    public var links: [LinkSpec]?
+    public var demand: [DemandSpec]
+    public var expect: [Expectation]?
+
+    public struct Defaults: Decodable, Sendable {
+        public var latency: DurationText?
+        public var processingTime: DurationText?
+        public var quoteValidity: DurationText?
+        public var currency: String?
+    }
+
+    public struct ProviderSpec: Decodable, Sendable {
+        public var id: String
+        public var markup: Percentage?
+        public var discounts: [String: Percentage]?
+        public var processingTime: DurationText?
+        public var quoteValidity: DurationText?
+        public var sellers: [String]?
+        public var ranking: [String]?
+        public var behaviour: Behaviour?
+        public var catalog: [CatalogSpec]?
+    }
+
+    /// Injected behaviour: a seller that never answers, or one that answers late.
+    public struct Behaviour: Decodable, Sendable {
+        /// Receives nothing and answers nothing (down, or ignoring its buyers).
+        public var silent: Bool?
+        /// Extra delay on everything it sends.
+        public var delay: DurationText?
+    }
+
+    public struct CatalogSpec: Decodable, Sendable {
+        public var offering: String
+        public var places: [String]?
+        public var buildPlaces: [String]?
+        public var cost: Double
+        public var buildCost: Double?
+        public var leadTime: DurationText?
+        public var buildTime: DurationText?
+        public var confidence: String?
+        public var maxBandwidthMbps: Int?
+        public var capacity: Int?
+    }
+
+    public struct LinkSpec: Decodable, Sendable {
+        public var between: [String]
+        public var latency: DurationText
+    }
+
+    public struct DemandSpec: Decodable, Sendable {
+        public var id: String
+        public var at: DurationText?
+        public var buyer: String
+        public var seller: String
+        public var kind: String?
+        public var immediate: Bool?
+        public var completionWithin: DurationText?
+        public var provideAlternative: Bool?
+        public var registerHub: Bool?
+        public var items: [ItemSpec]?
+        /// A MEF Sonata POQ payload: inline, or a path relative to the scenario file.
+        public var payload: PayloadSpec?
+    }
+
+    public struct ItemSpec: Decodable, Sendable {
+        public var id: String
+        public var offering: String
+        public var place: String?
+        public var bandwidthMbps: Int?
+        public var relatesTo: [String]?
+    }
+
+    public enum PayloadSpec: Decodable, Sendable {
+        case file(String)
+        case inline(JSONValue)
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let path = try? container.decode(String.self) {
+                self = .file(path)
+            } else {
+                self = .inline(try container.decode(JSONValue.self))
+            }
+        }
+    }
+
+    /// One check on the outcome. Exactly one of `demand`, `party` or `ledgers` says what it is about.
+    public struct Expectation: Decodable, Sendable {
+        public var demand: String?
+        public var state: String?
+        public var confidence: String?
+        public var price: Double?
+        public var path: [String]?
+        public var item: String?
+        public var itemState: String?
+        public var notifications: Int?
+        public var alternates: Int?
+        public var party: String?
+        public var requestsReceived: Int?
+        public var ledgers: String?
+    }
+}
+
+/// A duration written `250ms`, `2s`, `5m`, `3h` or `30d`.
+public struct DurationText: Decodable, Sendable, Hashable {
+    public let text: String
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) {
+            text = "\(number)ms"
+        } else {
+            text = try container.decode(String.self)
+        }
+    }
+}
+
+/// A percentage written `10%` or as a fraction `0.1`.
+public struct Percentage: Decodable, Sendable, Hashable {
+    public let basisPoints: Int64?
+    public let text: String
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            text = "\(number)"
+            basisPoints = Int64((number * 10_000).rounded())
+        } else {
+            text = try container.decode(String.self)
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasSuffix("%"), let value = Double(trimmed.dropLast()) {
+                basisPoints = Int64((value * 100).rounded())
+            } else {
+                basisPoints = nil
+            }
+        }
+    }
+}

@@ -1,0 +1,303 @@
+import BBUS
+import CanonicalJSON
+import Foundation
+import Ledger
+import Provider
+import SBUS
+import SCO
+import Sonata
+import SupplyChain
+
+/// A scenario checked and turned into what the simulator runs: provider configurations, link latencies,
+/// injected behaviour, timed retail demand and expectations.
+public struct SimulationPlan: Sendable {
+    public struct Behaviour: Sendable, Hashable {
+        public var silent = false
+        public var delay: TimeSpan = .zero
+    }
+
+    public struct Demand: Sendable {
+        public let id: String
+        public let at: TimeSpan
+        public let buyer: PartyID
+        public let seller: PartyID
+        public let kind: RequestKind
+        public let payload: JSONValue
+        public let deferred: Bool
+        public let window: TimeSpan
+        public let registerHub: Bool
+    }
+
+    public let name: String
+    public let seed: UInt64
+    public let start: Instant
+    public let providers: [ProviderConfiguration]
+    public let behaviours: [PartyID: Behaviour]
+    public let demands: [Demand]
+    public let expectations: [Scenario.Expectation]
+    let defaultLatency: TimeSpan
+    let linkLatency: [Set<PartyID>: TimeSpan]
+
+    /// One-way latency between two parties.
+    public func latency(_ a: PartyID, _ b: PartyID) -> TimeSpan { linkLatency[[a, b]] ?? defaultLatency }
+
+    /// The MEF Immediate Response bound (MEF 79.1 §4: less than 30 seconds).
+    public static let immediateWindow = TimeSpan.seconds(30)
+
+    /// Checks `scenario` and builds the plan; every problem names its field path.
+    public init(_ scenario: Scenario, directory: URL, seedOverride: UInt64? = nil) throws {
+        name = scenario.name
+        seed = seedOverride ?? scenario.seed ?? 1
+        if let text = scenario.start {
+            guard let date = MEFDateTime.parse(text) else {
+                throw ScenarioError(path: "start", message: "'\(text)' is not an RFC 3339 date-time (2026-01-05T09:00:00Z)")
+            }
+            start = Instant(date)
+        } else {
+            start = Instant(milliseconds: 1_767_603_600_000)  // 2026-01-05T09:00:00Z
+        }
+        let defaults = scenario.defaults
+        defaultLatency = try Self.duration(defaults?.latency, path: "defaults.latency") ?? .milliseconds(20)
+        let defaultProcessing = try Self.duration(defaults?.processingTime, path: "defaults.processingTime") ?? .milliseconds(500)
+        let defaultValidity = try Self.duration(defaults?.quoteValidity, path: "defaults.quoteValidity") ?? .days(30)
+        let currency = defaults?.currency ?? "EUR"
+
+        guard !scenario.providers.isEmpty else {
+            throw ScenarioError(path: "providers", message: "a scenario needs at least one provider")
+        }
+        var ids: [String: Int] = [:]
+        for (index, provider) in scenario.providers.enumerated() {
+            if provider.id.isEmpty || provider.id.contains("#") {
+                throw ScenarioError(path: "providers[\(index)].id", message: "a provider id is non-empty and has no '#'")
+            }
+            if let first = ids[provider.id] {
+                throw ScenarioError(
+                    path: "providers[\(index)].id", message: "'\(provider.id)' is already the id of providers[\(first)]")
+            }
+            ids[provider.id] = index
+        }
+
+        var links: [Set<PartyID>: TimeSpan] = [:]
+        for (index, link) in (scenario.links ?? []).enumerated() {
+            let path = "links[\(index)]"
+            guard link.between.count == 2 else {
+                throw ScenarioError(path: "\(path).between", message: "a link is between exactly two parties")
+            }
+            links[Set(link.between.map(PartyID.init(rawValue:)))] =
+                try Self.duration(link.latency, path: "\(path).latency") ?? defaultLatency
+        }
+        linkLatency = links
+
+        var configurations: [ProviderConfiguration] = []
+        var behaviours: [PartyID: Behaviour] = [:]
+        for (index, spec) in scenario.providers.enumerated() {
+            let path = "providers[\(index)]"
+            let party = PartyID(rawValue: spec.id)
+            let markup = try Self.percentage(spec.markup, path: "\(path).markup") ?? 0
+            var discounts: [PartyID: Int64] = [:]
+            for (buyer, value) in spec.discounts ?? [:] {
+                discounts[PartyID(rawValue: buyer)] = try Self.percentage(value, path: "\(path).discounts.\(buyer)")
+            }
+            var sellers: [PartyID] = []
+            for (sellerIndex, seller) in (spec.sellers ?? []).enumerated() {
+                guard ids[seller] != nil else {
+                    throw ScenarioError(
+                        path: "\(path).sellers[\(sellerIndex)]",
+                        message: "'\(seller)' is not a provider of this scenario (known: \(ids.keys.sorted().joined(separator: ", ")))")
+                }
+                guard seller != spec.id else {
+                    throw ScenarioError(path: "\(path).sellers[\(sellerIndex)]", message: "a provider does not buy from itself")
+                }
+                sellers.append(PartyID(rawValue: seller))
+            }
+            var ranking = RankingPolicy.default
+            if let names = spec.ranking {
+                var criteria: [RankingPolicy.Criterion] = []
+                for (rankIndex, name) in names.enumerated() {
+                    guard let criterion = RankingPolicy.Criterion(rawValue: name) else {
+                        throw ScenarioError(
+                            path: "\(path).ranking[\(rankIndex)]",
+                            message: "'\(name)' is not one of: \(RankingPolicy.Criterion.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    criteria.append(criterion)
+                }
+                ranking = RankingPolicy(criteria: criteria)
+            }
+            var catalog: [CatalogEntry] = []
+            for (entryIndex, entry) in (spec.catalog ?? []).enumerated() {
+                let entryPath = "\(path).catalog[\(entryIndex)]"
+                var confidence = ServiceabilityColor.green
+                if let text = entry.confidence {
+                    guard let value = ServiceabilityColor(rawValue: text.lowercased()) else {
+                        throw ScenarioError(path: "\(entryPath).confidence", message: "'\(text)' is not one of: green, yellow, red")
+                    }
+                    confidence = value
+                }
+                guard entry.cost >= 0 else {
+                    throw ScenarioError(path: "\(entryPath).cost", message: "a cost is zero or more")
+                }
+                catalog.append(
+                    CatalogEntry(
+                        offering: entry.offering, places: entry.places ?? ["*"], buildPlaces: entry.buildPlaces ?? [],
+                        cost: Money(amount: entry.cost, currency: currency),
+                        buildCost: Money(amount: entry.buildCost ?? 0, currency: currency),
+                        leadTime: try Self.duration(entry.leadTime, path: "\(entryPath).leadTime") ?? .days(10),
+                        buildTime: try Self.duration(entry.buildTime, path: "\(entryPath).buildTime") ?? .days(30),
+                        confidence: confidence, maxBandwidthMbps: entry.maxBandwidthMbps, capacity: entry.capacity))
+            }
+            var latencies: [PartyID: TimeSpan] = [:]
+            for seller in sellers { latencies[seller] = links[[party, seller]] ?? defaultLatency }
+            let contact = RelatedContactInformation(
+                name: "\(spec.id) wholesale desk", emailAddress: "wholesale@\(spec.id.lowercased()).example",
+                number: "+44-20-0000-0000", organization: spec.id, role: POQValidator.buyerContactRole)
+            let sellerContact = RelatedContactInformation(
+                name: "\(spec.id) wholesale desk", emailAddress: "wholesale@\(spec.id.lowercased()).example",
+                number: "+44-20-0000-0000", organization: spec.id, role: POQValidator.sellerContactRole)
+            configurations.append(
+                ProviderConfiguration(
+                    party: party,
+                    sbus: SBUSConfiguration(
+                        markupBasisPoints: markup, discountBasisPoints: discounts,
+                        quoteValidity: try Self.duration(spec.quoteValidity, path: "\(path).quoteValidity") ?? defaultValidity,
+                        processingTime: try Self.duration(spec.processingTime, path: "\(path).processingTime")
+                            ?? defaultProcessing,
+                        sellerContact: sellerContact),
+                    catalog: catalog,
+                    bbus: BBUSConfiguration(sellers: sellers, latency: latencies, buyerContact: contact),
+                    ranking: ranking))
+            var behaviour = Behaviour()
+            behaviour.silent = spec.behaviour?.silent ?? false
+            behaviour.delay = try Self.duration(spec.behaviour?.delay, path: "\(path).behaviour.delay") ?? .zero
+            behaviours[party] = behaviour
+        }
+        providers = configurations
+        self.behaviours = behaviours
+
+        var demands: [Demand] = []
+        var demandIDs: Set<String> = []
+        for (index, spec) in scenario.demand.enumerated() {
+            let path = "demand[\(index)]"
+            guard demandIDs.insert(spec.id).inserted else {
+                throw ScenarioError(path: "\(path).id", message: "'\(spec.id)' is already the id of another demand")
+            }
+            guard ids[spec.seller] != nil else {
+                throw ScenarioError(path: "\(path).seller", message: "'\(spec.seller)' is not a provider of this scenario")
+            }
+            guard ids[spec.buyer] == nil, !spec.buyer.contains("#") else {
+                throw ScenarioError(
+                    path: "\(path).buyer", message: "the retail buyer '\(spec.buyer)' must not also be a provider id")
+            }
+            let kind: RequestKind
+            if let text = spec.kind {
+                guard let value = RequestKind(rawValue: text) else {
+                    throw ScenarioError(path: "\(path).kind", message: "'\(text)' is not one of: poq, inquiry")
+                }
+                kind = value
+            } else {
+                kind = .poq
+            }
+            let at = try Self.duration(spec.at, path: "\(path).at") ?? .zero
+            let immediate = spec.immediate ?? false
+            let window =
+                immediate
+                ? Self.immediateWindow : try Self.duration(spec.completionWithin, path: "\(path).completionWithin") ?? .hours(1)
+            let payload: JSONValue
+            switch spec.payload {
+            case .file(let file)?:
+                let url = URL(fileURLWithPath: file, relativeTo: directory)
+                guard let data = try? Data(contentsOf: url), let value = try? JSONValue.parse(data) else {
+                    throw ScenarioError(path: "\(path).payload", message: "cannot read '\(file)' as a JSON file")
+                }
+                payload = value
+            case .inline(let value)?:
+                payload = value
+            case nil:
+                guard let items = spec.items, !items.isEmpty else {
+                    throw ScenarioError(path: "\(path).items", message: "give items (or a Sonata payload)")
+                }
+                payload = Self.payload(
+                    for: spec, items: items, immediate: immediate, completion: start + at + window)
+            }
+            demands.append(
+                Demand(
+                    id: spec.id, at: at, buyer: PartyID(rawValue: spec.buyer), seller: PartyID(rawValue: spec.seller),
+                    kind: kind, payload: payload, deferred: !immediate, window: window,
+                    registerHub: spec.registerHub ?? false))
+        }
+        self.demands = demands
+
+        for (index, expectation) in (scenario.expect ?? []).enumerated() {
+            let path = "expect[\(index)]"
+            if let demand = expectation.demand, !demandIDs.contains(demand) {
+                throw ScenarioError(path: "\(path).demand", message: "'\(demand)' is not a demand id of this scenario")
+            }
+            if let party = expectation.party, ids[party] == nil {
+                throw ScenarioError(path: "\(path).party", message: "'\(party)' is not a provider of this scenario")
+            }
+            if let ledgers = expectation.ledgers, ledgers != "clean" {
+                throw ScenarioError(path: "\(path).ledgers", message: "the only ledger expectation is 'clean'")
+            }
+            if expectation.demand == nil && expectation.party == nil && expectation.ledgers == nil {
+                throw ScenarioError(path: path, message: "an expectation names a demand, a party or ledgers")
+            }
+        }
+        expectations = scenario.expect ?? []
+    }
+
+    /// A MEF Sonata POQ create payload for the compact `items:` form of a demand.
+    static func payload(
+        for spec: Scenario.DemandSpec, items: [Scenario.ItemSpec], immediate: Bool, completion: Instant
+    ) -> JSONValue {
+        var root: [String: JSONValue] = [
+            "instantSyncQualification": .bool(immediate),
+            "provideAlternative": .bool(spec.provideAlternative ?? false),
+            "externalId": .string(spec.id),
+            "relatedContactInformation": [
+                [
+                    "name": .string("\(spec.buyer) procurement"), "emailAddress": .string("buying@\(spec.buyer.lowercased()).example"),
+                    "number": "+44-20-1111-1111", "organization": .string(spec.buyer),
+                    "role": .string(POQValidator.buyerContactRole),
+                ]
+            ],
+        ]
+        if !immediate { root["requestedPOQCompletionDate"] = .string(completion.description) }
+        root["productOfferingQualificationItem"] = .array(
+            items.map { item in
+                var configuration: [String: JSONValue] = ["@type": "urn:scbroker:product:v1"]
+                if let bandwidth = item.bandwidthMbps { configuration["bandwidthMbps"] = .number(Double(bandwidth)) }
+                var product: [String: JSONValue] = [
+                    "productOffering": ["id": .string(item.offering)], "productConfiguration": .object(configuration),
+                ]
+                if let place = item.place {
+                    product["place"] = [["@type": "GeographicSiteRef", "id": .string(place), "role": "INSTALL_LOCATION"]]
+                }
+                var fields: [String: JSONValue] = ["id": .string(item.id), "action": "add", "product": .object(product)]
+                if let related = item.relatesTo, !related.isEmpty {
+                    fields["qualificationItemRelationship"] = .array(
+                        related.map { ["id": .string($0), "relationshipType": "RELIES_ON"] })
+                }
+                return .object(fields)
+            })
+        return .object(root)
+    }
+
+    static func duration(_ text: DurationText?, path: String) throws -> TimeSpan? {
+        guard let text else { return nil }
+        guard let span = TimeSpan(parsing: text.text) else {
+            throw ScenarioError(path: path, message: "'\(text.text)' is not a duration (250ms, 2s, 5m, 3h, 30d)")
+        }
+        return span
+    }
+
+    static func percentage(_ value: Percentage?, path: String) throws -> Int64? {
+        guard let value else { return nil }
+        guard let basisPoints = value.basisPoints, (0...100_000).contains(basisPoints) else {
+            throw ScenarioError(path: path, message: "'\(value.text)' is not a percentage (10% or 0.1)")
+        }
+        return basisPoints
+    }
+}
+
+extension TimeSpan {
+    static func milliseconds(_ value: Int64) -> TimeSpan { TimeSpan(milliseconds: value) }
+}

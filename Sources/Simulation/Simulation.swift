@@ -1,1 +1,0 @@
-// The simulation driver lives here (issue 4).
