@@ -33,10 +33,12 @@ struct MEFErrorTests {
         #expect(finding.path == "/reason")
     }
 
-    @Test("Each status' codes map to that status", arguments: [
-        (MEFErrorCode.invalidBody, 400), (.invalidCredentials, 401), (.tooManyUsers, 403), (.notFound, 404),
-        (.conflict, 409), (.otherIssue, 422), (.internalError, 500), (.notImplemented, 501),
-    ])
+    @Test(
+        "Each status' codes map to that status",
+        arguments: [
+            (MEFErrorCode.invalidBody, 400), (.invalidCredentials, 401), (.tooManyUsers, 403), (.notFound, 404),
+            (.conflict, 409), (.otherIssue, 422), (.internalError, 500), (.notImplemented, 501),
+        ])
     func httpStatus(code: MEFErrorCode, status: Int) {
         #expect(code.httpStatus == status)
     }

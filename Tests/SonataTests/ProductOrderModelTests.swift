@@ -16,8 +16,10 @@ struct ProductOrderModelTests {
         let again = try JSONDecoder().decode(ProductOrderCreate.self, from: JSONEncoder().encode(order))
         #expect(again == order)
         let reencoded = try JSONValue(encoding: order)
-        #expect(reencoded.differences(from: fixture.tree) == [])
-        #expect(reencoded == fixture.tree)
+        let lostOrChanged = reencoded.differences(from: fixture.tree)
+        #expect(lostOrChanged == [])
+        let identical = reencoded == fixture.tree
+        #expect(identical, "re-encoded JSON differs from the example at \(lostOrChanged)")
     }
 
     @Test("The Carrier Ethernet EPL order keeps items, item relationships, terms, billing and places")

@@ -19,8 +19,10 @@ struct QuoteModelTests {
         let again = try JSONDecoder().decode(QuoteCreate.self, from: JSONEncoder().encode(quote))
         #expect(again == quote)
         let reencoded = try JSONValue(encoding: quote)
-        #expect(reencoded.differences(from: fixture.tree) == [])
-        #expect(reencoded == fixture.tree)
+        let lostOrChanged = reencoded.differences(from: fixture.tree)
+        #expect(lostOrChanged == [])
+        let identical = reencoded == fixture.tree
+        #expect(identical, "re-encoded JSON differs from the example at \(lostOrChanged)")
     }
 
     @Test("The Access E-Line quote request keeps its items, terms, relationships and product configuration")
@@ -33,10 +35,13 @@ struct QuoteModelTests {
         #expect(quote.quoteItem.map(\.id) == ["item-001", "item-002"])
         let eLine = quote.quoteItem[0]
         #expect(eLine.action == .add)
-        #expect(eLine.requestedQuoteItemTerm == MEFItemTerm(
-            name: "Yearly Subscription", duration: MEFDuration(amount: 12, units: .calendarMonths),
-            endOfTermAction: .autoRenew))
-        #expect(eLine.quoteItemRelationship == [QuoteItemRelationship(relationshipType: "CONNECTS_TO_UNI", id: "item-002")])
+        #expect(
+            eLine.requestedQuoteItemTerm
+                == MEFItemTerm(
+                    name: "Yearly Subscription", duration: MEFDuration(amount: 12, units: .calendarMonths),
+                    endOfTermAction: .autoRenew))
+        #expect(
+            eLine.quoteItemRelationship == [QuoteItemRelationship(relationshipType: "CONNECTS_TO_UNI", id: "item-002")])
         #expect(eLine.product?.productOffering?.id == "000073")
         #expect(eLine.product?.productRelationship?.first?.id == "SP1_ENNI")
         let configuration = try #require(eLine.product?.productConfiguration)
@@ -59,12 +64,14 @@ struct QuoteModelTests {
     @Test("A wrong enum value is a finding at the field, listing the allowed values")
     func wrongEnumValue() throws {
         let tree = try QuoteOrderFixture.named("ael_UseCase4Request").tree
-        let action = try schemaFinding(decoding: QuoteCreate.self, tree.replacing("/quoteItem/1/action", with: "install"))
+        let action = try schemaFinding(
+            decoding: QuoteCreate.self, tree.replacing("/quoteItem/1/action", with: "install"))
         #expect(action.path == "/quoteItem/1/action")
         #expect(action.rule == ValidationFinding.schemaRule)
         #expect(action.message.contains("add, modify, delete"))
         let level = try schemaFinding(
-            decoding: QuoteCreate.self, tree.replacing("/buyerRequestedQuoteLevel", with: "firmSubjectToFeasibilityCheck"))
+            decoding: QuoteCreate.self,
+            tree.replacing("/buyerRequestedQuoteLevel", with: "firmSubjectToFeasibilityCheck"))
         #expect(level.path == "/buyerRequestedQuoteLevel")
         let units = try schemaFinding(
             decoding: QuoteCreate.self,
@@ -81,7 +88,8 @@ struct QuoteModelTests {
         let instant = try schemaFinding(decoding: QuoteCreate.self, tree.replacing("/instantSyncQuote", with: nil))
         #expect(instant.path == "/instantSyncQuote")
         let email = try schemaFinding(
-            decoding: QuoteCreate.self, tree.replacing("/quoteItem/1/relatedContactInformation/1/emailAddress", with: nil))
+            decoding: QuoteCreate.self,
+            tree.replacing("/quoteItem/1/relatedContactInformation/1/emailAddress", with: nil))
         #expect(email.path == "/quoteItem/1/relatedContactInformation/1/emailAddress")
     }
 
