@@ -1,1 +1,91 @@
-// placeholder
+import CanonicalJSON
+import Ledger
+import Sonata
+import SupplyChain
+
+/// The buy side: who this provider buys from and how it asks them.
+public struct BBUSConfiguration: Sendable, Hashable {
+    /// Sellers this provider has a commercial relationship with, in preference order.
+    public let sellers: [PartyID]
+    /// One-way latency to each seller, as measured or configured; a seller that cannot answer within the
+    /// window (twice this latency) is not asked.
+    public let latency: [PartyID: TimeSpan]
+    /// The contact put on requests this provider sends as a buyer (MEF79-R9).
+    public let buyerContact: RelatedContactInformation
+
+    public init(sellers: [PartyID], latency: [PartyID: TimeSpan] = [:], buyerContact: RelatedContactInformation) {
+        self.sellers = sellers
+        self.latency = latency
+        self.buyerContact = buyerContact
+    }
+}
+
+/// B-BUS: picks the sellers for each element, never one on the loop-prevention list, and builds their requests.
+public struct BBUS: Sendable {
+    public let party: PartyID
+    public let configuration: BBUSConfiguration
+
+    public init(party: PartyID, configuration: BBUSConfiguration) {
+        self.party = party
+        self.configuration = configuration
+    }
+
+    /// The sellers to ask within `window`, and those skipped with the reason (PDL-004, PDL-011).
+    public func sellers(
+        for element: ServiceElement, loopPreventionList: LoopPreventionList, window: TimeSpan
+    ) -> (eligible: [PartyID], skipped: [(seller: PartyID, reason: String)]) {
+        var eligible: [PartyID] = []
+        var skipped: [(PartyID, String)] = []
+        for seller in configuration.sellers where seller != party {
+            if loopPreventionList.lists(seller) {
+                skipped.append((seller, "on the loop-prevention list"))
+                continue
+            }
+            let roundTrip = (configuration.latency[seller] ?? .zero) + (configuration.latency[seller] ?? .zero)
+            if roundTrip >= window {
+                skipped.append((seller, "cannot answer within the \(window) window (round trip \(roundTrip))"))
+                continue
+            }
+            eligible.append(seller)
+        }
+        return (eligible, skipped)
+    }
+
+    /// The request for one element to one seller: the buyer's item alone (relationships to items the seller does not
+    /// receive are dropped), a deferred POQ due by `respondBy`, and the loop list with this provider appended.
+    public func request(
+        id: RequestID, kind: RequestKind, item: ProductOfferingQualificationItemCreate,
+        original: ProductOfferingQualificationCreate, loopPreventionList: LoopPreventionList, respondBy: Instant,
+        salt: [UInt8]
+    ) -> SupplyRequest {
+        let single = ProductOfferingQualificationItemCreate(
+            id: item.id, action: item.action, product: item.product, qualificationItemRelationship: nil,
+            relatedContactInformation: item.relatedContactInformation)
+        let poq = ProductOfferingQualificationCreate(
+            instantSyncQualification: false, provideAlternative: original.provideAlternative ?? false,
+            requestedPOQCompletionDate: MEFDateTime(respondBy.date), externalId: id.rawValue,
+            projectId: original.projectId, relatedContactInformation: [configuration.buyerContact],
+            productOfferingQualificationItem: [single])
+        let payload = (try? JSONValue(encoding: poq)) ?? .null
+        return SupplyRequest(
+            id: id, kind: kind, payload: payload,
+            loopPreventionList: loopPreventionList.appending(party, salt: salt), respondBy: respondBy)
+    }
+
+    /// A seller's answer for the element as a candidate at its cost to this provider (PDL-012 records it).
+    public func candidate(from response: SupplyResponse, seller: PartyID, itemID: String) -> Candidate {
+        let source = Source.seller(seller, requestID: response.requestID, sellerReference: response.sellerReference)
+        guard let item = response.items.first(where: { $0.itemID == itemID }), let offer = item.offer else {
+            let why = response.reason ?? response.items.first?.reason ?? response.state.rawValue
+            return Candidate(source: source, offer: .red("\(seller) answered \(response.state.rawValue): \(why)"))
+        }
+        return Candidate(source: source, offer: offer)
+    }
+
+    /// Silence past the response window counts as "unable to quote" (ETSI Inquiry and Quote step 6).
+    public func silence(of seller: PartyID, requestID: RequestID) -> Candidate {
+        Candidate(
+            source: .seller(seller, requestID: requestID, sellerReference: ""),
+            offer: .red("\(seller) did not answer within the response window"))
+    }
+}

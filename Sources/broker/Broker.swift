@@ -1,6 +1,25 @@
 import ArgumentParser
 
+/// The `broker` command: argument parsing only; every subcommand calls a library.
 @main
 struct Broker: AsyncParsableCommand {
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "broker",
+        abstract: "A multi-party telecom supply-chain broker with signed, hash-chained bilateral ledgers.",
+        discussion: """
+            Providers sell ICT services (an Ethernet line across three operators, a managed cloud link) through
+            chains of buyers and sellers speaking the MEF Sonata API. Inside each provider an S-BUS takes the
+            buyer's request, an SCO decomposes it, the provider's SOF answers for what it owns and a B-BUS buys
+            the rest downstream, never from a seller on the request's loop-prevention list. Every request and
+            answer between two providers is recorded on their co-signed bilateral ledger.
+
+            Examples:
+              broker simulate                      run the embedded demo chain
+              broker validate poq.json             check a Sonata payload against MEF 79.1
+              broker audit out/ledgers             verify ledger copies
+
+            Exit codes: 0 ok, 1 findings or failed expectations, 2 bad input.
+            """,
+        subcommands: [ValidateCommand.self]
+    )
 }

@@ -1,0 +1,62 @@
+import CanonicalJSON
+import Crypto
+import Foundation
+
+/// The byte string an entry hash is taken over: line-oriented UTF-8 text, domain-separated and versioned, so an
+/// auditor can rebuild it with `printf` and hash it with `openssl dgst -sha256` (LEDGER.md shows how).
+///
+///     scbroker-entry-v1\n
+///     ledger:<ledger id, 64 hex>\n
+///     seq:<decimal>\n
+///     prev:<64 hex>\n
+///     time:<decimal milliseconds, '-' if negative>\n
+///     author:<party id>\n
+///     kind:<kind>\n
+///     refs:<RFC 8785 canonical JSON of the refs object>\n
+///     body-sha256:<64 hex of SHA-256 of the canonical body bytes>\n
+///
+/// Party ids and kinds may hold no control characters (so no newline), which keeps the encoding unambiguous.
+public enum EntryEncoding {
+    /// The domain-separation tag on the first line.
+    public static let tag = "scbroker-entry-v1"
+
+    /// The encoding text of the given stored fields (refs and body as their canonical JSON bytes).
+    public static func text(
+        ledgerID: String, seq: UInt64, prevHash: String, time: Int64, author: String, kind: String,
+        refsJSON: Data, bodyJSON: Data
+    ) -> Data {
+        var out = Data()
+        out.reserveCapacity(400)
+        out.append(contentsOf: "\(tag)\nledger:\(ledgerID)\nseq:\(seq)\nprev:\(prevHash)\ntime:\(time)\n".utf8)
+        out.append(contentsOf: "author:\(author)\nkind:\(kind)\nrefs:".utf8)
+        out.append(refsJSON)
+        out.append(contentsOf: "\nbody-sha256:".utf8)
+        out.append(contentsOf: Hex.encode(SHA256.hash(data: bodyJSON)).utf8)
+        out.append(0x0a)
+        return out
+    }
+
+    /// SHA-256 of `text(...)`: the 32 raw bytes whose hex is the entry hash.
+    public static func hash(
+        ledgerID: String, seq: UInt64, prevHash: String, time: Int64, author: String, kind: String,
+        refsJSON: Data, bodyJSON: Data
+    ) -> Data {
+        let encoded = text(
+            ledgerID: ledgerID, seq: seq, prevHash: prevHash, time: time, author: author, kind: kind,
+            refsJSON: refsJSON, bodyJSON: bodyJSON)
+        return Data(SHA256.hash(data: encoded))
+    }
+
+    /// RFC 8785 canonical JSON of a refs map (an object of strings).
+    public static func refsJSON(_ refs: [String: String]) -> Data {
+        JSONValue.object(refs.mapValues { .string($0) }).canonicalData
+    }
+
+    /// Throws unless `kind` is 1-128 characters without control characters.
+    static func validate(kind: String) throws {
+        let scalars = kind.unicodeScalars
+        guard (1...128).contains(scalars.count), scalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f }) else {
+            throw LedgerError(.invalidField, "kind \"\(kind)\" must be 1-128 characters without control characters")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import CanonicalJSON
+import Crypto
+import Foundation
+
+/// One entry of a bilateral ledger: what one party recorded, chained to the previous entry, signed by its
+/// author and, once agreed, countersigned by the other party (its receipt).
+///
+/// `entryHash` covers every field but the signatures (see `EntryEncoding` and LEDGER.md); both signatures are
+/// Ed25519 over the 32 raw bytes of the entry hash. An entry whose `counterSignature` is `nil` is pending.
+public struct LedgerEntry: Codable, Sendable, Hashable {
+    /// The ledger this entry belongs to.
+    public let ledgerID: LedgerID
+    /// Position in the chain, starting at 1.
+    public let seq: UInt64
+    /// Hex entry hash of entry `seq - 1`; 64 zeros (`genesisPrevHash`) for seq 1.
+    public let prevHash: String
+    /// Milliseconds since the Unix epoch, UTC; never earlier than the previous entry's time.
+    public let time: Int64
+    /// The party that wrote and signed the entry.
+    public let author: PartyID
+    /// What happened: `poq.request`, `poq.response`, `loop_list`, `order.accepted`, `invoice`, ...
+    public let kind: String
+    /// Correlation ids by name: `poq`, `quote`, `order`, `service`, `element`, `ticket`, `invoice`, `inquiry`.
+    public let refs: [String: String]
+    /// The payload; stored and hashed as RFC 8785 canonical JSON.
+    public let body: JSONValue
+    /// Lower-case hex SHA-256 of the entry encoding.
+    public let entryHash: String
+    /// The author's Ed25519 signature over the 32 bytes of `entryHash`.
+    public var authorSignature: Data
+    /// The counterparty's Ed25519 signature over the same bytes; `nil` while the entry is pending.
+    public var counterSignature: Data?
+
+    /// The `prevHash` of the first entry: 64 zeros.
+    public static let genesisPrevHash = String(repeating: "0", count: 64)
+
+    /// An entry with every field given, as read back from a store or decoded from the wire.
+    public init(
+        ledgerID: LedgerID, seq: UInt64, prevHash: String, time: Int64, author: PartyID, kind: String,
+        refs: [String: String], body: JSONValue, entryHash: String, authorSignature: Data, counterSignature: Data?
+    ) {
+        self.ledgerID = ledgerID
+        self.seq = seq
+        self.prevHash = prevHash
+        self.time = time
+        self.author = author
+        self.kind = kind
+        self.refs = refs
+        self.body = body
+        self.entryHash = entryHash
+        self.authorSignature = authorSignature
+        self.counterSignature = counterSignature
+    }
+
+    /// A new entry signed by `author`, its hash computed from the fields.
+    /// - Throws: `LedgerError(.invalidField)` when `kind` or a ref name could break the encoding.
+    public static func signed(
+        by author: PartyKey, ledgerID: LedgerID, seq: UInt64, prevHash: String, time: Int64, kind: String,
+        refs: [String: String], body: JSONValue
+    ) throws -> LedgerEntry {
+        try EntryEncoding.validate(kind: kind)
+        let hash = EntryEncoding.hash(
+            ledgerID: ledgerID.rawValue, seq: seq, prevHash: prevHash, time: time, author: author.party.rawValue,
+            kind: kind, refsJSON: EntryEncoding.refsJSON(refs), bodyJSON: body.canonicalData)
+        let signature = try author.sign(hash)
+        return LedgerEntry(
+            ledgerID: ledgerID, seq: seq, prevHash: prevHash, time: time, author: author.party, kind: kind,
+            refs: refs, body: body, entryHash: Hex.encode(hash), authorSignature: signature, counterSignature: nil)
+    }
+
+    /// The hash recomputed from the fields (raw 32 bytes); equals `entryHashBytes` for an intact entry.
+    public func computeHash() -> Data {
+        EntryEncoding.hash(
+            ledgerID: ledgerID.rawValue, seq: seq, prevHash: prevHash, time: time, author: author.rawValue,
+            kind: kind, refsJSON: EntryEncoding.refsJSON(refs), bodyJSON: body.canonicalData)
+    }
+
+    /// The 32 raw bytes of `entryHash` (what both signatures sign), or `nil` when it is not 64 hex digits.
+    public var entryHashBytes: Data? {
+        guard Hex.isCanonical(entryHash, byteCount: 32) else { return nil }
+        return Data(hexString: entryHash)
+    }
+
+    /// True once the counterparty has countersigned.
+    public var isAgreed: Bool { counterSignature != nil }
+}

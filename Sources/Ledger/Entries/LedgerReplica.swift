@@ -1,0 +1,225 @@
+import CanonicalJSON
+import Foundation
+
+/// One party's copy of one bilateral ledger, and that party's half of the append protocol.
+///
+/// The protocol: the author `propose`s an entry on its head (author-signed, pending) and sends it; the
+/// counterparty `receive`s it, verifies hash, chain and author signature, countersigns and stores it; the author
+/// `commit`s the countersigned entry after verifying the countersignature. When both propose at the same seq,
+/// the entry with the lower entry hash wins on both sides (a deterministic tie-break both copies compute alike);
+/// the loser gets `.conflict`, and `rebase`s its entry on top of the winner. Thread-safe through a lock.
+public final class LedgerReplica: @unchecked Sendable {
+    /// The ledger's header.
+    public let header: LedgerHeader
+    /// The party holding this copy.
+    public let holder: PartyID
+    /// The other party.
+    public let counterparty: PartyID
+    /// Where this copy lives.
+    public let store: any LedgerStore
+
+    private let key: PartyKey
+    private let counterpartyKey: Data
+    private let lock = NSLock()
+    private var currentHead: LedgerHead
+    private var headTime: Int64
+    private var pendingEntry: LedgerEntry?
+
+    /// Opens `key.party`'s copy of the ledger `header` in `store`, creating it there if needed.
+    /// - Throws: `LedgerError(.unknownParty)` when the key's party is not a party of the ledger, `.invalidKey`
+    ///   when the key differs from the header's, `.headerMismatch` when the store holds another header.
+    public init(key: PartyKey, header: LedgerHeader, store: any LedgerStore) throws {
+        guard let counterparty = header.counterparty(of: key.party), let counterpartyKey = header.publicKey(of: counterparty)
+        else { throw LedgerError(.unknownParty, "\(key.party) is not a party to ledger \(header.ledgerID)") }
+        guard header.publicKey(of: key.party) == key.publicKey else {
+            throw LedgerError(.invalidKey, "\(key.party)'s key differs from the ledger header's")
+        }
+        self.header = header
+        self.holder = key.party
+        self.counterparty = counterparty
+        self.counterpartyKey = counterpartyKey
+        self.key = key
+        self.store = store
+        try store.createLedger(header, holder: key.party)
+        currentHead = try store.head(of: header.ledgerID)
+        headTime = try store.entry(of: header.ledgerID, at: currentHead.seq)?.time ?? Int64.min
+    }
+
+    /// The ledger's id.
+    public var id: LedgerID { header.ledgerID }
+
+    /// The last agreed entry's seq and hash (0 and 64 zeros when empty).
+    public var head: (seq: UInt64, hash: String) {
+        let head = lock.withLock { currentHead }
+        return (head.seq, head.hash)
+    }
+
+    /// The head as a value.
+    public var ledgerHead: LedgerHead { lock.withLock { currentHead } }
+
+    /// This party's proposed entry that is not yet committed, if any.
+    public var pending: LedgerEntry? { lock.withLock { pendingEntry } }
+
+    /// Proposes a new entry on top of this copy's head: hashed, author-signed, pending.
+    ///
+    /// `time` is raised to the head entry's time if earlier, so time never goes backwards along the chain.
+    public func propose(kind: String, refs: [String: String], body: JSONValue, time: Int64) throws -> LedgerEntry {
+        try lock.withLock {
+            let entry = try LedgerEntry.signed(
+                by: key, ledgerID: id, seq: currentHead.seq + 1, prevHash: currentHead.hash, time: max(time, headTime),
+                kind: kind, refs: refs, body: body)
+            pendingEntry = entry
+            return entry
+        }
+    }
+
+    /// The counterparty side: verifies a proposed entry and, when it sits on this copy's head, countersigns and
+    /// stores it.
+    /// - Returns: `.countersigned` (send it back), `.conflict(head:)` when it is not on this head or loses the
+    ///   tie-break against this party's own pending entry, `.alreadyStored` for a repeated delivery.
+    /// - Throws: `LedgerError` when the entry is not genuine: wrong ledger, not the counterparty's, bad hash,
+    ///   bad author signature, or time going backwards.
+    public func receive(_ entry: LedgerEntry) throws -> ReceiveOutcome {
+        try lock.withLock {
+            guard entry.ledgerID == id else {
+                throw LedgerError(.wrongLedger, "entry of ledger \(entry.ledgerID) sent to \(id)")
+            }
+            if entry.seq <= currentHead.seq {
+                if let stored = try store.entry(of: id, at: entry.seq), stored.entryHash == entry.entryHash {
+                    return .alreadyStored(stored)
+                }
+                return .conflict(head: currentHead)
+            }
+            guard entry.seq == currentHead.seq + 1, entry.prevHash == currentHead.hash else {
+                return .conflict(head: currentHead)
+            }
+            guard entry.author == counterparty else {
+                throw LedgerError(.unknownParty, "\(holder) countersigns only \(counterparty)'s entries")
+            }
+            if let mine = pendingEntry, mine.seq == entry.seq, mine.entryHash < entry.entryHash {
+                return .conflict(head: currentHead)
+            }
+            let hash = try verifiedHash(of: entry)
+            guard Ed25519.verify(signature: entry.authorSignature, of: hash, publicKey: counterpartyKey) else {
+                throw LedgerError(.badSignature, "entry \(entry.seq): author signature does not verify")
+            }
+            guard entry.time >= headTime else {
+                throw LedgerError(.invalidField, "entry \(entry.seq): time goes backwards")
+            }
+            var agreed = entry
+            agreed.counterSignature = try key.sign(hash)
+            try store.append([agreed], to: id)
+            advance(to: agreed)
+            return .countersigned(agreed)
+        }
+    }
+
+    /// The author side: verifies the counterparty's countersignature on this party's entry and stores it.
+    /// Committing an entry already stored is a no-op.
+    /// - Throws: `LedgerError(.notOnHead)` when the head moved (rebase first), `.badSignature`, `.badEntryHash`.
+    public func commit(_ countersigned: LedgerEntry) throws {
+        try lock.withLock {
+            guard countersigned.ledgerID == id else {
+                throw LedgerError(.wrongLedger, "entry of ledger \(countersigned.ledgerID) committed to \(id)")
+            }
+            if countersigned.seq <= currentHead.seq,
+                let stored = try store.entry(of: id, at: countersigned.seq), stored.entryHash == countersigned.entryHash
+            {
+                return
+            }
+            guard countersigned.author == holder else {
+                throw LedgerError(.unknownParty, "\(holder) commits only its own entries")
+            }
+            guard countersigned.seq == currentHead.seq + 1, countersigned.prevHash == currentHead.hash else {
+                throw LedgerError(.notOnHead, "entry \(countersigned.seq) is not on head \(currentHead); rebase it")
+            }
+            let hash = try verifiedHash(of: countersigned)
+            let isMine =
+                pendingEntry.map {
+                    $0.entryHash == countersigned.entryHash && $0.authorSignature == countersigned.authorSignature
+                } ?? false
+            guard isMine || Ed25519.verify(signature: countersigned.authorSignature, of: hash, publicKey: key.publicKey)
+            else { throw LedgerError(.badSignature, "entry \(countersigned.seq): author signature does not verify") }
+            guard let counterSignature = countersigned.counterSignature else {
+                throw LedgerError(.notCountersigned, "entry \(countersigned.seq) is not countersigned")
+            }
+            guard Ed25519.verify(signature: counterSignature, of: hash, publicKey: counterpartyKey) else {
+                throw LedgerError(.badSignature, "entry \(countersigned.seq): countersignature does not verify")
+            }
+            try store.append([countersigned], to: id)
+            advance(to: countersigned)
+            if isMine { pendingEntry = nil }
+        }
+    }
+
+    /// The loser of a race: stores the agreed entries it is missing (each fully verified), then re-sequences and
+    /// re-signs its pending entry on the new head (its time raised to the head's time if earlier).
+    /// - Parameters:
+    ///   - agreed: countersigned entries from the counterparty's copy, in any order; ones already stored must
+    ///     be identical to the stored ones.
+    ///   - pending: this party's entry to move on top.
+    /// - Returns: the new pending entry, to send again.
+    /// - Throws: `LedgerError(.divergence)` when an agreed entry differs from the stored one at its seq.
+    public func rebase(onto agreed: [LedgerEntry], pending: LedgerEntry) throws -> LedgerEntry {
+        try lock.withLock {
+            for entry in agreed.sorted(by: { $0.seq < $1.seq }) {
+                if entry.seq <= currentHead.seq {
+                    guard let stored = try store.entry(of: id, at: entry.seq), stored.entryHash == entry.entryHash else {
+                        throw LedgerError(.divergence, "entry \(entry.seq) differs from this copy's")
+                    }
+                    continue
+                }
+                guard entry.ledgerID == id, entry.seq == currentHead.seq + 1, entry.prevHash == currentHead.hash else {
+                    throw LedgerError(.notOnHead, "entry \(entry.seq) does not continue head \(currentHead)")
+                }
+                try verifyAgreed(entry)
+                try store.append([entry], to: id)
+                advance(to: entry)
+            }
+            guard pending.author == holder else {
+                throw LedgerError(.unknownParty, "\(holder) rebases only its own entries")
+            }
+            let entry = try LedgerEntry.signed(
+                by: key, ledgerID: id, seq: currentHead.seq + 1, prevHash: currentHead.hash,
+                time: max(pending.time, headTime), kind: pending.kind, refs: pending.refs, body: pending.body)
+            pendingEntry = entry
+            return entry
+        }
+    }
+
+    /// Agreed entries with `seq >= from`, to send to a counterparty that is behind.
+    public func entries(from seq: UInt64 = 1) throws -> [LedgerEntry] {
+        try store.entries(of: id, from: seq, limit: Int.max)
+    }
+
+    // MARK: - Private, called with the lock held
+
+    private func advance(to entry: LedgerEntry) {
+        currentHead = LedgerHead(seq: entry.seq, hash: entry.entryHash)
+        headTime = max(headTime, entry.time)
+    }
+
+    private func verifiedHash(of entry: LedgerEntry) throws -> Data {
+        let hash = entry.computeHash()
+        guard entry.entryHashBytes == hash else {
+            throw LedgerError(.badEntryHash, "entry \(entry.seq): entry hash does not match its fields")
+        }
+        return hash
+    }
+
+    private func verifyAgreed(_ entry: LedgerEntry) throws {
+        let hash = try verifiedHash(of: entry)
+        guard let authorKey = header.publicKey(of: entry.author), let signer = header.counterparty(of: entry.author),
+            let signerKey = header.publicKey(of: signer)
+        else { throw LedgerError(.unknownParty, "entry \(entry.seq): author \(entry.author) is not a party") }
+        guard Ed25519.verify(signature: entry.authorSignature, of: hash, publicKey: authorKey) else {
+            throw LedgerError(.badSignature, "entry \(entry.seq): author signature does not verify")
+        }
+        guard let counterSignature = entry.counterSignature,
+            Ed25519.verify(signature: counterSignature, of: hash, publicKey: signerKey)
+        else { throw LedgerError(.badSignature, "entry \(entry.seq): countersignature missing or bad") }
+        guard entry.time >= headTime else {
+            throw LedgerError(.invalidField, "entry \(entry.seq): time goes backwards")
+        }
+    }
+}

@@ -1,0 +1,344 @@
+import CanonicalJSON
+import Foundation
+import GRDB
+
+/// A `LedgerStore` in one SQLite file (through GRDB), whose schema is a public contract (LEDGER.md):
+/// tables `ledgers`, `entries` and `checkpoints`, hashes, keys and signatures as lower-case hex text.
+///
+/// The file is in WAL mode; `durability` sets `PRAGMA synchronous` and the initializer reads it back, so
+/// `.full` is never silently downgraded. Appends are validated before anything is written, and written one
+/// transaction per batch: with `batchSize` 1 every `append` call commits at once; with a larger `batchSize`
+/// appends are buffered (visible to this store's reads) and committed together every `batchSize` entries, on
+/// `flush()`, or at the end of `transaction { }`. A crash loses at most the unflushed buffer and leaves a
+/// valid prefix. One writing process per file.
+public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
+    /// The file.
+    public let path: String
+    /// The `synchronous` setting asked for (`nil` for a read-only store).
+    public let durability: Durability?
+    /// Entries buffered before a commit; 1 commits every `append` at once.
+    public let batchSize: Int
+
+    private let database: DatabaseQueue
+    private let lock = NSLock()
+    private var buffer: [LedgerEntry] = []
+    private var heads: [LedgerID: LedgerHead] = [:]
+    private var holdDepth = 0
+
+    /// Opens (creating if needed) a store for reading and writing.
+    /// - Parameters:
+    ///   - path: the SQLite file.
+    ///   - durability: `.full` sets `PRAGMA synchronous=FULL`, `.normal` sets NORMAL; read back and checked.
+    ///   - batchSize: how many appended entries to buffer before committing them in one transaction.
+    /// - Throws: `LedgerError(.storage)` when the file cannot be opened, `.durability` when the pragma did not
+    ///   take effect.
+    public init(path: String, durability: Durability = .full, batchSize: Int = 1) throws {
+        self.path = path
+        self.durability = durability
+        self.batchSize = max(1, batchSize)
+        var configuration = Configuration()
+        configuration.label = "ledger"
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode=WAL")
+            try db.execute(sql: "PRAGMA synchronous=\(synchronous)")
+        }
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try database.write { db in try db.execute(sql: Self.schema) }
+        } catch {
+            throw LedgerError(.storage, "cannot open ledger store \(path): \(error)")
+        }
+        let expected = durability == .full ? 2 : 1
+        let actual = try synchronousLevel()
+        guard actual == expected else {
+            throw LedgerError(.durability, "PRAGMA synchronous is \(actual), expected \(expected)")
+        }
+    }
+
+    /// Opens an existing file read-only, as the auditor does: nothing in it can change through this store.
+    public init(readOnlyPath path: String) throws {
+        self.path = path
+        self.durability = nil
+        self.batchSize = 1
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw LedgerError(.storage, "cannot read \(path)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "ledger-readonly"
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try database.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+        } catch {
+            throw LedgerError(.storage, "\(path) is not a readable SQLite file: \(error)")
+        }
+    }
+
+    deinit {
+        try? flush()
+    }
+
+    /// The schema, public contract for auditors.
+    public static let schema = """
+        CREATE TABLE IF NOT EXISTS ledgers (
+            ledger_id TEXT PRIMARY KEY NOT NULL,
+            party_a TEXT NOT NULL,
+            party_b TEXT NOT NULL,
+            public_key_a TEXT NOT NULL,
+            public_key_b TEXT NOT NULL,
+            genesis_nonce TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            holder TEXT
+        );
+        CREATE TABLE IF NOT EXISTS entries (
+            ledger_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            prev_hash TEXT NOT NULL,
+            entry_hash TEXT NOT NULL,
+            time INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            refs TEXT NOT NULL,
+            body TEXT NOT NULL,
+            author_sig TEXT NOT NULL,
+            counter_sig TEXT,
+            PRIMARY KEY (ledger_id, seq)
+        );
+        CREATE TABLE IF NOT EXISTS checkpoints (
+            ledger_id TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            root TEXT NOT NULL,
+            note TEXT NOT NULL,
+            PRIMARY KEY (ledger_id, size)
+        );
+        """
+
+    /// `PRAGMA synchronous` as SQLite reports it: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
+    public func synchronousLevel() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// `PRAGMA journal_mode` as SQLite reports it (`wal` for a writable store).
+    public func journalMode() throws -> String {
+        try database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    public func createLedger(_ header: LedgerHeader, holder: PartyID?) throws {
+        try lock.withLock {
+            try storageErrors {
+                try database.write { db in
+                    if let existing = try Self.readHeader(db, header.ledgerID) {
+                        guard existing == header else {
+                            throw LedgerError(.headerMismatch, "ledger \(header.ledgerID) exists with another header")
+                        }
+                        return
+                    }
+                    try db.execute(
+                        sql: """
+                            INSERT INTO ledgers (ledger_id, party_a, party_b, public_key_a, public_key_b,
+                                genesis_nonce, created, holder) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            header.ledgerID.rawValue, header.partyA.rawValue, header.partyB.rawValue,
+                            header.publicKeyA.hexString, header.publicKeyB.hexString, header.genesisNonce.hexString,
+                            header.created, holder?.rawValue,
+                        ])
+                }
+            }
+        }
+    }
+
+    public func header(of ledgerID: LedgerID) throws -> LedgerHeader? {
+        try storageErrors { try database.read { db in try Self.readHeader(db, ledgerID) } }
+    }
+
+    public func append(_ entries: [LedgerEntry], to ledgerID: LedgerID) throws {
+        guard !entries.isEmpty else { return }
+        try lock.withLock {
+            let head = try lockedHead(of: ledgerID)
+            let newHead = try AppendValidation.check(entries, of: ledgerID, onto: head)
+            buffer.append(contentsOf: entries)
+            heads[ledgerID] = newHead
+            if holdDepth == 0 && buffer.count >= batchSize {
+                try lockedFlush()
+            }
+        }
+    }
+
+    /// Commits buffered appends in one transaction.
+    public func flush() throws {
+        try lock.withLock { try lockedFlush() }
+    }
+
+    /// Runs `body` with appends held in the buffer, then commits them all in one transaction.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        lock.withLock { holdDepth += 1 }
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            lock.withLock { holdDepth -= 1 }
+            throw error
+        }
+        try lock.withLock {
+            holdDepth -= 1
+            if holdDepth == 0 { try lockedFlush() }
+        }
+        return result
+    }
+
+    public func entries(of ledgerID: LedgerID, from seq: UInt64, limit: Int) throws -> [LedgerEntry] {
+        try lock.withLock {
+            guard limit > 0 else { return [] }
+            var result = try storageErrors {
+                try database.read { db in
+                    let rows = try Row.fetchCursor(
+                        db, sql: "SELECT * FROM entries WHERE ledger_id = ? AND seq >= ? ORDER BY seq LIMIT ?",
+                        arguments: [ledgerID.rawValue, Int64(clamping: seq), Int64(clamping: limit)])
+                    var entries: [LedgerEntry] = []
+                    while let row = try rows.next() { entries.append(try Self.entry(from: row)) }
+                    return entries
+                }
+            }
+            for entry in buffer where entry.ledgerID == ledgerID && entry.seq >= seq && result.count < limit {
+                result.append(entry)
+            }
+            return result
+        }
+    }
+
+    public func head(of ledgerID: LedgerID) throws -> LedgerHead {
+        try lock.withLock { try lockedHead(of: ledgerID) }
+    }
+
+    public func ledgerIDs() throws -> [LedgerID] {
+        try storageErrors {
+            try database.read { db in
+                try String.fetchAll(db, sql: "SELECT ledger_id FROM ledgers ORDER BY ledger_id").map(LedgerID.init)
+            }
+        }
+    }
+
+    public func saveCheckpoint(_ checkpoint: Checkpoint, of ledgerID: LedgerID) throws {
+        try flush()
+        try storageErrors {
+            try database.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO checkpoints (ledger_id, size, root, note) VALUES (?, ?, ?, ?)",
+                    arguments: [
+                        ledgerID.rawValue, Int64(clamping: checkpoint.size), checkpoint.root.hexString,
+                        checkpoint.text,
+                    ])
+            }
+        }
+    }
+
+    public func checkpoints(of ledgerID: LedgerID) throws -> [Checkpoint] {
+        let notes = try storageErrors {
+            try database.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT note FROM checkpoints WHERE ledger_id = ? ORDER BY size",
+                    arguments: [ledgerID.rawValue])
+            }
+        }
+        return try notes.map { try Checkpoint.parse($0) }
+    }
+
+    /// Runs a read on the underlying database (the auditor reads the raw rows through this).
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try storageErrors { try database.read(body) }
+    }
+
+    // MARK: - Private, called with the lock held
+
+    private func lockedHead(of ledgerID: LedgerID) throws -> LedgerHead {
+        if let head = heads[ledgerID] { return head }
+        let head = try storageErrors {
+            try database.read { db -> LedgerHead? in
+                guard try Self.readHeader(db, ledgerID) != nil else { return nil }
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT seq, entry_hash FROM entries WHERE ledger_id = ? ORDER BY seq DESC LIMIT 1",
+                    arguments: [ledgerID.rawValue])
+                guard let row else { return .genesis }
+                return LedgerHead(seq: UInt64(row["seq"] as Int64), hash: row["entry_hash"])
+            }
+        }
+        guard let head else { throw LedgerError(.wrongLedger, "no ledger \(ledgerID) in \(path)") }
+        heads[ledgerID] = head
+        return head
+    }
+
+    private func lockedFlush() throws {
+        guard !buffer.isEmpty else { return }
+        let batch = buffer
+        try storageErrors {
+            try database.write { db in
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO entries (ledger_id, seq, prev_hash, entry_hash, time, author, kind, refs, body,
+                            author_sig, counter_sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                for entry in batch {
+                    try insert.execute(arguments: [
+                        entry.ledgerID.rawValue, Int64(entry.seq), entry.prevHash, entry.entryHash, entry.time,
+                        entry.author.rawValue, entry.kind,
+                        String(decoding: EntryEncoding.refsJSON(entry.refs), as: UTF8.self),
+                        entry.body.canonicalString, entry.authorSignature.hexString, entry.counterSignature?.hexString,
+                    ])
+                }
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func storageErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            // A failed commit leaves the buffer and the cached heads unreliable: drop the cache.
+            heads.removeAll()
+            throw LedgerError(.storage, "\(path): \(error)")
+        }
+    }
+
+    static func readHeader(_ db: Database, _ ledgerID: LedgerID) throws -> LedgerHeader? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledgers WHERE ledger_id = ?", arguments: [ledgerID.rawValue])
+        else { return nil }
+        guard let keyA = Data(hexString: row["public_key_a"]), let keyB = Data(hexString: row["public_key_b"]),
+            let nonce = Data(hexString: row["genesis_nonce"])
+        else {
+            throw LedgerError(.storage, "ledger \(ledgerID): keys or nonce are not hex")
+        }
+        return LedgerHeader(
+            ledgerID: ledgerID, partyA: PartyID(row["party_a"] as String), partyB: PartyID(row["party_b"] as String),
+            publicKeyA: keyA, publicKeyB: keyB, genesisNonce: nonce, created: row["created"])
+    }
+
+    static func entry(from row: Row) throws -> LedgerEntry {
+        let seq: Int64 = row["seq"]
+        guard let authorSignature = Data(hexString: row["author_sig"]) else {
+            throw LedgerError(.storage, "entry \(seq): author_sig is not hex")
+        }
+        let counterText: String? = row["counter_sig"]
+        let counterSignature = counterText.flatMap { Data(hexString: $0) }
+        let refsValue = try JSONValue.parse(Data((row["refs"] as String).utf8))
+        guard case .object(let members) = refsValue else {
+            throw LedgerError(.storage, "entry \(seq): refs is not a JSON object")
+        }
+        var refs: [String: String] = [:]
+        for (name, value) in members {
+            guard case .string(let text) = value else {
+                throw LedgerError(.storage, "entry \(seq): ref \(name) is not a string")
+            }
+            refs[name] = text
+        }
+        return LedgerEntry(
+            ledgerID: LedgerID(rawValue: row["ledger_id"]), seq: UInt64(seq), prevHash: row["prev_hash"],
+            time: row["time"], author: PartyID(row["author"] as String), kind: row["kind"], refs: refs,
+            body: try JSONValue.parse(Data((row["body"] as String).utf8)), entryHash: row["entry_hash"],
+            authorSignature: authorSignature, counterSignature: counterSignature)
+    }
+}

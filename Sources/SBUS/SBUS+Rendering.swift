@@ -1,0 +1,93 @@
+import CanonicalJSON
+import Sonata
+import SupplyChain
+
+extension SBUS {
+    /// The answer as a MEF Sonata v7 `ProductOfferingQualification`, echoing the request (MEF79-R34, R37).
+    ///
+    /// States map through `MEF79POQState.sonata` / `MEF79ItemState.sonata`, the one place where MEF 79.1 and
+    /// Sonata v7 names meet.
+    public func sonataPOQ(
+        _ response: SupplyResponse, request: ProductOfferingQualificationCreate?
+    ) -> ProductOfferingQualification {
+        let requested = request?.productOfferingQualificationItem ?? []
+        let items = response.items.map { answer -> ProductOfferingQualificationItem in
+            let original = requested.first { $0.id == answer.itemID }
+            let ready = answer.state == .ready
+            let offer = ready ? answer.offer : nil
+            let alternates = offer?.alternates.compactMap { alternate -> AlternateProductOfferingProposal? in
+                var configuration: [String: JSONValue] = ["@type": "urn:scbroker:alternate:v1"]
+                if let bandwidth = alternate.bandwidthMbps { configuration["bandwidthMbps"] = .number(Double(bandwidth)) }
+                return AlternateProductOfferingProposal(
+                    id: alternate.id,
+                    installationInterval: Duration(
+                        amount: alternate.installationInterval.wholeDaysRoundedUp, units: .calendarDays),
+                    alternateProduct: MEFAlternateProduct(
+                        productOffering: ProductOfferingRef(id: alternate.offering),
+                        productConfiguration: .object(configuration)))
+            }
+            let interval = offer.flatMap { offer in
+                offer.confidence == .red
+                    ? nil : Duration(amount: offer.installationInterval.wholeDaysRoundedUp, units: .calendarDays)
+            }
+            var terminationError: [TerminationError]?
+            if answer.state == .unableToMeetTime {
+                terminationError = [
+                    TerminationError(code: "otherIssue", value: MEF79ItemState.unableToMeetTimeMarker)
+                ]
+            } else if answer.state == .rejected {
+                terminationError = [TerminationError(code: "otherIssue", value: answer.reason)]
+            }
+            return ProductOfferingQualificationItem(
+                id: answer.itemID, action: original?.action ?? .add,
+                product: original?.product ?? MEFProductRefOrValue(),
+                qualificationItemRelationship: original?.qualificationItemRelationship,
+                relatedContactInformation: original?.relatedContactInformation, state: answer.state.sonata,
+                serviceabilityConfidence: offer?.confidence, serviceabilityConfidenceReason: offer?.confidenceReason,
+                installationInterval: interval,
+                guaranteedUntilDate: offer?.validUntil.map { MEFDateTime($0.date) },
+                alternateProductOfferingProposal: (alternates?.isEmpty ?? true) ? nil : alternates,
+                terminationError: terminationError)
+        }
+        return ProductOfferingQualification(
+            id: response.sellerReference,
+            href: "/mefApi/sonata/productOfferingQualification/v7/productOfferingQualification/\(response.sellerReference)",
+            state: response.state.sonata, instantSyncQualification: request?.instantSyncQualification,
+            provideAlternative: request?.provideAlternative,
+            requestedPOQCompletionDate: request?.requestedPOQCompletionDate,
+            effectiveQualificationDate: response.state.isFinal ? MEFDateTime(response.answeredAt.date) : nil,
+            externalId: request?.externalId, projectId: request?.projectId,
+            relatedContactInformation: (request?.relatedContactInformation ?? []) + [configuration.sellerContact],
+            productOfferingQualificationItem: items)
+    }
+
+    /// The body of a `poq.response` / `quote.response` ledger entry: the Sonata answer, and the quote's prices and
+    /// validity (PDL-017, PDL-018), or the findings of a rejection.
+    public func ledgerBody(_ response: SupplyResponse, request: ProductOfferingQualificationCreate?) -> CanonicalBody {
+        var body: [String: CanonicalBody] = [
+            "requestId": .string(response.requestID.rawValue),
+            "sellerReference": .string(response.sellerReference),
+            "state": .string(response.state.rawValue),
+            "answeredAt": .string(response.answeredAt.description),
+        ]
+        if request != nil, let poq = try? JSONValue(encoding: sonataPOQ(response, request: request)) {
+            body["productOfferingQualification"] = poq
+        }
+        if let reason = response.reason { body["reason"] = .string(reason) }
+        if !response.findings.isEmpty {
+            body["findings"] = .array(
+                response.findings.map { ["path": .string($0.path), "rule": .string($0.rule), "message": .string($0.message)] })
+        }
+        let priced = response.items.compactMap { item in item.offer?.price.map { (item.itemID, $0) } }
+        if !priced.isEmpty {
+            var quote: [String: CanonicalBody] = [
+                "items": .array(
+                    priced.map { ["itemId": .string($0.0), "monthly": .number($0.1.amount), "currency": .string($0.1.currency)] })
+            ]
+            if let total = response.totalPrice { quote["total"] = .number(total.amount) }
+            if let validUntil = response.validUntil { quote["validUntil"] = .string(validUntil.description) }
+            body["quote"] = .object(quote)
+        }
+        return .object(body)
+    }
+}

@@ -1,0 +1,51 @@
+import Sonata
+import SupplyChain
+
+/// One product offering the provider delivers itself, and where (the SOF's catalog, inventory and capacity).
+public struct CatalogEntry: Codable, Sendable, Hashable {
+    /// The ecosystem-wide product offering id (e.g. `ACCESS-EPL`).
+    public let offering: String
+    /// Places served ON-NET; `*` serves any place and elements without a place.
+    public let places: [String]
+    /// Places the provider can reach by building (ON-NET with Build): yellow, slower, dearer.
+    public let buildPlaces: [String]
+    /// Monthly recurring cost to the provider.
+    public let cost: Money
+    /// Extra monthly cost of a built connection.
+    public let buildCost: Money
+    /// Standard installation interval.
+    public let leadTime: TimeSpan
+    /// Extra time when a build is needed.
+    public let buildTime: TimeSpan
+    /// Confidence for ON-NET delivery.
+    public let confidence: ServiceabilityColor
+    /// The highest bandwidth this offering delivers, if limited.
+    public let maxBandwidthMbps: Int?
+    /// How many more elements can be delivered (capacity); `nil` is unlimited.
+    public let capacity: Int?
+
+    public init(
+        offering: String, places: [String], buildPlaces: [String] = [], cost: Money, buildCost: Money = Money(minorUnits: 0),
+        leadTime: TimeSpan, buildTime: TimeSpan = .days(30), confidence: ServiceabilityColor = .green,
+        maxBandwidthMbps: Int? = nil, capacity: Int? = nil
+    ) {
+        self.offering = offering
+        self.places = places
+        self.buildPlaces = buildPlaces
+        self.cost = cost
+        self.buildCost = buildCost
+        self.leadTime = leadTime
+        self.buildTime = buildTime
+        self.confidence = confidence
+        self.maxBandwidthMbps = maxBandwidthMbps
+        self.capacity = capacity
+    }
+
+    func serves(_ place: String?) -> Bool {
+        places.contains("*") || (place.map { places.contains($0) } ?? false)
+    }
+
+    func builds(_ place: String?) -> Bool {
+        place.map { buildPlaces.contains($0) } ?? false
+    }
+}

@@ -1,0 +1,84 @@
+import Sonata
+import SupplyChain
+
+/// The SOF's answer for one element (PDL-009): YES with cost, lead time and limits, or NO with the reason.
+public struct SOFAnswer: Sendable, Hashable {
+    public let itemID: String
+    /// YES or NO.
+    public let deliverable: Bool
+    /// The offer at cost (before the S-BUS adds markup); red when NO.
+    public let offer: ElementOffer
+    /// A sentence for the ledger and the summary.
+    public let detail: String
+
+    /// The INT-ledger body recording this answer (PDL-010).
+    public var ledgerBody: CanonicalBody {
+        var body: [String: CanonicalBody] = [
+            "itemId": .string(itemID),
+            "answer": .string(deliverable ? "YES" : "NO"),
+            "detail": .string(detail),
+            "confidence": .string(offer.confidence.rawValue),
+        ]
+        if let price = offer.price { body["cost"] = .number(price.amount) }
+        if let deliveryType = offer.deliveryType { body["deliveryType"] = .string(deliveryType.rawValue) }
+        if deliverable { body["installationIntervalDays"] = .number(Double(offer.installationInterval.wholeDaysRoundedUp)) }
+        if !offer.alternates.isEmpty { body["alternates"] = .number(Double(offer.alternates.count)) }
+        return .object(body)
+    }
+}
+
+/// Service Order Fulfilment: the provider's own catalog, places and capacity. Pure: a value, no I/O.
+public struct SOF: Sendable {
+    public private(set) var catalog: [CatalogEntry]
+
+    public init(catalog: [CatalogEntry]) { self.catalog = catalog }
+
+    /// Can the provider deliver `element` itself? YES with cost and lead time, or NO with the reason, and
+    /// lower-bandwidth alternates when `provideAlternative` and only bandwidth stands in the way.
+    public func check(_ element: ServiceElement, provideAlternative: Bool) -> SOFAnswer {
+        let entries = catalog.filter { $0.offering == element.offering }
+        guard !entries.isEmpty else {
+            return SOFAnswer(
+                itemID: element.itemID, deliverable: false,
+                offer: .red("offering \(element.offering) is not in this provider's catalog"),
+                detail: "NO: offering \(element.offering) not in catalog")
+        }
+        let placeName = element.place ?? "(no place)"
+        var alternates: [AlternateOffer] = []
+        for entry in entries where entry.serves(element.place) || entry.builds(element.place) {
+            if let capacity = entry.capacity, capacity <= 0 { continue }
+            let onNet = entry.serves(element.place)
+            if let requested = element.bandwidthMbps, let limit = entry.maxBandwidthMbps, requested > limit {
+                if provideAlternative {
+                    alternates.append(
+                        AlternateOffer(
+                            id: "alt-\(alternates.count + 1)", offering: entry.offering, bandwidthMbps: limit,
+                            price: onNet ? entry.cost : entry.cost + entry.buildCost,
+                            installationInterval: onNet ? entry.leadTime : entry.leadTime + entry.buildTime,
+                            confidence: onNet ? entry.confidence : .yellow))
+                }
+                continue
+            }
+            let offer = ElementOffer(
+                confidence: onNet ? entry.confidence : .yellow,
+                confidenceReason: onNet ? "on-net at \(placeName)" : "on-net with build at \(placeName)",
+                installationInterval: onNet ? entry.leadTime : entry.leadTime + entry.buildTime,
+                deliveryType: onNet ? .onNet : .onNetWithBuild,
+                price: onNet ? entry.cost : entry.cost + entry.buildCost,
+                validUntil: nil)
+            return SOFAnswer(
+                itemID: element.itemID, deliverable: true, offer: offer,
+                detail: "YES: \(entry.offering) \(onNet ? "on-net" : "with build") at \(placeName), cost \(offer.price!)")
+        }
+        let reason: String
+        if !alternates.isEmpty {
+            reason = "requested \(element.bandwidthMbps ?? 0) Mbps exceeds what \(element.offering) delivers at \(placeName)"
+        } else if entries.contains(where: { $0.serves(element.place) || $0.builds(element.place) }) {
+            reason = "\(element.offering) at \(placeName): no capacity or bandwidth left"
+        } else {
+            reason = "\(element.offering) is not delivered at \(placeName)"
+        }
+        return SOFAnswer(
+            itemID: element.itemID, deliverable: false, offer: .red(reason, alternates: alternates), detail: "NO: \(reason)")
+    }
+}

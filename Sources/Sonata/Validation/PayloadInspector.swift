@@ -1,0 +1,114 @@
+import CanonicalJSON
+import Foundation
+
+/// Walks a JSON tree and collects findings with JSON Pointer paths, so a validator reports every problem at once.
+///
+/// Each accessor checks the field's JSON type and, for required fields, its presence, recording a
+/// `SONATA-SCHEMA` finding (or the given requirement id) when the payload breaks the rule.
+struct PayloadInspector {
+    private(set) var findings: [ValidationFinding] = []
+
+    mutating func report(_ path: String, _ rule: String, _ message: String) {
+        findings.append(ValidationFinding(path: path, rule: rule, message: message))
+    }
+
+    /// The object at `path`, or `nil` after reporting a type finding.
+    mutating func object(_ value: JSONValue?, at path: String) -> [String: JSONValue]? {
+        guard let value else { return nil }
+        guard case .object(let members) = value else {
+            report(path, ValidationFinding.schemaRule, "expected an object, found \(value.typeName)")
+            return nil
+        }
+        return members
+    }
+
+    /// The member `key` of `object`; reports `missing` (with `rule`) when it is required and absent.
+    mutating func member(
+        _ key: String, of object: [String: JSONValue], at path: String, required rule: String? = nil,
+        because reason: String = ""
+    ) -> JSONValue? {
+        guard let value = object[key], value != .null else {
+            if let rule {
+                let why = reason.isEmpty ? "" : ": \(reason)"
+                report(JSONPointer.appending(path, key), rule, "'\(key)' is required\(why)")
+            }
+            return nil
+        }
+        return value
+    }
+
+    mutating func string(
+        _ key: String, of object: [String: JSONValue], at path: String, required rule: String? = nil,
+        because reason: String = ""
+    ) -> String? {
+        guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
+        guard case .string(let text) = value else {
+            report(
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
+                "expected a string, found \(value.typeName)")
+            return nil
+        }
+        if let rule, text.trimmingCharacters(in: .whitespaces).isEmpty {
+            let why = reason.isEmpty ? "" : ": \(reason)"
+            report(JSONPointer.appending(path, key), rule, "'\(key)' must not be empty\(why)")
+        }
+        return text
+    }
+
+    mutating func bool(
+        _ key: String, of object: [String: JSONValue], at path: String, required rule: String? = nil,
+        because reason: String = ""
+    ) -> Bool? {
+        guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
+        guard case .bool(let flag) = value else {
+            report(
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
+                "expected true or false, found \(value.typeName)")
+            return nil
+        }
+        return flag
+    }
+
+    mutating func array(
+        _ key: String, of object: [String: JSONValue], at path: String, required rule: String? = nil,
+        because reason: String = ""
+    ) -> [JSONValue]? {
+        guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
+        guard case .array(let elements) = value else {
+            report(
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
+                "expected an array, found \(value.typeName)")
+            return nil
+        }
+        return elements
+    }
+
+    /// A string that must be one of a closed enum's raw values.
+    mutating func enumeration<E: SonataEnum>(
+        _ type: E.Type, _ key: String, of object: [String: JSONValue], at path: String, required rule: String? = nil
+    ) -> E? {
+        guard let text = string(key, of: object, at: path, required: rule) else { return nil }
+        guard let value = E(rawValue: text) else {
+            let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+            report(
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule, "'\(text)' is not one of: \(allowed)")
+            return nil
+        }
+        return value
+    }
+
+    /// A string that must be an RFC 3339 date-time.
+    mutating func dateTime(
+        _ key: String, of object: [String: JSONValue], at path: String, required rule: String? = nil,
+        because reason: String = ""
+    ) -> MEFDateTime? {
+        guard let text = string(key, of: object, at: path, required: rule, because: reason) else { return nil }
+        guard let value = MEFDateTime(text: text) else {
+            report(
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
+                "'\(text)' is not an RFC 3339 date-time (e.g. 2023-10-12T00:00:00Z)")
+            return nil
+        }
+        return value
+    }
+}

@@ -1,0 +1,81 @@
+import Ledger
+import Sonata
+
+/// What one provider sends another, over HTTP in the live node or through the event queue in the simulator.
+public enum Message: Codable, Sendable, Hashable {
+    /// A POQ or inquiry from a buyer.
+    case request(SupplyRequest)
+    /// The Seller's immediate ACKNOWLEDGED answer to a deferred request, carrying its own POQ id.
+    case acknowledgement(SupplyResponse)
+    /// The final answer.
+    case response(SupplyResponse)
+    /// Register for POQ notifications (MEF 79.1 Use Case 1).
+    case hubRegistration(EventSubscriptionInput)
+    /// A POQ state-change notification (MEF 79.1 Use Case 5).
+    case notification(POQEvent, state: String)
+
+    /// A short name for logs and summaries.
+    public var name: String {
+        switch self {
+        case .request: "request"
+        case .acknowledgement: "acknowledgement"
+        case .response: "response"
+        case .hubRegistration: "hubRegistration"
+        case .notification: "notification"
+        }
+    }
+}
+
+/// One thing that happens to a provider: a message, or one of its own timers.
+public enum ProviderInput: Sendable, Hashable {
+    case message(from: PartyID, Message)
+    case timer(TimerKey)
+}
+
+/// A timer a role asked for; it comes back as `ProviderInput.timer` at the instant it was set for.
+public struct TimerKey: Hashable, Codable, Sendable {
+    public let buyer: PartyID
+    public let requestID: RequestID
+    public let purpose: String
+
+    public init(buyer: PartyID, requestID: RequestID, purpose: String) {
+        self.buyer = buyer
+        self.requestID = requestID
+        self.purpose = purpose
+    }
+}
+
+/// An entry a role asks to append, authored by the provider, on its ledger with `counterparty`.
+public struct LedgerRecord: Sendable, Hashable {
+    public let counterparty: PartyID
+    public let kind: String
+    public let refs: [String: String]
+    public let body: CanonicalBody
+
+    public init(counterparty: PartyID, kind: String, refs: [String: String], body: CanonicalBody) {
+        self.counterparty = counterparty
+        self.kind = kind
+        self.refs = refs
+        self.body = body
+    }
+}
+
+/// What a role decided, for the driver's summary and the scenario expectations; it changes nothing.
+public enum TraceEvent: Sendable, Hashable {
+    case received(buyer: PartyID, requestID: RequestID, sellerReference: String)
+    case refused(buyer: PartyID, requestID: RequestID, reason: String)
+    case sofAnswered(requestID: RequestID, itemID: String, deliverable: Bool, detail: String)
+    case sourcedExternally(requestID: RequestID, itemID: String, seller: PartyID, sellerRequestID: RequestID)
+    case sourcedInternally(requestID: RequestID, itemID: String)
+    case unsourced(requestID: RequestID, itemID: String, reason: String)
+    case skippedSeller(requestID: RequestID, itemID: String, seller: PartyID, reason: String)
+    case answered(buyer: PartyID, requestID: RequestID, state: MEF79POQState)
+}
+
+/// What a role asks its driver to do. Roles never do I/O themselves.
+public enum Effect: Sendable, Hashable {
+    case send(to: PartyID, Message)
+    case setTimer(TimerKey, at: Instant)
+    case record(LedgerRecord)
+    case trace(TraceEvent)
+}

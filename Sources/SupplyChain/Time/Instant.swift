@@ -1,0 +1,75 @@
+import Foundation
+
+/// A point in protocol time: milliseconds since the Unix epoch, UTC.
+///
+/// Roles never read a clock: every input carries `now` as an `Instant`, so the simulator can run 30 days of
+/// windows in microseconds and the live node can pass the wall clock.
+public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public var milliseconds: Int64
+
+    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+    public init(_ date: Date) { self.milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    public var date: Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+
+    public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.milliseconds < rhs.milliseconds }
+
+    public static func + (lhs: Instant, rhs: TimeSpan) -> Instant { Instant(milliseconds: lhs.milliseconds + rhs.milliseconds) }
+
+    public static func - (lhs: Instant, rhs: TimeSpan) -> Instant { Instant(milliseconds: lhs.milliseconds - rhs.milliseconds) }
+
+    public static func - (lhs: Instant, rhs: Instant) -> TimeSpan { TimeSpan(milliseconds: lhs.milliseconds - rhs.milliseconds) }
+
+    public var description: String { MEFDateTimeFormatting.string(self) }
+}
+
+/// A length of protocol time in milliseconds.
+public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public var milliseconds: Int64
+
+    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+    public static func seconds(_ value: Int64) -> TimeSpan { TimeSpan(milliseconds: value * 1000) }
+    public static func minutes(_ value: Int64) -> TimeSpan { .seconds(value * 60) }
+    public static func hours(_ value: Int64) -> TimeSpan { .minutes(value * 60) }
+    public static func days(_ value: Int64) -> TimeSpan { .hours(value * 24) }
+    public static let zero = TimeSpan(milliseconds: 0)
+
+    public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.milliseconds < rhs.milliseconds }
+    public static func + (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan { TimeSpan(milliseconds: lhs.milliseconds + rhs.milliseconds) }
+    public static func - (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan { TimeSpan(milliseconds: lhs.milliseconds - rhs.milliseconds) }
+
+    /// Whole days, rounded up: what an installation interval in `calendarDays` states.
+    public var wholeDaysRoundedUp: Int { Int((milliseconds + 86_399_999) / 86_400_000) }
+
+    /// `1500ms`, `2s`, `3h`, `30d`: the same notation scenario files use.
+    public var description: String {
+        let units: [(Int64, String)] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s")]
+        for (size, suffix) in units where milliseconds != 0 && milliseconds % size == 0 {
+            return "\(milliseconds / size)\(suffix)"
+        }
+        return "\(milliseconds)ms"
+    }
+
+    /// Parses `250ms`, `2s`, `5m`, `3h`, `30d` (a bare number is milliseconds); `nil` when malformed.
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let suffixes: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, factor) in suffixes where trimmed.hasSuffix(suffix) {
+            guard let number = Double(trimmed.dropLast(suffix.count)), number >= 0 else { return nil }
+            self.milliseconds = Int64((number * Double(factor)).rounded())
+            return
+        }
+        guard let number = Int64(trimmed), number >= 0 else { return nil }
+        self.milliseconds = number
+    }
+}
+
+/// RFC 3339 text for an `Instant`, as MEF Sonata dates are written.
+public enum MEFDateTimeFormatting {
+    public static func string(_ instant: Instant) -> String {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: instant.milliseconds % 1000 != 0, timeZone: .gmt)
+        return style.format(instant.date)
+    }
+}
