@@ -38,7 +38,7 @@ struct QuoteModelTests {
         #expect(
             eLine.requestedQuoteItemTerm
                 == MEFItemTerm(
-                    name: "Yearly Subscription", duration: MEFDuration(amount: 12, units: .calendarMonths),
+                    name: "Yearly Subscription", duration: Duration(amount: 12, units: .calendarMonths),
                     endOfTermAction: .autoRenew))
         #expect(
             eLine.quoteItemRelationship == [QuoteItemRelationship(relationshipType: "CONNECTS_TO_UNI", id: "item-002")])
@@ -107,7 +107,7 @@ struct QuoteModelTests {
         let request = try QuoteOrderFixture.named("ael_UseCase4Request").tree.decode(QuoteCreate.self)
         let monthly = QuotePrice(
             name: "Monthly rental", priceType: .recurring, recurringChargePeriod: .month,
-            price: Price(dutyFreeAmount: Money(unit: "USD", value: 450.5), taxRate: 16))
+            price: Price(dutyFreeAmount: MEFMoney(unit: "USD", value: 450.5), taxRate: 16))
         let items = request.quoteItem.map { item in
             let answered = QuoteItem(item, state: .approvedOrderable)
             return QuoteItem(

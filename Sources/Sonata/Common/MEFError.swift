@@ -100,25 +100,3 @@ public enum MEFErrorCode: String, SonataEnum {
         }
     }
 }
-
-/// Why the Seller terminated an item (`TerminationError`): a 422-style code, the offending property and a text.
-public struct TerminationError: Codable, Sendable, Hashable {
-    /// One of the `Error422Code` values.
-    public let code: ValidationErrorCode?
-    /// A JSON Pointer (RFC 6901) to the property that caused the termination.
-    public let propertyPath: String?
-    /// The reason, as text.
-    public let value: String?
-
-    public init(code: ValidationErrorCode? = nil, propertyPath: String? = nil, value: String? = nil) {
-        self.code = code
-        self.propertyPath = propertyPath
-        self.value = value
-    }
-}
-
-/// The business-validation codes of a 422 response and of a `TerminationError` (`Error422Code`).
-public enum ValidationErrorCode: String, SonataEnum {
-    case missingProperty, invalidValue, invalidFormat, referenceNotFound, unexpectedProperty, tooManyRecords,
-        otherIssue
-}

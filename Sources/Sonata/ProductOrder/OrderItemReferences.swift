@@ -73,12 +73,12 @@ public struct OrderItemCoordinatedAction: Codable, Sendable, Hashable {
     /// How the two items depend on each other.
     public let coordinationDependency: OrderItemCoordinationDependency
     /// How long after the dependency is met this item's action happens.
-    public let coordinatedActionDelay: MEFDuration
+    public let coordinatedActionDelay: Duration
 
     public init(
         itemId: ProductOrderItemID,
         coordinationDependency: OrderItemCoordinationDependency,
-        coordinatedActionDelay: MEFDuration
+        coordinatedActionDelay: Duration
     ) {
         self.itemId = itemId
         self.coordinationDependency = coordinationDependency

@@ -3,7 +3,7 @@ public struct ProductOrderItem: Codable, Sendable, Hashable {
     /// The Buyer's identifier of the item, unique within the order.
     public let id: ProductOrderItemID
     /// Install, change or disconnect.
-    public let action: ProductAction
+    public let action: ProductActionType
     /// The item's state (optional in the v10 schema).
     public let state: ProductOrderItemState?
     /// The product: described for `add`, pointed at (and described) for `modify`, pointed at for `delete`.
@@ -55,7 +55,7 @@ public struct ProductOrderItem: Codable, Sendable, Hashable {
 
     public init(
         id: ProductOrderItemID,
-        action: ProductAction,
+        action: ProductActionType,
         state: ProductOrderItemState? = nil,
         product: OrderProductRefOrValue? = nil,
         quoteItem: QuoteItemRef? = nil,

@@ -3,7 +3,7 @@ public struct ProductOrderItemCreate: Codable, Sendable, Hashable {
     /// The Buyer's identifier of the item, unique within the order.
     public let id: ProductOrderItemID
     /// Install, change or disconnect.
-    public let action: ProductAction
+    public let action: ProductActionType
     /// The product: described for `add`, pointed at (and described) for `modify`, pointed at for `delete`.
     public let product: OrderProductRefOrValue?
     /// The quote item that priced this item.
@@ -37,7 +37,7 @@ public struct ProductOrderItemCreate: Codable, Sendable, Hashable {
 
     public init(
         id: ProductOrderItemID,
-        action: ProductAction,
+        action: ProductActionType,
         product: OrderProductRefOrValue? = nil,
         quoteItem: QuoteItemRef? = nil,
         productOfferingQualificationItem: OrderPOQItemRef? = nil,

@@ -5,18 +5,18 @@ public struct MEFItemTerm: Codable, Sendable, Hashable {
     /// A description of the term.
     public let description: String?
     /// How long the term lasts.
-    public let duration: MEFDuration
+    public let duration: Duration
     /// What the Seller does when the term expires.
     public let endOfTermAction: EndOfTermAction
     /// With `roll`: the period the Buyer keeps paying for after the term; absent otherwise.
-    public let rollInterval: MEFDuration?
+    public let rollInterval: Duration?
 
     public init(
         name: String,
         description: String? = nil,
-        duration: MEFDuration,
+        duration: Duration,
         endOfTermAction: EndOfTermAction,
-        rollInterval: MEFDuration? = nil
+        rollInterval: Duration? = nil
     ) {
         self.name = name
         self.description = description

@@ -1,5 +1,5 @@
-/// An amount in a currency (`Money`), e.g. 120.5 USD.
-public struct Money: Codable, Sendable, Hashable {
+/// An amount in a currency as the wire carries it (`Money`), e.g. 120.5 USD; not the broker's `SupplyChain.Money`.
+public struct MEFMoney: Codable, Sendable, Hashable {
     /// The ISO 4217 three-letter currency code.
     public let unit: String?
     /// The amount, a positive number.
@@ -14,13 +14,13 @@ public struct Money: Codable, Sendable, Hashable {
 /// A price with and without tax (`Price`); the duty-free amount is what every price must state.
 public struct Price: Codable, Sendable, Hashable {
     /// The amount without taxes.
-    public let dutyFreeAmount: Money
+    public let dutyFreeAmount: MEFMoney
     /// The amount with all taxes.
-    public let taxIncludedAmount: Money?
+    public let taxIncludedAmount: MEFMoney?
     /// The tax rate in percent (16 means 16 %).
     public let taxRate: Double?
 
-    public init(dutyFreeAmount: Money, taxIncludedAmount: Money? = nil, taxRate: Double? = nil) {
+    public init(dutyFreeAmount: MEFMoney, taxIncludedAmount: MEFMoney? = nil, taxRate: Double? = nil) {
         self.dutyFreeAmount = dutyFreeAmount
         self.taxIncludedAmount = taxIncludedAmount
         self.taxRate = taxRate

@@ -3,7 +3,7 @@ public struct QuoteItem: Codable, Sendable, Hashable {
     /// The Buyer's identifier of the item, unique within the quote.
     public let id: QuoteItemID
     /// Install, change or disconnect.
-    public let action: ProductAction
+    public let action: ProductActionType
     /// The item's state.
     public let state: QuoteItemState
     /// The product: existing (`modify`, `delete`) and/or desired (`add`, `modify`).
@@ -11,7 +11,7 @@ public struct QuoteItem: Codable, Sendable, Hashable {
     /// The longest term the Buyer would accept.
     public let requestedQuoteItemTerm: MEFItemTerm?
     /// The installation interval the Buyer asked for.
-    public let requestedQuoteItemInstallationInterval: MEFDuration?
+    public let requestedQuoteItemInstallationInterval: Duration?
     /// An earlier POQ item this item builds on.
     public let productOfferingQualificationItem: QuotePOQItemRef?
     /// Relationships to other items of the same quote.
@@ -29,7 +29,7 @@ public struct QuoteItem: Codable, Sendable, Hashable {
     /// The term the Seller quotes (at most one).
     public let quoteItemTerm: [MEFItemTerm]?
     /// The installation interval the Seller proposes.
-    public let quoteItemInstallationInterval: MEFDuration?
+    public let quoteItemInstallationInterval: Duration?
     /// For a firm quote: whether the price still needs a feasibility check.
     public let subjectToFeasibilityCheck: Bool?
     /// Why the Seller could not process the item.
@@ -37,11 +37,11 @@ public struct QuoteItem: Codable, Sendable, Hashable {
 
     public init(
         id: QuoteItemID,
-        action: ProductAction,
+        action: ProductActionType,
         state: QuoteItemState,
         product: QuoteProductRefOrValue? = nil,
         requestedQuoteItemTerm: MEFItemTerm? = nil,
-        requestedQuoteItemInstallationInterval: MEFDuration? = nil,
+        requestedQuoteItemInstallationInterval: Duration? = nil,
         productOfferingQualificationItem: QuotePOQItemRef? = nil,
         quoteItemRelationship: [QuoteItemRelationship]? = nil,
         relatedContactInformation: [RelatedContactInformation]? = nil,
@@ -50,7 +50,7 @@ public struct QuoteItem: Codable, Sendable, Hashable {
         note: [Note]? = nil,
         quoteItemPrice: [QuotePrice]? = nil,
         quoteItemTerm: [MEFItemTerm]? = nil,
-        quoteItemInstallationInterval: MEFDuration? = nil,
+        quoteItemInstallationInterval: Duration? = nil,
         subjectToFeasibilityCheck: Bool? = nil,
         terminationError: [TerminationError]? = nil
     ) {

@@ -3,13 +3,13 @@ public struct QuoteItemCreate: Codable, Sendable, Hashable {
     /// The Buyer's identifier of the item, unique within the quote.
     public let id: QuoteItemID
     /// Install, change or disconnect.
-    public let action: ProductAction
+    public let action: ProductActionType
     /// The product: existing (`modify`, `delete`) and/or desired (`add`, `modify`).
     public let product: QuoteProductRefOrValue?
     /// The longest term the Buyer would accept.
     public let requestedQuoteItemTerm: MEFItemTerm?
     /// The installation interval the Buyer asks for.
-    public let requestedQuoteItemInstallationInterval: MEFDuration?
+    public let requestedQuoteItemInstallationInterval: Duration?
     /// An earlier POQ item this item builds on.
     public let productOfferingQualificationItem: QuotePOQItemRef?
     /// Relationships to other items of the same quote.
@@ -25,10 +25,10 @@ public struct QuoteItemCreate: Codable, Sendable, Hashable {
 
     public init(
         id: QuoteItemID,
-        action: ProductAction,
+        action: ProductActionType,
         product: QuoteProductRefOrValue? = nil,
         requestedQuoteItemTerm: MEFItemTerm? = nil,
-        requestedQuoteItemInstallationInterval: MEFDuration? = nil,
+        requestedQuoteItemInstallationInterval: Duration? = nil,
         productOfferingQualificationItem: QuotePOQItemRef? = nil,
         quoteItemRelationship: [QuoteItemRelationship]? = nil,
         relatedContactInformation: [RelatedContactInformation]? = nil,

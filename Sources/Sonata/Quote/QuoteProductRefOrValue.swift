@@ -34,22 +34,3 @@ public struct QuoteProductRefOrValue: Codable, Sendable, Hashable {
         self.place = place
     }
 }
-
-/// A relationship to an existing product (`ProductRelationshipWithGrouping`); a shared `groupingKey` makes a list.
-public struct ProductRelationshipWithGrouping: Codable, Sendable, Hashable {
-    /// The nature of the relationship as the product spec names it, e.g. `CONNECTS_TO_ENNI`.
-    public let relationshipType: String
-    /// The related product.
-    public let id: ProductID
-    /// A link to the related product; ignored by the Seller when the Buyer sends it.
-    public let href: String?
-    /// Relationships with the same key and type form one list of related products (MEF 80 §8.1.8).
-    public let groupingKey: String?
-
-    public init(relationshipType: String, id: ProductID, href: String? = nil, groupingKey: String? = nil) {
-        self.relationshipType = relationshipType
-        self.id = id
-        self.href = href
-        self.groupingKey = groupingKey
-    }
-}
