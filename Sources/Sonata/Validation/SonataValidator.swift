@@ -41,9 +41,9 @@ public enum SonataValidator {
             // The business rules passed: the typed model must then decode, or the schema says why not.
             return findings.isEmpty ? schemaFindings(ProductOfferingQualificationCreate.self, payload) : findings
         case .quote:
-            return schemaFindings(JSONValue.self, payload)
+            return schemaFindings(QuoteCreate.self, payload)
         case .order:
-            return schemaFindings(JSONValue.self, payload)
+            return schemaFindings(ProductOrderCreate.self, payload)
         }
     }
 
