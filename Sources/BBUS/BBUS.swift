@@ -10,13 +10,38 @@ public struct BBUSConfiguration: Sendable, Hashable {
     /// One-way latency to each seller, as measured or configured; a seller that cannot answer within the
     /// window (twice this latency) is not asked.
     public let latency: [PartyID: TimeSpan]
+    /// The offerings bought from each seller, where the relationship is limited to some; absent means all.
+    public let offerings: [PartyID: Set<String>]
     /// The contact put on requests this provider sends as a buyer (MEF79-R9).
     public let buyerContact: RelatedContactInformation
 
-    public init(sellers: [PartyID], latency: [PartyID: TimeSpan] = [:], buyerContact: RelatedContactInformation) {
+    public init(
+        sellers: [PartyID], latency: [PartyID: TimeSpan] = [:], offerings: [PartyID: Set<String>] = [:],
+        buyerContact: RelatedContactInformation
+    ) {
         self.sellers = sellers
         self.latency = latency
+        self.offerings = offerings
         self.buyerContact = buyerContact
+    }
+}
+
+/// Why the B-BUS does not ask a seller for an element.
+public enum SellerExclusion: Sendable, Hashable, CustomStringConvertible {
+    /// The seller's digest is on the request's loop-prevention list (PDL-004).
+    case onLoopPreventionList
+    /// The relationship with this seller does not cover the offering.
+    case offeringNotBought(String)
+    /// The seller could not answer before the deadline, given the link's round trip.
+    case beyondResponseWindow(window: TimeSpan, roundTrip: TimeSpan)
+
+    public var description: String {
+        switch self {
+        case .onLoopPreventionList: "on the loop-prevention list"
+        case .offeringNotBought(let offering): "not a seller of \(offering) to this provider"
+        case .beyondResponseWindow(let window, let roundTrip):
+            "cannot answer within the \(window) window (round trip \(roundTrip))"
+        }
     }
 }
 
@@ -33,17 +58,21 @@ public struct BBUS: Sendable {
     /// The sellers to ask within `window`, and those skipped with the reason (PDL-004, PDL-011).
     public func sellers(
         for element: ServiceElement, loopPreventionList: LoopPreventionList, window: TimeSpan
-    ) -> (eligible: [PartyID], skipped: [(seller: PartyID, reason: String)]) {
+    ) -> (eligible: [PartyID], skipped: [(seller: PartyID, reason: SellerExclusion)]) {
         var eligible: [PartyID] = []
-        var skipped: [(PartyID, String)] = []
+        var skipped: [(PartyID, SellerExclusion)] = []
         for seller in configuration.sellers where seller != party {
+            if let offered = configuration.offerings[seller], !offered.contains(element.offering) {
+                skipped.append((seller, .offeringNotBought(element.offering)))
+                continue
+            }
             if loopPreventionList.lists(seller) {
-                skipped.append((seller, "on the loop-prevention list"))
+                skipped.append((seller, .onLoopPreventionList))
                 continue
             }
             let roundTrip = (configuration.latency[seller] ?? .zero) + (configuration.latency[seller] ?? .zero)
             if roundTrip >= window {
-                skipped.append((seller, "cannot answer within the \(window) window (round trip \(roundTrip))"))
+                skipped.append((seller, .beyondResponseWindow(window: window, roundTrip: roundTrip)))
                 continue
             }
             eligible.append(seller)

@@ -144,10 +144,15 @@ public struct ProviderCore: Sendable {
                 effects.append(
                     .trace(
                         .skippedSeller(
-                            requestID: request.id, itemID: item.id, seller: skipped.seller, reason: skipped.reason)))
+                            requestID: request.id, itemID: item.id, seller: skipped.seller, reason: skipped.reason.description)))
             }
             if choice.eligible.isEmpty {
-                let tooLate = !answer.deliverable && choice.skipped.contains { $0.reason.hasPrefix("cannot answer") }
+                let tooLate =
+                    !answer.deliverable
+                    && choice.skipped.contains {
+                        if case .beyondResponseWindow = $0.reason { return true }
+                        return false
+                    }
                 if tooLate {
                     timedOut = true
                     state.settled = ItemAnswer(

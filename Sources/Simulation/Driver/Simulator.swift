@@ -47,6 +47,8 @@ public final class Simulator {
     private var itemReasons: [String: String] = [:]
     private var eventCount = 0
     private var now: Instant
+    /// The last instant anything happened (timers that find nothing to do do not count).
+    private var lastActivity: Instant
 
     /// - Parameter ledgerDirectory: where to write one SQLite file per party (its copy of each of its ledgers);
     ///   `nil` keeps the ledgers in memory.
@@ -55,6 +57,7 @@ public final class Simulator {
         self.ledgerDirectory = ledgerDirectory
         self.entropy = SeededEntropy(seed: plan.seed)
         self.now = plan.start
+        self.lastActivity = plan.start
         for configuration in plan.providers {
             cores[configuration.party] = ProviderCore(configuration: configuration)
         }
@@ -75,11 +78,13 @@ public final class Simulator {
             case .demand(let index):
                 try startDemand(plan.demands[index])
             case .deliver(let from, let to, let message):
+                lastActivity = now
                 try deliver(message, from: from, to: to)
             case .timer(let party, let key):
                 guard var core = cores[party] else { continue }
                 let effects = core.handle(.timer(key), now: now, entropy: &entropy)
                 cores[party] = core
+                if !effects.isEmpty { lastActivity = now }
                 try execute(effects, by: party, demand: demandOfRequest[key.requestID])
             }
         }
@@ -294,7 +299,7 @@ public final class Simulator {
             requestsReceived: Dictionary(
                 uniqueKeysWithValues: requestsReceived.map { ($0.key.rawValue, $0.value) }),
             auditFindings: findings, expectations: [], events: eventCount,
-            virtualDuration: (now - plan.start).description, ledgerDirectory: ledgerDirectory?.path)
+            virtualDuration: (lastActivity - plan.start).description, ledgerDirectory: ledgerDirectory?.path)
         return SimulationResult(
             scenario: partial.scenario, seed: partial.seed, demands: partial.demands, ledgers: partial.ledgers,
             requestsReceived: partial.requestsReceived, auditFindings: partial.auditFindings,

@@ -29,10 +29,30 @@ public struct Scenario: Decodable, Sendable {
         public var discounts: [String: Percentage]?
         public var processingTime: DurationText?
         public var quoteValidity: DurationText?
-        public var sellers: [String]?
+        public var sellers: [SellerSpec]?
         public var ranking: [String]?
         public var behaviour: Behaviour?
         public var catalog: [CatalogSpec]?
+    }
+
+    /// A seller this provider buys from: its id, or `{ id: FAR, offerings: [TRANSIT] }` when the relationship
+    /// covers only some offerings.
+    public struct SellerSpec: Decodable, Sendable {
+        public var id: String
+        public var offerings: [String]?
+
+        private enum CodingKeys: String, CodingKey { case id, offerings }
+
+        public init(from decoder: any Decoder) throws {
+            if let id = try? decoder.singleValueContainer().decode(String.self) {
+                self.id = id
+                self.offerings = nil
+                return
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            offerings = try container.decodeIfPresent([String].self, forKey: .offerings)
+        }
     }
 
     /// Injected behaviour: a seller that never answers, or one that answers late.

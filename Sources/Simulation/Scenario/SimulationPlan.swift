@@ -99,7 +99,9 @@ public struct SimulationPlan: Sendable {
                 discounts[PartyID(rawValue: buyer)] = try Self.percentage(value, path: "\(path).discounts.\(buyer)")
             }
             var sellers: [PartyID] = []
-            for (sellerIndex, seller) in (spec.sellers ?? []).enumerated() {
+            var offerings: [PartyID: Set<String>] = [:]
+            for (sellerIndex, sellerSpec) in (spec.sellers ?? []).enumerated() {
+                let seller = sellerSpec.id
                 guard ids[seller] != nil else {
                     throw ScenarioError(
                         path: "\(path).sellers[\(sellerIndex)]",
@@ -109,6 +111,7 @@ public struct SimulationPlan: Sendable {
                     throw ScenarioError(path: "\(path).sellers[\(sellerIndex)]", message: "a provider does not buy from itself")
                 }
                 sellers.append(PartyID(rawValue: seller))
+                if let bought = sellerSpec.offerings { offerings[PartyID(rawValue: seller)] = Set(bought) }
             }
             var ranking = RankingPolicy.default
             if let names = spec.ranking {
@@ -163,7 +166,8 @@ public struct SimulationPlan: Sendable {
                             ?? defaultProcessing,
                         sellerContact: sellerContact),
                     catalog: catalog,
-                    bbus: BBUSConfiguration(sellers: sellers, latency: latencies, buyerContact: contact),
+                    bbus: BBUSConfiguration(
+                        sellers: sellers, latency: latencies, offerings: offerings, buyerContact: contact),
                     ranking: ranking))
             var behaviour = Behaviour()
             behaviour.silent = spec.behaviour?.silent ?? false
@@ -197,7 +201,10 @@ public struct SimulationPlan: Sendable {
                 kind = .poq
             }
             let at = try Self.duration(spec.at, path: "\(path).at") ?? .zero
-            let immediate = spec.immediate ?? false
+            var immediate = spec.immediate ?? false
+            if spec.payload != nil, spec.immediate == nil, case .inline(let value)? = spec.payload {
+                immediate = value["instantSyncQualification"]?.boolValue ?? false
+            }
             let window =
                 immediate
                 ? Self.immediateWindow : try Self.duration(spec.completionWithin, path: "\(path).completionWithin") ?? .hours(1)
