@@ -69,6 +69,11 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: settings),
+        .testTarget(
+            name: "ProviderTests",
+            dependencies: ["Provider", "SBUS", "SCO", "BBUS", "SupplyChain", "Sonata", "Ledger"],
+            swiftSettings: settings
+        ),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: settings),
         .testTarget(name: "BrokerTests", dependencies: ["Sonata", "Ledger"], swiftSettings: settings),
     ]

@@ -87,7 +87,8 @@ public struct ProviderCore: Sendable {
         switch sbus.admit(request) {
         case .invalid(let findings):
             let response = SupplyResponse(
-                requestID: request.id, sellerReference: sellerReference, kind: request.kind, state: .rejected, items: [],
+                requestID: request.id, sellerReference: sellerReference, kind: request.kind, state: .rejected,
+                items: [],
                 findings: findings, reason: "invalid request: \(findings.count) finding(s)", answeredAt: now)
             effects.append(.trace(.refused(buyer: buyer, requestID: request.id, reason: "invalid request")))
             return effects + respond(response, to: buyer, request: request, poq: nil, deferred: false, now: now)
@@ -132,7 +133,8 @@ public struct ProviderCore: Sendable {
             effects.append(
                 .trace(
                     .sofAnswered(
-                        requestID: request.id, itemID: item.id, deliverable: answer.deliverable, detail: answer.detail)))
+                        requestID: request.id, itemID: item.id, deliverable: answer.deliverable, detail: answer.detail))
+            )
             var state = OpenRequest.Element(item: item, element: element, sofAnswer: answer)
             if !sco.needsExternalSourcing(answer) {
                 elements.append(state)
@@ -144,7 +146,8 @@ public struct ProviderCore: Sendable {
                 effects.append(
                     .trace(
                         .skippedSeller(
-                            requestID: request.id, itemID: item.id, seller: skipped.seller, reason: skipped.reason.description)))
+                            requestID: request.id, itemID: item.id, seller: skipped.seller,
+                            reason: skipped.reason.description)))
             }
             if choice.eligible.isEmpty {
                 let tooLate =
@@ -242,7 +245,8 @@ public struct ProviderCore: Sendable {
                                 sellerRequestID: subID)))
                 }
             case .unsourced(let reason, let alternates):
-                let offered = request.poq.provideAlternative == true
+                let offered =
+                    request.poq.provideAlternative == true
                     ? alternates.enumerated().map { index, pair in
                         AlternateOffer(
                             id: "alt-\(index + 1)", offering: pair.1.offering, bandwidthMbps: pair.1.bandwidthMbps,

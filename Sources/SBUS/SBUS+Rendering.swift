@@ -17,7 +17,9 @@ extension SBUS {
             let offer = ready ? answer.offer : nil
             let alternates = offer?.alternates.compactMap { alternate -> AlternateProductOfferingProposal? in
                 var configuration: [String: JSONValue] = ["@type": "urn:scbroker:alternate:v1"]
-                if let bandwidth = alternate.bandwidthMbps { configuration["bandwidthMbps"] = .number(Double(bandwidth)) }
+                if let bandwidth = alternate.bandwidthMbps {
+                    configuration["bandwidthMbps"] = .number(Double(bandwidth))
+                }
                 return AlternateProductOfferingProposal(
                     id: alternate.id,
                     installationInterval: Duration(
@@ -51,7 +53,8 @@ extension SBUS {
         }
         return ProductOfferingQualification(
             id: response.sellerReference,
-            href: "/mefApi/sonata/productOfferingQualification/v7/productOfferingQualification/\(response.sellerReference)",
+            href:
+                "/mefApi/sonata/productOfferingQualification/v7/productOfferingQualification/\(response.sellerReference)",
             state: response.state.sonata, instantSyncQualification: request?.instantSyncQualification,
             provideAlternative: request?.provideAlternative,
             requestedPOQCompletionDate: request?.requestedPOQCompletionDate,
@@ -76,13 +79,17 @@ extension SBUS {
         if let reason = response.reason { body["reason"] = .string(reason) }
         if !response.findings.isEmpty {
             body["findings"] = .array(
-                response.findings.map { ["path": .string($0.path), "rule": .string($0.rule), "message": .string($0.message)] })
+                response.findings.map {
+                    ["path": .string($0.path), "rule": .string($0.rule), "message": .string($0.message)]
+                })
         }
         let priced = response.items.compactMap { item in item.offer?.price.map { (item.itemID, $0) } }
         if !priced.isEmpty {
             var quote: [String: CanonicalBody] = [
                 "items": .array(
-                    priced.map { ["itemId": .string($0.0), "monthly": .number($0.1.amount), "currency": .string($0.1.currency)] })
+                    priced.map {
+                        ["itemId": .string($0.0), "monthly": .number($0.1.amount), "currency": .string($0.1.currency)]
+                    })
             ]
             if let total = response.totalPrice { quote["total"] = .number(total.amount) }
             if let validUntil = response.validUntil { quote["validUntil"] = .string(validUntil.description) }

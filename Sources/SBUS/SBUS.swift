@@ -90,7 +90,8 @@ public struct SBUS: Sendable {
                 eventTime: MEFDateTime(now.date), eventType: eventType,
                 event: POQEventPayload(
                     id: sellerReference,
-                    href: "/mefApi/sonata/productOfferingQualification/v7/productOfferingQualification/\(sellerReference)",
+                    href:
+                        "/mefApi/sonata/productOfferingQualification/v7/productOfferingQualification/\(sellerReference)",
                     poqItemId: itemID, sellerId: party.rawValue))
             return .send(to: buyer, .notification(event, state: state))
         }

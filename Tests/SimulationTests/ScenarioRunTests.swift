@@ -7,8 +7,10 @@ import Testing
 struct ScenarioRunTests {
     static func run(_ name: String, seed: UInt64? = nil, out: URL? = nil) throws -> SimulationResult {
         let (scenario, directory) = try ScenarioLoader.load(name)
-        return try Simulator(plan: SimulationPlan(scenario, directory: directory, seedOverride: seed), ledgerDirectory: out)
-            .run()
+        return try Simulator(
+            plan: SimulationPlan(scenario, directory: directory, seedOverride: seed), ledgerDirectory: out
+        )
+        .run()
     }
 
     @Test("every embedded scenario meets all its expectations", arguments: ScenarioLoader.embeddedNames())
@@ -57,9 +59,14 @@ struct ScenarioRunTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sim-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run("diamond", out: directory)
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sqlite") }
-        #expect(Set(files) == ["BIGCO.sqlite", "SHOP.sqlite", "WEST.sqlite", "EAST.sqlite", "TOWER.sqlite",
-            "SHOP#sof.sqlite", "WEST#sof.sqlite", "EAST#sof.sqlite", "TOWER#sof.sqlite"])
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+            $0.hasSuffix(".sqlite")
+        }
+        #expect(
+            Set(files) == [
+                "BIGCO.sqlite", "SHOP.sqlite", "WEST.sqlite", "EAST.sqlite", "TOWER.sqlite",
+                "SHOP#sof.sqlite", "WEST#sof.sqlite", "EAST#sof.sqlite", "TOWER#sof.sqlite",
+            ])
         let shop = try SQLiteLedgerStore(readOnlyPath: directory.appendingPathComponent("SHOP.sqlite").path)
         for summary in result.ledgers where summary.parties.contains("SHOP") {
             let head = try shop.head(of: LedgerID(rawValue: summary.ledgerID))
@@ -77,7 +84,10 @@ struct ScenarioRunTests {
             demand:
               - { id: d, buyer: X, seller: A, items: [{ id: i, offering: O }] }
             """
-        #expect(throws: ScenarioError(path: "providers[0].sellers[0]", message: "'B' is not a provider of this scenario (known: A)")) {
+        #expect(
+            throws: ScenarioError(
+                path: "providers[0].sellers[0]", message: "'B' is not a provider of this scenario (known: A)")
+        ) {
             try SimulationPlan(ScenarioLoader.parse(yaml), directory: URL(fileURLWithPath: "/"))
         }
     }
@@ -104,7 +114,10 @@ struct ScenarioRunTests {
             providers: [{ id: A }]
             demand: []
             """
-        #expect(throws: ScenarioError(path: "defaults.latency", message: "'soon' is not a duration (250ms, 2s, 5m, 3h, 30d)")) {
+        #expect(
+            throws: ScenarioError(
+                path: "defaults.latency", message: "'soon' is not a duration (250ms, 2s, 5m, 3h, 30d)")
+        ) {
             try SimulationPlan(ScenarioLoader.parse(badDuration), directory: URL(fileURLWithPath: "/"))
         }
         let missing = """

@@ -36,7 +36,8 @@ public struct SCO: Sendable {
         }
         var alternates: [(Source, AlternateOffer)] = sofAnswer.offer.alternates.map { (.internal, $0) }
         for candidate in external { alternates += candidate.offer.alternates.map { (candidate.source, $0) } }
-        let reasons = ([sofAnswer.offer.confidenceReason] + external.map { "\($0.source): \($0.offer.confidenceReason)" })
+        let reasons =
+            ([sofAnswer.offer.confidenceReason] + external.map { "\($0.source): \($0.offer.confidenceReason)" })
         return .unsourced(reason: reasons.joined(separator: "; "), alternates: alternates)
     }
 }

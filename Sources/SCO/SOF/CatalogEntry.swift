@@ -25,7 +25,8 @@ public struct CatalogEntry: Codable, Sendable, Hashable {
     public let capacity: Int?
 
     public init(
-        offering: String, places: [String], buildPlaces: [String] = [], cost: Money, buildCost: Money = Money(minorUnits: 0),
+        offering: String, places: [String], buildPlaces: [String] = [], cost: Money,
+        buildCost: Money = Money(minorUnits: 0),
         leadTime: TimeSpan, buildTime: TimeSpan = .days(30), confidence: ServiceabilityColor = .green,
         maxBandwidthMbps: Int? = nil, capacity: Int? = nil
     ) {

@@ -21,7 +21,9 @@ public struct SOFAnswer: Sendable, Hashable {
         ]
         if let price = offer.price { body["cost"] = .number(price.amount) }
         if let deliveryType = offer.deliveryType { body["deliveryType"] = .string(deliveryType.rawValue) }
-        if deliverable { body["installationIntervalDays"] = .number(Double(offer.installationInterval.wholeDaysRoundedUp)) }
+        if deliverable {
+            body["installationIntervalDays"] = .number(Double(offer.installationInterval.wholeDaysRoundedUp))
+        }
         if !offer.alternates.isEmpty { body["alternates"] = .number(Double(offer.alternates.count)) }
         return .object(body)
     }
@@ -68,17 +70,20 @@ public struct SOF: Sendable {
                 validUntil: nil)
             return SOFAnswer(
                 itemID: element.itemID, deliverable: true, offer: offer,
-                detail: "YES: \(entry.offering) \(onNet ? "on-net" : "with build") at \(placeName), cost \(offer.price!)")
+                detail:
+                    "YES: \(entry.offering) \(onNet ? "on-net" : "with build") at \(placeName), cost \(offer.price!)")
         }
         let reason: String
         if !alternates.isEmpty {
-            reason = "requested \(element.bandwidthMbps ?? 0) Mbps exceeds what \(element.offering) delivers at \(placeName)"
+            reason =
+                "requested \(element.bandwidthMbps ?? 0) Mbps exceeds what \(element.offering) delivers at \(placeName)"
         } else if entries.contains(where: { $0.serves(element.place) || $0.builds(element.place) }) {
             reason = "\(element.offering) at \(placeName): no capacity or bandwidth left"
         } else {
             reason = "\(element.offering) is not delivered at \(placeName)"
         }
         return SOFAnswer(
-            itemID: element.itemID, deliverable: false, offer: .red(reason, alternates: alternates), detail: "NO: \(reason)")
+            itemID: element.itemID, deliverable: false, offer: .red(reason, alternates: alternates),
+            detail: "NO: \(reason)")
     }
 }

@@ -1,10 +1,14 @@
 /// Checks a scenario's `expect:` clauses against a run's outcome.
 enum ExpectationChecker {
-    static func check(_ expectations: [Scenario.Expectation], against result: SimulationResult) -> [SimulationResult.ExpectationOutcome] {
+    static func check(
+        _ expectations: [Scenario.Expectation], against result: SimulationResult
+    ) -> [SimulationResult.ExpectationOutcome] {
         expectations.map { check($0, result) }
     }
 
-    private static func check(_ expectation: Scenario.Expectation, _ result: SimulationResult) -> SimulationResult.ExpectationOutcome {
+    private static func check(
+        _ expectation: Scenario.Expectation, _ result: SimulationResult
+    ) -> SimulationResult.ExpectationOutcome {
         var problems: [String] = []
         var parts: [String] = []
         if let demandID = expectation.demand {
@@ -63,6 +67,8 @@ enum ExpectationChecker {
             parts.append("ledgers clean")
             if !result.auditFindings.isEmpty { problems.append("\(result.auditFindings.count) audit finding(s)") }
         }
-        return .init(expectation: parts.joined(separator: ", "), passed: problems.isEmpty, detail: problems.joined(separator: "; "))
+        return .init(
+            expectation: parts.joined(separator: ", "), passed: problems.isEmpty,
+            detail: problems.joined(separator: "; "))
     }
 }

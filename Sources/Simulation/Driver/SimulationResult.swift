@@ -65,18 +65,23 @@ public struct SimulationResult: Encodable, Sendable {
 
     /// The readable report `broker simulate` prints.
     public var summary: String {
-        var lines: [String] = ["scenario \(scenario) (seed \(seed)): \(events) events, \(virtualDuration) of virtual time"]
+        var lines: [String] = [
+            "scenario \(scenario) (seed \(seed)): \(events) events, \(virtualDuration) of virtual time"
+        ]
         for demand in demands {
             lines.append("")
             let mode = demand.deferred ? "deferred" : "immediate"
-            lines.append("\(demand.id): \(demand.buyer) → \(demand.seller) \(demand.kind) (\(mode)) sent \(demand.sentAt)")
-            let price = demand.totalPrice.map { String(format: "%.2f %@/month", $0, demand.currency ?? "") } ?? "no price"
+            lines.append(
+                "\(demand.id): \(demand.buyer) → \(demand.seller) \(demand.kind) (\(mode)) sent \(demand.sentAt)")
+            let price =
+                demand.totalPrice.map { String(format: "%.2f %@/month", $0, demand.currency ?? "") } ?? "no price"
             lines.append(
                 "  answer: \(demand.state ?? "none") at \(demand.answeredAt ?? "-") as \(demand.sellerReference ?? "-"), "
                     + "confidence \(demand.confidence ?? "-"), \(price)"
                     + (demand.validUntil.map { ", valid until \($0)" } ?? ""))
             if demand.deferred {
-                lines.append("  acknowledged: \(demand.acknowledged ? "yes" : "no"), notifications: \(demand.notifications)")
+                lines.append(
+                    "  acknowledged: \(demand.acknowledged ? "yes" : "no"), notifications: \(demand.notifications)")
             }
             if let reason = demand.reason { lines.append("  reason: \(reason)") }
             for finding in demand.findings { lines.append("  finding: \(finding)") }
@@ -96,16 +101,21 @@ public struct SimulationResult: Encodable, Sendable {
         lines.append("ledgers (\(ledgers.count)):")
         for ledger in ledgers {
             lines.append(
-                "  \(ledger.parties.joined(separator: " ↔ ")): \(ledger.entries) entries, head \(ledger.head.prefix(16))…")
+                "  \(ledger.parties.joined(separator: " ↔ ")): \(ledger.entries) entries, head \(ledger.head.prefix(16))…"
+            )
         }
         if let ledgerDirectory { lines.append("  written to \(ledgerDirectory)") }
-        lines.append(auditFindings.isEmpty ? "audit: every copy clean, both copies of every ledger identical" : "audit findings:")
+        lines.append(
+            auditFindings.isEmpty ? "audit: every copy clean, both copies of every ledger identical" : "audit findings:"
+        )
         for finding in auditFindings { lines.append("  \(finding)") }
         if !expectations.isEmpty {
             lines.append("")
             lines.append("expectations:")
             for outcome in expectations {
-                lines.append("  \(outcome.passed ? "PASS" : "FAIL") \(outcome.expectation)\(outcome.passed ? "" : ": \(outcome.detail)")")
+                lines.append(
+                    "  \(outcome.passed ? "PASS" : "FAIL") \(outcome.expectation)\(outcome.passed ? "" : ": \(outcome.detail)")"
+                )
             }
         }
         return lines.joined(separator: "\n")

@@ -268,7 +268,8 @@ public final class Simulator {
                     installationIntervalDays: item.offer?.isDeliverable == true
                         ? item.offer?.installationInterval.wholeDaysRoundedUp : nil,
                     deliveryType: item.offer?.deliveryType?.rawValue, path: trail.path,
-                    reason: item.reason ?? (item.offer?.isDeliverable == false ? item.offer?.confidenceReason : trail.reason),
+                    reason: item.reason
+                        ?? (item.offer?.isDeliverable == false ? item.offer?.confidenceReason : trail.reason),
                     alternates: item.offer?.alternates.count ?? 0)
             }
             demands.append(
@@ -292,7 +293,8 @@ public final class Simulator {
                 SimulationResult.LedgerSummary(
                     parties: parties.map(\.rawValue), ledgerID: ledger.id.rawValue, entries: ledger.head.seq,
                     head: ledger.headHash))
-            findings += try LedgerVerification.verify(ledger: ledger.id, parties: parties, stores: parties.map { try store($0) })
+            findings += try LedgerVerification.verify(
+                ledger: ledger.id, parties: parties, stores: parties.map { try store($0) })
         }
         let partial = SimulationResult(
             scenario: plan.name, seed: plan.seed, demands: demands, ledgers: summaries,

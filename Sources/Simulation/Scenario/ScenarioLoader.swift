@@ -49,16 +49,19 @@ public enum ScenarioLoader {
             case .keyNotFound(let key, let context):
                 let base = ScenarioError.path(context.codingPath)
                 throw ScenarioError(
-                    path: base.isEmpty ? key.stringValue : "\(base).\(key.stringValue)", message: "required field is missing")
+                    path: base.isEmpty ? key.stringValue : "\(base).\(key.stringValue)",
+                    message: "required field is missing")
             case .typeMismatch(let type, let context):
                 throw ScenarioError(
                     path: ScenarioError.path(context.codingPath), message: "expected \(Self.describe(type))")
             case .valueNotFound(let type, let context):
                 throw ScenarioError(
-                    path: ScenarioError.path(context.codingPath), message: "expected \(Self.describe(type)), found nothing")
+                    path: ScenarioError.path(context.codingPath),
+                    message: "expected \(Self.describe(type)), found nothing")
             case .dataCorrupted(let context):
                 let underlying = context.underlyingError.map { "\($0)" } ?? context.debugDescription
-                throw ScenarioError(path: ScenarioError.path(context.codingPath), message: "not valid YAML: \(underlying)")
+                throw ScenarioError(
+                    path: ScenarioError.path(context.codingPath), message: "not valid YAML: \(underlying)")
             @unknown default:
                 throw ScenarioError(path: "", message: "\(error)")
             }

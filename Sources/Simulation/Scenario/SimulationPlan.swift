@@ -50,7 +50,8 @@ public struct SimulationPlan: Sendable {
         seed = seedOverride ?? scenario.seed ?? 1
         if let text = scenario.start {
             guard let date = MEFDateTime.parse(text) else {
-                throw ScenarioError(path: "start", message: "'\(text)' is not an RFC 3339 date-time (2026-01-05T09:00:00Z)")
+                throw ScenarioError(
+                    path: "start", message: "'\(text)' is not an RFC 3339 date-time (2026-01-05T09:00:00Z)")
             }
             start = Instant(date)
         } else {
@@ -58,7 +59,8 @@ public struct SimulationPlan: Sendable {
         }
         let defaults = scenario.defaults
         defaultLatency = try Self.duration(defaults?.latency, path: "defaults.latency") ?? .milliseconds(20)
-        let defaultProcessing = try Self.duration(defaults?.processingTime, path: "defaults.processingTime") ?? .milliseconds(500)
+        let defaultProcessing =
+            try Self.duration(defaults?.processingTime, path: "defaults.processingTime") ?? .milliseconds(500)
         let defaultValidity = try Self.duration(defaults?.quoteValidity, path: "defaults.quoteValidity") ?? .days(30)
         let currency = defaults?.currency ?? "EUR"
 
@@ -68,11 +70,13 @@ public struct SimulationPlan: Sendable {
         var ids: [String: Int] = [:]
         for (index, provider) in scenario.providers.enumerated() {
             if provider.id.isEmpty || provider.id.contains("#") {
-                throw ScenarioError(path: "providers[\(index)].id", message: "a provider id is non-empty and has no '#'")
+                throw ScenarioError(
+                    path: "providers[\(index)].id", message: "a provider id is non-empty and has no '#'")
             }
             if let first = ids[provider.id] {
                 throw ScenarioError(
-                    path: "providers[\(index)].id", message: "'\(provider.id)' is already the id of providers[\(first)]")
+                    path: "providers[\(index)].id", message: "'\(provider.id)' is already the id of providers[\(first)]"
+                )
             }
             ids[provider.id] = index
         }
@@ -105,10 +109,13 @@ public struct SimulationPlan: Sendable {
                 guard ids[seller] != nil else {
                     throw ScenarioError(
                         path: "\(path).sellers[\(sellerIndex)]",
-                        message: "'\(seller)' is not a provider of this scenario (known: \(ids.keys.sorted().joined(separator: ", ")))")
+                        message:
+                            "'\(seller)' is not a provider of this scenario (known: \(ids.keys.sorted().joined(separator: ", ")))"
+                    )
                 }
                 guard seller != spec.id else {
-                    throw ScenarioError(path: "\(path).sellers[\(sellerIndex)]", message: "a provider does not buy from itself")
+                    throw ScenarioError(
+                        path: "\(path).sellers[\(sellerIndex)]", message: "a provider does not buy from itself")
                 }
                 sellers.append(PartyID(rawValue: seller))
                 if let bought = sellerSpec.offerings { offerings[PartyID(rawValue: seller)] = Set(bought) }
@@ -120,7 +127,9 @@ public struct SimulationPlan: Sendable {
                     guard let criterion = RankingPolicy.Criterion(rawValue: name) else {
                         throw ScenarioError(
                             path: "\(path).ranking[\(rankIndex)]",
-                            message: "'\(name)' is not one of: \(RankingPolicy.Criterion.allCases.map(\.rawValue).joined(separator: ", "))")
+                            message:
+                                "'\(name)' is not one of: \(RankingPolicy.Criterion.allCases.map(\.rawValue).joined(separator: ", "))"
+                        )
                     }
                     criteria.append(criterion)
                 }
@@ -132,7 +141,8 @@ public struct SimulationPlan: Sendable {
                 var confidence = ServiceabilityColor.green
                 if let text = entry.confidence {
                     guard let value = ServiceabilityColor(rawValue: text.lowercased()) else {
-                        throw ScenarioError(path: "\(entryPath).confidence", message: "'\(text)' is not one of: green, yellow, red")
+                        throw ScenarioError(
+                            path: "\(entryPath).confidence", message: "'\(text)' is not one of: green, yellow, red")
                     }
                     confidence = value
                 }
@@ -161,7 +171,8 @@ public struct SimulationPlan: Sendable {
                     party: party,
                     sbus: SBUSConfiguration(
                         markupBasisPoints: markup, discountBasisPoints: discounts,
-                        quoteValidity: try Self.duration(spec.quoteValidity, path: "\(path).quoteValidity") ?? defaultValidity,
+                        quoteValidity: try Self.duration(spec.quoteValidity, path: "\(path).quoteValidity")
+                            ?? defaultValidity,
                         processingTime: try Self.duration(spec.processingTime, path: "\(path).processingTime")
                             ?? defaultProcessing,
                         sellerContact: sellerContact),
@@ -185,7 +196,8 @@ public struct SimulationPlan: Sendable {
                 throw ScenarioError(path: "\(path).id", message: "'\(spec.id)' is already the id of another demand")
             }
             guard ids[spec.seller] != nil else {
-                throw ScenarioError(path: "\(path).seller", message: "'\(spec.seller)' is not a provider of this scenario")
+                throw ScenarioError(
+                    path: "\(path).seller", message: "'\(spec.seller)' is not a provider of this scenario")
             }
             guard ids[spec.buyer] == nil, !spec.buyer.contains("#") else {
                 throw ScenarioError(
@@ -207,7 +219,8 @@ public struct SimulationPlan: Sendable {
             }
             let window =
                 immediate
-                ? Self.immediateWindow : try Self.duration(spec.completionWithin, path: "\(path).completionWithin") ?? .hours(1)
+                ? Self.immediateWindow
+                : try Self.duration(spec.completionWithin, path: "\(path).completionWithin") ?? .hours(1)
             let payload: JSONValue
             switch spec.payload {
             case .file(let file)?:
@@ -261,7 +274,8 @@ public struct SimulationPlan: Sendable {
             "externalId": .string(spec.id),
             "relatedContactInformation": [
                 [
-                    "name": .string("\(spec.buyer) procurement"), "emailAddress": .string("buying@\(spec.buyer.lowercased()).example"),
+                    "name": .string("\(spec.buyer) procurement"),
+                    "emailAddress": .string("buying@\(spec.buyer.lowercased()).example"),
                     "number": "+44-20-1111-1111", "organization": .string(spec.buyer),
                     "role": .string(POQValidator.buyerContactRole),
                 ]
@@ -276,9 +290,13 @@ public struct SimulationPlan: Sendable {
                     "productOffering": ["id": .string(item.offering)], "productConfiguration": .object(configuration),
                 ]
                 if let place = item.place {
-                    product["place"] = [["@type": "GeographicSiteRef", "id": .string(place), "role": "INSTALL_LOCATION"]]
+                    product["place"] = [
+                        ["@type": "GeographicSiteRef", "id": .string(place), "role": "INSTALL_LOCATION"]
+                    ]
                 }
-                var fields: [String: JSONValue] = ["id": .string(item.id), "action": "add", "product": .object(product)]
+                var fields: [String: JSONValue] = [
+                    "id": .string(item.id), "action": "add", "product": .object(product),
+                ]
                 if let related = item.relatesTo, !related.isEmpty {
                     fields["qualificationItemRelationship"] = .array(
                         related.map { ["id": .string($0), "relationshipType": "RELIES_ON"] })

@@ -15,7 +15,9 @@ public struct Money: Hashable, Comparable, Codable, Sendable, CustomStringConver
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.minorUnits < rhs.minorUnits }
 
-    public static func + (lhs: Money, rhs: Money) -> Money { Money(minorUnits: lhs.minorUnits + rhs.minorUnits, currency: lhs.currency) }
+    public static func + (lhs: Money, rhs: Money) -> Money {
+        Money(minorUnits: lhs.minorUnits + rhs.minorUnits, currency: lhs.currency)
+    }
 
     /// Scales by `basisPoints / 10_000`, rounding half away from zero to the cent.
     public func scaled(basisPoints: Int64) -> Money {

@@ -15,11 +15,17 @@ public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConv
 
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
-    public static func + (lhs: Instant, rhs: TimeSpan) -> Instant { Instant(milliseconds: lhs.milliseconds + rhs.milliseconds) }
+    public static func + (lhs: Instant, rhs: TimeSpan) -> Instant {
+        Instant(milliseconds: lhs.milliseconds + rhs.milliseconds)
+    }
 
-    public static func - (lhs: Instant, rhs: TimeSpan) -> Instant { Instant(milliseconds: lhs.milliseconds - rhs.milliseconds) }
+    public static func - (lhs: Instant, rhs: TimeSpan) -> Instant {
+        Instant(milliseconds: lhs.milliseconds - rhs.milliseconds)
+    }
 
-    public static func - (lhs: Instant, rhs: Instant) -> TimeSpan { TimeSpan(milliseconds: lhs.milliseconds - rhs.milliseconds) }
+    public static func - (lhs: Instant, rhs: Instant) -> TimeSpan {
+        TimeSpan(milliseconds: lhs.milliseconds - rhs.milliseconds)
+    }
 
     public var description: String { MEFDateTimeFormatting.string(self) }
 }
@@ -37,8 +43,12 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
     public static let zero = TimeSpan(milliseconds: 0)
 
     public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.milliseconds < rhs.milliseconds }
-    public static func + (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan { TimeSpan(milliseconds: lhs.milliseconds + rhs.milliseconds) }
-    public static func - (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan { TimeSpan(milliseconds: lhs.milliseconds - rhs.milliseconds) }
+    public static func + (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan {
+        TimeSpan(milliseconds: lhs.milliseconds + rhs.milliseconds)
+    }
+    public static func - (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan {
+        TimeSpan(milliseconds: lhs.milliseconds - rhs.milliseconds)
+    }
 
     /// Whole days, rounded up: what an installation interval in `calendarDays` states.
     public var wholeDaysRoundedUp: Int { Int((milliseconds + 86_399_999) / 86_400_000) }
@@ -69,7 +79,8 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
 /// RFC 3339 text for an `Instant`, as MEF Sonata dates are written.
 public enum MEFDateTimeFormatting {
     public static func string(_ instant: Instant) -> String {
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: instant.milliseconds % 1000 != 0, timeZone: .gmt)
+        let style = Date.ISO8601FormatStyle(
+            includingFractionalSeconds: instant.milliseconds % 1000 != 0, timeZone: .gmt)
         return style.format(instant.date)
     }
 }

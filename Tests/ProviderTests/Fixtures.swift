@@ -1,0 +1,109 @@
+import BBUS
+import CanonicalJSON
+import Ledger
+import Provider
+import SBUS
+import SCO
+import Sonata
+import SupplyChain
+
+/// Small, explicit providers and requests for the role tests: no driver, no clock, no network.
+enum Make {
+    static let t0 = Instant(milliseconds: 1_767_603_600_000)
+
+    static func contact(_ party: String, role: String) -> RelatedContactInformation {
+        RelatedContactInformation(
+            name: "\(party) desk", emailAddress: "desk@\(party.lowercased()).example", number: "+1-555-0100",
+            role: role)
+    }
+
+    static func provider(
+        _ id: PartyID, markup: Int64 = 1_000, discounts: [PartyID: Int64] = [:], sellers: [PartyID] = [],
+        latency: [PartyID: TimeSpan] = [:], offerings: [PartyID: Set<String>] = [:], catalog: [CatalogEntry] = [],
+        processing: TimeSpan = .seconds(1)
+    ) -> ProviderCore {
+        ProviderCore(
+            configuration: ProviderConfiguration(
+                party: id,
+                sbus: SBUSConfiguration(
+                    markupBasisPoints: markup, discountBasisPoints: discounts, quoteValidity: .days(30),
+                    processingTime: processing,
+                    sellerContact: contact(id.rawValue, role: POQValidator.sellerContactRole)),
+                catalog: catalog,
+                bbus: BBUSConfiguration(
+                    sellers: sellers, latency: latency, offerings: offerings,
+                    buyerContact: contact(id.rawValue, role: POQValidator.buyerContactRole))))
+    }
+
+    static func entry(
+        _ offering: String, at places: [String], cost: Double, lead: Int64 = 10, maxMbps: Int? = nil,
+        build: [String] = []
+    ) -> CatalogEntry {
+        CatalogEntry(
+            offering: offering, places: places, buildPlaces: build, cost: Money(amount: cost),
+            buildCost: Money(amount: 100), leadTime: .days(lead), buildTime: .days(20), maxBandwidthMbps: maxMbps)
+    }
+
+    /// A valid POQ payload with one item per (offering, place, bandwidth).
+    static func poq(
+        _ items: [(String, String?, Int?)], immediate: Bool = false, alternates: Bool = false
+    ) -> JSONValue {
+        var root: [String: JSONValue] = [
+            "instantSyncQualification": .bool(immediate), "provideAlternative": .bool(alternates),
+            "relatedContactInformation": [
+                ["name": "Buyer", "emailAddress": "b@x.example", "number": "1", "role": "buyerContactInformation"]
+            ],
+        ]
+        if !immediate { root["requestedPOQCompletionDate"] = "2026-01-05T10:00:00Z" }
+        root["productOfferingQualificationItem"] = .array(
+            items.enumerated().map { index, item in
+                var configuration: [String: JSONValue] = ["@type": "urn:test"]
+                if let mbps = item.2 { configuration["bandwidthMbps"] = .number(Double(mbps)) }
+                var product: [String: JSONValue] = [
+                    "productOffering": ["id": .string(item.0)], "productConfiguration": .object(configuration),
+                ]
+                if let place = item.1 {
+                    product["place"] = [
+                        ["@type": "GeographicSiteRef", "id": .string(place), "role": "INSTALL_LOCATION"]
+                    ]
+                }
+                return ["id": .string("item-\(index + 1)"), "action": "add", "product": .object(product)]
+            })
+        return .object(root)
+    }
+
+    static func request(
+        _ id: String, payload: JSONValue, kind: RequestKind = .inquiry, loop: LoopPreventionList = LoopPreventionList(),
+        window: TimeSpan = .hours(1)
+    ) -> SupplyRequest {
+        SupplyRequest(id: RequestID(id), kind: kind, payload: payload, loopPreventionList: loop, respondBy: t0 + window)
+    }
+}
+
+extension [Effect] {
+    var sent: [(to: PartyID, message: Message)] {
+        compactMap { if case .send(let to, let message) = $0 { return (to, message) } else { return nil } }
+    }
+
+    var records: [LedgerRecord] {
+        compactMap { if case .record(let record) = $0 { return record } else { return nil } }
+    }
+
+    var requests: [(to: PartyID, request: SupplyRequest)] {
+        sent.compactMap { if case .request(let request) = $0.message { return ($0.to, request) } else { return nil } }
+    }
+
+    var finalResponse: SupplyResponse? {
+        sent.compactMap { if case .response(let response) = $0.message { return response } else { return nil } }.last
+    }
+
+    var notifications: [(to: PartyID, state: String)] {
+        sent.compactMap {
+            if case .notification(_, let state) = $0.message { return ($0.to, state) } else { return nil }
+        }
+    }
+
+    var timers: [(TimerKey, Instant)] {
+        compactMap { if case .setTimer(let key, let at) = $0 { return (key, at) } else { return nil } }
+    }
+}

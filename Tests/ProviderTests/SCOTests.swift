@@ -1,0 +1,119 @@
+import CanonicalJSON
+import Ledger
+import Provider
+import SCO
+import Sonata
+import SupplyChain
+import Testing
+
+struct SCOTests {
+    var entropy = SeededEntropy(seed: 3)
+
+    @Test("PDL-008 PDL-010 the SOF is asked about every element and each answer is recorded on the INT ledger")
+    mutating func sofAskedAndRecorded() {
+        var core = Make.provider("P", catalog: [Make.entry("UNI", at: ["LON"], cost: 1)])
+        let effects = core.handle(
+            .message(
+                from: "B", .request(Make.request("r1", payload: Make.poq([("UNI", "LON", nil), ("EVC", nil, nil)])))),
+            now: Make.t0, entropy: &entropy)
+        let sofRecords = effects.records.filter { $0.kind == "sof.answer" }
+        #expect(sofRecords.count == 2)
+        #expect(sofRecords.allSatisfy { $0.counterparty == "P#sof" })
+        #expect(sofRecords.map { $0.body["answer"]?.stringValue } == ["YES", "NO"])
+    }
+
+    @Test("PDL-009 the SOF answers YES with cost, lead time and limits, or NO with the reason")
+    func sofAnswers() {
+        let sof = SOF(catalog: [Make.entry("EPL", at: ["LON"], cost: 250, lead: 12, maxMbps: 500, build: ["BATH"])])
+        let yes = sof.check(
+            ServiceElement(itemID: "1", offering: "EPL", place: "LON", bandwidthMbps: 100), provideAlternative: false)
+        #expect(yes.deliverable)
+        #expect(yes.offer.price == Money(amount: 250))
+        #expect(yes.offer.installationInterval == .days(12))
+        #expect(yes.offer.deliveryType == .onNet)
+        let build = sof.check(
+            ServiceElement(itemID: "2", offering: "EPL", place: "BATH", bandwidthMbps: nil), provideAlternative: false)
+        #expect(build.offer.confidence == .yellow)
+        #expect(build.offer.deliveryType == .onNetWithBuild)
+        #expect(build.offer.installationInterval == .days(32))
+        let tooFast = sof.check(
+            ServiceElement(itemID: "3", offering: "EPL", place: "LON", bandwidthMbps: 1000), provideAlternative: true)
+        #expect(!tooFast.deliverable)
+        #expect(tooFast.offer.confidenceReason.contains("1000 Mbps"))
+        #expect(tooFast.offer.alternates.map(\.bandwidthMbps) == [500])
+        let elsewhere = sof.check(
+            ServiceElement(itemID: "4", offering: "EPL", place: "ROME", bandwidthMbps: nil), provideAlternative: true)
+        #expect(!elsewhere.deliverable)
+        #expect(elsewhere.offer.alternates.isEmpty)
+    }
+
+    @Test("PDL-013 PDL-014 internal and external answers chain into one itemised quote with a bundled total")
+    mutating func chainItemisedAndBundled() throws {
+        var core = Make.provider(
+            "P", markup: 0, sellers: ["S"], catalog: [Make.entry("UNI", at: ["LON"], cost: 100, lead: 5)])
+        let effects = core.handle(
+            .message(
+                from: "B", .request(Make.request("r1", payload: Make.poq([("UNI", "LON", nil), ("UNI", "NYC", nil)])))),
+            now: Make.t0, entropy: &entropy)
+        let toSeller = try #require(effects.requests.first)
+        let answer = SupplyResponse(
+            requestID: toSeller.request.id, sellerReference: "S-1", kind: .inquiry, state: .ready,
+            items: [
+                ItemAnswer(
+                    itemID: "item-2", state: .ready,
+                    offer: ElementOffer(
+                        confidence: .yellow, confidenceReason: "build", installationInterval: .days(40),
+                        deliveryType: .onNetWithBuild, price: Money(amount: 300), validUntil: Make.t0 + .days(7)))
+            ], answeredAt: Make.t0)
+        let final = core.handle(.message(from: "S", .response(answer)), now: Make.t0, entropy: &entropy)
+        let response = try #require(final.finalResponse)
+        #expect(response.items.map { $0.offer?.price } == [Money(amount: 100), Money(amount: 300)])
+        #expect(response.totalPrice == Money(amount: 400))
+        #expect(response.confidence == .yellow)
+        #expect(response.items.map { $0.offer?.installationInterval } == [.days(5), .days(40)])
+        #expect(response.validUntil == Make.t0 + .days(7), "a quote is valid no longer than the seller's")
+        #expect(response.items[1].offer?.deliveryType == .offNetWithBuild)
+    }
+
+    @Test("MEF79-O7 MEF79-R47 alternates only when the buyer allows them, each with its own id")
+    mutating func alternates() throws {
+        var core = Make.provider("P", catalog: [Make.entry("EPL", at: ["LON"], cost: 1, maxMbps: 100)])
+        let allowed = core.handle(
+            .message(
+                from: "B", .request(Make.request("r1", payload: Make.poq([("EPL", "LON", 1000)], alternates: true)))),
+            now: Make.t0, entropy: &entropy)
+        let offered = try #require(allowed.finalResponse?.items.first?.offer)
+        #expect(offered.confidence == .red)
+        #expect(offered.alternates.map(\.id) == ["alt-1"])
+        let refused = core.handle(
+            .message(
+                from: "B", .request(Make.request("r2", payload: Make.poq([("EPL", "LON", 1000)], alternates: false)))),
+            now: Make.t0, entropy: &entropy)
+        #expect(refused.finalResponse?.items.first?.offer?.alternates.isEmpty == true)
+    }
+
+    @Test("MEF79-R103 an item that cannot meet the time abandons the items still in progress")
+    mutating func abandonment() throws {
+        var core = Make.provider(
+            "P", sellers: ["NEAR", "FAR"], latency: ["NEAR": .milliseconds(5), "FAR": .seconds(30)],
+            offerings: ["NEAR": ["UNI"], "FAR": ["TRANSIT"]], catalog: [Make.entry("PORT", at: ["*"], cost: 1)])
+        let payload = Make.poq([("PORT", nil, nil), ("UNI", "KYIV", nil), ("TRANSIT", nil, nil)])
+        let effects = core.handle(
+            .message(from: "B", .request(Make.request("r1", payload: payload, window: .seconds(20)))), now: Make.t0,
+            entropy: &entropy)
+        let response = try #require(effects.finalResponse)
+        #expect(response.state == .unableToMeetTime)
+        #expect(response.items.map(\.state) == [.ready, .abandoned, .unableToMeetTime])
+        #expect(MEF79POQState.unableToMeetTime.matrixViolation(itemStates: response.items.map(\.state)) == nil)
+        // The request already sent to NEAR is forgotten: its late answer changes nothing.
+        let toNear = try #require(effects.requests.first { $0.to == "NEAR" }?.request)
+        let late = SupplyResponse(
+            requestID: toNear.id, sellerReference: "NEAR-1", kind: .inquiry, state: .ready, items: [],
+            answeredAt: Make.t0)
+        #expect(core.handle(.message(from: "NEAR", .response(late)), now: Make.t0, entropy: &entropy).isEmpty)
+    }
+}
+
+extension TimeSpan {
+    static func milliseconds(_ value: Int64) -> TimeSpan { TimeSpan(milliseconds: value) }
+}
