@@ -94,6 +94,13 @@ public struct Scenario: Decodable, Sendable {
         public var items: [ItemSpec]?
         /// A MEF Sonata POQ payload: inline, or a path relative to the scenario file.
         public var payload: PayloadSpec?
+
+        init(id: String, buyer: String, seller: String, provideAlternative: Bool?) {
+            self.id = id
+            self.buyer = buyer
+            self.seller = seller
+            self.provideAlternative = provideAlternative
+        }
     }
 
     public struct ItemSpec: Decodable, Sendable {
@@ -102,6 +109,11 @@ public struct Scenario: Decodable, Sendable {
         public var place: String?
         public var bandwidthMbps: Int?
         public var relatesTo: [String]?
+
+        init(id: String, offering: String) {
+            self.id = id
+            self.offering = offering
+        }
     }
 
     public enum PayloadSpec: Decodable, Sendable {

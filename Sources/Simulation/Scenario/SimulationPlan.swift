@@ -44,6 +44,22 @@ public struct SimulationPlan: Sendable {
     /// The MEF Immediate Response bound (MEF 79.1 §4: less than 30 seconds).
     public static let immediateWindow = TimeSpan.seconds(30)
 
+    /// A plan built in code (the benchmark's generated ecosystems), with one latency on every link.
+    public init(
+        name: String, seed: UInt64, start: Instant, providers: [ProviderConfiguration], demands: [Demand],
+        latency: TimeSpan
+    ) {
+        self.name = name
+        self.seed = seed
+        self.start = start
+        self.providers = providers
+        self.behaviours = [:]
+        self.demands = demands
+        self.expectations = []
+        self.defaultLatency = latency
+        self.linkLatency = [:]
+    }
+
     /// Checks `scenario` and builds the plan; every problem names its field path.
     public init(_ scenario: Scenario, directory: URL, seedOverride: UInt64? = nil) throws {
         name = scenario.name
@@ -323,6 +339,3 @@ public struct SimulationPlan: Sendable {
     }
 }
 
-extension TimeSpan {
-    static func milliseconds(_ value: Int64) -> TimeSpan { TimeSpan(milliseconds: value) }
-}
