@@ -21,7 +21,9 @@ public enum EcosystemGenerator {
         public var minHops: Int
         public var maxHops: Int
 
-        public init(providers: Int = 1_000, requests: Int = 10_000, chains: Int = 2_000, minHops: Int = 3, maxHops: Int = 8) {
+        public init(
+            providers: Int = 1_000, requests: Int = 10_000, chains: Int = 2_000, minHops: Int = 3, maxHops: Int = 8
+        ) {
             self.providers = providers
             self.requests = requests
             self.chains = chains
@@ -76,7 +78,8 @@ public enum EcosystemGenerator {
             return ProviderConfiguration(
                 party: ids[index],
                 sbus: SBUSConfiguration(
-                    markupBasisPoints: Int64(Int.random(in: 300...2_000, using: &random)), processingTime: .milliseconds(200),
+                    markupBasisPoints: Int64(Int.random(in: 300...2_000, using: &random)),
+                    processingTime: .milliseconds(200),
                     sellerContact: RelatedContactInformation(
                         name: contact.name, emailAddress: contact.emailAddress, number: contact.number,
                         role: POQValidator.sellerContactRole)),
@@ -88,7 +91,8 @@ public enum EcosystemGenerator {
         for request in 0..<shape.requests {
             let (offering, entry) = entries[Int.random(in: 0..<entries.count, using: &random)]
             let spec = Scenario.DemandSpec(
-                id: "d\(request)", buyer: "RETAIL-\(request % 50)", seller: ids[entry].rawValue, provideAlternative: false)
+                id: "d\(request)", buyer: "RETAIL-\(request % 50)", seller: ids[entry].rawValue,
+                provideAlternative: false)
             let at = TimeSpan(milliseconds: Int64(request) * 10)
             let window = TimeSpan.minutes(10)
             demands.append(
@@ -100,7 +104,8 @@ public enum EcosystemGenerator {
                     deferred: true, window: window, registerHub: false))
         }
         return SimulationPlan(
-            name: "generated-\(shape.providers)-providers", seed: seed, start: benchmarkStart, providers: configurations,
+            name: "generated-\(shape.providers)-providers", seed: seed, start: benchmarkStart,
+            providers: configurations,
             demands: demands, latency: .milliseconds(10))
     }
 

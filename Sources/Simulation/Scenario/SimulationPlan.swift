@@ -338,4 +338,3 @@ public struct SimulationPlan: Sendable {
         return basisPoints
     }
 }
-
