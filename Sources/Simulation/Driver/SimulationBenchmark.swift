@@ -1,0 +1,89 @@
+import Foundation
+import Ledger
+
+/// The simulator benchmark: a generated ecosystem run end to end, reported beside the crypto bound measured in
+/// the same run (an agreed entry costs two Ed25519 signatures and two verifications, DESIGN.md §7).
+public enum SimulationBenchmark {
+    public struct Result: Sendable, Encodable {
+        public let providers: Int
+        public let requests: Int
+        public let answered: Int
+        public let ledgerEntries: Int
+        public let ledgers: Int
+        public let seconds: Double
+        public let signPerSecond: Double
+        public let verifyPerSecond: Double
+        public let peakMemoryBytes: Int
+
+        public var requestsPerSecond: Double { Double(requests) / seconds }
+        public var entriesPerSecond: Double { Double(ledgerEntries) / seconds }
+        /// Agreed entries per second one core could sign, countersign and verify, and nothing else.
+        public var cryptoBound: Double { 1 / (2 / signPerSecond + 2 / verifyPerSecond) }
+
+        public var report: String {
+            let share = entriesPerSecond / cryptoBound * 100
+            return """
+                simulator: \(providers) providers, \(requests) retail POQs (\(answered) answered), \(ledgers) ledgers
+                  wall time            \(String(format: "%.2f", seconds)) s
+                  retail POQs/s        \(String(format: "%.0f", requestsPerSecond))
+                  ledger entries/s     \(String(format: "%.0f", entriesPerSecond)) (\(ledgerEntries) agreed entries)
+                  crypto bound         \(String(format: "%.0f", cryptoBound)) entries/s (one core: sign \(String(format: "%.0f", signPerSecond))/s, verify \(String(format: "%.0f", verifyPerSecond))/s)
+                  share of the bound   \(String(format: "%.0f", share)) %
+                  peak memory          \(String(format: "%.0f", Double(peakMemoryBytes) / 1_048_576)) MiB
+                """
+        }
+    }
+
+    /// Generates the ecosystem, runs it, and measures Ed25519 sign and verify rates on one core.
+    public static func run(_ shape: EcosystemGenerator.Shape, seed: UInt64 = 1) throws -> Result {
+        let (signRate, verifyRate) = try measureCrypto()
+        let plan = EcosystemGenerator.plan(shape, seed: seed)
+        let clock = ContinuousClock()
+        let begin = clock.now
+        let result = try Simulator(plan: plan).run()
+        let seconds = Self.seconds(clock.now - begin)
+        return Result(
+            providers: shape.providers, requests: shape.requests,
+            answered: result.demands.filter { $0.state != nil }.count,
+            ledgerEntries: result.ledgers.reduce(0) { $0 + Int($1.entries) }, ledgers: result.ledgers.count,
+            seconds: seconds, signPerSecond: signRate, verifyPerSecond: verifyRate, peakMemoryBytes: peakMemory())
+    }
+
+    static func measureCrypto() throws -> (sign: Double, verify: Double) {
+        let key = try PartyKey(party: "BENCH", seed: Data(repeating: 7, count: 32))
+        let message = Data(repeating: 0xAB, count: 32)
+        let clock = ContinuousClock()
+        let count = 5_000
+        var signature = Data()
+        let signTime = try clock.measure {
+            for _ in 0..<count { signature = try key.sign(message) }
+        }
+        var valid = 0
+        let verifyTime = clock.measure {
+            for _ in 0..<count where Ed25519.verify(signature: signature, of: message, publicKey: key.publicKey) {
+                valid += 1
+            }
+        }
+        precondition(valid == count, "Ed25519 verification failed during the benchmark")
+        return (Double(count) / seconds(signTime), Double(count) / seconds(verifyTime))
+    }
+
+    static func seconds(_ duration: Swift.Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Peak resident set size of this process (getrusage; kilobytes on Linux).
+    static func peakMemory() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        #if os(Linux)
+            return Int(usage.ru_maxrss) * 1024
+        #else
+            return Int(usage.ru_maxrss)
+        #endif
+    }
+}
