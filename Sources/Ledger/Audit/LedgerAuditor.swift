@@ -223,7 +223,9 @@ public struct LedgerAuditor: Sendable {
             if !displaced && row.time < previousTime {
                 report(row.seq, row.author, .timeBackwards, "time \(row.time) is before \(previousTime)")
             }
-            if counterparty[row.author] == nil {
+            if displaced {
+                // A genuine entry in the wrong place: its signatures belong to where it was made.
+            } else if counterparty[row.author] == nil {
                 report(row.seq, row.author, .unknownAuthor, "author is not a party to this ledger")
             } else {
                 let signer = counterparty[row.author]!
