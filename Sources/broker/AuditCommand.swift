@@ -86,7 +86,8 @@ extension AuditCommand {
                     findings.append(
                         AuditFinding(
                             ledgerID: note.ledgerID ?? LedgerID(rawValue: "-"), seq: nil, party: nil,
-                            rule: .checkpointMismatch, detail: "\(path): no copy of this checkpoint's ledger was given"))
+                            rule: .checkpointMismatch, detail: "\(path): no copy of this checkpoint's ledger was given")
+                    )
                     continue
                 }
                 findings += auditor.check(copy, against: note)
@@ -211,7 +212,9 @@ extension AuditCommand {
             let notes = file.checkpointNotes[ledgerID.rawValue] ?? []
             let checkpoints = notes.compactMap { try? Checkpoint.parse($0) }
             let chosen = size.map { size in checkpoints.first { $0.size == size } } ?? checkpoints.last
-            guard let checkpoint = chosen else { fail("no stored checkpoint of ledger \(ledgerID)\(size.map { " with size \($0)" } ?? "")") }
+            guard let checkpoint = chosen else {
+                fail("no stored checkpoint of ledger \(ledgerID)\(size.map { " with size \($0)" } ?? "")")
+            }
             print(checkpoint.text, terminator: "")
         }
     }
@@ -251,7 +254,9 @@ extension AuditCommand {
 
 private func pickLedger(_ file: LedgerFile, _ ledger: String?) throws -> LedgerID {
     if let ledger { return LedgerID(rawValue: ledger) }
-    guard file.copies.count == 1 else { fail("\(file.path) holds \(file.copies.count) ledgers; name one with --ledger") }
+    guard file.copies.count == 1 else {
+        fail("\(file.path) holds \(file.copies.count) ledgers; name one with --ledger")
+    }
     return file.copies[0].ledgerID
 }
 

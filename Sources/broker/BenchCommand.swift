@@ -28,7 +28,8 @@ struct BenchCommand: ParsableCommand {
         )
 
         @Option(help: "Agreed entries to append and audit.") var entries = 20_000
-        @Option(help: "Directory for the temporary SQLite files.") var directory = FileManager.default.temporaryDirectory.path
+        @Option(help: "Directory for the temporary SQLite files.") var directory = FileManager.default
+            .temporaryDirectory.path
         @Flag(help: "Print the figures as JSON.") var json = false
         @Flag(help: "Keep the two SQLite copies (with a co-signed checkpoint) in --directory.") var keepFiles = false
 

@@ -23,7 +23,8 @@ struct KeysCommand: ParsableCommand {
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a new random key file (mode 0600) and print only the public key.",
-            discussion: "Example: broker keys generate --party acme-wholesale --out acme.key\nExit codes: 0 ok, 2 bad input."
+            discussion:
+                "Example: broker keys generate --party acme-wholesale --out acme.key\nExit codes: 0 ok, 2 bad input."
         )
 
         @Option(help: "The party id (1-128 characters, no spaces or '+').") var party: String

@@ -44,7 +44,8 @@ struct LedgerFixture {
         for index in 1...12 {
             try ab.record(
                 author: index % 3 == 0 ? "bob" : "alice", kind: index % 2 == 0 ? "poq.response" : "poq.request",
-                refs: ["poq": "poq-\(index)"], body: ["index": .number(Double(index)), "note": .string("entry \(index)")],
+                refs: ["poq": "poq-\(index)"],
+                body: ["index": .number(Double(index)), "note": .string("entry \(index)")],
                 time: 1_700_000_000_000 + Int64(index) * 1000)
             if index == 8 { checkpoint8 = try ab.checkpoint(time: 1_700_000_008_500) }
         }

@@ -74,13 +74,15 @@ struct MerkleTests {
                             leafHash: leaf, index: wrongIndex, treeSize: n, proof: proof, root: root))
                     var altered = proof
                     altered[0][0] ^= 1
-                    #expect(!MerkleTree.verifyInclusion(leafHash: leaf, index: i, treeSize: n, proof: altered, root: root))
+                    #expect(
+                        !MerkleTree.verifyInclusion(leafHash: leaf, index: i, treeSize: n, proof: altered, root: root))
                     #expect(
                         !MerkleTree.verifyInclusion(
                             leafHash: leaf, index: i, treeSize: n, proof: Array(proof.dropLast()), root: root))
                 }
                 #expect(
-                    !MerkleTree.verifyInclusion(leafHash: leaf, index: i, treeSize: n, proof: proof + [other], root: root))
+                    !MerkleTree.verifyInclusion(
+                        leafHash: leaf, index: i, treeSize: n, proof: proof + [other], root: root))
                 #expect(
                     !MerkleTree.verifyInclusion(leafHash: leaf, index: i, treeSize: n, proof: proof, root: other))
             }
@@ -98,18 +100,24 @@ struct MerkleTests {
                 let proof = MerkleTree.consistencyProof(oldSize: oldSize, leafHashes: hashes)
                 let (m, n) = (UInt64(oldSize), UInt64(newSize))
                 #expect(
-                    MerkleTree.verifyConsistency(oldSize: m, newSize: n, oldRoot: oldRoot, newRoot: newRoot, proof: proof))
+                    MerkleTree.verifyConsistency(
+                        oldSize: m, newSize: n, oldRoot: oldRoot, newRoot: newRoot, proof: proof))
                 guard oldSize > 0 && oldSize < newSize else { continue }
                 let bogus = MerkleTree.leafHash(Data("bogus".utf8))
                 #expect(
-                    !MerkleTree.verifyConsistency(oldSize: m, newSize: n, oldRoot: bogus, newRoot: newRoot, proof: proof))
+                    !MerkleTree.verifyConsistency(
+                        oldSize: m, newSize: n, oldRoot: bogus, newRoot: newRoot, proof: proof))
                 #expect(
-                    !MerkleTree.verifyConsistency(oldSize: m, newSize: n, oldRoot: oldRoot, newRoot: bogus, proof: proof))
-                #expect(!MerkleTree.verifyConsistency(oldSize: m, newSize: n, oldRoot: oldRoot, newRoot: newRoot, proof: []))
+                    !MerkleTree.verifyConsistency(
+                        oldSize: m, newSize: n, oldRoot: oldRoot, newRoot: bogus, proof: proof))
+                #expect(
+                    !MerkleTree.verifyConsistency(oldSize: m, newSize: n, oldRoot: oldRoot, newRoot: newRoot, proof: [])
+                )
                 var altered = proof
                 altered[altered.count - 1][0] ^= 1
                 #expect(
-                    !MerkleTree.verifyConsistency(oldSize: m, newSize: n, oldRoot: oldRoot, newRoot: newRoot, proof: altered))
+                    !MerkleTree.verifyConsistency(
+                        oldSize: m, newSize: n, oldRoot: oldRoot, newRoot: newRoot, proof: altered))
                 #expect(
                     !MerkleTree.verifyConsistency(
                         oldSize: m, newSize: n, oldRoot: oldRoot, newRoot: newRoot, proof: proof + [bogus]))
@@ -144,6 +152,8 @@ struct MerkleTests {
         var keyHashInput = Data("alice\n".utf8)
         keyHashInput.append(0x01)
         keyHashInput.append(alice.publicKey)
-        #expect(Checkpoint.keyHash(name: "alice", publicKey: alice.publicKey) == Data(SHA256.hash(data: keyHashInput).prefix(4)))
+        #expect(
+            Checkpoint.keyHash(name: "alice", publicKey: alice.publicKey)
+                == Data(SHA256.hash(data: keyHashInput).prefix(4)))
     }
 }

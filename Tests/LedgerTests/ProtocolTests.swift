@@ -10,7 +10,8 @@ struct ProtocolTests {
     let bob = try! PartyKey(party: "bob", seed: Data(repeating: 2, count: 32))
 
     private func header() throws -> LedgerHeader {
-        try LedgerHeader("alice", publicKey: alice.publicKey, "bob", publicKey: bob.publicKey, genesisNonce: Data("g".utf8))
+        try LedgerHeader(
+            "alice", publicKey: alice.publicKey, "bob", publicKey: bob.publicKey, genesisNonce: Data("g".utf8))
     }
 
     @Test("PDL-007 a recorded entry is countersigned and identical in both copies")
@@ -20,7 +21,8 @@ struct ProtocolTests {
             storeB: InMemoryLedgerStore())
         let first = try ledger.record(
             author: "alice", kind: "inquiry", refs: ["inquiry": "i-1"], body: ["x": 1], time: 10)
-        let second = try ledger.record(author: "bob", kind: "quote.response", refs: ["quote": "q-1"], body: [:], time: 20)
+        let second = try ledger.record(
+            author: "bob", kind: "quote.response", refs: ["quote": "q-1"], body: [:], time: 20)
         #expect(first.seq == 1 && first.prevHash == LedgerEntry.genesisPrevHash && first.isAgreed)
         #expect(second.seq == 2 && second.prevHash == first.entryHash)
         #expect(ledger.headHash == second.entryHash)
@@ -129,7 +131,8 @@ struct ProtocolTests {
             partyA: alice, partyB: bob, genesisNonce: Data("batch".utf8), storeA: storeA, storeB: storeB)
         for index in 1...250 {
             try ledger.record(
-                author: index % 2 == 0 ? "alice" : "bob", kind: "report", refs: [:], body: ["i": .number(Double(index))],
+                author: index % 2 == 0 ? "alice" : "bob", kind: "report", refs: [:],
+                body: ["i": .number(Double(index))],
                 time: Int64(index))
         }
         // 200 committed in two batches, 50 buffered: the store itself sees 250, a reopened file sees 200.
@@ -163,7 +166,9 @@ struct ProtocolTests {
             by: alice, ledgerID: header.ledgerID, seq: 2, prevHash: LedgerEntry.genesisPrevHash, time: 0, kind: "k",
             refs: [:], body: .null)
         skipping.counterSignature = try bob.sign(skipping.computeHash())
-        #expect { try store.append([skipping], to: header.ledgerID) } throws: { ($0 as? LedgerError)?.code == .notOnHead }
+        #expect { try store.append([skipping], to: header.ledgerID) } throws: {
+            ($0 as? LedgerError)?.code == .notOnHead
+        }
         #expect(try store.head(of: header.ledgerID) == .genesis)
     }
 }

@@ -41,7 +41,8 @@ struct TamperTests {
 
     @Test("a changed prev_hash breaks the chain at that seq")
     func prevHashChanged() throws {
-        let sql = "UPDATE entries SET prev_hash = replace(prev_hash, substr(prev_hash, 1, 1), 'f') WHERE ledger_id = \(ab) AND seq = 7"
+        let sql =
+            "UPDATE entries SET prev_hash = replace(prev_hash, substr(prev_hash, 1, 1), 'f') WHERE ledger_id = \(ab) AND seq = 7"
         let found = try findings("prev", sql)
         #expect(found.contains("broken_chain@7"))
         #expect(found.contains("bad_entry_hash@7"))
@@ -49,7 +50,8 @@ struct TamperTests {
 
     @Test("a changed entry_hash is a bad entry hash at that seq")
     func entryHashChanged() throws {
-        let sql = "UPDATE entries SET entry_hash = '\(String(repeating: "ab", count: 32))' WHERE ledger_id = \(ab) AND seq = 4"
+        let sql =
+            "UPDATE entries SET entry_hash = '\(String(repeating: "ab", count: 32))' WHERE ledger_id = \(ab) AND seq = 4"
         let found = try findings("hash", sql)
         #expect(found.first == "bad_entry_hash@4")
         #expect(found.contains("broken_chain@5"))
@@ -168,7 +170,8 @@ struct TamperTests {
     func entryMovedToAnotherLedger() throws {
         let path = try fixture.tamperedAlice(
             "moved",
-            "UPDATE entries SET ledger_id = \(fixture.aliceCarol.rawValue.sqlQuoted) WHERE ledger_id = \(ab) AND seq = 7")
+            "UPDATE entries SET ledger_id = \(fixture.aliceCarol.rawValue.sqlQuoted) WHERE ledger_id = \(ab) AND seq = 7"
+        )
         let found = try auditor.audit(file: path)
         let byLedger = Dictionary(grouping: found, by: \.ledgerID)
         #expect(LedgerFixture.summary(byLedger[fixture.aliceCarol] ?? []) == ["foreign_ledger_id@7"])
@@ -219,7 +222,8 @@ struct TamperTests {
         #expect(LedgerFixture.summary(auditor.check(copy, against: wrong)) == ["checkpoint_mismatch@-"])
 
         let altered = fixture.checkpoint12.text.replacingOccurrences(
-            of: fixture.checkpoint12.root.base64EncodedString(), with: Data(repeating: 7, count: 32).base64EncodedString())
+            of: fixture.checkpoint12.root.base64EncodedString(),
+            with: Data(repeating: 7, count: 32).base64EncodedString())
         let found = auditor.check(copy, againstCheckpointText: altered)
         #expect(
             LedgerFixture.summary(found) == [
@@ -227,11 +231,13 @@ struct TamperTests {
             ])
     }
 
-    @Test("malformed checkpoint text is reported, not trusted", arguments: [
-        "", "scbroker/x\n12\n", "scbroker/x\n12\nnot-base64!\n\n— alice AAAA\n",
-        "scbroker/x\n012\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n— alice AAAA\n",
-        "scbroker/x\n12\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n",
-    ])
+    @Test(
+        "malformed checkpoint text is reported, not trusted",
+        arguments: [
+            "", "scbroker/x\n12\n", "scbroker/x\n12\nnot-base64!\n\n— alice AAAA\n",
+            "scbroker/x\n012\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n— alice AAAA\n",
+            "scbroker/x\n12\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n",
+        ])
     func malformedCheckpoint(text: String) throws {
         let copy = try fixture.aliceBobCopy(at: fixture.alicePath)
         #expect(LedgerFixture.summary(auditor.check(copy, againstCheckpointText: text)) == ["malformed_checkpoint@-"])

@@ -114,14 +114,18 @@ extension LedgerAuditor {
     /// The keys to check a copy's checkpoints with: the trusted directory's where known, else the copy's.
     public func keys(of copy: LedgerCopy) -> [PartyID: Data] {
         var keys: [PartyID: Data] = [:]
-        for (party, hex) in [(copy.header.partyA, copy.header.publicKeyA), (copy.header.partyB, copy.header.publicKeyB)] {
+        for (party, hex) in [
+            (copy.header.partyA, copy.header.publicKeyA), (copy.header.partyB, copy.header.publicKeyB),
+        ] {
             keys[PartyID(party)] = trustedKeys?.publicKey(for: PartyID(party)) ?? Data(hexString: hex)
         }
         return keys
     }
 
     /// Checks that every party in `parties` signed the checkpoint validly.
-    public func checkSignatures(_ checkpoint: Checkpoint, ledgerID: LedgerID, parties: [PartyID: Data]) -> [AuditFinding] {
+    public func checkSignatures(
+        _ checkpoint: Checkpoint, ledgerID: LedgerID, parties: [PartyID: Data]
+    ) -> [AuditFinding] {
         parties.keys.sorted().compactMap { party in
             let status = checkpoint.signatureStatus(of: party, publicKey: parties[party]!)
             guard status != .valid else { return nil }

@@ -42,7 +42,8 @@ public struct LedgerAuditor: Sendable {
             let home = ids.first { row.computeHash(ledgerID: $0).hexString == row.entryHash }
             findings.append(
                 AuditFinding(
-                    ledgerID: LedgerID(rawValue: row.ledgerID), seq: UInt64(clamping: row.seq), party: PartyID(row.author),
+                    ledgerID: LedgerID(rawValue: row.ledgerID), seq: UInt64(clamping: row.seq),
+                    party: PartyID(row.author),
                     rule: .foreignLedgerID,
                     detail: "entry of a ledger with no header in this file"
                         + (home.map { "; it was made for ledger \($0)" } ?? "")))
@@ -72,7 +73,8 @@ public struct LedgerAuditor: Sendable {
         func report(_ seq: Int64?, _ party: String?, _ rule: AuditRule, _ detail: String) {
             findings.append(
                 AuditFinding(
-                    ledgerID: ledgerID, seq: seq.map { UInt64(clamping: $0) }, party: party.map { PartyID($0) }, rule: rule,
+                    ledgerID: ledgerID, seq: seq.map { UInt64(clamping: $0) }, party: party.map { PartyID($0) },
+                    rule: rule,
                     detail: detail))
         }
 
@@ -83,7 +85,8 @@ public struct LedgerAuditor: Sendable {
         if fileKeyA == nil { report(nil, header.partyA, .malformedLedger, "public_key_a is not 32 bytes of hex") }
         if fileKeyB == nil { report(nil, header.partyB, .malformedLedger, "public_key_b is not 32 bytes of hex") }
         if let nonce = Data(hexString: header.genesisNonce) {
-            let derived = LedgerID.derive(between: PartyID(header.partyA), and: PartyID(header.partyB), genesisNonce: nonce)
+            let derived = LedgerID.derive(
+                between: PartyID(header.partyA), and: PartyID(header.partyB), genesisNonce: nonce)
             if derived.rawValue != header.ledgerID {
                 report(nil, nil, .foreignLedgerID, "ledger id does not bind parties and nonce (expected \(derived))")
             }
@@ -143,7 +146,9 @@ public struct LedgerAuditor: Sendable {
 
         // Where each genuine entry belongs: its depth along the prev_hash links (needed only for bad rows).
         var indexByHash: [String: Int] = [:]
-        for (index, row) in rows.enumerated() where indexByHash[row.entryHash] == nil { indexByHash[row.entryHash] = index }
+        for (index, row) in rows.enumerated() where indexByHash[row.entryHash] == nil {
+            indexByHash[row.entryHash] = index
+        }
         var depthMemo = [Int64?](repeating: nil, count: rows.count)
         func chainDepth(_ start: Int) -> Int64? {
             var path: [Int] = []
@@ -205,7 +210,9 @@ public struct LedgerAuditor: Sendable {
                     } else {
                         report(row.seq, row.author, .reordered, "entry made for seq \(depth) found at seq \(row.seq)")
                     }
-                } else if let home = otherLedgerIDs.first(where: { row.computeHash(ledgerID: $0).hexString == row.entryHash }) {
+                } else if let home = otherLedgerIDs.first(where: {
+                    row.computeHash(ledgerID: $0).hexString == row.entryHash
+                }) {
                     displaced = true
                     report(row.seq, row.author, .foreignLedgerID, "entry was made for ledger \(home)")
                 } else {
@@ -287,7 +294,8 @@ public struct LedgerAuditor: Sendable {
             let field = Self.firstDifferingField(rowA, rowB)
             findings.append(
                 AuditFinding(
-                    ledgerID: ledgerID, seq: UInt64(clamping: min(rowA.seq, rowB.seq)), party: nil, rule: .copiesDiverge,
+                    ledgerID: ledgerID, seq: UInt64(clamping: min(rowA.seq, rowB.seq)), party: nil,
+                    rule: .copiesDiverge,
                     detail: "first difference: \(field) differs between \(nameA) and \(nameB)"))
             return findings
         }

@@ -97,7 +97,8 @@ public struct LedgerFile: Sendable {
     public init(path: String) throws {
         self.path = path
         let store = try SQLiteLedgerStore(readOnlyPath: path)
-        let (headers, rows, notes) = try store.read { db -> ([LedgerCopy.Header], [LedgerCopy.Row], [String: [String]]) in
+        let (headers, rows, notes) = try store.read {
+            db -> ([LedgerCopy.Header], [LedgerCopy.Row], [String: [String]]) in
             let tables = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
             guard tables.contains("ledgers"), tables.contains("entries") else {
                 throw LedgerError(.storage, "\(path) has no ledgers and entries tables")
@@ -133,7 +134,8 @@ public struct LedgerFile: Sendable {
             var notes: [String: [String]] = [:]
             if tables.contains("checkpoints") {
                 for row in try GRDB.Row.fetchAll(
-                    db, sql: "SELECT CAST(ledger_id AS TEXT), CAST(note AS TEXT) FROM checkpoints ORDER BY ledger_id, size")
+                    db,
+                    sql: "SELECT CAST(ledger_id AS TEXT), CAST(note AS TEXT) FROM checkpoints ORDER BY ledger_id, size")
                 {
                     notes[row[0] ?? "", default: []].append(row[1] ?? "")
                 }

@@ -44,7 +44,8 @@ public enum LedgerBenchmark {
 
     /// Runs the benchmark with `entries` agreed entries in SQLite files under `directory` (created if needed).
     /// - Parameter keepFiles: leave the two SQLite copies (and a co-signed checkpoint) in `directory`.
-    public static func run(entries: Int, directory: String, cores: Int? = nil, keepFiles: Bool = false) throws -> Result {
+    public static func run(entries: Int, directory: String, cores: Int? = nil, keepFiles: Bool = false) throws -> Result
+    {
         let cores = max(1, cores ?? ProcessInfo.processInfo.activeProcessorCount)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let alice = try PartyKey(party: "bench-alice", seed: Data(repeating: 1, count: 32))
@@ -60,7 +61,8 @@ public enum LedgerBenchmark {
         let verifyCount = 4_000
         var valid = 0
         let verifySeconds = time {
-            for _ in 0..<verifyCount where Ed25519.verify(signature: signature, of: message, publicKey: alice.publicKey) {
+            for _ in 0..<verifyCount where Ed25519.verify(signature: signature, of: message, publicKey: alice.publicKey)
+            {
                 valid += 1
             }
         }
@@ -86,7 +88,8 @@ public enum LedgerBenchmark {
         let appendSeconds = try time {
             for index in 0..<entries {
                 try ledger.record(
-                    author: index % 2 == 0 ? alice.party : bob.party, kind: "poq.request", refs: ["poq": "poq-\(index)"],
+                    author: index % 2 == 0 ? alice.party : bob.party, kind: "poq.request",
+                    refs: ["poq": "poq-\(index)"],
                     body: ["seq": .number(Double(index)), "poq": payload], time: 1_700_000_000_000 + Int64(index))
             }
             try storeA.flush()

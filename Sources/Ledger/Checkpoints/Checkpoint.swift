@@ -71,7 +71,8 @@ public struct Checkpoint: Sendable, Hashable {
 
     /// The whole signed note.
     public var text: String {
-        noteText + "\n" + signatures.map { "— \($0.name) \(($0.keyHash + $0.signature).base64EncodedString())\n" }.joined()
+        noteText + "\n"
+            + signatures.map { "— \($0.name) \(($0.keyHash + $0.signature).base64EncodedString())\n" }.joined()
     }
 
     /// The C2SP signed-note key hash of an Ed25519 key: first 4 bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ key).
@@ -138,7 +139,8 @@ public struct Checkpoint: Sendable, Hashable {
             guard fields.count == 2, !fields[0].isEmpty, let blob = Data(base64Encoded: String(fields[1])),
                 blob.count == 68
             else { throw fail("signature line is not \"— name base64(keyhash ‖ signature)\"") }
-            signatures.append(Signature(name: String(fields[0]), keyHash: Data(blob.prefix(4)), signature: Data(blob.dropFirst(4))))
+            signatures.append(
+                Signature(name: String(fields[0]), keyHash: Data(blob.prefix(4)), signature: Data(blob.dropFirst(4))))
         }
         guard !signatures.isEmpty else { throw fail("a signed note has at least one signature") }
         return Checkpoint(origin: lines[0], size: size, root: root, extensions: extensions, signatures: signatures)

@@ -38,7 +38,9 @@ public final class BilateralLedger: @unchecked Sendable {
     /// Records an agreed entry written by `author`, signed and countersigned, in both copies.
     /// - Throws: `LedgerError(.unknownParty)` when `author` is not a party; storage errors.
     @discardableResult
-    public func record(author: PartyID, kind: String, refs: [String: String], body: JSONValue, time: Int64) throws
+    public func record(
+        author: PartyID, kind: String, refs: [String: String], body: JSONValue, time: Int64
+    ) throws
         -> LedgerEntry
     {
         let (authorCopy, receiverCopy) = try replicas(author: author)
@@ -48,7 +50,8 @@ public final class BilateralLedger: @unchecked Sendable {
             try authorCopy.commit(agreed)
             return agreed
         case .conflict(let head):
-            throw LedgerError(.divergence, "copies out of step: receiver head \(head), author head \(authorCopy.ledgerHead)")
+            throw LedgerError(
+                .divergence, "copies out of step: receiver head \(head), author head \(authorCopy.ledgerHead)")
         }
     }
 
@@ -69,7 +72,8 @@ public final class BilateralLedger: @unchecked Sendable {
         try replicaA.store.flush()
         let entries = try replicaA.store.entries(of: id)
         var checkpoint = Checkpoint(
-            ledgerID: id, size: UInt64(entries.count), root: MerkleTree.root(leafHashes: MerkleTree.leafHashes(of: entries)),
+            ledgerID: id, size: UInt64(entries.count),
+            root: MerkleTree.root(leafHashes: MerkleTree.leafHashes(of: entries)),
             time: time)
         for key in [keyA, keyB].sorted(by: { $0.party < $1.party }) { try checkpoint.sign(with: key) }
         try replicaA.store.saveCheckpoint(checkpoint, of: id)

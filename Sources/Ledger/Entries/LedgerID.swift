@@ -29,7 +29,8 @@ public struct LedgerID: RawRepresentable, Hashable, Codable, Sendable, CustomStr
     /// where `lower` sorts before `higher` byte-wise and `hex` is the nonce in lower-case hex.
     public static func derive(between first: PartyID, and second: PartyID, genesisNonce: Data) -> LedgerID {
         let (low, high) = first < second ? (first, second) : (second, first)
-        let text = "scbroker-ledger-v1\nparty-a:\(low.rawValue)\nparty-b:\(high.rawValue)\nnonce:\(genesisNonce.hexString)\n"
+        let text =
+            "scbroker-ledger-v1\nparty-a:\(low.rawValue)\nparty-b:\(high.rawValue)\nnonce:\(genesisNonce.hexString)\n"
         return LedgerID(rawValue: Hex.encode(SHA256.hash(data: Data(text.utf8))))
     }
 

@@ -29,7 +29,8 @@ public final class LedgerReplica: @unchecked Sendable {
     /// - Throws: `LedgerError(.unknownParty)` when the key's party is not a party of the ledger, `.invalidKey`
     ///   when the key differs from the header's, `.headerMismatch` when the store holds another header.
     public init(key: PartyKey, header: LedgerHeader, store: any LedgerStore) throws {
-        guard let counterparty = header.counterparty(of: key.party), let counterpartyKey = header.publicKey(of: counterparty)
+        guard let counterparty = header.counterparty(of: key.party),
+            let counterpartyKey = header.publicKey(of: counterparty)
         else { throw LedgerError(.unknownParty, "\(key.party) is not a party to ledger \(header.ledgerID)") }
         guard header.publicKey(of: key.party) == key.publicKey else {
             throw LedgerError(.invalidKey, "\(key.party)'s key differs from the ledger header's")
@@ -164,7 +165,8 @@ public final class LedgerReplica: @unchecked Sendable {
         try lock.withLock {
             for entry in agreed.sorted(by: { $0.seq < $1.seq }) {
                 if entry.seq <= currentHead.seq {
-                    guard let stored = try store.entry(of: id, at: entry.seq), stored.entryHash == entry.entryHash else {
+                    guard let stored = try store.entry(of: id, at: entry.seq), stored.entryHash == entry.entryHash
+                    else {
                         throw LedgerError(.divergence, "entry \(entry.seq) differs from this copy's")
                     }
                     continue

@@ -148,7 +148,9 @@ public enum MerkleTree {
         let k = split(n)
         let start = leaves.startIndex
         if m <= k {
-            return subproof(m, leaves[start..<start + k], complete: complete) + [root(leafHashes: leaves[(start + k)...])]
+            return subproof(m, leaves[start..<start + k], complete: complete) + [
+                root(leafHashes: leaves[(start + k)...])
+            ]
         }
         return subproof(m - k, leaves[(start + k)...], complete: false) + [root(leafHashes: leaves[start..<start + k])]
     }

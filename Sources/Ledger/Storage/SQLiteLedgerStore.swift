@@ -305,7 +305,9 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     static func readHeader(_ db: Database, _ ledgerID: LedgerID) throws -> LedgerHeader? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledgers WHERE ledger_id = ?", arguments: [ledgerID.rawValue])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM ledgers WHERE ledger_id = ?", arguments: [ledgerID.rawValue])
         else { return nil }
         guard let keyA = Data(hexString: row["public_key_a"]), let keyB = Data(hexString: row["public_key_b"]),
             let nonce = Data(hexString: row["genesis_nonce"])
