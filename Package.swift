@@ -57,6 +57,7 @@ let package = Package(
             name: "broker",
             dependencies: [
                 "Simulation",
+                "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings

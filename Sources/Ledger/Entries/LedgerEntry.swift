@@ -30,6 +30,14 @@ public struct LedgerEntry: Codable, Sendable, Hashable {
     public var authorSignature: Data
     /// The counterparty's Ed25519 signature over the same bytes; `nil` while the entry is pending.
     public var counterSignature: Data?
+    /// RFC 8785 bytes of `body` and `refs`, computed once when the entry is made or decoded (they are what the
+    /// hash covers and what a store writes), so the append path canonicalises each body only once.
+    let bodyJSON: Data
+    let refsJSON: Data
+
+    private enum CodingKeys: String, CodingKey {
+        case ledgerID, seq, prevHash, time, author, kind, refs, body, entryHash, authorSignature, counterSignature
+    }
 
     /// The `prevHash` of the first entry: 64 zeros.
     public static let genesisPrevHash = String(repeating: "0", count: 64)
@@ -50,6 +58,44 @@ public struct LedgerEntry: Codable, Sendable, Hashable {
         self.entryHash = entryHash
         self.authorSignature = authorSignature
         self.counterSignature = counterSignature
+        self.bodyJSON = body.canonicalData
+        self.refsJSON = EntryEncoding.refsJSON(refs)
+    }
+
+    private init(
+        ledgerID: LedgerID, seq: UInt64, prevHash: String, time: Int64, author: PartyID, kind: String,
+        refs: [String: String], body: JSONValue, entryHash: String, authorSignature: Data, counterSignature: Data?,
+        bodyJSON: Data, refsJSON: Data
+    ) {
+        self.ledgerID = ledgerID
+        self.seq = seq
+        self.prevHash = prevHash
+        self.time = time
+        self.author = author
+        self.kind = kind
+        self.refs = refs
+        self.body = body
+        self.entryHash = entryHash
+        self.authorSignature = authorSignature
+        self.counterSignature = counterSignature
+        self.bodyJSON = bodyJSON
+        self.refsJSON = refsJSON
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            ledgerID: try container.decode(LedgerID.self, forKey: .ledgerID),
+            seq: try container.decode(UInt64.self, forKey: .seq),
+            prevHash: try container.decode(String.self, forKey: .prevHash),
+            time: try container.decode(Int64.self, forKey: .time),
+            author: try container.decode(PartyID.self, forKey: .author),
+            kind: try container.decode(String.self, forKey: .kind),
+            refs: try container.decode([String: String].self, forKey: .refs),
+            body: try container.decode(JSONValue.self, forKey: .body),
+            entryHash: try container.decode(String.self, forKey: .entryHash),
+            authorSignature: try container.decode(Data.self, forKey: .authorSignature),
+            counterSignature: try container.decodeIfPresent(Data.self, forKey: .counterSignature))
     }
 
     /// A new entry signed by `author`, its hash computed from the fields.
@@ -59,20 +105,22 @@ public struct LedgerEntry: Codable, Sendable, Hashable {
         refs: [String: String], body: JSONValue
     ) throws -> LedgerEntry {
         try EntryEncoding.validate(kind: kind)
+        let bodyJSON = body.canonicalData
+        let refsJSON = EntryEncoding.refsJSON(refs)
         let hash = EntryEncoding.hash(
             ledgerID: ledgerID.rawValue, seq: seq, prevHash: prevHash, time: time, author: author.party.rawValue,
-            kind: kind, refsJSON: EntryEncoding.refsJSON(refs), bodyJSON: body.canonicalData)
-        let signature = try author.sign(hash)
+            kind: kind, refsJSON: refsJSON, bodyJSON: bodyJSON)
         return LedgerEntry(
             ledgerID: ledgerID, seq: seq, prevHash: prevHash, time: time, author: author.party, kind: kind,
-            refs: refs, body: body, entryHash: Hex.encode(hash), authorSignature: signature, counterSignature: nil)
+            refs: refs, body: body, entryHash: Hex.encode(hash), authorSignature: try author.sign(hash),
+            counterSignature: nil, bodyJSON: bodyJSON, refsJSON: refsJSON)
     }
 
     /// The hash recomputed from the fields (raw 32 bytes); equals `entryHashBytes` for an intact entry.
     public func computeHash() -> Data {
         EntryEncoding.hash(
             ledgerID: ledgerID.rawValue, seq: seq, prevHash: prevHash, time: time, author: author.rawValue,
-            kind: kind, refsJSON: EntryEncoding.refsJSON(refs), bodyJSON: body.canonicalData)
+            kind: kind, refsJSON: refsJSON, bodyJSON: bodyJSON)
     }
 
     /// The 32 raw bytes of `entryHash` (what both signatures sign), or `nil` when it is not 64 hex digits.

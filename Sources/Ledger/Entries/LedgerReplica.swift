@@ -134,11 +134,11 @@ public final class LedgerReplica: @unchecked Sendable {
             guard countersigned.seq == currentHead.seq + 1, countersigned.prevHash == currentHead.hash else {
                 throw LedgerError(.notOnHead, "entry \(countersigned.seq) is not on head \(currentHead); rebase it")
             }
-            let hash = try verifiedHash(of: countersigned)
-            let isMine =
-                pendingEntry.map {
-                    $0.entryHash == countersigned.entryHash && $0.authorSignature == countersigned.authorSignature
-                } ?? false
+            // This party's own pending entry was hashed when proposed: an identical entry needs no re-hashing.
+            var unsigned = countersigned
+            unsigned.counterSignature = nil
+            let isMine = pendingEntry == unsigned
+            let hash = isMine ? countersigned.entryHashBytes ?? Data() : try verifiedHash(of: countersigned)
             guard isMine || Ed25519.verify(signature: countersigned.authorSignature, of: hash, publicKey: key.publicKey)
             else { throw LedgerError(.badSignature, "entry \(countersigned.seq): author signature does not verify") }
             guard let counterSignature = countersigned.counterSignature else {

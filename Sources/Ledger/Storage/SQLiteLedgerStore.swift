@@ -283,8 +283,8 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
                     try insert.execute(arguments: [
                         entry.ledgerID.rawValue, Int64(entry.seq), entry.prevHash, entry.entryHash, entry.time,
                         entry.author.rawValue, entry.kind,
-                        String(decoding: EntryEncoding.refsJSON(entry.refs), as: UTF8.self),
-                        entry.body.canonicalString, entry.authorSignature.hexString, entry.counterSignature?.hexString,
+                        String(decoding: entry.refsJSON, as: UTF8.self),
+                        String(decoding: entry.bodyJSON, as: UTF8.self), entry.authorSignature.hexString, entry.counterSignature?.hexString,
                     ])
                 }
             }

@@ -1,0 +1,141 @@
+import Foundation
+
+extension LedgerAuditor {
+    /// Checks a copy against a signed checkpoint given as text: well-formed, signed by both parties, for this
+    /// ledger, not longer than the copy (else `truncated`), and with the root of the copy's first `size` entries.
+    public func check(_ copy: LedgerCopy, againstCheckpointText text: String) -> [AuditFinding] {
+        do {
+            return check(copy, against: try Checkpoint.parse(text))
+        } catch {
+            return [
+                AuditFinding(
+                    ledgerID: copy.ledgerID, seq: nil, party: nil, rule: .malformedCheckpoint, detail: "\(error)")
+            ]
+        }
+    }
+
+    /// Checks a copy against a parsed checkpoint (see `check(_:againstCheckpointText:)`).
+    public func check(_ copy: LedgerCopy, against checkpoint: Checkpoint) -> [AuditFinding] {
+        let ledgerID = copy.ledgerID
+        guard checkpoint.ledgerID == ledgerID else {
+            return [
+                AuditFinding(
+                    ledgerID: ledgerID, seq: nil, party: nil, rule: .checkpointMismatch,
+                    detail: "checkpoint origin \"\(checkpoint.origin)\" is not this ledger")
+            ]
+        }
+        var findings = checkSignatures(checkpoint, ledgerID: ledgerID, parties: keys(of: copy))
+        let count = UInt64(copy.rows.count)
+        if checkpoint.size > count {
+            findings.append(
+                AuditFinding(
+                    ledgerID: ledgerID, seq: count + 1, party: copy.holder, rule: .truncated,
+                    detail: "checkpoint covers \(checkpoint.size) entries, the copy holds \(count)"))
+            return findings
+        }
+        let leaves = copy.rows.prefix(Int(checkpoint.size)).map(Self.leafHash(of:))
+        let root = MerkleTree.root(leafHashes: leaves)
+        if root != checkpoint.root {
+            findings.append(
+                AuditFinding(
+                    ledgerID: ledgerID, seq: nil, party: copy.holder, rule: .checkpointMismatch,
+                    detail: "root of the first \(checkpoint.size) entries is \(root.base64EncodedString()), "
+                        + "checkpoint says \(checkpoint.root.base64EncodedString())"))
+        }
+        return findings
+    }
+
+    /// Detects a rollback: `presented` (claimed current) is older than `known`, a checkpoint of the same ledger
+    /// already signed; equal sizes with different roots are equivocation.
+    public func checkRollback(presented: Checkpoint, known: Checkpoint, parties: [PartyID: Data]) -> [AuditFinding] {
+        let ledgerID = presented.ledgerID ?? LedgerID(rawValue: "-")
+        guard presented.origin == known.origin else {
+            return [
+                AuditFinding(
+                    ledgerID: ledgerID, seq: nil, party: nil, rule: .checkpointMismatch,
+                    detail: "checkpoints are of different logs (\(presented.origin), \(known.origin))")
+            ]
+        }
+        if presented.size == known.size { return equivocation(presented, known, parties: parties) }
+        var findings: [AuditFinding] = []
+        if presented.size < known.size || (presented.time ?? .min) < (known.time ?? .min) {
+            findings.append(
+                AuditFinding(
+                    ledgerID: ledgerID, seq: presented.size + 1, party: nil, rule: .rollback,
+                    detail: "checkpoint presented as current covers \(presented.size) entries, but one for "
+                        + "\(known.size) entries was already signed"))
+        }
+        return findings
+    }
+
+    /// Reports each party that validly signed two different roots for the same ledger and size; both notes are
+    /// the proof and appear in the detail.
+    public func equivocation(_ first: Checkpoint, _ second: Checkpoint, parties: [PartyID: Data]) -> [AuditFinding] {
+        guard first.origin == second.origin, first.size == second.size, first.root != second.root else { return [] }
+        let ledgerID = first.ledgerID ?? LedgerID(rawValue: "-")
+        return parties.keys.sorted().compactMap { party in
+            guard let key = parties[party], first.signatureStatus(of: party, publicKey: key) == .valid,
+                second.signatureStatus(of: party, publicKey: key) == .valid
+            else { return nil }
+            return AuditFinding(
+                ledgerID: ledgerID, seq: first.size, party: party, rule: .equivocation,
+                detail: "signed two roots for size \(first.size): \(first.root.base64EncodedString()) and "
+                    + "\(second.root.base64EncodedString()); notes: \(first.text.debugDescription) "
+                    + "\(second.text.debugDescription)")
+        }
+    }
+
+    /// Verifies that the entry with hash `entryHash` is entry `seq` of the tree `checkpoint` commits to, with an
+    /// inclusion proof, without the rest of the ledger. `parties` are the signers the checkpoint must carry.
+    public func verifyInclusion(
+        entryHash: String, seq: UInt64, proof: [Data], checkpoint: Checkpoint, parties: [PartyID: Data]
+    ) -> [AuditFinding] {
+        let ledgerID = checkpoint.ledgerID ?? LedgerID(rawValue: "-")
+        var findings = checkSignatures(checkpoint, ledgerID: ledgerID, parties: parties)
+        guard let hash = Data(hexString: entryHash), hash.count == 32, seq >= 1 else {
+            findings.append(
+                AuditFinding(
+                    ledgerID: ledgerID, seq: seq, party: nil, rule: .badProof,
+                    detail: "entry hash must be 64 hex digits and seq at least 1"))
+            return findings
+        }
+        let valid = MerkleTree.verifyInclusion(
+            leafHash: MerkleTree.leafHash(hash), index: seq - 1, treeSize: checkpoint.size, proof: proof,
+            root: checkpoint.root)
+        if !valid {
+            findings.append(
+                AuditFinding(
+                    ledgerID: ledgerID, seq: seq, party: nil, rule: .badProof,
+                    detail: "inclusion proof of \(entryHash) at seq \(seq) does not lead to the checkpoint root"))
+        }
+        return findings
+    }
+
+    /// The keys to check a copy's checkpoints with: the trusted directory's where known, else the copy's.
+    public func keys(of copy: LedgerCopy) -> [PartyID: Data] {
+        var keys: [PartyID: Data] = [:]
+        for (party, hex) in [
+            (copy.header.partyA, copy.header.publicKeyA), (copy.header.partyB, copy.header.publicKeyB),
+        ] {
+            keys[PartyID(party)] = trustedKeys?.publicKey(for: PartyID(party)) ?? Data(hexString: hex)
+        }
+        return keys
+    }
+
+    /// Checks that every party in `parties` signed the checkpoint validly.
+    public func checkSignatures(
+        _ checkpoint: Checkpoint, ledgerID: LedgerID, parties: [PartyID: Data]
+    ) -> [AuditFinding] {
+        parties.keys.sorted().compactMap { party in
+            let status = checkpoint.signatureStatus(of: party, publicKey: parties[party]!)
+            guard status != .valid else { return nil }
+            return AuditFinding(
+                ledgerID: ledgerID, seq: nil, party: party, rule: .badCheckpointSignature,
+                detail: status == .missing ? "checkpoint lacks this party's signature" : "signature does not verify")
+        }
+    }
+
+    static func leafHash(of row: LedgerCopy.Row) -> Data {
+        MerkleTree.leafHash(Data(hexString: row.entryHash) ?? Data(row.entryHash.utf8))
+    }
+}

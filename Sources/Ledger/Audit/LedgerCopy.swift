@@ -1,0 +1,157 @@
+import CanonicalJSON
+import Foundation
+import GRDB
+
+/// One copy of one ledger exactly as stored, text and all, for the auditor: nothing is trusted or decoded
+/// until the auditor checks it, so a tampered row is still read and reported rather than refused.
+public struct LedgerCopy: Sendable, Hashable {
+    /// A stored header row.
+    public struct Header: Sendable, Hashable {
+        public var ledgerID: String
+        public var partyA: String
+        public var partyB: String
+        public var publicKeyA: String
+        public var publicKeyB: String
+        public var genesisNonce: String
+        public var holder: String?
+    }
+
+    /// A stored entry row, columns as text (signatures and hashes in hex).
+    public struct Row: Sendable, Hashable {
+        public var ledgerID: String
+        public var seq: Int64
+        public var prevHash: String
+        public var entryHash: String
+        public var time: Int64
+        public var author: String
+        public var kind: String
+        public var refs: String
+        public var body: String
+        public var authorSig: String
+        public var counterSig: String?
+    }
+
+    /// Where the copy was read from (a path, or a description).
+    public var source: String
+    public var header: Header
+    /// The entry rows of this ledger id, by seq (ties by row order).
+    public var rows: [Row]
+
+    /// The ledger id as stored.
+    public var ledgerID: LedgerID { LedgerID(rawValue: header.ledgerID) }
+
+    /// The holder as stored, if recorded.
+    public var holder: PartyID? { header.holder.map { PartyID($0) } }
+
+    public init(source: String, header: Header, rows: [Row]) {
+        self.source = source
+        self.header = header
+        self.rows = rows
+    }
+
+    /// The copy of `ledgerID` held in `store` (any implementation), as the auditor sees stored rows.
+    public init(store: any LedgerStore, ledgerID: LedgerID, holder: PartyID? = nil) throws {
+        guard let header = try store.header(of: ledgerID) else {
+            throw LedgerError(.wrongLedger, "no ledger \(ledgerID) in the store")
+        }
+        self.source = "store"
+        self.header = Header(
+            ledgerID: ledgerID.rawValue, partyA: header.partyA.rawValue, partyB: header.partyB.rawValue,
+            publicKeyA: header.publicKeyA.hexString, publicKeyB: header.publicKeyB.hexString,
+            genesisNonce: header.genesisNonce.hexString, holder: holder?.rawValue)
+        self.rows = try store.entries(of: ledgerID).map(Row.init(entry:))
+    }
+}
+
+extension LedgerCopy.Row {
+    /// The row a store writes for `entry`.
+    public init(entry: LedgerEntry) {
+        self.init(
+            ledgerID: entry.ledgerID.rawValue, seq: Int64(clamping: entry.seq), prevHash: entry.prevHash,
+            entryHash: entry.entryHash, time: entry.time, author: entry.author.rawValue, kind: entry.kind,
+            refs: String(decoding: entry.refsJSON, as: UTF8.self), body: String(decoding: entry.bodyJSON, as: UTF8.self),
+            authorSig: entry.authorSignature.hexString, counterSig: entry.counterSignature?.hexString)
+    }
+
+    /// The entry hash recomputed from the stored text, with the given ledger id and seq.
+    func computeHash(ledgerID: String? = nil, seq: Int64? = nil) -> Data {
+        EntryEncoding.hash(
+            ledgerID: ledgerID ?? self.ledgerID, seq: UInt64(clamping: seq ?? self.seq), prevHash: prevHash, time: time,
+            author: author, kind: kind, refsJSON: Data(refs.utf8), bodyJSON: Data(body.utf8))
+    }
+}
+
+/// Everything in one ledger SQLite file, read through a read-only connection.
+public struct LedgerFile: Sendable {
+    /// The file.
+    public let path: String
+    /// One copy per row of `ledgers`.
+    public let copies: [LedgerCopy]
+    /// Entry rows whose ledger id has no header in `ledgers`.
+    public let orphanRows: [LedgerCopy.Row]
+    /// Signed-note texts from the `checkpoints` table, by ledger id.
+    public let checkpointNotes: [String: [String]]
+
+    /// Reads a ledger file without modifying it.
+    /// - Throws: `LedgerError(.storage)` when the file is not a readable SQLite ledger file.
+    public init(path: String) throws {
+        self.path = path
+        let store = try SQLiteLedgerStore(readOnlyPath: path)
+        let (headers, rows, notes) = try store.read {
+            db -> ([LedgerCopy.Header], [LedgerCopy.Row], [String: [String]]) in
+            let tables = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+            guard tables.contains("ledgers"), tables.contains("entries") else {
+                throw LedgerError(.storage, "\(path) has no ledgers and entries tables")
+            }
+            let headers = try GRDB.Row.fetchAll(
+                db,
+                sql: """
+                    SELECT CAST(ledger_id AS TEXT), CAST(party_a AS TEXT), CAST(party_b AS TEXT),
+                        CAST(public_key_a AS TEXT), CAST(public_key_b AS TEXT), CAST(genesis_nonce AS TEXT),
+                        CAST(holder AS TEXT) FROM ledgers ORDER BY ledger_id
+                    """
+            ).map { row in
+                LedgerCopy.Header(
+                    ledgerID: row[0] ?? "", partyA: row[1] ?? "", partyB: row[2] ?? "", publicKeyA: row[3] ?? "",
+                    publicKeyB: row[4] ?? "", genesisNonce: row[5] ?? "", holder: row[6])
+            }
+            var rows: [LedgerCopy.Row] = []
+            let cursor = try GRDB.Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT CAST(ledger_id AS TEXT), CAST(seq AS INTEGER), CAST(prev_hash AS TEXT),
+                        CAST(entry_hash AS TEXT), CAST(time AS INTEGER), CAST(author AS TEXT), CAST(kind AS TEXT),
+                        CAST(refs AS TEXT), CAST(body AS TEXT), CAST(author_sig AS TEXT), CAST(counter_sig AS TEXT)
+                    FROM entries ORDER BY ledger_id, seq, rowid
+                    """)
+            while let row = try cursor.next() {
+                rows.append(
+                    LedgerCopy.Row(
+                        ledgerID: row[0] ?? "", seq: row[1] ?? 0, prevHash: row[2] ?? "", entryHash: row[3] ?? "",
+                        time: row[4] ?? 0, author: row[5] ?? "", kind: row[6] ?? "", refs: row[7] ?? "",
+                        body: row[8] ?? "", authorSig: row[9] ?? "", counterSig: row[10]))
+            }
+            var notes: [String: [String]] = [:]
+            if tables.contains("checkpoints") {
+                for row in try GRDB.Row.fetchAll(
+                    db,
+                    sql: "SELECT CAST(ledger_id AS TEXT), CAST(note AS TEXT) FROM checkpoints ORDER BY ledger_id, size")
+                {
+                    notes[row[0] ?? "", default: []].append(row[1] ?? "")
+                }
+            }
+            return (headers, rows, notes)
+        }
+        var byLedger = Dictionary(grouping: rows, by: \.ledgerID)
+        copies = headers.map { header in
+            LedgerCopy(source: path, header: header, rows: byLedger.removeValue(forKey: header.ledgerID) ?? [])
+        }
+        orphanRows = byLedger.values.flatMap { $0 }.sorted { ($0.ledgerID, $0.seq) < ($1.ledgerID, $1.seq) }
+        checkpointNotes = notes
+    }
+
+    /// The copy of `ledgerID`, if the file holds it.
+    public func copy(of ledgerID: LedgerID) -> LedgerCopy? {
+        copies.first { $0.header.ledgerID == ledgerID.rawValue }
+    }
+}
