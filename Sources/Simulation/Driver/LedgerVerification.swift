@@ -1,15 +1,17 @@
 import Ledger
 
-/// After a run: both copies of every ledger must be identical, entry for entry.
+/// After a run, the auditor's verdict on every ledger: each copy clean against the parties' keys, and the two
+/// copies identical.
 enum LedgerVerification {
-    static func verify(ledger: LedgerID, parties: [PartyID], stores: [any LedgerStore]) throws -> [String] {
-        guard stores.count == 2 else { return [] }
-        let first = try stores[0].entries(of: ledger)
-        let second = try stores[1].entries(of: ledger)
-        if first == second { return [] }
-        let index =
-            zip(first, second).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-            ?? min(first.count, second.count)
-        return ["\(ledger) \(parties[0])/\(parties[1]): copies diverge at seq \(index + 1)"]
+    static func verify(
+        ledger: LedgerID, parties: [PartyID], stores: [any LedgerStore], keys: KeyDirectory
+    ) throws -> [String] {
+        let auditor = LedgerAuditor(trustedKeys: keys)
+        let copies = try zip(parties, stores).map { party, store in
+            try LedgerCopy(store: store, ledgerID: ledger, holder: party)
+        }
+        var findings = copies.flatMap { auditor.audit($0) }
+        if copies.count == 2 { findings += auditor.compare(copies[0], copies[1]) }
+        return findings.map(\.description)
     }
 }

@@ -40,7 +40,7 @@ public enum SimulationBenchmark {
         let plan = EcosystemGenerator.plan(shape, seed: seed)
         let clock = ContinuousClock()
         let begin = clock.now
-        let result = try Simulator(plan: plan).run()
+        let result = try Simulator(plan: plan, audit: false).run()
         let seconds = Self.seconds(clock.now - begin)
         return Result(
             providers: shape.providers, requests: shape.requests,

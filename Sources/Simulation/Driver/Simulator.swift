@@ -52,8 +52,12 @@ public final class Simulator {
 
     /// - Parameter ledgerDirectory: where to write one SQLite file per party (its copy of each of its ledgers);
     ///   `nil` keeps the ledgers in memory.
-    public init(plan: SimulationPlan, ledgerDirectory: URL? = nil) throws {
+    /// Whether `run()` audits every ledger copy at the end (the benchmark measures the run alone).
+    private let auditAtEnd: Bool
+
+    public init(plan: SimulationPlan, ledgerDirectory: URL? = nil, audit: Bool = true) throws {
         self.plan = plan
+        self.auditAtEnd = audit
         self.ledgerDirectory = ledgerDirectory
         self.entropy = SeededEntropy(seed: plan.seed)
         self.now = plan.start
@@ -284,6 +288,8 @@ public final class Simulator {
                     validUntil: response?.validUntil?.description, reason: response?.reason,
                     findings: response?.findings.map(\.description) ?? [], items: items))
         }
+        var directory = KeyDirectory()
+        for (party, key) in keys { directory.register(party, publicKey: key.publicKey) }
         var summaries: [SimulationResult.LedgerSummary] = []
         var findings: [String] = []
         for pair in ledgerOrder {
