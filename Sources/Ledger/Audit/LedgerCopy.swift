@@ -69,7 +69,8 @@ extension LedgerCopy.Row {
         self.init(
             ledgerID: entry.ledgerID.rawValue, seq: Int64(clamping: entry.seq), prevHash: entry.prevHash,
             entryHash: entry.entryHash, time: entry.time, author: entry.author.rawValue, kind: entry.kind,
-            refs: String(decoding: entry.refsJSON, as: UTF8.self), body: String(decoding: entry.bodyJSON, as: UTF8.self),
+            refs: String(decoding: entry.refsJSON, as: UTF8.self),
+            body: String(decoding: entry.bodyJSON, as: UTF8.self),
             authorSig: entry.authorSignature.hexString, counterSig: entry.counterSignature?.hexString)
     }
 

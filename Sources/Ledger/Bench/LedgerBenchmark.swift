@@ -126,8 +126,8 @@ public enum LedgerBenchmark {
             let verifyCount = 4_000
             var valid = 0
             let verifySeconds = time {
-                for _ in 0..<verifyCount where Ed25519.verify(signature: signature, of: message, publicKey: key.publicKey)
-                {
+                for _ in 0..<verifyCount
+                where Ed25519.verify(signature: signature, of: message, publicKey: key.publicKey) {
                     valid += 1
                 }
             }

@@ -284,7 +284,8 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
                         entry.ledgerID.rawValue, Int64(entry.seq), entry.prevHash, entry.entryHash, entry.time,
                         entry.author.rawValue, entry.kind,
                         String(decoding: entry.refsJSON, as: UTF8.self),
-                        String(decoding: entry.bodyJSON, as: UTF8.self), entry.authorSignature.hexString, entry.counterSignature?.hexString,
+                        String(decoding: entry.bodyJSON, as: UTF8.self), entry.authorSignature.hexString,
+                        entry.counterSignature?.hexString,
                     ])
                 }
             }
