@@ -299,8 +299,10 @@ public final class Simulator {
                 SimulationResult.LedgerSummary(
                     parties: parties.map(\.rawValue), ledgerID: ledger.id.rawValue, entries: ledger.head.seq,
                     head: ledger.headHash))
-            findings += try LedgerVerification.verify(
-                ledger: ledger.id, parties: parties, stores: parties.map { try store($0) })
+            if auditAtEnd {
+                findings += try LedgerVerification.verify(
+                    ledger: ledger.id, parties: parties, stores: parties.map { try store($0) }, keys: directory)
+            }
         }
         let partial = SimulationResult(
             scenario: plan.name, seed: plan.seed, demands: demands, ledgers: summaries,
