@@ -76,6 +76,6 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: settings),
-        .testTarget(name: "BrokerTests", dependencies: ["Sonata", "Ledger"], swiftSettings: settings),
+        .testTarget(name: "BrokerTests", dependencies: ["broker", "Ledger"], swiftSettings: settings),
     ]
 )

@@ -80,25 +80,41 @@ public struct BBUS: Sendable {
         return (eligible, skipped)
     }
 
-    /// The request for one element to one seller: the buyer's item alone (relationships to items the seller does not
-    /// receive are dropped), a deferred POQ due by `respondBy`, and the loop list with this provider appended.
+    /// The request for one element to one seller: the buyer's item alone, as the buyer wrote it (relationships to
+    /// items the seller does not receive are dropped), a deferred POQ due by `respondBy`, this provider as buyer
+    /// contact, and the loop list with this provider appended.
+    ///
+    /// The item is copied from the buyer's JSON rather than re-encoded, so product-specific attributes the model
+    /// does not know travel on unchanged.
     public func request(
-        id: RequestID, kind: RequestKind, item: ProductOfferingQualificationItemCreate,
-        original: ProductOfferingQualificationCreate, loopPreventionList: LoopPreventionList, respondBy: Instant,
-        salt: [UInt8]
+        id: RequestID, kind: RequestKind, itemID: String, original: JSONValue,
+        loopPreventionList: LoopPreventionList, respondBy: Instant, salt: [UInt8]
     ) -> SupplyRequest {
-        let single = ProductOfferingQualificationItemCreate(
-            id: item.id, action: item.action, product: item.product, qualificationItemRelationship: nil,
-            relatedContactInformation: item.relatedContactInformation)
-        let poq = ProductOfferingQualificationCreate(
-            instantSyncQualification: false, provideAlternative: original.provideAlternative ?? false,
-            requestedPOQCompletionDate: MEFDateTime(respondBy.date), externalId: id.rawValue,
-            projectId: original.projectId, relatedContactInformation: [configuration.buyerContact],
-            productOfferingQualificationItem: [single])
-        let payload = (try? JSONValue(encoding: poq)) ?? .null
+        let items = original["productOfferingQualificationItem"]?.arrayValue ?? []
+        var item = items.first { $0["id"]?.stringValue == itemID }?.objectValue ?? [:]
+        item.removeValue(forKey: "qualificationItemRelationship")
+        var root: [String: JSONValue] = [
+            "instantSyncQualification": false,
+            "provideAlternative": original["provideAlternative"] ?? false,
+            "requestedPOQCompletionDate": .string(respondBy.description),
+            "externalId": .string(id.rawValue),
+            "relatedContactInformation": [contactJSON],
+            "productOfferingQualificationItem": [.object(item)],
+        ]
+        if let project = original["projectId"] { root["projectId"] = project }
         return SupplyRequest(
-            id: id, kind: kind, payload: payload,
+            id: id, kind: kind, payload: .object(root),
             loopPreventionList: loopPreventionList.appending(party, salt: salt), respondBy: respondBy)
+    }
+
+    private var contactJSON: JSONValue {
+        let contact = configuration.buyerContact
+        var fields: [String: JSONValue] = [
+            "name": .string(contact.name), "emailAddress": .string(contact.emailAddress),
+            "number": .string(contact.number), "role": .string(contact.role),
+        ]
+        if let organization = contact.organization { fields["organization"] = .string(organization) }
+        return .object(fields)
     }
 
     /// A seller's answer for the element as a candidate at its cost to this provider (PDL-012 records it).

@@ -169,7 +169,7 @@ public struct ProviderCore: Sendable {
             for seller in choice.eligible {
                 let subID = RequestID(nextID("rq"))
                 let subRequest = bbus.request(
-                    id: subID, kind: request.kind, item: item, original: poq,
+                    id: subID, kind: request.kind, itemID: item.id, original: request.payload,
                     loopPreventionList: request.loopPreventionList, respondBy: deadline, salt: entropy.bytes(16))
                 outgoing[subID] = (key, item.id, seller)
                 state.awaiting[subID] = seller

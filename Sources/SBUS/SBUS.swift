@@ -52,10 +52,8 @@ public struct SBUS: Sendable {
 
     /// Validates the payload (MEF 79.1 and the Sonata schema) and checks the loop-prevention list.
     public func admit(_ request: SupplyRequest) -> Admission {
-        let findings = SonataValidator.validate(request.payload, kind: .poq)
-        guard findings.isEmpty, let poq = try? request.payload.decode(ProductOfferingQualificationCreate.self) else {
-            return .invalid(findings)
-        }
+        let (decoded, findings) = SonataValidator.admitPOQ(request.payload)
+        guard let poq = decoded else { return .invalid(findings) }
         if request.loopPreventionList.lists(party) { return .loop }
         return .accepted(poq)
     }

@@ -63,3 +63,26 @@ struct POQStateTests {
         #expect(rules.contains("MEF79-R47"))  // alternate id used twice
     }
 }
+
+struct MEFDateTimeTests {
+    @Test(
+        "RFC 3339 date-times parse to the right instant",
+        arguments: [
+            ("2023-10-12T00:00:00Z", 1_697_068_800.0), ("2026-01-05T09:00:00.250Z", 1_767_603_600.25),
+            ("2024-02-29T12:00:00+02:00", 1_709_200_800.0), ("1999-12-31t23:59:59-05:30", 946_704_599.0),
+        ])
+    func parses(text: String, seconds: Double) throws {
+        let date = try #require(MEFDateTime.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - seconds) < 0.0005)
+    }
+
+    @Test(
+        "malformed date-times are refused",
+        arguments: [
+            "12/10/2023", "2023-10-12", "2023-10-12T00:00:00", "2023-02-30T00:00:00Z", "2023-13-01T00:00:00Z",
+            "2023-10-12T24:00:00Z", "2023-10-12T00:00:00.Z", "2023-10-12T00:00:00+0200", "2023-10-12T00:00:00Zjunk",
+        ])
+    func refuses(text: String) {
+        #expect(MEFDateTime.parse(text) == nil)
+    }
+}

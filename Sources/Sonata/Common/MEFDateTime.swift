@@ -50,28 +50,65 @@ public struct MEFDateTime: Sendable, Hashable, Codable, CustomStringConvertible 
     }
 
     /// RFC 3339 §5.6: full-date "T" full-time, with "Z" or a numeric offset, optional fraction.
+    ///
+    /// Hand-written rather than a `Regex`: the S-BUS parses dates on every request, and a regex literal is
+    /// compiled anew on each call.
     public static func parse(_ text: String) -> Date? {
-        let pattern = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
-        guard let match = text.wholeMatch(of: pattern) else { return nil }
-        guard let year = Int(match.1), let month = Int(match.2), let day = Int(match.3),
-            let hour = Int(match.4), let minute = Int(match.5), let second = Int(match.6),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
-        var offsetSeconds = 0
-        let zone = String(match.8)
-        if zone != "Z" && zone != "z" {
-            let sign = zone.hasPrefix("-") ? -1 : 1
-            let parts = zone.dropFirst().split(separator: ":")
-            guard let h = Int(parts[0]), let m = Int(parts[1]), h < 24, m < 60 else { return nil }
-            offsetSeconds = sign * (h * 3600 + m * 60)
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20 else { return nil }
+        func number(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in start..<(start + count) {
+                let byte = bytes[index]
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard let base = calendar.date(from: components), calendar.component(.day, from: base) == day else {
+        guard let year = number(0, 4), bytes[4] == UInt8(ascii: "-"), let month = number(5, 2),
+            bytes[7] == UInt8(ascii: "-"), let day = number(8, 2),
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"), let hour = number(11, 2),
+            bytes[13] == UInt8(ascii: ":"), let minute = number(14, 2), bytes[16] == UInt8(ascii: ":"),
+            let second = number(17, 2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+            second < 61
+        else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale = 0.1
+            let start = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                fraction += Double(bytes[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        guard index < bytes.count else { return nil }
+        var offsetSeconds = 0
+        switch bytes[index] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            guard index + 1 == bytes.count else { return nil }
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard index + 6 == bytes.count, let h = number(index + 1, 2), bytes[index + 3] == UInt8(ascii: ":"),
+                let m = number(index + 4, 2), h < 24, m < 60
+            else { return nil }
+            offsetSeconds = (bytes[index] == UInt8(ascii: "-") ? -1 : 1) * (h * 3600 + m * 60)
+        default:
             return nil
         }
-        let fraction = match.7.map { Double("0" + $0) ?? 0 } ?? 0
-        return base.addingTimeInterval(fraction - Double(offsetSeconds))
+        // Days from the civil date (proleptic Gregorian), rejecting days past the month's end.
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day <= monthDays[month - 1] else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 }

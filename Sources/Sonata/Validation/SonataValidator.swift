@@ -37,13 +37,27 @@ public enum SonataValidator {
     public static func validate(_ payload: JSONValue, kind: PayloadKind) -> [ValidationFinding] {
         switch kind {
         case .poq:
-            let findings = POQValidator.validateRequest(payload)
-            // The business rules passed: the typed model must then decode, or the schema says why not.
-            return findings.isEmpty ? schemaFindings(ProductOfferingQualificationCreate.self, payload) : findings
+            return admitPOQ(payload).findings
         case .quote:
             return schemaFindings(QuoteCreate.self, payload)
         case .order:
             return schemaFindings(ProductOrderCreate.self, payload)
+        }
+    }
+
+    /// Validates a Create POQ request and, when it is clean, decodes it (once): what the S-BUS admits.
+    public static func admitPOQ(
+        _ payload: JSONValue
+    ) -> (poq: ProductOfferingQualificationCreate?, findings: [ValidationFinding]) {
+        let findings = POQValidator.validateRequest(payload)
+        guard findings.isEmpty else { return (nil, findings) }
+        // The business rules passed: the typed model must then decode, or the schema says why not.
+        do {
+            return (try payload.decode(ProductOfferingQualificationCreate.self), [])
+        } catch let error as DecodingError {
+            return (nil, [ValidationFinding(schemaViolation: error)])
+        } catch {
+            return (nil, [ValidationFinding(path: "", rule: ValidationFinding.schemaRule, message: "\(error)")])
         }
     }
 

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// The `broker` executable as a user runs it: output and exit codes.
+struct BrokerCLITests {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The `broker` binary SwiftPM built next to the test bundle.
+    static var executable: URL {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("broker").path) {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("broker")
+    }
+
+    static let examples = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("SonataTests/Fixtures")
+
+    static func broker(_ arguments: String...) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporary(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+    }
+
+    @Test("validate: 0 when clean, 1 with findings naming path and rule, 2 when not JSON")
+    func validateExitCodes() throws {
+        let clean = try Self.broker("validate", Self.examples.appendingPathComponent("ce_Use_Case_2a_POQ_-_new_EPL,_new_UNIs.json").path)
+        #expect(clean.status == 0)
+        #expect(clean.stdout.contains("ok (poq)"))
+        let finding = try Self.broker("validate", Self.examples.appendingPathComponent("ia_Use_Case_2_POQ_-_Basic_Internet_Access.json").path)
+        #expect(finding.status == 1)
+        #expect(finding.stdout.contains("/requestedPOQCompletionDate\tMEF79-R11\t"))
+        let file = Self.temporary("bad").appendingPathExtension("json")
+        try Data("{\"productOfferingQualificationItem\": [".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let broken = try Self.broker("validate", file.path)
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("not JSON"))
+    }
+
+    @Test("simulate: the demo passes (0); a bad scenario is refused with the field path (2)")
+    func simulateExitCodes() throws {
+        let demo = try Self.broker("simulate")
+        #expect(demo.status == 0)
+        #expect(demo.stdout.contains("path: RETAIL → METRO → NATIONAL → REGIONAL → ACCESS"))
+        let file = Self.temporary("scenario").appendingPathExtension("yaml")
+        try Data("name: x\nproviders: [{ id: A, markup: lots }]\ndemand: []\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let bad = try Self.broker("simulate", file.path)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("providers[0].markup: 'lots' is not a percentage"))
+    }
+
+    @Test("simulate --out then audit: the written ledgers audit clean; a changed body is found (exit 1)")
+    func simulateThenAudit() throws {
+        let directory = Self.temporary("out")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try Self.broker("simulate", "diamond", "--out", directory.path).status == 0)
+        let audit = try Self.broker("audit", directory.path)
+        #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
+        let shop = directory.appendingPathComponent("SHOP.sqlite").path
+        let east = directory.appendingPathComponent("EAST.sqlite").path
+        #expect(try Self.broker("audit", shop, "--against", east).status == 0)
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [east, "UPDATE entries SET body = replace(body, 'READY', 'REJECTED') WHERE kind = 'quote.response'"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        let tampered = try Self.broker("audit", east)
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("bad_entry_hash"))
+    }
+}
