@@ -119,10 +119,9 @@ extension JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
-    /// Converts any `Encodable` value to its JSON tree.
+    /// Converts any `Encodable` value to its JSON tree, directly (no JSON text in between).
     public init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONValue.parse(data)
+        self = try JSONValueEncoder.encode(value)
     }
 
     /// Decodes this tree as `type`.

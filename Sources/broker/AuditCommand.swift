@@ -63,8 +63,14 @@ extension AuditCommand {
             if let against {
                 let other = try readLedgerFile(against)
                 findings += auditor.audit(other)
+                // Compare the ledgers the two files share; a ledger of this file that names the other file's
+                // holder as a party but is missing there is truncation. Ledgers with third parties are not compared.
+                let otherHolders = Set(other.copies.compactMap(\.holder))
+                var compared = 0
                 for copy in copies {
                     guard let theirs = other.copy(of: copy.ledgerID) else {
+                        let parties = [PartyID(copy.header.partyA), PartyID(copy.header.partyB)]
+                        guard parties.contains(where: otherHolders.contains) else { continue }
                         findings.append(
                             AuditFinding(
                                 ledgerID: copy.ledgerID, seq: nil, party: nil, rule: .truncated,
@@ -72,6 +78,12 @@ extension AuditCommand {
                         continue
                     }
                     findings += auditor.compare(copy, theirs)
+                    compared += 1
+                }
+                if compared == 0 && findings.isEmpty {
+                    FileHandle.standardError.write(
+                        Data("broker audit: \(paths.joined(separator: " ")) and \(against) share no ledger\n".utf8))
+                    throw ExitCode(2)
                 }
             }
             var parsed: [Checkpoint] = []

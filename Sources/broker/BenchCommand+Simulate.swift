@@ -7,7 +7,8 @@ extension BenchCommand {
     struct SimulateBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "simulate",
-            abstract: "Simulator throughput on a generated ecosystem, beside the Ed25519 bound measured in the same run.",
+            abstract:
+                "Simulator throughput on a generated ecosystem, beside the Ed25519 bound measured in the same run.",
             discussion: """
                 Generates a random wholesale ecosystem (providers, routes of 3 to 8 hops per product offering, a
                 competing seller on a third of them), sends the retail POQs through it on the simulator with real,
@@ -28,7 +29,9 @@ extension BenchCommand {
         @Flag(help: "Print the figures as JSON.") var json = false
 
         func validate() throws {
-            guard providers >= 8 else { throw ValidationError("--providers must be at least 8 (routes have up to 8 hops)") }
+            guard providers >= 8 else {
+                throw ValidationError("--providers must be at least 8 (routes have up to 8 hops)")
+            }
             guard requests > 0, chains > 0 else { throw ValidationError("--requests and --chains must be positive") }
         }
 

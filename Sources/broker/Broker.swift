@@ -20,6 +20,8 @@ struct Broker: AsyncParsableCommand {
 
             Exit codes: 0 ok, 1 findings or failed expectations, 2 bad input.
             """,
-        subcommands: [SimulateCommand.self, ValidateCommand.self, AuditCommand.self, KeysCommand.self, BenchCommand.self]
+        subcommands: [
+            SimulateCommand.self, ValidateCommand.self, AuditCommand.self, KeysCommand.self, BenchCommand.self,
+        ]
     )
 }

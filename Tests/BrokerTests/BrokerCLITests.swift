@@ -44,10 +44,12 @@ struct BrokerCLITests {
 
     @Test("validate: 0 when clean, 1 with findings naming path and rule, 2 when not JSON")
     func validateExitCodes() throws {
-        let clean = try Self.broker("validate", Self.examples.appendingPathComponent("ce_Use_Case_2a_POQ_-_new_EPL,_new_UNIs.json").path)
+        let clean = try Self.broker(
+            "validate", Self.examples.appendingPathComponent("ce_Use_Case_2a_POQ_-_new_EPL,_new_UNIs.json").path)
         #expect(clean.status == 0)
         #expect(clean.stdout.contains("ok (poq)"))
-        let finding = try Self.broker("validate", Self.examples.appendingPathComponent("ia_Use_Case_2_POQ_-_Basic_Internet_Access.json").path)
+        let finding = try Self.broker(
+            "validate", Self.examples.appendingPathComponent("ia_Use_Case_2_POQ_-_Basic_Internet_Access.json").path)
         #expect(finding.status == 1)
         #expect(finding.stdout.contains("/requestedPOQCompletionDate\tMEF79-R11\t"))
         let file = Self.temporary("bad").appendingPathExtension("json")
@@ -83,7 +85,9 @@ struct BrokerCLITests {
         #expect(try Self.broker("audit", shop, "--against", east).status == 0)
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [east, "UPDATE entries SET body = replace(body, 'READY', 'REJECTED') WHERE kind = 'quote.response'"]
+        sqlite.arguments = [
+            east, "UPDATE entries SET body = replace(body, 'READY', 'REJECTED') WHERE kind = 'quote.response'",
+        ]
         try sqlite.run()
         sqlite.waitUntilExit()
         let tampered = try Self.broker("audit", east)

@@ -43,3 +43,33 @@ struct CanonicalJSONTests {
         #expect(again == value)
     }
 }
+
+struct JSONValueEncoderTests {
+    struct Sample: Codable, Equatable {
+        struct Inner: Codable, Equatable {
+            let flag: Bool
+            let list: [Int]
+        }
+        enum Color: String, Codable { case red }
+        let name: String
+        let count: Int
+        let ratio: Double
+        let missing: String?
+        let inner: Inner
+        let nested: [[String: Int]]
+        let color: Color
+        let raw: JSONValue
+    }
+
+    @Test("encoding straight to a tree gives what JSONEncoder and a parse give")
+    func sameAsTextRoundTrip() throws {
+        let sample = Sample(
+            name: "x", count: 3, ratio: 0.5, missing: nil, inner: .init(flag: true, list: [1, 2]),
+            nested: [["a": 1], [:]], color: .red, raw: ["@type": "urn:x", "n": [1, "two", nil]])
+        let direct = try JSONValue(encoding: sample)
+        let viaText = try JSONValue.parse(JSONEncoder().encode(sample))
+        #expect(direct == viaText)
+        #expect(direct["missing"] == nil)
+        #expect(try direct.decode(Sample.self) == sample)
+    }
+}
