@@ -14,6 +14,8 @@ public enum SimulationBenchmark {
         public let signPerSecond: Double
         public let verifyPerSecond: Double
         public let peakMemoryBytes: Int
+        /// Cores the ledger lanes could use (the event loop shares them).
+        public let cores: Int
 
         public var requestsPerSecond: Double { Double(requests) / seconds }
         public var entriesPerSecond: Double { Double(ledgerEntries) / seconds }
@@ -22,13 +24,14 @@ public enum SimulationBenchmark {
 
         public var report: String {
             let share = entriesPerSecond / cryptoBound * 100
+            let allCores = entriesPerSecond / (cryptoBound * Double(cores)) * 100
             return """
                 simulator: \(providers) providers, \(requests) retail POQs (\(answered) answered), \(ledgers) ledgers
                   wall time            \(String(format: "%.2f", seconds)) s
                   retail POQs/s        \(String(format: "%.0f", requestsPerSecond))
                   ledger entries/s     \(String(format: "%.0f", entriesPerSecond)) (\(ledgerEntries) agreed entries)
                   crypto bound         \(String(format: "%.0f", cryptoBound)) entries/s (one core: sign \(String(format: "%.0f", signPerSecond))/s, verify \(String(format: "%.0f", verifyPerSecond))/s)
-                  share of the bound   \(String(format: "%.0f", share)) %
+                  share of the bound   \(String(format: "%.0f", share)) % of one core, \(String(format: "%.0f", allCores)) % of \(cores) cores (the event loop runs on one core, ledger lanes sign and verify on all)
                   peak memory          \(String(format: "%.0f", Double(peakMemoryBytes) / 1_048_576)) MiB
                 """
         }
@@ -46,7 +49,8 @@ public enum SimulationBenchmark {
             providers: shape.providers, requests: shape.requests,
             answered: result.demands.filter { $0.state != nil }.count,
             ledgerEntries: result.ledgers.reduce(0) { $0 + Int($1.entries) }, ledgers: result.ledgers.count,
-            seconds: seconds, signPerSecond: signRate, verifyPerSecond: verifyRate, peakMemoryBytes: peakMemory())
+            seconds: seconds, signPerSecond: signRate, verifyPerSecond: verifyRate, peakMemoryBytes: peakMemory(),
+            cores: ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// One-core Ed25519 rates, measured three times, best kept (the bound is what the hardware can do).

@@ -1,5 +1,4 @@
 import CanonicalJSON
-import Crypto
 import Foundation
 import Ledger
 import Provider
@@ -35,10 +34,9 @@ public final class Simulator {
     private var cores: [PartyID: ProviderCore] = [:]
     private var queue = EventQueue<Event>()
     private var entropy: SeededEntropy
-    private var keys: [PartyID: PartyKey] = [:]
-    private var stores: [PartyID: any LedgerStore] = [:]
-    private var ledgers: [Set<PartyID>: BilateralLedger] = [:]
+    private let writer: LedgerWriter
     private var ledgerOrder: [Set<PartyID>] = []
+    private var ledgerPairs: Set<Set<PartyID>> = []
     private let ledgerDirectory: URL?
     private var retail: [String: RetailView] = [:]
     private var demandOfRequest: [RequestID: String] = [:]
@@ -60,6 +58,7 @@ public final class Simulator {
         self.auditAtEnd = audit
         self.ledgerDirectory = ledgerDirectory
         self.entropy = SeededEntropy(seed: plan.seed)
+        self.writer = LedgerWriter(book: LedgerBook(seed: plan.seed, directory: ledgerDirectory))
         self.now = plan.start
         self.lastActivity = plan.start
         for configuration in plan.providers {
@@ -92,7 +91,7 @@ public final class Simulator {
                 try execute(effects, by: party, demand: demandOfRequest[key.requestID])
             }
         }
-        for store in stores.values { try store.flush() }
+        try writer.drain()
         return try result()
     }
 
@@ -111,7 +110,7 @@ public final class Simulator {
         let request = SupplyRequest(
             id: requestID, kind: demand.kind, payload: demand.payload, loopPreventionList: LoopPreventionList(),
             respondBy: now + demand.window)
-        try record(
+        record(
             LedgerRecord(
                 counterparty: demand.seller, kind: demand.kind == .poq ? "poq.request" : "inquiry.request",
                 refs: ["request": requestID.rawValue], body: request.ledgerBody),
@@ -163,7 +162,7 @@ public final class Simulator {
             case .setTimer(let key, let at):
                 queue.schedule(.timer(party, key), at: max(at, now))
             case .record(let record):
-                try self.record(record, by: party)
+                self.record(record, by: party)
             case .trace(let event):
                 trace(event, by: party, demand: demand)
             }
@@ -194,46 +193,10 @@ public final class Simulator {
 
     // MARK: - Ledgers
 
-    private func key(_ party: PartyID) throws -> PartyKey {
-        if let key = keys[party] { return key }
-        var hasher = SHA256()
-        hasher.update(data: Array("scbroker-sim-key\n\(plan.seed)\n\(party.rawValue)".utf8))
-        let key = try PartyKey(party: party, seed: Data(hasher.finalize()))
-        keys[party] = key
-        return key
-    }
-
-    private func store(_ party: PartyID) throws -> any LedgerStore {
-        if let store = stores[party] { return store }
-        let store: any LedgerStore
-        if let ledgerDirectory {
-            let url = ledgerDirectory.appendingPathComponent("\(party.rawValue).sqlite")
-            try? FileManager.default.removeItem(at: url)
-            store = try SQLiteLedgerStore(path: url.path, durability: .normal, batchSize: 1_000)
-        } else {
-            store = InMemoryLedgerStore()
-        }
-        stores[party] = store
-        return store
-    }
-
-    private func ledger(_ a: PartyID, _ b: PartyID) throws -> BilateralLedger {
-        let pair: Set<PartyID> = [a, b]
-        if let ledger = ledgers[pair] { return ledger }
-        let (first, second) = a < b ? (a, b) : (b, a)
-        var hasher = SHA256()
-        hasher.update(data: Array("scbroker-sim-genesis\n\(plan.seed)\n\(first.rawValue)\n\(second.rawValue)".utf8))
-        let ledger = try BilateralLedger(
-            partyA: key(first), partyB: key(second), genesisNonce: Data(hasher.finalize()),
-            storeA: store(first), storeB: store(second), created: now.milliseconds)
-        ledgers[pair] = ledger
-        ledgerOrder.append(pair)
-        return ledger
-    }
-
-    private func record(_ record: LedgerRecord, by author: PartyID) throws {
-        try ledger(author, record.counterparty).record(
-            author: author, kind: record.kind, refs: record.refs, body: record.body, time: now.milliseconds)
+    private func record(_ record: LedgerRecord, by author: PartyID) {
+        let pair: Set<PartyID> = [author, record.counterparty]
+        if ledgerPairs.insert(pair).inserted { ledgerOrder.append(pair) }
+        writer.submit(record, by: author, at: now)
     }
 
     // MARK: - Result
@@ -288,12 +251,11 @@ public final class Simulator {
                     validUntil: response?.validUntil?.description, reason: response?.reason,
                     findings: response?.findings.map(\.description) ?? [], items: items))
         }
-        var directory = KeyDirectory()
-        for (party, key) in keys { directory.register(party, publicKey: key.publicKey) }
+        let book = writer.book
         var summaries: [SimulationResult.LedgerSummary] = []
         var findings: [String] = []
         for pair in ledgerOrder {
-            guard let ledger = ledgers[pair] else { continue }
+            guard let ledger = book.ledgers[pair] else { continue }
             let parties = pair.sorted()
             summaries.append(
                 SimulationResult.LedgerSummary(
@@ -301,7 +263,8 @@ public final class Simulator {
                     head: ledger.headHash))
             if auditAtEnd {
                 findings += try LedgerVerification.verify(
-                    ledger: ledger.id, parties: parties, stores: parties.map { try store($0) }, keys: directory)
+                    ledger: ledger.id, parties: parties, stores: parties.map { try book.store($0) },
+                    keys: book.keyDirectory)
             }
         }
         let partial = SimulationResult(

@@ -1,0 +1,136 @@
+import Crypto
+import Dispatch
+import Foundation
+import Ledger
+import SupplyChain
+
+/// Every party's keys, ledger stores and bilateral ledgers of one simulation run.
+///
+/// Keys and genesis nonces derive from the seed, so a run repeats byte for byte. Thread-safe: the writer's lanes
+/// record on different ledgers at once (the stores lock themselves; the book's tables are behind `lock`).
+final class LedgerBook: @unchecked Sendable {
+    let seed: UInt64
+    let directory: URL?
+    private let lock = NSRecursiveLock()
+    private var keyTable: [PartyID: PartyKey] = [:]
+    private var storeTable: [PartyID: any LedgerStore] = [:]
+    private var ledgerTable: [Set<PartyID>: BilateralLedger] = [:]
+
+    var keys: [PartyID: PartyKey] { lock.withLock { keyTable } }
+    var ledgers: [Set<PartyID>: BilateralLedger] { lock.withLock { ledgerTable } }
+
+    init(seed: UInt64, directory: URL?) {
+        self.seed = seed
+        self.directory = directory
+    }
+
+    func key(_ party: PartyID) throws -> PartyKey {
+        lock.lock()
+        defer { lock.unlock() }
+        if let key = keyTable[party] { return key }
+        var hasher = SHA256()
+        hasher.update(data: Array("scbroker-sim-key\n\(seed)\n\(party.rawValue)".utf8))
+        let key = try PartyKey(party: party, seed: Data(hasher.finalize()))
+        keyTable[party] = key
+        return key
+    }
+
+    func store(_ party: PartyID) throws -> any LedgerStore {
+        lock.lock()
+        defer { lock.unlock() }
+        if let store = storeTable[party] { return store }
+        let store: any LedgerStore
+        if let directory {
+            let url = directory.appendingPathComponent("\(party.rawValue).sqlite")
+            try? FileManager.default.removeItem(at: url)
+            store = try SQLiteLedgerStore(path: url.path, durability: .normal, batchSize: 1_000)
+        } else {
+            store = InMemoryLedgerStore()
+        }
+        storeTable[party] = store
+        return store
+    }
+
+    func ledger(_ a: PartyID, _ b: PartyID, created: Instant) throws -> BilateralLedger {
+        let pair: Set<PartyID> = [a, b]
+        lock.lock()
+        defer { lock.unlock() }
+        if let ledger = ledgerTable[pair] { return ledger }
+        let (first, second) = a < b ? (a, b) : (b, a)
+        var hasher = SHA256()
+        hasher.update(data: Array("scbroker-sim-genesis\n\(seed)\n\(first.rawValue)\n\(second.rawValue)".utf8))
+        let ledger = try BilateralLedger(
+            partyA: key(first), partyB: key(second), genesisNonce: Data(hasher.finalize()),
+            storeA: store(first), storeB: store(second), created: created.milliseconds)
+        ledgerTable[pair] = ledger
+        return ledger
+    }
+
+    func record(_ record: LedgerRecord, by author: PartyID, at time: Instant) throws {
+        try ledger(author, record.counterparty, created: time).record(
+            author: author, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
+    }
+
+    func flush() throws {
+        for store in lock.withLock({ Array(storeTable.values) }) { try store.flush() }
+    }
+
+    /// The parties' public keys, as an auditor's trusted directory.
+    var keyDirectory: KeyDirectory {
+        var directory = KeyDirectory()
+        for (party, key) in keys { directory.register(party, publicKey: key.publicKey) }
+        return directory
+    }
+}
+
+/// Appends ledger entries on background lanes, each ledger's entries in the order they were submitted.
+///
+/// The protocol core never waits for a ledger (its decisions do not depend on what an append returns), so the
+/// simulator hands entries to this writer and goes on. A ledger always goes to the same lane (a serial queue), so
+/// its entries keep their order and head hashes are the same as with inline appends; different ledgers sign and
+/// verify on other cores at the same time. At most `backlog` entries wait per lane, which bounds memory.
+final class LedgerWriter: @unchecked Sendable {
+    let book: LedgerBook
+    private let lanes: [DispatchQueue]
+    private let slots: [DispatchSemaphore]
+    private let failureLock = NSLock()
+    private var failure: (any Error)?
+
+    init(book: LedgerBook, lanes: Int = ProcessInfo.processInfo.activeProcessorCount, backlog: Int = 4_096) {
+        self.book = book
+        let count = max(1, lanes)
+        self.lanes = (0..<count).map { DispatchQueue(label: "scbroker.simulation.ledger-lane-\($0)") }
+        self.slots = (0..<count).map { _ in DispatchSemaphore(value: backlog) }
+    }
+
+    func submit(_ record: LedgerRecord, by author: PartyID, at time: Instant) {
+        let lane = Self.lane(author, record.counterparty, count: lanes.count)
+        slots[lane].wait()
+        lanes[lane].async {
+            defer { self.slots[lane].signal() }
+            guard self.failureLock.withLock({ self.failure == nil }) else { return }
+            do {
+                try self.book.record(record, by: author, at: time)
+            } catch {
+                self.failureLock.withLock { if self.failure == nil { self.failure = error } }
+            }
+        }
+    }
+
+    /// Waits for every submitted entry; rethrows the first append that failed.
+    func drain() throws {
+        for lane in lanes { lane.sync {} }
+        if let failure = failureLock.withLock({ failure }) { throw failure }
+        try book.flush()
+    }
+
+    /// A stable lane for the pair (FNV-1a over the sorted ids), so one ledger always lands on one lane.
+    static func lane(_ a: PartyID, _ b: PartyID, count: Int) -> Int {
+        let (first, second) = a < b ? (a, b) : (b, a)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in first.rawValue.utf8 + [0] + second.rawValue.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return Int(hash % UInt64(count))
+    }
+}
