@@ -114,9 +114,9 @@ extension JSONValue {
 }
 
 extension JSONValue {
-    /// Parses JSON text. Throws `DecodingError` with Foundation's description when the bytes are not JSON.
+    /// Parses JSON text (RFC 8259, strict). Throws `JSONParseError` saying what is wrong and at which byte.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONParser.parse(data)
     }
 
     /// Converts any `Encodable` value to its JSON tree, directly (no JSON text in between).

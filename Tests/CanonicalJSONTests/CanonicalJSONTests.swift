@@ -73,3 +73,32 @@ struct JSONValueEncoderTests {
         #expect(try direct.decode(Sample.self) == sample)
     }
 }
+
+struct JSONParserTests {
+    @Test("parses what JSONDecoder parses, escapes and surrogate pairs included")
+    func agreesWithFoundation() throws {
+        let text =
+            #" { "a" : [ 1 , -0.5e2, 3E-2, true, false, null ], "s": "q\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "o": {} , "e": [] } "#
+        let ours = try JSONValue.parse(Data(text.utf8))
+        let theirs = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(ours == theirs)
+        #expect(ours["s"]?.stringValue == "q\"\\/\u{8}\u{c}\n\r\té😀")
+    }
+
+    @Test(
+        "refuses what is not JSON, saying where",
+        arguments: [
+            "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "1e", "tru", "\"abc", "\"a\u{01}\"", "{\"a\" 1}",
+            "[1] x", "\"\\x\"", "\"\\ud800\"", "NaN", "{a:1}",
+        ])
+    func refuses(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(Data(text.utf8)) }
+    }
+
+    @Test("an error names the byte where the text stops being JSON")
+    func errorOffset() {
+        #expect(throws: JSONParseError(offset: 6, reason: "expected ',' or ']'")) {
+            try JSONValue.parse(Data("[1, 2 3]".utf8))
+        }
+    }
+}
