@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document as a value: what the wire carried, nothing dropped, nothing invented.
 ///
 /// Numbers are IEEE-754 doubles, as in RFC 8785 (JSON Canonicalization Scheme); integral values
@@ -106,4 +108,32 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
     public init(nilLiteral: ()) { self = .null }
+}
+
+extension JSONValue {
+    /// The JSON Pointer of the first place where `other` differs from this value, or `nil` when they are equal.
+    ///
+    /// Used to tell a buyer exactly which field of an order differs from what was quoted.
+    public func firstDifference(from other: JSONValue, at path: String = "") -> String? {
+        switch (self, other) {
+        case (.object(let mine), .object(let theirs)):
+            for key in Set(mine.keys).union(theirs.keys).sorted() {
+                let child =
+                    path + "/" + key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+                guard let left = mine[key], let right = theirs[key] else { return child }
+                if let difference = left.firstDifference(from: right, at: child) { return difference }
+            }
+            return nil
+        case (.array(let mine), .array(let theirs)):
+            for index in 0..<max(mine.count, theirs.count) {
+                guard index < mine.count, index < theirs.count else { return path + "/\(index)" }
+                if let difference = mine[index].firstDifference(from: theirs[index], at: path + "/\(index)") {
+                    return difference
+                }
+            }
+            return nil
+        default:
+            return self == other ? nil : (path.isEmpty ? "/" : path)
+        }
+    }
 }

@@ -14,13 +14,23 @@ import SupplyChain
 public struct ProviderCore: Sendable {
     public let configuration: ProviderConfiguration
     public private(set) var sbus: SBUS
-    public let sco: SCO
+    public internal(set) var sco: SCO
     public let bbus: BBUS
 
     private var open: [OpenRequest.Key: OpenRequest] = [:]
     /// Requests this provider sent as a buyer: sub-request id → the buyer request and item it serves.
     private var outgoing: [RequestID: (key: OpenRequest.Key, itemID: String, seller: PartyID)] = [:]
     private var sequence = 0
+    /// Quotes this provider gave, by its own reference: orders are checked and fulfilled against them.
+    var quotes: [String: QuoteRecord] = [:]
+    /// Orders this provider accepted or is deciding on.
+    var orders: [OrderKey: OrderState] = [:]
+    /// Orders this provider placed as a buyer: sub-order id → the order and element it serves.
+    var subOrders: [RequestID: SubOrder] = [:]
+    /// Changes to services this provider is carrying out, by the buyer's change order.
+    var changes: [OrderKey: ChangeState] = [:]
+    /// Services in operation (MEF inventory), by service id.
+    public internal(set) var inventory: [String: ServiceRecord] = [:]
 
     public init(configuration: ProviderConfiguration) {
         self.configuration = configuration
@@ -52,6 +62,12 @@ public struct ProviderCore: Sendable {
             return [.record(LedgerRecord(counterparty: from, kind: "hub.registered", refs: [:], body: body))]
         case .message(_, .notification):
             return []  // B-BUS does not register with its sellers; it waits for their final answers
+        case .message(let from, .order(let order)):
+            return receiveOrder(order, from: from, now: now)
+        case .message(let from, .orderNotice(let notice)):
+            return receiveNotice(notice, from: from, now: now)
+        case .timer(let key) where key.purpose != "deadline":
+            return orderTimer(key, now: now)
         case .timer(let key):
             let openKey = OpenRequest.Key(buyer: key.buyer, requestID: key.requestID)
             guard open[openKey] != nil else { return [] }
@@ -59,7 +75,7 @@ public struct ProviderCore: Sendable {
         }
     }
 
-    private mutating func nextID(_ kind: String) -> String {
+    mutating func nextID(_ kind: String) -> String {
         sequence += 1
         return "\(party.rawValue)-\(kind)-\(sequence)"
     }
@@ -214,6 +230,7 @@ public struct ProviderCore: Sendable {
         guard let request = open.removeValue(forKey: key) else { return [] }
         var effects: [Effect] = []
         var answers: [ItemAnswer] = []
+        var sources: [String: [Candidate]] = [:]
         for element in request.elements {
             if let settled = element.settled {
                 answers.append(settled)
@@ -225,7 +242,8 @@ public struct ProviderCore: Sendable {
                 candidates.append(bbus.silence(of: seller, requestID: subID))
             }
             switch sco.chain(internal: element.sofAnswer, external: candidates) {
-            case .sourced(let best, _):
+            case .sourced(let best, let others):
+                sources[element.item.id] = [best] + others.filter(\.offer.isDeliverable)
                 let offer = best.offer
                 let validUntil = min(offer.validUntil ?? .distantFuture, now + configuration.sbus.quoteValidity)
                 let deliveryType = best.source == .internal ? offer.deliveryType : offer.deliveryType?.resold
@@ -259,6 +277,12 @@ public struct ProviderCore: Sendable {
             }
         }
         let validUntil = answers.compactMap { $0.offer?.validUntil }.min()
+        quotes[request.sellerReference] = QuoteRecord(
+            buyer: key.buyer, reference: request.sellerReference, kind: request.request.kind,
+            items: Dictionary(
+                uniqueKeysWithValues: (request.request.payload["productOfferingQualificationItem"]?.arrayValue ?? [])
+                    .compactMap { item in item["id"]?.stringValue.map { ($0, item) } }),
+            answers: answers, sources: sources, validUntil: validUntil)
         let response = SupplyResponse(
             requestID: key.requestID, sellerReference: request.sellerReference, kind: request.request.kind,
             state: .ready, items: answers, validUntil: validUntil, answeredAt: now)

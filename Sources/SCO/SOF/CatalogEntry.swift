@@ -23,12 +23,19 @@ public struct CatalogEntry: Codable, Sendable, Hashable {
     public let maxBandwidthMbps: Int?
     /// How many more elements can be delivered (capacity); `nil` is unlimited.
     public let capacity: Int?
+    /// Injected fault: activation of this offering fails (the SOF reports Service Element Activation Failed).
+    public let activationFails: Bool
+    /// One-off price of a bandwidth change or a relocation.
+    public let changeFee: Money
+    /// Outage a relocation needs (a bandwidth change needs none).
+    public let relocationOutage: TimeSpan
 
     public init(
         offering: String, places: [String], buildPlaces: [String] = [], cost: Money,
         buildCost: Money = Money(minorUnits: 0),
         leadTime: TimeSpan, buildTime: TimeSpan = .days(30), confidence: ServiceabilityColor = .green,
-        maxBandwidthMbps: Int? = nil, capacity: Int? = nil
+        maxBandwidthMbps: Int? = nil, capacity: Int? = nil, activationFails: Bool = false,
+        changeFee: Money = Money(minorUnits: 0), relocationOutage: TimeSpan = .hours(4)
     ) {
         self.offering = offering
         self.places = places
@@ -40,6 +47,9 @@ public struct CatalogEntry: Codable, Sendable, Hashable {
         self.confidence = confidence
         self.maxBandwidthMbps = maxBandwidthMbps
         self.capacity = capacity
+        self.activationFails = activationFails
+        self.changeFee = changeFee
+        self.relocationOutage = relocationOutage
     }
 
     func serves(_ place: String?) -> Bool {

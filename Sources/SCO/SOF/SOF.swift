@@ -32,8 +32,63 @@ public struct SOFAnswer: Sendable, Hashable {
 /// Service Order Fulfilment: the provider's own catalog, places and capacity. Pure: a value, no I/O.
 public struct SOF: Sendable {
     public private(set) var catalog: [CatalogEntry]
+    /// Elements reserved or active per offering, against each entry's capacity.
+    public private(set) var inUse: [String: Int] = [:]
 
     public init(catalog: [CatalogEntry]) { self.catalog = catalog }
+
+    private func entry(for element: ServiceElement) -> CatalogEntry? {
+        catalog.first { $0.offering == element.offering && ($0.serves(element.place) || $0.builds(element.place)) }
+    }
+
+    /// Reserves capacity for an ordered element: "Available" or "Rejected" with the reason (PDL-027, PDL-028).
+    public mutating func reserve(_ element: ServiceElement) -> (available: Bool, detail: String) {
+        guard let entry = entry(for: element) else {
+            return (false, "Rejected: \(element.offering) is not delivered at \(element.place ?? "(no place)")")
+        }
+        let used = inUse[entry.offering, default: 0]
+        if let capacity = entry.capacity, used >= capacity {
+            return (false, "Rejected: no capacity left for \(entry.offering) (\(capacity) in use)")
+        }
+        inUse[entry.offering] = used + 1
+        return (true, "Available: \(entry.offering) reserved at \(element.place ?? "(no place)")")
+    }
+
+    /// Releases a reserved or active element (PDL-057).
+    public mutating func release(_ element: ServiceElement) {
+        guard let entry = entry(for: element), let used = inUse[entry.offering], used > 0 else { return }
+        inUse[entry.offering] = used - 1
+    }
+
+    /// How activating an element will go (PDL-037, PDL-041, PDL-042): it takes the offering's lead time (plus the
+    /// build time off-net), and fails when a fault is injected for the offering. Whether that fits the Service
+    /// Element Activation Window is the order's deadline to judge.
+    public func activation(of element: ServiceElement) -> (succeeds: Bool, takes: TimeSpan, detail: String) {
+        guard let entry = entry(for: element) else { return (false, .zero, "not in the catalog") }
+        let takes = entry.serves(element.place) ? entry.leadTime : entry.leadTime + entry.buildTime
+        if entry.activationFails { return (false, takes, "activation of \(entry.offering) failed") }
+        return (true, takes, "\(entry.offering) activated")
+    }
+
+    /// What a change to an active element costs and whether it needs an outage (PDL-117).
+    public func quoteChange(
+        _ element: ServiceElement, _ change: ServiceChange
+    ) -> (possible: Bool, fee: Money, outage: TimeSpan, detail: String) {
+        guard let entry = entry(for: element) else { return (false, Money(minorUnits: 0), .zero, "not in the catalog") }
+        if let bandwidth = change.bandwidthMbps, let limit = entry.maxBandwidthMbps, bandwidth > limit {
+            return (
+                false, entry.changeFee, .zero, "\(bandwidth) Mbps exceeds the \(limit) Mbps \(entry.offering) delivers"
+            )
+        }
+        if let place = change.place, !(entry.serves(place) || entry.builds(place)) {
+            return (false, entry.changeFee, .zero, "\(entry.offering) is not delivered at \(place)")
+        }
+        let outage = change.isRelocation ? entry.relocationOutage : .zero
+        return (
+            true, entry.changeFee, outage,
+            change.isRelocation ? "relocation with an outage" : "bandwidth change, no outage"
+        )
+    }
 
     /// Can the provider deliver `element` itself? YES with cost and lead time, or NO with the reason, and
     /// lower-bandwidth alternates when `provideAlternative` and only bandwidth stands in the way.
@@ -48,7 +103,7 @@ public struct SOF: Sendable {
         let placeName = element.place ?? "(no place)"
         var alternates: [AlternateOffer] = []
         for entry in entries where entry.serves(element.place) || entry.builds(element.place) {
-            if let capacity = entry.capacity, capacity <= 0 { continue }
+            if let capacity = entry.capacity, inUse[entry.offering, default: 0] >= capacity { continue }
             let onNet = entry.serves(element.place)
             if let requested = element.bandwidthMbps, let limit = entry.maxBandwidthMbps, requested > limit {
                 if provideAlternative {

@@ -50,6 +50,39 @@ enum ExpectationChecker {
                 parts.append("\(alternates) alternate(s)")
                 if item?.alternates != alternates { problems.append("\(item?.alternates ?? 0) alternate(s)") }
             }
+            let order = demand.order
+            if let state = expectation.order {
+                parts.append("order \(state)")
+                if order?.state != state { problems.append("order is \(order?.state ?? "not placed or unanswered")") }
+            }
+            if let phrase = expectation.orderReason {
+                parts.append("order reason mentions '\(phrase)'")
+                if !(order?.reason?.contains(phrase) ?? false) {
+                    problems.append("reason is \(order?.reason ?? "none")")
+                }
+            }
+            if let path = expectation.servicePath {
+                let itemID = expectation.item ?? demand.items.first?.id ?? ""
+                parts.append("service path \(path.joined(separator: "→"))")
+                let actual = order?.servicePaths[itemID]
+                if actual != path { problems.append("service path is \(actual?.joined(separator: "→") ?? "none")") }
+            }
+            if let count = expectation.changesCompleted {
+                parts.append("\(count) change(s) completed")
+                if order?.changesCompleted != count { problems.append("\(order?.changesCompleted ?? 0) completed") }
+            }
+            if let prices = expectation.changePrices {
+                parts.append("change prices \(prices)")
+                if order?.changePrices != prices { problems.append("change prices \(order?.changePrices ?? [])") }
+            }
+            if let outages = expectation.outages {
+                parts.append("outages \(outages)")
+                if order?.outages != outages { problems.append("outages \(order?.outages ?? [])") }
+            }
+            if let terms = expectation.terms {
+                parts.append("\(terms) term(s)")
+                if order?.terms.count != terms { problems.append("\(order?.terms.count ?? 0) term(s)") }
+            }
             if let notifications = expectation.notifications {
                 parts.append("\(notifications) notification(s)")
                 if demand.notifications != notifications { problems.append("\(demand.notifications) notification(s)") }
@@ -62,6 +95,13 @@ enum ExpectationChecker {
             let received = result.requestsReceived[party] ?? [:]
             let actual = expectation.demand.map { received[$0] ?? 0 } ?? received.values.reduce(0, +)
             if actual != count { problems.append("\(party) received \(actual)") }
+        }
+        if let pair = expectation.ledger, let kind = expectation.hasEntry {
+            parts.append("ledger \(pair.joined(separator: "↔")) has \(kind)")
+            let ledger = result.ledgers.first { Set($0.parties) == Set(pair) }
+            if !(ledger?.kinds.contains(kind) ?? false) {
+                problems.append(ledger == nil ? "no such ledger" : "kinds are \(ledger!.kinds.joined(separator: ", "))")
+            }
         }
         if expectation.ledgers != nil {
             parts.append("ledgers clean")

@@ -34,6 +34,24 @@ public struct SimulationResult: Encodable, Sendable {
         public let reason: String?
         public let findings: [String]
         public let items: [ItemOutcome]
+        public let order: OrderOutcome?
+    }
+
+    /// What became of the retail buyer's order and of the service.
+    public struct OrderOutcome: Encodable, Sendable {
+        public let orderID: String
+        public let state: String?
+        public let reason: String?
+        public let serviceID: String?
+        public let activatedAt: String?
+        /// Per item, the providers the ordered element passed through.
+        public let servicePaths: [String: [String]]
+        public let extensionRequests: Int
+        public let changePrices: [Double]
+        public let outages: [String]
+        public let changesCompleted: Int
+        /// The service's product terms at the end of the run, oldest first (start/end).
+        public let terms: [String]
     }
 
     public struct LedgerSummary: Encodable, Sendable {
@@ -41,6 +59,8 @@ public struct SimulationResult: Encodable, Sendable {
         public let ledgerID: String
         public let entries: UInt64
         public let head: String
+        /// The kinds of entry on the ledger (when the run was audited).
+        public let kinds: [String]
     }
 
     public struct ExpectationOutcome: Encodable, Sendable {
@@ -85,6 +105,25 @@ public struct SimulationResult: Encodable, Sendable {
             }
             if let reason = demand.reason { lines.append("  reason: \(reason)") }
             for finding in demand.findings { lines.append("  finding: \(finding)") }
+            if let order = demand.order {
+                var text = "  order \(order.orderID): \(order.state ?? "no answer")"
+                if let service = order.serviceID { text += " as service \(service)" }
+                if let at = order.activatedAt { text += " at \(at)" }
+                lines.append(text)
+                if let reason = order.reason { lines.append("    why: \(reason)") }
+                for (item, path) in order.servicePaths.sorted(by: { $0.key < $1.key }) {
+                    lines.append("    \(item) delivered via \(path.joined(separator: " → "))")
+                }
+                if order.extensionRequests > 0 {
+                    lines.append("    activation window extensions asked: \(order.extensionRequests)")
+                }
+                for (index, price) in order.changePrices.enumerated() {
+                    lines.append(
+                        String(format: "    change %d quoted %.2f, outage %@", index + 1, price, order.outages[index]))
+                }
+                if order.changesCompleted > 0 { lines.append("    changes completed: \(order.changesCompleted)") }
+                if !order.terms.isEmpty { lines.append("    terms: \(order.terms.joined(separator: "; "))") }
+            }
             for item in demand.items {
                 var text = "  \(item.id): \(item.state)"
                 if let confidence = item.confidence { text += " \(confidence)" }

@@ -11,47 +11,50 @@ import SupplyChain
 /// same scenario and seed give the same events and the same ledger head hashes, byte for byte. Ledgers are real:
 /// every entry is signed and countersigned, in memory or in one SQLite file per party.
 public final class Simulator {
-    private enum Event {
+    enum Event {
         case demand(Int)
         case deliver(from: PartyID, to: PartyID, Message)
         case timer(PartyID, TimerKey)
+        case retail(demand: String, RetailStep)
     }
 
     /// What a retail buyer observed for one demand.
-    private struct RetailView {
+    struct RetailView {
         var acknowledged = false
         var notifications = 0
         var response: SupplyResponse?
         var sentAt: Instant?
+        var order = RetailOrderView()
     }
 
-    private enum SourcingStep {
+    enum SourcingStep {
         case external(seller: PartyID, requestID: RequestID)
         case `internal`
     }
 
     public let plan: SimulationPlan
-    private var cores: [PartyID: ProviderCore] = [:]
-    private var queue = EventQueue<Event>()
-    private var entropy: SeededEntropy
-    private let writer: LedgerWriter
-    private var ledgerOrder: [Set<PartyID>] = []
-    private var ledgerPairs: Set<Set<PartyID>> = []
-    private let ledgerDirectory: URL?
-    private var retail: [String: RetailView] = [:]
-    private var demandOfRequest: [RequestID: String] = [:]
-    private var requestsReceived: [PartyID: [String: Int]] = [:]
-    private var sourcing: [String: SourcingStep] = [:]
-    private var itemReasons: [String: String] = [:]
-    private var eventCount = 0
-    private var now: Instant
+    var cores: [PartyID: ProviderCore] = [:]
+    var queue = EventQueue<Event>()
+    var entropy: SeededEntropy
+    let writer: LedgerWriter
+    var ledgerOrder: [Set<PartyID>] = []
+    var ledgerPairs: Set<Set<PartyID>> = []
+    let ledgerDirectory: URL?
+    var retail: [String: RetailView] = [:]
+    var demandOfRequest: [RequestID: String] = [:]
+    var requestsReceived: [PartyID: [String: Int]] = [:]
+    var sourcing: [String: SourcingStep] = [:]
+    var orderSourcing: [String: SourcingStep] = [:]
+    var itemReasons: [String: String] = [:]
+    var eventCount = 0
+    var now: Instant
     /// The last instant anything happened (timers that find nothing to do do not count).
-    private var lastActivity: Instant
+    var lastActivity: Instant
 
     /// - Parameter ledgerDirectory: where to write one SQLite file per party (its copy of each of its ledgers);
     ///   `nil` keeps the ledgers in memory.
     /// Whether `run()` audits every ledger copy at the end (the benchmark measures the run alone).
-    private let auditAtEnd: Bool
+    let auditAtEnd: Bool
 
     public init(plan: SimulationPlan, ledgerDirectory: URL? = nil, audit: Bool = true) throws {
         self.plan = plan
@@ -75,6 +78,7 @@ public final class Simulator {
             queue.schedule(.demand(index), at: plan.start + demand.at)
         }
         while let (time, event) = queue.next() {
+            if time > plan.horizon { break }
             now = time
             eventCount += 1
             switch event {
@@ -83,6 +87,9 @@ public final class Simulator {
             case .deliver(let from, let to, let message):
                 lastActivity = now
                 try deliver(message, from: from, to: to)
+            case .retail(let demand, let step):
+                lastActivity = now
+                try retailStep(step, demand: demand)
             case .timer(let party, let key):
                 guard var core = cores[party] else { continue }
                 let effects = core.handle(.timer(key), now: now, entropy: &entropy)
@@ -97,7 +104,7 @@ public final class Simulator {
 
     // MARK: - Retail buyers
 
-    private func startDemand(_ demand: SimulationPlan.Demand) throws {
+    func startDemand(_ demand: SimulationPlan.Demand) throws {
         let requestID = RequestID("\(demand.buyer.rawValue)-\(demand.id)")
         demandOfRequest[requestID] = demand.id
         retail[demand.id, default: RetailView()].sentAt = now
@@ -118,26 +125,31 @@ public final class Simulator {
         send(.request(request), from: demand.buyer, to: demand.seller)
     }
 
-    private func retailReceives(_ message: Message) {
+    func retailReceives(_ message: Message, from seller: PartyID) throws {
         switch message {
         case .acknowledgement(let response):
             if let demand = demandOfRequest[response.requestID] { retail[demand]?.acknowledged = true }
         case .response(let response):
-            if let demand = demandOfRequest[response.requestID] { retail[demand]?.response = response }
+            if let demand = demandOfRequest[response.requestID] {
+                retail[demand]?.response = response
+                try quoteArrived(demand: demand)
+            }
         case .notification(let event, _):
             if let demand = demandOfSellerReference[event.event.id] { retail[demand]?.notifications += 1 }
-        case .request, .hubRegistration:
+        case .orderNotice(let notice):
+            try retailOrderNotice(notice, from: seller)
+        case .request, .hubRegistration, .order:
             break
         }
     }
 
-    private var demandOfSellerReference: [String: String] = [:]
+    var demandOfSellerReference: [String: String] = [:]
 
     // MARK: - Providers
 
-    private func deliver(_ message: Message, from: PartyID, to: PartyID) throws {
+    func deliver(_ message: Message, from: PartyID, to: PartyID) throws {
         guard var core = cores[to] else {
-            retailReceives(message)
+            try retailReceives(message, from: from)
             return
         }
         if plan.behaviours[to]?.silent == true { return }
@@ -147,17 +159,22 @@ public final class Simulator {
             if let demand { requestsReceived[to, default: [:]][demand, default: 0] += 1 }
         } else if case .response(let response) = message {
             demand = demandOfRequest[response.requestID]
+        } else if case .order(let order) = message {
+            demand = demandOfRequest[order.id]
+        } else if case .orderNotice(let notice) = message {
+            demand = demandOfRequest[notice.orderID]
         }
         let effects = core.handle(.message(from: from, message), now: now, entropy: &entropy)
         cores[to] = core
         try execute(effects, by: to, demand: demand)
     }
 
-    private func execute(_ effects: [Effect], by party: PartyID, demand: String?) throws {
+    func execute(_ effects: [Effect], by party: PartyID, demand: String?) throws {
         for effect in effects {
             switch effect {
             case .send(let to, let message):
                 if case .request(let request) = message, let demand { demandOfRequest[request.id] = demand }
+                if case .order(let order) = message, let demand { demandOfRequest[order.id] = demand }
                 send(message, from: party, to: to)
             case .setTimer(let key, let at):
                 queue.schedule(.timer(party, key), at: max(at, now))
@@ -169,7 +186,7 @@ public final class Simulator {
         }
     }
 
-    private func trace(_ event: TraceEvent, by party: PartyID, demand: String?) {
+    func trace(_ event: TraceEvent, by party: PartyID, demand: String?) {
         switch event {
         case .received(_, let requestID, let sellerReference):
             if let demand, demandOfRequest[requestID] == demand { demandOfSellerReference[sellerReference] = demand }
@@ -180,12 +197,17 @@ public final class Simulator {
             sourcing["\(party.rawValue)|\(requestID.rawValue)|\(itemID)"] = .internal
         case .unsourced(let requestID, let itemID, let reason):
             itemReasons["\(party.rawValue)|\(requestID.rawValue)|\(itemID)"] = reason
-        case .refused, .sofAnswered, .skippedSeller, .answered:
+        case .orderedFrom(let orderID, let itemID, let seller, let sellerOrderID):
+            orderSourcing["\(party.rawValue)|\(orderID.rawValue)|\(itemID)"] = .external(
+                seller: seller, requestID: sellerOrderID)
+        case .deliveredInternally(let orderID, let itemID):
+            orderSourcing["\(party.rawValue)|\(orderID.rawValue)|\(itemID)"] = .internal
+        case .refused, .sofAnswered, .skippedSeller, .answered, .orderEvent, .released:
             break
         }
     }
 
-    private func send(_ message: Message, from: PartyID, to: PartyID) {
+    func send(_ message: Message, from: PartyID, to: PartyID) {
         if plan.behaviours[from]?.silent == true { return }
         let delay = plan.latency(from, to) + (plan.behaviours[from]?.delay ?? .zero)
         queue.schedule(.deliver(from: from, to: to, message), at: now + delay)
@@ -193,7 +215,7 @@ public final class Simulator {
 
     // MARK: - Ledgers
 
-    private func record(_ record: LedgerRecord, by author: PartyID) {
+    func record(_ record: LedgerRecord, by author: PartyID) {
         let pair: Set<PartyID> = [author, record.counterparty]
         if ledgerPairs.insert(pair).inserted { ledgerOrder.append(pair) }
         writer.submit(record, by: author, at: now)
@@ -201,7 +223,26 @@ public final class Simulator {
 
     // MARK: - Result
 
-    private func path(from entry: PartyID, requestID: RequestID, itemID: String) -> (path: [String], reason: String?) {
+    func orderOutcome(_ demand: SimulationPlan.Demand, view: RetailView) -> SimulationResult.OrderOutcome? {
+        guard let orderID = view.order.orderID else { return nil }
+        var paths: [String: [String]] = [:]
+        for item in demand.payload["productOfferingQualificationItem"]?.arrayValue ?? [] {
+            guard let itemID = item["id"]?.stringValue else { continue }
+            paths[itemID] = path(from: demand.seller, requestID: orderID, itemID: itemID, steps: orderSourcing).path
+        }
+        let terms = view.order.serviceID.flatMap { cores[demand.seller]?.inventory[$0]?.terms } ?? []
+        return SimulationResult.OrderOutcome(
+            orderID: orderID.rawValue, state: view.order.state, reason: view.order.reason,
+            serviceID: view.order.serviceID, activatedAt: view.order.activatedAt?.description, servicePaths: paths,
+            extensionRequests: view.order.extensionRequests, changePrices: view.order.changeQuotes.map(\.price.amount),
+            outages: view.order.changeQuotes.map(\.outage.description), changesCompleted: view.order.changesCompleted,
+            terms: terms.map { "\($0.start) to \($0.end) (\($0.endOfTermAction.rawValue))" })
+    }
+
+    func path(
+        from entry: PartyID, requestID: RequestID, itemID: String, steps: [String: SourcingStep]? = nil
+    ) -> (path: [String], reason: String?) {
+        let sourcing = steps ?? self.sourcing
         var path = [entry.rawValue]
         var party = entry
         var request = requestID
@@ -221,7 +262,7 @@ public final class Simulator {
         return (path, nil)
     }
 
-    private func result() throws -> SimulationResult {
+    func result() throws -> SimulationResult {
         var demands: [SimulationResult.DemandOutcome] = []
         for demand in plan.demands {
             let view = retail[demand.id] ?? RetailView()
@@ -249,7 +290,8 @@ public final class Simulator {
                     notifications: view.notifications, confidence: response?.confidence?.rawValue,
                     totalPrice: response?.totalPrice?.amount, currency: response?.totalPrice?.currency,
                     validUntil: response?.validUntil?.description, reason: response?.reason,
-                    findings: response?.findings.map(\.description) ?? [], items: items))
+                    findings: response?.findings.map(\.description) ?? [], items: items,
+                    order: orderOutcome(demand, view: view)))
         }
         let book = writer.book
         var summaries: [SimulationResult.LedgerSummary] = []
@@ -260,7 +302,9 @@ public final class Simulator {
             summaries.append(
                 SimulationResult.LedgerSummary(
                     parties: parties.map(\.rawValue), ledgerID: ledger.id.rawValue, entries: ledger.head.seq,
-                    head: ledger.headHash))
+                    head: ledger.headHash,
+                    kinds: auditAtEnd
+                        ? Array(Set(try book.store(parties[0]).entries(of: ledger.id).map(\.kind))).sorted() : []))
             if auditAtEnd {
                 findings += try LedgerVerification.verify(
                     ledger: ledger.id, parties: parties, stores: parties.map { try book.store($0) },

@@ -15,6 +15,8 @@ public struct Scenario: Decodable, Sendable {
     public var links: [LinkSpec]?
     public var demand: [DemandSpec]
     public var expect: [Expectation]?
+    /// How long virtual time runs after the last demand (renewals would otherwise go on forever); default 3 years.
+    public var runFor: DurationText?
 
     public struct Defaults: Decodable, Sendable {
         public var latency: DurationText?
@@ -74,6 +76,10 @@ public struct Scenario: Decodable, Sendable {
         public var confidence: String?
         public var maxBandwidthMbps: Int?
         public var capacity: Int?
+        /// Injected fault: activating this offering fails.
+        public var activationFails: Bool?
+        public var changeFee: Double?
+        public var relocationOutage: DurationText?
     }
 
     public struct LinkSpec: Decodable, Sendable {
@@ -94,6 +100,8 @@ public struct Scenario: Decodable, Sendable {
         public var items: [ItemSpec]?
         /// A MEF Sonata POQ payload: inline, or a path relative to the scenario file.
         public var payload: PayloadSpec?
+        /// Order what the quote offered, then change or renew the service.
+        public var order: OrderSpec?
 
         init(id: String, buyer: String, seller: String, provideAlternative: Bool?) {
             self.id = id
@@ -101,6 +109,36 @@ public struct Scenario: Decodable, Sendable {
             self.seller = seller
             self.provideAlternative = provideAlternative
         }
+    }
+
+    /// The retail buyer's order on the quote it received, and what it does with the service afterwards.
+    public struct OrderSpec: Decodable, Sendable {
+        /// How long after the quote arrives the order is placed (past the quote's validity it is rejected).
+        public var after: DurationText?
+        public var acceptanceWindow: DurationText?
+        public var activationWindow: DurationText?
+        public var term: DurationText?
+        public var endOfTermAction: String?
+        /// Whether the buyer grants a seller's request for more activation time (default true).
+        public var grantExtension: Bool?
+        /// Order this item with another bandwidth than quoted (the seller must refuse: PDL-021).
+        public var alterItem: String?
+        /// Changes after activation, each `after` the activation.
+        public var changes: [ChangeSpec]?
+        /// A renewal after activation: a new term that keeps the old one in history.
+        public var renew: RenewSpec?
+    }
+
+    public struct ChangeSpec: Decodable, Sendable {
+        public var after: DurationText?
+        public var bandwidthMbps: Int?
+        public var place: String?
+    }
+
+    public struct RenewSpec: Decodable, Sendable {
+        public var after: DurationText?
+        public var term: DurationText
+        public var endOfTermAction: String?
     }
 
     public struct ItemSpec: Decodable, Sendable {
@@ -144,6 +182,21 @@ public struct Scenario: Decodable, Sendable {
         public var party: String?
         public var requestsReceived: Int?
         public var ledgers: String?
+        /// The order's final state: ACCEPTED, ACTIVATED, REJECTED, FAILED, DISCONNECTED.
+        public var order: String?
+        /// A phrase the order's rejection or failure reason contains.
+        public var orderReason: String?
+        /// The providers an item's ordered element passed through (after any re-sourcing).
+        public var servicePath: [String]?
+        /// Completed changes and their quoted prices / outages, in order.
+        public var changesCompleted: Int?
+        public var changePrices: [Double]?
+        public var outages: [String]?
+        /// Product terms in the service's history at the end of the run.
+        public var terms: Int?
+        /// With `ledger: [A, B]`: that ledger has an entry of this kind.
+        public var ledger: [String]?
+        public var hasEntry: String?
     }
 }
 

@@ -26,6 +26,20 @@ public struct SimulationPlan: Sendable {
         public let deferred: Bool
         public let window: TimeSpan
         public let registerHub: Bool
+        public var order: OrderPlan? = nil
+    }
+
+    /// The retail buyer's order and what it does with the service afterwards.
+    public struct OrderPlan: Sendable {
+        public let after: TimeSpan
+        public let acceptanceWindow: TimeSpan
+        public let activationWindow: TimeSpan
+        public let term: TimeSpan?
+        public let endOfTermAction: EndOfTermAction
+        public let grantExtension: Bool
+        public let alterItem: String?
+        public let changes: [(after: TimeSpan, change: ServiceChange)]
+        public let renew: (after: TimeSpan, term: TimeSpan, action: EndOfTermAction)?
     }
 
     public let name: String
@@ -35,6 +49,8 @@ public struct SimulationPlan: Sendable {
     public let behaviours: [PartyID: Behaviour]
     public let demands: [Demand]
     public let expectations: [Scenario.Expectation]
+    /// Virtual time stops here.
+    public let horizon: Instant
     let defaultLatency: TimeSpan
     let linkLatency: [Set<PartyID>: TimeSpan]
 
@@ -56,6 +72,7 @@ public struct SimulationPlan: Sendable {
         self.behaviours = [:]
         self.demands = demands
         self.expectations = []
+        self.horizon = start + (demands.map(\.at).max() ?? .zero) + .days(1_095)
         self.defaultLatency = latency
         self.linkLatency = [:]
     }
@@ -172,7 +189,12 @@ public struct SimulationPlan: Sendable {
                         buildCost: Money(amount: entry.buildCost ?? 0, currency: currency),
                         leadTime: try Self.duration(entry.leadTime, path: "\(entryPath).leadTime") ?? .days(10),
                         buildTime: try Self.duration(entry.buildTime, path: "\(entryPath).buildTime") ?? .days(30),
-                        confidence: confidence, maxBandwidthMbps: entry.maxBandwidthMbps, capacity: entry.capacity))
+                        confidence: confidence, maxBandwidthMbps: entry.maxBandwidthMbps, capacity: entry.capacity,
+                        activationFails: entry.activationFails ?? false,
+                        changeFee: Money(amount: entry.changeFee ?? 0, currency: currency),
+                        relocationOutage: try Self.duration(
+                            entry.relocationOutage, path: "\(entryPath).relocationOutage")
+                            ?? .hours(4)))
             }
             var latencies: [PartyID: TimeSpan] = [:]
             for seller in sellers { latencies[seller] = links[[party, seller]] ?? defaultLatency }
@@ -254,11 +276,18 @@ public struct SimulationPlan: Sendable {
                 payload = Self.payload(
                     for: spec, items: items, immediate: immediate, completion: start + at + window)
             }
-            demands.append(
-                Demand(
-                    id: spec.id, at: at, buyer: PartyID(rawValue: spec.buyer), seller: PartyID(rawValue: spec.seller),
-                    kind: kind, payload: payload, deferred: !immediate, window: window,
-                    registerHub: spec.registerHub ?? false))
+            var demand = Demand(
+                id: spec.id, at: at, buyer: PartyID(rawValue: spec.buyer), seller: PartyID(rawValue: spec.seller),
+                kind: kind, payload: payload, deferred: !immediate, window: window,
+                registerHub: spec.registerHub ?? false)
+            if let order = spec.order {
+                guard kind == .inquiry else {
+                    throw ScenarioError(
+                        path: "\(path).order", message: "orders reference a quote: give the demand kind: inquiry")
+                }
+                demand.order = try Self.orderPlan(order, path: "\(path).order")
+            }
+            demands.append(demand)
         }
         self.demands = demands
 
@@ -273,11 +302,59 @@ public struct SimulationPlan: Sendable {
             if let ledgers = expectation.ledgers, ledgers != "clean" {
                 throw ScenarioError(path: "\(path).ledgers", message: "the only ledger expectation is 'clean'")
             }
-            if expectation.demand == nil && expectation.party == nil && expectation.ledgers == nil {
+            if let pair = expectation.ledger {
+                guard pair.count == 2, expectation.hasEntry != nil else {
+                    throw ScenarioError(path: "\(path).ledger", message: "give two parties and hasEntry: KIND")
+                }
+            }
+            if expectation.demand == nil && expectation.party == nil && expectation.ledgers == nil
+                && expectation.ledger == nil
+            {
                 throw ScenarioError(path: path, message: "an expectation names a demand, a party or ledgers")
             }
         }
         expectations = scenario.expect ?? []
+        let runFor = try Self.duration(scenario.runFor, path: "runFor") ?? .days(1_095)
+        horizon = start + (demands.map(\.at).max() ?? .zero) + runFor
+    }
+
+    static func orderPlan(_ spec: Scenario.OrderSpec, path: String) throws -> OrderPlan {
+        func action(_ text: String?, _ field: String) throws -> EndOfTermAction {
+            guard let text else { return .roll }
+            guard let value = EndOfTermAction(rawValue: text) else {
+                throw ScenarioError(
+                    path: "\(path).\(field)",
+                    message:
+                        "'\(text)' is not one of: \(EndOfTermAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return value
+        }
+        var changes: [(TimeSpan, ServiceChange)] = []
+        for (index, change) in (spec.changes ?? []).enumerated() {
+            guard change.bandwidthMbps != nil || change.place != nil else {
+                throw ScenarioError(path: "\(path).changes[\(index)]", message: "a change gives bandwidthMbps or place")
+            }
+            changes.append(
+                (
+                    try duration(change.after, path: "\(path).changes[\(index)].after") ?? .days(30),
+                    ServiceChange(bandwidthMbps: change.bandwidthMbps, place: change.place)
+                ))
+        }
+        var renew: (TimeSpan, TimeSpan, EndOfTermAction)?
+        if let spec = spec.renew {
+            renew = (
+                try duration(spec.after, path: "\(path).renew.after") ?? .days(300),
+                try duration(spec.term, path: "\(path).renew.term") ?? .days(365),
+                try action(spec.endOfTermAction, "renew.endOfTermAction")
+            )
+        }
+        return OrderPlan(
+            after: try duration(spec.after, path: "\(path).after") ?? .minutes(1),
+            acceptanceWindow: try duration(spec.acceptanceWindow, path: "\(path).acceptanceWindow") ?? .hours(1),
+            activationWindow: try duration(spec.activationWindow, path: "\(path).activationWindow") ?? .days(60),
+            term: try duration(spec.term, path: "\(path).term"),
+            endOfTermAction: try action(spec.endOfTermAction, "endOfTermAction"),
+            grantExtension: spec.grantExtension ?? true, alterItem: spec.alterItem, changes: changes, renew: renew)
     }
 
     /// A MEF Sonata POQ create payload for the compact `items:` form of a demand.

@@ -13,6 +13,10 @@ public enum Message: Codable, Sendable, Hashable {
     case hubRegistration(EventSubscriptionInput)
     /// A POQ state-change notification (MEF 79.1 Use Case 5).
     case notification(POQEvent, state: String)
+    /// An order, a change or a renewal, from a buyer.
+    case order(OrderRequest)
+    /// What became of an order, in either direction.
+    case orderNotice(OrderNotice)
 
     /// A short name for logs and summaries.
     public var name: String {
@@ -22,6 +26,8 @@ public enum Message: Codable, Sendable, Hashable {
         case .response: "response"
         case .hubRegistration: "hubRegistration"
         case .notification: "notification"
+        case .order: "order"
+        case .orderNotice: "orderNotice"
         }
     }
 }
@@ -70,6 +76,14 @@ public enum TraceEvent: Sendable, Hashable {
     case unsourced(requestID: RequestID, itemID: String, reason: String)
     case skippedSeller(requestID: RequestID, itemID: String, seller: PartyID, reason: String)
     case answered(buyer: PartyID, requestID: RequestID, state: MEF79POQState)
+    /// An order event this provider sent its buyer (accepted, activated, failed …).
+    case orderEvent(buyer: PartyID, orderID: RequestID, OrderEvent)
+    /// An element of an order ordered from a seller (or re-sourced after a failure).
+    case orderedFrom(orderID: RequestID, itemID: String, seller: PartyID, sellerOrderID: RequestID)
+    /// An element of an order delivered by the provider's own SOF.
+    case deliveredInternally(orderID: RequestID, itemID: String)
+    /// The SOF released reserved or active elements (abandonment, rejection, disconnection).
+    case released(orderID: RequestID, itemIDs: [String])
 }
 
 /// What a role asks its driver to do. Roles never do I/O themselves.
