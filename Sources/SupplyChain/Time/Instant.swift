@@ -53,13 +53,19 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
     /// Whole days, rounded up: what an installation interval in `calendarDays` states.
     public var wholeDaysRoundedUp: Int { Int((milliseconds + 86_399_999) / 86_400_000) }
 
-    /// `1500ms`, `2s`, `3h`, `30d`: the same notation scenario files use.
+    /// `1500ms`, `2s`, `3h`, `30d` (the notation scenario files use), or a sum such as `314d5h630ms`.
     public var description: String {
-        let units: [(Int64, String)] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s")]
-        for (size, suffix) in units where milliseconds != 0 && milliseconds % size == 0 {
-            return "\(milliseconds / size)\(suffix)"
+        guard milliseconds > 0 else {
+            return milliseconds == 0 ? "0ms" : "-" + TimeSpan(milliseconds: -milliseconds).description
         }
-        return "\(milliseconds)ms"
+        let units: [(Int64, String)] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s"), (1, "ms")]
+        var rest = milliseconds
+        var parts = ""
+        for (size, suffix) in units where rest >= size {
+            parts += "\(rest / size)\(suffix)"
+            rest %= size
+        }
+        return parts
     }
 
     /// Parses `250ms`, `2s`, `5m`, `3h`, `30d` (a bare number is milliseconds); `nil` when malformed.

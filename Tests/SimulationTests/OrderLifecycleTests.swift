@@ -1,0 +1,171 @@
+import Foundation
+import Ledger
+import Testing
+
+@testable import Simulation
+
+/// The order and delivery requirements, checked on the scenarios that exercise them and on the ledgers they leave.
+struct OrderLifecycleTests {
+    static func run(_ name: String) throws -> SimulationResult { try ScenarioRunTests.run(name) }
+
+    static func demand(_ result: SimulationResult, _ id: String) throws -> SimulationResult.DemandOutcome {
+        try #require(result.demands.first { $0.id == id })
+    }
+
+    static func kinds(_ result: SimulationResult, _ a: String, _ b: String) -> [String] {
+        result.ledgers.first { Set($0.parties) == [a, b] }?.kinds ?? []
+    }
+
+    @Test("PDL-020 PDL-023 an order must reference a valid quote: after its expiry it is rejected")
+    func expiredQuote() throws {
+        let order = try #require(try Self.demand(Self.run("order-rejections"), "expired").order)
+        #expect(order.state == "REJECTED")
+        #expect(order.reason?.hasPrefix("PDL-023: quote EDGE-quote-") == true)
+        #expect(order.reason?.contains("expired at 2026-01-06T09:00:00") == true)
+    }
+
+    @Test("PDL-021 PDL-022 an order may not change what was quoted: the rejection names the field")
+    func alteredOrder() throws {
+        let order = try #require(try Self.demand(Self.run("order-rejections"), "altered").order)
+        #expect(order.state == "REJECTED")
+        #expect(order.reason?.contains("item port differs from quote") == true)
+        #expect(order.reason?.contains("at /product/productConfiguration/bandwidthMbps; request a new quote") == true)
+    }
+
+    @Test("PDL-029 PDL-034 PDL-036 an acceptance window that runs out at the third hop rejects the order everywhere")
+    func acceptanceWindow() throws {
+        let result = try Self.run("order-rejections")
+        let order = try #require(try Self.demand(result, "too-slow").order)
+        #expect(order.state == "REJECTED")
+        #expect(order.reason?.contains("not accepted within the Order Acceptance Window") == true)
+        #expect(Self.kinds(result, "CORE", "EDGE").contains("order.rejected"))
+        // PDL-057-style clean-up at rejection: CORE's reserved port is released, SLOWNET's order cancelled.
+        #expect(Self.kinds(result, "CORE", "CORE#sof").contains("sof.reserve"))
+        #expect(Self.kinds(result, "CORE", "CORE#sof").contains("sof.released"))
+        #expect(Self.kinds(result, "CORE", "SLOWNET").contains("order.cancelled"))
+    }
+
+    @Test("PDL-024 PDL-026 PDL-030 PDL-031 PDL-032 PDL-035 every hop records the order and its acceptance")
+    func orderAcceptedAlongTheChain() throws {
+        let result = try Self.run("order-delivery")
+        for (buyer, seller) in [
+            ("ENTERPRISE", "RETAIL"), ("RETAIL", "WHOLESALE"), ("REGIONAL", "WHOLESALE"), ("ACCESS", "REGIONAL"),
+        ] {
+            let kinds = Self.kinds(result, buyer, seller)
+            #expect(kinds.contains("order.request"), "\(buyer)↔\(seller)")
+            #expect(kinds.contains("order.accepted"), "\(buyer)↔\(seller)")
+        }
+        #expect(Self.kinds(result, "RETAIL", "RETAIL#sof").contains("order.decomposed"))
+    }
+
+    @Test("PDL-033 PDL-037 PDL-041 PDL-045 PDL-046 PDL-047 PDL-049 PDL-050 activation across four hops")
+    func activation() throws {
+        let result = try Self.run("order-delivery")
+        let order = try #require(try Self.demand(result, "line").order)
+        #expect(order.state == "ACTIVATED")
+        #expect(order.activatedAt?.hasPrefix("2026-01-19T10:00:00") == true, "14 days of lead time after the order")
+        let internalLedger = Self.kinds(result, "ACCESS", "ACCESS#sof")
+        #expect(internalLedger.contains("sof.activation_requested"))
+        #expect(internalLedger.contains("sof.activated"))
+        #expect(internalLedger.contains("sco.chain_tested"))
+        for (a, b) in [
+            ("ENTERPRISE", "RETAIL"), ("RETAIL", "WHOLESALE"), ("REGIONAL", "WHOLESALE"), ("ACCESS", "REGIONAL"),
+        ] {
+            #expect(Self.kinds(result, a, b).contains("order.activated"))
+        }
+    }
+
+    @Test("PDL-039 PDL-040 order messages on the ledgers carry the order id and the service id")
+    func identifiers() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ids-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try ScenarioRunTests.run("order-delivery", out: directory)
+        let summary = try #require(result.ledgers.first { Set($0.parties) == ["ENTERPRISE", "RETAIL"] })
+        let store = try SQLiteLedgerStore(readOnlyPath: directory.appendingPathComponent("RETAIL.sqlite").path)
+        let entries = try store.entries(of: LedgerID(rawValue: summary.ledgerID))
+        let orderEntries = entries.filter { $0.kind.hasPrefix("order.") }
+        #expect(!orderEntries.isEmpty)
+        #expect(orderEntries.allSatisfy { $0.refs["order"] != nil })
+        let activated = try #require(entries.first { $0.kind == "order.activated" })
+        let serviceID = try #require(result.demands.first?.order?.serviceID)
+        #expect(activated.body.canonicalString.contains(serviceID))
+    }
+
+    @Test("PDL-042 PDL-044 PDL-051 PDL-052 PDL-053 a failed element is re-sourced from the next-best quote")
+    func resourcing() throws {
+        let result = try Self.run("order-failures")
+        let order = try #require(try Self.demand(result, "resourced").order)
+        #expect(order.state == "ACTIVATED")
+        #expect(order.servicePaths["access"] == ["HOST", "TRANSIT", "SOLIDNET"])
+        #expect(Self.kinds(result, "CHEAPNET", "CHEAPNET#sof").contains("sof.activation_failed"))
+        #expect(Self.kinds(result, "CHEAPNET", "TRANSIT").contains("order.failed"))
+        #expect(Self.kinds(result, "TRANSIT", "TRANSIT#sof").contains("sco.resourced"))
+    }
+
+    @Test("PDL-054 PDL-055 PDL-056 PDL-057 PDL-058 abandonment releases the SOF and cancels every seller's order")
+    func abandonment() throws {
+        let result = try Self.run("order-failures")
+        let order = try #require(try Self.demand(result, "abandoned").order)
+        #expect(order.state == "FAILED")
+        #expect(Self.kinds(result, "HOST", "NORCO").contains("order.failed"))
+        #expect(Self.kinds(result, "HOST", "HOST#sof").contains("sof.released"))
+        #expect(Self.kinds(result, "HOST", "SOLIDNET").contains("order.cancelled"))
+        #expect(Self.kinds(result, "SOLIDNET", "SOLIDNET#sof").contains("sof.released"))
+    }
+
+    @Test("PDL-059 PDL-060 an activation window extension is asked, granted and recorded on every ledger it touches")
+    func windowExtension() throws {
+        let result = try Self.run("order-failures")
+        let granted = try #require(try Self.demand(result, "extended").order)
+        #expect(granted.state == "ACTIVATED")
+        #expect(granted.extensionRequests == 1)
+        #expect(Self.kinds(result, "ARCTIC", "HOST").contains("order.window_extension_requested"))
+        #expect(Self.kinds(result, "ARCTIC", "HOST").contains("order.window_changed"))
+        #expect(Self.kinds(result, "HOST", "SLOWFIBRE").contains("order.window_changed"))
+        #expect(Self.kinds(result, "HOST", "HOST#sof").contains("sof.window_changed"))
+        let refused = try #require(try Self.demand(result, "refused").order)
+        #expect(refused.state == "FAILED")
+        #expect(refused.reason?.contains("refused to extend") == true)
+    }
+
+    @Test("PDL-116 PDL-117 PDL-118 PDL-119 changes state price and outage; the relocation's outage is coordinated")
+    func serviceChange() throws {
+        let result = try Self.run("order-delivery")
+        let order = try #require(try Self.demand(result, "line").order)
+        #expect(order.changesCompleted == 2)
+        #expect(order.changePrices == [145.20, 145.20])
+        #expect(order.outages == ["0ms", "4h"])
+        for (a, b) in [
+            ("ENTERPRISE", "RETAIL"), ("RETAIL", "WHOLESALE"), ("REGIONAL", "WHOLESALE"), ("ACCESS", "REGIONAL"),
+        ] {
+            let kinds = Self.kinds(result, a, b)
+            #expect(
+                kinds.contains("change.request") && kinds.contains("change.quoted")
+                    && kinds.contains("change.completed"))
+            #expect(kinds.contains("change.outage_scheduled"), "\(a)↔\(b)")
+        }
+    }
+
+    @Test("a renewal starts a new term and keeps the old one in the service's history")
+    func renewal() throws {
+        let order = try #require(try Self.demand(Self.run("order-delivery"), "line").order)
+        #expect(order.terms.count == 2)
+        #expect(order.terms[0].hasSuffix("(autoRenew)"))
+        #expect(order.terms[1].hasSuffix("(autoDisconnect)"))
+    }
+}
+
+struct EndOfTermTests {
+    @Test("end-of-term actions run on the simulator's clock: autoRenew adds terms, autoDisconnect ends the service")
+    func endOfTerm() throws {
+        let result = try ScenarioRunTests.run("order-delivery")
+        let renewing = try #require(result.demands.first { $0.id == "renewing" }?.order)
+        #expect(renewing.terms.count == 5)
+        #expect(renewing.state == "ACTIVATED")
+        let ending = try #require(result.demands.first { $0.id == "ending" }?.order)
+        #expect(ending.state == "DISCONNECTED")
+        #expect(
+            result.ledgers.first { Set($0.parties) == ["ACCESS", "REGIONAL"] }?.kinds.contains("service.disconnected")
+                == true)
+    }
+}
