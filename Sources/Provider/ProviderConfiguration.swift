@@ -12,16 +12,19 @@ public struct ProviderConfiguration: Sendable {
     public let catalog: [CatalogEntry]
     public let bbus: BBUSConfiguration
     public let ranking: RankingPolicy
+    /// Injected fault: the SCO's end-to-end test of every service chain it builds fails (PDL-048).
+    public let chainTestFails: Bool
 
     public init(
         party: PartyID, sbus: SBUSConfiguration, catalog: [CatalogEntry], bbus: BBUSConfiguration,
-        ranking: RankingPolicy = .default
+        ranking: RankingPolicy = .default, chainTestFails: Bool = false
     ) {
         self.party = party
         self.sbus = sbus
         self.catalog = catalog
         self.bbus = bbus
         self.ranking = ranking
+        self.chainTestFails = chainTestFails
     }
 
     /// The party id of this provider's SOF: the counterparty on its internal (INT) ledger, where the SCO records

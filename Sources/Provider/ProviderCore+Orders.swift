@@ -368,6 +368,14 @@ extension ProviderCore {
 
     /// PDL-045..PDL-049: every element active → the SCO chains and tests the service; Order Activated upstream.
     private mutating func complete(_ key: OrderKey, now: Instant) -> [Effect] {
+        if configuration.chainTestFails, let state = orders[key] {
+            // PDL-048: the end-to-end test failed; the order fails, its elements are released and cancelled.
+            let record = Effect.record(
+                LedgerRecord(
+                    counterparty: configuration.sofParty, kind: "sco.chain_tested",
+                    refs: ["order": key.orderID.rawValue, "sellerOrder": state.reference], body: ["result": "FAIL"]))
+            return [record] + close(key, reason: "PDL-048: the service chain test failed", now: now)
+        }
         guard var state = orders.removeValue(forKey: key) else { return [] }
         state.phase = .activated
         let serviceID = nextID("svc")

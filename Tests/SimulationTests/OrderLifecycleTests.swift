@@ -16,7 +16,7 @@ struct OrderLifecycleTests {
         result.ledgers.first { Set($0.parties) == [a, b] }?.kinds ?? []
     }
 
-    @Test("PDL-020 PDL-023 an order must reference a valid quote: after its expiry it is rejected")
+    @Test("PDL-019 PDL-020 PDL-023 an order must reference a valid quote: after its expiry it is rejected")
     func expiredQuote() throws {
         let order = try #require(try Self.demand(Self.run("order-rejections"), "expired").order)
         #expect(order.state == "REJECTED")
@@ -45,7 +45,9 @@ struct OrderLifecycleTests {
         #expect(Self.kinds(result, "CORE", "SLOWNET").contains("order.cancelled"))
     }
 
-    @Test("PDL-024 PDL-026 PDL-030 PDL-031 PDL-032 PDL-035 every hop records the order and its acceptance")
+    @Test(
+        "PDL-024 PDL-025 PDL-026 PDL-027 PDL-028 PDL-030 PDL-031 PDL-032 PDL-035 every hop records the order and its acceptance"
+    )
     func orderAcceptedAlongTheChain() throws {
         let result = try Self.run("order-delivery")
         for (buyer, seller) in [
@@ -56,9 +58,11 @@ struct OrderLifecycleTests {
             #expect(kinds.contains("order.accepted"), "\(buyer)↔\(seller)")
         }
         #expect(Self.kinds(result, "RETAIL", "RETAIL#sof").contains("order.decomposed"))
+        // The internally sourced element is checked with the SOF, which answers Available (PDL-027, PDL-028).
+        #expect(Self.kinds(result, "ACCESS", "ACCESS#sof").contains("sof.reserve"))
     }
 
-    @Test("PDL-033 PDL-037 PDL-041 PDL-045 PDL-046 PDL-047 PDL-049 PDL-050 activation across four hops")
+    @Test("PDL-033 PDL-037 PDL-041 PDL-043 PDL-045 PDL-046 PDL-047 PDL-049 PDL-050 activation across four hops")
     func activation() throws {
         let result = try Self.run("order-delivery")
         let order = try #require(try Self.demand(result, "line").order)
@@ -75,7 +79,7 @@ struct OrderLifecycleTests {
         }
     }
 
-    @Test("PDL-039 PDL-040 order messages on the ledgers carry the order id and the service id")
+    @Test("PDL-038 PDL-039 PDL-040 order messages on the ledgers carry the order, element and service ids")
     func identifiers() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ids-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -89,6 +93,23 @@ struct OrderLifecycleTests {
         let activated = try #require(entries.first { $0.kind == "order.activated" })
         let serviceID = try #require(result.demands.first?.order?.serviceID)
         #expect(activated.body.canonicalString.contains(serviceID))
+        let downstream = try #require(result.ledgers.first { Set($0.parties) == ["RETAIL", "WHOLESALE"] })
+        let subOrders = try store.entries(of: LedgerID(rawValue: downstream.ledgerID)).filter {
+            $0.kind == "order.request"
+        }
+        #expect(!subOrders.isEmpty)
+        #expect(subOrders.allSatisfy { $0.refs["element"] == "access" && $0.refs["order"] != nil })
+    }
+
+    @Test("PDL-048 a service chain whose end-to-end test fails is reported Order Failed and released")
+    func chainTestFailure() throws {
+        let result = try Self.run("order-rejections")
+        let order = try #require(try Self.demand(result, "untested").order)
+        #expect(order.state == "FAILED")
+        #expect(order.reason?.contains("the service chain test failed") == true)
+        #expect(Self.kinds(result, "FLAKY", "FLAKY#sof").contains("sco.chain_tested"))
+        #expect(Self.kinds(result, "FLAKY", "FLAKY#sof").contains("sof.released"))
+        #expect(Self.kinds(result, "EDGE", "FLAKY").contains("order.failed"))
     }
 
     @Test("PDL-042 PDL-044 PDL-051 PDL-052 PDL-053 a failed element is re-sourced from the next-best quote")

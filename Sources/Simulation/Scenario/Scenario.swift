@@ -63,6 +63,8 @@ public struct Scenario: Decodable, Sendable {
         public var silent: Bool?
         /// Extra delay on everything it sends.
         public var delay: DurationText?
+        /// The SCO's end-to-end test of every service chain fails (PDL-048).
+        public var chainTestFails: Bool?
     }
 
     public struct CatalogSpec: Decodable, Sendable {

@@ -217,7 +217,7 @@ public struct SimulationPlan: Sendable {
                     catalog: catalog,
                     bbus: BBUSConfiguration(
                         sellers: sellers, latency: latencies, offerings: offerings, buyerContact: contact),
-                    ranking: ranking))
+                    ranking: ranking, chainTestFails: spec.behaviour?.chainTestFails ?? false))
             var behaviour = Behaviour()
             behaviour.silent = spec.behaviour?.silent ?? false
             behaviour.delay = try Self.duration(spec.behaviour?.delay, path: "\(path).behaviour.delay") ?? .zero
