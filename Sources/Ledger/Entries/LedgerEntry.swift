@@ -47,19 +47,10 @@ public struct LedgerEntry: Codable, Sendable, Hashable {
         ledgerID: LedgerID, seq: UInt64, prevHash: String, time: Int64, author: PartyID, kind: String,
         refs: [String: String], body: JSONValue, entryHash: String, authorSignature: Data, counterSignature: Data?
     ) {
-        self.ledgerID = ledgerID
-        self.seq = seq
-        self.prevHash = prevHash
-        self.time = time
-        self.author = author
-        self.kind = kind
-        self.refs = refs
-        self.body = body
-        self.entryHash = entryHash
-        self.authorSignature = authorSignature
-        self.counterSignature = counterSignature
-        self.bodyJSON = body.canonicalData
-        self.refsJSON = EntryEncoding.refsJSON(refs)
+        self.init(
+            ledgerID: ledgerID, seq: seq, prevHash: prevHash, time: time, author: author, kind: kind, refs: refs,
+            body: body, entryHash: entryHash, authorSignature: authorSignature, counterSignature: counterSignature,
+            bodyJSON: body.canonicalData, refsJSON: EntryEncoding.refsJSON(refs))
     }
 
     private init(

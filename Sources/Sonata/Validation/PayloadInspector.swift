@@ -37,17 +37,27 @@ struct PayloadInspector {
         return value
     }
 
+    /// The member `key` as a `T`, reporting a type finding (`expected …, found …`) when it is another JSON type.
+    private mutating func typed<T>(
+        _ key: String, of object: [String: JSONValue], at path: String, required rule: String?, because reason: String,
+        expected: String, _ extract: (JSONValue) -> T?
+    ) -> T? {
+        guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
+        guard let typed = extract(value) else {
+            report(
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule, "expected \(expected), found \(value.typeName)")
+            return nil
+        }
+        return typed
+    }
+
     mutating func string(
         _ key: String, of object: [String: JSONValue], at path: String, required rule: String? = nil,
         because reason: String = ""
     ) -> String? {
-        guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
-        guard case .string(let text) = value else {
-            report(
-                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
-                "expected a string, found \(value.typeName)")
-            return nil
-        }
+        guard
+            let text = typed(key, of: object, at: path, required: rule, because: reason, expected: "a string", \.stringValue)
+        else { return nil }
         if let rule, text.trimmingCharacters(in: .whitespaces).isEmpty {
             let why = reason.isEmpty ? "" : ": \(reason)"
             report(JSONPointer.appending(path, key), rule, "'\(key)' must not be empty\(why)")
@@ -59,28 +69,14 @@ struct PayloadInspector {
         _ key: String, of object: [String: JSONValue], at path: String, required rule: String? = nil,
         because reason: String = ""
     ) -> Bool? {
-        guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
-        guard case .bool(let flag) = value else {
-            report(
-                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
-                "expected true or false, found \(value.typeName)")
-            return nil
-        }
-        return flag
+        typed(key, of: object, at: path, required: rule, because: reason, expected: "true or false", \.boolValue)
     }
 
     mutating func array(
         _ key: String, of object: [String: JSONValue], at path: String, required rule: String? = nil,
         because reason: String = ""
     ) -> [JSONValue]? {
-        guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
-        guard case .array(let elements) = value else {
-            report(
-                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
-                "expected an array, found \(value.typeName)")
-            return nil
-        }
-        return elements
+        typed(key, of: object, at: path, required: rule, because: reason, expected: "an array", \.arrayValue)
     }
 
     /// A string that must be one of a closed enum's raw values.
