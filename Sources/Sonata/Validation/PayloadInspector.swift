@@ -45,7 +45,8 @@ struct PayloadInspector {
         guard let value = member(key, of: object, at: path, required: rule, because: reason) else { return nil }
         guard let typed = extract(value) else {
             report(
-                JSONPointer.appending(path, key), ValidationFinding.schemaRule, "expected \(expected), found \(value.typeName)")
+                JSONPointer.appending(path, key), ValidationFinding.schemaRule,
+                "expected \(expected), found \(value.typeName)")
             return nil
         }
         return typed
@@ -56,7 +57,8 @@ struct PayloadInspector {
         because reason: String = ""
     ) -> String? {
         guard
-            let text = typed(key, of: object, at: path, required: rule, because: reason, expected: "a string", \.stringValue)
+            let text = typed(
+                key, of: object, at: path, required: rule, because: reason, expected: "a string", \.stringValue)
         else { return nil }
         if let rule, text.trimmingCharacters(in: .whitespaces).isEmpty {
             let why = reason.isEmpty ? "" : ": \(reason)"
