@@ -7,10 +7,10 @@ struct Broker: AsyncParsableCommand {
         commandName: "broker",
         abstract: "A multi-party telecom supply-chain broker with signed, hash-chained bilateral ledgers.",
         discussion: """
-            Providers sell ICT services (an Ethernet line across three operators, a managed cloud link) through
-            chains of buyers and sellers speaking the MEF Sonata API. Inside each provider an S-BUS takes the
-            buyer's request, an SCO decomposes it, the provider's SOF answers for what it owns and a B-BUS buys
-            the rest downstream, never from a seller on the request's loop-prevention list. Every request and
+            Providers sell ICT services (an Ethernet line across three operators, a managed cloud link) through \
+            chains of buyers and sellers speaking the MEF Sonata API. Inside each provider an S-BUS takes the \
+            buyer's request, an SCO decomposes it, the provider's SOF answers for what it owns and a B-BUS buys \
+            the rest downstream, never from a seller on the request's loop-prevention list. Every request and \
             answer between two providers is recorded on their co-signed bilateral ledger.
 
             Examples:

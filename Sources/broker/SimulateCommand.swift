@@ -8,14 +8,14 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Run a multi-hop supply-chain scenario on the deterministic simulator.",
         discussion: """
-            Every provider of the scenario runs the real protocol core (S-BUS, SCO with its SOF, B-BUS) on one
-            virtual clock; every request, answer, SOF answer and loop-prevention list is recorded on signed,
+            Every provider of the scenario runs the real protocol core (S-BUS, SCO with its SOF, B-BUS) on one \
+            virtual clock; every request, answer, SOF answer and loop-prevention list is recorded on signed, \
             co-signed bilateral ledgers. The same scenario and seed give the same ledger head hashes.
 
-            SCENARIO is a YAML file (see README, "Scenario format") or the name of an embedded scenario
+            SCENARIO is a YAML file (see README, "Scenario format") or the name of an embedded scenario \
             (--list shows them). Without SCENARIO the embedded demo 'five-hop-chain' runs.
 
-            Prints, for each retail request, the answer, price, confidence and the path each item took down the
+            Prints, for each retail request, the answer, price, confidence and the path each item took down the \
             chain; then every ledger with its head hash, the audit of both copies, and the expectations.
 
             Examples:

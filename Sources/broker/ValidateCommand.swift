@@ -8,9 +8,9 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check MEF Sonata request payloads (POQ, quote, product order) against MEF 79.1 and the API schema.",
         discussion: """
-            Prints one finding per line: file, JSON Pointer of the field, rule, message. The rule is the
-            requirement id from specs/requirements.tsv (e.g. MEF79-R11) or SONATA-SCHEMA for a violation of
-            the Sonata OpenAPI schema (missing required property, wrong type, unknown enum value, bad date).
+            Prints one finding per line: file, JSON Pointer of the field, rule, message. The rule is the \
+            requirement id from specs/requirements.tsv (e.g. MEF79-R11) or SONATA-SCHEMA for a violation of \
+            the Sonata OpenAPI schema (missing required property, wrong type, unknown enum value, bad date). \
             The kind of payload is detected from its top-level members unless --kind is given.
 
             Examples:
