@@ -131,6 +131,11 @@ public struct ProviderCore: Sendable {
             effects += sbus.notifications(
                 to: buyer, deferred: true, eventType: .poqStateChangeEvent, sellerReference: sellerReference,
                 state: POQState.inProgress.rawValue, now: now)
+            for item in poq.productOfferingQualificationItem {
+                effects += sbus.notifications(
+                    to: buyer, deferred: true, eventType: .poqItemStateChangeEvent, sellerReference: sellerReference,
+                    itemID: item.id, state: POQItemState.inProgress.rawValue, now: now)
+            }
         }
 
         let deadline = request.respondBy - configuration.sbus.processingTime
@@ -340,6 +345,12 @@ public struct ProviderCore: Sendable {
         effects += sbus.notifications(
             to: buyer, deferred: deferred, eventType: .poqStateChangeEvent, sellerReference: response.sellerReference,
             state: response.state.sonata.rawValue, now: now)
+        for item in response.items {
+            effects += sbus.notifications(
+                to: buyer, deferred: deferred, eventType: .poqItemStateChangeEvent,
+                sellerReference: response.sellerReference, itemID: item.itemID, state: item.state.sonata.rawValue,
+                now: now)
+        }
         effects.append(.trace(.answered(buyer: buyer, requestID: request.id, state: response.state)))
         return effects
     }

@@ -90,7 +90,8 @@ struct SBUSTests {
         let registered = core.handle(
             .message(from: "LISTENER", .request(Make.request("r1", payload: Make.poq([("EPL", "LON", nil)])))),
             now: Make.t0, entropy: &entropy)
-        #expect(registered.notifications.map(\.state) == ["inProgress", "done.ready"])
+        // POQ state and item state, at the start and at the end (one item): no query means every event type.
+        #expect(registered.notifications.map(\.state) == ["inProgress", "inProgress", "done.ready", "done.ready"])
         #expect(registered.notifications.allSatisfy { $0.to == "LISTENER" })
         let unregistered = core.handle(
             .message(from: "QUIET", .request(Make.request("r1", payload: Make.poq([("EPL", "LON", nil)])))),
@@ -116,7 +117,11 @@ struct SBUSTests {
         let effects = core.handle(
             .message(from: "B", .request(Make.request("r1", payload: Make.poq([("EPL", "LON", nil)])))), now: Make.t0,
             entropy: &entropy)
-        #expect(effects.notifications.isEmpty)
+        let types = effects.sent.compactMap { sent -> POQEventType? in
+            if case .notification(let event, _) = sent.message { return event.eventType }
+            return nil
+        }
+        #expect(types == [.poqItemStateChangeEvent, .poqItemStateChangeEvent], "no POQ state-change event")
     }
 
     @Test("MEF79-R9 MEF79-R41 an invalid POQ is REJECTED with its findings and no items")
@@ -157,5 +162,33 @@ extension JSONValue {
         guard case .object(var members) = self else { return self }
         members[key] = value
         return .object(members)
+    }
+}
+
+struct NotificationContentTests {
+    var entropy = SeededEntropy(seed: 5)
+
+    @Test("MEF79-R93 MEF79-R94 state notifications carry the POQ state, item notifications the item and its state")
+    mutating func notificationContent() throws {
+        var core = Make.provider("P", catalog: [Make.entry("EPL", at: ["LON"], cost: 1)])
+        _ = core.handle(
+            .message(
+                from: "B",
+                .hubRegistration(
+                    EventSubscriptionInput(
+                        callback: "https://b.example", query: "eventType=poqStateChangeEvent,poqItemStateChangeEvent"))),
+            now: Make.t0, entropy: &entropy)
+        let effects = core.handle(
+            .message(
+                from: "B", .request(Make.request("r1", payload: Make.poq([("EPL", "LON", nil), ("EPL", "ROME", nil)])))),
+            now: Make.t0, entropy: &entropy)
+        let events = effects.sent.compactMap { sent -> (POQEventType, String?, String)? in
+            guard case .notification(let event, let state) = sent.message else { return nil }
+            return (event.eventType, event.event.poqItemId, state)
+        }
+        #expect(events.filter { $0.0 == .poqStateChangeEvent }.map(\.2) == ["inProgress", "done.ready"])
+        let itemEvents = events.filter { $0.0 == .poqItemStateChangeEvent }
+        #expect(itemEvents.map(\.1) == ["item-1", "item-2", "item-1", "item-2"])
+        #expect(itemEvents.map(\.2) == ["inProgress", "inProgress", "done.ready", "done.ready"])
     }
 }
