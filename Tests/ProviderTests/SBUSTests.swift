@@ -32,7 +32,7 @@ struct SBUSTests {
         #expect(unquotable.finalResponse?.items.first?.offer?.price == nil)
     }
 
-    @Test("PDL-007 receipt is recorded on the upstream ledger with a unique id per request")
+    @Test("PDL-007 MEF79-R32 receipt is recorded on the upstream ledger with a unique id per request")
     mutating func receiptRecorded() {
         var core = Make.provider("P", catalog: [Make.entry("EPL", at: ["LON"], cost: 100)])
         var references: [String] = []
@@ -64,7 +64,7 @@ struct SBUSTests {
         #expect(record.body["quote"]?["total"]?.numberValue == 110)
     }
 
-    @Test("MEF79-R3 an immediate POQ gets one READY answer, a deferred one ACKNOWLEDGED first")
+    @Test("MEF79-R3 MEF79-R30 MEF79-R31 an immediate POQ gets one READY answer, a deferred one ACKNOWLEDGED first")
     mutating func immediateAndDeferred() {
         var core = Make.provider("P", catalog: [Make.entry("EPL", at: ["LON"], cost: 100)])
         let immediate = core.handle(
@@ -138,7 +138,8 @@ struct SBUSTests {
     }
 
     @Test(
-        "MEF79-R38 MEF79-R42 MEF79-R43 MEF79-R44 MEF79-R100 the rendered Sonata answer meets MEF 79.1's response rules")
+        "MEF79-R28 MEF79-R34 MEF79-R38 MEF79-R42 MEF79-R43 MEF79-R44 MEF79-R70 MEF79-R72 MEF79-R73 MEF79-R100 the rendered Sonata answer meets MEF 79.1's response rules and echoes the request"
+    )
     mutating func renderedAnswerConforms() throws {
         var core = Make.provider("P", catalog: [Make.entry("EPL", at: ["LON"], cost: 100, maxMbps: 100)])
         let payload = Make.poq([("EPL", "LON", 10), ("EPL", "PARIS", nil), ("EPL", "LON", 1000)], alternates: true)
@@ -154,6 +155,16 @@ struct SBUSTests {
         #expect(
             rendered.productOfferingQualificationItem[0].installationInterval
                 == Duration(amount: 10, units: .calendarDays))
+        // R34: what the buyer sent comes back: flags, dates, contacts, and each item's product and relationships.
+        #expect(rendered.instantSyncQualification == request.instantSyncQualification)
+        #expect(rendered.provideAlternative == request.provideAlternative)
+        #expect(rendered.requestedPOQCompletionDate == request.requestedPOQCompletionDate)
+        #expect(Array(rendered.relatedContactInformation.prefix(1)) == request.relatedContactInformation)
+        #expect(
+            rendered.productOfferingQualificationItem.map(\.product)
+                == request.productOfferingQualificationItem.map(\.product))
+        #expect(
+            rendered.productOfferingQualificationItem.map(\.id) == request.productOfferingQualificationItem.map(\.id))
     }
 }
 
