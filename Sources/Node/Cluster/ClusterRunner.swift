@@ -2,6 +2,7 @@ import CanonicalJSON
 import Foundation
 import Ledger
 import Logging
+import ServiceLifecycle
 import Simulation
 import Sonata
 import SupplyChain
@@ -41,20 +42,57 @@ public struct ClusterRunner: Sendable {
         public var databases: [PartyID: String] = [:]
         public var traces: [PartyID: String] = [:]
         public var retailDatabases: [PartyID: String] = [:]
+        public var retailURL = ""
+        public var retailLedgers: [PartyID: NodeLedgers] = [:]
     }
 
     /// Runs the whole scenario and returns the outcome; the nodes are stopped whatever happens.
     public func run() async throws -> SimulationResult {
         let cluster = try prepare()
         defer { stop(cluster) }
-        for party in plan.providers.map(\.party) { try launch(party, in: cluster) }
-        try await waitUntilHealthy(cluster)
-        let started = ContinuousClock.now
-        let observations = try await drive(cluster)
-        let duration = ContinuousClock.now - started
-        try await Task.sleep(for: .milliseconds(300))
-        stop(cluster)
-        return try collect(cluster, observations: observations, duration: duration)
+        return try await withRetailServer(cluster) { retail in
+            for party in plan.providers.map(\.party) { try launch(party, in: cluster) }
+            try await waitUntilHealthy(cluster)
+            let started = ContinuousClock.now
+            var observations = try await drive(cluster)
+            let duration = ContinuousClock.now - started
+            try await Task.sleep(for: .milliseconds(300))
+            stop(cluster)
+            for (id, observation) in observations {
+                if let reference = observation.response?.sellerReference {
+                    observations[id]?.notifications = retail.notifications(for: reference)
+                }
+            }
+            return try collect(cluster, observations: observations, duration: duration)
+        }
+    }
+
+    /// Runs `body` while the retail buyers' server (their ledger copies and listeners) is up.
+    public func withRetailServer<T: Sendable>(
+        _ cluster: Cluster, _ body: @Sendable (RetailServer) async throws -> T
+    ) async throws -> T {
+        var providerKeys: [PartyID: Data] = [:]
+        for provider in plan.providers.map(\.party) { providerKeys[provider] = cluster.keys[provider]!.publicKey }
+        let retail = RetailServer(ledgers: cluster.retailLedgers)
+        let port = URL(string: cluster.retailURL)!.port!
+        let app = retail.application(port: port, verifier: RequestVerifier(keys: providerKeys), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        return try await withThrowingTaskGroup(of: T?.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return nil
+            }
+            do {
+                let value = try await body(retail)
+                await group.triggerGracefulShutdown()
+                for try await _ in tasks {}
+                for ledger in cluster.retailLedgers.values { try ledger.flush() }
+                return value
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+        }
     }
 
     // MARK: - Preparing and launching
@@ -75,6 +113,8 @@ public struct ClusterRunner: Sendable {
         for party in providers {
             cluster.urls[party] = "http://127.0.0.1:\(try Self.freePort())"
         }
+        cluster.retailURL = "http://127.0.0.1:\(try Self.freePort())"
+        for buyer in retail { cluster.urls[buyer] = cluster.retailURL }
         for party in providers {
             let database = workDirectory.appendingPathComponent("\(party.rawValue).sqlite").path
             let trace = workDirectory.appendingPathComponent("\(party.rawValue).trace.jsonl").path
@@ -95,10 +135,16 @@ public struct ClusterRunner: Sendable {
             try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
             cluster.configPaths[party] = path
         }
+        var providerKeys: [PartyID: Data] = [:]
+        for provider in providers { providerKeys[provider] = cluster.keys[provider]!.publicKey }
         for buyer in retail {
             let database = workDirectory.appendingPathComponent("retail-\(buyer.rawValue).sqlite").path
             try? files.removeItem(atPath: database)
             cluster.retailDatabases[buyer] = database
+            cluster.retailLedgers[buyer] = try NodeLedgers(
+                key: cluster.keys[buyer]!, database: database, withSOF: false, peerKeys: providerKeys,
+                transport: NodeClient(key: cluster.keys[buyer]!, urls: cluster.urls), logger: logger,
+                retryLimit: .seconds(30))
         }
         return cluster
     }
@@ -160,15 +206,8 @@ public struct ClusterRunner: Sendable {
 
     /// Sends every demand at its time (relative to now) as its retail buyer and waits for the final answers.
     public func drive(_ cluster: Cluster) async throws -> [String: SimulationResult.RetailObservation] {
-        var ledgers: [PartyID: NodeLedgers] = [:]
-        for (buyer, database) in cluster.retailDatabases {
-            let client = NodeClient(key: cluster.keys[buyer]!, urls: cluster.urls)
-            var peerKeys: [PartyID: Data] = [:]
-            for provider in plan.providers.map(\.party) { peerKeys[provider] = cluster.keys[provider]!.publicKey }
-            ledgers[buyer] = try NodeLedgers(
-                key: cluster.keys[buyer]!, database: database, withSOF: false, peerKeys: peerKeys, transport: client,
-                logger: logger, retryLimit: .seconds(30))
-        }
+        let ledgers = cluster.retailLedgers
+        let retailURL = cluster.retailURL
         let start = ContinuousClock.now
         let retailLedgers = ledgers
         let observations = await withTaskGroup(of: (String, SimulationResult.RetailObservation).self) { group in
@@ -177,7 +216,9 @@ public struct ClusterRunner: Sendable {
                 let ledger = retailLedgers[demand.buyer]!
                 group.addTask {
                     try? await Task.sleep(until: start + .milliseconds(demand.at.milliseconds))
-                    return (demand.id, await self.send(demand, client: client, ledger: ledger))
+                    return (
+                        demand.id, await self.send(demand, client: client, ledger: ledger, listener: retailURL)
+                    )
                 }
             }
             var result: [String: SimulationResult.RetailObservation] = [:]
@@ -189,7 +230,7 @@ public struct ClusterRunner: Sendable {
     }
 
     private func send(
-        _ demand: SimulationPlan.Demand, client: NodeClient, ledger: NodeLedgers
+        _ demand: SimulationPlan.Demand, client: NodeClient, ledger: NodeLedgers, listener: String
     ) async -> SimulationResult.RetailObservation {
         let now = Instant(Date())
         var observation = SimulationResult.RetailObservation(
@@ -212,6 +253,13 @@ public struct ClusterRunner: Sendable {
                 at: now)
         } catch {
             logger.error("retail ledger append failed", metadata: ["demand": "\(demand.id)", "error": "\(error)"])
+        }
+        if demand.registerHub {
+            let hub = EventSubscriptionInput(
+                callback: "\(listener)/retail/\(demand.buyer.rawValue)", query: "eventType=poqStateChangeEvent")
+            if let body = try? JSONEncoder().encode(hub) {
+                _ = try? await client.send(.POST, to: demand.seller, path: NodeRoutes.hubPath, body: body)
+            }
         }
         let headers: [(String, String)] = [
             (NodeHeaders.requestID.rawName, requestID.rawValue), (NodeHeaders.requestKind.rawName, demand.kind.rawValue),

@@ -100,13 +100,25 @@ public enum NodeRoutes {
             await node.receive(envelope.message, from: incoming.party)
             return Response(status: .noContent)
         }
+        addLedgerRoutes(to: router, limit: limit, verifier: verifier) { id, party in
+            ledgerCopy(id, with: party, node: node)
+        }
+        return router
+    }
+
+    /// The ledger sync routes: a counterparty proposes an entry (countersigned here, or 409 with this copy's
+    /// head) and fetches agreed entries from a seq. `copy` finds this side's copy of a ledger shared with a party.
+    public static func addLedgerRoutes(
+        to router: Router<BasicRequestContext>, limit: Int, verifier: RequestVerifier,
+        copy: @escaping @Sendable (String?, PartyID) -> LedgerReplica?
+    ) {
         router.post("/ledger/v1/{ledger}/entries") { request, context -> Response in
             let incoming: Incoming
             switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
             case .success(let value): incoming = value
             case .failure(let refusal): return refusal.response
             }
-            guard let replica = ledgerCopy(context.parameters.get("ledger"), with: incoming.party, node: node) else {
+            guard let replica = copy(context.parameters.get("ledger"), incoming.party) else {
                 return error(MEFError(code: .notFound, reason: "no ledger with this id between you and this node"))
             }
             guard let entry = try? JSONDecoder().decode(LedgerEntry.self, from: incoming.body) else {
@@ -130,7 +142,7 @@ public enum NodeRoutes {
             case .success(let value): incoming = value
             case .failure(let refusal): return refusal.response
             }
-            guard let replica = ledgerCopy(context.parameters.get("ledger"), with: incoming.party, node: node) else {
+            guard let replica = copy(context.parameters.get("ledger"), incoming.party) else {
                 return error(MEFError(code: .notFound, reason: "no ledger with this id between you and this node"))
             }
             let from = request.uri.queryParameters.get("from").flatMap { UInt64($0) } ?? 1
@@ -139,7 +151,6 @@ public enum NodeRoutes {
             }
             return json(.ok, entries)
         }
-        return router
     }
 
     private static func ledgerCopy(_ id: String?, with party: PartyID, node: ProviderNode) -> LedgerReplica? {

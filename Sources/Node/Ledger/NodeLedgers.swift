@@ -82,8 +82,11 @@ public final class NodeLedgers: @unchecked Sendable {
 
     /// The copy of ledger `id` if this party holds it with `counterparty`.
     public func replica(id: LedgerID, counterparty: PartyID) throws -> LedgerReplica? {
-        let replica = try replica(with: counterparty)
-        return replica.id == id ? replica : nil
+        guard let publicKey = peerKeys[counterparty],
+            try LedgerHeader.live(key.party, publicKey: key.publicKey, counterparty, publicKey: publicKey).ledgerID
+                == id
+        else { return nil }
+        return try replica(with: counterparty)
     }
 
     /// Queues an entry this party authors; `start` is called when the lane needs a task to drain it.
