@@ -61,7 +61,9 @@ struct ClusterCommand: AsyncParsableCommand {
         let runner = ClusterRunner(
             plan: plan, scenarioText: text, workDirectory: directory,
             brokerExecutable: Self.executablePath(), logger: Logger(label: "broker.cluster"))
+        let signalSources = ClusterRunner.stopChildrenOnSignals()
         let result = try await runner.run()
+        signalSources.forEach { $0.cancel() }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -108,7 +108,9 @@ public struct ClusterRunner: Sendable {
         for party in providers + retail {
             let key = PartyKey(party: party)
             cluster.keys[party] = key
-            try KeyFile(key: key).write(to: workDirectory.appendingPathComponent("keys/\(party.rawValue).key").path)
+            let keyPath = workDirectory.appendingPathComponent("keys/\(party.rawValue).key").path
+            try? files.removeItem(atPath: keyPath)
+            try KeyFile(key: key).write(to: keyPath)
         }
         for party in providers {
             cluster.urls[party] = "http://127.0.0.1:\(try Self.freePort())"
@@ -164,6 +166,7 @@ public struct ClusterRunner: Sendable {
         process.standardError = log
         try process.run()
         cluster.processes[party] = process
+        Self.children.insert(process.processIdentifier)
     }
 
     /// Waits until every node answers `GET /health`.
@@ -185,6 +188,29 @@ public struct ClusterRunner: Sendable {
         }
     }
 
+    /// Every node process this process started and has not seen exit, for the signal handlers.
+    static let children = ChildProcesses()
+
+    /// On SIGINT or SIGTERM, stops every node this process started, then exits (status 130/143).
+    public static func stopChildrenOnSignals() -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                let pids = children.all
+                for pid in pids { kill(pid, SIGTERM) }
+                for pid in pids {
+                    var status: Int32 = 0
+                    for _ in 0..<500 where waitpid(pid, &status, WNOHANG) == 0 { usleep(20_000) }
+                    kill(pid, SIGKILL)
+                }
+                exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+    }
+
     /// Stops every node with SIGTERM and waits (bounded) for it to exit; SIGKILL after that.
     public func stop(_ cluster: Cluster) {
         for process in cluster.processes.values where process.isRunning { process.terminate() }
@@ -192,6 +218,8 @@ public struct ClusterRunner: Sendable {
         for process in cluster.processes.values {
             while process.isRunning && Date() < deadline { usleep(20_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            Self.children.remove(process.processIdentifier)
         }
     }
 
@@ -200,6 +228,7 @@ public struct ClusterRunner: Sendable {
         guard let process = cluster.processes[party], process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        Self.children.remove(process.processIdentifier)
     }
 
     // MARK: - Driving the demand
@@ -422,4 +451,14 @@ public struct ClusterRunner: Sendable {
         guard named == 0 else { throw NodeError(.cluster, "getsockname() failed") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
+}
+
+/// Process ids of running children, behind a lock (read from a signal handler's queue).
+final class ChildProcesses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pids: Set<Int32> = []
+
+    func insert(_ pid: Int32) { lock.withLock { _ = pids.insert(pid) } }
+    func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
+    var all: Set<Int32> { lock.withLock { pids } }
 }
