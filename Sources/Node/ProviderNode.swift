@@ -5,6 +5,7 @@ import Logging
 import NIOHTTP1
 import Provider
 import SBUS
+import ServiceLifecycle
 import Sonata
 import SupplyChain
 
@@ -87,8 +88,14 @@ public actor ProviderNode {
             try? await Task.sleep(for: .milliseconds(wait.milliseconds))
             await self.expire(exchange)
         }
-        for await message in stream { return message }
-        return nil
+        // At shutdown the server waits for in-flight requests: one still waiting for sellers gets no answer (408).
+        return await withGracefulShutdownHandler {
+            for await message in stream { return message }
+            return nil
+        } onGracefulShutdown: {
+            continuation.yield(nil)
+            continuation.finish()
+        }
     }
 
     private func expire(_ exchange: Exchange) {
