@@ -44,7 +44,9 @@ public struct NodeServer: Sendable {
     }
 
     /// The HTTP application; `onRunning` gets the bound port (useful with port 0).
-    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    public func application(
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
         -> some ApplicationProtocol
     {
         Application(
@@ -90,7 +92,8 @@ public struct NodeService: Service {
                 try? await Task.sleep(for: .milliseconds(20))
             }
             if !ledgers.isIdle {
-                logger.warning("shutting down with ledger entries not agreed", metadata: ["backlog": "\(ledgers.backlog)"])
+                logger.warning(
+                    "shutting down with ledger entries not agreed", metadata: ["backlog": "\(ledgers.backlog)"])
             }
             group.cancelAll()
         }

@@ -79,7 +79,9 @@ public actor ProviderNode {
         traceOf[request.id] = trace
         requests[exchange] = poq
         traceLog?.write(
-            .init(type: "request", party: party.rawValue, trace: trace, from: buyer.rawValue, requestID: request.id.rawValue))
+            .init(
+                type: "request", party: party.rawValue, trace: trace, from: buyer.rawValue,
+                requestID: request.id.rawValue))
         let (stream, continuation) = AsyncStream.makeStream(of: Message?.self)
         waiters[exchange] = continuation
         handle(.message(from: buyer, .request(request)), trace: trace)
@@ -237,7 +239,8 @@ public actor ProviderNode {
                 waiter.yield(message)
                 waiter.finish()
             } else if let url = replyTo[to] {
-                let envelope = SupplyEnvelope(productOfferingQualification: resources[id].flatMap(render), message: message)
+                let envelope = SupplyEnvelope(
+                    productOfferingQualification: resources[id].flatMap(render), message: message)
                 deliver(envelope, url: url + NodeRoutes.listenerBase + "/poqStateChangeEvent", delay: delay)
             }
         case .notification(let event, _):
@@ -258,7 +261,8 @@ public actor ProviderNode {
         jobs.start {
             if delay > .zero { try? await Task.sleep(for: .milliseconds(delay.milliseconds)) }
             guard let body = try? JSONEncoder().encode(envelope), let parsed = URL(string: url) else { return }
-            let base = "\(parsed.scheme ?? "http")://\(parsed.host ?? "127.0.0.1")" + (parsed.port.map { ":\($0)" } ?? "")
+            let base =
+                "\(parsed.scheme ?? "http")://\(parsed.host ?? "127.0.0.1")" + (parsed.port.map { ":\($0)" } ?? "")
             var path = parsed.path
             if let query = parsed.query { path += "?" + query }
             for attempt in 0..<5 {

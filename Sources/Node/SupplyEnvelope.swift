@@ -8,8 +8,9 @@ public struct SupplyEnvelope: Codable, Sendable {
     public var event: POQEvent?
     public var message: Message
 
-    public init(productOfferingQualification: ProductOfferingQualification? = nil, event: POQEvent? = nil, message: Message)
-    {
+    public init(
+        productOfferingQualification: ProductOfferingQualification? = nil, event: POQEvent? = nil, message: Message
+    ) {
         self.productOfferingQualification = productOfferingQualification
         self.event = event
         self.message = message

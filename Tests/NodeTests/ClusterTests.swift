@@ -54,7 +54,7 @@ struct ClusterTests {
             logger: Logger(label: "cluster-test"))
     }
 
-    @Test("PDL-017 a 3-hop chain of live nodes answers as the simulator does; both copies of every ledger clean")
+    @Test("a 3-hop chain of live nodes answers as the simulator does; both copies of every ledger clean")
     func threeHopChain() async throws {
         let runner = try Self.runner("three-hop")
         let live = try await runner.run()
@@ -78,8 +78,8 @@ struct ClusterTests {
         let outcome = try await runner.withRetailServer(cluster) { _ in
             for party in runner.plan.providers.map(\.party) { try runner.launch(party, in: cluster) }
             try await runner.waitUntilHealthy(cluster)
-            let observations = try await withThrowingTaskGroup(of: [String: SimulationResult.RetailObservation]?.self)
-            { group in
+            let observations = try await withThrowingTaskGroup(of: [String: SimulationResult.RetailObservation]?.self) {
+                group in
                 group.addTask { try await runner.drive(cluster) }
                 group.addTask {
                     try await Task.sleep(for: .seconds(1))

@@ -53,7 +53,8 @@ struct NodeRouteTests {
     }
 
     static func signed(
-        _ method: HTTPRequest.Method, _ path: String, body: Data, key: PartyKey, contentType: String = "application/json"
+        _ method: HTTPRequest.Method, _ path: String, body: Data, key: PartyKey,
+        contentType: String = "application/json"
     ) throws -> HTTPFields {
         let signature = try RequestSignature.sign(method: method.rawValue, path: path, body: body, key: key)
         var headers = HTTPFields()
@@ -70,7 +71,8 @@ struct NodeRouteTests {
         let body = try Self.fixture("ce_poq_new_epl")
         try await fixture.server.application().test(.router) { client in
             let created = try await client.execute(
-                uri: Self.poqPath, method: .post, headers: Self.signed(.post, Self.poqPath, body: body, key: fixture.buyer),
+                uri: Self.poqPath, method: .post,
+                headers: Self.signed(.post, Self.poqPath, body: body, key: fixture.buyer),
                 body: ByteBuffer(bytes: body))
             #expect(created.status == .created)
             let poq = try JSONSerialization.jsonObject(with: Data(buffer: created.body)) as? [String: Any]
@@ -85,7 +87,8 @@ struct NodeRouteTests {
                 uri: path, method: .get, headers: Self.signed(.get, path, body: Data(), key: fixture.other))
             #expect(theirs.status == .forbidden)
             let list = try await client.execute(
-                uri: Self.poqPath, method: .get, headers: Self.signed(.get, Self.poqPath, body: Data(), key: fixture.other))
+                uri: Self.poqPath, method: .get,
+                headers: Self.signed(.get, Self.poqPath, body: Data(), key: fixture.other))
             #expect(String(buffer: list.body) == "[]")
         }
     }
@@ -96,7 +99,8 @@ struct NodeRouteTests {
         let body = try Self.fixture("ia_poq_basic_internet_access")
         try await fixture.server.application().test(.router) { client in
             let response = try await client.execute(
-                uri: Self.poqPath, method: .post, headers: Self.signed(.post, Self.poqPath, body: body, key: fixture.buyer),
+                uri: Self.poqPath, method: .post,
+                headers: Self.signed(.post, Self.poqPath, body: body, key: fixture.buyer),
                 body: ByteBuffer(bytes: body))
             #expect(response.status == .unprocessableContent)
             let errors = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]]
@@ -127,7 +131,8 @@ struct NodeRouteTests {
             #expect(wrongType.status == .unsupportedMediaType)
             let huge = Data(repeating: 0x20, count: 70_000)
             let tooLarge = try await client.execute(
-                uri: Self.poqPath, method: .post, headers: Self.signed(.post, Self.poqPath, body: huge, key: fixture.buyer),
+                uri: Self.poqPath, method: .post,
+                headers: Self.signed(.post, Self.poqPath, body: huge, key: fixture.buyer),
                 body: ByteBuffer(bytes: huge))
             #expect(tooLarge.status == .contentTooLarge)
         }

@@ -102,7 +102,8 @@ public struct ClusterRunner: Sendable {
         let files = FileManager.default
         try files.createDirectory(at: workDirectory.appendingPathComponent("keys"), withIntermediateDirectories: true)
         let cluster = Cluster()
-        try scenarioText.write(to: workDirectory.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
+        try scenarioText.write(
+            to: workDirectory.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
         let providers = plan.providers.map(\.party)
         let retail = Array(Set(plan.demands.map(\.buyer))).sorted()
         for party in providers + retail {
@@ -131,7 +132,8 @@ public struct ClusterRunner: Sendable {
             ]
             for peer in providers + retail where peer != party {
                 let url = cluster.urls[peer].map { ", url: \"\($0)\"" } ?? ""
-                lines.append("  - { id: \(peer.rawValue), publicKey: \(cluster.keys[peer]!.publicKey.hexString)\(url) }")
+                lines.append(
+                    "  - { id: \(peer.rawValue), publicKey: \(cluster.keys[peer]!.publicKey.hexString)\(url) }")
             }
             let path = workDirectory.appendingPathComponent("\(party.rawValue).yaml").path
             try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
@@ -291,14 +293,16 @@ public struct ClusterRunner: Sendable {
             }
         }
         let headers: [(String, String)] = [
-            (NodeHeaders.requestID.rawName, requestID.rawValue), (NodeHeaders.requestKind.rawName, demand.kind.rawValue),
+            (NodeHeaders.requestID.rawName, requestID.rawValue),
+            (NodeHeaders.requestKind.rawName, demand.kind.rawValue),
             (NodeHeaders.respondBy.rawName, respondBy.description), (NodeHeaders.trace.rawName, requestID.rawValue),
         ]
         do {
             let body = try JSONEncoder().encode(payload)
             let reply = try await client.send(
                 .POST, to: demand.seller, path: NodeRoutes.poqPath, body: body, headers: headers,
-                accept: NodeHeaders.supplyChainMediaType, timeout: .seconds(Int64(demand.window.milliseconds / 1000 + 10)))
+                accept: NodeHeaders.supplyChainMediaType,
+                timeout: .seconds(Int64(demand.window.milliseconds / 1000 + 10)))
             if reply.status == 422 {
                 let errors = (try? JSONDecoder().decode([MEFError].self, from: reply.body)) ?? []
                 observation.response = SupplyResponse(
@@ -322,7 +326,8 @@ public struct ClusterRunner: Sendable {
                 let path = NodeRoutes.poqPath + "/" + response.sellerReference
                 while Instant(Date()) < respondBy + .seconds(5) {
                     try await Task.sleep(for: .milliseconds(50))
-                    let poll = try await client.send(.GET, to: demand.seller, path: path, accept: NodeHeaders.supplyChainMediaType)
+                    let poll = try await client.send(
+                        .GET, to: demand.seller, path: path, accept: NodeHeaders.supplyChainMediaType)
                     if poll.status == 200, let latest = try? JSONDecoder().decode(SupplyEnvelope.self, from: poll.body),
                         case .response(let final) = latest.message
                     {

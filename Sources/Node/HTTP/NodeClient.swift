@@ -72,7 +72,9 @@ public struct NodeClient: LedgerTransport {
             throw NodeError(.transport, "\(counterparty) answered \(reply.status)")
         default:
             throw NodeError(
-                .ledger, "\(counterparty) refused entry \(entry.seq): \(reply.status) \(String(decoding: reply.body, as: UTF8.self))")
+                .ledger,
+                "\(counterparty) refused entry \(entry.seq): \(reply.status) \(String(decoding: reply.body, as: UTF8.self))"
+            )
         }
     }
 

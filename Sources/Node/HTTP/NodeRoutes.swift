@@ -58,7 +58,8 @@ public enum NodeRoutes {
                 return error(MEFError(code: .notFound, reason: "no productOfferingQualification '\(id)'"))
             }
             guard resource.buyer == incoming.party else {
-                return error(MEFError(code: .accessDenied, reason: "this productOfferingQualification is another buyer's"))
+                return error(
+                    MEFError(code: .accessDenied, reason: "this productOfferingQualification is another buyer's"))
             }
             return await answer(resource, message: resource.latest, node: node, accept: incoming.accept, status: .ok)
         }
@@ -174,7 +175,8 @@ public enum NodeRoutes {
         if let text = headers[NodeHeaders.requestKind] {
             guard let value = RequestKind(rawValue: text) else {
                 return error(
-                    MEFError(code: .invalidValue, reason: "\(NodeHeaders.requestKind): '\(text)' is not poq or inquiry"))
+                    MEFError(code: .invalidValue, reason: "\(NodeHeaders.requestKind): '\(text)' is not poq or inquiry")
+                )
             }
             kind = value
         } else {
@@ -182,7 +184,8 @@ public enum NodeRoutes {
         }
         var list = LoopPreventionList()
         if let text = headers[NodeHeaders.loopPrevention] {
-            guard let data = Base64URL.decode(text), let value = try? JSONDecoder().decode(LoopPreventionList.self, from: data)
+            guard let data = Base64URL.decode(text),
+                let value = try? JSONDecoder().decode(LoopPreventionList.self, from: data)
             else {
                 return error(
                     MEFError(code: .invalidValue, reason: "\(NodeHeaders.loopPrevention) is not base64url JSON"))
@@ -246,7 +249,9 @@ public enum NodeRoutes {
         let headers: HTTPFields
         let accept: String?
 
-        static func read(_ request: Request, limit: Int, verifier: RequestVerifier, requireJSON: Bool) async
+        static func read(
+            _ request: Request, limit: Int, verifier: RequestVerifier, requireJSON: Bool
+        ) async
             -> Result<Incoming, ResponseError>
         {
             if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
@@ -273,7 +278,8 @@ public enum NodeRoutes {
                 let nonce = request.headers[NodeHeaders.nonce],
                 let value = request.headers[NodeHeaders.signature].flatMap({ Data(base64Encoded: $0) })
             {
-                signature = RequestSignature(keyID: PartyID(keyID), timestamp: timestamp, nonce: nonce, signature: value)
+                signature = RequestSignature(
+                    keyID: PartyID(keyID), timestamp: timestamp, nonce: nonce, signature: value)
             }
             var path = request.uri.path
             if let query = request.uri.query { path += "?" + query }

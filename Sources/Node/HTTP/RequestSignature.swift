@@ -18,7 +18,9 @@ public struct RequestSignature: Sendable, Hashable {
     }
 
     /// The bytes that are signed: one field per line, the body as its SHA-256 in hex.
-    public static func message(method: String, path: String, timestamp: Int64, nonce: String, body: some DataProtocol)
+    public static func message(
+        method: String, path: String, timestamp: Int64, nonce: String, body: some DataProtocol
+    )
         -> Data
     {
         let digest = Hex.encode(SHA256.hash(data: body))

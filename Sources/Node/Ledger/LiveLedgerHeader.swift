@@ -5,7 +5,9 @@ import Ledger
 extension LedgerHeader {
     /// The header both parties of a live ledger compute alike from their ids and public keys, so neither has to
     /// send it: the genesis nonce is SHA-256 over both, in party order.
-    public static func live(_ a: PartyID, publicKey keyA: Data, _ b: PartyID, publicKey keyB: Data) throws
+    public static func live(
+        _ a: PartyID, publicKey keyA: Data, _ b: PartyID, publicKey keyB: Data
+    ) throws
         -> LedgerHeader
     {
         let ((first, firstKey), (second, secondKey)) = a < b ? ((a, keyA), (b, keyB)) : ((b, keyB), (a, keyA))

@@ -4,7 +4,8 @@ extension Scenario {
     public init(node provider: ProviderSpec, defaults: Defaults?) {
         let known = Set([provider.id])
         var stubs: [ProviderSpec] = []
-        for seller in provider.sellers ?? [] where !known.contains(seller.id) && !stubs.contains(where: { $0.id == seller.id }) {
+        for seller in provider.sellers ?? []
+        where !known.contains(seller.id) && !stubs.contains(where: { $0.id == seller.id }) {
             stubs.append(ProviderSpec(id: seller.id))
         }
         self.init(name: provider.id, defaults: defaults, providers: [provider] + stubs, demand: [])
