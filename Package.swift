@@ -18,6 +18,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Floor 0: JSON values and their RFC 8785 canonical bytes (what ledger hashes are taken over).
@@ -52,11 +57,27 @@ let package = Package(
             resources: [.copy("DefaultScenarios")],
             swiftSettings: settings
         ),
+        // Floor 5: the live driver — one provider per process over HTTP (MEF Sonata), SQLite ledgers, real clock.
+        .target(
+            name: "Node",
+            dependencies: [
+                "Provider",
+                "Simulation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: settings
+        ),
         // Floor 6: the command line, argument parsing only.
         .executableTarget(
             name: "broker",
             dependencies: [
                 "Simulation",
+                "Node",
                 "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -76,6 +97,15 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: settings),
+        .testTarget(
+            name: "NodeTests",
+            dependencies: [
+                "Node",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: settings
+        ),
         .testTarget(name: "BrokerTests", dependencies: ["broker", "Ledger"], swiftSettings: settings),
     ]
 )

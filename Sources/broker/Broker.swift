@@ -17,11 +17,14 @@ struct Broker: AsyncParsableCommand {
               broker simulate                      run the embedded demo chain
               broker validate poq.json             check a Sonata payload against MEF 79.1
               broker audit out/ledgers             verify ledger copies
+              broker serve --config metro.yaml     run one provider as a live HTTP node
+              broker cluster diamond               run a scenario as live nodes on loopback
 
             Exit codes: 0 ok, 1 findings or failed expectations, 2 bad input.
             """,
         subcommands: [
-            SimulateCommand.self, ValidateCommand.self, AuditCommand.self, KeysCommand.self, BenchCommand.self,
+            SimulateCommand.self, ValidateCommand.self, AuditCommand.self, KeysCommand.self, ServeCommand.self,
+            ClusterCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -163,21 +163,7 @@ public final class LedgerReplica: @unchecked Sendable {
     /// - Throws: `LedgerError(.divergence)` when an agreed entry differs from the stored one at its seq.
     public func rebase(onto agreed: [LedgerEntry], pending: LedgerEntry) throws -> LedgerEntry {
         try lock.withLock {
-            for entry in agreed.sorted(by: { $0.seq < $1.seq }) {
-                if entry.seq <= currentHead.seq {
-                    guard let stored = try store.entry(of: id, at: entry.seq), stored.entryHash == entry.entryHash
-                    else {
-                        throw LedgerError(.divergence, "entry \(entry.seq) differs from this copy's")
-                    }
-                    continue
-                }
-                guard entry.ledgerID == id, entry.seq == currentHead.seq + 1, entry.prevHash == currentHead.hash else {
-                    throw LedgerError(.notOnHead, "entry \(entry.seq) does not continue head \(currentHead)")
-                }
-                try verifyAgreed(entry)
-                try store.append([entry], to: id)
-                advance(to: entry)
-            }
+            try storeAgreed(agreed)
             guard pending.author == holder else {
                 throw LedgerError(.unknownParty, "\(holder) rebases only its own entries")
             }
@@ -189,12 +175,42 @@ public final class LedgerReplica: @unchecked Sendable {
         }
     }
 
+    /// A copy that was behind (its holder was down): stores the agreed entries it is missing, each fully verified.
+    /// - Returns: how many entries were added.
+    /// - Throws: `LedgerError(.divergence)` when an agreed entry differs from the stored one at its seq.
+    @discardableResult
+    public func catchUp(with agreed: [LedgerEntry]) throws -> Int {
+        try lock.withLock {
+            let before = currentHead.seq
+            try storeAgreed(agreed)
+            return Int(currentHead.seq - before)
+        }
+    }
+
     /// Agreed entries with `seq >= from`, to send to a counterparty that is behind.
     public func entries(from seq: UInt64 = 1) throws -> [LedgerEntry] {
         try store.entries(of: id, from: seq, limit: Int.max)
     }
 
     // MARK: - Private, called with the lock held
+
+    private func storeAgreed(_ agreed: [LedgerEntry]) throws {
+        for entry in agreed.sorted(by: { $0.seq < $1.seq }) {
+            if entry.seq <= currentHead.seq {
+                guard let stored = try store.entry(of: id, at: entry.seq), stored.entryHash == entry.entryHash
+                else {
+                    throw LedgerError(.divergence, "entry \(entry.seq) differs from this copy's")
+                }
+                continue
+            }
+            guard entry.ledgerID == id, entry.seq == currentHead.seq + 1, entry.prevHash == currentHead.hash else {
+                throw LedgerError(.notOnHead, "entry \(entry.seq) does not continue head \(currentHead)")
+            }
+            try verifyAgreed(entry)
+            try store.append([entry], to: id)
+            advance(to: entry)
+        }
+    }
 
     private func advance(to entry: LedgerEntry) {
         currentHead = LedgerHead(seq: entry.seq, hash: entry.entryHash)

@@ -2,8 +2,8 @@ import Ledger
 
 /// After a run, the auditor's verdict on every ledger: each copy clean against the parties' keys, and the two
 /// copies identical.
-enum LedgerVerification {
-    static func verify(
+public enum LedgerVerification {
+    public static func verify(
         ledger: LedgerID, parties: [PartyID], stores: [any LedgerStore], keys: KeyDirectory
     ) throws -> [String] {
         let auditor = LedgerAuditor(trustedKeys: keys)

@@ -14,6 +14,11 @@ public struct SimulationPlan: Sendable {
     public struct Behaviour: Sendable, Hashable {
         public var silent = false
         public var delay: TimeSpan = .zero
+
+        public init(silent: Bool = false, delay: TimeSpan = .zero) {
+            self.silent = silent
+            self.delay = delay
+        }
     }
 
     public struct Demand: Sendable {

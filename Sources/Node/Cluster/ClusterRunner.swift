@@ -1,0 +1,469 @@
+import CanonicalJSON
+import Foundation
+import Ledger
+import Logging
+import ServiceLifecycle
+import Simulation
+import Sonata
+import SupplyChain
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `broker cluster`: every provider of a scenario as its own `broker serve` process on 127.0.0.1, the scenario's
+/// retail demand sent over HTTP by signed retail buyers, the outcome checked against the scenario's expectations
+/// and every ledger pair audited (both copies identical and clean).
+public struct ClusterRunner: Sendable {
+    public let plan: SimulationPlan
+    public let scenarioText: String
+    public let workDirectory: URL
+    public let brokerExecutable: String
+    public let logger: Logger
+    /// Longest wait for a node to come up, and for all of them to stop.
+    public var startupLimit: Swift.Duration = .seconds(60)
+
+    public init(
+        plan: SimulationPlan, scenarioText: String, workDirectory: URL, brokerExecutable: String, logger: Logger
+    ) {
+        self.plan = plan
+        self.scenarioText = scenarioText
+        self.workDirectory = workDirectory
+        self.brokerExecutable = brokerExecutable
+        self.logger = logger
+    }
+
+    /// A running cluster's parties: keys, URLs and processes.
+    public final class Cluster: @unchecked Sendable {
+        public var keys: [PartyID: PartyKey] = [:]
+        public var urls: [PartyID: String] = [:]
+        public var configPaths: [PartyID: String] = [:]
+        public var processes: [PartyID: Process] = [:]
+        public var databases: [PartyID: String] = [:]
+        public var traces: [PartyID: String] = [:]
+        public var retailDatabases: [PartyID: String] = [:]
+        public var retailURL = ""
+        public var retailLedgers: [PartyID: NodeLedgers] = [:]
+    }
+
+    /// Runs the whole scenario and returns the outcome; the nodes are stopped whatever happens.
+    public func run() async throws -> SimulationResult {
+        let cluster = try prepare()
+        defer { stop(cluster) }
+        return try await withRetailServer(cluster) { retail in
+            for party in plan.providers.map(\.party) { try launch(party, in: cluster) }
+            try await waitUntilHealthy(cluster)
+            let started = ContinuousClock.now
+            var observations = try await drive(cluster)
+            let duration = ContinuousClock.now - started
+            try await Task.sleep(for: .milliseconds(300))
+            stop(cluster)
+            for (id, observation) in observations {
+                if let reference = observation.response?.sellerReference {
+                    observations[id]?.notifications = retail.notifications(for: reference)
+                }
+            }
+            return try collect(cluster, observations: observations, duration: duration)
+        }
+    }
+
+    /// Runs `body` while the retail buyers' server (their ledger copies and listeners) is up.
+    public func withRetailServer<T: Sendable>(
+        _ cluster: Cluster, _ body: @Sendable (RetailServer) async throws -> T
+    ) async throws -> T {
+        var providerKeys: [PartyID: Data] = [:]
+        for provider in plan.providers.map(\.party) { providerKeys[provider] = cluster.keys[provider]!.publicKey }
+        let retail = RetailServer(ledgers: cluster.retailLedgers)
+        let port = URL(string: cluster.retailURL)!.port!
+        let app = retail.application(port: port, verifier: RequestVerifier(keys: providerKeys), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        return try await withThrowingTaskGroup(of: T?.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return nil
+            }
+            do {
+                let value = try await body(retail)
+                await group.triggerGracefulShutdown()
+                for try await _ in tasks {}
+                for ledger in cluster.retailLedgers.values { try ledger.flush() }
+                return value
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    // MARK: - Preparing and launching
+
+    /// Writes keys and node configurations into the work directory.
+    public func prepare() throws -> Cluster {
+        let files = FileManager.default
+        try files.createDirectory(at: workDirectory.appendingPathComponent("keys"), withIntermediateDirectories: true)
+        let cluster = Cluster()
+        try scenarioText.write(
+            to: workDirectory.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
+        let providers = plan.providers.map(\.party)
+        let retail = Array(Set(plan.demands.map(\.buyer))).sorted()
+        for party in providers + retail {
+            let key = PartyKey(party: party)
+            cluster.keys[party] = key
+            let keyPath = workDirectory.appendingPathComponent("keys/\(party.rawValue).key").path
+            try? files.removeItem(atPath: keyPath)
+            try KeyFile(key: key).write(to: keyPath)
+        }
+        for party in providers {
+            cluster.urls[party] = "http://127.0.0.1:\(try Self.freePort())"
+        }
+        cluster.retailURL = "http://127.0.0.1:\(try Self.freePort())"
+        for buyer in retail { cluster.urls[buyer] = cluster.retailURL }
+        for party in providers {
+            let database = workDirectory.appendingPathComponent("\(party.rawValue).sqlite").path
+            let trace = workDirectory.appendingPathComponent("\(party.rawValue).trace.jsonl").path
+            for path in [database, NodeLedgers.sofDatabase(database), trace] { try? files.removeItem(atPath: path) }
+            cluster.databases[party] = database
+            cluster.traces[party] = trace
+            var lines = [
+                "party: \(party.rawValue)", "scenario: scenario.yaml",
+                "listen: { host: 127.0.0.1, port: \(URL(string: cluster.urls[party]!)!.port!) }",
+                "keyFile: keys/\(party.rawValue).key", "database: \(party.rawValue).sqlite",
+                "traceLog: \(party.rawValue).trace.jsonl", "peers:",
+            ]
+            for peer in providers + retail where peer != party {
+                let url = cluster.urls[peer].map { ", url: \"\($0)\"" } ?? ""
+                lines.append(
+                    "  - { id: \(peer.rawValue), publicKey: \(cluster.keys[peer]!.publicKey.hexString)\(url) }")
+            }
+            let path = workDirectory.appendingPathComponent("\(party.rawValue).yaml").path
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            cluster.configPaths[party] = path
+        }
+        var providerKeys: [PartyID: Data] = [:]
+        for provider in providers { providerKeys[provider] = cluster.keys[provider]!.publicKey }
+        for buyer in retail {
+            let database = workDirectory.appendingPathComponent("retail-\(buyer.rawValue).sqlite").path
+            try? files.removeItem(atPath: database)
+            cluster.retailDatabases[buyer] = database
+            cluster.retailLedgers[buyer] = try NodeLedgers(
+                key: cluster.keys[buyer]!, database: database, withSOF: false, peerKeys: providerKeys,
+                transport: NodeClient(key: cluster.keys[buyer]!, urls: cluster.urls), logger: logger,
+                retryLimit: .seconds(30))
+        }
+        return cluster
+    }
+
+    /// Starts (or restarts) one provider's `broker serve` process; its output goes to `PARTY.log`.
+    public func launch(_ party: PartyID, in cluster: Cluster) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: brokerExecutable)
+        process.arguments = ["serve", "--config", cluster.configPaths[party]!]
+        let logPath = workDirectory.appendingPathComponent("\(party.rawValue).log").path
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        _ = try log.seekToEnd()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        cluster.processes[party] = process
+        Self.children.insert(process.processIdentifier)
+    }
+
+    /// Waits until every node answers `GET /health`.
+    public func waitUntilHealthy(_ cluster: Cluster, parties: [PartyID]? = nil) async throws {
+        let deadline = ContinuousClock.now + startupLimit
+        for party in parties ?? plan.providers.map(\.party) {
+            let client = NodeClient(key: cluster.keys[party]!, urls: cluster.urls)
+            while true {
+                if let reply = try? await client.send(.GET, to: party, path: "/health", timeout: .seconds(2)),
+                    reply.status == 200
+                {
+                    break
+                }
+                guard cluster.processes[party]?.isRunning == true, ContinuousClock.now < deadline else {
+                    throw NodeError(.cluster, "node \(party) did not come up (see \(party.rawValue).log)")
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// Every node process this process started and has not seen exit, for the signal handlers.
+    static let children = ChildProcesses()
+
+    /// On SIGINT or SIGTERM, stops every node this process started, then exits (status 130/143).
+    public static func stopChildrenOnSignals() -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                let pids = children.all
+                for pid in pids { kill(pid, SIGTERM) }
+                for pid in pids {
+                    var status: Int32 = 0
+                    for _ in 0..<500 where waitpid(pid, &status, WNOHANG) == 0 { usleep(20_000) }
+                    kill(pid, SIGKILL)
+                }
+                exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Stops every node with SIGTERM and waits (bounded) for it to exit; SIGKILL after that.
+    public func stop(_ cluster: Cluster) {
+        for process in cluster.processes.values where process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(20)
+        for process in cluster.processes.values {
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            Self.children.remove(process.processIdentifier)
+        }
+    }
+
+    /// Kills one node at once (SIGKILL), as a crash.
+    public func crash(_ party: PartyID, in cluster: Cluster) {
+        guard let process = cluster.processes[party], process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        Self.children.remove(process.processIdentifier)
+    }
+
+    // MARK: - Driving the demand
+
+    /// Sends every demand at its time (relative to now) as its retail buyer and waits for the final answers.
+    public func drive(_ cluster: Cluster) async throws -> [String: SimulationResult.RetailObservation] {
+        let ledgers = cluster.retailLedgers
+        let retailURL = cluster.retailURL
+        let start = ContinuousClock.now
+        let retailLedgers = ledgers
+        let observations = await withTaskGroup(of: (String, SimulationResult.RetailObservation).self) { group in
+            for demand in plan.demands {
+                let client = NodeClient(key: cluster.keys[demand.buyer]!, urls: cluster.urls)
+                let ledger = retailLedgers[demand.buyer]!
+                group.addTask {
+                    try? await Task.sleep(until: start + .milliseconds(demand.at.milliseconds))
+                    return (
+                        demand.id, await self.send(demand, client: client, ledger: ledger, listener: retailURL)
+                    )
+                }
+            }
+            var result: [String: SimulationResult.RetailObservation] = [:]
+            for await (id, observation) in group { result[id] = observation }
+            return result
+        }
+        for ledger in ledgers.values { try ledger.flush() }
+        return observations
+    }
+
+    private func send(
+        _ demand: SimulationPlan.Demand, client: NodeClient, ledger: NodeLedgers, listener: String
+    ) async -> SimulationResult.RetailObservation {
+        let now = Instant(Date())
+        var observation = SimulationResult.RetailObservation(
+            sentAt: now, acknowledged: false, notifications: 0, response: nil)
+        let requestID = RequestID("\(demand.buyer.rawValue)-\(demand.id)")
+        var payload = demand.payload
+        if case .object(var fields) = payload, fields["requestedPOQCompletionDate"] != nil {
+            fields["requestedPOQCompletionDate"] = .string((now + demand.window).description)
+            payload = .object(fields)
+        }
+        let respondBy = now + demand.window
+        let request = SupplyRequest(
+            id: requestID, kind: demand.kind, payload: payload, loopPreventionList: LoopPreventionList(),
+            respondBy: respondBy)
+        do {
+            try await ledger.append(
+                LedgerRecord(
+                    counterparty: demand.seller, kind: demand.kind == .poq ? "poq.request" : "inquiry.request",
+                    refs: ["request": requestID.rawValue], body: request.ledgerBody),
+                at: now)
+        } catch {
+            logger.error("retail ledger append failed", metadata: ["demand": "\(demand.id)", "error": "\(error)"])
+        }
+        if demand.registerHub {
+            let hub = EventSubscriptionInput(
+                callback: "\(listener)/retail/\(demand.buyer.rawValue)", query: "eventType=poqStateChangeEvent")
+            if let body = try? JSONEncoder().encode(hub) {
+                _ = try? await client.send(.POST, to: demand.seller, path: NodeRoutes.hubPath, body: body)
+            }
+        }
+        let headers: [(String, String)] = [
+            (NodeHeaders.requestID.rawName, requestID.rawValue),
+            (NodeHeaders.requestKind.rawName, demand.kind.rawValue),
+            (NodeHeaders.respondBy.rawName, respondBy.description), (NodeHeaders.trace.rawName, requestID.rawValue),
+        ]
+        do {
+            let body = try JSONEncoder().encode(payload)
+            let reply = try await client.send(
+                .POST, to: demand.seller, path: NodeRoutes.poqPath, body: body, headers: headers,
+                accept: NodeHeaders.supplyChainMediaType,
+                timeout: .seconds(Int64(demand.window.milliseconds / 1000 + 10)))
+            if reply.status == 422 {
+                let errors = (try? JSONDecoder().decode([MEFError].self, from: reply.body)) ?? []
+                observation.response = SupplyResponse(
+                    requestID: requestID, sellerReference: "", kind: demand.kind, state: .rejected, items: [],
+                    findings: errors.map {
+                        ValidationFinding(path: $0.propertyPath ?? "", rule: $0.message ?? "", message: $0.reason)
+                    }, reason: "invalid request", answeredAt: Instant(Date()))
+                return observation
+            }
+            guard reply.status == 201, let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: reply.body)
+            else {
+                logger.error("POQ refused", metadata: ["demand": "\(demand.id)", "status": "\(reply.status)"])
+                return observation
+            }
+            switch envelope.message {
+            case .response(let response):
+                observation.response = response
+                return observation
+            case .acknowledgement(let response):
+                observation.acknowledged = true
+                let path = NodeRoutes.poqPath + "/" + response.sellerReference
+                while Instant(Date()) < respondBy + .seconds(5) {
+                    try await Task.sleep(for: .milliseconds(50))
+                    let poll = try await client.send(
+                        .GET, to: demand.seller, path: path, accept: NodeHeaders.supplyChainMediaType)
+                    if poll.status == 200, let latest = try? JSONDecoder().decode(SupplyEnvelope.self, from: poll.body),
+                        case .response(let final) = latest.message
+                    {
+                        observation.response = final
+                        return observation
+                    }
+                }
+            default:
+                break
+            }
+        } catch {
+            logger.error("demand failed", metadata: ["demand": "\(demand.id)", "error": "\(error)"])
+        }
+        return observation
+    }
+
+    // MARK: - Outcome and audit
+
+    /// Reads the nodes' traces and ledger copies (after they stopped) and builds the outcome.
+    public func collect(
+        _ cluster: Cluster, observations: [String: SimulationResult.RetailObservation], duration: Swift.Duration
+    ) throws -> SimulationResult {
+        var sourcing: [String: (seller: PartyID, request: RequestID)?] = [:]
+        var reasons: [String: String] = [:]
+        var received: [String: [String: Int]] = [:]
+        let demandOfTrace = Dictionary(
+            uniqueKeysWithValues: plan.demands.map { ("\($0.buyer.rawValue)-\($0.id)", $0.id) })
+        for (party, path) in cluster.traces {
+            for line in TraceLog.read(path: path) {
+                let key = "\(party.rawValue)|\(line.requestID ?? "")|\(line.itemID ?? "")"
+                switch line.type {
+                case "request":
+                    if let trace = line.trace, let demand = demandOfTrace[trace] {
+                        received[party.rawValue, default: [:]][demand, default: 0] += 1
+                    }
+                case "external":
+                    sourcing[key] = (PartyID(line.seller ?? ""), RequestID(line.sellerRequestID ?? ""))
+                case "internal":
+                    sourcing[key] = .some(nil)
+                case "unsourced":
+                    reasons[key] = line.reason
+                default:
+                    break
+                }
+            }
+        }
+        let path: (PartyID, RequestID, String) -> (path: [String], reason: String?) = { entry, requestID, itemID in
+            var path = [entry.rawValue]
+            var party = entry
+            var request = requestID
+            for _ in 0..<64 {
+                let key = "\(party.rawValue)|\(request.rawValue)|\(itemID)"
+                switch sourcing[key] {
+                case .some(.some(let next)):
+                    path.append(next.seller.rawValue)
+                    party = next.seller
+                    request = next.request
+                case .some(.none):
+                    return (path, nil)
+                case .none:
+                    return (path, reasons[key])
+                }
+            }
+            return (path, nil)
+        }
+        let (summaries, findings) = try audit(cluster)
+        return SimulationResult(
+            live: plan, observations: observations, path: path, ledgers: summaries, requestsReceived: received,
+            auditFindings: findings, events: 0, duration: "\(duration)", ledgerDirectory: workDirectory.path)
+    }
+
+    /// Audits every ledger: each copy clean against the parties' keys, both copies identical.
+    public func audit(_ cluster: Cluster) throws -> ([SimulationResult.LedgerSummary], [String]) {
+        var keys = KeyDirectory()
+        var files: [(holder: PartyID, path: String)] = []
+        for (party, key) in cluster.keys { keys.register(party, publicKey: key.publicKey) }
+        for (party, database) in cluster.databases {
+            let sof = try NodeLedgers.sofKey(of: cluster.keys[party]!)
+            keys.register(sof.party, publicKey: sof.publicKey)
+            files.append((party, database))
+            files.append((sof.party, NodeLedgers.sofDatabase(database)))
+        }
+        for (party, database) in cluster.retailDatabases { files.append((party, database)) }
+        var copies: [LedgerID: [(PartyID, any LedgerStore)]] = [:]
+        var headers: [LedgerID: LedgerHeader] = [:]
+        for (holder, path) in files where FileManager.default.fileExists(atPath: path) {
+            let store = try SQLiteLedgerStore(readOnlyPath: path)
+            for id in try store.ledgerIDs() {
+                copies[id, default: []].append((holder, store))
+                headers[id] = try store.header(of: id)
+            }
+        }
+        var summaries: [SimulationResult.LedgerSummary] = []
+        var findings: [String] = []
+        for id in copies.keys.sorted() {
+            guard let header = headers[id], let list = copies[id] else { continue }
+            let sorted = list.sorted { $0.0 < $1.0 }
+            if sorted.count != 2 {
+                findings.append("ledger \(id): \(sorted.count) copy(ies) found, expected 2")
+            }
+            findings += try LedgerVerification.verify(
+                ledger: id, parties: sorted.map(\.0), stores: sorted.map(\.1), keys: keys)
+            let head = try sorted[0].1.head(of: id)
+            summaries.append(.init(parties: header.parties, ledgerID: id, entries: head.seq, head: head.hash))
+        }
+        return (summaries, findings)
+    }
+
+    /// A TCP port nothing listens on now (bound to port 0 on loopback, then released).
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw NodeError(.cluster, "socket() failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        guard bound == 0 else { throw NodeError(.cluster, "bind() failed") }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard named == 0 else { throw NodeError(.cluster, "getsockname() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Process ids of running children, behind a lock (read from a signal handler's queue).
+final class ChildProcesses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pids: Set<Int32> = []
+
+    func insert(_ pid: Int32) { lock.withLock { _ = pids.insert(pid) } }
+    func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
+    var all: Set<Int32> { lock.withLock { pids } }
+}

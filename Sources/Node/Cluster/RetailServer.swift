@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import Ledger
+import Logging
+import ServiceLifecycle
+import SupplyChain
+
+/// The retail buyers' side of a cluster: one loopback HTTP server holding their ledger copies (so that providers
+/// can agree entries with them) and their POQ notification listeners (counting notifications per POQ).
+public final class RetailServer: @unchecked Sendable {
+    public let ledgers: [PartyID: NodeLedgers]
+    private let lock = NSLock()
+    private var notificationCounts: [String: Int] = [:]
+
+    public init(ledgers: [PartyID: NodeLedgers]) {
+        self.ledgers = ledgers
+    }
+
+    /// Notifications received for the POQ with this seller id.
+    public func notifications(for sellerReference: String) -> Int {
+        lock.withLock { notificationCounts[sellerReference] ?? 0 }
+    }
+
+    /// The HTTP application on `port`.
+    public func application(port: Int, verifier: RequestVerifier, logger: Logger) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        let ledgers = self.ledgers
+        NodeRoutes.addLedgerRoutes(to: router, limit: 1 << 20, verifier: verifier) { id, party in
+            guard let id else { return nil }
+            for buyer in ledgers.values {
+                if let replica = try? buyer.replica(id: LedgerID(rawValue: id), counterparty: party) { return replica }
+            }
+            return nil
+        }
+        router.post("/retail/{buyer}/listener/{eventType}") { request, _ -> Response in
+            let incoming: NodeRoutes.Incoming
+            switch await NodeRoutes.Incoming.read(request, limit: 1 << 20, verifier: verifier, requireJSON: true) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
+                let event = envelope.event
+            else { return Response(status: .badRequest) }
+            self.lock.withLock { self.notificationCounts[event.event.id, default: 0] += 1 }
+            return Response(status: .noContent)
+        }
+        return Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+    }
+}

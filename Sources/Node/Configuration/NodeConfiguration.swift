@@ -1,0 +1,140 @@
+import Foundation
+import Ledger
+import Provider
+import Simulation
+import SupplyChain
+import Yams
+
+/// What `broker serve --config NODE.yaml` reads: one provider, its peers, its key, its database, its address.
+///
+/// The provider's terms come either inline (`provider:` in the scenario file's provider format, with `defaults:`)
+/// or from a scenario file (`scenario:` and `party:`). Relative paths are relative to the configuration file.
+public struct NodeConfiguration: Sendable {
+    /// A party this node talks to: a seller (with a URL), a provider buyer (with a URL for its answers) or a
+    /// retail buyer (key only).
+    public struct Peer: Sendable, Hashable {
+        public let id: PartyID
+        public let url: String?
+        public let publicKey: Data
+
+        public init(id: PartyID, url: String?, publicKey: Data) {
+            self.id = id
+            self.url = url
+            self.publicKey = publicKey
+        }
+    }
+
+    public let party: PartyID
+    public let host: String
+    public let port: Int
+    /// The URL other nodes reach this one at (sent as `X-SCBroker-Reply-To`).
+    public let publicURL: String
+    public let keyFile: String
+    public let database: String
+    /// A JSON-lines file of what the roles decided (sourcing, requests received), for `broker cluster`.
+    public let traceLog: String?
+    /// The largest request body accepted, in bytes (larger → 413).
+    public let maxBodyBytes: Int
+    public let provider: ProviderConfiguration
+    public let behaviour: SimulationPlan.Behaviour
+    public let peers: [Peer]
+
+    public init(
+        party: PartyID, host: String, port: Int, publicURL: String? = nil, keyFile: String, database: String,
+        traceLog: String? = nil, maxBodyBytes: Int = 1 << 20, provider: ProviderConfiguration,
+        behaviour: SimulationPlan.Behaviour = .init(), peers: [Peer]
+    ) {
+        self.party = party
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL ?? "http://\(host):\(port)"
+        self.keyFile = keyFile
+        self.database = database
+        self.traceLog = traceLog
+        self.maxBodyBytes = maxBodyBytes
+        self.provider = provider
+        self.behaviour = behaviour
+        self.peers = peers
+    }
+
+    /// Reads and checks a node configuration file; every problem names its field.
+    public static func load(path: String) throws -> NodeConfiguration {
+        let url = URL(fileURLWithPath: path)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw NodeError(.badConfiguration, "cannot read \(path)")
+        }
+        let file: File
+        do {
+            file = try YAMLDecoder().decode(File.self, from: text)
+        } catch {
+            throw NodeError(.badConfiguration, "\(path): \(error)")
+        }
+        return try file.configuration(directory: url.deletingLastPathComponent())
+    }
+
+    private struct File: Decodable {
+        struct Listen: Decodable {
+            var host: String?
+            var port: Int
+        }
+
+        struct PeerSpec: Decodable {
+            var id: String
+            var url: String?
+            var publicKey: String
+        }
+
+        var party: String?
+        var listen: Listen
+        var publicURL: String?
+        var keyFile: String
+        var database: String
+        var traceLog: String?
+        var maxBodyBytes: Int?
+        var scenario: String?
+        var defaults: Scenario.Defaults?
+        var provider: Scenario.ProviderSpec?
+        var peers: [PeerSpec]?
+
+        func configuration(directory: URL) throws -> NodeConfiguration {
+            func resolve(_ path: String) -> String { URL(fileURLWithPath: path, relativeTo: directory).path }
+            let plan: SimulationPlan
+            let party: PartyID
+            if let provider {
+                party = PartyID(provider.id)
+                plan = try SimulationPlan(Scenario(node: provider, defaults: defaults), directory: directory)
+            } else if let scenario, let name = self.party {
+                party = PartyID(name)
+                let loaded = try ScenarioLoader.load(resolve(scenario))
+                plan = try SimulationPlan(loaded.scenario, directory: loaded.directory)
+            } else {
+                throw NodeError(.badConfiguration, "provider: give `provider:` or both `scenario:` and `party:`")
+            }
+            guard let configuration = plan.providers.first(where: { $0.party == party }) else {
+                throw NodeError(.badConfiguration, "party: '\(party)' is not a provider of the scenario")
+            }
+            var peers: [Peer] = []
+            for (index, spec) in (self.peers ?? []).enumerated() {
+                guard let key = Hex.decode(spec.publicKey) ?? Data(base64Encoded: spec.publicKey), key.count == 32
+                else {
+                    throw NodeError(
+                        .badConfiguration, "peers[\(index)].publicKey: not a 32-byte Ed25519 key (hex or base64)")
+                }
+                peers.append(Peer(id: PartyID(spec.id), url: spec.url, publicKey: key))
+            }
+            for (index, seller) in configuration.bbus.sellers.enumerated()
+            where !peers.contains(where: { $0.id == seller && $0.url != nil }) {
+                throw NodeError(
+                    .badConfiguration, "provider.sellers[\(index)]: seller '\(seller)' needs a peer entry with a url")
+            }
+            guard (1...65_535).contains(listen.port) || listen.port == 0 else {
+                throw NodeError(.badConfiguration, "listen.port: \(listen.port) is not a TCP port")
+            }
+            return NodeConfiguration(
+                party: party, host: listen.host ?? "127.0.0.1", port: listen.port, publicURL: publicURL,
+                keyFile: resolve(keyFile), database: resolve(database), traceLog: traceLog.map(resolve),
+                maxBodyBytes: maxBodyBytes ?? 1 << 20, provider: configuration,
+                behaviour: plan.behaviours[party] ?? .init(), peers: peers)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import AsyncHTTPClient
+import Foundation
+import Ledger
+import NIOCore
+import NIOHTTP1
+
+/// Outbound HTTP for a party: every request signed with its key (`RequestSignature`).
+public struct NodeClient: LedgerTransport {
+    public let key: PartyKey
+    /// Base URL per party this client calls.
+    public let urls: [PartyID: String]
+    public let http: HTTPClient
+    public let timeout: TimeAmount
+
+    public init(key: PartyKey, urls: [PartyID: String], http: HTTPClient = .shared, timeout: TimeAmount = .seconds(60))
+    {
+        self.key = key
+        self.urls = urls
+        self.http = http
+        self.timeout = timeout
+    }
+
+    /// A response: status, headers and the whole body.
+    public struct Reply: Sendable {
+        public let status: Int
+        public let headers: HTTPHeaders
+        public let body: Data
+    }
+
+    /// Sends a signed request to `party` (or to an absolute `url`) and reads the whole answer.
+    /// - Throws: `NodeError(.transport)` when the party is unreachable.
+    public func send(
+        _ method: HTTPMethod, to party: PartyID? = nil, url: String? = nil, path: String, body: Data = Data(),
+        headers extra: [(String, String)] = [], contentType: String = "application/json",
+        accept: String = "application/json", timeout: TimeAmount? = nil
+    ) async throws -> Reply {
+        guard let base = url ?? party.flatMap({ urls[$0] }) else {
+            throw NodeError(.transport, "no URL for \(party?.rawValue ?? "?")")
+        }
+        let signature = try RequestSignature.sign(method: method.rawValue, path: path, body: body, key: key)
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        for (name, value) in signature.headerValues + extra { request.headers.add(name: name, value: value) }
+        request.headers.add(name: "Accept", value: accept)
+        if !body.isEmpty || method == .POST {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        do {
+            let response = try await http.execute(request, timeout: timeout ?? self.timeout)
+            let buffer = try await response.body.collect(upTo: 64 << 20)
+            return Reply(status: Int(response.status.code), headers: response.headers, body: Data(buffer: buffer))
+        } catch let error as NodeError {
+            throw error
+        } catch {
+            throw NodeError(.transport, "\(method.rawValue) \(base + path): \(error)")
+        }
+    }
+
+    // MARK: - LedgerTransport
+
+    public func propose(_ entry: LedgerEntry, to counterparty: PartyID) async throws -> ProposalOutcome {
+        let reply = try await send(
+            .POST, to: counterparty, path: NodeRoutes.ledgerEntriesPath(entry.ledgerID),
+            body: try JSONEncoder().encode(entry))
+        switch reply.status {
+        case 200, 201:
+            return .countersigned(try JSONDecoder().decode(LedgerEntry.self, from: reply.body))
+        case 409:
+            return .conflict(try JSONDecoder().decode(LedgerHead.self, from: reply.body))
+        case 502...504:
+            throw NodeError(.transport, "\(counterparty) answered \(reply.status)")
+        default:
+            throw NodeError(
+                .ledger,
+                "\(counterparty) refused entry \(entry.seq): \(reply.status) \(String(decoding: reply.body, as: UTF8.self))"
+            )
+        }
+    }
+
+    public func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry] {
+        let reply = try await send(
+            .GET, to: counterparty, path: NodeRoutes.ledgerEntriesPath(ledger) + "?from=\(seq)")
+        guard reply.status == 200 else {
+            throw NodeError(.ledger, "\(counterparty) answered \(reply.status) for entries of \(ledger)")
+        }
+        return try JSONDecoder().decode([LedgerEntry].self, from: reply.body)
+    }
+}

@@ -1,0 +1,28 @@
+import HTTPTypes
+
+/// The HTTP header names a node reads and writes beside the MEF Sonata bodies (README.md, "Live nodes").
+public enum NodeHeaders {
+    /// The sending party's id: which public key verifies the signature.
+    public static let keyID = HTTPField.Name("X-SCBroker-Key-Id")!
+    /// Unix time in milliseconds when the request was signed.
+    public static let timestamp = HTTPField.Name("X-SCBroker-Timestamp")!
+    /// A fresh random value per request (hex), so two identical requests never share a signature.
+    public static let nonce = HTTPField.Name("X-SCBroker-Nonce")!
+    /// Base64 Ed25519 signature over `RequestSignature.message`.
+    public static let signature = HTTPField.Name("X-SCBroker-Signature")!
+    /// The buyer's id for this request (unique per buyer); defaults to `externalId` or a fresh id.
+    public static let requestID = HTTPField.Name("X-SCBroker-Request-Id")!
+    /// `poq` (default) or `inquiry` (a priced quote).
+    public static let requestKind = HTTPField.Name("X-SCBroker-Request-Kind")!
+    /// The pseudo-anonymous loop-prevention list: base64url of its JSON (`{"entries":[{"salt","digest"}]}`).
+    public static let loopPrevention = HTTPField.Name("X-SCBroker-Loop-Prevention")!
+    /// RFC 3339 deadline for the final answer (the seller's window); defaults from the POQ.
+    public static let respondBy = HTTPField.Name("X-SCBroker-Respond-By")!
+    /// The buyer node's base URL, where later answers for this request are posted (its Sonata listener).
+    public static let replyTo = HTTPField.Name("X-SCBroker-Reply-To")!
+    /// A correlation id that follows a retail request down the chain (for traces and `broker cluster`).
+    public static let trace = HTTPField.Name("X-SCBroker-Trace")!
+
+    /// The media type of a body that carries the protocol core's message beside the Sonata object.
+    public static let supplyChainMediaType = "application/vnd.scbroker.supply+json"
+}

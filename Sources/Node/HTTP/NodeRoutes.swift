@@ -1,0 +1,337 @@
+import CanonicalJSON
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ledger
+import Sonata
+import SupplyChain
+
+/// The node's HTTP routes: MEF Sonata POQ v7 (seller side), the POQ notification listener (buyer side), hub
+/// registration, ledger sync between counterparts, and health.
+public enum NodeRoutes {
+    public static let poqBase = "/mefApi/sonata/productOfferingQualification/v7"
+    public static let poqPath = poqBase + "/productOfferingQualification"
+    public static let hubPath = poqBase + "/hub"
+    public static let listenerBase = "/mefApi/sonata/productOfferingQualificationNotification/v7/listener"
+
+    public static func ledgerEntriesPath(_ id: LedgerID) -> String { "/ledger/v1/\(id.rawValue)/entries" }
+
+    /// The MEF 79.1 Immediate Response bound (less than 30 seconds).
+    static let immediateWindow = TimeSpan.seconds(30)
+
+    /// Builds the router for `node`.
+    public static func router(node: ProviderNode, verifier: RequestVerifier) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        let limit = node.configuration.maxBodyBytes
+        router.get("/health") { _, _ -> Response in
+            let body: [String: String] = ["status": "up", "party": node.party.rawValue]
+            return json(.ok, body)
+        }
+        router.post(RouterPath(poqPath)) { request, _ -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            return await createPOQ(incoming, node: node)
+        }
+        router.get(RouterPath(poqPath)) { request, _ -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            var list: [ProductOfferingQualification] = []
+            for (_, resource) in await node.resources(of: incoming.party) {
+                if let poq = await node.render(resource) { list.append(poq) }
+            }
+            return json(.ok, list)
+        }
+        router.get(RouterPath(poqPath + "/{id}")) { request, context -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            let id = context.parameters.get("id") ?? ""
+            guard let resource = await node.resource(id: id) else {
+                return error(MEFError(code: .notFound, reason: "no productOfferingQualification '\(id)'"))
+            }
+            guard resource.buyer == incoming.party else {
+                return error(
+                    MEFError(code: .accessDenied, reason: "this productOfferingQualification is another buyer's"))
+            }
+            return await answer(resource, message: resource.latest, node: node, accept: incoming.accept, status: .ok)
+        }
+        router.post(RouterPath(hubPath)) { request, _ -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            guard let input = try? JSONDecoder().decode(EventSubscriptionInput.self, from: incoming.body) else {
+                return error(MEFError(code: .invalidBody, reason: "not an EventSubscriptionInput (callback, query)"))
+            }
+            guard let subscription = await node.registerHub(input, buyer: incoming.party) else {
+                return error(MEFError(code: .internalError, reason: "the hub was not registered"))
+            }
+            return json(.created, subscription)
+        }
+        router.delete(RouterPath(hubPath + "/{id}")) { request, context -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            let id = context.parameters.get("id") ?? ""
+            guard await node.deleteHub(id: id, buyer: incoming.party) else {
+                return error(MEFError(code: .notFound, reason: "no hub '\(id)' of this buyer"))
+            }
+            return Response(status: .noContent)
+        }
+        router.post(RouterPath(listenerBase + "/{eventType}")) { request, _ -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body) else {
+                return error(MEFError(code: .invalidBody, reason: "not a \(NodeHeaders.supplyChainMediaType) body"))
+            }
+            await node.receive(envelope.message, from: incoming.party)
+            return Response(status: .noContent)
+        }
+        addLedgerRoutes(to: router, limit: limit, verifier: verifier) { id, party in
+            ledgerCopy(id, with: party, node: node)
+        }
+        return router
+    }
+
+    /// The ledger sync routes: a counterparty proposes an entry (countersigned here, or 409 with this copy's
+    /// head) and fetches agreed entries from a seq. `copy` finds this side's copy of a ledger shared with a party.
+    public static func addLedgerRoutes(
+        to router: Router<BasicRequestContext>, limit: Int, verifier: RequestVerifier,
+        copy: @escaping @Sendable (String?, PartyID) -> LedgerReplica?
+    ) {
+        router.post("/ledger/v1/{ledger}/entries") { request, context -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            guard let replica = copy(context.parameters.get("ledger"), incoming.party) else {
+                return error(MEFError(code: .notFound, reason: "no ledger with this id between you and this node"))
+            }
+            guard let entry = try? JSONDecoder().decode(LedgerEntry.self, from: incoming.body) else {
+                return error(MEFError(code: .invalidBody, reason: "not a ledger entry"))
+            }
+            do {
+                switch try replica.receive(entry) {
+                case .countersigned(let agreed), .alreadyStored(let agreed):
+                    return json(.ok, agreed)
+                case .conflict(let head):
+                    return json(.conflict, head)
+                }
+            } catch {
+                return Self.error(
+                    MEFError(code: .invalidValue, reason: "entry refused: \(error)", propertyPath: "/"))
+            }
+        }
+        router.get("/ledger/v1/{ledger}/entries") { request, context -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            guard let replica = copy(context.parameters.get("ledger"), incoming.party) else {
+                return error(MEFError(code: .notFound, reason: "no ledger with this id between you and this node"))
+            }
+            let from = request.uri.queryParameters.get("from").flatMap { UInt64($0) } ?? 1
+            guard let entries = try? replica.entries(from: max(from, 1)) else {
+                return error(MEFError(code: .internalError, reason: "cannot read the ledger"))
+            }
+            return json(.ok, entries)
+        }
+    }
+
+    private static func ledgerCopy(_ id: String?, with party: PartyID, node: ProviderNode) -> LedgerReplica? {
+        guard let id else { return nil }
+        return try? node.ledgers.replica(id: LedgerID(rawValue: id), counterparty: party)
+    }
+
+    // MARK: - POQ create
+
+    private static func createPOQ(_ incoming: Incoming, node: ProviderNode) async -> Response {
+        let payload: JSONValue
+        do {
+            payload = try JSONValue.parse(incoming.body)
+        } catch {
+            return Self.error(MEFError(code: .invalidBody, reason: "the body is not JSON: \(error)"))
+        }
+        let (decoded, findings) = SonataValidator.admitPOQ(payload)
+        guard let poq = decoded, findings.isEmpty else { return unprocessable(findings) }
+        let headers = incoming.headers
+        let kind: RequestKind
+        if let text = headers[NodeHeaders.requestKind] {
+            guard let value = RequestKind(rawValue: text) else {
+                return error(
+                    MEFError(code: .invalidValue, reason: "\(NodeHeaders.requestKind): '\(text)' is not poq or inquiry")
+                )
+            }
+            kind = value
+        } else {
+            kind = .poq
+        }
+        var list = LoopPreventionList()
+        if let text = headers[NodeHeaders.loopPrevention] {
+            guard let data = Base64URL.decode(text),
+                let value = try? JSONDecoder().decode(LoopPreventionList.self, from: data)
+            else {
+                return error(
+                    MEFError(code: .invalidValue, reason: "\(NodeHeaders.loopPrevention) is not base64url JSON"))
+            }
+            list = value
+        }
+        let now = Instant(Date())
+        var respondBy: Instant
+        if let text = headers[NodeHeaders.respondBy] {
+            guard let date = MEFDateTime.parse(text) else {
+                return error(MEFError(code: .invalidValue, reason: "\(NodeHeaders.respondBy) is not RFC 3339"))
+            }
+            respondBy = Instant(date)
+        } else if poq.instantSyncQualification == true {
+            respondBy = now + immediateWindow
+        } else {
+            respondBy = poq.requestedPOQCompletionDate.map { Instant($0.date) } ?? now + .hours(1)
+        }
+        respondBy = min(respondBy, now + .days(60))
+        let requestID = RequestID(
+            headers[NodeHeaders.requestID] ?? poq.externalId ?? "\(incoming.party.rawValue)-\(now.milliseconds)")
+        let request = SupplyRequest(
+            id: requestID, kind: kind, payload: payload, loopPreventionList: list, respondBy: respondBy)
+        let message = await node.submit(
+            request, poq: poq, from: incoming.party, replyTo: headers[NodeHeaders.replyTo],
+            trace: headers[NodeHeaders.trace])
+        guard let message, let resource = await node.resource(id: sellerReference(message) ?? "") else {
+            return error(MEFError(code: .timeOut, reason: "no answer before the request's deadline"))
+        }
+        return await answer(resource, message: message, node: node, accept: incoming.accept, status: .created)
+    }
+
+    private static func sellerReference(_ message: Message) -> String? {
+        switch message {
+        case .acknowledgement(let response), .response(let response): response.sellerReference
+        default: nil
+        }
+    }
+
+    private static func answer(
+        _ resource: ProviderNode.Resource, message: Message, node: ProviderNode, accept: String?,
+        status: HTTPResponse.Status
+    ) async -> Response {
+        var shown = resource
+        shown.latest = message
+        let poq = await node.render(shown)
+        if accept?.contains(NodeHeaders.supplyChainMediaType) == true {
+            return json(
+                status, SupplyEnvelope(productOfferingQualification: poq, message: message),
+                contentType: NodeHeaders.supplyChainMediaType)
+        }
+        return json(status, poq)
+    }
+
+    // MARK: - Reading a request
+
+    /// A request that passed the checks every route makes: size, content type, signature.
+    struct Incoming: Sendable {
+        let party: PartyID
+        let body: Data
+        let headers: HTTPFields
+        let accept: String?
+
+        static func read(
+            _ request: Request, limit: Int, verifier: RequestVerifier, requireJSON: Bool
+        ) async
+            -> Result<Incoming, ResponseError>
+        {
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+                return .failure(ResponseError(tooLarge(limit)))
+            }
+            var body = Data()
+            do {
+                body = Data(buffer: try await request.body.collect(upTo: limit))
+            } catch {
+                return .failure(ResponseError(tooLarge(limit)))
+            }
+            if requireJSON {
+                let type = request.headers[.contentType]?.lowercased() ?? ""
+                guard type.hasPrefix("application/json") || type.hasPrefix(NodeHeaders.supplyChainMediaType) else {
+                    var response = Self.errorResponse(
+                        MEFError(code: .invalidBody, reason: "Content-Type must be application/json"))
+                    response.status = .unsupportedMediaType
+                    return .failure(ResponseError(response))
+                }
+            }
+            var signature: RequestSignature?
+            if let keyID = request.headers[NodeHeaders.keyID],
+                let timestamp = request.headers[NodeHeaders.timestamp].flatMap({ Int64($0) }),
+                let nonce = request.headers[NodeHeaders.nonce],
+                let value = request.headers[NodeHeaders.signature].flatMap({ Data(base64Encoded: $0) })
+            {
+                signature = RequestSignature(
+                    keyID: PartyID(keyID), timestamp: timestamp, nonce: nonce, signature: value)
+            }
+            var path = request.uri.path
+            if let query = request.uri.query { path += "?" + query }
+            switch verifier.verify(method: request.method.rawValue, path: path, body: body, signature: signature) {
+            case .success(let party):
+                return .success(
+                    Incoming(party: party, body: body, headers: request.headers, accept: request.headers[.accept]))
+            case .failure(let refusal):
+                let code: MEFErrorCode = refusal == .unsigned ? .missingCredentials : .invalidCredentials
+                return .failure(ResponseError(errorResponse(MEFError(code: code, reason: refusal.rawValue))))
+            }
+        }
+
+        private static func tooLarge(_ limit: Int) -> Response {
+            var response = errorResponse(
+                MEFError(code: .invalidBody, reason: "the body is larger than this node's limit of \(limit) bytes"))
+            response.status = .contentTooLarge
+            return response
+        }
+
+        static func errorResponse(_ error: MEFError) -> Response { NodeRoutes.error(error) }
+    }
+
+    /// A response built while reading a request, when the request is refused.
+    struct ResponseError: Error, @unchecked Sendable {
+        let response: Response
+        init(_ response: Response) { self.response = response }
+    }
+
+    // MARK: - Bodies
+
+    static func unprocessable(_ findings: [ValidationFinding]) -> Response {
+        let errors = findings.map { finding in
+            MEFError(
+                code: .invalidValue, reason: "\(finding.rule): \(finding.message)", message: finding.rule,
+                propertyPath: finding.path)
+        }
+        return json(.unprocessableContent, errors)
+    }
+
+    static func error(_ error: MEFError) -> Response {
+        json(HTTPResponse.Status(code: error.httpStatus), error)
+    }
+
+    static func json(
+        _ status: HTTPResponse.Status, _ value: some Encodable, contentType: String = "application/json"
+    ) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,222 @@
+import Crypto
+import Foundation
+import Ledger
+import Logging
+import SupplyChain
+
+/// One party's copies of its ledgers in a live node, and the append protocol with each counterparty.
+///
+/// Every counterparty has a lane: entries are appended in the order they were submitted, one at a time
+/// (propose locally, send, commit the countersigned entry; on a conflict, fetch the missing entries, rebase,
+/// send again). The internal ledger with the provider's own SOF (`P#sof`) is appended locally, both copies
+/// on this node. Thread-safe.
+public final class NodeLedgers: @unchecked Sendable {
+    public let key: PartyKey
+    public let store: SQLiteLedgerStore
+    private let sofStore: SQLiteLedgerStore?
+    private let sofKey: PartyKey?
+    private let peerKeys: [PartyID: Data]
+    private let transport: any LedgerTransport
+    private let logger: Logger
+    private let lock = NSLock()
+    private var replicas: [PartyID: LedgerReplica] = [:]
+    private var sofLedger: BilateralLedger?
+    private var lanes: [PartyID: Lane] = [:]
+    /// How long a lane keeps retrying one entry while its counterparty is unreachable.
+    public let retryLimit: Duration
+
+    private final class Lane: @unchecked Sendable {
+        var queue: [(LedgerRecord, Instant)] = []
+        var draining = false
+    }
+
+    /// - Parameters:
+    ///   - database: this party's SQLite file; the SOF's copy of the internal ledger goes next to it
+    ///     (`…-sof.sqlite`) when `withSOF`.
+    ///   - peerKeys: the public keys of every counterparty.
+    public init(
+        key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
+        logger: Logger, retryLimit: Duration = .seconds(600)
+    ) throws {
+        self.key = key
+        self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
+        if withSOF {
+            sofKey = try Self.sofKey(of: key)
+            sofStore = try SQLiteLedgerStore(path: Self.sofDatabase(database), durability: .full, batchSize: 1)
+        } else {
+            sofKey = nil
+            sofStore = nil
+        }
+        self.peerKeys = peerKeys
+        self.transport = transport
+        self.logger = logger
+        self.retryLimit = retryLimit
+    }
+
+    /// The key of the provider's own SOF on its internal ledger, derived from the provider's key.
+    public static func sofKey(of key: PartyKey) throws -> PartyKey {
+        var hasher = SHA256()
+        hasher.update(data: Data("scbroker-live-sof-key\n".utf8))
+        hasher.update(data: key.privateKeyRaw)
+        return try PartyKey(party: PartyID(key.party.rawValue + "#sof"), seed: Data(hasher.finalize()))
+    }
+
+    /// Where the SOF's copy of the internal ledger lives, beside the provider's database.
+    public static func sofDatabase(_ database: String) -> String {
+        (database.hasSuffix(".sqlite") ? String(database.dropLast(7)) : database) + "-sof.sqlite"
+    }
+
+    /// This party's copy of its ledger with `counterparty`, opened (or created) on first use.
+    public func replica(with counterparty: PartyID) throws -> LedgerReplica {
+        try lock.withLock {
+            if let replica = replicas[counterparty] { return replica }
+            guard let publicKey = peerKeys[counterparty] else {
+                throw NodeError(.ledger, "no public key for \(counterparty)")
+            }
+            let header = try LedgerHeader.live(key.party, publicKey: key.publicKey, counterparty, publicKey: publicKey)
+            let replica = try LedgerReplica(key: key, header: header, store: store)
+            replicas[counterparty] = replica
+            return replica
+        }
+    }
+
+    /// The copy of ledger `id` if this party holds it with `counterparty`.
+    public func replica(id: LedgerID, counterparty: PartyID) throws -> LedgerReplica? {
+        guard let publicKey = peerKeys[counterparty],
+            try LedgerHeader.live(key.party, publicKey: key.publicKey, counterparty, publicKey: publicKey).ledgerID
+                == id
+        else { return nil }
+        return try replica(with: counterparty)
+    }
+
+    /// Queues an entry this party authors; `start` is called when the lane needs a task to drain it.
+    public func submit(_ record: LedgerRecord, at time: Instant, start: (@escaping @Sendable () async -> Void) -> Void)
+    {
+        if let sofKey, record.counterparty == sofKey.party {
+            do {
+                try sofLedgerOpen(created: time).record(
+                    author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
+            } catch {
+                logger.error("internal ledger append failed", metadata: ["error": "\(error)"])
+            }
+            return
+        }
+        let lane: Lane
+        let mustStart: Bool
+        (lane, mustStart) = lock.withLock {
+            let lane = lanes[record.counterparty] ?? Lane()
+            lanes[record.counterparty] = lane
+            lane.queue.append((record, time))
+            let mustStart = !lane.draining
+            lane.draining = true
+            return (lane, mustStart)
+        }
+        if mustStart {
+            let counterparty = record.counterparty
+            start { await self.drain(lane, counterparty: counterparty) }
+        }
+    }
+
+    /// True when no entry waits to be agreed.
+    public var isIdle: Bool { lock.withLock { lanes.values.allSatisfy { !$0.draining } } }
+
+    /// Entries still waiting, per counterparty.
+    public var backlog: Int { lock.withLock { lanes.values.reduce(0) { $0 + $1.queue.count } } }
+
+    private func sofLedgerOpen(created: Instant) throws -> BilateralLedger {
+        try lock.withLock {
+            if let sofLedger { return sofLedger }
+            guard let sofKey, let sofStore else { throw NodeError(.ledger, "no SOF ledger") }
+            let header = try LedgerHeader.live(
+                key.party, publicKey: key.publicKey, sofKey.party, publicKey: sofKey.publicKey)
+            let (keyA, storeA, keyB, storeB) =
+                key.party == header.partyA ? (key, store, sofKey, sofStore) : (sofKey, sofStore, key, store)
+            let ledger = try BilateralLedger(
+                partyA: keyA, partyB: keyB, genesisNonce: header.genesisNonce, storeA: storeA, storeB: storeB,
+                created: header.created)
+            sofLedger = ledger
+            return ledger
+        }
+    }
+
+    private func drain(_ lane: Lane, counterparty: PartyID) async {
+        while true {
+            let next: (LedgerRecord, Instant)? = lock.withLock {
+                if lane.queue.isEmpty {
+                    lane.draining = false
+                    return nil
+                }
+                return lane.queue[0]
+            }
+            guard let (record, time) = next else { return }
+            do {
+                try await append(record, at: time)
+            } catch {
+                logger.error(
+                    "ledger append failed; entry dropped",
+                    metadata: ["counterparty": "\(counterparty)", "kind": "\(record.kind)", "error": "\(error)"])
+            }
+            lock.withLock { _ = lane.queue.removeFirst() }
+        }
+    }
+
+    /// Proposes, sends and commits one entry; syncs and rebases on a conflict; retries while the counterparty
+    /// is unreachable, for at most `retryLimit`.
+    public func append(_ record: LedgerRecord, at time: Instant) async throws {
+        let replica = try replica(with: record.counterparty)
+        var entry = try replica.propose(
+            kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
+        let clock = ContinuousClock()
+        let giveUp = clock.now + retryLimit
+        var backoff = Duration.milliseconds(20)
+        while true {
+            try Task.checkCancellation()
+            do {
+                switch try await transport.propose(entry, to: record.counterparty) {
+                case .countersigned(let agreed):
+                    try replica.commit(agreed)
+                    return
+                case .conflict:
+                    let missing = try await transport.entries(
+                        of: replica.id, from: replica.head.seq + 1, at: record.counterparty)
+                    entry = try replica.rebase(onto: missing, pending: entry)
+                    backoff = .milliseconds(20)
+                    continue
+                }
+            } catch let error as NodeError where error.code == .transport {
+                guard clock.now < giveUp else { throw error }
+                logger.debug(
+                    "counterparty unreachable; retrying",
+                    metadata: ["counterparty": "\(record.counterparty)", "error": "\(error)"])
+            }
+            try await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(1))
+        }
+    }
+
+    /// Catches every copy up with its counterparty's (after this node was down).
+    /// - Returns: the number of entries added.
+    public func catchUp() async -> Int {
+        var added = 0
+        let ledgers = (try? store.ledgerIDs()) ?? []
+        for id in ledgers {
+            guard let header = try? store.header(of: id), let counterparty = header.counterparty(of: key.party),
+                counterparty != sofKey?.party, let replica = try? replica(with: counterparty), replica.id == id
+            else { continue }
+            do {
+                let missing = try await transport.entries(of: id, from: replica.head.seq + 1, at: counterparty)
+                added += try replica.catchUp(with: missing)
+            } catch {
+                logger.warning(
+                    "ledger catch-up failed", metadata: ["counterparty": "\(counterparty)", "error": "\(error)"])
+            }
+        }
+        return added
+    }
+
+    /// Writes everything to disk.
+    public func flush() throws {
+        try store.flush()
+        try sofStore?.flush()
+    }
+}

@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Ledger
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SupplyChain
+
+/// Assembles one live node (`broker serve`): key, ledgers, protocol core, HTTP server, and the service that runs
+/// the core's jobs; runs them in one `ServiceGroup` with graceful shutdown on SIGTERM and SIGINT.
+public struct NodeServer: Sendable {
+    public let node: ProviderNode
+    public let verifier: RequestVerifier
+    public let service: NodeService
+    public let configuration: NodeConfiguration
+    let logger: Logger
+
+    public init(configuration: NodeConfiguration, logger: Logger) throws {
+        let key = try KeyFile.read(from: configuration.keyFile).partyKey()
+        guard key.party == configuration.party else {
+            throw NodeError(
+                .badConfiguration, "keyFile: the key is \(key.party)'s, the node is \(configuration.party)'s")
+        }
+        var keys: [PartyID: Data] = [:]
+        var urls: [PartyID: String] = [:]
+        for peer in configuration.peers {
+            keys[peer.id] = peer.publicKey
+            if let url = peer.url { urls[peer.id] = url }
+        }
+        let client = NodeClient(key: key, urls: urls)
+        let ledgers = try NodeLedgers(
+            key: key, database: configuration.database, withSOF: true, peerKeys: keys, transport: client,
+            logger: logger)
+        let traceLog = try configuration.traceLog.map { try TraceLog(path: $0) }
+        let jobs = JobQueue()
+        self.node = ProviderNode(
+            configuration: configuration, key: key, ledgers: ledgers, client: client, jobs: jobs, traceLog: traceLog,
+            logger: logger)
+        self.verifier = RequestVerifier(keys: keys)
+        self.service = NodeService(jobs: jobs, ledgers: ledgers, traceLog: traceLog, logger: logger)
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The HTTP application; `onRunning` gets the bound port (useful with port 0).
+    public func application(
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
+        -> some ApplicationProtocol
+    {
+        Application(
+            router: NodeRoutes.router(node: node, verifier: verifier),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "broker-node"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully: the server stops taking requests and finishes
+    /// the ones in flight, then pending ledger entries are agreed (bounded) and the database is flushed.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service), .init(service: application(onRunning: onRunning))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Runs the jobs a node's core starts (sends, timers, ledger lanes) as child tasks; at graceful shutdown waits
+/// (at most `drainLimit`) for pending ledger entries, then cancels what is left and flushes the database.
+public struct NodeService: Service {
+    let jobs: JobQueue
+    let ledgers: NodeLedgers
+    let traceLog: TraceLog?
+    let logger: Logger
+    public var drainLimit: Duration = .seconds(10)
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                let added = await ledgers.catchUp()
+                if added > 0 { logger.info("ledgers caught up", metadata: ["entries": "\(added)"]) }
+            }
+            for await job in jobs.stream.cancelOnGracefulShutdown() {
+                group.addTask { await job() }
+            }
+            let clock = ContinuousClock()
+            let deadline = clock.now + drainLimit
+            while !ledgers.isIdle && clock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            if !ledgers.isIdle {
+                logger.warning(
+                    "shutting down with ledger entries not agreed", metadata: ["backlog": "\(ledgers.backlog)"])
+            }
+            group.cancelAll()
+        }
+        try ledgers.flush()
+        traceLog?.close()
+        logger.info("node stopped; database flushed")
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// A JSON-lines file of what a node's roles decided (requests received, sourcing), read by `broker cluster` to
+/// report paths exactly as the simulator does. Thread-safe; each line is written whole.
+public final class TraceLog: @unchecked Sendable {
+    /// One line.
+    public struct Line: Codable, Sendable, Hashable {
+        public var type: String
+        public var party: String
+        public var trace: String?
+        public var from: String?
+        public var requestID: String?
+        public var itemID: String?
+        public var seller: String?
+        public var sellerRequestID: String?
+        public var reason: String?
+
+        public init(
+            type: String, party: String, trace: String? = nil, from: String? = nil, requestID: String? = nil,
+            itemID: String? = nil, seller: String? = nil, sellerRequestID: String? = nil, reason: String? = nil
+        ) {
+            self.type = type
+            self.party = party
+            self.trace = trace
+            self.from = from
+            self.requestID = requestID
+            self.itemID = itemID
+            self.seller = seller
+            self.sellerRequestID = sellerRequestID
+            self.reason = reason
+        }
+    }
+
+    private let handle: FileHandle
+    private let lock = NSLock()
+    private let encoder = JSONEncoder()
+
+    public init(path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw NodeError(.badConfiguration, "traceLog: cannot create \(path)")
+            }
+        }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        _ = try handle.seekToEnd()
+        encoder.outputFormatting = .sortedKeys
+    }
+
+    public func write(_ line: Line) {
+        guard var data = try? encoder.encode(line) else { return }
+        data.append(0x0A)
+        lock.withLock { try? handle.write(contentsOf: data) }
+    }
+
+    public func close() {
+        lock.withLock { try? handle.close() }
+    }
+
+    /// Reads every line of a trace file (unreadable lines are skipped).
+    public static func read(path: String) -> [Line] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        let decoder = JSONDecoder()
+        return text.split(separator: "\n").compactMap { try? decoder.decode(Line.self, from: Data($0.utf8)) }
+    }
+}

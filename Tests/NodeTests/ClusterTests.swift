@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import Node
+import Simulation
+import Testing
+
+/// `broker cluster` end to end: every provider as its own `broker serve` process on loopback.
+@Suite(.serialized)
+struct ClusterTests {
+    static let threeHops = """
+        name: three-hop-live
+        seed: 5
+        defaults: { latency: 5ms, processingTime: 300ms }
+        providers:
+          - { id: A, markup: 10%, sellers: [B] }
+          - { id: B, markup: 10%, sellers: [C] }
+          - id: C
+            catalog:
+              - { offering: EPL, places: [PARIS-7], cost: 100, leadTime: 10d }
+        demand:
+          - id: first
+            at: 0s
+            buyer: SHOP
+            seller: A
+            kind: inquiry
+            completionWithin: 30s
+            items: [{ id: epl-1, offering: EPL, place: PARIS-7, bandwidthMbps: 100 }]
+          - id: second
+            at: 2s
+            buyer: SHOP
+            seller: A
+            kind: inquiry
+            completionWithin: 30s
+            items: [{ id: epl-1, offering: EPL, place: PARIS-7, bandwidthMbps: 100 }]
+        expect:
+          - { demand: first, state: READY, price: 121.00, path: [A, B, C] }
+          - { demand: second, state: READY, price: 121.00, path: [A, B, C] }
+          - { ledgers: clean }
+        """
+
+    /// The `broker` executable built beside this test bundle.
+    static func broker() throws -> String {
+        let path = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("broker").path
+        try #require(FileManager.default.isExecutableFile(atPath: path), "build the broker product first")
+        return path
+    }
+
+    static func runner(_ name: String) throws -> ClusterRunner {
+        let plan = try SimulationPlan(
+            ScenarioLoader.parse(threeHops), directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        return ClusterRunner(
+            plan: plan, scenarioText: threeHops, workDirectory: directory, brokerExecutable: try broker(),
+            logger: Logger(label: "cluster-test"))
+    }
+
+    @Test("a 3-hop chain of live nodes answers as the simulator does; both copies of every ledger clean")
+    func threeHopChain() async throws {
+        let runner = try Self.runner("three-hop")
+        let live = try await runner.run()
+        let simulated = try Simulator(plan: runner.plan).run()
+        #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
+        #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
+        for (a, b) in zip(live.demands, simulated.demands) {
+            #expect(a.state == b.state)
+            #expect(a.totalPrice == b.totalPrice)
+            #expect(a.items.map(\.path) == b.items.map(\.path))
+        }
+        // Retail ↔ A, A ↔ B, B ↔ C and three internal ledgers, each with both copies.
+        #expect(live.ledgers.count == 6)
+    }
+
+    @Test("restart: the middle node killed with SIGKILL and restarted; the chain completes and ledgers audit clean")
+    func restartMiddleNode() async throws {
+        let runner = try Self.runner("restart")
+        let cluster = try runner.prepare()
+        defer { runner.stop(cluster) }
+        let outcome = try await runner.withRetailServer(cluster) { _ in
+            for party in runner.plan.providers.map(\.party) { try runner.launch(party, in: cluster) }
+            try await runner.waitUntilHealthy(cluster)
+            let observations = try await withThrowingTaskGroup(of: [String: SimulationResult.RetailObservation]?.self) {
+                group in
+                group.addTask { try await runner.drive(cluster) }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(1))
+                    runner.crash("B", in: cluster)
+                    try await Task.sleep(for: .milliseconds(1_800))
+                    try runner.launch("B", in: cluster)
+                    try await runner.waitUntilHealthy(cluster, parties: ["B"])
+                    return nil
+                }
+                var result: [String: SimulationResult.RetailObservation] = [:]
+                for try await value in group { if let value { result = value } }
+                return result
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            runner.stop(cluster)
+            return try runner.collect(cluster, observations: observations, duration: .zero)
+        }
+        #expect(outcome.demands.map(\.state) == ["READY", "READY"])
+        #expect(outcome.auditFindings.isEmpty, "\(outcome.auditFindings)")
+        #expect(outcome.passed, "\(outcome.expectations.filter { !$0.passed })")
+    }
+}
