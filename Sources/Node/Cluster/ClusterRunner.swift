@@ -350,52 +350,35 @@ public struct ClusterRunner: Sendable {
     public func collect(
         _ cluster: Cluster, observations: [String: SimulationResult.RetailObservation], duration: Swift.Duration
     ) throws -> SimulationResult {
-        var sourcing: [String: (seller: PartyID, request: RequestID)?] = [:]
-        var reasons: [String: String] = [:]
+        var trail = SourcingTrail()
         var received: [String: [String: Int]] = [:]
         let demandOfTrace = Dictionary(
             uniqueKeysWithValues: plan.demands.map { ("\($0.buyer.rawValue)-\($0.id)", $0.id) })
         for (party, path) in cluster.traces {
             for line in TraceLog.read(path: path) {
-                let key = "\(party.rawValue)|\(line.requestID ?? "")|\(line.itemID ?? "")"
+                let requestID = RequestID(line.requestID ?? "")
+                let itemID = line.itemID ?? ""
                 switch line.type {
                 case "request":
                     if let trace = line.trace, let demand = demandOfTrace[trace] {
                         received[party.rawValue, default: [:]][demand, default: 0] += 1
                     }
                 case "external":
-                    sourcing[key] = (PartyID(line.seller ?? ""), RequestID(line.sellerRequestID ?? ""))
+                    trail.bought(
+                        party, requestID, itemID, from: PartyID(line.seller ?? ""),
+                        as: RequestID(line.sellerRequestID ?? ""))
                 case "internal":
-                    sourcing[key] = .some(nil)
+                    trail.delivered(party, requestID, itemID)
                 case "unsourced":
-                    reasons[key] = line.reason
+                    trail.unsourced(party, requestID, itemID, reason: line.reason ?? "")
                 default:
                     break
                 }
             }
         }
-        let path: (PartyID, RequestID, String) -> (path: [String], reason: String?) = { entry, requestID, itemID in
-            var path = [entry.rawValue]
-            var party = entry
-            var request = requestID
-            for _ in 0..<64 {
-                let key = "\(party.rawValue)|\(request.rawValue)|\(itemID)"
-                switch sourcing[key] {
-                case .some(.some(let next)):
-                    path.append(next.seller.rawValue)
-                    party = next.seller
-                    request = next.request
-                case .some(.none):
-                    return (path, nil)
-                case .none:
-                    return (path, reasons[key])
-                }
-            }
-            return (path, nil)
-        }
         let (summaries, findings) = try audit(cluster)
         return SimulationResult(
-            live: plan, observations: observations, path: path, ledgers: summaries, requestsReceived: received,
+            live: plan, observations: observations, trail: trail, ledgers: summaries, requestsReceived: received,
             auditFindings: findings, events: 0, duration: "\(duration)", ledgerDirectory: workDirectory.path)
     }
 

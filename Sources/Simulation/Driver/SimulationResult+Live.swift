@@ -17,14 +17,15 @@ extension SimulationResult {
         }
     }
 
-    /// The outcome of a live run of `plan`, in the same shape as the simulator's, with the plan's expectations
-    /// checked against it.
+    /// The outcome of a run of `plan` (simulated or live), with the plan's expectations checked against it: both
+    /// drivers report through here, so that they describe and judge a scenario the same way.
     /// - Parameters:
     ///   - observations: per demand id, what its retail buyer saw.
-    ///   - path: the providers an item passed through, from the retail seller, and why it stopped if unsourced.
+    ///   - trail: where each provider got each item, to show the items' paths down the chain.
+    ///   - orders: per demand id, what became of its order (simulator only).
     public init(
-        live plan: SimulationPlan, observations: [String: RetailObservation],
-        path: (PartyID, RequestID, String) -> (path: [String], reason: String?), ledgers: [LedgerSummary],
+        live plan: SimulationPlan, observations: [String: RetailObservation], trail: SourcingTrail,
+        orders: [String: OrderOutcome] = [:], ledgers: [LedgerSummary],
         requestsReceived: [String: [String: Int]], auditFindings: [String], events: Int, duration: String,
         ledgerDirectory: String?
     ) {
@@ -34,7 +35,7 @@ extension SimulationResult {
             let response = view?.response
             let requestID = RequestID("\(demand.buyer.rawValue)-\(demand.id)")
             let items = (response?.items ?? []).map { item -> ItemOutcome in
-                let trail = path(demand.seller, requestID, item.itemID)
+                let trail = trail.path(from: demand.seller, requestID: requestID, itemID: item.itemID)
                 return ItemOutcome(
                     id: item.itemID, state: item.state.rawValue, confidence: item.offer?.confidence.rawValue,
                     price: item.offer?.price?.amount,
@@ -55,7 +56,7 @@ extension SimulationResult {
                     notifications: view?.notifications ?? 0, confidence: response?.confidence?.rawValue,
                     totalPrice: response?.totalPrice?.amount, currency: response?.totalPrice?.currency,
                     validUntil: response?.validUntil?.description, reason: response?.reason,
-                    findings: response?.findings.map(\.description) ?? [], items: items, order: nil))
+                    findings: response?.findings.map(\.description) ?? [], items: items, order: orders[demand.id]))
         }
         let partial = SimulationResult(
             scenario: plan.name, seed: plan.seed, demands: demands, ledgers: ledgers,

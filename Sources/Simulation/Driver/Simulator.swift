@@ -27,11 +27,6 @@ public final class Simulator {
         var order = RetailOrderView()
     }
 
-    enum SourcingStep {
-        case external(seller: PartyID, requestID: RequestID)
-        case `internal`
-    }
-
     public let plan: SimulationPlan
     var cores: [PartyID: ProviderCore] = [:]
     var queue = EventQueue<Event>()
@@ -43,9 +38,9 @@ public final class Simulator {
     var retail: [String: RetailView] = [:]
     var demandOfRequest: [RequestID: String] = [:]
     var requestsReceived: [PartyID: [String: Int]] = [:]
-    var sourcing: [String: SourcingStep] = [:]
-    var orderSourcing: [String: SourcingStep] = [:]
-    var itemReasons: [String: String] = [:]
+    /// Where each provider got each item of each request (pre-order) and of each order (delivery).
+    var sourcing = SourcingTrail()
+    var orderSourcing = SourcingTrail()
     var eventCount = 0
     var now: Instant
     /// The last instant anything happened (timers that find nothing to do do not count).
@@ -191,17 +186,15 @@ public final class Simulator {
         case .received(_, let requestID, let sellerReference):
             if let demand, demandOfRequest[requestID] == demand { demandOfSellerReference[sellerReference] = demand }
         case .sourcedExternally(let requestID, let itemID, let seller, let sellerRequestID):
-            sourcing["\(party.rawValue)|\(requestID.rawValue)|\(itemID)"] = .external(
-                seller: seller, requestID: sellerRequestID)
+            sourcing.bought(party, requestID, itemID, from: seller, as: sellerRequestID)
         case .sourcedInternally(let requestID, let itemID):
-            sourcing["\(party.rawValue)|\(requestID.rawValue)|\(itemID)"] = .internal
+            sourcing.delivered(party, requestID, itemID)
         case .unsourced(let requestID, let itemID, let reason):
-            itemReasons["\(party.rawValue)|\(requestID.rawValue)|\(itemID)"] = reason
+            sourcing.unsourced(party, requestID, itemID, reason: reason)
         case .orderedFrom(let orderID, let itemID, let seller, let sellerOrderID):
-            orderSourcing["\(party.rawValue)|\(orderID.rawValue)|\(itemID)"] = .external(
-                seller: seller, requestID: sellerOrderID)
+            orderSourcing.bought(party, orderID, itemID, from: seller, as: sellerOrderID)
         case .deliveredInternally(let orderID, let itemID):
-            orderSourcing["\(party.rawValue)|\(orderID.rawValue)|\(itemID)"] = .internal
+            orderSourcing.delivered(party, orderID, itemID)
         case .refused, .sofAnswered, .skippedSeller, .answered, .orderEvent, .released:
             break
         }
@@ -228,7 +221,7 @@ public final class Simulator {
         var paths: [String: [String]] = [:]
         for item in demand.payload["productOfferingQualificationItem"]?.arrayValue ?? [] {
             guard let itemID = item["id"]?.stringValue else { continue }
-            paths[itemID] = path(from: demand.seller, requestID: orderID, itemID: itemID, steps: orderSourcing).path
+            paths[itemID] = orderSourcing.path(from: demand.seller, requestID: orderID, itemID: itemID).path
         }
         let terms = view.order.serviceID.flatMap { cores[demand.seller]?.inventory[$0]?.terms } ?? []
         return SimulationResult.OrderOutcome(
@@ -239,59 +232,15 @@ public final class Simulator {
             terms: terms.map { "\($0.start) to \($0.end) (\($0.endOfTermAction.rawValue))" })
     }
 
-    func path(
-        from entry: PartyID, requestID: RequestID, itemID: String, steps: [String: SourcingStep]? = nil
-    ) -> (path: [String], reason: String?) {
-        let sourcing = steps ?? self.sourcing
-        var path = [entry.rawValue]
-        var party = entry
-        var request = requestID
-        for _ in 0..<64 {
-            let key = "\(party.rawValue)|\(request.rawValue)|\(itemID)"
-            switch sourcing[key] {
-            case .external(let seller, let next)?:
-                path.append(seller.rawValue)
-                party = seller
-                request = next
-            case .internal?:
-                return (path, nil)
-            case nil:
-                return (path, itemReasons[key])
-            }
-        }
-        return (path, nil)
-    }
-
     func result() throws -> SimulationResult {
-        var demands: [SimulationResult.DemandOutcome] = []
+        var observations: [String: SimulationResult.RetailObservation] = [:]
+        var orders: [String: SimulationResult.OrderOutcome] = [:]
         for demand in plan.demands {
             let view = retail[demand.id] ?? RetailView()
-            let response = view.response
-            let requestID = RequestID("\(demand.buyer.rawValue)-\(demand.id)")
-            let items = (response?.items ?? []).map { item -> SimulationResult.ItemOutcome in
-                let trail = path(from: demand.seller, requestID: requestID, itemID: item.itemID)
-                return SimulationResult.ItemOutcome(
-                    id: item.itemID, state: item.state.rawValue, confidence: item.offer?.confidence.rawValue,
-                    price: item.offer?.price?.amount,
-                    installationIntervalDays: item.offer?.isDeliverable == true
-                        ? item.offer?.installationInterval.wholeDaysRoundedUp : nil,
-                    deliveryType: item.offer?.deliveryType?.rawValue, path: trail.path,
-                    reason: item.reason
-                        ?? (item.offer?.isDeliverable == false ? item.offer?.confidenceReason : trail.reason),
-                    alternates: item.offer?.alternates.count ?? 0)
-            }
-            demands.append(
-                SimulationResult.DemandOutcome(
-                    id: demand.id, buyer: demand.buyer.rawValue, seller: demand.seller.rawValue,
-                    kind: demand.kind.rawValue, deferred: demand.deferred,
-                    sentAt: (view.sentAt ?? plan.start + demand.at).description,
-                    answeredAt: response?.answeredAt.description, state: response?.state.rawValue,
-                    sellerReference: response?.sellerReference, acknowledged: view.acknowledged,
-                    notifications: view.notifications, confidence: response?.confidence?.rawValue,
-                    totalPrice: response?.totalPrice?.amount, currency: response?.totalPrice?.currency,
-                    validUntil: response?.validUntil?.description, reason: response?.reason,
-                    findings: response?.findings.map(\.description) ?? [], items: items,
-                    order: orderOutcome(demand, view: view)))
+            observations[demand.id] = SimulationResult.RetailObservation(
+                sentAt: view.sentAt, acknowledged: view.acknowledged, notifications: view.notifications,
+                response: view.response)
+            orders[demand.id] = orderOutcome(demand, view: view)
         }
         let book = writer.book
         var summaries: [SimulationResult.LedgerSummary] = []
@@ -311,16 +260,10 @@ public final class Simulator {
                     keys: book.keyDirectory)
             }
         }
-        let partial = SimulationResult(
-            scenario: plan.name, seed: plan.seed, demands: demands, ledgers: summaries,
-            requestsReceived: Dictionary(
-                uniqueKeysWithValues: requestsReceived.map { ($0.key.rawValue, $0.value) }),
-            auditFindings: findings, expectations: [], events: eventCount,
-            virtualDuration: (lastActivity - plan.start).description, ledgerDirectory: ledgerDirectory?.path)
         return SimulationResult(
-            scenario: partial.scenario, seed: partial.seed, demands: partial.demands, ledgers: partial.ledgers,
-            requestsReceived: partial.requestsReceived, auditFindings: partial.auditFindings,
-            expectations: ExpectationChecker.check(plan.expectations, against: partial),
-            events: partial.events, virtualDuration: partial.virtualDuration, ledgerDirectory: partial.ledgerDirectory)
+            live: plan, observations: observations, trail: sourcing, orders: orders, ledgers: summaries,
+            requestsReceived: Dictionary(uniqueKeysWithValues: requestsReceived.map { ($0.key.rawValue, $0.value) }),
+            auditFindings: findings, events: eventCount, duration: (lastActivity - plan.start).description,
+            ledgerDirectory: ledgerDirectory?.path)
     }
 }
