@@ -277,7 +277,7 @@ public struct ClusterRunner: Sendable {
             id: requestID, kind: demand.kind, payload: payload, loopPreventionList: LoopPreventionList(),
             respondBy: respondBy)
         do {
-            try await ledger.append(
+            try await ledger.appendInOrder(
                 LedgerRecord(
                     counterparty: demand.seller, kind: demand.kind == .poq ? "poq.request" : "inquiry.request",
                     refs: ["request": requestID.rawValue], body: request.ledgerBody),

@@ -22,6 +22,7 @@ public final class NodeLedgers: @unchecked Sendable {
     private var replicas: [PartyID: LedgerReplica] = [:]
     private var sofLedger: BilateralLedger?
     private var lanes: [PartyID: Lane] = [:]
+    private var gates: [PartyID: SerialGate] = [:]
     /// How long a lane keeps retrying one entry while its counterparty is unreachable.
     public let retryLimit: Duration
 
@@ -160,6 +161,24 @@ public final class NodeLedgers: @unchecked Sendable {
         }
     }
 
+    /// Appends like `append`, but one at a time per counterparty: concurrent callers (a retail buyer with several
+    /// requests in flight) wait their turn instead of proposing on the same head.
+    public func appendInOrder(_ record: LedgerRecord, at time: Instant) async throws {
+        let gate = lock.withLock {
+            let gate = gates[record.counterparty] ?? SerialGate()
+            gates[record.counterparty] = gate
+            return gate
+        }
+        await gate.enter()
+        do {
+            try await append(record, at: time)
+            await gate.leave()
+        } catch {
+            await gate.leave()
+            throw error
+        }
+    }
+
     /// Proposes, sends and commits one entry; syncs and rebases on a conflict; retries while the counterparty
     /// is unreachable, for at most `retryLimit`.
     public func append(_ record: LedgerRecord, at time: Instant) async throws {
@@ -218,5 +237,27 @@ public final class NodeLedgers: @unchecked Sendable {
     public func flush() throws {
         try store.flush()
         try sofStore?.flush()
+    }
+}
+
+/// One caller at a time, in arrival order.
+actor SerialGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        if busy {
+            await withCheckedContinuation { waiters.append($0) }
+        } else {
+            busy = true
+        }
+    }
+
+    func leave() {
+        if waiters.isEmpty {
+            busy = false
+        } else {
+            waiters.removeFirst().resume()
+        }
     }
 }

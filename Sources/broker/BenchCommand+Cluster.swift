@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Node
+
+extension BenchCommand {
+    /// `broker bench cluster`: live nodes' latency and throughput beside the bare Hummingbird rate.
+    struct ClusterBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cluster",
+            abstract: "POQ latency through five live nodes and one node's POQ rate, beside the bare Hummingbird rate.",
+            discussion: """
+                Measures, in one run: the requests per second a bare Hummingbird route answers to the same HTTP \
+                client on loopback (the physical bound of this transport on this machine); the latency of \
+                immediate POQs through a chain of five `broker serve` processes (p50, p99; each hop validates, \
+                signs, and records request, receipt and answer on co-signed SQLite ledgers); and the POQs per \
+                second one node answers when all are sent at once. Build in release first.
+
+                Example:
+                  swift build -c release && .build/release/broker bench cluster --chain-requests 100
+
+                Exit codes: 0 ok, 2 bad input.
+                """
+        )
+
+        @Option(help: "Immediate POQs sent through the five-hop chain, one every 100 ms.") var chainRequests = 100
+        @Option(help: "POQs sent at once to a single node.") var nodeRequests = 200
+        @Option(help: "Work directory (default: a new temporary one).") var workDir: String?
+        @Flag(help: "Print the figures as JSON.") var json = false
+
+        func validate() throws {
+            guard chainRequests > 0, nodeRequests > 0 else { throw ValidationError("request counts must be positive") }
+        }
+
+        func run() async throws {
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = .error
+                return handler
+            }
+            let directory =
+                workDir.map { URL(fileURLWithPath: $0) }
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("broker-bench-\(UUID().uuidString)")
+            let signals = ClusterRunner.stopChildrenOnSignals()
+            defer { signals.forEach { $0.cancel() } }
+            let result = try await ClusterBenchmark.run(
+                brokerExecutable: ClusterCommand.executablePath(), workDirectory: directory,
+                chainRequests: chainRequests, nodeRequests: nodeRequests, logger: Logger(label: "broker.bench"))
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            } else {
+                print(result.report)
+            }
+        }
+    }
+}
