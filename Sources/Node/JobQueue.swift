@@ -1,17 +1,44 @@
+import Foundation
+
 /// Work a node starts from inside its actor (outbound sends, timers, ledger lanes), run as child tasks of the
 /// node service's task group: structured, cancelled together at shutdown.
+///
+/// The queue counts its jobs: how many are running and how many were ever started. A cluster's controller reads
+/// both to know when a node has gone quiet (see `SteppedClock`).
 public struct JobQueue: Sendable {
     public typealias Job = @Sendable () async -> Void
     let stream: AsyncStream<Job>
     private let continuation: AsyncStream<Job>.Continuation
+    private let counts = Counts()
+
+    final class Counts: @unchecked Sendable {
+        private let lock = NSLock()
+        private var running = 0
+        private var started: UInt64 = 0
+
+        func begin() { lock.withLock { (running, started) = (running + 1, started + 1) } }
+        func end() { lock.withLock { running -= 1 } }
+        var snapshot: (running: Int, started: UInt64) { lock.withLock { (running, started) } }
+    }
 
     public init() {
         (stream, continuation) = AsyncStream.makeStream(of: Job.self)
     }
 
+    /// Starts `job`; it counts as running from this call until it returns.
     public func start(_ job: @escaping Job) {
-        continuation.yield(job)
+        let counts = self.counts
+        counts.begin()
+        if case .terminated = continuation.yield({
+            await job()
+            counts.end()
+        }) {
+            counts.end()
+        }
     }
+
+    /// Jobs running now, and jobs started since the queue was made.
+    public var activity: (running: Int, started: UInt64) { counts.snapshot }
 
     func finish() { continuation.finish() }
 }

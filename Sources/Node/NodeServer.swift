@@ -34,9 +34,14 @@ public struct NodeServer: Sendable {
             logger: logger)
         let traceLog = try configuration.traceLog.map { try TraceLog(path: $0) }
         let jobs = JobQueue()
+        let clock: any NodeClock =
+            switch configuration.clock {
+            case .wall: WallClock(jobs: jobs)
+            case .stepped(let start, _): SteppedClock(start: start)
+            }
         self.node = ProviderNode(
             configuration: configuration, key: key, ledgers: ledgers, client: client, jobs: jobs, traceLog: traceLog,
-            logger: logger)
+            logger: logger, clock: clock)
         self.verifier = RequestVerifier(keys: keys)
         self.service = NodeService(jobs: jobs, ledgers: ledgers, traceLog: traceLog, logger: logger)
         self.configuration = configuration

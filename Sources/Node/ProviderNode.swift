@@ -21,10 +21,12 @@ public actor ProviderNode {
     nonisolated let jobs: JobQueue
     nonisolated let traceLog: TraceLog?
     nonisolated let logger: Logger
-    private var core: ProviderCore
-    private var entropy = SystemEntropy()
+    /// Protocol time: the wall clock, or a cluster's stepped clock.
+    public nonisolated let clock: any NodeClock
+    var core: ProviderCore
+    var entropy = SystemEntropy()
 
-    private struct Exchange: Hashable {
+    struct Exchange: Hashable {
         let buyer: PartyID
         let requestID: RequestID
     }
@@ -37,20 +39,24 @@ public actor ProviderNode {
         public var latest: Message
     }
 
-    private var waiters: [Exchange: AsyncStream<Message?>.Continuation] = [:]
-    private var requests: [Exchange: ProductOfferingQualificationCreate] = [:]
-    private var resourceOfExchange: [Exchange: String] = [:]
-    private var resources: [String: Resource] = [:]
-    private var resourceOrder: [String] = []
-    private var replyTo: [PartyID: String] = [:]
-    private var traceOf: [RequestID: String] = [:]
-    private var deletedHubs: Set<String> = []
+    var waiters: [Exchange: AsyncStream<Message?>.Continuation] = [:]
+    var requests: [Exchange: ProductOfferingQualificationCreate] = [:]
+    var resourceOfExchange: [Exchange: String] = [:]
+    var resources: [String: Resource] = [:]
+    var resourceOrder: [String] = []
+    var replyTo: [PartyID: String] = [:]
+    var traceOf: [RequestID: String] = [:]
+    var deletedHubs: Set<String> = []
+    var orderResources: [String: OrderResource] = [:]
+    var orderOfExchange: [Exchange: String] = [:]
+    var orderOrder: [String] = []
+    var orderRequests: [Exchange: OrderRequest] = [:]
     /// Inputs handled so far (requests, answers, timers).
     public private(set) var inputCount = 0
 
     public init(
         configuration: NodeConfiguration, key: PartyKey, ledgers: NodeLedgers, client: NodeClient, jobs: JobQueue,
-        traceLog: TraceLog?, logger: Logger
+        traceLog: TraceLog?, logger: Logger, clock: (any NodeClock)? = nil
     ) {
         self.configuration = configuration
         self.ledgers = ledgers
@@ -58,6 +64,7 @@ public actor ProviderNode {
         self.jobs = jobs
         self.traceLog = traceLog
         self.logger = logger
+        self.clock = clock ?? WallClock(jobs: jobs)
         self.core = ProviderCore(configuration: configuration.provider)
     }
 
@@ -85,11 +92,7 @@ public actor ProviderNode {
         let (stream, continuation) = AsyncStream.makeStream(of: Message?.self)
         waiters[exchange] = continuation
         handle(.message(from: buyer, .request(request)), trace: trace)
-        let wait = max(request.respondBy - Instant(Date()), .zero) + .seconds(5)
-        jobs.start {
-            try? await Task.sleep(for: .milliseconds(wait.milliseconds))
-            await self.expire(exchange)
-        }
+        clock.schedule(at: request.respondBy + .seconds(5)) { await self.expire(exchange) }
         // At shutdown the server waits for in-flight requests: one still waiting for sellers gets no answer (408).
         return await withGracefulShutdownHandler {
             for await message in stream { return message }
@@ -100,7 +103,7 @@ public actor ProviderNode {
         }
     }
 
-    private func expire(_ exchange: Exchange) {
+    func expire(_ exchange: Exchange) {
         guard let waiter = waiters.removeValue(forKey: exchange) else { return }
         waiter.yield(nil)
         waiter.finish()
@@ -148,15 +151,92 @@ public actor ProviderNode {
         }
     }
 
-    private func fire(_ key: TimerKey) {
+    // MARK: - Orders
+
+    /// One order (or change, or renewal) this node received from a buyer, with what it said about it since.
+    public struct OrderResource: Sendable {
+        /// This node's reference for the order (the Sonata ProductOrder id).
+        public let id: String
+        public let buyer: PartyID
+        public let request: OrderRequest
+        public let receivedAt: Instant
+        /// The notices sent to the buyer about it, oldest first.
+        public var notices: [OrderNotice] = []
+    }
+
+    /// A buyer's order: hands it to the core and returns the resource it became (the same one when the order
+    /// arrives again).
+    public func placeOrder(_ order: OrderRequest, from buyer: PartyID, replyTo: String?) -> OrderResource? {
+        let exchange = Exchange(buyer: buyer, requestID: order.id)
+        if let id = orderOfExchange[exchange] { return orderResources[id] }
+        if let replyTo { self.replyTo[buyer] = replyTo }
+        orderRequests[exchange] = order
+        let receivedAt = clock.now()
+        handle(.message(from: buyer, .order(order)), trace: nil)
+        if orderOfExchange[exchange] == nil, let id = core.orderReference(buyer: buyer, orderID: order.id) {
+            openOrderResource(id, exchange: exchange, at: receivedAt)
+        }
+        return orderOfExchange[exchange].flatMap { orderResources[$0] }
+    }
+
+    func openOrderResource(_ id: String, exchange: Exchange, at: Instant) {
+        guard orderResources[id] == nil, let request = orderRequests[exchange] else { return }
+        orderResources[id] = OrderResource(id: id, buyer: exchange.buyer, request: request, receivedAt: at)
+        orderOfExchange[exchange] = id
+        orderOrder.append(id)
+    }
+
+    /// The order with this reference, if any.
+    public func order(id: String) -> OrderResource? { orderResources[id] }
+
+    /// The orders of `buyer`, oldest first.
+    public func orders(of buyer: PartyID) -> [OrderResource] {
+        orderOrder.compactMap { id in orderResources[id].flatMap { $0.buyer == buyer ? $0 : nil } }
+    }
+
+    /// The items of a quote this node gave `buyer`, by item id (for a plain Sonata order against it).
+    public func quotedItems(_ quoteReference: String, buyer: PartyID) -> [String: JSONValue]? {
+        core.quotedItems(quoteReference, buyer: buyer)
+    }
+
+    /// The answer to a POQ or inquiry by the provider's own reference, when `buyer` asked it.
+    public func answer(reference: String, buyer: PartyID) -> SupplyResponse? {
+        guard let resource = resources[reference], resource.buyer == buyer else { return nil }
+        switch resource.latest {
+        case .response(let response), .acknowledgement(let response): return response
+        default: return nil
+        }
+    }
+
+    // MARK: - The stepped clock
+
+    /// What a cluster's controller reads to know whether this node has gone quiet: jobs running, HTTP requests
+    /// parked until protocol time moves, and a counter that changes whenever anything happens.
+    public struct Activity: Codable, Sendable, Hashable {
+        public let now: Instant
+        public let next: Instant?
+        public let running: Int
+        public let parked: Int
+        public let activity: UInt64
+    }
+
+    /// This node's activity now.
+    public func activity() -> Activity {
+        let jobs = self.jobs.activity
+        return Activity(
+            now: clock.now(), next: (clock as? SteppedClock)?.nextDeadline, running: jobs.running,
+            parked: waiters.count, activity: jobs.started &+ UInt64(inputCount))
+    }
+
+    func fire(_ key: TimerKey) {
         handle(.timer(key), trace: traceOf[key.requestID])
     }
 
     // MARK: - The core and its effects
 
-    private func handle(_ input: ProviderInput, trace: String?) {
+    func handle(_ input: ProviderInput, trace: String?) {
         inputCount += 1
-        let now = Instant(Date())
+        let now = clock.now()
         let effects = core.handle(input, now: now, entropy: &entropy)
         execute(effects, now: now, trace: trace)
     }
@@ -167,15 +247,7 @@ public actor ProviderNode {
             case .send(let to, let message):
                 send(message, to: to, trace: trace)
             case .setTimer(let key, let at):
-                let delay = max(at - Instant(Date()), .zero)
-                jobs.start {
-                    do {
-                        try await Task.sleep(for: .milliseconds(delay.milliseconds))
-                    } catch {
-                        return
-                    }
-                    await self.fire(key)
-                }
+                clock.schedule(at: at) { await self.fire(key) }
             case .record(let record):
                 ledgers.submit(record, at: now) { self.jobs.start($0) }
             case .trace(let event):
@@ -203,138 +275,20 @@ public actor ProviderNode {
         case .answered(let buyer, let requestID, let state):
             logger.info(
                 "answered", metadata: ["buyer": "\(buyer)", "request": "\(requestID)", "state": "\(state.rawValue)"])
-        case .received, .refused, .sofAnswered, .skippedSeller, .orderEvent, .orderedFrom, .deliveredInternally,
-            .released:
+        case .orderedFrom(let orderID, let itemID, let seller, let sellerOrderID):
+            traceLog?.write(
+                .init(
+                    type: "orderedFrom", party: me, trace: trace, requestID: orderID.rawValue, itemID: itemID,
+                    seller: seller.rawValue, sellerRequestID: sellerOrderID.rawValue))
+        case .deliveredInternally(let orderID, let itemID):
+            traceLog?.write(
+                .init(type: "deliveredInternally", party: me, trace: trace, requestID: orderID.rawValue, itemID: itemID)
+            )
+        case .received, .refused, .sofAnswered, .skippedSeller, .orderEvent, .released:
             break
         }
     }
 
-    private func send(_ message: Message, to: PartyID, trace: String?) {
-        if configuration.behaviour.silent { return }
-        let delay = configuration.behaviour.delay
-        switch message {
-        case .request(let request):
-            traceOf[request.id] = trace
-            let client = self.client
-            let publicURL = configuration.publicURL
-            jobs.start {
-                if delay > .zero { try? await Task.sleep(for: .milliseconds(delay.milliseconds)) }
-                if let answer = await Self.forward(
-                    request, to: to, client: client, replyTo: publicURL, trace: trace, logger: self.logger)
-                {
-                    await self.receive(answer, from: to)
-                }
-            }
-        case .acknowledgement(let response), .response(let response):
-            let exchange = Exchange(buyer: to, requestID: response.requestID)
-            let id = response.sellerReference
-            if resources[id] == nil {
-                resourceOrder.append(id)
-                resourceOfExchange[exchange] = id
-                resources[id] = Resource(
-                    buyer: to, requestID: response.requestID, request: requests[exchange], latest: message)
-            } else {
-                resources[id]?.latest = message
-            }
-            if let waiter = waiters.removeValue(forKey: exchange) {
-                waiter.yield(message)
-                waiter.finish()
-            } else if let url = replyTo[to] {
-                let envelope = SupplyEnvelope(
-                    productOfferingQualification: resources[id].flatMap(render), message: message)
-                deliver(envelope, url: url + NodeRoutes.listenerBase + "/poqStateChangeEvent", delay: delay)
-            }
-        case .notification(let event, _):
-            guard
-                let hub = core.sbus.subscriptions[to]?.first(where: { !deletedHubs.contains($0.id) })
-            else { return }
-            deliver(
-                SupplyEnvelope(event: event, message: message),
-                url: hub.callback + "/listener/" + event.eventType.rawValue, delay: delay)
-        case .hubRegistration:
-            break
-        case .order, .orderNotice:
-            // Orders run in the simulator; their Sonata product order (v10) routes are not served by live nodes yet.
-            logger.warning(
-                "order message not carried by live nodes yet", metadata: ["to": "\(to)", "kind": "\(message.name)"])
-        }
-    }
-
-    private func deliver(_ envelope: SupplyEnvelope, url: String, delay: TimeSpan) {
-        let client = self.client
-        let logger = self.logger
-        jobs.start {
-            if delay > .zero { try? await Task.sleep(for: .milliseconds(delay.milliseconds)) }
-            guard let body = try? JSONEncoder().encode(envelope), let parsed = URL(string: url) else { return }
-            let base =
-                "\(parsed.scheme ?? "http")://\(parsed.host ?? "127.0.0.1")" + (parsed.port.map { ":\($0)" } ?? "")
-            var path = parsed.path
-            if let query = parsed.query { path += "?" + query }
-            for attempt in 0..<5 {
-                do {
-                    let reply = try await client.send(
-                        .POST, url: base, path: path, body: body, contentType: NodeHeaders.supplyChainMediaType)
-                    if reply.status >= 300 {
-                        logger.warning("listener refused", metadata: ["url": "\(url)", "status": "\(reply.status)"])
-                    }
-                    return
-                } catch {
-                    try? await Task.sleep(for: .milliseconds(100 << attempt))
-                }
-            }
-            logger.warning("listener unreachable", metadata: ["url": "\(url)"])
-        }
-    }
-
-    /// Sends a request to a seller and returns its first answer; retries while the seller is unreachable, until
-    /// the request's deadline (silence = unable).
-    static func forward(
-        _ request: SupplyRequest, to seller: PartyID, client: NodeClient, replyTo: String, trace: String?,
-        logger: Logger
-    ) async -> Message? {
-        guard let body = try? JSONEncoder().encode(request.payload),
-            let list = try? JSONEncoder().encode(request.loopPreventionList)
-        else { return nil }
-        var headers: [(String, String)] = [
-            (NodeHeaders.requestID.rawName, request.id.rawValue),
-            (NodeHeaders.requestKind.rawName, request.kind.rawValue),
-            (NodeHeaders.loopPrevention.rawName, Base64URL.encode(list)),
-            (NodeHeaders.respondBy.rawName, request.respondBy.description),
-            (NodeHeaders.replyTo.rawName, replyTo),
-        ]
-        if let trace { headers.append((NodeHeaders.trace.rawName, trace)) }
-        var backoff = 50
-        while Instant(Date()) < request.respondBy {
-            do {
-                let reply = try await client.send(
-                    .POST, to: seller, path: NodeRoutes.poqPath, body: body, headers: headers,
-                    accept: NodeHeaders.supplyChainMediaType)
-                switch reply.status {
-                case 200, 201:
-                    return try JSONDecoder().decode(SupplyEnvelope.self, from: reply.body).message
-                case 422:
-                    let errors = (try? JSONDecoder().decode([MEFError].self, from: reply.body)) ?? []
-                    return .response(
-                        SupplyResponse(
-                            requestID: request.id, sellerReference: "", kind: request.kind, state: .rejected,
-                            items: [],
-                            findings: errors.map {
-                                ValidationFinding(
-                                    path: $0.propertyPath ?? "", rule: $0.message ?? "", message: $0.reason)
-                            }, reason: "invalid request", answeredAt: Instant(Date())))
-                default:
-                    logger.warning(
-                        "seller refused a request", metadata: ["seller": "\(seller)", "status": "\(reply.status)"])
-                    return nil
-                }
-            } catch {
-                logger.debug("seller unreachable; retrying", metadata: ["seller": "\(seller)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(backoff))
-                backoff = min(backoff * 2, 1_000)
-            }
-        }
-        return nil
-    }
 }
 
 /// Base64url without padding (RFC 4648 §5), for binary values in headers.

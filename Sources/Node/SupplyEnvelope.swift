@@ -1,18 +1,24 @@
 import Sonata
 import SupplyChain
 
-/// The body of `application/vnd.scbroker.supply+json`: the Sonata object a plain MEF client gets, and beside it the
-/// protocol core's message (prices, confidence, validity: what Sonata v7 POQ answers do not carry).
+/// The body of `application/vnd.scbroker.supply+json`: the Sonata object a plain MEF client gets (a POQ, a POQ
+/// event, a product order, a product order event), and beside it the protocol core's message (prices,
+/// confidence, validity, order windows: what the Sonata objects do not carry).
 public struct SupplyEnvelope: Codable, Sendable {
     public var productOfferingQualification: ProductOfferingQualification?
     public var event: POQEvent?
+    public var productOrder: ProductOrder?
+    public var productOrderEvent: ProductOrderEvent?
     public var message: Message
 
     public init(
-        productOfferingQualification: ProductOfferingQualification? = nil, event: POQEvent? = nil, message: Message
+        productOfferingQualification: ProductOfferingQualification? = nil, event: POQEvent? = nil,
+        productOrder: ProductOrder? = nil, productOrderEvent: ProductOrderEvent? = nil, message: Message
     ) {
         self.productOfferingQualification = productOfferingQualification
         self.event = event
+        self.productOrder = productOrder
+        self.productOrderEvent = productOrderEvent
         self.message = message
     }
 }

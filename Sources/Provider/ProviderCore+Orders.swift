@@ -17,6 +17,18 @@ extension ProviderCore {
 
     // MARK: - Orders arriving from a buyer
 
+    /// This provider's reference for a buyer's order or change while it is being worked on.
+    public func orderReference(buyer: PartyID, orderID: RequestID) -> String? {
+        let key = OrderKey(buyer: buyer, orderID: orderID)
+        return orders[key]?.reference ?? changes[key]?.reference
+    }
+
+    /// The items of a quote this provider gave `buyer` (what an order against it must repeat), by item id.
+    public func quotedItems(_ quoteReference: String, buyer: PartyID) -> [String: JSONValue]? {
+        guard let quote = quotes[quoteReference], quote.buyer == buyer else { return nil }
+        return quote.items
+    }
+
     mutating func receiveOrder(_ order: OrderRequest, from buyer: PartyID, now: Instant) -> [Effect] {
         let key = OrderKey(buyer: buyer, orderID: order.id)
         guard orders[key] == nil else { return [] }  // delivered twice: the first one stands

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import Provider
 import Simulation
+import Sonata
 import SupplyChain
 import Yams
 
@@ -24,6 +25,15 @@ public struct NodeConfiguration: Sendable {
         }
     }
 
+    /// Where the node's protocol time comes from.
+    public enum ClockSetting: Sendable, Hashable {
+        /// The system clock (production).
+        case wall
+        /// A clock that starts at `start` and moves only when `controller` (a peer) advances it: for
+        /// `broker cluster` runs of scenarios that span days (see `SteppedClock`).
+        case stepped(start: Instant, controller: PartyID)
+    }
+
     public let party: PartyID
     public let host: String
     public let port: Int
@@ -38,11 +48,12 @@ public struct NodeConfiguration: Sendable {
     public let provider: ProviderConfiguration
     public let behaviour: SimulationPlan.Behaviour
     public let peers: [Peer]
+    public let clock: ClockSetting
 
     public init(
         party: PartyID, host: String, port: Int, publicURL: String? = nil, keyFile: String, database: String,
         traceLog: String? = nil, maxBodyBytes: Int = 1 << 20, provider: ProviderConfiguration,
-        behaviour: SimulationPlan.Behaviour = .init(), peers: [Peer]
+        behaviour: SimulationPlan.Behaviour = .init(), peers: [Peer], clock: ClockSetting = .wall
     ) {
         self.party = party
         self.host = host
@@ -55,6 +66,7 @@ public struct NodeConfiguration: Sendable {
         self.provider = provider
         self.behaviour = behaviour
         self.peers = peers
+        self.clock = clock
     }
 
     /// Reads and checks a node configuration file; every problem names its field.
@@ -78,6 +90,12 @@ public struct NodeConfiguration: Sendable {
             var port: Int
         }
 
+        struct ClockSpec: Decodable {
+            var mode: String
+            var start: String?
+            var controller: String?
+        }
+
         struct PeerSpec: Decodable {
             var id: String
             var url: String?
@@ -95,6 +113,7 @@ public struct NodeConfiguration: Sendable {
         var defaults: Scenario.Defaults?
         var provider: Scenario.ProviderSpec?
         var peers: [PeerSpec]?
+        var clock: ClockSpec?
 
         func configuration(directory: URL) throws -> NodeConfiguration {
             func resolve(_ path: String) -> String { URL(fileURLWithPath: path, relativeTo: directory).path }
@@ -130,11 +149,29 @@ public struct NodeConfiguration: Sendable {
             guard (1...65_535).contains(listen.port) || listen.port == 0 else {
                 throw NodeError(.badConfiguration, "listen.port: \(listen.port) is not a TCP port")
             }
+            var clock = ClockSetting.wall
+            switch self.clock?.mode {
+            case nil, "wall":
+                break
+            case "stepped":
+                guard let text = self.clock?.start, let start = MEFDateTime.parse(text) else {
+                    throw NodeError(.badConfiguration, "clock.start: a stepped clock needs an RFC 3339 start time")
+                }
+                guard let controller = self.clock?.controller.map({ PartyID($0) }),
+                    peers.contains(where: { $0.id == controller })
+                else {
+                    throw NodeError(
+                        .badConfiguration, "clock.controller: a stepped clock needs a controller among the peers")
+                }
+                clock = .stepped(start: Instant(start), controller: controller)
+            case let other?:
+                throw NodeError(.badConfiguration, "clock.mode: '\(other)' is not wall or stepped")
+            }
             return NodeConfiguration(
                 party: party, host: listen.host ?? "127.0.0.1", port: listen.port, publicURL: publicURL,
                 keyFile: resolve(keyFile), database: resolve(database), traceLog: traceLog.map(resolve),
                 maxBodyBytes: maxBodyBytes ?? 1 << 20, provider: configuration,
-                behaviour: plan.behaviours[party] ?? .init(), peers: peers)
+                behaviour: plan.behaviours[party] ?? .init(), peers: peers, clock: clock)
         }
     }
 }

@@ -101,6 +101,9 @@ public enum NodeRoutes {
             await node.receive(envelope.message, from: incoming.party)
             return Response(status: .noContent)
         }
+        addOrderRoutes(to: router, node: node, verifier: verifier)
+        addQuoteRoutes(to: router, node: node, verifier: verifier)
+        addClockRoutes(to: router, node: node, verifier: verifier)
         addLedgerRoutes(to: router, limit: limit, verifier: verifier) { id, party in
             ledgerCopy(id, with: party, node: node)
         }
@@ -192,7 +195,7 @@ public enum NodeRoutes {
             }
             list = value
         }
-        let now = Instant(Date())
+        let now = node.clock.now()
         var respondBy: Instant
         if let text = headers[NodeHeaders.respondBy] {
             guard let date = MEFDateTime.parse(text) else {

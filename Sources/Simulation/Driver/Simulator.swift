@@ -24,7 +24,6 @@ public final class Simulator {
         var notifications = 0
         var response: SupplyResponse?
         var sentAt: Instant?
-        var order = RetailOrderView()
     }
 
     public let plan: SimulationPlan
@@ -36,6 +35,7 @@ public final class Simulator {
     var ledgerPairs: Set<Set<PartyID>> = []
     let ledgerDirectory: URL?
     var retail: [String: RetailView] = [:]
+    var ordering: RetailOrdering
     var demandOfRequest: [RequestID: String] = [:]
     var requestsReceived: [PartyID: [String: Int]] = [:]
     /// Where each provider got each item of each request (pre-order) and of each order (delivery).
@@ -58,6 +58,7 @@ public final class Simulator {
         self.entropy = SeededEntropy(seed: plan.seed)
         self.writer = LedgerWriter(book: LedgerBook(seed: plan.seed, directory: ledgerDirectory))
         self.now = plan.start
+        self.ordering = RetailOrdering(plan: plan)
         self.lastActivity = plan.start
         for configuration in plan.providers {
             cores[configuration.party] = ProviderCore(configuration: configuration)
@@ -84,7 +85,7 @@ public final class Simulator {
                 try deliver(message, from: from, to: to)
             case .retail(let demand, let step):
                 lastActivity = now
-                try retailStep(step, demand: demand)
+                retailStep(step, demand: demand)
             case .timer(let party, let key):
                 guard var core = cores[party] else { continue }
                 let effects = core.handle(.timer(key), now: now, entropy: &entropy)
@@ -127,12 +128,12 @@ public final class Simulator {
         case .response(let response):
             if let demand = demandOfRequest[response.requestID] {
                 retail[demand]?.response = response
-                try quoteArrived(demand: demand)
+                quoteArrived(demand: demand)
             }
         case .notification(let event, _):
             if let demand = demandOfSellerReference[event.event.id] { retail[demand]?.notifications += 1 }
         case .orderNotice(let notice):
-            try retailOrderNotice(notice, from: seller)
+            retailOrderNotice(notice, from: seller)
         case .request, .hubRegistration, .order:
             break
         }
@@ -216,22 +217,6 @@ public final class Simulator {
 
     // MARK: - Result
 
-    func orderOutcome(_ demand: SimulationPlan.Demand, view: RetailView) -> SimulationResult.OrderOutcome? {
-        guard let orderID = view.order.orderID else { return nil }
-        var paths: [String: [String]] = [:]
-        for item in demand.payload["productOfferingQualificationItem"]?.arrayValue ?? [] {
-            guard let itemID = item["id"]?.stringValue else { continue }
-            paths[itemID] = orderSourcing.path(from: demand.seller, requestID: orderID, itemID: itemID).path
-        }
-        let terms = view.order.serviceID.flatMap { cores[demand.seller]?.inventory[$0]?.terms } ?? []
-        return SimulationResult.OrderOutcome(
-            orderID: orderID.rawValue, state: view.order.state, reason: view.order.reason,
-            serviceID: view.order.serviceID, activatedAt: view.order.activatedAt?.description, servicePaths: paths,
-            extensionRequests: view.order.extensionRequests, changePrices: view.order.changeQuotes.map(\.price.amount),
-            outages: view.order.changeQuotes.map(\.outage.description), changesCompleted: view.order.changesCompleted,
-            terms: terms.map { "\($0.start) to \($0.end) (\($0.endOfTermAction.rawValue))" })
-    }
-
     func result() throws -> SimulationResult {
         var observations: [String: SimulationResult.RetailObservation] = [:]
         var orders: [String: SimulationResult.OrderOutcome] = [:]
@@ -240,7 +225,9 @@ public final class Simulator {
             observations[demand.id] = SimulationResult.RetailObservation(
                 sentAt: view.sentAt, acknowledged: view.acknowledged, notifications: view.notifications,
                 response: view.response)
-            orders[demand.id] = orderOutcome(demand, view: view)
+            orders[demand.id] = ordering.outcome(
+                of: demand, trail: orderSourcing,
+                terms: ordering.views[demand.id]?.serviceID.flatMap { cores[demand.seller]?.inventory[$0]?.terms })
         }
         let book = writer.book
         var summaries: [SimulationResult.LedgerSummary] = []

@@ -97,6 +97,15 @@ public enum OrderEvent: Codable, Sendable, Hashable {
     /// The service ended (autoDisconnect, or terminated).
     case disconnected(serviceID: String)
 
+    /// Whether the buyer says this to its seller (a cancellation, an answer to an extension request); every
+    /// other event goes from the seller to its buyer.
+    public var isFromBuyer: Bool {
+        switch self {
+        case .cancelled, .windowChanged, .extensionRefused: true
+        default: false
+        }
+    }
+
     /// The ledger entry kind that records this event.
     public var ledgerKind: String {
         switch self {

@@ -1,0 +1,96 @@
+import Foundation
+import SupplyChain
+
+/// Protocol time for a live node: what the core is told `now` is, and when its timers fire.
+///
+/// Protocol time is an input to the core, like every other input. In production it is the wall clock
+/// (`WallClock`). `broker cluster` can instead run every node on a `SteppedClock` that only moves when the
+/// cluster's controller advances it, after every node has gone quiet — so a scenario's fourteen-day activation
+/// and two-year renewal run in seconds and give the simulator's outcomes. Request signatures, replay windows and
+/// retry back-offs stay on the wall clock: they protect and pace the transport, not the protocol.
+public protocol NodeClock: Sendable {
+    /// The current protocol time.
+    func now() -> Instant
+    /// Runs `action` once protocol time reaches `at`.
+    func schedule(at: Instant, _ action: @escaping @Sendable () async -> Void)
+}
+
+/// The real clock: `now` is the system time; scheduled actions wait on the node's job queue.
+public struct WallClock: NodeClock {
+    let jobs: JobQueue
+
+    public init(jobs: JobQueue) {
+        self.jobs = jobs
+    }
+
+    public func now() -> Instant { Instant(Date()) }
+
+    public func schedule(at: Instant, _ action: @escaping @Sendable () async -> Void) {
+        let delay = max(at - now(), .zero)
+        jobs.start {
+            if delay > .zero {
+                do {
+                    try await Task.sleep(for: .milliseconds(delay.milliseconds))
+                } catch {
+                    return  // shutting down
+                }
+            }
+            await action()
+        }
+    }
+}
+
+/// A clock that stands still until `advance(to:)`: scheduled actions run in (time, scheduling order), each with
+/// the clock set to its time. Thread-safe.
+public final class SteppedClock: NodeClock, @unchecked Sendable {
+    private struct Pending {
+        let at: Instant
+        let sequence: UInt64
+        let action: @Sendable () async -> Void
+    }
+
+    private let lock = NSLock()
+    private var current: Instant
+    private var pending: [Pending] = []
+    private var sequence: UInt64 = 0
+
+    public init(start: Instant) {
+        current = start
+    }
+
+    public func now() -> Instant { lock.withLock { current } }
+
+    public func schedule(at: Instant, _ action: @escaping @Sendable () async -> Void) {
+        lock.withLock {
+            sequence += 1
+            pending.append(Pending(at: at, sequence: sequence, action: action))
+        }
+    }
+
+    /// When the earliest scheduled action is due, if any.
+    public var nextDeadline: Instant? {
+        lock.withLock { pending.map(\.at).min() }
+    }
+
+    /// Moves the clock to `target` (never backwards), running every action due by then, earliest first; an
+    /// action scheduled while advancing runs too if it is due by `target`.
+    public func advance(to target: Instant) async {
+        while let next = takeNext(dueBy: target) {
+            await next.action()
+        }
+        lock.withLock { current = max(current, target) }
+    }
+
+    private func takeNext(dueBy target: Instant) -> Pending? {
+        lock.withLock {
+            guard
+                let index = pending.indices.filter({ pending[$0].at <= target }).min(by: {
+                    (pending[$0].at, pending[$0].sequence) < (pending[$1].at, pending[$1].sequence)
+                })
+            else { return nil }
+            let next = pending.remove(at: index)
+            current = max(current, next.at)
+            return next
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import CanonicalJSON
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ledger
+import Sonata
+import SupplyChain
+
+/// Product ordering (Sonata Product Order v10): the seller side (create, read, cancel, delivery-date answers)
+/// and the buyer side (the notification listener), plus the stepped-clock routes a cluster's controller uses.
+extension NodeRoutes {
+    public static let productOrderBase = "/mefApi/sonata/productOrderingManagement/v10"
+    public static let productOrderPath = productOrderBase + "/productOrder"
+    public static let cancelProductOrderPath = productOrderBase + "/cancelProductOrder"
+    public static let modifyDeliveryDatePath = productOrderBase + "/modifyProductOrderItemRequestedDeliveryDate"
+    public static let orderListenerBase = "/mefApi/sonata/productOrderNotification/v10/listener"
+    public static let clockPath = "/clock/v1"
+
+    /// How long a buyer of a plain Sonata order leaves the seller to accept it.
+    static let plainOrderAcceptance = TimeSpan.hours(1)
+
+    static func addOrderRoutes(to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier) {
+        let limit = node.configuration.maxBodyBytes
+        router.post(RouterPath(productOrderPath)) { request, _ -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            let order: OrderRequest
+            switch await orderRequest(incoming, node: node) {
+            case .success(let value): order = value
+            case .failure(let refusal): return refusal.response
+            }
+            guard
+                let resource = await node.placeOrder(
+                    order, from: incoming.party, replyTo: incoming.headers[NodeHeaders.replyTo])
+            else {
+                return error(MEFError(code: .internalError, reason: "the order was not taken"))
+            }
+            return orderAnswer(resource, node: node, status: .created)
+        }
+        router.get(RouterPath(productOrderPath)) { request, _ -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            let href = node.configuration.publicURL + productOrderPath
+            return json(.ok, await node.orders(of: incoming.party).map { $0.sonata(href: href) })
+        }
+        router.get(RouterPath(productOrderPath + "/{id}")) { request, context -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            let id = context.parameters.get("id") ?? ""
+            guard let resource = await node.order(id: id) else {
+                return error(MEFError(code: .notFound, reason: "no productOrder '\(id)'"))
+            }
+            guard resource.buyer == incoming.party else {
+                return error(MEFError(code: .accessDenied, reason: "this productOrder is another buyer's"))
+            }
+            return orderAnswer(resource, node: node, status: .ok)
+        }
+        for path in [cancelProductOrderPath, modifyDeliveryDatePath] {
+            router.post(RouterPath(path)) { request, _ -> Response in
+                let incoming: Incoming
+                switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
+                case .success(let value): incoming = value
+                case .failure(let refusal): return refusal.response
+                }
+                guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
+                    case .orderNotice(let notice) = envelope.message, notice.event.isFromBuyer
+                else {
+                    return error(
+                        MEFError(
+                            code: .invalidBody,
+                            reason: "expected a \(NodeHeaders.supplyChainMediaType) body with a buyer's order notice"))
+                }
+                await node.receive(.orderNotice(notice), from: incoming.party)
+                return Response(status: .created)
+            }
+        }
+        router.post(RouterPath(orderListenerBase + "/{eventType}")) { request, _ -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
+                case .orderNotice(let notice) = envelope.message, !notice.event.isFromBuyer
+            else {
+                return error(
+                    MEFError(
+                        code: .invalidBody,
+                        reason: "expected a \(NodeHeaders.supplyChainMediaType) body with a seller's order notice"))
+            }
+            await node.receive(.orderNotice(notice), from: incoming.party)
+            return Response(status: .noContent)
+        }
+    }
+
+    /// The order in a create request: the core's order in a supply envelope, or a plain Sonata
+    /// `ProductOrder_Create` whose items all point at items of one quote this node gave the buyer.
+    private static func orderRequest(
+        _ incoming: Incoming, node: ProviderNode
+    ) async -> Result<
+        OrderRequest, ResponseError
+    > {
+        let type = incoming.headers[.contentType]?.lowercased() ?? ""
+        if type.hasPrefix(NodeHeaders.supplyChainMediaType) {
+            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
+                case .order(let order) = envelope.message
+            else {
+                return .failure(
+                    ResponseError(error(MEFError(code: .invalidBody, reason: "the envelope holds no order"))))
+            }
+            return .success(order)
+        }
+        let create: ProductOrderCreate
+        do {
+            create = try JSONDecoder().decode(ProductOrderCreate.self, from: incoming.body)
+        } catch {
+            return .failure(
+                ResponseError(
+                    Self.error(MEFError(code: .invalidBody, reason: "not a ProductOrder_Create: \(error)"))))
+        }
+        func unprocessable(_ path: String, _ reason: String) -> Result<OrderRequest, ResponseError> {
+            .failure(
+                ResponseError(Self.unprocessable([ValidationFinding(path: path, rule: "PDL-020", message: reason)])))
+        }
+        let references = create.productOrderItem.map(\.quoteItem)
+        guard let first = references.first, let quoteID = first?.quoteId,
+            references.allSatisfy({ $0?.quoteId == quoteID })
+        else {
+            return unprocessable(
+                "/productOrderItem", "every item must reference (quoteItem) an item of one quote from this seller")
+        }
+        guard let quoted = await node.quotedItems(quoteID.rawValue, buyer: incoming.party) else {
+            return unprocessable("/productOrderItem/0/quoteItem/quoteId", "\(quoteID) is not a quote of yours here")
+        }
+        var items: [JSONValue] = []
+        for (index, reference) in references.enumerated() {
+            guard let itemID = reference?.id.rawValue, let item = quoted[itemID] else {
+                return unprocessable(
+                    "/productOrderItem/\(index)/quoteItem/id", "quote \(quoteID) has no such item")
+            }
+            items.append(item)
+        }
+        let now = node.clock.now()
+        let due =
+            create.requestedCompletionDate
+            ?? create.productOrderItem.compactMap(\.requestedCompletionDate).max {
+                $0.date < $1.date
+            }
+        return .success(
+            OrderRequest(
+                id: RequestID(create.externalId ?? "\(incoming.party.rawValue)-\(now.milliseconds)"),
+                action: .provide(quoteReference: quoteID.rawValue, items: items), acceptBy: now + plainOrderAcceptance,
+                activateBy: due.map { Instant($0.date) } ?? now + .days(90), term: nil))
+    }
+
+    private static func orderAnswer(
+        _ resource: ProviderNode.OrderResource, node: ProviderNode, status: HTTPResponse.Status
+    ) -> Response {
+        json(status, resource.sonata(href: node.configuration.publicURL + productOrderPath))
+    }
+
+    // MARK: - The stepped clock
+
+    /// `GET /clock/v1` (the node's activity) and `POST /clock/v1/advance` (`{"to": {"milliseconds": …}}`), for the
+    /// clock's controller only (403 for anyone else, 404 on a wall-clock node).
+    static func addClockRoutes(to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier) {
+        guard case .stepped(_, let controller) = node.configuration.clock, let clock = node.clock as? SteppedClock
+        else { return }
+        router.get(RouterPath(clockPath)) { request, _ -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: 1 << 10, verifier: verifier, requireJSON: false) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            guard incoming.party == controller else {
+                return error(MEFError(code: .accessDenied, reason: "only \(controller) reads this clock"))
+            }
+            return json(.ok, await node.activity())
+        }
+        router.post(RouterPath(clockPath + "/advance")) { request, _ -> Response in
+            let incoming: Incoming
+            switch await Incoming.read(request, limit: 1 << 10, verifier: verifier, requireJSON: true) {
+            case .success(let value): incoming = value
+            case .failure(let refusal): return refusal.response
+            }
+            guard incoming.party == controller else {
+                return error(MEFError(code: .accessDenied, reason: "only \(controller) moves this clock"))
+            }
+            guard let body = try? JSONDecoder().decode([String: Instant].self, from: incoming.body),
+                let target = body["to"]
+            else {
+                return error(MEFError(code: .invalidBody, reason: "expected {\"to\": <instant>}"))
+            }
+            await clock.advance(to: target)
+            return json(.ok, await node.activity())
+        }
+    }
+}

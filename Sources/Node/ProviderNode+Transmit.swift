@@ -1,0 +1,213 @@
+import CanonicalJSON
+import Foundation
+import Ledger
+import Logging
+import NIOHTTP1
+import Sonata
+import SupplyChain
+
+/// Carrying the core's messages over HTTP: requests and orders to sellers, answers and notices to buyers.
+extension ProviderNode {
+    /// Sends `message` to `to`, after the scenario's extra delay for this provider (on protocol time), if any.
+    func send(_ message: Message, to: PartyID, trace: String?) {
+        if configuration.behaviour.silent { return }
+        let delay = configuration.behaviour.delay
+        guard delay > .zero else { return transmit(message, to: to, trace: trace) }
+        clock.schedule(at: clock.now() + delay) { await self.transmit(message, to: to, trace: trace) }
+    }
+
+    func transmit(_ message: Message, to: PartyID, trace: String?) {
+        switch message {
+        case .request(let request):
+            traceOf[request.id] = trace
+            let client = self.client
+            let publicURL = configuration.publicURL
+            let clock = self.clock
+            jobs.start {
+                if let answer = await Self.forward(
+                    request, to: to, client: client, clock: clock, replyTo: publicURL, trace: trace,
+                    logger: self.logger)
+                {
+                    await self.receive(answer, from: to)
+                }
+            }
+        case .acknowledgement(let response), .response(let response):
+            let exchange = Exchange(buyer: to, requestID: response.requestID)
+            let id = response.sellerReference
+            if resources[id] == nil {
+                resourceOrder.append(id)
+                resourceOfExchange[exchange] = id
+                resources[id] = Resource(
+                    buyer: to, requestID: response.requestID, request: requests[exchange], latest: message)
+            } else {
+                resources[id]?.latest = message
+            }
+            if let waiter = waiters.removeValue(forKey: exchange) {
+                waiter.yield(message)
+                waiter.finish()
+            } else if let url = replyTo[to] {
+                let envelope = SupplyEnvelope(
+                    productOfferingQualification: resources[id].flatMap(render), message: message)
+                deliver(envelope, url: url + NodeRoutes.listenerBase + "/poqStateChangeEvent")
+            }
+        case .notification(let event, _):
+            guard
+                let hub = core.sbus.subscriptions[to]?.first(where: { !deletedHubs.contains($0.id) })
+            else { return }
+            deliver(
+                SupplyEnvelope(event: event, message: message),
+                url: hub.callback + "/listener/" + event.eventType.rawValue)
+        case .hubRegistration:
+            break
+        case .order(let order):
+            post(
+                SupplyEnvelope(message: message), to: to, path: NodeRoutes.productOrderPath,
+                until: order.acceptBy, what: "order \(order.id)")
+        case .orderNotice(let notice) where notice.event.isFromBuyer:
+            let path =
+                if case .cancelled = notice.event {
+                    NodeRoutes.cancelProductOrderPath
+                } else {
+                    NodeRoutes.modifyDeliveryDatePath
+                }
+            post(SupplyEnvelope(message: message), to: to, path: path, until: nil, what: "notice on \(notice.orderID)")
+        case .orderNotice(let notice):
+            let exchange = Exchange(buyer: to, requestID: notice.orderID)
+            if orderOfExchange[exchange] == nil {
+                openOrderResource(notice.sellerOrderReference, exchange: exchange, at: notice.at)
+            }
+            guard let id = orderOfExchange[exchange] else {
+                logger.warning(
+                    "a notice about an order this node does not hold", metadata: ["order": "\(notice.orderID)"])
+                return
+            }
+            orderResources[id]?.notices.append(notice)
+            guard let url = replyTo[to], let resource = orderResources[id] else {
+                logger.warning("no listener for a buyer's order notices", metadata: ["buyer": "\(to)"])
+                return
+            }
+            let event = resource.event(for: notice, href: configuration.publicURL + NodeRoutes.productOrderPath)
+            deliver(
+                SupplyEnvelope(productOrder: resource.sonata(), productOrderEvent: event, message: message),
+                url: url + NodeRoutes.orderListenerBase + "/" + event.eventType.rawValue)
+        }
+    }
+
+    /// Posts a signed envelope to a seller (an order, or a buyer's notice on one), retrying while it is
+    /// unreachable: until `until` on protocol time, and at most `retryLimit` on the wall clock.
+    private func post(_ envelope: SupplyEnvelope, to seller: PartyID, path: String, until: Instant?, what: String) {
+        let client = self.client
+        let logger = self.logger
+        let clock = self.clock
+        let publicURL = configuration.publicURL
+        jobs.start {
+            guard let body = try? JSONEncoder().encode(envelope) else { return }
+            let headers = [(NodeHeaders.replyTo.rawName, publicURL)]
+            let giveUp = ContinuousClock.now + Self.retryLimit
+            var backoff = 50
+            while ContinuousClock.now < giveUp && until.map({ clock.now() < $0 }) ?? true {
+                do {
+                    let reply = try await client.send(
+                        .POST, to: seller, path: path, body: body, headers: headers,
+                        contentType: NodeHeaders.supplyChainMediaType, accept: NodeHeaders.supplyChainMediaType)
+                    if reply.status >= 300 {
+                        logger.warning(
+                            "seller refused",
+                            metadata: ["seller": "\(seller)", "what": "\(what)", "status": "\(reply.status)"])
+                    }
+                    return
+                } catch {
+                    try? await Task.sleep(for: .milliseconds(backoff))
+                    backoff = min(backoff * 2, 1_000)
+                }
+            }
+            logger.warning("seller unreachable; gave up", metadata: ["seller": "\(seller)", "what": "\(what)"])
+        }
+    }
+
+    /// How long a node keeps trying to reach an unreachable counterpart, on the wall clock.
+    static var retryLimit: Swift.Duration { .seconds(60) }
+
+    private func deliver(_ envelope: SupplyEnvelope, url: String) {
+        let client = self.client
+        let logger = self.logger
+        jobs.start {
+            guard let body = try? JSONEncoder().encode(envelope), let parsed = URL(string: url) else { return }
+            let base =
+                "\(parsed.scheme ?? "http")://\(parsed.host ?? "127.0.0.1")" + (parsed.port.map { ":\($0)" } ?? "")
+            var path = parsed.path
+            if let query = parsed.query { path += "?" + query }
+            for attempt in 0..<8 {
+                do {
+                    let reply = try await client.send(
+                        .POST, url: base, path: path, body: body, contentType: NodeHeaders.supplyChainMediaType)
+                    if reply.status >= 300 {
+                        logger.warning("listener refused", metadata: ["url": "\(url)", "status": "\(reply.status)"])
+                    }
+                    return
+                } catch {
+                    try? await Task.sleep(for: .milliseconds(100 << attempt))
+                }
+            }
+            logger.warning("listener unreachable", metadata: ["url": "\(url)"])
+        }
+    }
+
+    /// Sends a request to a seller and returns its first answer; retries while the seller is unreachable, until
+    /// the request's deadline (silence = unable) and at most `retryLimit` on a stepped clock.
+    static func forward(
+        _ request: SupplyRequest, to seller: PartyID, client: NodeClient, clock: any NodeClock, replyTo: String,
+        trace: String?, logger: Logger
+    ) async -> Message? {
+        guard let body = try? JSONEncoder().encode(request.payload),
+            let list = try? JSONEncoder().encode(request.loopPreventionList)
+        else { return nil }
+        var headers: [(String, String)] = [
+            (NodeHeaders.requestID.rawName, request.id.rawValue),
+            (NodeHeaders.requestKind.rawName, request.kind.rawValue),
+            (NodeHeaders.loopPrevention.rawName, Base64URL.encode(list)),
+            (NodeHeaders.respondBy.rawName, request.respondBy.description),
+            (NodeHeaders.replyTo.rawName, replyTo),
+        ]
+        if let trace { headers.append((NodeHeaders.trace.rawName, trace)) }
+        var backoff = 50
+        let giveUp = clock is SteppedClock ? ContinuousClock.now + retryLimit : nil
+        while clock.now() < request.respondBy && giveUp.map({ ContinuousClock.now < $0 }) ?? true {
+            do {
+                let reply = try await client.send(
+                    .POST, to: seller, path: NodeRoutes.poqPath, body: body, headers: headers,
+                    accept: NodeHeaders.supplyChainMediaType)
+                switch reply.status {
+                case 200, 201:
+                    return try JSONDecoder().decode(SupplyEnvelope.self, from: reply.body).message
+                case 422:
+                    return .response(
+                        SupplyResponse(
+                            rejecting: request,
+                            errors: (try? JSONDecoder().decode([MEFError].self, from: reply.body)) ?? [],
+                            at: clock.now()))
+                default:
+                    logger.warning(
+                        "seller refused a request", metadata: ["seller": "\(seller)", "status": "\(reply.status)"])
+                    return nil
+                }
+            } catch {
+                logger.debug("seller unreachable; retrying", metadata: ["seller": "\(seller)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(backoff))
+                backoff = min(backoff * 2, 1_000)
+            }
+        }
+        return nil
+    }
+}
+
+extension SupplyResponse {
+    /// The answer a buyer makes of a seller's 422: the request rejected, with the MEF errors as findings.
+    init(rejecting request: SupplyRequest, errors: [MEFError], at: Instant) {
+        self.init(
+            requestID: request.id, sellerReference: "", kind: request.kind, state: .rejected, items: [],
+            findings: errors.map {
+                ValidationFinding(path: $0.propertyPath ?? "", rule: $0.message ?? "", message: $0.reason)
+            }, reason: "invalid request", answeredAt: at)
+    }
+}
