@@ -101,7 +101,9 @@ let package = Package(
             name: "NodeTests",
             dependencies: [
                 "Node",
+                "CanonicalJSON",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: settings

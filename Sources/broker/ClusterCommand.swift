@@ -13,11 +13,20 @@ struct ClusterCommand: AsyncParsableCommand {
             Generates a key for every provider and retail buyer, a node configuration per provider (free loopback
             ports) in the work directory, starts the nodes, sends the scenario's demand over HTTP as the signed
             retail buyers, waits for the final answers, stops the nodes (SIGTERM) and then checks the scenario's
-            expectations and audits both copies of every ledger, as `broker simulate` does. Demand times are
-            real time from the start of the run; answers arrive as fast as the nodes produce them.
+            expectations and audits both copies of every ledger, as `broker simulate` does.
+
+            Protocol time (--clock):
+              wall     every node on its system clock; demand times are real time from the start of the run and
+                       answers arrive as fast as the nodes produce them (what production does).
+              stepped  every node on a clock that only `broker cluster` moves: when every node and retail buyer
+                       is quiet, all clocks jump to the earliest next deadline anywhere. A scenario's 14-day
+                       activation and two-year renewal run in seconds, on the simulator's timings.
+              auto     stepped when the scenario orders, wall otherwise (the default).
 
             Examples:
               broker cluster diamond
+              broker cluster order-delivery
+              broker cluster five-hop-chain --clock stepped
               broker cluster Scenarios/loop.yaml --work-dir out/loop --json
               broker audit out/loop
 
@@ -30,6 +39,9 @@ struct ClusterCommand: AsyncParsableCommand {
 
     @Option(help: "Directory for keys, node configurations, logs and ledger copies (default: a new temporary one).")
     var workDir: String?
+
+    @Option(help: "Protocol time: wall, stepped or auto (stepped when the scenario orders).")
+    var clock: String = "auto"
 
     @Flag(help: "Print the result as one JSON document.")
     var json = false
@@ -55,12 +67,22 @@ struct ClusterCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("broker cluster: bad scenario: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        let mode: ClusterRunner.ClockMode
+        switch clock {
+        case "auto": mode = .auto(for: plan)
+        case let name:
+            guard let value = ClusterRunner.ClockMode(rawValue: name) else {
+                FileHandle.standardError.write(Data("broker cluster: --clock: '\(name)' is not wall, stepped or auto\n".utf8))
+                throw ExitCode(2)
+            }
+            mode = value
+        }
         let directory =
             workDir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("broker-cluster-\(UUID().uuidString)")
         let runner = ClusterRunner(
             plan: plan, scenarioText: text, workDirectory: directory,
-            brokerExecutable: Self.executablePath(), logger: Logger(label: "broker.cluster"))
+            brokerExecutable: Self.executablePath(), logger: Logger(label: "broker.cluster"), clock: mode)
         let signalSources = ClusterRunner.stopChildrenOnSignals()
         let result = try await runner.run()
         signalSources.forEach { $0.cancel() }

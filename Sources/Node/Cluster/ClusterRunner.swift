@@ -22,11 +22,31 @@ public struct ClusterRunner: Sendable {
     public let logger: Logger
     /// Longest wait for a node to come up, and for all of them to stop.
     public var startupLimit: Swift.Duration = .seconds(60)
+    /// Longest wait, on a stepped clock, for every node to go quiet before the clock moves.
+    public var settleLimit: Swift.Duration = .seconds(120)
+    /// Where the nodes' protocol time comes from.
+    public var clock: ClockMode
+
+    /// How a cluster keeps protocol time.
+    public enum ClockMode: String, Sendable, CaseIterable {
+        /// Every node on the wall clock, demand at real times: what production does.
+        case wall
+        /// Every node on a stepped clock driven by the runner: days of order delivery run in seconds, with the
+        /// simulator's timings.
+        case stepped
+
+        /// Stepped when the scenario orders (its windows and terms span days), wall otherwise.
+        public static func auto(for plan: SimulationPlan) -> ClockMode {
+            plan.demands.contains { $0.order != nil } ? .stepped : .wall
+        }
+    }
 
     public init(
-        plan: SimulationPlan, scenarioText: String, workDirectory: URL, brokerExecutable: String, logger: Logger
+        plan: SimulationPlan, scenarioText: String, workDirectory: URL, brokerExecutable: String, logger: Logger,
+        clock: ClockMode? = nil
     ) {
         self.plan = plan
+        self.clock = clock ?? .auto(for: plan)
         self.scenarioText = scenarioText
         self.workDirectory = workDirectory
         self.brokerExecutable = brokerExecutable
@@ -54,7 +74,14 @@ public struct ClusterRunner: Sendable {
             for party in plan.providers.map(\.party) { try launch(party, in: cluster) }
             try await waitUntilHealthy(cluster)
             let started = ContinuousClock.now
-            var observations = try await drive(cluster)
+            var observations: [String: SimulationResult.RetailObservation]
+            var driver: RetailDriver?
+            switch clock {
+            case .wall:
+                observations = try await drive(cluster)
+            case .stepped:
+                (observations, driver) = try await driveStepped(cluster, retail: retail)
+            }
             let duration = ContinuousClock.now - started
             try await Task.sleep(for: .milliseconds(300))
             stop(cluster)
@@ -63,7 +90,8 @@ public struct ClusterRunner: Sendable {
                     observations[id]?.notifications = retail.notifications(for: reference)
                 }
             }
-            return try collect(cluster, observations: observations, duration: duration)
+            return try collect(
+                cluster, observations: observations, ordering: await driver?.ordering, duration: duration)
         }
     }
 
@@ -106,7 +134,7 @@ public struct ClusterRunner: Sendable {
             to: workDirectory.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
         let providers = plan.providers.map(\.party)
         let retail = Array(Set(plan.demands.map(\.buyer))).sorted()
-        for party in providers + retail {
+        for party in providers + retail + [Self.clockController] {
             let key = PartyKey(party: party)
             cluster.keys[party] = key
             let keyPath = workDirectory.appendingPathComponent("keys/\(party.rawValue).key").path
@@ -130,10 +158,14 @@ public struct ClusterRunner: Sendable {
                 "keyFile: keys/\(party.rawValue).key", "database: \(party.rawValue).sqlite",
                 "traceLog: \(party.rawValue).trace.jsonl", "peers:",
             ]
-            for peer in providers + retail where peer != party {
+            for peer in providers + retail + [Self.clockController] where peer != party {
                 let url = cluster.urls[peer].map { ", url: \"\($0)\"" } ?? ""
                 lines.append(
                     "  - { id: \(peer.rawValue), publicKey: \(cluster.keys[peer]!.publicKey.hexString)\(url) }")
+            }
+            if clock == .stepped {
+                lines.append(
+                    "clock: { mode: stepped, start: \"\(plan.start)\", controller: \(Self.clockController.rawValue) }")
             }
             let path = workDirectory.appendingPathComponent("\(party.rawValue).yaml").path
             try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
@@ -276,11 +308,46 @@ public struct ClusterRunner: Sendable {
         let request = SupplyRequest(
             id: requestID, kind: demand.kind, payload: payload, loopPreventionList: LoopPreventionList(),
             respondBy: respondBy)
+        switch await Self.post(
+            request, demand: demand, client: client, ledger: ledger, listener: listener, replyTo: nil, at: now,
+            logger: logger)
+        {
+        case .response(let response):
+            observation.response = response
+        case .acknowledgement(let response):
+            observation.acknowledged = true
+            let path = NodeRoutes.poqPath + "/" + response.sellerReference
+            while Instant(Date()) < respondBy + .seconds(5) {
+                try? await Task.sleep(for: .milliseconds(50))
+                guard
+                    let poll = try? await client.send(
+                        .GET, to: demand.seller, path: path, accept: NodeHeaders.supplyChainMediaType)
+                else { continue }
+                if poll.status == 200, let latest = try? JSONDecoder().decode(SupplyEnvelope.self, from: poll.body),
+                    case .response(let final) = latest.message
+                {
+                    observation.response = final
+                    break
+                }
+            }
+        default:
+            break
+        }
+        return observation
+    }
+
+    /// One retail request: recorded on the buyer's ledger, the buyer's hub registered when the demand asks for
+    /// one, then the POQ or inquiry posted. Returns the seller's first answer: the final one (immediate, or a 422
+    /// as a rejection) or the acknowledgement of a deferred request; `replyTo` is where the final answer goes then.
+    static func post(
+        _ request: SupplyRequest, demand: SimulationPlan.Demand, client: NodeClient, ledger: NodeLedgers,
+        listener: String, replyTo: String?, at now: Instant, logger: Logger
+    ) async -> Message? {
         do {
             try await ledger.appendInOrder(
                 LedgerRecord(
                     counterparty: demand.seller, kind: demand.kind == .poq ? "poq.request" : "inquiry.request",
-                    refs: ["request": requestID.rawValue], body: request.ledgerBody),
+                    refs: ["request": request.id.rawValue], body: request.ledgerBody),
                 at: now)
         } catch {
             logger.error("retail ledger append failed", metadata: ["demand": "\(demand.id)", "error": "\(error)"])
@@ -292,65 +359,126 @@ public struct ClusterRunner: Sendable {
                 _ = try? await client.send(.POST, to: demand.seller, path: NodeRoutes.hubPath, body: body)
             }
         }
-        let headers: [(String, String)] = [
-            (NodeHeaders.requestID.rawName, requestID.rawValue),
+        var headers: [(String, String)] = [
+            (NodeHeaders.requestID.rawName, request.id.rawValue),
             (NodeHeaders.requestKind.rawName, demand.kind.rawValue),
-            (NodeHeaders.respondBy.rawName, respondBy.description), (NodeHeaders.trace.rawName, requestID.rawValue),
+            (NodeHeaders.respondBy.rawName, request.respondBy.description),
+            (NodeHeaders.trace.rawName, request.id.rawValue),
         ]
+        if let replyTo { headers.append((NodeHeaders.replyTo.rawName, replyTo)) }
         do {
-            let body = try JSONEncoder().encode(payload)
+            let body = try JSONEncoder().encode(request.payload)
             let reply = try await client.send(
                 .POST, to: demand.seller, path: NodeRoutes.poqPath, body: body, headers: headers,
                 accept: NodeHeaders.supplyChainMediaType,
                 timeout: .seconds(Int64(demand.window.milliseconds / 1000 + 10)))
             if reply.status == 422 {
                 let errors = (try? JSONDecoder().decode([MEFError].self, from: reply.body)) ?? []
-                observation.response = SupplyResponse(
-                    requestID: requestID, sellerReference: "", kind: demand.kind, state: .rejected, items: [],
-                    findings: errors.map {
-                        ValidationFinding(path: $0.propertyPath ?? "", rule: $0.message ?? "", message: $0.reason)
-                    }, reason: "invalid request", answeredAt: Instant(Date()))
-                return observation
+                return .response(SupplyResponse(rejecting: request, errors: errors, at: now))
             }
             guard reply.status == 201, let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: reply.body)
             else {
                 logger.error("POQ refused", metadata: ["demand": "\(demand.id)", "status": "\(reply.status)"])
-                return observation
+                return nil
             }
-            switch envelope.message {
-            case .response(let response):
-                observation.response = response
-                return observation
-            case .acknowledgement(let response):
-                observation.acknowledged = true
-                let path = NodeRoutes.poqPath + "/" + response.sellerReference
-                while Instant(Date()) < respondBy + .seconds(5) {
-                    try await Task.sleep(for: .milliseconds(50))
-                    let poll = try await client.send(
-                        .GET, to: demand.seller, path: path, accept: NodeHeaders.supplyChainMediaType)
-                    if poll.status == 200, let latest = try? JSONDecoder().decode(SupplyEnvelope.self, from: poll.body),
-                        case .response(let final) = latest.message
-                    {
-                        observation.response = final
-                        return observation
-                    }
-                }
-            default:
-                break
-            }
+            return envelope.message
         } catch {
             logger.error("demand failed", metadata: ["demand": "\(demand.id)", "error": "\(error)"])
+            return nil
         }
-        return observation
+    }
+
+    // MARK: - Driving the demand on a stepped clock
+
+    /// The party that drives a stepped cluster's clock.
+    public static let clockController: PartyID = "CLOCK"
+
+    /// Runs the demand on protocol time: the retail buyers and every node stand still until all are quiet, then
+    /// every clock moves to the earliest next deadline anywhere, until nothing is left before the horizon.
+    /// Returns what the retail buyers saw, and their orders' outcomes.
+    func driveStepped(_ cluster: Cluster, retail: RetailServer) async throws -> (
+        [String: SimulationResult.RetailObservation], RetailDriver
+    ) {
+        var clients: [PartyID: NodeClient] = [:]
+        for buyer in cluster.retailLedgers.keys { clients[buyer] = NodeClient(key: cluster.keys[buyer]!, urls: cluster.urls) }
+        let driver = RetailDriver(
+            plan: plan, clients: clients, ledgers: cluster.retailLedgers, listener: cluster.retailURL, logger: logger)
+        retail.deliver { message, seller in await driver.receive(message, from: seller) }
+        let controller = NodeClient(key: cluster.keys[Self.clockController]!, urls: cluster.urls)
+        let providers = plan.providers.map(\.party)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                await withDiscardingTaskGroup { jobs in
+                    for await job in driver.jobs.stream { jobs.addTask { await job() } }
+                }
+            }
+            await driver.start()
+            while true {
+                let nodes = try await settle(providers, driver: driver, controller: controller)
+                let deadlines = nodes.compactMap(\.next) + [driver.clock.nextDeadline].compactMap { $0 }
+                guard let next = deadlines.min(), next <= plan.horizon else { break }
+                try await withThrowingTaskGroup(of: Void.self) { advance in
+                    for party in providers {
+                        advance.addTask {
+                            let body = try JSONEncoder().encode(["to": next])
+                            let reply = try await controller.send(
+                                .POST, to: party, path: NodeRoutes.clockPath + "/advance", body: body)
+                            guard reply.status == 200 else {
+                                throw NodeError(.cluster, "\(party) refused to advance its clock (\(reply.status))")
+                            }
+                        }
+                    }
+                    advance.addTask { await driver.clock.advance(to: next) }
+                    try await advance.waitForAll()
+                }
+            }
+            driver.jobs.finish()
+        }
+        for ledger in cluster.retailLedgers.values { try ledger.flush() }
+        return (await driver.observations, driver)
+    }
+
+    /// Waits until every node and the retail buyers are quiet: no job running that is not waiting for protocol
+    /// time (a parked POQ request is one), and nothing happened between two looks. Returns the nodes' activity.
+    private func settle(
+        _ providers: [PartyID], driver: RetailDriver, controller: NodeClient
+    ) async throws -> [ProviderNode.Activity] {
+        var previous: [UInt64]?
+        let deadline = ContinuousClock.now + settleLimit
+        while ContinuousClock.now < deadline {
+            var nodes: [ProviderNode.Activity] = []
+            for party in providers {
+                let reply = try await controller.send(.GET, to: party, path: NodeRoutes.clockPath)
+                guard reply.status == 200 else {
+                    throw NodeError(.cluster, "\(party) did not report its clock (\(reply.status))")
+                }
+                nodes.append(try JSONDecoder().decode(ProviderNode.Activity.self, from: reply.body))
+            }
+            let retail = await driver.activity()
+            let running = nodes.map(\.running).reduce(retail.running, +)
+            let parked = nodes.map(\.parked).reduce(0, +)
+            let counters = nodes.map(\.activity) + [retail.activity]
+            if running <= parked {
+                if counters == previous { return nodes }
+                previous = counters
+            } else {
+                previous = nil
+            }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        throw NodeError(.cluster, "the nodes did not go quiet within \(settleLimit) (see the nodes' logs)")
     }
 
     // MARK: - Outcome and audit
 
     /// Reads the nodes' traces and ledger copies (after they stopped) and builds the outcome.
+    /// - Parameter ordering: the retail buyers' ordering decisions, when the run ordered (stepped clock).
     public func collect(
-        _ cluster: Cluster, observations: [String: SimulationResult.RetailObservation], duration: Swift.Duration
+        _ cluster: Cluster, observations: [String: SimulationResult.RetailObservation],
+        ordering: RetailOrdering? = nil, duration: Swift.Duration
     ) throws -> SimulationResult {
         var trail = SourcingTrail()
+        var orderTrail = SourcingTrail()
         var received: [String: [String: Int]] = [:]
         let demandOfTrace = Dictionary(
             uniqueKeysWithValues: plan.demands.map { ("\($0.buyer.rawValue)-\($0.id)", $0.id) })
@@ -371,14 +499,25 @@ public struct ClusterRunner: Sendable {
                     trail.delivered(party, requestID, itemID)
                 case "unsourced":
                     trail.unsourced(party, requestID, itemID, reason: line.reason ?? "")
+                case "orderedFrom":
+                    orderTrail.bought(
+                        party, requestID, itemID, from: PartyID(line.seller ?? ""),
+                        as: RequestID(line.sellerRequestID ?? ""))
+                case "deliveredInternally":
+                    orderTrail.delivered(party, requestID, itemID)
                 default:
                     break
                 }
             }
         }
         let (summaries, findings) = try audit(cluster)
+        var orders: [String: SimulationResult.OrderOutcome] = [:]
+        for demand in plan.demands {
+            orders[demand.id] = ordering?.outcome(of: demand, trail: orderTrail)
+        }
         return SimulationResult(
-            live: plan, observations: observations, trail: trail, ledgers: summaries, requestsReceived: received,
+            live: plan, observations: observations, trail: trail, orders: orders, ledgers: summaries,
+            requestsReceived: received,
             auditFindings: findings, events: 0, duration: "\(duration)", ledgerDirectory: workDirectory.path)
     }
 
@@ -414,7 +553,9 @@ public struct ClusterRunner: Sendable {
             findings += try LedgerVerification.verify(
                 ledger: id, parties: sorted.map(\.0), stores: sorted.map(\.1), keys: keys)
             let head = try sorted[0].1.head(of: id)
-            summaries.append(.init(parties: header.parties, ledgerID: id, entries: head.seq, head: head.hash))
+            let kinds = Array(Set(try sorted[0].1.entries(of: id).map(\.kind))).sorted()
+            summaries.append(
+                .init(parties: header.parties, ledgerID: id, entries: head.seq, head: head.hash, kinds: kinds))
         }
         return (summaries, findings)
     }

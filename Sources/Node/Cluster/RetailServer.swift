@@ -6,11 +6,18 @@ import ServiceLifecycle
 import SupplyChain
 
 /// The retail buyers' side of a cluster: one loopback HTTP server holding their ledger copies (so that providers
-/// can agree entries with them) and their POQ notification listeners (counting notifications per POQ).
+/// can agree entries with them), their hub listeners (counting notifications per POQ), and the listeners for
+/// final POQ answers and order notices, handed to `inbox`.
 public final class RetailServer: @unchecked Sendable {
     public let ledgers: [PartyID: NodeLedgers]
     private let lock = NSLock()
     private var notificationCounts: [String: Int] = [:]
+    private var inbox: (@Sendable (Message, PartyID) async -> Void)?
+
+    /// Where answers and order notices go from now on (the stepped driver's retail buyers).
+    public func deliver(to inbox: @escaping @Sendable (Message, PartyID) async -> Void) {
+        lock.withLock { self.inbox = inbox }
+    }
 
     public init(ledgers: [PartyID: NodeLedgers]) {
         self.ledgers = ledgers
@@ -43,6 +50,20 @@ public final class RetailServer: @unchecked Sendable {
             else { return Response(status: .badRequest) }
             self.lock.withLock { self.notificationCounts[event.event.id, default: 0] += 1 }
             return Response(status: .noContent)
+        }
+        for path in [NodeRoutes.listenerBase + "/poqStateChangeEvent", NodeRoutes.orderListenerBase + "/{eventType}"] {
+            router.post(RouterPath(path)) { request, _ -> Response in
+                let incoming: NodeRoutes.Incoming
+                switch await NodeRoutes.Incoming.read(request, limit: 1 << 20, verifier: verifier, requireJSON: true) {
+                case .success(let value): incoming = value
+                case .failure(let refusal): return refusal.response
+                }
+                guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body) else {
+                    return Response(status: .badRequest)
+                }
+                if let inbox = self.lock.withLock({ self.inbox }) { await inbox(envelope.message, incoming.party) }
+                return Response(status: .noContent)
+            }
         }
         return Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)

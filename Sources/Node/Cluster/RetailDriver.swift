@@ -1,0 +1,139 @@
+import CanonicalJSON
+import Foundation
+import Ledger
+import Logging
+import Simulation
+import Sonata
+import SupplyChain
+
+/// The retail buyers of a stepped-clock cluster run: they send the scenario's demand at its protocol times,
+/// take the final answers and order notices from their listener, and order, change and renew as
+/// `RetailOrdering` decides — the same decisions the simulator's retail buyers make.
+///
+/// Everything they send goes out as counted jobs, so that the controller knows when they are quiet.
+actor RetailDriver {
+    let plan: SimulationPlan
+    let clock: SteppedClock
+    nonisolated let jobs = JobQueue()
+    private let clients: [PartyID: NodeClient]
+    private let ledgers: [PartyID: NodeLedgers]
+    private let listener: String
+    private let logger: Logger
+    private(set) var ordering: RetailOrdering
+    private(set) var observations: [String: SimulationResult.RetailObservation] = [:]
+    private var demandOfRequest: [RequestID: String] = [:]
+    private var inputs: UInt64 = 0
+
+    init(
+        plan: SimulationPlan, clients: [PartyID: NodeClient], ledgers: [PartyID: NodeLedgers], listener: String,
+        logger: Logger
+    ) {
+        self.plan = plan
+        self.clock = SteppedClock(start: plan.start)
+        self.clients = clients
+        self.ledgers = ledgers
+        self.listener = listener
+        self.logger = logger
+        self.ordering = RetailOrdering(plan: plan)
+    }
+
+    /// Schedules every demand at its time.
+    func start() {
+        for demand in plan.demands {
+            clock.schedule(at: plan.start + demand.at) { await self.send(demand) }
+        }
+    }
+
+    /// Jobs running, and a counter that moves whenever the retail buyers do anything.
+    func activity() -> (running: Int, activity: UInt64) {
+        let jobs = self.jobs.activity
+        return (jobs.running, jobs.started &+ inputs)
+    }
+
+    private func send(_ demand: SimulationPlan.Demand) {
+        let now = clock.now()
+        let requestID = RequestID("\(demand.buyer.rawValue)-\(demand.id)")
+        demandOfRequest[requestID] = demand.id
+        observations[demand.id] = .init(sentAt: now, acknowledged: false, notifications: 0, response: nil)
+        let request = SupplyRequest(
+            id: requestID, kind: demand.kind, payload: demand.payload, loopPreventionList: LoopPreventionList(),
+            respondBy: now + demand.window)
+        guard let client = clients[demand.buyer], let ledger = ledgers[demand.buyer] else { return }
+        let listener = self.listener
+        let logger = self.logger
+        jobs.start {
+            let first = await ClusterRunner.post(
+                request, demand: demand, client: client, ledger: ledger, listener: listener, replyTo: listener,
+                at: now, logger: logger)
+            if let first { await self.receive(first, from: demand.seller) }
+        }
+    }
+
+    /// A message from a seller: an answer (in an HTTP response or on the listener) or an order notice.
+    func receive(_ message: Message, from seller: PartyID) {
+        inputs += 1
+        let now = clock.now()
+        switch message {
+        case .acknowledgement(let response):
+            if let id = demandOfRequest[response.requestID] { observations[id]?.acknowledged = true }
+        case .response(let response):
+            guard let id = demandOfRequest[response.requestID], observations[id]?.response == nil else { return }
+            observations[id]?.response = response
+            perform(ordering.answerArrived(response, demand: id, now: now))
+        case .orderNotice(let notice):
+            perform(ordering.notice(notice, from: seller, now: now))
+        case .request, .notification, .hubRegistration, .order:
+            break
+        }
+    }
+
+    private func step(_ step: RetailStep, demand id: String) {
+        inputs += 1
+        guard let quote = observations[id]?.response else { return }
+        perform(ordering.step(step, demand: id, quote: quote, now: clock.now()))
+    }
+
+    private func perform(_ actions: [RetailOrdering.Action]) {
+        for action in actions {
+            switch action {
+            case .schedule(let step, let demand, let at):
+                clock.schedule(at: at) { await self.step(step, demand: demand) }
+            case .send(let message, let buyer, let seller, let record):
+                guard let client = clients[buyer], let ledger = ledgers[buyer] else { continue }
+                let now = clock.now()
+                let listener = self.listener
+                let logger = self.logger
+                jobs.start {
+                    do {
+                        try await ledger.appendInOrder(record, at: now)
+                    } catch {
+                        logger.error("retail ledger append failed", metadata: ["error": "\(error)"])
+                    }
+                    let path: String
+                    switch message {
+                    case .orderNotice(let notice):
+                        if case .cancelled = notice.event {
+                            path = NodeRoutes.cancelProductOrderPath
+                        } else {
+                            path = NodeRoutes.modifyDeliveryDatePath
+                        }
+                    default:
+                        path = NodeRoutes.productOrderPath
+                    }
+                    do {
+                        let body = try JSONEncoder().encode(SupplyEnvelope(message: message))
+                        let reply = try await client.send(
+                            .POST, to: seller, path: path, body: body,
+                            headers: [(NodeHeaders.replyTo.rawName, listener)],
+                            contentType: NodeHeaders.supplyChainMediaType, accept: NodeHeaders.supplyChainMediaType)
+                        if reply.status >= 300 {
+                            logger.error("seller refused", metadata: ["path": "\(path)", "status": "\(reply.status)"])
+                        }
+                    } catch {
+                        logger.error("order not sent", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        }
+    }
+}
