@@ -72,7 +72,8 @@ struct ClusterCommand: AsyncParsableCommand {
         case "auto": mode = .auto(for: plan)
         case let name:
             guard let value = ClusterRunner.ClockMode(rawValue: name) else {
-                FileHandle.standardError.write(Data("broker cluster: --clock: '\(name)' is not wall, stepped or auto\n".utf8))
+                FileHandle.standardError.write(
+                    Data("broker cluster: --clock: '\(name)' is not wall, stepped or auto\n".utf8))
                 throw ExitCode(2)
             }
             mode = value

@@ -70,6 +70,40 @@ struct ClusterTests {
         #expect(live.ledgers.count == 6)
     }
 
+    @Test(
+        "PDL-019 PDL-047 PDL-116 order-delivery on live nodes (stepped clock): the simulator's orders, changes, terms and prices; both ledger copies clean",
+        arguments: ["order-delivery", "order-failures"])
+    func orderScenarioLive(_ name: String) async throws {
+        let (text, directory) = try ScenarioLoader.embedded(name)
+        let plan = try SimulationPlan(ScenarioLoader.parse(text), directory: directory)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        let runner = ClusterRunner(
+            plan: plan, scenarioText: text, workDirectory: work, brokerExecutable: try Self.broker(),
+            logger: Logger(label: "cluster-test"))
+        #expect(runner.clock == .stepped)
+        let live = try await runner.run()
+        let simulated = try Simulator(plan: plan).run()
+        #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
+        #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
+        for (a, b) in zip(live.demands, simulated.demands) {
+            #expect(a.state == b.state, "\(a.id)")
+            #expect(a.totalPrice == b.totalPrice, "\(a.id)")
+            #expect(a.order?.state == b.order?.state, "\(a.id)")
+            #expect(a.order?.reason == b.order?.reason, "\(a.id)")
+            #expect(a.order?.servicePaths == b.order?.servicePaths, "\(a.id)")
+            #expect(a.order?.changePrices == b.order?.changePrices, "\(a.id)")
+            #expect(a.order?.outages == b.order?.outages, "\(a.id)")
+            #expect(a.order?.extensionRequests == b.order?.extensionRequests, "\(a.id)")
+            #expect(a.order?.terms.count == b.order?.terms.count, "\(a.id)")
+        }
+        // Same ledgers between the same parties, with the same kinds of entry on each.
+        let kinds = { (result: SimulationResult) in
+            Dictionary(
+                uniqueKeysWithValues: result.ledgers.map { ($0.parties.sorted().joined(separator: "|"), $0.kinds) })
+        }
+        #expect(kinds(live) == kinds(simulated))
+    }
+
     @Test("restart: the middle node killed with SIGKILL and restarted; the chain completes and ledgers audit clean")
     func restartMiddleNode() async throws {
         let runner = try Self.runner("restart")

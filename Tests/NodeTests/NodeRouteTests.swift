@@ -16,7 +16,8 @@ struct NodeRouteTests {
         let buyer: PartyKey
         let other: PartyKey
 
-        init() throws {
+        /// - Parameter clock: extra `clock:` configuration (a stepped clock), if any.
+        init(clock: String? = nil) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("node-tests-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let seller = PartyKey(party: "SELLER")
@@ -37,7 +38,7 @@ struct NodeRouteTests {
                 peers:
                   - { id: BUYER, publicKey: \(buyer.publicKey.hexString) }
                   - { id: OTHER, publicKey: \(other.publicKey.hexString) }
-                """
+                """ + (clock.map { "\nclock: \($0)\n" } ?? "")
             let path = directory.appendingPathComponent("seller.yaml").path
             try yaml.write(toFile: path, atomically: true, encoding: .utf8)
             server = try NodeServer(configuration: NodeConfiguration.load(path: path), logger: Logger(label: "test"))

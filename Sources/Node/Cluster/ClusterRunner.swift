@@ -396,11 +396,15 @@ public struct ClusterRunner: Sendable {
     /// Runs the demand on protocol time: the retail buyers and every node stand still until all are quiet, then
     /// every clock moves to the earliest next deadline anywhere, until nothing is left before the horizon.
     /// Returns what the retail buyers saw, and their orders' outcomes.
-    func driveStepped(_ cluster: Cluster, retail: RetailServer) async throws -> (
+    func driveStepped(
+        _ cluster: Cluster, retail: RetailServer
+    ) async throws -> (
         [String: SimulationResult.RetailObservation], RetailDriver
     ) {
         var clients: [PartyID: NodeClient] = [:]
-        for buyer in cluster.retailLedgers.keys { clients[buyer] = NodeClient(key: cluster.keys[buyer]!, urls: cluster.urls) }
+        for buyer in cluster.retailLedgers.keys {
+            clients[buyer] = NodeClient(key: cluster.keys[buyer]!, urls: cluster.urls)
+        }
         let driver = RetailDriver(
             plan: plan, clients: clients, ledgers: cluster.retailLedgers, listener: cluster.retailURL, logger: logger)
         retail.deliver { message, seller in await driver.receive(message, from: seller) }

@@ -41,9 +41,9 @@ public enum NodeRoutes {
             case .success(let value): incoming = value
             case .failure(let refusal): return refusal.response
             }
-            var list: [ProductOfferingQualification] = []
+            var list: [ProductOfferingQualificationFind] = []
             for (_, resource) in await node.resources(of: incoming.party) {
-                if let poq = await node.render(resource) { list.append(poq) }
+                if let poq = await node.render(resource) { list.append(ProductOfferingQualificationFind(poq)) }
             }
             return json(.ok, list)
         }

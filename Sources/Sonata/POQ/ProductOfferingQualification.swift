@@ -164,3 +164,14 @@ public struct POQItemStateChange: Codable, Sendable, Hashable {
         self.changeReason = changeReason
     }
 }
+
+extension ProductOfferingQualificationFind {
+    /// The list row of `poq`; the requested completion date as a full date (`format: date`, UTC).
+    public init(_ poq: ProductOfferingQualification) {
+        self.init(
+            id: poq.id, state: poq.state, externalId: poq.externalId, projectId: poq.projectId,
+            requestedPOQCompletionDate: poq.requestedPOQCompletionDate.map {
+                String(MEFDateTime($0.date).text.prefix(10))
+            })
+    }
+}

@@ -1,0 +1,188 @@
+import CanonicalJSON
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ledger
+import Node
+import Sonata
+import SupplyChain
+import Testing
+
+/// Quotes (v8) and product orders (v10) on a live node, on a stepped clock the test moves (BUYER controls it).
+struct OrderRouteTests {
+    static let start = "2026-01-05T09:00:00Z"
+
+    static func steppedFixture() throws -> NodeRouteTests.Fixture {
+        try NodeRouteTests.Fixture(clock: "{ mode: stepped, start: \"\(start)\", controller: BUYER }")
+    }
+
+    /// A deferred inquiry for one EPL at PARIS-1 (the fixture's catalog: EPL anywhere, cost 100, 10% markup).
+    static let inquiry: Data = {
+        let body: JSONValue = [
+            "instantSyncQualification": false, "provideAlternative": false,
+            "requestedPOQCompletionDate": "2026-01-05T10:00:00Z", "externalId": "shop-1",
+            "relatedContactInformation": [
+                [
+                    "name": "Shop procurement", "emailAddress": "buying@shop.example", "number": "+44-20-1111-1111",
+                    "role": "buyerContactInformation",
+                ]
+            ],
+            "productOfferingQualificationItem": [
+                [
+                    "id": "epl-1", "action": "add",
+                    "product": [
+                        "productOffering": ["id": "EPL"],
+                        "productConfiguration": ["@type": "urn:scbroker:product:v1", "bandwidthMbps": 100],
+                        "place": [["@type": "GeographicSiteRef", "id": "PARIS-1", "role": "INSTALL_LOCATION"]],
+                    ],
+                ]
+            ],
+        ]
+        return body.canonicalData
+    }()
+
+    static func plainOrder(quote: String, item: String) -> Data {
+        let body: JSONValue = [
+            "externalId": "shop-order-1",
+            "relatedContactInformation": [
+                [
+                    "name": "Shop procurement", "emailAddress": "buying@shop.example", "number": "+44-20-1111-1111",
+                    "role": "buyerContactInformation",
+                ]
+            ],
+            "productOrderItem": [
+                ["id": "1", "action": "add", "quoteItem": ["quoteId": .string(quote), "id": .string(item)]]
+            ],
+        ]
+        return body.canonicalData
+    }
+
+    static func send(
+        _ method: HTTPRequest.Method, _ path: String, body: Data = Data(), as key: PartyKey,
+        to client: some TestClientProtocol, headers extra: [String: String] = [:]
+    ) async throws -> (status: HTTPResponse.Status, body: JSONValue) {
+        var headers = try NodeRouteTests.signed(method, path, body: body, key: key)
+        for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
+        let response = try await client.execute(
+            uri: path, method: method, headers: headers, body: ByteBuffer(bytes: body))
+        let data = Data(buffer: response.body)
+        return (response.status, data.isEmpty ? .null : try JSONValue.parse(data))
+    }
+
+    static func advance(to instant: String, as key: PartyKey, client: some TestClientProtocol) async throws {
+        let target = try #require(MEFDateTimeInstant.parse(instant))
+        let body = try JSONEncoder().encode(["to": target])
+        let (status, _) = try await send(.post, NodeRoutes.clockPath + "/advance", body: body, as: key, to: client)
+        #expect(status == .ok)
+    }
+
+    @Test(
+        "PDL-019 PDL-023 an inquiry's answer read as a Sonata quote (v8), ordered as a plain ProductOrder_Create: acknowledged, then completed once protocol time passes the lead time"
+    )
+    func quoteToCompletedOrder() async throws {
+        let fixture = try Self.steppedFixture()
+        try await fixture.server.application().test(.router) { client in
+            let (created, poq) = try await Self.send(
+                .post, NodeRoutes.poqPath, body: Self.inquiry, as: fixture.buyer, to: client,
+                headers: ["X-SCBroker-Request-Kind": "inquiry"])
+            #expect(created == .created)
+            let quoteID = try #require(poq["id"]?.stringValue)
+            try await Self.advance(to: "2026-01-05T09:01:00Z", as: fixture.buyer, client: client)
+
+            let (read, quote) = try await Self.send(
+                .get, NodeRoutes.quotePath + "/" + quoteID, as: fixture.buyer, to: client)
+            #expect(read == .ok)
+            #expect(quote["state"]?.stringValue == "approved.orderable")
+            let item = try #require(quote["quoteItem"]?.arrayValue?.first)
+            #expect(
+                item["quoteItemPrice"]?.arrayValue?.first?["price"]?["dutyFreeAmount"]?["value"]?.numberValue == 110)
+            #expect(item["quoteItemInstallationInterval"]?["amount"]?.numberValue == 10)
+            let (theirs, _) = try await Self.send(
+                .get, NodeRoutes.quotePath + "/" + quoteID, as: fixture.other, to: client)
+            #expect(theirs == .forbidden)
+
+            let (placed, order) = try await Self.send(
+                .post, NodeRoutes.productOrderPath, body: Self.plainOrder(quote: quoteID, item: "epl-1"),
+                as: fixture.buyer, to: client)
+            #expect(placed == .created)
+            let orderID = try #require(order["id"]?.stringValue)
+            #expect(order["externalId"]?.stringValue == "shop-order-1")
+            #expect(["acknowledged", "inProgress"].contains(order["state"]?.stringValue ?? ""))
+            #expect(order["productOrderItem"]?.arrayValue?.first?["quoteItem"]?["quoteId"]?.stringValue == quoteID)
+
+            try await Self.advance(to: "2026-01-16T09:00:00Z", as: fixture.buyer, client: client)
+            let (done, completed) = try await Self.send(
+                .get, NodeRoutes.productOrderPath + "/" + orderID, as: fixture.buyer, to: client)
+            #expect(done == .ok)
+            #expect(completed["state"]?.stringValue == "completed")
+            let (theirOrder, _) = try await Self.send(
+                .get, NodeRoutes.productOrderPath + "/" + orderID, as: fixture.other, to: client)
+            #expect(theirOrder == .forbidden)
+            let (_, list) = try await Self.send(.get, NodeRoutes.productOrderPath, as: fixture.other, to: client)
+            #expect(list == [])
+        }
+    }
+
+    @Test("PDL-020 a plain order that references no quote of this buyer gets 422 naming the item; nothing recorded")
+    func orderWithoutQuote() async throws {
+        let fixture = try NodeRouteTests.Fixture()
+        try await fixture.server.application().test(.router) { client in
+            let (status, errors) = try await Self.send(
+                .post, NodeRoutes.productOrderPath, body: Self.plainOrder(quote: "SELLER-quote-99", item: "epl-1"),
+                as: fixture.buyer, to: client)
+            #expect(status == .unprocessableContent)
+            #expect(errors.arrayValue?.first?["propertyPath"]?.stringValue == "/productOrderItem/0/quoteItem/quoteId")
+            #expect(errors.arrayValue?.first?["message"]?.stringValue == "PDL-020")
+        }
+        #expect(try fixture.ledgerCount() == 0)
+    }
+
+    @Test("the stepped clock's routes answer its controller only (403 for others); a wall-clock node has none (404)")
+    func clockRoutes() async throws {
+        let stepped = try Self.steppedFixture()
+        try await stepped.server.application().test(.router) { client in
+            let (mine, activity) = try await Self.send(.get, NodeRoutes.clockPath, as: stepped.buyer, to: client)
+            #expect(mine == .ok)
+            #expect(activity["now"]?["milliseconds"]?.numberValue == 1_767_603_600_000)
+            let (theirs, _) = try await Self.send(.get, NodeRoutes.clockPath, as: stepped.other, to: client)
+            #expect(theirs == .forbidden)
+        }
+        let wall = try NodeRouteTests.Fixture()
+        try await wall.server.application().test(.router) { client in
+            let (status, _) = try await Self.send(.get, NodeRoutes.clockPath, as: wall.buyer, to: client)
+            #expect(status == .notFound)
+        }
+    }
+
+    @Test("a stepped clock runs what is due in time order, each at its own time, and nothing later")
+    func steppedClock() async throws {
+        let start = SupplyChain.Instant(milliseconds: 1_000)
+        let clock = SteppedClock(start: start)
+        let log = Log()
+        clock.schedule(at: start + .seconds(2)) { log.append("late@\(clock.now().milliseconds)") }
+        clock.schedule(at: start + .seconds(1)) { log.append("first@\(clock.now().milliseconds)") }
+        clock.schedule(at: start + .seconds(1)) {
+            log.append("second@\(clock.now().milliseconds)")
+            clock.schedule(at: clock.now()) { log.append("chained@\(clock.now().milliseconds)") }
+        }
+        await clock.advance(to: start + TimeSpan(milliseconds: 1_500))
+        #expect(log.entries == ["first@2000", "second@2000", "chained@2000"])
+        #expect(clock.now() == start + TimeSpan(milliseconds: 1_500))
+        #expect(clock.nextDeadline == start + .seconds(2))
+    }
+
+    final class Log: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [String] = []
+        func append(_ item: String) { lock.withLock { items.append(item) } }
+        var entries: [String] { lock.withLock { items } }
+    }
+}
+
+/// RFC 3339 text to protocol time, for the tests.
+enum MEFDateTimeInstant {
+    static func parse(_ text: String) -> Instant? {
+        MEFDateTime(text: text).map { Instant($0.date) }
+    }
+}

@@ -1,0 +1,137 @@
+import CanonicalJSON
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ledger
+import Node
+import Sonata
+import Testing
+
+/// Every MEF Sonata POQ example from the SDK, sent to a live node: answered as the validator judges it, and every
+/// body the node returns valid against the MEF POQ v7 OpenAPI schema.
+struct SonataConformanceTests {
+    static let schema: OpenAPISchemaValidator = {
+        guard
+            let url = Bundle.module.url(
+                forResource: "productOfferingQualificationManagement.api", withExtension: "yaml",
+                subdirectory: "Fixtures"),
+            let text = try? String(contentsOf: url, encoding: .utf8),
+            let validator = try? OpenAPISchemaValidator(specYAML: text)
+        else { fatalError("the POQ v7 OpenAPI file is missing from the test fixtures") }
+        return validator
+    }()
+
+    /// The POQ examples (file names) shipped with the MEF SDK.
+    static let examples: [String] = {
+        guard
+            let directory = Bundle.module.url(forResource: "poq-examples", withExtension: nil, subdirectory: "Fixtures")
+        else { return [] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted()
+    }()
+
+    static func example(_ name: String) throws -> Data {
+        let url = try #require(
+            Bundle.module.url(forResource: "poq-examples", withExtension: nil, subdirectory: "Fixtures"))
+        return try Data(contentsOf: url.appendingPathComponent(name))
+    }
+
+    static func post(
+        _ body: Data, as key: PartyKey, to client: some TestClientProtocol, path: String = NodeRoutes.poqPath
+    ) async throws -> TestResponse {
+        try await client.execute(
+            uri: path, method: .post, headers: NodeRouteTests.signed(.post, path, body: body, key: key),
+            body: ByteBuffer(bytes: body))
+    }
+
+    static func get(
+        _ path: String, as key: PartyKey, from client: some TestClientProtocol
+    ) async throws
+        -> TestResponse
+    {
+        try await client.execute(
+            uri: path, method: .get, headers: NodeRouteTests.signed(.get, path, body: Data(), key: key))
+    }
+
+    /// What the schema finds wrong with a response body.
+    static func violations(_ body: ByteBuffer, _ schemaName: String, array: Bool = false) throws -> [SchemaViolation] {
+        let value = try JSONValue.parse(Data(buffer: body))
+        return array ? schema.validate(value, againstArrayOf: schemaName) : schema.validate(value, against: schemaName)
+    }
+
+    @Test("the SDK holds 16 POQ examples, all shipped to these tests")
+    func examplesPresent() {
+        #expect(Self.examples.count == 16)
+    }
+
+    @Test(
+        "MEF79-R29 MEF79-R30 MEF79-R33 each MEF POQ example: 201 acknowledged when clean, else 422 naming each rule; every body valid against the POQ v7 schema",
+        arguments: examples)
+    func example(_ name: String) async throws {
+        let fixture = try NodeRouteTests.Fixture()
+        let body = try Self.example(name)
+        let (_, findings) = SonataValidator.admitPOQ(try JSONValue.parse(body))
+        try await fixture.server.application().test(.router) { client in
+            let response = try await Self.post(body, as: fixture.buyer, to: client)
+            let answer = try JSONValue.parse(Data(buffer: response.body))
+            if findings.isEmpty {
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                let violations = try Self.violations(response.body, "ProductOfferingQualification")
+                #expect(violations.isEmpty, "\(violations)")
+                let id = try #require(answer["id"]?.stringValue)
+                let instant = answer["instantSyncQualification"]?.boolValue == true
+                #expect(answer["state"]?.stringValue != (instant ? "acknowledged" : nil))
+                if !instant {
+                    // MEF79-R30, MEF79-R31: a deferred POQ is acknowledged, and so is every item.
+                    #expect(answer["state"]?.stringValue == "acknowledged")
+                    let states = answer["productOfferingQualificationItem"]?.arrayValue?.map {
+                        $0["state"]?.stringValue
+                    }
+                    #expect(states?.allSatisfy { $0 == "acknowledged" } == true)
+                }
+                let one = try await Self.get(NodeRoutes.poqPath + "/" + id, as: fixture.buyer, from: client)
+                #expect(one.status == .ok)
+                let read = try Self.violations(one.body, "ProductOfferingQualification")
+                #expect(read.isEmpty, "\(read)")
+                let list = try await Self.get(NodeRoutes.poqPath, as: fixture.buyer, from: client)
+                let listed = try Self.violations(list.body, "ProductOfferingQualification_Find", array: true)
+                #expect(listed.isEmpty, "\(listed)")
+            } else {
+                #expect(response.status == .unprocessableContent)
+                let violations = try Self.violations(response.body, "Error422", array: true)
+                #expect(violations.isEmpty, "\(violations)")
+                let rules = Set((answer.arrayValue ?? []).compactMap { $0["message"]?.stringValue })
+                #expect(rules == Set(findings.map(\.rule)))
+                let paths = Set((answer.arrayValue ?? []).compactMap { $0["propertyPath"]?.stringValue })
+                #expect(paths == Set(findings.map(\.path)))
+            }
+        }
+        if !findings.isEmpty { #expect(try fixture.ledgerCount() == 0) }
+    }
+
+    @Test("error bodies are MEF error bodies: 400, 401, 403 and 404 each valid against its schema")
+    func errorBodies() async throws {
+        let fixture = try NodeRouteTests.Fixture()
+        let clean = try Self.example(try #require(Self.examples.first { $0.hasPrefix("ce_Use_Case_2a") }))
+        try await fixture.server.application().test(.router) { client in
+            let malformed = try await Self.post(Data("{".utf8), as: fixture.buyer, to: client)
+            #expect(malformed.status == .badRequest)
+            #expect(try Self.violations(malformed.body, "Error400") == [])
+
+            let stranger = try await Self.post(clean, as: PartyKey(party: "STRANGER"), to: client)
+            #expect(stranger.status == .unauthorized)
+            #expect(try Self.violations(stranger.body, "Error401") == [])
+
+            let created = try await Self.post(clean, as: fixture.buyer, to: client)
+            let id = try #require(try JSONValue.parse(Data(buffer: created.body))["id"]?.stringValue)
+            let theirs = try await Self.get(NodeRoutes.poqPath + "/" + id, as: fixture.other, from: client)
+            #expect(theirs.status == .forbidden)
+            #expect(try Self.violations(theirs.body, "Error403") == [])
+
+            let missing = try await Self.get(NodeRoutes.poqPath + "/no-such-poq", as: fixture.buyer, from: client)
+            #expect(missing.status == .notFound)
+            #expect(try Self.violations(missing.body, "Error404") == [])
+        }
+    }
+}
