@@ -78,6 +78,13 @@ struct ClusterCommand: AsyncParsableCommand {
             }
             mode = value
         }
+        if mode == .wall, plan.demands.contains(where: { $0.order != nil }) {
+            FileHandle.standardError.write(
+                Data(
+                    "broker cluster: --clock wall: this scenario orders, and its windows and terms span days of protocol time; use --clock stepped (or auto)\n"
+                        .utf8))
+            throw ExitCode(2)
+        }
         let directory =
             workDir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("broker-cluster-\(UUID().uuidString)")

@@ -13,6 +13,18 @@ import Testing
 struct OrderRouteTests {
     static let start = "2026-01-05T09:00:00Z"
 
+    /// The MEF Sonata Quote v8 and Product Order v10 schemas.
+    static let quoteSchema = schema("quoteManagement.api")
+    static let orderSchema = schema("productOrderManagement.api")
+
+    static func schema(_ name: String) -> OpenAPISchemaValidator {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "yaml", subdirectory: "Fixtures"),
+            let text = try? String(contentsOf: url, encoding: .utf8),
+            let validator = try? OpenAPISchemaValidator(specYAML: text)
+        else { fatalError("\(name).yaml is missing from the test fixtures") }
+        return validator
+    }
+
     static func steppedFixture() throws -> NodeRouteTests.Fixture {
         try NodeRouteTests.Fixture(clock: "{ mode: stepped, start: \"\(start)\", controller: BUYER }")
     }
@@ -94,6 +106,8 @@ struct OrderRouteTests {
                 .get, NodeRoutes.quotePath + "/" + quoteID, as: fixture.buyer, to: client)
             #expect(read == .ok)
             #expect(quote["state"]?.stringValue == "approved.orderable")
+            let quoteViolations = Self.quoteSchema.validate(quote, against: "Quote")
+            #expect(quoteViolations.isEmpty, "\(quoteViolations)")
             let item = try #require(quote["quoteItem"]?.arrayValue?.first)
             #expect(
                 item["quoteItemPrice"]?.arrayValue?.first?["price"]?["dutyFreeAmount"]?["value"]?.numberValue == 110)
@@ -108,6 +122,8 @@ struct OrderRouteTests {
             #expect(placed == .created)
             let orderID = try #require(order["id"]?.stringValue)
             #expect(order["externalId"]?.stringValue == "shop-order-1")
+            let orderViolations = Self.orderSchema.validate(order, against: "ProductOrder")
+            #expect(orderViolations.isEmpty, "\(orderViolations)")
             #expect(["acknowledged", "inProgress"].contains(order["state"]?.stringValue ?? ""))
             #expect(order["productOrderItem"]?.arrayValue?.first?["quoteItem"]?["quoteId"]?.stringValue == quoteID)
 
@@ -116,6 +132,8 @@ struct OrderRouteTests {
                 .get, NodeRoutes.productOrderPath + "/" + orderID, as: fixture.buyer, to: client)
             #expect(done == .ok)
             #expect(completed["state"]?.stringValue == "completed")
+            let completedViolations = Self.orderSchema.validate(completed, against: "ProductOrder")
+            #expect(completedViolations.isEmpty, "\(completedViolations)")
             let (theirOrder, _) = try await Self.send(
                 .get, NodeRoutes.productOrderPath + "/" + orderID, as: fixture.other, to: client)
             #expect(theirOrder == .forbidden)
@@ -134,6 +152,7 @@ struct OrderRouteTests {
             #expect(status == .unprocessableContent)
             #expect(errors.arrayValue?.first?["propertyPath"]?.stringValue == "/productOrderItem/0/quoteItem/quoteId")
             #expect(errors.arrayValue?.first?["message"]?.stringValue == "PDL-020")
+            #expect(Self.orderSchema.validate(errors, againstArrayOf: "Error422") == [])
         }
         #expect(try fixture.ledgerCount() == 0)
     }
