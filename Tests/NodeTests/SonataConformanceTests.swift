@@ -110,6 +110,27 @@ struct SonataConformanceTests {
         if !findings.isEmpty { #expect(try fixture.ledgerCount() == 0) }
     }
 
+    @Test(
+        "MEF79-R8 a hub registration is answered 201 with an EventSubscription valid against the schema; DELETE 204, then 404"
+    )
+    func hub() async throws {
+        let fixture = try NodeRouteTests.Fixture()
+        let body = Data(#"{"callback":"https://buyer.example/listener","query":"eventType=poqStateChangeEvent"}"#.utf8)
+        try await fixture.server.application().test(.router) { client in
+            let created = try await Self.post(body, as: fixture.buyer, to: client, path: NodeRoutes.hubPath)
+            #expect(created.status == .created)
+            #expect(try Self.violations(created.body, "EventSubscription") == [])
+            let id = try #require(try JSONValue.parse(Data(buffer: created.body))["id"]?.stringValue)
+            let path = NodeRoutes.hubPath + "/" + id
+            for expected in [HTTPResponse.Status.noContent, .notFound] {
+                let deleted = try await client.execute(
+                    uri: path, method: .delete,
+                    headers: NodeRouteTests.signed(.delete, path, body: Data(), key: fixture.buyer))
+                #expect(deleted.status == expected)
+            }
+        }
+    }
+
     @Test("error bodies are MEF error bodies: 400, 401, 403 and 404 each valid against its schema")
     func errorBodies() async throws {
         let fixture = try NodeRouteTests.Fixture()
