@@ -462,7 +462,7 @@ public struct ClusterRunner: Sendable {
             let running = nodes.map(\.running).reduce(retail.running, +)
             let parked = nodes.map(\.parked).reduce(0, +)
             let counters = nodes.map(\.activity) + [retail.activity]
-            if running <= parked {
+            if running == parked {
                 if counters == previous { return nodes }
                 previous = counters
             } else {
