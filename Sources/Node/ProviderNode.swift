@@ -203,6 +203,7 @@ public actor ProviderNode {
         case .answered(let buyer, let requestID, let state):
             logger.info(
                 "answered", metadata: ["buyer": "\(buyer)", "request": "\(requestID)", "state": "\(state.rawValue)"])
+            ledgers.metrics?.poqAnswered(state)
         case .received, .refused, .sofAnswered, .skippedSeller, .orderEvent, .orderedFrom, .deliveredInternally,
             .released:
             break
