@@ -14,6 +14,8 @@ public struct NodeServer: Sendable {
     public let verifier: RequestVerifier
     public let service: NodeService
     public let configuration: NodeConfiguration
+    /// This server's own metrics registry, served on `GET /metrics`.
+    public let metrics = NodeMetrics()
     let logger: Logger
 
     public init(configuration: NodeConfiguration, logger: Logger) throws {
@@ -31,7 +33,7 @@ public struct NodeServer: Sendable {
         let client = NodeClient(key: key, urls: urls)
         let ledgers = try NodeLedgers(
             key: key, database: configuration.database, withSOF: true, peerKeys: keys, transport: client,
-            logger: logger)
+            logger: logger, metrics: metrics)
         let traceLog = try configuration.traceLog.map { try TraceLog(path: $0) }
         let jobs = JobQueue()
         let clock: any NodeClock =
@@ -41,7 +43,7 @@ public struct NodeServer: Sendable {
             }
         self.node = ProviderNode(
             configuration: configuration, key: key, ledgers: ledgers, client: client, jobs: jobs, traceLog: traceLog,
-            logger: logger, clock: clock)
+            logger: logger, clock: clock, metrics: metrics)
         self.verifier = RequestVerifier(keys: keys)
         self.service = NodeService(jobs: jobs, ledgers: ledgers, traceLog: traceLog, logger: logger)
         self.configuration = configuration
@@ -55,7 +57,7 @@ public struct NodeServer: Sendable {
         -> some ApplicationProtocol
     {
         Application(
-            router: NodeRoutes.router(node: node, verifier: verifier),
+            responder: metrics.instrumented(NodeRoutes.router(node: node, verifier: verifier)),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "broker-node"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },

@@ -23,6 +23,8 @@ public actor ProviderNode {
     nonisolated let logger: Logger
     /// Protocol time: the wall clock, or a cluster's stepped clock.
     public nonisolated let clock: any NodeClock
+    /// Where answers and order events are counted (`GET /metrics`).
+    nonisolated let metrics: NodeMetrics?
     var core: ProviderCore
     var entropy = SystemEntropy()
 
@@ -56,7 +58,7 @@ public actor ProviderNode {
 
     public init(
         configuration: NodeConfiguration, key: PartyKey, ledgers: NodeLedgers, client: NodeClient, jobs: JobQueue,
-        traceLog: TraceLog?, logger: Logger, clock: (any NodeClock)? = nil
+        traceLog: TraceLog?, logger: Logger, clock: (any NodeClock)? = nil, metrics: NodeMetrics? = nil
     ) {
         self.configuration = configuration
         self.ledgers = ledgers
@@ -65,6 +67,7 @@ public actor ProviderNode {
         self.traceLog = traceLog
         self.logger = logger
         self.clock = clock ?? WallClock(jobs: jobs)
+        self.metrics = metrics
         self.core = ProviderCore(configuration: configuration.provider)
     }
 
@@ -275,6 +278,7 @@ public actor ProviderNode {
         case .answered(let buyer, let requestID, let state):
             logger.info(
                 "answered", metadata: ["buyer": "\(buyer)", "request": "\(requestID)", "state": "\(state.rawValue)"])
+            metrics?.poqAnswered(state)
         case .orderedFrom(let orderID, let itemID, let seller, let sellerOrderID):
             traceLog?.write(
                 .init(
@@ -284,7 +288,9 @@ public actor ProviderNode {
             traceLog?.write(
                 .init(type: "deliveredInternally", party: me, trace: trace, requestID: orderID.rawValue, itemID: itemID)
             )
-        case .received, .refused, .sofAnswered, .skippedSeller, .orderEvent, .released:
+        case .orderEvent(_, _, let event):
+            metrics?.orderEvent(event)
+        case .received, .refused, .sofAnswered, .skippedSeller, .released:
             break
         }
     }

@@ -139,6 +139,9 @@ struct OrderRouteTests {
             #expect(theirOrder == .forbidden)
             let (_, list) = try await Self.send(.get, NodeRoutes.productOrderPath, as: fixture.other, to: client)
             #expect(list == [])
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"broker_node_order_events_total{event="order.accepted"} 1"#))
+            #expect(metrics.contains(#"broker_node_order_events_total{event="order.activated"} 1"#))
         }
     }
 

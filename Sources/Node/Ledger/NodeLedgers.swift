@@ -25,6 +25,8 @@ public final class NodeLedgers: @unchecked Sendable {
     private var gates: [PartyID: SerialGate] = [:]
     /// How long a lane keeps retrying one entry while its counterparty is unreachable.
     public let retryLimit: Duration
+    /// Counts the entries committed here; `ProviderNode` counts its answers in it too.
+    public let metrics: NodeMetrics?
 
     private final class Lane: @unchecked Sendable {
         var queue: [(LedgerRecord, Instant)] = []
@@ -37,7 +39,7 @@ public final class NodeLedgers: @unchecked Sendable {
     ///   - peerKeys: the public keys of every counterparty.
     public init(
         key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
-        logger: Logger, retryLimit: Duration = .seconds(600)
+        logger: Logger, retryLimit: Duration = .seconds(600), metrics: NodeMetrics? = nil
     ) throws {
         self.key = key
         self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
@@ -52,6 +54,7 @@ public final class NodeLedgers: @unchecked Sendable {
         self.transport = transport
         self.logger = logger
         self.retryLimit = retryLimit
+        self.metrics = metrics
     }
 
     /// The key of the provider's own SOF on its internal ledger, derived from the provider's key.
@@ -97,6 +100,7 @@ public final class NodeLedgers: @unchecked Sendable {
             do {
                 try sofLedgerOpen(created: time).record(
                     author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
+                metrics?.ledgerEntryAppended(counterparty: sofKey.party)
             } catch {
                 logger.error("internal ledger append failed", metadata: ["error": "\(error)"])
             }
@@ -194,6 +198,7 @@ public final class NodeLedgers: @unchecked Sendable {
                 switch try await transport.propose(entry, to: record.counterparty) {
                 case .countersigned(let agreed):
                     try replica.commit(agreed)
+                    metrics?.ledgerEntryAppended(counterparty: record.counterparty)
                     return
                 case .conflict:
                     let missing = try await transport.entries(

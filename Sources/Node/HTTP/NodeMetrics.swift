@@ -1,0 +1,169 @@
+import HTTPTypes
+import Hummingbird
+import Ledger
+import NIOCore
+import Prometheus
+import Sonata
+import SupplyChain
+
+/// The Prometheus metrics of one live node (`broker serve`) and the unsigned `GET /metrics` page that shows them in
+/// the Prometheus text exposition format (`text/plain; version=0.0.4`).
+///
+/// **One registry per server, no global bootstrap.** Every `NodeServer` creates one `NodeMetrics`, and every
+/// `NodeMetrics` owns its own `PrometheusCollectorRegistry`; the metrics are made on that registry directly, never
+/// through swift-metrics' global `MetricsSystem`. `MetricsSystem.bootstrap` may run only once per process, while the
+/// tests build many servers in one process: with a registry per server, each server's page shows only its own
+/// requests, and tests can assert exact values. Nothing bootstraps the global system, `broker serve` included,
+/// because nothing the node links records through it. Hummingbird's `MetricsMiddleware` is not used: it records only
+/// through the global system (it takes no factory), so `instrumented(_:)` counts and times the requests instead.
+/// Should a dependency start recording through swift-metrics, `broker serve` may bootstrap once with
+/// `PrometheusMetricsFactory(registry: server.metrics.registry)` so that those metrics land on the same page.
+///
+/// The metrics (a series appears with its first sample):
+/// - `broker_node_http_requests_total{route, method, status}` (counter): requests answered, by route template (as
+///   registered, `…/productOfferingQualification/{id}`; `NotFound` when no route matched), method and status code.
+/// - `broker_node_http_request_duration_seconds{route, method}` (histogram): from the request reaching the router to
+///   its response being ready (bodies are buffered, so this is the whole handling).
+/// - `broker_node_ledger_entries_appended_total{counterparty}` (counter): entries this node authored and committed to
+///   its copy once agreed, by counterparty: countersigned by the counterparty's node, or appended to both copies of
+///   the internal ledger with the provider's own SOF (counterparty `P#sof`). Entries this node countersigns for a
+///   counterparty (`POST /ledger/v1/{id}/entries`) and entries fetched at catch-up are not counted.
+/// - `broker_node_poqs_answered_total{state}` (counter): final answers to buyers (POQs and inquiries), by MEF 79.1
+///   state (`READY`, `REJECTED`, `UNABLE_TO_MEET_TIME`); acknowledgements are not answers.
+///
+/// - `broker_node_order_events_total{event}` (counter): what this node told its buyers about their orders, by the
+///   event's ledger kind (`order.accepted`, `order.activated`, `order.rejected`, `change.completed`, …).
+///
+/// `NodeLedgers` counts entries where it commits them; `ProviderNode` counts answers and order events.
+public final class NodeMetrics: Sendable {
+    /// The route of the page.
+    public static let path = "/metrics"
+    /// The Prometheus text exposition format.
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+    /// Request duration buckets, from a cached answer to an immediate POQ's 30 s window and beyond. (`Swift.Duration`
+    /// throughout: Sonata, imported for the POQ states, has a `Duration` of its own.)
+    static let durationBuckets: [Swift.Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        .seconds(30), .seconds(60),
+    ]
+
+    /// Every metric of this node; `emitToString()` renders them.
+    public let registry: PrometheusCollectorRegistry
+
+    /// - Parameter registry: where the metrics are made; a new one by default, this node's alone.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    // MARK: - Recording
+
+    /// One request answered.
+    public func requestAnswered(
+        route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, duration: Swift.Duration
+    ) {
+        registry.makeCounter(
+            descriptor: Self.requests,
+            labels: [("route", route), ("method", method.rawValue), ("status", String(status.code))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.requestDuration, labels: [("route", route), ("method", method.rawValue)],
+            buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// One ledger entry this node authored, agreed with `counterparty` and committed to this node's copy.
+    public func ledgerEntryAppended(counterparty: PartyID) {
+        registry.makeCounter(descriptor: Self.ledgerEntries, labels: [("counterparty", counterparty.rawValue)])
+            .increment()
+    }
+
+    /// One notice about an order sent to a buyer.
+    public func orderEvent(_ event: OrderEvent) {
+        registry.makeCounter(descriptor: Self.orderEvents, labels: [("event", event.ledgerKind)]).increment()
+    }
+
+    /// One final answer sent to a buyer.
+    public func poqAnswered(_ state: MEF79POQState) {
+        registry.makeCounter(descriptor: Self.answers, labels: [("state", state.rawValue)]).increment()
+    }
+
+    // MARK: - Serving
+
+    /// Adds the unsigned `GET /metrics` to `router` and returns the router's responder, with every request it
+    /// answers counted and timed. Wrapping the built responder, rather than adding a middleware (which Hummingbird
+    /// applies only to the routes added after it), measures every route however it was added, and the requests no
+    /// route matched.
+    public func instrumented<Context: RequestContext>(_ router: Router<Context>) -> InstrumentedResponder<Context> {
+        router.get(RouterPath(Self.path)) { _, _ -> Response in self.page() }
+        return InstrumentedResponder(inner: router.buildResponder(), metrics: self)
+    }
+
+    /// The page: every metric of this node in the text exposition format.
+    func page() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = Self.contentType
+        return Response(
+            status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+
+    /// A router's responder that records each request in `NodeMetrics` once answered.
+    public struct InstrumentedResponder<Context: RequestContext>: HTTPResponder {
+        let inner: RouterResponder<Context>
+        let metrics: NodeMetrics
+
+        public func respond(to request: Request, context: Context) async throws -> Response {
+            let clock = ContinuousClock()
+            let start = clock.now
+            do {
+                let response = try await inner.respond(to: request, context: context)
+                record(request, context: context, status: response.status, duration: clock.now - start)
+                return response
+            } catch {
+                let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
+                record(request, context: context, status: status, duration: clock.now - start)
+                throw error
+            }
+        }
+
+        /// The router stores the matched route's template in the context (a shared box), `NotFound` when none.
+        private func record(
+            _ request: Request, context: Context, status: HTTPResponse.Status, duration: Swift.Duration
+        ) {
+            metrics.requestAnswered(
+                route: context.endpointPath ?? "NotFound", method: request.method, status: status, duration: duration)
+        }
+    }
+
+    // MARK: - Names
+
+    private static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "broker", subsystem: "node", metricName: "http_requests", unitName: "total",
+            helpText: "HTTP requests answered, by route template, method and status code.")
+    }
+
+    private static var requestDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "broker", subsystem: "node", metricName: "http_request_duration", unitName: "seconds",
+            helpText: "Time from a request reaching the router to its response, by route template and method.")
+    }
+
+    private static var ledgerEntries: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "broker", subsystem: "node", metricName: "ledger_entries_appended", unitName: "total",
+            helpText: "Ledger entries this node authored and committed once agreed, by counterparty.")
+    }
+
+    private static var answers: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "broker", subsystem: "node", metricName: "poqs_answered", unitName: "total",
+            helpText: "Final answers to buyers' POQs and inquiries, by MEF 79.1 state.")
+    }
+
+    private static var orderEvents: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "broker", subsystem: "node", metricName: "order_events", unitName: "total",
+            helpText: "Notices this node sent its buyers about their orders, by event (ledger kind).")
+    }
+}
