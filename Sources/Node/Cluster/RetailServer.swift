@@ -39,12 +39,9 @@ public final class RetailServer: @unchecked Sendable {
             }
             return nil
         }
-        router.post("/retail/{buyer}/listener/{eventType}") { request, _ -> Response in
-            let incoming: NodeRoutes.Incoming
-            switch await NodeRoutes.Incoming.read(request, limit: 1 << 20, verifier: verifier, requireJSON: true) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        NodeRoutes.signedRoute(
+            router, .post, "/retail/{buyer}/listener/{eventType}", limit: 1 << 20, verifier: verifier, json: true
+        ) { incoming, request, _ in
             guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
                 let event = envelope.event
             else { return Response(status: .badRequest) }
@@ -52,12 +49,8 @@ public final class RetailServer: @unchecked Sendable {
             return Response(status: .noContent)
         }
         for path in [NodeRoutes.listenerBase + "/poqStateChangeEvent", NodeRoutes.orderListenerBase + "/{eventType}"] {
-            router.post(RouterPath(path)) { request, _ -> Response in
-                let incoming: NodeRoutes.Incoming
-                switch await NodeRoutes.Incoming.read(request, limit: 1 << 20, verifier: verifier, requireJSON: true) {
-                case .success(let value): incoming = value
-                case .failure(let refusal): return refusal.response
-                }
+            NodeRoutes.signedRoute(router, .post, RouterPath(path), limit: 1 << 20, verifier: verifier, json: true) {
+                incoming, request, _ in
                 guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body) else {
                     return Response(status: .badRequest)
                 }

@@ -21,12 +21,8 @@ extension NodeRoutes {
 
     static func addOrderRoutes(to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier) {
         let limit = node.configuration.maxBodyBytes
-        router.post(RouterPath(productOrderPath)) { request, _ -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .post, RouterPath(productOrderPath), limit: limit, verifier: verifier, json: true) {
+            incoming, request, _ in
             let order: OrderRequest
             switch await orderRequest(incoming, node: node) {
             case .success(let value): order = value
@@ -40,21 +36,13 @@ extension NodeRoutes {
             }
             return orderAnswer(resource, node: node, status: .created)
         }
-        router.get(RouterPath(productOrderPath)) { request, _ -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .get, RouterPath(productOrderPath), limit: limit, verifier: verifier, json: false) {
+            incoming, request, _ in
             let href = node.configuration.publicURL + productOrderPath
             return json(.ok, await node.orders(of: incoming.party).map { $0.sonata(href: href) })
         }
-        router.get(RouterPath(productOrderPath + "/{id}")) { request, context -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .get, RouterPath(productOrderPath + "/{id}"), limit: limit, verifier: verifier, json: false)
+        { incoming, request, context in
             let id = context.parameters.get("id") ?? ""
             guard let resource = await node.order(id: id) else {
                 return error(MEFError(code: .notFound, reason: "no productOrder '\(id)'"))
@@ -65,12 +53,8 @@ extension NodeRoutes {
             return orderAnswer(resource, node: node, status: .ok)
         }
         for path in [cancelProductOrderPath, modifyDeliveryDatePath] {
-            router.post(RouterPath(path)) { request, _ -> Response in
-                let incoming: Incoming
-                switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
-                case .success(let value): incoming = value
-                case .failure(let refusal): return refusal.response
-                }
+            signedRoute(router, .post, RouterPath(path), limit: limit, verifier: verifier, json: true) {
+                incoming, request, _ in
                 guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
                     case .orderNotice(let notice) = envelope.message, notice.event.isFromBuyer
                 else {
@@ -83,12 +67,9 @@ extension NodeRoutes {
                 return Response(status: .created)
             }
         }
-        router.post(RouterPath(orderListenerBase + "/{eventType}")) { request, _ -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(
+            router, .post, RouterPath(orderListenerBase + "/{eventType}"), limit: limit, verifier: verifier, json: true
+        ) { incoming, request, _ in
             guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
                 case .orderNotice(let notice) = envelope.message, !notice.event.isFromBuyer
             else {
@@ -175,23 +156,15 @@ extension NodeRoutes {
     static func addClockRoutes(to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier) {
         guard case .stepped(_, let controller) = node.configuration.clock, let clock = node.clock as? SteppedClock
         else { return }
-        router.get(RouterPath(clockPath)) { request, _ -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: 1 << 10, verifier: verifier, requireJSON: false) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .get, RouterPath(clockPath), limit: 1 << 10, verifier: verifier, json: false) {
+            incoming, request, _ in
             guard incoming.party == controller else {
                 return error(MEFError(code: .accessDenied, reason: "only \(controller) reads this clock"))
             }
             return json(.ok, await node.activity())
         }
-        router.post(RouterPath(clockPath + "/advance")) { request, _ -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: 1 << 10, verifier: verifier, requireJSON: true) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .post, RouterPath(clockPath + "/advance"), limit: 1 << 10, verifier: verifier, json: true) {
+            incoming, request, _ in
             guard incoming.party == controller else {
                 return error(MEFError(code: .accessDenied, reason: "only \(controller) moves this clock"))
             }

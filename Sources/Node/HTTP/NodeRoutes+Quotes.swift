@@ -10,12 +10,8 @@ extension NodeRoutes {
 
     static func addQuoteRoutes(to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier) {
         let limit = node.configuration.maxBodyBytes
-        router.get(RouterPath(quotePath + "/{id}")) { request, context -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .get, RouterPath(quotePath + "/{id}"), limit: limit, verifier: verifier, json: false) {
+            incoming, request, context in
             let id = context.parameters.get("id") ?? ""
             guard let resource = await node.resource(id: id) else {
                 return error(MEFError(code: .notFound, reason: "no quote '\(id)'"))

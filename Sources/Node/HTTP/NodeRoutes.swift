@@ -27,32 +27,20 @@ public enum NodeRoutes {
             let body: [String: String] = ["status": "up", "party": node.party.rawValue]
             return json(.ok, body)
         }
-        router.post(RouterPath(poqPath)) { request, _ -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .post, RouterPath(poqPath), limit: limit, verifier: verifier, json: true) {
+            incoming, request, _ in
             return await createPOQ(incoming, node: node)
         }
-        router.get(RouterPath(poqPath)) { request, _ -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .get, RouterPath(poqPath), limit: limit, verifier: verifier, json: false) {
+            incoming, request, _ in
             var list: [ProductOfferingQualificationFind] = []
             for (_, resource) in await node.resources(of: incoming.party) {
                 if let poq = await node.render(resource) { list.append(ProductOfferingQualificationFind(poq)) }
             }
             return json(.ok, list)
         }
-        router.get(RouterPath(poqPath + "/{id}")) { request, context -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .get, RouterPath(poqPath + "/{id}"), limit: limit, verifier: verifier, json: false) {
+            incoming, request, context in
             let id = context.parameters.get("id") ?? ""
             guard let resource = await node.resource(id: id) else {
                 return error(MEFError(code: .notFound, reason: "no productOfferingQualification '\(id)'"))
@@ -63,12 +51,8 @@ public enum NodeRoutes {
             }
             return await answer(resource, message: resource.latest, node: node, accept: incoming.accept, status: .ok)
         }
-        router.post(RouterPath(hubPath)) { request, _ -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .post, RouterPath(hubPath), limit: limit, verifier: verifier, json: true) {
+            incoming, request, _ in
             guard let input = try? JSONDecoder().decode(EventSubscriptionInput.self, from: incoming.body) else {
                 return error(MEFError(code: .invalidBody, reason: "not an EventSubscriptionInput (callback, query)"))
             }
@@ -77,24 +61,17 @@ public enum NodeRoutes {
             }
             return json(.created, subscription)
         }
-        router.delete(RouterPath(hubPath + "/{id}")) { request, context -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .delete, RouterPath(hubPath + "/{id}"), limit: limit, verifier: verifier, json: false) {
+            incoming, request, context in
             let id = context.parameters.get("id") ?? ""
             guard await node.deleteHub(id: id, buyer: incoming.party) else {
                 return error(MEFError(code: .notFound, reason: "no hub '\(id)' of this buyer"))
             }
             return Response(status: .noContent)
         }
-        router.post(RouterPath(listenerBase + "/{eventType}")) { request, _ -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(
+            router, .post, RouterPath(listenerBase + "/{eventType}"), limit: limit, verifier: verifier, json: true
+        ) { incoming, request, _ in
             guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body) else {
                 return error(MEFError(code: .invalidBody, reason: "not a \(NodeHeaders.supplyChainMediaType) body"))
             }
@@ -116,12 +93,8 @@ public enum NodeRoutes {
         to router: Router<BasicRequestContext>, limit: Int, verifier: RequestVerifier,
         copy: @escaping @Sendable (String?, PartyID) -> LedgerReplica?
     ) {
-        router.post("/ledger/v1/{ledger}/entries") { request, context -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: true) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .post, "/ledger/v1/{ledger}/entries", limit: limit, verifier: verifier, json: true) {
+            incoming, request, context in
             guard let replica = copy(context.parameters.get("ledger"), incoming.party) else {
                 return error(MEFError(code: .notFound, reason: "no ledger with this id between you and this node"))
             }
@@ -140,12 +113,8 @@ public enum NodeRoutes {
                     MEFError(code: .invalidValue, reason: "entry refused: \(error)", propertyPath: "/"))
             }
         }
-        router.get("/ledger/v1/{ledger}/entries") { request, context -> Response in
-            let incoming: Incoming
-            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: false) {
-            case .success(let value): incoming = value
-            case .failure(let refusal): return refusal.response
-            }
+        signedRoute(router, .get, "/ledger/v1/{ledger}/entries", limit: limit, verifier: verifier, json: false) {
+            incoming, request, context in
             guard let replica = copy(context.parameters.get("ledger"), incoming.party) else {
                 return error(MEFError(code: .notFound, reason: "no ledger with this id between you and this node"))
             }
@@ -244,6 +213,21 @@ public enum NodeRoutes {
     }
 
     // MARK: - Reading a request
+
+    /// Adds a route whose requests are read first (size, content type when `json`, signature): `handler` sees only
+    /// requests that passed, as `Incoming` with the caller's party; the others get their 4xx here.
+    static func signedRoute(
+        _ router: Router<BasicRequestContext>, _ method: HTTPRequest.Method, _ path: RouterPath, limit: Int,
+        verifier: RequestVerifier, json: Bool,
+        _ handler: @escaping @Sendable (Incoming, Request, BasicRequestContext) async -> Response
+    ) {
+        router.on(path, method: method) { request, context -> Response in
+            switch await Incoming.read(request, limit: limit, verifier: verifier, requireJSON: json) {
+            case .success(let incoming): return await handler(incoming, request, context)
+            case .failure(let refusal): return refusal.response
+            }
+        }
+    }
 
     /// A request that passed the checks every route makes: size, content type, signature.
     struct Incoming: Sendable {
