@@ -4,10 +4,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ledger
-import Node
 import Sonata
 import SupplyChain
 import Testing
+
+@testable import Node
 
 /// Quotes (v8) and product orders (v10) on a live node, on a stepped clock the test moves (BUYER controls it).
 struct OrderRouteTests {
@@ -206,5 +207,85 @@ struct OrderRouteTests {
 enum MEFDateTimeInstant {
     static func parse(_ text: String) -> Instant? {
         MEFDateTime(text: text).map { Instant($0.date) }
+    }
+}
+
+/// Every order state and notice a node can show, against the Sonata v10 schemas.
+struct OrderRenderingTests {
+    static let events: [OrderEvent] = [
+        .accepted, .rejected("PDL-023: expired"), .activated(serviceID: "S-svc-1"), .failed("PDL-048: test failed"),
+        .cancelled("abandoned"), .extensionRequested(until: Instant(milliseconds: 1_800_000_000_000)),
+        .windowChanged(until: Instant(milliseconds: 1_800_000_000_000)), .extensionRefused,
+        .changeQuoted(price: Money(amount: 145.2), outage: .hours(4)),
+        .outageScheduled(from: Instant(milliseconds: 1_790_000_000_000), duration: .hours(4)),
+        .changed(serviceID: "S-svc-1"),
+        .renewed(
+            serviceID: "S-svc-1",
+            ProductTerm(
+                start: Instant(milliseconds: 1_790_000_000_000), end: Instant(milliseconds: 1_850_000_000_000),
+                endOfTermAction: .autoRenew)),
+        .disconnected(serviceID: "S-svc-1"),
+    ]
+
+    static func resource(_ action: OrderAction, notices events: [OrderEvent]) -> ProviderNode.OrderResource {
+        let start = Instant(milliseconds: 1_767_603_600_000)
+        let order = OrderRequest(
+            id: "SHOP-line-order", action: action, acceptBy: start + .hours(1), activateBy: start + .days(30),
+            term: nil)
+        var resource = ProviderNode.OrderResource(id: "S-order-1", buyer: "SHOP", request: order, receivedAt: start)
+        for (index, event) in events.enumerated() {
+            resource.notices.append(
+                OrderNotice(
+                    orderID: order.id, sellerOrderReference: "S-order-1", event: event,
+                    at: start + .minutes(Int64(index + 1))))
+        }
+        return resource
+    }
+
+    static let provide = OrderAction.provide(
+        quoteReference: "S-quote-1",
+        items: [
+            [
+                "id": "access", "action": "add",
+                "product": [
+                    "productOffering": ["id": "ACCESS-EPL"],
+                    "productConfiguration": ["@type": "urn:scbroker:product:v1", "bandwidthMbps": 100],
+                    "place": [["@type": "GeographicSiteRef", "id": "LYON-1", "role": "INSTALL_LOCATION"]],
+                ],
+            ]
+        ])
+
+    @Test("every order state renders as a ProductOrder valid against the v10 schema", arguments: [0, 1, 2, 3, 5, 13])
+    func orderStates(notices: Int) throws {
+        for action in [Self.provide, .change(serviceID: "S-svc-1", ServiceChange(bandwidthMbps: 500))] {
+            let resource = Self.resource(action, notices: Array(Self.events.prefix(notices)))
+            let body = try JSONValue(encoding: resource.sonata(href: "http://seller.example/productOrder"))
+            let violations = OrderRouteTests.orderSchema.validate(body, against: "ProductOrder")
+            #expect(violations.isEmpty, "\(violations)")
+        }
+        let expected: [Int: String] = [
+            0: "acknowledged", 1: "inProgress", 2: "inProgress", 3: "completed", 5: "cancelled", 13: "completed",
+        ]
+        #expect(
+            Self.resource(Self.provide, notices: Array(Self.events.prefix(notices))).state.rawValue == expected[notices]
+        )
+    }
+
+    @Test("every order notice renders as a ProductOrderEvent valid against the v10 notification schema")
+    func orderEvents() throws {
+        let schema = OrderRouteTests.schema("productOrderNotification.api")
+        let resource = Self.resource(Self.provide, notices: Self.events)
+        var types: Set<String> = []
+        for notice in resource.notices {
+            let event = resource.event(for: notice, href: "http://seller.example/productOrder")
+            types.insert(event.eventType.rawValue)
+            let violations = schema.validate(try JSONValue(encoding: event), against: "ProductOrderEvent")
+            #expect(violations.isEmpty, "\(notice.event): \(violations)")
+        }
+        #expect(
+            types == [
+                "productOrderStateChangeEvent", "productOrderItemExpectedCompletionDateSet",
+                "productSpecificProductOrderItemMilestoneEvent",
+            ])
     }
 }
