@@ -2,18 +2,18 @@ import CanonicalJSON
 import Foundation
 import Ledger
 import Logging
-import NIOHTTP1
 import Provider
 import SBUS
 import ServiceLifecycle
 import Sonata
 import SupplyChain
 
-/// One live provider: owns the protocol core and executes its effects over HTTP and SQLite, on the real clock.
+/// One live provider: owns the protocol core and executes its effects over HTTP and SQLite, on its `NodeClock`
+/// (the system clock, or a cluster's stepped clock).
 ///
 /// Every input goes through this actor, one at a time, exactly as the simulator feeds the core; what the core asks
-/// for (sends, timers, ledger entries) starts as jobs on the node service's task group, so the actor never waits
-/// for the network.
+/// for (sends, ledger entries) starts as jobs on the node service's task group and timers wait on the clock, so the
+/// actor never waits for the network. `ProviderNode+Transmit.swift` carries the core's messages over HTTP.
 public actor ProviderNode {
     public nonisolated let configuration: NodeConfiguration
     public nonisolated let ledgers: NodeLedgers
@@ -49,6 +49,8 @@ public actor ProviderNode {
     var replyTo: [PartyID: String] = [:]
     var traceOf: [RequestID: String] = [:]
     var deletedHubs: Set<String> = []
+    /// Orders received from buyers, by this node's reference; the reference of each (buyer, order id); the
+    /// references oldest first; each order as it arrived.
     var orderResources: [String: OrderResource] = [:]
     var orderOfExchange: [Exchange: String] = [:]
     var orderOrder: [String] = []

@@ -90,8 +90,11 @@ public struct ClusterRunner: Sendable {
                     observations[id]?.notifications = retail.notifications(for: reference)
                 }
             }
+            var protocolTime: TimeSpan?
+            if let reached = await driver?.reached { protocolTime = reached - plan.start }
             return try collect(
-                cluster, observations: observations, ordering: await driver?.ordering, duration: duration)
+                cluster, observations: observations, ordering: await driver?.ordering, duration: duration,
+                steps: await driver?.steps ?? 0, protocolTime: protocolTime)
         }
     }
 
@@ -435,6 +438,7 @@ public struct ClusterRunner: Sendable {
                     advance.addTask { await driver.clock.advance(to: next) }
                     try await advance.waitForAll()
                 }
+                await driver.stepped(to: next)
             }
             driver.jobs.finish()
         }
@@ -476,10 +480,14 @@ public struct ClusterRunner: Sendable {
     // MARK: - Outcome and audit
 
     /// Reads the nodes' traces and ledger copies (after they stopped) and builds the outcome.
-    /// - Parameter ordering: the retail buyers' ordering decisions, when the run ordered (stepped clock).
+    /// - Parameters:
+    ///   - ordering: the retail buyers' ordering decisions, when the run ordered (stepped clock).
+    ///   - duration: the run's wall time, reported as its duration on the wall clock.
+    ///   - steps: on a stepped clock, how many times the clocks moved (reported as the run's events).
+    ///   - protocolTime: on a stepped clock, the protocol time the run spanned (reported as its duration).
     public func collect(
         _ cluster: Cluster, observations: [String: SimulationResult.RetailObservation],
-        ordering: RetailOrdering? = nil, duration: Swift.Duration
+        ordering: RetailOrdering? = nil, duration: Swift.Duration, steps: Int = 0, protocolTime: TimeSpan? = nil
     ) throws -> SimulationResult {
         var trail = SourcingTrail()
         var orderTrail = SourcingTrail()
@@ -522,7 +530,8 @@ public struct ClusterRunner: Sendable {
         return SimulationResult(
             live: plan, observations: observations, trail: trail, orders: orders, ledgers: summaries,
             requestsReceived: received,
-            auditFindings: findings, events: 0, duration: "\(duration)", ledgerDirectory: workDirectory.path)
+            auditFindings: findings, events: steps, duration: protocolTime?.description ?? "\(duration)",
+            ledgerDirectory: workDirectory.path)
     }
 
     /// Audits every ledger: each copy clean against the parties' keys, both copies identical.

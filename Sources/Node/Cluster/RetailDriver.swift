@@ -23,6 +23,9 @@ actor RetailDriver {
     private(set) var observations: [String: SimulationResult.RetailObservation] = [:]
     private var demandOfRequest: [RequestID: String] = [:]
     private var inputs: UInt64 = 0
+    /// How many times the clocks moved, and the last protocol time they moved to.
+    private(set) var steps = 0
+    private(set) var reached: Instant
 
     init(
         plan: SimulationPlan, clients: [PartyID: NodeClient], ledgers: [PartyID: NodeLedgers], listener: String,
@@ -30,6 +33,7 @@ actor RetailDriver {
     ) {
         self.plan = plan
         self.clock = SteppedClock(start: plan.start)
+        self.reached = plan.start
         self.clients = clients
         self.ledgers = ledgers
         self.listener = listener
@@ -42,6 +46,12 @@ actor RetailDriver {
         for demand in plan.demands {
             clock.schedule(at: plan.start + demand.at) { await self.send(demand) }
         }
+    }
+
+    /// The controller moved every clock to `instant`.
+    func stepped(to instant: Instant) {
+        steps += 1
+        reached = instant
     }
 
     /// Jobs running, and a counter that moves whenever the retail buyers do anything.
