@@ -13,14 +13,22 @@ struct ServeCommand: AsyncParsableCommand {
             party), its peers (id, public key, and a URL for sellers and provider buyers), its key file, its SQLite
             database and the address to listen on. See README, "Live nodes".
 
-            The node answers POQs on /mefApi/sonata/productOfferingQualification/v7/..., buys from its sellers over
-            the same routes, and agrees every ledger entry with the counterparty's node. SIGTERM or SIGINT stops it
-            gracefully: in-flight requests finish, pending ledger entries are agreed, the database is flushed.
+            The node answers POQs and inquiries on /mefApi/sonata/productOfferingQualification/v7/..., shows an
+            inquiry's answer as a quote on /mefApi/sonata/quoteManagement/v8/quote/{id}, takes orders on
+            /mefApi/sonata/productOrderingManagement/v10/productOrder, buys from its sellers over the same routes,
+            and agrees every ledger entry with the counterparty's node. GET /health and GET /metrics (Prometheus)
+            are unsigned. SIGTERM or SIGINT stops it gracefully: in-flight requests finish, pending ledger entries
+            are agreed, the database is flushed.
+
+            Protocol time is the system clock. `clock: { mode: stepped, start: ..., controller: PEER }` in NODE.yaml
+            makes it a clock only that peer moves (POST /clock/v1/advance): what `broker cluster` uses to run
+            days of order delivery in seconds.
 
             Example:
               broker keys generate --party METRO --out metro.key
               broker serve --config metro.yaml
               curl http://127.0.0.1:8081/health
+              curl http://127.0.0.1:8081/metrics
 
             Exit codes: 0 stopped cleanly, 2 bad configuration.
             """
