@@ -38,7 +38,8 @@ extension ProviderNode {
                 resourceOrder.append(id)
                 resourceOfExchange[exchange] = id
                 resources[id] = Resource(
-                    buyer: to, requestID: response.requestID, request: requests[exchange], latest: message)
+                    buyer: to, requestID: response.requestID, request: requests[exchange],
+                    createdAt: receivedAt[exchange] ?? response.answeredAt, latest: message)
             } else {
                 resources[id]?.latest = message
             }

@@ -38,11 +38,14 @@ public actor ProviderNode {
         public let buyer: PartyID
         public let requestID: RequestID
         public let request: ProductOfferingQualificationCreate?
+        /// When the request arrived: the POQ Create Date.
+        public let createdAt: Instant
         public var latest: Message
     }
 
     var waiters: [Exchange: AsyncStream<Message?>.Continuation] = [:]
     var requests: [Exchange: ProductOfferingQualificationCreate] = [:]
+    var receivedAt: [Exchange: Instant] = [:]
     var resourceOfExchange: [Exchange: String] = [:]
     var resources: [String: Resource] = [:]
     var resourceOrder: [String] = []
@@ -90,6 +93,7 @@ public actor ProviderNode {
         let trace = trace ?? "\(buyer.rawValue)/\(request.id.rawValue)"
         traceOf[request.id] = trace
         requests[exchange] = poq
+        receivedAt[exchange] = clock.now()
         traceLog?.write(
             .init(
                 type: "request", party: party.rawValue, trace: trace, from: buyer.rawValue,
@@ -150,7 +154,7 @@ public actor ProviderNode {
     public func render(_ resource: Resource) -> ProductOfferingQualification? {
         switch resource.latest {
         case .acknowledgement(let response), .response(let response):
-            return core.sbus.sonataPOQ(response, request: resource.request)
+            return core.sbus.sonataPOQ(response, request: resource.request, createdAt: resource.createdAt)
         default:
             return nil
         }

@@ -6,9 +6,11 @@ extension SBUS {
     /// The answer as a MEF Sonata v7 `ProductOfferingQualification`, echoing the request (MEF79-R34, R37).
     ///
     /// States map through `MEF79POQState.sonata` / `MEF79ItemState.sonata`, the one place where MEF 79.1 and
-    /// Sonata v7 names meet.
+    /// Sonata v7 names meet. With `createdAt` (when the request was received: the POQ Create Date, MEF79-R33,
+    /// MEF79-R85), the answer carries its `stateChange` history: `acknowledged` then, and its final state when
+    /// answered.
     public func sonataPOQ(
-        _ response: SupplyResponse, request: ProductOfferingQualificationCreate?
+        _ response: SupplyResponse, request: ProductOfferingQualificationCreate?, createdAt: Instant? = nil
     ) -> ProductOfferingQualification {
         let requested = request?.productOfferingQualificationItem ?? []
         let items = response.items.map { answer -> ProductOfferingQualificationItem in
@@ -61,6 +63,15 @@ extension SBUS {
             effectiveQualificationDate: response.state.isFinal ? MEFDateTime(response.answeredAt.date) : nil,
             externalId: request?.externalId, projectId: request?.projectId,
             relatedContactInformation: (request?.relatedContactInformation ?? []) + [configuration.sellerContact],
+            stateChange: createdAt.map { created in
+                [POQStateChange(state: .acknowledged, changeDate: MEFDateTime(created.date))]
+                    + (response.state.isFinal
+                        ? [
+                            POQStateChange(
+                                state: response.state.sonata, changeDate: MEFDateTime(response.answeredAt.date))
+                        ]
+                        : [])
+            },
             productOfferingQualificationItem: items)
     }
 
