@@ -41,9 +41,10 @@ public struct NodeServer: Sendable {
             case .wall: WallClock(jobs: jobs)
             case .stepped(let start, _): SteppedClock(start: start)
             }
+        let journal = try InputJournal(path: InputJournal.path(forDatabase: configuration.database))
         self.node = ProviderNode(
             configuration: configuration, key: key, ledgers: ledgers, client: client, jobs: jobs, traceLog: traceLog,
-            logger: logger, clock: clock, metrics: metrics)
+            logger: logger, clock: clock, metrics: metrics, journal: journal)
         self.verifier = RequestVerifier(keys: keys)
         self.service = NodeService(jobs: jobs, ledgers: ledgers, traceLog: traceLog, logger: logger)
         self.configuration = configuration
@@ -67,6 +68,8 @@ public struct NodeServer: Sendable {
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully: the server stops taking requests and finishes
     /// the ones in flight, then pending ledger entries are agreed (bounded) and the database is flushed.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let replayed = try await node.restore()
+        if replayed > 0 { logger.info("state restored from the journal", metadata: ["inputs": "\(replayed)"]) }
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: service), .init(service: application(onRunning: onRunning))],

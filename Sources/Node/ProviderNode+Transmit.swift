@@ -16,10 +16,13 @@ extension ProviderNode {
         clock.schedule(at: clock.now() + delay) { await self.transmit(message, to: to, trace: trace) }
     }
 
-    func transmit(_ message: Message, to: PartyID, trace: String?) {
+    /// Sends `message`; when `replaying` the journal, only updates what this node keeps about its answers and
+    /// orders (the message went out before the restart).
+    func transmit(_ message: Message, to: PartyID, trace: String?, replaying: Bool = false) {
         switch message {
         case .request(let request):
             traceOf[request.id] = trace
+            if replaying { return }
             let client = self.client
             let publicURL = configuration.publicURL
             let clock = self.clock
@@ -43,6 +46,7 @@ extension ProviderNode {
             } else {
                 resources[id]?.latest = message
             }
+            if replaying { return }
             if let waiter = waiters.removeValue(forKey: exchange) {
                 waiter.yield(message)
                 waiter.finish()
@@ -52,7 +56,7 @@ extension ProviderNode {
                 deliver(envelope, url: url + NodeRoutes.listenerBase + "/poqStateChangeEvent")
             }
         case .notification(let event, _):
-            guard
+            guard !replaying,
                 let hub = core.sbus.subscriptions[to]?.first(where: { !deletedHubs.contains($0.id) })
             else { return }
             deliver(
@@ -61,10 +65,12 @@ extension ProviderNode {
         case .hubRegistration:
             break
         case .order(let order):
+            if replaying { return }
             post(
                 SupplyEnvelope(message: message), to: to, path: NodeRoutes.productOrderPath,
                 until: order.acceptBy, what: "order \(order.id)")
         case .orderNotice(let notice) where notice.event.isFromBuyer:
+            if replaying { return }
             let path =
                 if case .cancelled = notice.event {
                     NodeRoutes.cancelProductOrderPath
@@ -83,6 +89,7 @@ extension ProviderNode {
                 return
             }
             orderResources[id]?.notices.append(notice)
+            if replaying { return }
             guard let url = replyTo[to], let resource = orderResources[id] else {
                 logger.warning("no listener for a buyer's order notices", metadata: ["buyer": "\(to)"])
                 return

@@ -26,7 +26,8 @@ public actor ProviderNode {
     /// Where answers and order events are counted (`GET /metrics`).
     nonisolated let metrics: NodeMetrics?
     var core: ProviderCore
-    var entropy = SystemEntropy()
+    /// Every input, written before it is handled, so that a restart rebuilds the core (nil: nothing kept).
+    nonisolated let journal: InputJournal?
 
     struct Exchange: Hashable {
         let buyer: PartyID
@@ -63,7 +64,8 @@ public actor ProviderNode {
 
     public init(
         configuration: NodeConfiguration, key: PartyKey, ledgers: NodeLedgers, client: NodeClient, jobs: JobQueue,
-        traceLog: TraceLog?, logger: Logger, clock: (any NodeClock)? = nil, metrics: NodeMetrics? = nil
+        traceLog: TraceLog?, logger: Logger, clock: (any NodeClock)? = nil, metrics: NodeMetrics? = nil,
+        journal: InputJournal? = nil
     ) {
         self.configuration = configuration
         self.ledgers = ledgers
@@ -73,6 +75,7 @@ public actor ProviderNode {
         self.logger = logger
         self.clock = clock ?? WallClock(jobs: jobs)
         self.metrics = metrics
+        self.journal = journal
         self.core = ProviderCore(configuration: configuration.provider)
     }
 
@@ -83,24 +86,19 @@ public actor ProviderNode {
     /// A buyer's request: hands it to the core and returns the first answer for it (the acknowledgement of a
     /// deferred request, the final answer of an immediate one), or `nil` when none came by its deadline.
     public func submit(
-        _ request: SupplyRequest, poq: ProductOfferingQualificationCreate, from buyer: PartyID, replyTo: String?,
-        trace: String?
+        _ request: SupplyRequest, from buyer: PartyID, replyTo: String?, trace: String?
     ) async -> Message? {
         let exchange = Exchange(buyer: buyer, requestID: request.id)
         if let id = resourceOfExchange[exchange], let resource = resources[id] { return resource.latest }
         if waiters[exchange] != nil { return nil }
-        if let replyTo { self.replyTo[buyer] = replyTo }
         let trace = trace ?? "\(buyer.rawValue)/\(request.id.rawValue)"
-        traceOf[request.id] = trace
-        requests[exchange] = poq
-        receivedAt[exchange] = clock.now()
         traceLog?.write(
             .init(
                 type: "request", party: party.rawValue, trace: trace, from: buyer.rawValue,
                 requestID: request.id.rawValue))
         let (stream, continuation) = AsyncStream.makeStream(of: Message?.self)
         waiters[exchange] = continuation
-        handle(.message(from: buyer, .request(request)), trace: trace)
+        handle(.message(from: buyer, .request(request)), trace: trace, replyTo: replyTo)
         clock.schedule(at: request.respondBy + .seconds(5)) { await self.expire(exchange) }
         // At shutdown the server waits for in-flight requests: one still waiting for sellers gets no answer (408).
         return await withGracefulShutdownHandler {
@@ -138,6 +136,11 @@ public actor ProviderNode {
     public func deleteHub(id: String, buyer: PartyID) -> Bool {
         guard core.sbus.subscriptions[buyer]?.contains(where: { $0.id == id }) == true, !deletedHubs.contains(id)
         else { return false }
+        do {
+            try journal?.append(.hubDeleted(id), at: clock.now(), seed: 0)
+        } catch {
+            logger.critical("journal write failed", metadata: ["error": "\(error)"])
+        }
         deletedHubs.insert(id)
         return true
     }
@@ -178,13 +181,7 @@ public actor ProviderNode {
     public func placeOrder(_ order: OrderRequest, from buyer: PartyID, replyTo: String?) -> OrderResource? {
         let exchange = Exchange(buyer: buyer, requestID: order.id)
         if let id = orderOfExchange[exchange] { return orderResources[id] }
-        if let replyTo { self.replyTo[buyer] = replyTo }
-        orderRequests[exchange] = order
-        let receivedAt = clock.now()
-        handle(.message(from: buyer, .order(order)), trace: nil)
-        if orderOfExchange[exchange] == nil, let id = core.orderReference(buyer: buyer, orderID: order.id) {
-            openOrderResource(id, exchange: exchange, at: receivedAt)
-        }
+        handle(.message(from: buyer, .order(order)), trace: nil, replyTo: replyTo)
         return orderOfExchange[exchange].flatMap { orderResources[$0] }
     }
 
@@ -193,6 +190,11 @@ public actor ProviderNode {
         orderResources[id] = OrderResource(id: id, buyer: exchange.buyer, request: request, receivedAt: at)
         orderOfExchange[exchange] = id
         orderOrder.append(id)
+    }
+
+    /// The services in operation this node delivers to `buyer`.
+    public func serviceIDs(of buyer: PartyID) -> [String] {
+        core.inventory.filter { $0.value.buyer == buyer && $0.value.state == .active }.keys.sorted()
     }
 
     /// The order with this reference, if any.
@@ -243,11 +245,84 @@ public actor ProviderNode {
 
     // MARK: - The core and its effects
 
-    func handle(_ input: ProviderInput, trace: String?) {
+    /// Hands one input to the core, journaled first, with a fresh entropy seed, and carries out its effects.
+    func handle(_ input: ProviderInput, trace: String?, replyTo: String? = nil) {
         inputCount += 1
         let now = clock.now()
+        let seed = UInt64.random(in: 0...UInt64.max)
+        do {
+            try journal?.append(.input(input, replyTo: replyTo, trace: trace), at: now, seed: seed)
+        } catch {
+            logger.critical("journal write failed; a restart will not know this input", metadata: ["error": "\(error)"])
+        }
+        note(input, replyTo: replyTo, trace: trace, at: now)
+        var entropy = SeededEntropy(seed: seed)
         let effects = core.handle(input, now: now, entropy: &entropy)
+        openOrderResource(for: input, at: now)
         execute(effects, now: now, trace: trace)
+    }
+
+    /// What the HTTP side keeps about a buyer's input: the POQ and when it came, where the buyer takes answers,
+    /// the request's trace, the order as sent.
+    private func note(_ input: ProviderInput, replyTo: String?, trace: String?, at: Instant) {
+        guard case .message(let buyer, let message) = input else { return }
+        switch message {
+        case .request(let request):
+            let exchange = Exchange(buyer: buyer, requestID: request.id)
+            requests[exchange] = try? request.payload.decode(ProductOfferingQualificationCreate.self)
+            receivedAt[exchange] = at
+            traceOf[request.id] = trace
+        case .order(let order):
+            orderRequests[Exchange(buyer: buyer, requestID: order.id)] = order
+        default:
+            return
+        }
+        if let replyTo { self.replyTo[buyer] = replyTo }
+    }
+
+    /// After the core took a buyer's order: the order's resource under the core's reference (an order rejected
+    /// at once got its resource from the notice already).
+    private func openOrderResource(for input: ProviderInput, at: Instant) {
+        guard case .message(let buyer, .order(let order)) = input else { return }
+        let exchange = Exchange(buyer: buyer, requestID: order.id)
+        if orderOfExchange[exchange] == nil, let id = core.orderReference(buyer: buyer, orderID: order.id) {
+            openOrderResource(id, exchange: exchange, at: at)
+        }
+    }
+
+    /// Rebuilds the core, and this node's records of requests, answers and orders, from the journal; then sets
+    /// the timers that had not fired. Messages are not sent again and ledger entries not recorded again: they
+    /// went out when the inputs were first handled. Call once, before the node takes requests; returns the
+    /// number of journal lines replayed.
+    public func restore() async throws -> Int {
+        guard let journal else { return 0 }
+        let lines = try journal.lines()
+        var pending: [TimerKey: Instant] = [:]
+        for line in lines {
+            switch line.entry {
+            case .hubDeleted(let id):
+                deletedHubs.insert(id)
+            case .input(let input, let replyTo, let trace):
+                inputCount += 1
+                if case .timer(let key) = input { pending[key] = nil }
+                note(input, replyTo: replyTo, trace: trace, at: line.at)
+                var entropy = SeededEntropy(seed: line.seed)
+                let effects = core.handle(input, now: line.at, entropy: &entropy)
+                openOrderResource(for: input, at: line.at)
+                for effect in effects {
+                    switch effect {
+                    case .setTimer(let key, let at): pending[key] = at
+                    case .send(let to, let message): transmit(message, to: to, trace: trace, replaying: true)
+                    case .record, .trace: break
+                    }
+                }
+            }
+        }
+        // Protocol time does not go backwards: a stepped clock resumes where the journal ends.
+        if let stepped = clock as? SteppedClock, let last = lines.last?.at { await stepped.advance(to: last) }
+        let timers = pending.sorted { ($0.value, "\($0.key)") < ($1.value, "\($1.key)") }
+        for (key, at) in timers { clock.schedule(at: at) { await self.fire(key) } }
+        return lines.count
     }
 
     private func execute(_ effects: [Effect], now: Instant, trace: String?) {

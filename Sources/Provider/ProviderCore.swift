@@ -86,6 +86,9 @@ public struct ProviderCore: Sendable {
         _ request: SupplyRequest, from buyer: PartyID, now: Instant, entropy: inout some EntropySource
     ) -> [Effect] {
         let key = OpenRequest.Key(buyer: buyer, requestID: request.id)
+        // The same request again while it is being worked on (a buyer retrying after a lost connection): the
+        // answer to the first one answers it.
+        guard open[key] == nil else { return [] }
         let sellerReference = nextID(request.kind == .poq ? "poq" : "quote")
         var effects: [Effect] = [
             .trace(.received(buyer: buyer, requestID: request.id, sellerReference: sellerReference)),

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ledger
+import Logging
 import Sonata
 import SupplyChain
 import Testing
@@ -143,6 +144,60 @@ struct OrderRouteTests {
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             #expect(metrics.contains(#"broker_node_order_events_total{event="order.accepted"} 1"#))
             #expect(metrics.contains(#"broker_node_order_events_total{event="order.activated"} 1"#))
+        }
+    }
+
+    @Test(
+        "restart: a node started again on its files remembers its quotes, orders and services in operation (the journal rebuilds the core)"
+    )
+    func restartRemembers() async throws {
+        let fixture = try Self.steppedFixture()
+        let ids = try await fixture.server.application().test(.router) { client -> (String, String) in
+            let (_, poq) = try await Self.send(
+                .post, NodeRoutes.poqPath, body: Self.inquiry, as: fixture.buyer, to: client,
+                headers: ["X-SCBroker-Request-Kind": "inquiry"])
+            let quoteID = try #require(poq["id"]?.stringValue)
+            try await Self.advance(to: "2026-01-05T09:01:00Z", as: fixture.buyer, client: client)
+            let (_, order) = try await Self.send(
+                .post, NodeRoutes.productOrderPath, body: Self.plainOrder(quote: quoteID, item: "epl-1"),
+                as: fixture.buyer, to: client)
+            let orderID = try #require(order["id"]?.stringValue)
+            try await Self.advance(to: "2026-01-16T09:00:00Z", as: fixture.buyer, client: client)
+            return (quoteID, orderID)
+        }
+        // As after a crash: a new server on the same configuration and files.
+        let path = fixture.directory.appendingPathComponent("seller.yaml").path
+        let restarted = try NodeServer(configuration: NodeConfiguration.load(path: path), logger: Logger(label: "test"))
+        #expect(try await restarted.node.restore() > 0)
+        // A stepped clock resumes at the last input it handled (the activation, ten days in), not at its start.
+        #expect(restarted.node.clock.now() >= MEFDateTimeInstant.parse("2026-01-15T09:00:00Z")!)
+        try await restarted.application().test(.router) { client in
+            let (quoteStatus, quote) = try await Self.send(
+                .get, NodeRoutes.quotePath + "/" + ids.0, as: fixture.buyer, to: client)
+            #expect(quoteStatus == .ok)
+            #expect(quote["state"]?.stringValue == "approved.orderable")
+            let (orderStatus, order) = try await Self.send(
+                .get, NodeRoutes.productOrderPath + "/" + ids.1, as: fixture.buyer, to: client)
+            #expect(orderStatus == .ok)
+            #expect(order["state"]?.stringValue == "completed")
+            // The service is still in operation: a bandwidth change is taken and completed, not rejected.
+            let services = await restarted.node.serviceIDs(of: "BUYER")
+            let serviceID = try #require(services.first)
+            let now = restarted.node.clock.now()
+            let change = OrderRequest(
+                id: "shop-change-1", action: .change(serviceID: serviceID, ServiceChange(bandwidthMbps: 500)),
+                acceptBy: now + .hours(1), activateBy: now + .days(30), term: nil)
+            let body = try JSONEncoder().encode(SupplyEnvelope(message: .order(change)))
+            let (placed, changed) = try await Self.send(
+                .post, NodeRoutes.productOrderPath, body: body, as: fixture.buyer, to: client,
+                headers: ["Content-Type": NodeHeaders.supplyChainMediaType])
+            #expect(placed == .created)
+            #expect(changed["state"]?.stringValue != "rejected", "\(changed)")
+            try await Self.advance(to: "2026-01-17T09:00:00Z", as: fixture.buyer, client: client)
+            let (_, done) = try await Self.send(
+                .get, NodeRoutes.productOrderPath + "/" + (changed["id"]?.stringValue ?? ""), as: fixture.buyer,
+                to: client)
+            #expect(done["state"]?.stringValue == "completed", "\(done)")
         }
     }
 

@@ -152,7 +152,12 @@ public struct ClusterRunner: Sendable {
         for party in providers {
             let database = workDirectory.appendingPathComponent("\(party.rawValue).sqlite").path
             let trace = workDirectory.appendingPathComponent("\(party.rawValue).trace.jsonl").path
-            for path in [database, NodeLedgers.sofDatabase(database), trace] { try? files.removeItem(atPath: path) }
+            let journal = InputJournal.path(forDatabase: database)
+            for path in [
+                database, NodeLedgers.sofDatabase(database), trace, journal, journal + "-wal", journal + "-shm",
+            ] {
+                try? files.removeItem(atPath: path)
+            }
             cluster.databases[party] = database
             cluster.traces[party] = trace
             var lines = [

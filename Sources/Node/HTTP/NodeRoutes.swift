@@ -182,7 +182,7 @@ public enum NodeRoutes {
         let request = SupplyRequest(
             id: requestID, kind: kind, payload: payload, loopPreventionList: list, respondBy: respondBy)
         let message = await node.submit(
-            request, poq: poq, from: incoming.party, replyTo: headers[NodeHeaders.replyTo],
+            request, from: incoming.party, replyTo: headers[NodeHeaders.replyTo],
             trace: headers[NodeHeaders.trace])
         guard let message, let resource = await node.resource(id: sellerReference(message) ?? "") else {
             return error(MEFError(code: .timeOut, reason: "no answer before the request's deadline"))

@@ -33,7 +33,7 @@ public enum Message: Codable, Sendable, Hashable {
 }
 
 /// One thing that happens to a provider: a message, or one of its own timers.
-public enum ProviderInput: Sendable, Hashable {
+public enum ProviderInput: Codable, Sendable, Hashable {
     case message(from: PartyID, Message)
     case timer(TimerKey)
 }
