@@ -46,7 +46,7 @@ public struct NodeServer: Sendable {
             configuration: configuration, key: key, ledgers: ledgers, client: client, jobs: jobs, traceLog: traceLog,
             logger: logger, clock: clock, metrics: metrics, journal: journal)
         self.verifier = RequestVerifier(keys: keys)
-        self.service = NodeService(jobs: jobs, ledgers: ledgers, traceLog: traceLog, logger: logger)
+        self.service = NodeService(jobs: jobs, ledgers: ledgers, node: node, traceLog: traceLog, logger: logger)
         self.configuration = configuration
         self.logger = logger
     }
@@ -83,6 +83,7 @@ public struct NodeServer: Sendable {
 public struct NodeService: Service {
     let jobs: JobQueue
     let ledgers: NodeLedgers
+    let node: ProviderNode?
     let traceLog: TraceLog?
     let logger: Logger
     public var drainLimit: Duration = .seconds(10)
@@ -92,6 +93,7 @@ public struct NodeService: Service {
             group.addTask {
                 let added = await ledgers.catchUp()
                 if added > 0 { logger.info("ledgers caught up", metadata: ["entries": "\(added)"]) }
+                _ = await node?.reproposeMissing()
             }
             for await job in jobs.stream.cancelOnGracefulShutdown() {
                 group.addTask { await job() }

@@ -28,6 +28,8 @@ public actor ProviderNode {
     var core: ProviderCore
     /// Every input, written before it is handled, so that a restart rebuilds the core (nil: nothing kept).
     nonisolated let journal: InputJournal?
+    /// The ledger entries the replayed inputs recorded, until `reproposeMissing()` has checked them.
+    private var replayedRecords: [(LedgerRecord, Instant)] = []
 
     struct Exchange: Hashable {
         let buyer: PartyID
@@ -290,6 +292,13 @@ public actor ProviderNode {
         }
     }
 
+    /// After `restore()` and the ledgers' catch-up: proposes again the entries the journal recorded that are not
+    /// on the ledgers (queued when the process died). Returns how many.
+    public func reproposeMissing() -> Int {
+        defer { replayedRecords = [] }
+        return ledgers.reproposeMissing(replayedRecords) { self.jobs.start($0) }
+    }
+
     /// Rebuilds the core, and this node's records of requests, answers and orders, from the journal; then sets
     /// the timers that had not fired. Messages are not sent again and ledger entries not recorded again: they
     /// went out when the inputs were first handled. Call once, before the node takes requests; returns the
@@ -313,7 +322,8 @@ public actor ProviderNode {
                     switch effect {
                     case .setTimer(let key, let at): pending[key] = at
                     case .send(let to, let message): transmit(message, to: to, trace: trace, replaying: true)
-                    case .record, .trace: break
+                    case .record(let record): replayedRecords.append((record, line.at))
+                    case .trace: break
                     }
                 }
             }

@@ -168,7 +168,12 @@ struct OrderRouteTests {
         // As after a crash: a new server on the same configuration and files.
         let path = fixture.directory.appendingPathComponent("seller.yaml").path
         let restarted = try NodeServer(configuration: NodeConfiguration.load(path: path), logger: Logger(label: "test"))
+        let queued = fixture.server.node.ledgers.backlog
+        #expect(queued > 0)  // BUYER has no URL here: its entries were still waiting for its countersignature
         #expect(try await restarted.node.restore() > 0)
+        // Those entries are proposed again (none is on BUYER's ledger); the SOF's ledger had them all.
+        #expect(await restarted.node.reproposeMissing() == queued)
+        #expect(restarted.node.ledgers.backlog == queued)
         // A stepped clock resumes at the last input it handled (the activation, ten days in), not at its start.
         #expect(restarted.node.clock.now() >= MEFDateTimeInstant.parse("2026-01-15T09:00:00Z")!)
         try await restarted.application().test(.router) { client in

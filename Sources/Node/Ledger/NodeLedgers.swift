@@ -1,3 +1,4 @@
+import CanonicalJSON
 import Crypto
 import Foundation
 import Ledger
@@ -236,6 +237,44 @@ public final class NodeLedgers: @unchecked Sendable {
             }
         }
         return added
+    }
+
+    /// After a restart (and after `catchUp`): proposes again every entry this party authored before it stopped
+    /// that is not on its copy of the ledger — queued for the counterparty's countersignature when the process
+    /// died. `records` are the entries the node's journal says it recorded, in order; an entry counts as on the
+    /// ledger when one authored by this party has the same kind, refs and body (each such entry answers for one
+    /// record). Returns the number proposed again.
+    public func reproposeMissing(
+        _ records: [(LedgerRecord, Instant)], start: (@escaping @Sendable () async -> Void) -> Void
+    ) -> Int {
+        struct Key: Hashable {
+            let kind: String
+            let refs: [String: String]
+            let body: JSONValue
+        }
+        var present: [PartyID: [Key: Int]] = [:]
+        var missing: [(LedgerRecord, Instant)] = []
+        for (record, time) in records where record.counterparty != sofKey?.party {
+            if present[record.counterparty] == nil {
+                var counts: [Key: Int] = [:]
+                let entries = (try? replica(with: record.counterparty).entries()) ?? []
+                for entry in entries where entry.author == key.party {
+                    counts[Key(kind: entry.kind, refs: entry.refs, body: entry.body), default: 0] += 1
+                }
+                present[record.counterparty] = counts
+            }
+            let key = Key(kind: record.kind, refs: record.refs, body: record.body)
+            if let count = present[record.counterparty]?[key], count > 0 {
+                present[record.counterparty]?[key] = count - 1
+            } else {
+                missing.append((record, time))
+            }
+        }
+        for (record, time) in missing { submit(record, at: time, start: start) }
+        if !missing.isEmpty {
+            logger.notice("ledger entries proposed again after a restart", metadata: ["entries": "\(missing.count)"])
+        }
+        return missing.count
     }
 
     /// Writes everything to disk.
