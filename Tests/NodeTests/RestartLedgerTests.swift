@@ -1,0 +1,81 @@
+import CanonicalJSON
+import Foundation
+import Ledger
+import Logging
+import Node
+import SupplyChain
+import Testing
+
+/// After a restart, the entries the journal recorded are matched against the ledger: only those missing are
+/// proposed again.
+struct RestartLedgerTests {
+    /// Delivers proposals straight to the counterparty's `NodeLedgers`, in process.
+    final class Loopback: LedgerTransport, @unchecked Sendable {
+        private let lock = NSLock()
+        private var peers: [PartyID: NodeLedgers] = [:]
+
+        func connect(_ party: PartyID, _ ledgers: NodeLedgers) { lock.withLock { peers[party] = ledgers } }
+
+        private func peer(_ party: PartyID) throws -> NodeLedgers {
+            guard let peer = lock.withLock({ peers[party] }) else { throw NodeError(.transport, "no \(party)") }
+            return peer
+        }
+
+        func propose(_ entry: LedgerEntry, to counterparty: PartyID) async throws -> ProposalOutcome {
+            guard let replica = try peer(counterparty).replica(id: entry.ledgerID, counterparty: entry.author) else {
+                throw NodeError(.transport, "no ledger \(entry.ledgerID)")
+            }
+            switch try replica.receive(entry) {
+            case .countersigned(let agreed), .alreadyStored(let agreed): return .countersigned(agreed)
+            case .conflict(let head): return .conflict(head)
+            }
+        }
+
+        func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry] {
+            // Two parties here: the one asking is the other one.
+            let asking = lock.withLock { peers.keys.first { $0 != counterparty } } ?? counterparty
+            return try peer(counterparty).replica(id: ledger, counterparty: asking)?.entries(from: seq) ?? []
+        }
+    }
+
+    @Test("only the recorded entries missing from the ledger are proposed again, each matched once")
+    func reproposeOnlyMissing() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let seller = PartyKey(party: "SELLER")
+        let buyer = PartyKey(party: "BUYER")
+        let transport = Loopback()
+        let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
+        let sellerLedgers = try NodeLedgers(
+            key: seller, database: directory.appendingPathComponent("seller.sqlite").path, withSOF: false,
+            peerKeys: keys, transport: transport, logger: Logger(label: "test"))
+        let buyerLedgers = try NodeLedgers(
+            key: buyer, database: directory.appendingPathComponent("buyer.sqlite").path, withSOF: false,
+            peerKeys: keys, transport: transport, logger: Logger(label: "test"))
+        transport.connect("SELLER", sellerLedgers)
+        transport.connect("BUYER", buyerLedgers)
+
+        let at = Instant(milliseconds: 1_767_603_600_000)
+        let receipt = LedgerRecord(
+            counterparty: "BUYER", kind: "poq.receipt", refs: ["request": "r-1"], body: ["receivedAt": "now"])
+        let answer = LedgerRecord(
+            counterparty: "BUYER", kind: "poq.response", refs: ["request": "r-1"], body: ["state": "READY", "n": 1.5])
+        let again = LedgerRecord(
+            counterparty: "BUYER", kind: "poq.receipt", refs: ["request": "r-1"], body: ["receivedAt": "now"])
+        try await sellerLedgers.append(receipt, at: at)
+        try await sellerLedgers.append(answer, at: at)
+        // The journal recorded three (the third, equal to the first, never reached the ledger) and one more.
+        let lost = LedgerRecord(
+            counterparty: "BUYER", kind: "order.accepted", refs: ["order": "o-1"], body: ["at": "later"])
+        var started: [@Sendable () async -> Void] = []
+        let count = sellerLedgers.reproposeMissing([(receipt, at), (answer, at), (again, at), (lost, at)]) {
+            started.append($0)
+        }
+        #expect(count == 2)
+        #expect(sellerLedgers.backlog == 2)
+        for job in started { await job() }
+        let entries = try sellerLedgers.replica(with: "BUYER").entries()
+        #expect(entries.map(\.kind) == ["poq.receipt", "poq.response", "poq.receipt", "order.accepted"])
+        #expect(try buyerLedgers.replica(with: "SELLER").entries().map(\.entryHash) == entries.map(\.entryHash))
+    }
+}
