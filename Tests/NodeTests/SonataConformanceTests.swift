@@ -156,3 +156,68 @@ struct SonataConformanceTests {
         }
     }
 }
+
+/// Every MEF Sonata quote example from the SDK, sent to a live node as `POST …/quote`.
+struct QuoteConformanceTests {
+    static let examples: [String] = {
+        guard
+            let directory = Bundle.module.url(
+                forResource: "quote-examples", withExtension: nil, subdirectory: "Fixtures")
+        else { return [] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted()
+    }()
+
+    @Test("the SDK holds 5 quote examples, all shipped to these tests")
+    func examplesPresent() {
+        #expect(Self.examples.count == 5)
+    }
+
+    @Test(
+        "each MEF quote example: 201 with a Quote valid against the v8 schema when the validators take it, else 422 naming each rule at its quote path",
+        arguments: examples)
+    func example(_ name: String) async throws {
+        let fixture = try NodeRouteTests.Fixture()
+        let directory = try #require(
+            Bundle.module.url(forResource: "quote-examples", withExtension: nil, subdirectory: "Fixtures"))
+        let body = try Data(contentsOf: directory.appendingPathComponent(name))
+        let payload = try JSONValue.parse(body)
+        let quoteFindings = SonataValidator.validate(payload, kind: .quote)
+        let findings =
+            quoteFindings.isEmpty
+            ? SonataValidator.admitPOQ(NodeRoutes.inquiry(fromQuote: payload)).findings : quoteFindings
+        try await fixture.server.application().test(.router) { client in
+            let response = try await SonataConformanceTests.post(
+                body, as: fixture.buyer, to: client, path: NodeRoutes.quotePath)
+            let answer = try JSONValue.parse(Data(buffer: response.body))
+            if findings.isEmpty {
+                #expect(response.status == .created, "\(answer)")
+                let violations = OrderRouteTests.quoteSchema.validate(answer, against: "Quote")
+                #expect(violations.isEmpty, "\(violations)")
+                // What the buyer asked is echoed: references, contacts, each item's action and product.
+                for key in ["externalId", "projectId", "relatedContactInformation", "instantSyncQuote"] {
+                    #expect(answer[key] == payload[key], "\(key)")
+                }
+                let askedItems = payload["quoteItem"]?.arrayValue ?? []
+                let answeredItems = answer["quoteItem"]?.arrayValue ?? []
+                #expect(answeredItems.map { $0["id"] } == askedItems.map { $0["id"] })
+                #expect(answeredItems.map { $0["action"] } == askedItems.map { $0["action"] })
+                #expect(answeredItems.map { $0["product"] } == askedItems.map { $0["product"] })
+                let id = try #require(answer["id"]?.stringValue)
+                let read = try await SonataConformanceTests.get(
+                    NodeRoutes.quotePath + "/" + id, as: fixture.buyer, from: client)
+                #expect(read.status == .ok)
+                let readViolations = OrderRouteTests.quoteSchema.validate(
+                    try JSONValue.parse(Data(buffer: read.body)), against: "Quote")
+                #expect(readViolations.isEmpty, "\(readViolations)")
+            } else {
+                #expect(response.status == .unprocessableContent, "\(answer)")
+                #expect(OrderRouteTests.quoteSchema.validate(answer, againstArrayOf: "Error422") == [])
+                let rules = Set((answer.arrayValue ?? []).compactMap { $0["message"]?.stringValue })
+                #expect(rules == Set(findings.map(\.rule)))
+                let paths = (answer.arrayValue ?? []).compactMap { $0["propertyPath"]?.stringValue }
+                #expect(!paths.contains { $0.contains("productOfferingQualification") }, "\(paths)")
+            }
+        }
+    }
+}

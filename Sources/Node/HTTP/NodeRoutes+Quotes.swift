@@ -1,15 +1,20 @@
+import CanonicalJSON
 import Foundation
 import Hummingbird
 import Sonata
 import SupplyChain
 
-/// Quotes (Sonata Quote v8, read side): the answer to an inquiry is this provider's quote, priced per item,
-/// valid until a date, and what an order must reference (PDL-019, PDL-023).
+/// Quotes (Sonata Quote v8): a quote request is an inquiry to the core, and the answer to an inquiry is this
+/// provider's quote, priced per item, valid until a date, and what an order must reference (PDL-019, PDL-023).
 extension NodeRoutes {
     public static let quotePath = "/mefApi/sonata/quoteManagement/v8/quote"
 
     static func addQuoteRoutes(to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier) {
         let limit = node.configuration.maxBodyBytes
+        signedRoute(router, .post, RouterPath(quotePath), limit: limit, verifier: verifier, json: true) {
+            incoming, _, _ in
+            await createQuote(incoming, node: node)
+        }
         signedRoute(router, .get, RouterPath(quotePath + "/{id}"), limit: limit, verifier: verifier, json: false) {
             incoming, request, context in
             let id = context.parameters.get("id") ?? ""
@@ -24,17 +29,87 @@ extension NodeRoutes {
             }
             return json(
                 .ok,
-                Quote(
-                    answer, instantSync: resource.request?.instantSyncQualification ?? false,
-                    href: node.configuration.publicURL + quotePath))
+                Quote(answer, request: resource.request, href: node.configuration.publicURL + quotePath))
         }
+    }
+}
+
+extension NodeRoutes {
+    /// `POST …/quote`: a Sonata `Quote_Create`, checked by the quote validator, then asked of the core as an
+    /// inquiry (its items as POQ items: the same product, place and relationships); 201 with the `Quote`.
+    static func createQuote(_ incoming: Incoming, node: ProviderNode) async -> Response {
+        let payload: JSONValue
+        do {
+            payload = try JSONValue.parse(incoming.body)
+        } catch {
+            return Self.error(MEFError(code: .invalidBody, reason: "the body is not JSON: \(error)"))
+        }
+        let quoteFindings = SonataValidator.validate(payload, kind: .quote)
+        guard quoteFindings.isEmpty else { return unprocessable(quoteFindings) }
+        let inquiry = Self.inquiry(fromQuote: payload)
+        let (decoded, findings) = SonataValidator.admitPOQ(inquiry)
+        guard let poq = decoded, findings.isEmpty else {
+            return unprocessable(
+                findings.map { ValidationFinding(path: quotePath(of: $0.path), rule: $0.rule, message: $0.message) })
+        }
+        switch await submit(inquiry, poq: poq, kind: .inquiry, incoming: incoming, node: node) {
+        case .success(let (resource, message)):
+            switch message {
+            case .acknowledgement(let answer), .response(let answer):
+                let href = node.configuration.publicURL + quotePath
+                return json(.created, Quote(answer, request: resource.request, href: href))
+            default:
+                return error(MEFError(code: .internalError, reason: "no answer to the quote request"))
+            }
+        case .failure(let refusal):
+            return refusal.response
+        }
+    }
+
+    /// A `Quote_Create` as the POQ create the core's S-BUS takes for an inquiry.
+    public static func inquiry(fromQuote quote: JSONValue) -> JSONValue {
+        var root: [String: JSONValue] = [
+            "instantSyncQualification": quote["instantSyncQuote"] ?? false, "provideAlternative": false,
+        ]
+        for (from, to) in [
+            ("externalId", "externalId"), ("projectId", "projectId"),
+            ("relatedContactInformation", "relatedContactInformation"),
+            ("requestedQuoteCompletionDate", "requestedPOQCompletionDate"),
+        ] {
+            if let value = quote[from] { root[to] = value }
+        }
+        root["productOfferingQualificationItem"] = .array(
+            (quote["quoteItem"]?.arrayValue ?? []).map { item in
+                var fields: [String: JSONValue] = [:]
+                for key in ["id", "action", "product", "relatedContactInformation"] {
+                    if let value = item[key] { fields[key] = value }
+                }
+                if let related = item["quoteItemRelationship"] { fields["qualificationItemRelationship"] = related }
+                return .object(fields)
+            })
+        return .object(root)
+    }
+
+    /// Where a finding on the inquiry made of a quote lies in the quote.
+    static func quotePath(of path: String) -> String {
+        for (from, to) in [
+            ("/productOfferingQualificationItem", "/quoteItem"),
+            ("/qualificationItemRelationship", "/quoteItemRelationship"),
+            ("/requestedPOQCompletionDate", "/requestedQuoteCompletionDate"),
+            ("/instantSyncQualification", "/instantSyncQuote"),
+        ] where path.contains(from) {
+            return path.replacingOccurrences(of: from, with: to)
+        }
+        return path
     }
 }
 
 extension Quote {
     /// An inquiry's answer as a Sonata quote: per item its monthly recurring price, installation interval and
-    /// state; the whole valid until the earliest item validity.
-    init(_ answer: SupplyResponse, instantSync: Bool, href: String) {
+    /// state; the whole valid until the earliest item validity. What the buyer asked (`request`) is echoed: its
+    /// references, contacts, requested date, and each item's action and product.
+    init(_ answer: SupplyResponse, request: ProductOfferingQualificationCreate?, href: String) {
+        let instantSync = request?.instantSyncQualification ?? false
         let state: QuoteState =
             switch answer.state {
             case .acknowledged: .acknowledged
@@ -63,15 +138,26 @@ extension Quote {
             let interval = item.offer.map {
                 Duration(amount: Int($0.installationInterval.wholeDaysRoundedUp), units: .calendarDays)
             }
+            let asked = request?.productOfferingQualificationItem.first { $0.id == item.itemID }
+            let product = asked.map {
+                QuoteProductRefOrValue(
+                    id: $0.product.id.map { ProductID(rawValue: $0) }, productOffering: $0.product.productOffering,
+                    productConfiguration: $0.product.productConfiguration,
+                    productRelationship: $0.product.productRelationship, place: $0.product.place)
+            }
             return QuoteItem(
-                id: QuoteItemID(rawValue: item.itemID), action: .add, state: itemState, quoteItemPrice: price,
+                id: QuoteItemID(rawValue: item.itemID), action: asked?.action ?? .add, state: itemState,
+                product: product, relatedContactInformation: asked?.relatedContactInformation, quoteItemPrice: price,
                 quoteItemInstallationInterval: interval)
         }
         self.init(
             id: QuoteID(rawValue: answer.sellerReference), href: href + "/" + answer.sellerReference,
             quoteDate: MEFDateTime(answer.answeredAt.date), state: state, buyerRequestedQuoteLevel: .firm,
             quoteLevel: answer.state == .ready ? .firm : nil, instantSyncQuote: instantSync, quoteItem: items,
+            requestedQuoteCompletionDate: request?.requestedPOQCompletionDate,
             effectiveQuoteCompletionDate: answer.state == .ready ? MEFDateTime(answer.answeredAt.date) : nil,
-            validFor: answer.validUntil.map { TimePeriod(endDateTime: MEFDateTime($0.date)) })
+            validFor: answer.validUntil.map { TimePeriod(endDateTime: MEFDateTime($0.date)) },
+            externalId: request?.externalId, projectId: request?.projectId,
+            relatedContactInformation: request?.relatedContactInformation)
     }
 }

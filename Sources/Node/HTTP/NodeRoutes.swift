@@ -142,9 +142,8 @@ public enum NodeRoutes {
         }
         let (decoded, findings) = SonataValidator.admitPOQ(payload)
         guard let poq = decoded, findings.isEmpty else { return unprocessable(findings) }
-        let headers = incoming.headers
         let kind: RequestKind
-        if let text = headers[NodeHeaders.requestKind] {
+        if let text = incoming.headers[NodeHeaders.requestKind] {
             guard let value = RequestKind(rawValue: text) else {
                 return error(
                     MEFError(code: .invalidValue, reason: "\(NodeHeaders.requestKind): '\(text)' is not poq or inquiry")
@@ -154,13 +153,31 @@ public enum NodeRoutes {
         } else {
             kind = .poq
         }
+        switch await submit(payload, poq: poq, kind: kind, incoming: incoming, node: node) {
+        case .success(let (resource, message)):
+            return await answer(resource, message: message, node: node, accept: incoming.accept, status: .created)
+        case .failure(let refusal):
+            return refusal.response
+        }
+    }
+
+    /// Hands an admitted POQ or inquiry to the node, with the supply-chain headers (loop-prevention list, deadline,
+    /// buyer's id, reply address, trace), and returns its first answer.
+    static func submit(
+        _ payload: JSONValue, poq: ProductOfferingQualificationCreate, kind: RequestKind, incoming: Incoming,
+        node: ProviderNode
+    ) async -> Result<(ProviderNode.Resource, Message), ResponseError> {
+        let headers = incoming.headers
         var list = LoopPreventionList()
         if let text = headers[NodeHeaders.loopPrevention] {
             guard let data = Base64URL.decode(text),
                 let value = try? JSONDecoder().decode(LoopPreventionList.self, from: data)
             else {
-                return error(
-                    MEFError(code: .invalidValue, reason: "\(NodeHeaders.loopPrevention) is not base64url JSON"))
+                return .failure(
+                    ResponseError(
+                        error(
+                            MEFError(
+                                code: .invalidValue, reason: "\(NodeHeaders.loopPrevention) is not base64url JSON"))))
             }
             list = value
         }
@@ -168,7 +185,9 @@ public enum NodeRoutes {
         var respondBy: Instant
         if let text = headers[NodeHeaders.respondBy] {
             guard let date = MEFDateTime.parse(text) else {
-                return error(MEFError(code: .invalidValue, reason: "\(NodeHeaders.respondBy) is not RFC 3339"))
+                return .failure(
+                    ResponseError(
+                        error(MEFError(code: .invalidValue, reason: "\(NodeHeaders.respondBy) is not RFC 3339"))))
             }
             respondBy = Instant(date)
         } else if poq.instantSyncQualification == true {
@@ -182,12 +201,12 @@ public enum NodeRoutes {
         let request = SupplyRequest(
             id: requestID, kind: kind, payload: payload, loopPreventionList: list, respondBy: respondBy)
         let message = await node.submit(
-            request, from: incoming.party, replyTo: headers[NodeHeaders.replyTo],
-            trace: headers[NodeHeaders.trace])
+            request, from: incoming.party, replyTo: headers[NodeHeaders.replyTo], trace: headers[NodeHeaders.trace])
         guard let message, let resource = await node.resource(id: sellerReference(message) ?? "") else {
-            return error(MEFError(code: .timeOut, reason: "no answer before the request's deadline"))
+            return .failure(
+                ResponseError(error(MEFError(code: .timeOut, reason: "no answer before the request's deadline"))))
         }
-        return await answer(resource, message: message, node: node, accept: incoming.accept, status: .created)
+        return .success((resource, message))
     }
 
     private static func sellerReference(_ message: Message) -> String? {
