@@ -104,6 +104,7 @@ let package = Package(
             name: "NodeTests",
             dependencies: [
                 "Node",
+                "SBUS",
                 "CanonicalJSON",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),

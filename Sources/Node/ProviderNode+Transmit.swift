@@ -56,12 +56,14 @@ extension ProviderNode {
                 deliver(envelope, url: url + NodeRoutes.listenerBase + "/poqStateChangeEvent")
             }
         case .notification(let event, _):
-            guard !replaying,
-                let hub = core.sbus.subscriptions[to]?.first(where: { !deletedHubs.contains($0.id) })
-            else { return }
+            // The S-BUS makes one event per registration, numbered from 1 at the end of its id.
+            let hubs = core.sbus.subscriptions[to] ?? []
+            let index = event.eventId.split(separator: "-").last.flatMap { Int($0) }.map { $0 - 1 } ?? 0
+            guard !replaying, hubs.indices.contains(index), !deletedHubs.contains(hubs[index].id) else { return }
+            // A hub is a plain Sonata listener: it gets the Sonata `Event` itself, as MEF defines it.
             deliver(
-                SupplyEnvelope(event: event, message: message),
-                url: hub.callback + "/listener/" + event.eventType.rawValue)
+                event, contentType: "application/json",
+                url: hubs[index].callback + "/listener/" + event.eventType.rawValue)
         case .hubRegistration:
             break
         case .order(let order):
@@ -136,11 +138,14 @@ extension ProviderNode {
     /// How long a node keeps trying to reach an unreachable counterpart, on the wall clock.
     static var retryLimit: Swift.Duration { .seconds(60) }
 
-    private func deliver(_ envelope: SupplyEnvelope, url: String) {
+    /// POSTs `body` to a buyer's listener, retrying a few times while it is unreachable.
+    private func deliver(
+        _ body: some Encodable & Sendable, contentType: String = NodeHeaders.supplyChainMediaType, url: String
+    ) {
         let client = self.client
         let logger = self.logger
         jobs.start {
-            guard let body = try? JSONEncoder().encode(envelope), let parsed = URL(string: url) else { return }
+            guard let body = try? JSONEncoder().encode(body), let parsed = URL(string: url) else { return }
             let base =
                 "\(parsed.scheme ?? "http")://\(parsed.host ?? "127.0.0.1")" + (parsed.port.map { ":\($0)" } ?? "")
             var path = parsed.path
@@ -148,7 +153,7 @@ extension ProviderNode {
             for attempt in 0..<8 {
                 do {
                     let reply = try await client.send(
-                        .POST, url: base, path: path, body: body, contentType: NodeHeaders.supplyChainMediaType)
+                        .POST, url: base, path: path, body: body, contentType: contentType)
                     if reply.status >= 300 {
                         logger.warning("listener refused", metadata: ["url": "\(url)", "status": "\(reply.status)"])
                     }

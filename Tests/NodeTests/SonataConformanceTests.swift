@@ -5,7 +5,9 @@ import Hummingbird
 import HummingbirdTesting
 import Ledger
 import Node
+import SBUS
 import Sonata
+import SupplyChain
 import Testing
 
 /// Every MEF Sonata POQ example from the SDK, sent to a live node: answered as the validator judges it, and every
@@ -219,5 +221,44 @@ struct QuoteConformanceTests {
                 #expect(!paths.contains { $0.contains("productOfferingQualification") }, "\(paths)")
             }
         }
+    }
+}
+
+/// What a buyer's hub receives: the S-BUS's POQ notifications, as plain Sonata `Event` bodies.
+struct POQNotificationTests {
+    @Test(
+        "MEF79-R5 MEF79-R6 the notifications a registered hub gets are PoqEvent bodies valid against the POQ v7 notification schema; an unregistered buyer gets none"
+    )
+    func hubEvents() throws {
+        let schema = OrderRouteTests.schema("productOfferingQualificationNotification.api")
+        var sbus = SBUS(
+            party: "SELLER",
+            configuration: SBUSConfiguration(
+                markupBasisPoints: 1_000,
+                sellerContact: RelatedContactInformation(
+                    name: "Seller desk", emailAddress: "desk@seller.example", number: "+1",
+                    role: "sellerContactInformation")))
+        _ = sbus.register(
+            EventSubscriptionInput(callback: "https://buyer.example/hub", query: nil), buyer: "BUYER")
+        let now = Instant(milliseconds: 1_767_603_600_000)
+        var events: [POQEvent] = []
+        for type in POQEventType.allCases {
+            for effect in sbus.notifications(
+                to: "BUYER", deferred: true, eventType: type, sellerReference: "SELLER-poq-1", itemID: "epl-1",
+                state: "done.ready", now: now)
+            {
+                if case .send(_, .notification(let event, _)) = effect { events.append(event) }
+            }
+        }
+        #expect(events.count == POQEventType.allCases.count)
+        for event in events {
+            let violations = schema.validate(try JSONValue(encoding: event), against: "Event")
+            #expect(violations.isEmpty, "\(event.eventType): \(violations)")
+        }
+        #expect(
+            sbus.notifications(
+                to: "OTHER", deferred: true, eventType: .poqStateChangeEvent, sellerReference: "SELLER-poq-2",
+                state: "done.ready", now: now
+            ).isEmpty)
     }
 }

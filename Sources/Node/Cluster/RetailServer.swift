@@ -3,6 +3,7 @@ import Hummingbird
 import Ledger
 import Logging
 import ServiceLifecycle
+import Sonata
 import SupplyChain
 
 /// The retail buyers' side of a cluster: one loopback HTTP server holding their ledger copies (so that providers
@@ -42,9 +43,9 @@ public final class RetailServer: @unchecked Sendable {
         NodeRoutes.signedRoute(
             router, .post, "/retail/{buyer}/listener/{eventType}", limit: 1 << 20, verifier: verifier, json: true
         ) { incoming, request, _ in
-            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
-                let event = envelope.event
-            else { return Response(status: .badRequest) }
+            guard let event = try? JSONDecoder().decode(POQEvent.self, from: incoming.body) else {
+                return Response(status: .badRequest)
+            }
             self.lock.withLock { self.notificationCounts[event.event.id, default: 0] += 1 }
             return Response(status: .noContent)
         }
