@@ -104,6 +104,48 @@ struct ClusterTests {
         #expect(kinds(live) == kinds(simulated))
     }
 
+    @Test(
+        "restart on the stepped clock: WHOLESALE killed with SIGKILL mid-delivery and restarted from its journal; the orders end as in the simulator, ledgers clean"
+    )
+    func restartMidDelivery() async throws {
+        let (text, directory) = try ScenarioLoader.embedded("order-delivery")
+        let plan = try SimulationPlan(ScenarioLoader.parse(text), directory: directory)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mid-delivery-\(UUID().uuidString)")
+        var runner = ClusterRunner(
+            plan: plan, scenarioText: text, workDirectory: work, brokerExecutable: try Self.broker(),
+            logger: Logger(label: "cluster-test"))
+        let restarted = Counter()
+        let crasher = runner
+        runner.whenQuiet = { step, cluster in
+            // Step 8: the line's order is accepted and its 14-day activation is under way.
+            guard step == 8 else { return }
+            crasher.crash("WHOLESALE", in: cluster)
+            try crasher.launch("WHOLESALE", in: cluster)
+            try await crasher.waitUntilHealthy(cluster, parties: ["WHOLESALE"])
+            restarted.increment()
+        }
+        let live = try await runner.run()
+        let simulated = try Simulator(plan: plan).run()
+        #expect(restarted.value == 1)
+        #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
+        #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
+        for (a, b) in zip(live.demands, simulated.demands) {
+            #expect(a.order?.state == b.order?.state, "\(a.id)")
+            #expect(a.order?.servicePaths == b.order?.servicePaths, "\(a.id)")
+            #expect(a.order?.changePrices == b.order?.changePrices, "\(a.id)")
+            #expect(a.order?.terms.count == b.order?.terms.count, "\(a.id)")
+        }
+        let log = try String(contentsOf: work.appendingPathComponent("WHOLESALE.log"), encoding: .utf8)
+        #expect(log.contains("state restored from the journal"))
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func increment() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
+    }
+
     @Test("restart: the middle node killed with SIGKILL and restarted; the chain completes and ledgers audit clean")
     func restartMiddleNode() async throws {
         let runner = try Self.runner("restart")

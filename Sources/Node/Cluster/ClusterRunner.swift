@@ -26,6 +26,9 @@ public struct ClusterRunner: Sendable {
     public var settleLimit: Swift.Duration = .seconds(120)
     /// Where the nodes' protocol time comes from.
     public var clock: ClockMode
+    /// On a stepped clock: called each time the whole cluster is quiet, before the clocks move, with the number of
+    /// steps so far (tests crash and restart nodes here).
+    public var whenQuiet: (@Sendable (Int, Cluster) async throws -> Void)?
 
     /// How a cluster keeps protocol time.
     public enum ClockMode: String, Sendable, CaseIterable {
@@ -426,7 +429,11 @@ public struct ClusterRunner: Sendable {
             }
             await driver.start()
             while true {
-                let nodes = try await settle(providers, driver: driver, controller: controller)
+                var nodes = try await settle(providers, driver: driver, controller: controller)
+                if let whenQuiet {
+                    try await whenQuiet(await driver.steps, cluster)
+                    nodes = try await settle(providers, driver: driver, controller: controller)
+                }
                 let deadlines = nodes.compactMap(\.next) + [driver.clock.nextDeadline].compactMap { $0 }
                 guard let next = deadlines.min(), next <= plan.horizon else { break }
                 try await withThrowingTaskGroup(of: Void.self) { advance in
