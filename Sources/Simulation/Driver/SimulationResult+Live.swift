@@ -22,7 +22,7 @@ extension SimulationResult {
     /// - Parameters:
     ///   - observations: per demand id, what its retail buyer saw.
     ///   - trail: where each provider got each item, to show the items' paths down the chain.
-    ///   - orders: per demand id, what became of its order (simulator only).
+    ///   - orders: per demand id, what became of its order.
     public init(
         live plan: SimulationPlan, observations: [String: RetailObservation], trail: SourcingTrail,
         orders: [String: OrderOutcome] = [:], ledgers: [LedgerSummary],
