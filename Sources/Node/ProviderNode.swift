@@ -249,7 +249,6 @@ public actor ProviderNode {
 
     /// Hands one input to the core, journaled first, with a fresh entropy seed, and carries out its effects.
     func handle(_ input: ProviderInput, trace: String?, replyTo: String? = nil) {
-        inputCount += 1
         let now = clock.now()
         let seed = UInt64.random(in: 0...UInt64.max)
         do {
@@ -257,11 +256,21 @@ public actor ProviderNode {
         } catch {
             logger.critical("journal write failed; a restart will not know this input", metadata: ["error": "\(error)"])
         }
+        let effects = apply(input, at: now, seed: seed, replyTo: replyTo, trace: trace)
+        execute(effects, now: now, trace: trace)
+    }
+
+    /// One input through the core, live or replayed: what the HTTP side keeps about it, the core's effects (with
+    /// entropy from `seed`), and the order's resource once the core gave it a reference.
+    private func apply(
+        _ input: ProviderInput, at now: Instant, seed: UInt64, replyTo: String?, trace: String?
+    ) -> [Effect] {
+        inputCount += 1
         note(input, replyTo: replyTo, trace: trace, at: now)
         var entropy = SeededEntropy(seed: seed)
         let effects = core.handle(input, now: now, entropy: &entropy)
         openOrderResource(for: input, at: now)
-        execute(effects, now: now, trace: trace)
+        return effects
     }
 
     /// What the HTTP side keeps about a buyer's input: the POQ and when it came, where the buyer takes answers,
@@ -312,12 +321,8 @@ public actor ProviderNode {
             case .hubDeleted(let id):
                 deletedHubs.insert(id)
             case .input(let input, let replyTo, let trace):
-                inputCount += 1
                 if case .timer(let key) = input { pending[key] = nil }
-                note(input, replyTo: replyTo, trace: trace, at: line.at)
-                var entropy = SeededEntropy(seed: line.seed)
-                let effects = core.handle(input, now: line.at, entropy: &entropy)
-                openOrderResource(for: input, at: line.at)
+                let effects = apply(input, at: line.at, seed: line.seed, replyTo: replyTo, trace: trace)
                 for effect in effects {
                     switch effect {
                     case .setTimer(let key, let at): pending[key] = at

@@ -32,29 +32,8 @@ struct OrderRouteTests {
     }
 
     /// A deferred inquiry for one EPL at PARIS-1 (the fixture's catalog: EPL anywhere, cost 100, 10% markup).
-    static let inquiry: Data = {
-        let body: JSONValue = [
-            "instantSyncQualification": false, "provideAlternative": false,
-            "requestedPOQCompletionDate": "2026-01-05T10:00:00Z", "externalId": "shop-1",
-            "relatedContactInformation": [
-                [
-                    "name": "Shop procurement", "emailAddress": "buying@shop.example", "number": "+44-20-1111-1111",
-                    "role": "buyerContactInformation",
-                ]
-            ],
-            "productOfferingQualificationItem": [
-                [
-                    "id": "epl-1", "action": "add",
-                    "product": [
-                        "productOffering": ["id": "EPL"],
-                        "productConfiguration": ["@type": "urn:scbroker:product:v1", "bandwidthMbps": 100],
-                        "place": [["@type": "GeographicSiteRef", "id": "PARIS-1", "role": "INSTALL_LOCATION"]],
-                    ],
-                ]
-            ],
-        ]
-        return body.canonicalData
-    }()
+    static let inquiry = SellerAnswerTests.poq(
+        immediate: false, externalId: "shop-1", completion: "2026-01-05T10:00:00Z")
 
     static func plainOrder(quote: String, item: String) -> Data {
         let body: JSONValue = [

@@ -12,8 +12,10 @@ import Testing
 /// MEF 79.1 §8.3.2.1.2, §8.3.3 and §8.3.4 — what a Seller's answers must and must not carry — checked on a live
 /// node's HTTP answers (the fixture sells EPL anywhere at 100 + 10 %, 10 days lead time).
 struct SellerAnswerTests {
-    /// A POQ for `offering` at PARIS-1, immediate or deferred.
-    static func poq(immediate: Bool, offering: String = "EPL", externalId: String = "shop-poq-1") -> Data {
+    /// A POQ for `offering` at PARIS-1, immediate or deferred (due at `completion`, else an hour from now).
+    static func poq(
+        immediate: Bool, offering: String = "EPL", externalId: String = "shop-poq-1", completion: String? = nil
+    ) -> Data {
         var body: [String: JSONValue] = [
             "instantSyncQualification": .bool(immediate), "provideAlternative": false,
             "externalId": .string(externalId),
@@ -35,7 +37,9 @@ struct SellerAnswerTests {
                 ]
             ],
         ]
-        if !immediate { body["requestedPOQCompletionDate"] = .string(Instant(Date() + 3_600).description) }
+        if !immediate {
+            body["requestedPOQCompletionDate"] = .string(completion ?? Instant(Date() + 3_600).description)
+        }
         return JSONValue.object(body).canonicalData
     }
 
