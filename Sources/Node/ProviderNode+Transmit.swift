@@ -69,17 +69,13 @@ extension ProviderNode {
         case .order(let order):
             if replaying { return }
             post(
-                SupplyEnvelope(message: message), to: to, path: NodeRoutes.productOrderPath,
+                SupplyEnvelope(message: message), to: to, path: NodeRoutes.sellerPath(for: message),
                 until: order.acceptBy, what: "order \(order.id)")
         case .orderNotice(let notice) where notice.event.isFromBuyer:
             if replaying { return }
-            let path =
-                if case .cancelled = notice.event {
-                    NodeRoutes.cancelProductOrderPath
-                } else {
-                    NodeRoutes.modifyDeliveryDatePath
-                }
-            post(SupplyEnvelope(message: message), to: to, path: path, until: nil, what: "notice on \(notice.orderID)")
+            post(
+                SupplyEnvelope(message: message), to: to, path: NodeRoutes.sellerPath(for: message), until: nil,
+                what: "notice on \(notice.orderID)")
         case .orderNotice(let notice):
             let exchange = Exchange(buyer: to, requestID: notice.orderID)
             if orderOfExchange[exchange] == nil {

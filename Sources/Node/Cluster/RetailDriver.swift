@@ -119,17 +119,7 @@ actor RetailDriver {
                     } catch {
                         logger.error("retail ledger append failed", metadata: ["error": "\(error)"])
                     }
-                    let path: String
-                    switch message {
-                    case .orderNotice(let notice):
-                        if case .cancelled = notice.event {
-                            path = NodeRoutes.cancelProductOrderPath
-                        } else {
-                            path = NodeRoutes.modifyDeliveryDatePath
-                        }
-                    default:
-                        path = NodeRoutes.productOrderPath
-                    }
+                    let path = NodeRoutes.sellerPath(for: message)
                     do {
                         let body = try JSONEncoder().encode(SupplyEnvelope(message: message))
                         let reply = try await client.send(

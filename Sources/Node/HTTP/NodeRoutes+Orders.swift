@@ -16,6 +16,16 @@ extension NodeRoutes {
     public static let orderListenerBase = "/mefApi/sonata/productOrderNotification/v10/listener"
     public static let clockPath = "/clock/v1"
 
+    /// Where a buyer sends `message` at its seller: an order to `productOrder`, a cancellation to
+    /// `cancelProductOrder`, an answer to an extension request to `modifyProductOrderItemRequestedDeliveryDate`.
+    public static func sellerPath(for message: Message) -> String {
+        if case .orderNotice(let notice) = message {
+            if case .cancelled = notice.event { return cancelProductOrderPath }
+            return modifyDeliveryDatePath
+        }
+        return productOrderPath
+    }
+
     /// How long a buyer of a plain Sonata order leaves the seller to accept it.
     static let plainOrderAcceptance = TimeSpan.hours(1)
 
