@@ -87,12 +87,24 @@ extension ProviderNode {
                 return
             }
             orderResources[id]?.notices.append(notice)
-            if replaying { return }
-            guard let url = replyTo[to], let resource = orderResources[id] else {
-                logger.warning("no listener for a buyer's order notices", metadata: ["buyer": "\(to)"])
+            guard !replaying, let resource = orderResources[id] else { return }
+            let event = resource.event(for: notice, href: configuration.publicURL + NodeRoutes.productOrderPath)
+            // Plain Sonata listeners (v10 hub) get the `ProductOrderEvent` itself.
+            let hubs = (orderHubs[to] ?? []).filter { hub in
+                let wanted = EventSubscriptionInput(callback: hub.callback, query: hub.query).eventTypeNames
+                return wanted.isEmpty || wanted.contains(event.eventType.rawValue)
+            }
+            for hub in hubs {
+                deliver(
+                    event, contentType: "application/json",
+                    url: hub.callback + "/listener/" + event.eventType.rawValue)
+            }
+            guard let url = replyTo[to] else {
+                if hubs.isEmpty {
+                    logger.info("no listener for a buyer's order notices", metadata: ["buyer": "\(to)"])
+                }
                 return
             }
-            let event = resource.event(for: notice, href: configuration.publicURL + NodeRoutes.productOrderPath)
             deliver(
                 SupplyEnvelope(productOrder: resource.sonata(), productOrderEvent: event, message: message),
                 url: url + NodeRoutes.orderListenerBase + "/" + event.eventType.rawValue)

@@ -55,6 +55,9 @@ public actor ProviderNode {
     var replyTo: [PartyID: String] = [:]
     var traceOf: [RequestID: String] = [:]
     var deletedHubs: Set<String> = []
+    /// Buyers' listeners for product order notifications (Sonata v10 hub), in registration order.
+    var orderHubs: [PartyID: [EventSubscription]] = [:]
+    var orderHubCount = 0
     /// Orders received from buyers, by this node's reference; the reference of each (buyer, order id); the
     /// references oldest first; each order as it arrived.
     var orderResources: [String: OrderResource] = [:]
@@ -138,11 +141,7 @@ public actor ProviderNode {
     public func deleteHub(id: String, buyer: PartyID) -> Bool {
         guard core.sbus.subscriptions[buyer]?.contains(where: { $0.id == id }) == true, !deletedHubs.contains(id)
         else { return false }
-        do {
-            try journal?.append(.hubDeleted(id), at: clock.now(), seed: 0)
-        } catch {
-            logger.critical("journal write failed", metadata: ["error": "\(error)"])
-        }
+        journal(.hubDeleted(id))
         deletedHubs.insert(id)
         return true
     }
@@ -192,6 +191,41 @@ public actor ProviderNode {
         orderResources[id] = OrderResource(id: id, buyer: exchange.buyer, request: request, receivedAt: at)
         orderOfExchange[exchange] = id
         orderOrder.append(id)
+    }
+
+    /// Registers a buyer's listener for its product order notifications (Sonata v10 `POST /hub`).
+    public func registerOrderHub(_ input: EventSubscriptionInput, buyer: PartyID) -> EventSubscription {
+        let subscription = EventSubscription(
+            id: "\(party.rawValue)-order-hub-\(orderHubCount + 1)", callback: input.callback, query: input.query)
+        journal(.orderHubRegistered(buyer: buyer, subscription))
+        addOrderHub(subscription, buyer: buyer)
+        return subscription
+    }
+
+    private func addOrderHub(_ subscription: EventSubscription, buyer: PartyID) {
+        orderHubCount += 1
+        orderHubs[buyer, default: []].append(subscription)
+    }
+
+    /// Removes a buyer's order listener; false when the buyer has no such listener.
+    public func deleteOrderHub(id: String, buyer: PartyID) -> Bool {
+        guard orderHubs[buyer]?.contains(where: { $0.id == id }) == true else { return false }
+        journal(.orderHubDeleted(id))
+        removeOrderHub(id)
+        return true
+    }
+
+    private func removeOrderHub(_ id: String) {
+        for buyer in orderHubs.keys { orderHubs[buyer]?.removeAll { $0.id == id } }
+    }
+
+    /// Writes a node-state line to the journal (protocol time now, no entropy).
+    private func journal(_ entry: InputJournal.Entry) {
+        do {
+            try journal?.append(entry, at: clock.now(), seed: 0)
+        } catch {
+            logger.critical("journal write failed", metadata: ["error": "\(error)"])
+        }
     }
 
     /// The services in operation this node delivers to `buyer`.
@@ -320,6 +354,10 @@ public actor ProviderNode {
             switch line.entry {
             case .hubDeleted(let id):
                 deletedHubs.insert(id)
+            case .orderHubRegistered(let buyer, let subscription):
+                addOrderHub(subscription, buyer: buyer)
+            case .orderHubDeleted(let id):
+                removeOrderHub(id)
             case .input(let input, let replyTo, let trace):
                 if case .timer(let key) = input { pending[key] = nil }
                 let effects = apply(input, at: line.at, seed: line.seed, replyTo: replyTo, trace: trace)

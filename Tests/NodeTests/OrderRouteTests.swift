@@ -185,6 +185,82 @@ struct OrderRouteTests {
         }
     }
 
+    @Test(
+        "a plain Sonata buyer's order hub (v10) gets a ProductOrderEvent for each state change it asked for, valid against the notification schema; DELETE removes it"
+    )
+    func orderHub() async throws {
+        let fixture = try Self.steppedFixture()
+        let captured = Captured()
+        let other = Captured()
+        let listener = Router(context: BasicRequestContext.self)
+        listener.post("/shop/listener/{eventType}") { request, _ -> Response in
+            captured.append(Data(buffer: try await request.body.collect(upTo: 1 << 20)))
+            return Response(status: .noContent)
+        }
+        listener.post("/other/listener/{eventType}") { request, _ -> Response in
+            other.append(Data(buffer: try await request.body.collect(upTo: 1 << 20)))
+            return Response(status: .noContent)
+        }
+        let listening = Application(router: listener, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await listening.test(.live) { listenerClient in
+            let port = try #require(listenerClient.port)
+            var service = fixture.server.service  // runs the node's jobs: the deliveries
+            service.drainLimit = .zero
+            let jobs = Task { try await service.run() }
+            defer { jobs.cancel() }
+            try await fixture.server.application().test(.router) { client in
+                let input = Data(
+                    #"{"callback":"http://127.0.0.1:\#(port)/shop","query":"eventType=productOrderStateChangeEvent"}"#
+                        .utf8)
+                let (created, hub) = try await Self.send(
+                    .post, NodeRoutes.productOrderHubPath, body: input, as: fixture.buyer, to: client)
+                #expect(created == .created)
+                #expect(Self.orderSchema.validate(hub, against: "EventSubscription") == [])
+                // A second listener that asks only for expected-date changes hears nothing of this order.
+                let dates = Data(
+                    #"{"callback":"http://127.0.0.1:\#(port)/other","query":"eventType=productOrderItemExpectedCompletionDateSet"}"#
+                        .utf8)
+                let (second, _) = try await Self.send(
+                    .post, NodeRoutes.productOrderHubPath, body: dates, as: fixture.buyer, to: client)
+                #expect(second == .created)
+                let (_, poq) = try await Self.send(
+                    .post, NodeRoutes.poqPath, body: Self.inquiry, as: fixture.buyer, to: client,
+                    headers: ["X-SCBroker-Request-Kind": "inquiry"])
+                let quoteID = try #require(poq["id"]?.stringValue)
+                try await Self.advance(to: "2026-01-05T09:01:00Z", as: fixture.buyer, client: client)
+                let (_, order) = try await Self.send(
+                    .post, NodeRoutes.productOrderPath, body: Self.plainOrder(quote: quoteID, item: "epl-1"),
+                    as: fixture.buyer, to: client)
+                try await Self.advance(to: "2026-01-16T09:00:00Z", as: fixture.buyer, client: client)
+                for _ in 0..<250 where captured.all.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+                let events = try captured.all.map { try JSONValue.parse($0) }
+                #expect(events.count == 2)  // accepted, activated: the state changes asked for
+                #expect(other.all.isEmpty)
+                let schema = Self.schema("productOrderNotification.api")
+                for event in events {
+                    #expect(event["eventType"]?.stringValue == "productOrderStateChangeEvent")
+                    #expect(event["event"]?["id"] == order["id"])
+                    let violations = schema.validate(event, against: "ProductOrderEvent")
+                    #expect(violations.isEmpty, "\(violations)")
+                }
+                let id = try #require(hub["id"]?.stringValue)
+                let (deleted, _) = try await Self.send(
+                    .delete, NodeRoutes.productOrderHubPath + "/" + id, as: fixture.buyer, to: client)
+                #expect(deleted == .noContent)
+                let (again, _) = try await Self.send(
+                    .delete, NodeRoutes.productOrderHubPath + "/" + id, as: fixture.buyer, to: client)
+                #expect(again == .notFound)
+            }
+        }
+    }
+
+    final class Captured: @unchecked Sendable {
+        private let lock = NSLock()
+        private var bodies: [Data] = []
+        func append(_ body: Data) { lock.withLock { bodies.append(body) } }
+        var all: [Data] { lock.withLock { bodies } }
+    }
+
     @Test("PDL-020 a plain order that references no quote of this buyer gets 422 naming the item; nothing recorded")
     func orderWithoutQuote() async throws {
         let fixture = try NodeRouteTests.Fixture()

@@ -13,6 +13,7 @@ extension NodeRoutes {
     public static let productOrderPath = productOrderBase + "/productOrder"
     public static let cancelProductOrderPath = productOrderBase + "/cancelProductOrder"
     public static let modifyDeliveryDatePath = productOrderBase + "/modifyProductOrderItemRequestedDeliveryDate"
+    public static let productOrderHubPath = productOrderBase + "/hub"
     public static let orderListenerBase = "/mefApi/sonata/productOrderNotification/v10/listener"
     public static let clockPath = "/clock/v1"
 
@@ -89,6 +90,29 @@ extension NodeRoutes {
                         reason: "expected a \(NodeHeaders.supplyChainMediaType) body with a seller's order notice"))
             }
             await node.receive(.orderNotice(notice), from: incoming.party)
+            return Response(status: .noContent)
+        }
+    }
+
+    /// `POST …/v10/hub` and `DELETE …/v10/hub/{id}`: a buyer's listener for its order notifications.
+    static func addOrderHubRoutes(
+        to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier
+    ) {
+        let limit = node.configuration.maxBodyBytes
+        signedRoute(router, .post, RouterPath(productOrderHubPath), limit: limit, verifier: verifier, json: true) {
+            incoming, _, _ in
+            guard let input = try? JSONDecoder().decode(EventSubscriptionInput.self, from: incoming.body) else {
+                return error(MEFError(code: .invalidBody, reason: "not an EventSubscriptionInput (callback, query)"))
+            }
+            return json(.created, await node.registerOrderHub(input, buyer: incoming.party))
+        }
+        signedRoute(
+            router, .delete, RouterPath(productOrderHubPath + "/{id}"), limit: limit, verifier: verifier, json: false
+        ) { incoming, _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard await node.deleteOrderHub(id: id, buyer: incoming.party) else {
+                return error(MEFError(code: .notFound, reason: "no hub '\(id)' of this buyer"))
+            }
             return Response(status: .noContent)
         }
     }

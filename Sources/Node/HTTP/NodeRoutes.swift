@@ -79,6 +79,7 @@ public enum NodeRoutes {
             return Response(status: .noContent)
         }
         addOrderRoutes(to: router, node: node, verifier: verifier)
+        addOrderHubRoutes(to: router, node: node, verifier: verifier)
         addQuoteRoutes(to: router, node: node, verifier: verifier)
         addClockRoutes(to: router, node: node, verifier: verifier)
         addLedgerRoutes(to: router, limit: limit, verifier: verifier) { id, party in

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import Ledger
+import Sonata
 import SupplyChain
 
 /// The node's write-ahead journal of what its core was told: every input, with the protocol time and the entropy
@@ -16,6 +18,10 @@ public final class InputJournal: Sendable {
         case input(ProviderInput, replyTo: String?, trace: String?)
         /// A buyer removed a hub (node state, not the core's).
         case hubDeleted(String)
+        /// A buyer registered a listener for its product order notifications.
+        case orderHubRegistered(buyer: PartyID, EventSubscription)
+        /// A buyer removed one.
+        case orderHubDeleted(String)
     }
 
     /// A journal line as read back.

@@ -14,11 +14,15 @@ public struct EventSubscriptionInput: Codable, Sendable, Hashable {
 
     /// The event types this registration asks for (all when the query names none).
     public var eventTypes: Set<POQEventType> {
-        guard let query, let range = query.range(of: "eventType") else { return Set(POQEventType.allCases) }
-        let tail = query[range.upperBound...].drop { $0 == " " || $0 == "=" }
-        let names = tail.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let types = names.compactMap(POQEventType.init(rawValue:))
+        let types = eventTypeNames.compactMap(POQEventType.init(rawValue:))
         return types.isEmpty ? Set(POQEventType.allCases) : Set(types)
+    }
+
+    /// The event type names the query gives (`eventType=a,b`); empty when it names none (every type wanted).
+    public var eventTypeNames: [String] {
+        guard let query, let range = query.range(of: "eventType") else { return [] }
+        let tail = query[range.upperBound...].drop { $0 == " " || $0 == "=" }.prefix { $0 != "&" }
+        return tail.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 }
 
