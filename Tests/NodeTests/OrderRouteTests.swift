@@ -63,6 +63,23 @@ struct OrderRouteTests {
         return (response.status, data.isEmpty ? .null : try JSONValue.parse(data))
     }
 
+    /// Asks for the inquiry's quote, orders it a minute later as a plain Sonata order, then lets protocol time
+    /// pass the ten-day lead time. Returns the quote id and the order as first answered.
+    static func quoteAndDeliver(
+        as buyer: PartyKey, client: some TestClientProtocol
+    ) async throws -> (quoteID: String, order: JSONValue) {
+        let (_, poq) = try await send(
+            .post, NodeRoutes.poqPath, body: inquiry, as: buyer, to: client,
+            headers: ["X-SCBroker-Request-Kind": "inquiry"])
+        let quoteID = try #require(poq["id"]?.stringValue)
+        try await advance(to: "2026-01-05T09:01:00Z", as: buyer, client: client)
+        let (_, order) = try await send(
+            .post, NodeRoutes.productOrderPath, body: plainOrder(quote: quoteID, item: "epl-1"), as: buyer,
+            to: client)
+        try await advance(to: "2026-01-16T09:00:00Z", as: buyer, client: client)
+        return (quoteID, order)
+    }
+
     static func advance(to instant: String, as key: PartyKey, client: some TestClientProtocol) async throws {
         let target = try #require(MEFDateTimeInstant.parse(instant))
         let body = try JSONEncoder().encode(["to": target])
@@ -132,17 +149,8 @@ struct OrderRouteTests {
     func restartRemembers() async throws {
         let fixture = try Self.steppedFixture()
         let ids = try await fixture.server.application().test(.router) { client -> (String, String) in
-            let (_, poq) = try await Self.send(
-                .post, NodeRoutes.poqPath, body: Self.inquiry, as: fixture.buyer, to: client,
-                headers: ["X-SCBroker-Request-Kind": "inquiry"])
-            let quoteID = try #require(poq["id"]?.stringValue)
-            try await Self.advance(to: "2026-01-05T09:01:00Z", as: fixture.buyer, client: client)
-            let (_, order) = try await Self.send(
-                .post, NodeRoutes.productOrderPath, body: Self.plainOrder(quote: quoteID, item: "epl-1"),
-                as: fixture.buyer, to: client)
-            let orderID = try #require(order["id"]?.stringValue)
-            try await Self.advance(to: "2026-01-16T09:00:00Z", as: fixture.buyer, client: client)
-            return (quoteID, orderID)
+            let (quoteID, order) = try await Self.quoteAndDeliver(as: fixture.buyer, client: client)
+            return (quoteID, try #require(order["id"]?.stringValue))
         }
         // As after a crash: a new server on the same configuration and files.
         let path = fixture.directory.appendingPathComponent("seller.yaml").path
@@ -223,15 +231,7 @@ struct OrderRouteTests {
                 let (second, _) = try await Self.send(
                     .post, NodeRoutes.productOrderHubPath, body: dates, as: fixture.buyer, to: client)
                 #expect(second == .created)
-                let (_, poq) = try await Self.send(
-                    .post, NodeRoutes.poqPath, body: Self.inquiry, as: fixture.buyer, to: client,
-                    headers: ["X-SCBroker-Request-Kind": "inquiry"])
-                let quoteID = try #require(poq["id"]?.stringValue)
-                try await Self.advance(to: "2026-01-05T09:01:00Z", as: fixture.buyer, client: client)
-                let (_, order) = try await Self.send(
-                    .post, NodeRoutes.productOrderPath, body: Self.plainOrder(quote: quoteID, item: "epl-1"),
-                    as: fixture.buyer, to: client)
-                try await Self.advance(to: "2026-01-16T09:00:00Z", as: fixture.buyer, client: client)
+                let (_, order) = try await Self.quoteAndDeliver(as: fixture.buyer, client: client)
                 for _ in 0..<250 where captured.all.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
                 let events = try captured.all.map { try JSONValue.parse($0) }
                 #expect(events.count == 2)  // accepted, activated: the state changes asked for

@@ -43,24 +43,6 @@ struct SellerAnswerTests {
         return JSONValue.object(body).canonicalData
     }
 
-    static func post(
-        _ body: Data, as key: PartyKey, to client: some TestClientProtocol, envelope: Bool = false
-    ) async throws -> TestResponse {
-        var headers = try NodeRouteTests.signed(.post, NodeRoutes.poqPath, body: body, key: key)
-        if envelope { headers[.accept] = NodeHeaders.supplyChainMediaType }
-        return try await client.execute(
-            uri: NodeRoutes.poqPath, method: .post, headers: headers, body: ByteBuffer(bytes: body))
-    }
-
-    static func get(
-        _ path: String, as key: PartyKey, from client: some TestClientProtocol
-    ) async throws
-        -> TestResponse
-    {
-        try await client.execute(
-            uri: path, method: .get, headers: NodeRouteTests.signed(.get, path, body: Data(), key: key))
-    }
-
     @Test(
         "MEF79-R36 MEF79-R37 MEF79-R39 MEF79-R40 MEF79-R42 MEF79-R43 MEF79-R44 MEF79-R45 MEF79-R46 MEF79-D3 MEF79-R15 an immediate POQ the seller can serve: 201, READY, the request echoed, each item READY with confidence, interval, guaranteed-until and (in the envelope) delivery type"
     )
@@ -69,7 +51,7 @@ struct SellerAnswerTests {
         let request = Self.poq(immediate: true)
         let sent = try JSONValue.parse(request)
         try await fixture.server.application().test(.router) { client in
-            let response = try await Self.post(request, as: fixture.buyer, to: client, envelope: true)
+            let response = try await SonataConformanceTests.post(request, as: fixture.buyer, to: client, envelope: true)
             #expect(response.status == .created)  // R36: the response code is the HTTP status
             let envelope = try JSONDecoder().decode(SupplyEnvelope.self, from: Data(buffer: response.body))
             let poq = try JSONValue(encoding: try #require(envelope.productOfferingQualification))
@@ -107,7 +89,8 @@ struct SellerAnswerTests {
     func deferredThenRetrieved() async throws {
         let fixture = try NodeRouteTests.Fixture()
         try await fixture.server.application().test(.router) { client in
-            let response = try await Self.post(Self.poq(immediate: false), as: fixture.buyer, to: client)
+            let response = try await SonataConformanceTests.post(
+                Self.poq(immediate: false), as: fixture.buyer, to: client)
             #expect(response.status == .created)  // R27
             let acknowledged = try JSONValue.parse(Data(buffer: response.body))
             let id = try #require(acknowledged["id"]?.stringValue)
@@ -116,7 +99,8 @@ struct SellerAnswerTests {
             #expect(history.first?["changeDate"]?.stringValue != nil)  // R33: the POQ Create Date
             var read: JSONValue = .null
             for _ in 0..<100 {
-                let one = try await Self.get(NodeRoutes.poqPath + "/" + id, as: fixture.buyer, from: client)
+                let one = try await SonataConformanceTests.get(
+                    NodeRoutes.poqPath + "/" + id, as: fixture.buyer, from: client)
                 #expect(one.status == .ok)  // R84
                 read = try JSONValue.parse(Data(buffer: one.body))
                 if read["state"]?.stringValue == "done.ready" { break }
@@ -145,7 +129,7 @@ struct SellerAnswerTests {
         fields["requestedPOQCompletionDate"] = nil
         let broken = JSONValue.object(fields)
         try await fixture.server.application().test(.router) { client in
-            let refused = try await Self.post(broken.canonicalData, as: fixture.buyer, to: client)
+            let refused = try await SonataConformanceTests.post(broken.canonicalData, as: fixture.buyer, to: client)
             #expect(refused.status == .unprocessableContent)
             let errors = try JSONValue.parse(Data(buffer: refused.body)).arrayValue ?? []
             #expect(!errors.isEmpty)
@@ -153,7 +137,8 @@ struct SellerAnswerTests {
             for error in errors {
                 #expect(Set(error.objectValue.map { Array($0.keys) } ?? []).isDisjoint(with: poqKeys))
             }
-            let missing = try await Self.get(NodeRoutes.poqPath + "/SELLER-poq-404", as: fixture.buyer, from: client)
+            let missing = try await SonataConformanceTests.get(
+                NodeRoutes.poqPath + "/SELLER-poq-404", as: fixture.buyer, from: client)
             #expect(missing.status == .notFound)
             let body = try JSONValue.parse(Data(buffer: missing.body))
             #expect(Set(body.objectValue.map { Array($0.keys) } ?? []).isDisjoint(with: poqKeys))
@@ -167,15 +152,15 @@ struct SellerAnswerTests {
     func list() async throws {
         let fixture = try NodeRouteTests.Fixture()
         try await fixture.server.application().test(.router) { client in
-            let empty = try await Self.get(NodeRoutes.poqPath, as: fixture.buyer, from: client)
+            let empty = try await SonataConformanceTests.get(NodeRoutes.poqPath, as: fixture.buyer, from: client)
             #expect(empty.status == .ok)
             #expect(try JSONValue.parse(Data(buffer: empty.body)) == [])  // R80: zero POQs
             for external in ["shop-a", "shop-b"] {
-                let created = try await Self.post(
+                let created = try await SonataConformanceTests.post(
                     Self.poq(immediate: false, externalId: external), as: fixture.buyer, to: client)
                 #expect(created.status == .created)
             }
-            let list = try await Self.get(NodeRoutes.poqPath, as: fixture.buyer, from: client)
+            let list = try await SonataConformanceTests.get(NodeRoutes.poqPath, as: fixture.buyer, from: client)
             #expect(list.status == .ok)  // R78
             let rows = try JSONValue.parse(Data(buffer: list.body)).arrayValue ?? []
             #expect(rows.map { $0["externalId"]?.stringValue } == ["shop-a", "shop-b"])
@@ -183,7 +168,7 @@ struct SellerAnswerTests {
                 #expect(row["id"]?.stringValue != nil)
                 #expect(row["state"]?.stringValue != nil)
             }
-            let theirs = try await Self.get(NodeRoutes.poqPath, as: fixture.other, from: client)
+            let theirs = try await SonataConformanceTests.get(NodeRoutes.poqPath, as: fixture.other, from: client)
             #expect(try JSONValue.parse(Data(buffer: theirs.body)) == [])
             var unsigned = HTTPFields()
             unsigned[.accept] = "application/json"

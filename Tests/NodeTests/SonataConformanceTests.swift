@@ -39,12 +39,14 @@ struct SonataConformanceTests {
         return try Data(contentsOf: url.appendingPathComponent(name))
     }
 
+    /// A signed POST (the POQ route by default); with `envelope`, asking for the supply envelope.
     static func post(
-        _ body: Data, as key: PartyKey, to client: some TestClientProtocol, path: String = NodeRoutes.poqPath
+        _ body: Data, as key: PartyKey, to client: some TestClientProtocol, path: String = NodeRoutes.poqPath,
+        envelope: Bool = false
     ) async throws -> TestResponse {
-        try await client.execute(
-            uri: path, method: .post, headers: NodeRouteTests.signed(.post, path, body: body, key: key),
-            body: ByteBuffer(bytes: body))
+        var headers = try NodeRouteTests.signed(.post, path, body: body, key: key)
+        if envelope { headers[.accept] = NodeHeaders.supplyChainMediaType }
+        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body))
     }
 
     static func get(
