@@ -62,6 +62,12 @@ public struct NodeServer: Sendable {
         Application(
             responder: metrics.instrumented(
                 NodeRoutes.router(node: node, verifier: verifier), token: configuration.metricsToken),
+            // A connection that stays idle 30 s is closed; headers are bounded (16 KiB a field, 64 KiB, 100 fields).
+            server: .http1(
+                configuration: .init(
+                    idleTimeout: .seconds(30),
+                    httpDecoderConfiguration: .init(
+                        maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "broker-node"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
