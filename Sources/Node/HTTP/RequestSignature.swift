@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Ledger
+import Synchronization
 
 /// The request signature scheme between parties: Ed25519 over the method, path, timestamp, nonce and SHA-256 of
 /// the body, sent in the `X-SCBroker-*` headers (README.md, "Live nodes").
@@ -52,7 +53,7 @@ public struct RequestSignature: Sendable, Hashable {
 ///
 /// Thread-safe; remembers every accepted signature for twice the allowed clock skew, so a replay inside the window
 /// is refused and one outside it is refused as stale.
-public final class RequestVerifier: @unchecked Sendable {
+public final class RequestVerifier: Sendable {
     /// Why a request was refused (every case is a 401).
     public enum Refusal: String, Sendable, Error {
         case unsigned = "the request is not signed (X-SCBroker-Key-Id, -Timestamp, -Nonce, -Signature)"
@@ -62,10 +63,9 @@ public final class RequestVerifier: @unchecked Sendable {
         case replayed = "this signed request was already received"
     }
 
-    private let lock = NSLock()
-    private var keys: [PartyID: Data]
-    private var seen: [Data: Int64] = [:]
-    private var lastPurge: Int64 = 0
+    private let keys: [PartyID: Data]
+    /// The accepted signatures, by when they were seen, and when they were last purged.
+    private let replayWindow = Mutex((seen: [Data: Int64](), lastPurge: Int64(0)))
     /// The allowed difference between the signer's clock and this node's, in milliseconds.
     public let maximumSkew: Int64
 
@@ -75,7 +75,7 @@ public final class RequestVerifier: @unchecked Sendable {
     }
 
     /// The public key of `party`, if known.
-    public func publicKey(of party: PartyID) -> Data? { lock.withLock { keys[party] } }
+    public func publicKey(of party: PartyID) -> Data? { keys[party] }
 
     /// Verifies a request and returns the signing party.
     public func verify(
@@ -90,12 +90,12 @@ public final class RequestVerifier: @unchecked Sendable {
         guard Ed25519.verify(signature: signature.signature, of: message, publicKey: key) else {
             return .failure(.badSignature)
         }
-        return lock.withLock {
-            if nowMilliseconds - lastPurge > maximumSkew {
-                seen = seen.filter { nowMilliseconds - $0.value <= 2 * maximumSkew }
-                lastPurge = nowMilliseconds
+        return replayWindow.withLock { window in
+            if nowMilliseconds - window.lastPurge > maximumSkew {
+                window.seen = window.seen.filter { nowMilliseconds - $0.value <= 2 * maximumSkew }
+                window.lastPurge = nowMilliseconds
             }
-            guard seen.updateValue(nowMilliseconds, forKey: signature.signature) == nil else {
+            guard window.seen.updateValue(nowMilliseconds, forKey: signature.signature) == nil else {
                 return .failure(.replayed)
             }
             return .success(signature.keyID)
