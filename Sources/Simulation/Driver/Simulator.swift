@@ -2,6 +2,7 @@ import CanonicalJSON
 import Foundation
 import Ledger
 import Provider
+import ScenarioModel
 import Sonata
 import SupplyChain
 
@@ -237,7 +238,7 @@ public final class Simulator {
             let parties = pair.sorted()
             summaries.append(
                 SimulationResult.LedgerSummary(
-                    parties: parties.map(\.rawValue), ledgerID: ledger.id.rawValue, entries: ledger.head.seq,
+                    parties: parties, ledgerID: ledger.id, entries: ledger.head.seq,
                     head: ledger.headHash,
                     kinds: auditAtEnd
                         ? Array(Set(try book.store(parties[0]).entries(of: ledger.id).map(\.kind))).sorted() : []))
