@@ -77,6 +77,21 @@ struct CopiesAuditTests {
         #expect(report.comparedLedgers == 1)
     }
 
+    @Test("both parties' copies in their stores: clean when identical, the shorter one truncated at its first gap")
+    func copiesInStores() throws {
+        let alice = try SQLiteLedgerStore(readOnlyPath: fixture.alicePath)
+        let bob = try SQLiteLedgerStore(readOnlyPath: fixture.bobPath)
+        let trusted = LedgerAuditor(trustedKeys: fixture.directoryOfKeys)
+        #expect(try trusted.audit(ledger: fixture.aliceBob, holders: ["alice", "bob"], stores: [alice, bob]) == [])
+
+        let shortPath = try fixture.copy(of: fixture.bobPath, named: "bob-short-store")
+        try SQLiteLedgerStore.executeRawSQL("DELETE FROM entries WHERE seq > 11", onFileAt: shortPath)
+        let short = try SQLiteLedgerStore(readOnlyPath: shortPath)
+        let findings = try trusted.audit(ledger: fixture.aliceBob, holders: ["alice", "bob"], stores: [alice, short])
+        #expect(LedgerFixture.summary(findings) == ["truncated@12"])
+        #expect(findings.first?.party == "bob")
+    }
+
     @Test("two presented checkpoints of one size with different roots are equivocation by each party that signed both")
     func equivocatingCheckpoints() throws {
         var other = Checkpoint(

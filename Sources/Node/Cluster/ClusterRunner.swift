@@ -603,8 +603,9 @@ public struct ClusterRunner: Sendable {
             if sorted.count != 2 {
                 findings.append("ledger \(id): \(sorted.count) copy(ies) found, expected 2")
             }
-            findings += try LedgerVerification.verify(
-                ledger: id, parties: sorted.map(\.0), stores: sorted.map(\.1), keys: keys)
+            findings += try LedgerAuditor(trustedKeys: keys).audit(
+                ledger: id, holders: sorted.map(\.0), stores: sorted.map(\.1)
+            ).map(\.description)
             let head = try sorted[0].1.head(of: id)
             let kinds = Array(Set(try sorted[0].1.entries(of: id).map(\.kind))).sorted()
             summaries.append(

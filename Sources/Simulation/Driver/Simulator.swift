@@ -243,9 +243,9 @@ public final class Simulator {
                     kinds: auditAtEnd
                         ? Array(Set(try book.store(parties[0]).entries(of: ledger.id).map(\.kind))).sorted() : []))
             if auditAtEnd {
-                findings += try LedgerVerification.verify(
-                    ledger: ledger.id, parties: parties, stores: parties.map { try book.store($0) },
-                    keys: book.keyDirectory)
+                findings += try LedgerAuditor(trustedKeys: book.keyDirectory).audit(
+                    ledger: ledger.id, holders: parties, stores: parties.map { try book.store($0) }
+                ).map(\.description)
             }
         }
         return SimulationResult(
