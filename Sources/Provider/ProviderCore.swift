@@ -75,6 +75,13 @@ public struct ProviderCore: Sendable {
         }
     }
 
+    /// The counter behind every id this core hands out (`METRO-poq-7`): a driver that restores a core from a
+    /// journal raises it to what it was, so no id is ever handed out twice.
+    public var idCounter: Int { sequence }
+
+    /// Raises the id counter to at least `value` (never lowers it).
+    public mutating func raiseIDCounter(to value: Int) { sequence = max(sequence, value) }
+
     mutating func nextID(_ kind: String) -> String {
         sequence += 1
         return "\(party.rawValue)-\(kind)-\(sequence)"

@@ -52,7 +52,7 @@ extension AuditCommand {
         @Flag(help: "Print findings as a JSON array.") var json = false
 
         func run() throws {
-            let auditor = LedgerAuditor(trustedKeys: try keys.map(readKeys))
+            let auditor = LedgerAuditor(trustedKeys: try keys.map(readKeys), rules: .broker)
             let files = try expand(paths).map(readLedgerFile)
             var report = auditor.audit(files, against: try against.map(readLedgerFile))
             if let against, report.sharesNoLedger {

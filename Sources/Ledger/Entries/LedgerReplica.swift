@@ -8,8 +8,8 @@ import Synchronization
 /// counterparty `receive`s it, verifies hash, chain and author signature, countersigns and stores it; the author
 /// `commit`s the countersigned entry after verifying the countersignature. When both propose at the same seq,
 /// the entry with the lower entry hash wins on both sides (a deterministic tie-break both copies compute alike);
-/// the loser gets `.conflict`, and `rebase`s its entry on top of the winner. Thread-safe: the head and the pending
-/// entry are behind one mutex, held across each protocol step.
+/// the loser gets `.conflict`, and `rebase`s its entry on top of the winner. Thread-safe: the head, the pending
+/// entry and the openers are behind one mutex, held across each protocol step.
 public final class LedgerReplica: Sendable {
     /// The ledger's header.
     public let header: LedgerHeader
@@ -22,27 +22,31 @@ public final class LedgerReplica: Sendable {
 
     private let key: PartyKey
     private let counterpartyKey: Data
+    /// What a countersignature vouches for beyond hash, chain and signature (nil: nothing more).
+    public let rules: EntryRules?
     private let state: Mutex<ReplicaState>
 
     /// What the protocol steps change, only touched with the mutex held.
     private struct ReplicaState {
-        /// The last agreed entry.
         var currentHead: LedgerHead
-        /// The latest time on the chain; a new entry's time is not earlier.
         var headTime: Int64
-        /// This party's proposed entry that is not yet committed.
         var pendingEntry: LedgerEntry?
+        /// Who opened each correlation on this ledger (`request:rq-7` → its buyer), built on first use.
+        var openers: [String: PartyID]?
 
-        mutating func advance(to entry: LedgerEntry) {
+        mutating func advance(to entry: LedgerEntry, rules: EntryRules?) {
             currentHead = LedgerHead(seq: entry.seq, hash: entry.entryHash)
             headTime = max(headTime, entry.time)
+            if let rules, openers != nil, let ref = rules.opens(entry.kind), let value = entry.refs[ref] {
+                openers?["\(ref):\(value)"] = entry.author
+            }
         }
     }
 
     /// Opens `key.party`'s copy of the ledger `header` in `store`, creating it there if needed.
     /// - Throws: `LedgerError(.unknownParty)` when the key's party is not a party of the ledger, `.invalidKey`
     ///   when the key differs from the header's, `.headerMismatch` when the store holds another header.
-    public init(key: PartyKey, header: LedgerHeader, store: any LedgerStore) throws {
+    public init(key: PartyKey, header: LedgerHeader, store: any LedgerStore, rules: EntryRules? = nil) throws {
         guard let counterparty = header.counterparty(of: key.party),
             let counterpartyKey = header.publicKey(of: counterparty)
         else { throw LedgerError(.unknownParty, "\(key.party) is not a party to ledger \(header.ledgerID)") }
@@ -55,6 +59,7 @@ public final class LedgerReplica: Sendable {
         self.counterpartyKey = counterpartyKey
         self.key = key
         self.store = store
+        self.rules = rules
         try store.createLedger(header, holder: key.party)
         let head = try store.head(of: header.ledgerID)
         let headTime = try store.entry(of: header.ledgerID, at: head.seq)?.time ?? Int64.min
@@ -94,9 +99,10 @@ public final class LedgerReplica: Sendable {
     /// stores it.
     /// - Returns: `.countersigned` (send it back), `.conflict(head:)` when it is not on this head or loses the
     ///   tie-break against this party's own pending entry, `.alreadyStored` for a repeated delivery.
+    /// - Parameter now: this party's clock (Unix milliseconds), for `rules`' bound on entry times.
     /// - Throws: `LedgerError` when the entry is not genuine: wrong ledger, not the counterparty's, bad hash,
-    ///   bad author signature, or time going backwards.
-    public func receive(_ entry: LedgerEntry) throws -> ReceiveOutcome {
+    ///   bad author signature, time going backwards, or (`.notEntitled`) a rule of `rules` broken.
+    public func receive(_ entry: LedgerEntry, now: Int64? = nil) throws -> ReceiveOutcome {
         try state.withLock { state in
             guard entry.ledgerID == id else {
                 throw LedgerError(.wrongLedger, "entry of ledger \(entry.ledgerID) sent to \(id)")
@@ -113,7 +119,11 @@ public final class LedgerReplica: Sendable {
             guard entry.author == counterparty else {
                 throw LedgerError(.unknownParty, "\(holder) countersigns only \(counterparty)'s entries")
             }
-            if let mine = state.pendingEntry, mine.seq == entry.seq, mine.entryHash < entry.entryHash {
+            // The tie-break: the lower hash wins — unless this party's own entry answers a request not yet on the
+            // ledger (the counterparty would only answer "not yet"), which would deadlock both lanes.
+            if let mine = state.pendingEntry, mine.seq == entry.seq, mine.entryHash < entry.entryHash,
+                try !awaitsRequest(mine, in: &state)
+            {
                 return .conflict(head: state.currentHead)
             }
             let hash = try verifiedHash(of: entry)
@@ -123,10 +133,21 @@ public final class LedgerReplica: Sendable {
             guard entry.time >= state.headTime else {
                 throw LedgerError(.invalidField, "entry \(entry.seq): time goes backwards")
             }
+            if let rules {
+                let openers = try loadOpeners(rules, in: &state)
+                if let violation = rules.check(
+                    kind: entry.kind, author: entry.author, refs: entry.refs, bodyBytes: entry.bodyJSON.count,
+                    time: entry.time, now: now, opener: { openers["\($0):\($1)"] })
+                {
+                    // Not yet: the request it answers is still on its way (the other lane); the author retries.
+                    if violation.rule == .requestNotSeen { return .conflict(head: state.currentHead) }
+                    throw LedgerError(.notEntitled, "entry \(entry.seq): \(violation)")
+                }
+            }
             var agreed = entry
             agreed.counterSignature = try key.sign(hash)
             try store.append([agreed], to: id)
-            state.advance(to: agreed)
+            state.advance(to: agreed, rules: rules)
             return .countersigned(agreed)
         }
     }
@@ -166,7 +187,7 @@ public final class LedgerReplica: Sendable {
                 throw LedgerError(.badSignature, "entry \(countersigned.seq): countersignature does not verify")
             }
             try store.append([countersigned], to: id)
-            state.advance(to: countersigned)
+            state.advance(to: countersigned, rules: rules)
             if isMine { state.pendingEntry = nil }
         }
     }
@@ -227,8 +248,30 @@ public final class LedgerReplica: Sendable {
             }
             try verifyAgreed(entry, headTime: state.headTime)
             try store.append([entry], to: id)
-            state.advance(to: entry)
+            state.advance(to: entry, rules: rules)
         }
+    }
+
+    /// True when `entry` answers a request that is not on this copy yet (`EntryRules.Violation.requestNotSeen`).
+    private func awaitsRequest(_ entry: LedgerEntry, in state: inout ReplicaState) throws -> Bool {
+        guard let rules else { return false }
+        let openers = try loadOpeners(rules, in: &state)
+        let violation = rules.check(
+            kind: entry.kind, author: entry.author, refs: entry.refs, bodyBytes: 0, time: entry.time, now: nil,
+            opener: { openers["\($0):\($1)"] })
+        return violation?.rule == .requestNotSeen
+    }
+
+    private func loadOpeners(_ rules: EntryRules, in state: inout ReplicaState) throws -> [String: PartyID] {
+        if let openers = state.openers { return openers }
+        var found: [String: PartyID] = [:]
+        for entry in try store.entries(of: id, from: 1, limit: Int.max) {
+            if let ref = rules.opens(entry.kind), let value = entry.refs[ref] {
+                found["\(ref):\(value)"] = entry.author
+            }
+        }
+        state.openers = found
+        return found
     }
 
     private func verifiedHash(of entry: LedgerEntry) throws -> Data {

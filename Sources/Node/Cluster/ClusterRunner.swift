@@ -131,7 +131,9 @@ public struct ClusterRunner: Sendable {
         for provider in plan.providers.map(\.party) { providerKeys[provider] = cluster.keys[provider]!.publicKey }
         let retail = RetailServer(ledgers: cluster.retailLedgers)
         let port = URL(string: cluster.retailURL)!.port!
-        let app = retail.application(port: port, verifier: RequestVerifier(keys: providerKeys), logger: logger)
+        let app = retail.application(
+            port: port, verifier: RequestVerifier(keys: providerKeys, audiences: Set(cluster.retailLedgers.keys)),
+            logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { tasks in
             tasks.addTask {
@@ -186,6 +188,7 @@ public struct ClusterRunner: Sendable {
             let journal = InputJournal.path(forDatabase: database)
             for path in [
                 database, NodeLedgers.sofDatabase(database), trace, journal, journal + "-wal", journal + "-shm",
+                SeenSignatures.path(forDatabase: database),
             ] {
                 try? files.removeItem(atPath: path)
             }
@@ -603,7 +606,7 @@ public struct ClusterRunner: Sendable {
             if sorted.count != 2 {
                 findings.append("ledger \(id): \(sorted.count) copy(ies) found, expected 2")
             }
-            findings += try LedgerAuditor(trustedKeys: keys).audit(
+            findings += try LedgerAuditor(trustedKeys: keys, rules: .broker).audit(
                 ledger: id, holders: sorted.map(\.0), stores: sorted.map(\.1)
             ).map(\.description)
             let head = try sorted[0].1.head(of: id)

@@ -243,7 +243,7 @@ public final class Simulator {
                     kinds: auditAtEnd
                         ? Array(Set(try book.store(parties[0]).entries(of: ledger.id).map(\.kind))).sorted() : []))
             if auditAtEnd {
-                findings += try LedgerAuditor(trustedKeys: book.keyDirectory).audit(
+                findings += try LedgerAuditor(trustedKeys: book.keyDirectory, rules: .broker).audit(
                     ledger: ledger.id, holders: parties, stores: parties.map { try book.store($0) }
                 ).map(\.description)
             }

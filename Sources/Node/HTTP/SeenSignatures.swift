@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// The request signatures a node has accepted, kept for as long as a replay could still pass the timestamp check.
+///
+/// In memory by default; given a path it also keeps them in SQLite (WAL, `synchronous=NORMAL`: a signature whose
+/// insert returned survives the process being killed), so a request accepted just before a restart cannot be
+/// replayed just after it. Thread-safe: the signatures in memory are behind a mutex, held across the file's update.
+public final class SeenSignatures: Sendable {
+    private struct Cache {
+        var memory: [Data: Int64] = [:]
+        var lastPurge: Int64 = .min
+    }
+
+    private let cache: Mutex<Cache>
+    private let queue: DatabaseQueue?
+
+    /// A cache that forgets everything when the process stops.
+    public init() {
+        queue = nil
+        cache = Mutex(Cache())
+    }
+
+    /// A cache kept in the SQLite file at `path` (created if needed); loads the signatures seen in the last
+    /// `window` milliseconds before `now`.
+    public init(path: String, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000), window: Int64 = 60_000) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS seen (signature BLOB PRIMARY KEY, at INTEGER NOT NULL)")
+            try db.execute(sql: "DELETE FROM seen WHERE at < ?", arguments: [now &- window])
+        }
+        var memory: [Data: Int64] = [:]
+        for row in try queue.read({ try Row.fetchAll($0, sql: "SELECT signature, at FROM seen") }) {
+            memory[row["signature"]] = row["at"]
+        }
+        self.queue = queue
+        cache = Mutex(Cache(memory: memory))
+    }
+
+    /// Where the replay cache of the node whose database is `database` lives.
+    public static func path(forDatabase database: String) -> String {
+        (database.hasSuffix(".sqlite") ? String(database.dropLast(7)) : database) + "-replay.sqlite"
+    }
+
+    /// Remembers `signature` as seen at `now`; false when it was already seen within `keepFor` milliseconds.
+    func insert(_ signature: Data, at now: Int64, keepFor: Int64) -> Bool {
+        cache.withLock { cache in
+            if now &- cache.lastPurge > keepFor / 2 {
+                cache.memory = cache.memory.filter { now &- $0.value <= keepFor }
+                try? queue?.write { db in
+                    try db.execute(sql: "DELETE FROM seen WHERE at < ?", arguments: [now &- keepFor])
+                }
+                cache.lastPurge = now
+            }
+            guard cache.memory[signature] == nil else { return false }
+            cache.memory[signature] = now
+            try? queue?.write { db in
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO seen (signature, at) VALUES (?, ?)", arguments: [signature, now])
+            }
+            return true
+        }
+    }
+
+    /// How many signatures are remembered now.
+    var count: Int { cache.withLock { $0.memory.count } }
+}
