@@ -13,11 +13,16 @@ struct CopiesAuditTests {
 
     private var carolPath: String { fixture.directory.appendingPathComponent("carol.sqlite").path }
 
-    /// A copy of Bob's file altered by `sql`.
-    private func bobFile(_ name: String, _ sql: String) throws -> LedgerFile {
+    /// The path of a copy of Bob's file altered by `sql`.
+    private func bobPath(_ name: String, _ sql: String) throws -> String {
         let path = try fixture.copy(of: fixture.bobPath, named: name)
         try SQLiteLedgerStore.executeRawSQL(sql, onFileAt: path)
-        return try LedgerFile(path: path)
+        return path
+    }
+
+    /// A copy of Bob's file altered by `sql`.
+    private func bobFile(_ name: String, _ sql: String) throws -> LedgerFile {
+        try LedgerFile(path: bobPath(name, sql))
     }
 
     @Test("PDL-024 two identical copies: the shared ledger is compared and the report is clean")
@@ -84,9 +89,8 @@ struct CopiesAuditTests {
         let trusted = LedgerAuditor(trustedKeys: fixture.directoryOfKeys)
         #expect(try trusted.audit(ledger: fixture.aliceBob, holders: ["alice", "bob"], stores: [alice, bob]) == [])
 
-        let shortPath = try fixture.copy(of: fixture.bobPath, named: "bob-short-store")
-        try SQLiteLedgerStore.executeRawSQL("DELETE FROM entries WHERE seq > 11", onFileAt: shortPath)
-        let short = try SQLiteLedgerStore(readOnlyPath: shortPath)
+        let short = try SQLiteLedgerStore(
+            readOnlyPath: bobPath("bob-short-store", "DELETE FROM entries WHERE seq > 11"))
         let findings = try trusted.audit(ledger: fixture.aliceBob, holders: ["alice", "bob"], stores: [alice, short])
         #expect(LedgerFixture.summary(findings) == ["truncated@12"])
         #expect(findings.first?.party == "bob")
@@ -94,10 +98,7 @@ struct CopiesAuditTests {
 
     @Test("two presented checkpoints of one size with different roots are equivocation by each party that signed both")
     func equivocatingCheckpoints() throws {
-        var other = Checkpoint(
-            ledgerID: fixture.aliceBob, size: 12, root: Data(repeating: 7, count: 32), time: 1_700_000_012_600)
-        try other.sign(with: fixture.alice)
-        try other.sign(with: fixture.bob)
+        let other = try fixture.forgedCheckpoint12(signedBy: [fixture.alice, fixture.bob])
         let copies = try LedgerFile(path: fixture.alicePath).copies
         let findings = auditor.check(
             [
