@@ -6,11 +6,12 @@ let settings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
     name: "SupplyChainBroker",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "broker", targets: ["broker"]),
         .library(name: "Sonata", targets: ["Sonata"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "ScenarioModel", targets: ["ScenarioModel"]),
         .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
@@ -51,19 +52,29 @@ let package = Package(
         .target(name: "BBUS", dependencies: ["SupplyChain", "Sonata", "Ledger"], swiftSettings: settings),
         // Floor 4: one provider = S-BUS + SCO/SOF + B-BUS composed.
         .target(name: "Provider", dependencies: ["SBUS", "SCO", "BBUS"], swiftSettings: settings),
-        // Floor 5: the deterministic discrete-event driver and scenario files.
+        // Floor 5: what a scenario means, shared by both drivers: the scenario files (embedded), the plan compiled
+        // from one, the retail buyers' ordering decisions, expectations and the run's result.
         .target(
-            name: "Simulation",
-            dependencies: ["Provider", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("DefaultScenarios")],
+            name: "ScenarioModel",
+            dependencies: [
+                "Provider", "SBUS", "SCO", "BBUS", "SupplyChain", "Sonata", "Ledger", "CanonicalJSON",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Scenarios")],
             swiftSettings: settings
         ),
-        // Floor 5: the live driver — one provider per process over HTTP (MEF Sonata), SQLite ledgers, real clock.
+        // Floor 6: the deterministic discrete-event driver.
+        .target(
+            name: "Simulation",
+            dependencies: ["ScenarioModel", "Provider"],
+            swiftSettings: settings
+        ),
+        // Floor 6: the live driver — one provider per process over HTTP (MEF Sonata), SQLite ledgers, real clock.
         .target(
             name: "Node",
             dependencies: [
+                "ScenarioModel",
                 "Provider",
-                "Simulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,10 +86,11 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        // Floor 6: the command line, argument parsing only.
+        // Floor 7: the command line, argument parsing only.
         .executableTarget(
             name: "broker",
             dependencies: [
+                "ScenarioModel",
                 "Simulation",
                 "Node",
                 "Ledger",
@@ -99,11 +111,15 @@ let package = Package(
             dependencies: ["Provider", "SBUS", "SCO", "BBUS", "SupplyChain", "Sonata", "Ledger"],
             swiftSettings: settings
         ),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: settings),
+        .testTarget(name: "ScenarioModelTests", dependencies: ["ScenarioModel"], swiftSettings: settings),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ScenarioModel"], swiftSettings: settings),
         .testTarget(
             name: "NodeTests",
             dependencies: [
                 "Node",
+                // The cluster tests run each scenario on both drivers and compare the results.
+                "Simulation",
+                "ScenarioModel",
                 "SBUS",
                 "CanonicalJSON",
                 "Ledger",
@@ -119,7 +135,7 @@ let package = Package(
         // Fuzz targets over every reader of outside input (bounded: FUZZ_ITERATIONS, default 1,500 each).
         .testTarget(
             name: "FuzzTests",
-            dependencies: ["CanonicalJSON", "Sonata", "Ledger", "SupplyChain", "Simulation", "Node"],
+            dependencies: ["CanonicalJSON", "Sonata", "Ledger", "SupplyChain", "ScenarioModel", "Node"],
             swiftSettings: settings
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Work a node starts from inside its actor (outbound sends, timers, ledger lanes), run as child tasks of the
 /// node service's task group: structured, cancelled together at shutdown.
@@ -11,14 +12,12 @@ public struct JobQueue: Sendable {
     private let continuation: AsyncStream<Job>.Continuation
     private let counts = Counts()
 
-    final class Counts: @unchecked Sendable {
-        private let lock = NSLock()
-        private var running = 0
-        private var started: UInt64 = 0
+    final class Counts: Sendable {
+        private let counts = Mutex((running: 0, started: UInt64(0)))
 
-        func begin() { lock.withLock { (running, started) = (running + 1, started + 1) } }
-        func end() { lock.withLock { running -= 1 } }
-        var snapshot: (running: Int, started: UInt64) { lock.withLock { (running, started) } }
+        func begin() { counts.withLock { $0 = ($0.running + 1, $0.started + 1) } }
+        func end() { counts.withLock { $0.running -= 1 } }
+        var snapshot: (running: Int, started: UInt64) { counts.withLock { $0 } }
     }
 
     public init() {

@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
 
 /// A JSON-lines file of what a node's roles decided (requests received, sourcing), read by `broker cluster` to
-/// report paths exactly as the simulator does. Thread-safe; each line is written whole.
-public final class TraceLog: @unchecked Sendable {
+/// report paths exactly as the simulator does. Thread-safe: the file is behind a mutex, so each line is written whole.
+public final class TraceLog: Sendable {
     /// One line.
     public struct Line: Codable, Sendable, Hashable {
         public var type: String
@@ -31,9 +32,8 @@ public final class TraceLog: @unchecked Sendable {
         }
     }
 
-    private let handle: FileHandle
-    private let lock = NSLock()
-    private let encoder = JSONEncoder()
+    private let handle: Mutex<FileHandle>
+    private let encoder: JSONEncoder
 
     public init(path: String) throws {
         if !FileManager.default.fileExists(atPath: path) {
@@ -41,19 +41,22 @@ public final class TraceLog: @unchecked Sendable {
                 throw NodeError(.badConfiguration, "traceLog: cannot create \(path)")
             }
         }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        _ = try handle.seekToEnd()
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        _ = try file.seekToEnd()
+        handle = Mutex(file)
+        let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
+        self.encoder = encoder
     }
 
     public func write(_ line: Line) {
         guard var data = try? encoder.encode(line) else { return }
         data.append(0x0A)
-        lock.withLock { try? handle.write(contentsOf: data) }
+        handle.withLock { handle in try? handle.write(contentsOf: data) }
     }
 
     public func close() {
-        lock.withLock { try? handle.close() }
+        handle.withLock { handle in try? handle.close() }
     }
 
     /// Reads every line of a trace file (unreadable lines are skipped).

@@ -53,84 +53,17 @@ extension AuditCommand {
 
         func run() throws {
             let auditor = LedgerAuditor(trustedKeys: try keys.map(readKeys), rules: .broker)
-            var findings: [AuditFinding] = []
-            var copies: [LedgerCopy] = []
-            for path in try expand(paths) {
-                let file = try readLedgerFile(path)
-                findings += auditor.audit(file)
-                copies += file.copies
+            let files = try expand(paths).map(readLedgerFile)
+            var report = auditor.audit(files, against: try against.map(readLedgerFile))
+            if let against, report.sharesNoLedger {
+                FileHandle.standardError.write(
+                    Data("broker audit: \(paths.joined(separator: " ")) and \(against) share no ledger\n".utf8))
+                throw ExitCode(2)
             }
-            if let against {
-                let other = try readLedgerFile(against)
-                findings += auditor.audit(other)
-                // Compare the ledgers the two files share; a ledger of this file that names the other file's
-                // holder as a party but is missing there is truncation. Ledgers with third parties are not compared.
-                let otherHolders = Set(other.copies.compactMap(\.holder))
-                var compared = 0
-                for copy in copies {
-                    guard let theirs = other.copy(of: copy.ledgerID) else {
-                        let parties = [PartyID(copy.header.partyA), PartyID(copy.header.partyB)]
-                        guard parties.contains(where: otherHolders.contains) else { continue }
-                        findings.append(
-                            AuditFinding(
-                                ledgerID: copy.ledgerID, seq: nil, party: nil, rule: .truncated,
-                                detail: "\(against) holds no copy of this ledger"))
-                        continue
-                    }
-                    findings += auditor.compare(copy, theirs)
-                    compared += 1
-                }
-                if compared == 0 && findings.isEmpty {
-                    FileHandle.standardError.write(
-                        Data("broker audit: \(paths.joined(separator: " ")) and \(against) share no ledger\n".utf8))
-                    throw ExitCode(2)
-                }
-            }
-            var parsed: [Checkpoint] = []
-            for path in checkpoint {
-                let text = try readText(path)
-                guard let note = try? Checkpoint.parse(text) else {
-                    findings.append(malformed(path, text))
-                    continue
-                }
-                parsed.append(note)
-                guard let copy = copies.first(where: { $0.ledgerID == note.ledgerID }) else {
-                    findings.append(
-                        AuditFinding(
-                            ledgerID: note.ledgerID ?? LedgerID(rawValue: "-"), seq: nil, party: nil,
-                            rule: .checkpointMismatch, detail: "\(path): no copy of this checkpoint's ledger was given")
-                    )
-                    continue
-                }
-                findings += auditor.check(copy, against: note)
-            }
-            for (index, first) in parsed.enumerated() {
-                for second in parsed.dropFirst(index + 1) {
-                    let copy = copies.first { $0.ledgerID == first.ledgerID }
-                    findings += auditor.equivocation(first, second, parties: copy.map(auditor.keys(of:)) ?? [:])
-                }
-            }
-            if let knownCheckpoint {
-                let text = try readText(knownCheckpoint)
-                if let known = try? Checkpoint.parse(text) {
-                    for presented in parsed {
-                        let copy = copies.first { $0.ledgerID == presented.ledgerID }
-                        findings += auditor.checkRollback(
-                            presented: presented, known: known, parties: copy.map(auditor.keys(of:)) ?? [:])
-                    }
-                } else {
-                    findings.append(malformed(knownCheckpoint, text))
-                }
-            }
-            try printFindings(findings, json: json)
-        }
-
-        private func malformed(_ path: String, _ text: String) -> AuditFinding {
-            var reason = ""
-            do { _ = try Checkpoint.parse(text) } catch { reason = ": \(error)" }
-            return AuditFinding(
-                ledgerID: LedgerID(rawValue: "-"), seq: nil, party: nil, rule: .malformedCheckpoint,
-                detail: "\(path) is not a signed-note checkpoint\(reason)")
+            let presented = try checkpoint.map { PresentedCheckpoint(source: $0, text: try readText($0)) }
+            let known = try knownCheckpoint.map { PresentedCheckpoint(source: $0, text: try readText($0)) }
+            report.findings += auditor.check(presented, known: known, copies: files.flatMap(\.copies))
+            try printFindings(report.findings, json: json)
         }
 
         private func expand(_ paths: [String]) throws -> [String] {
@@ -188,18 +121,8 @@ extension AuditCommand {
                 }
                 hashes.append(hash)
             }
-            var parties: [PartyID: Data] = [:]
-            for signature in note.signatures {
-                parties[PartyID(signature.name)] = directory.publicKey(for: PartyID(signature.name))
-            }
-            var findings = LedgerAuditor(trustedKeys: directory).verifyInclusion(
-                entryHash: entryHash, seq: seq, proof: hashes, checkpoint: note, parties: parties)
-            if parties.count < 2 {
-                findings.append(
-                    AuditFinding(
-                        ledgerID: note.ledgerID ?? LedgerID(rawValue: "-"), seq: nil, party: nil,
-                        rule: .badCheckpointSignature, detail: "fewer than two trusted signers on the checkpoint"))
-            }
+            let findings = LedgerAuditor(trustedKeys: directory).verifyInclusion(
+                entryHash: entryHash, seq: seq, proof: hashes, checkpoint: note)
             try printFindings(findings, json: json)
         }
     }
@@ -221,10 +144,7 @@ extension AuditCommand {
         func run() throws {
             let file = try readLedgerFile(db)
             let ledgerID = try pickLedger(file, ledger)
-            let notes = file.checkpointNotes[ledgerID.rawValue] ?? []
-            let checkpoints = notes.compactMap { try? Checkpoint.parse($0) }
-            let chosen = size.map { size in checkpoints.first { $0.size == size } } ?? checkpoints.last
-            guard let checkpoint = chosen else {
+            guard let checkpoint = file.checkpoint(of: ledgerID, size: size) else {
                 fail("no stored checkpoint of ledger \(ledgerID)\(size.map { " with size \($0)" } ?? "")")
             }
             print(checkpoint.text, terminator: "")
@@ -255,8 +175,7 @@ extension AuditCommand {
             guard size <= copy.rows.count, seq >= 1, seq <= UInt64(size) else {
                 fail("seq must be in 1...size and size at most \(copy.rows.count)")
             }
-            let leaves = copy.rows.prefix(size).map { MerkleTree.leafHash(Data(hexString: $0.entryHash) ?? Data()) }
-            for hash in MerkleTree.inclusionProof(index: Int(seq - 1), leafHashes: Array(leaves)) {
+            for hash in copy.inclusionProof(seq: seq, size: size) {
                 print(hash.hexString)
             }
             FileHandle.standardError.write(Data("entry-hash \(copy.rows[Int(seq - 1)].entryHash)\n".utf8))

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Node
-import Simulation
+import ScenarioModel
 
 /// `broker cluster`: every provider of a scenario as its own live node on loopback.
 struct ClusterCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ScenarioModel
 import Simulation
 
 /// `broker simulate`: runs a scenario on the deterministic simulator and checks its expectations.

@@ -2,7 +2,7 @@ import CanonicalJSON
 import Foundation
 import Ledger
 import Node
-import Simulation
+import ScenarioModel
 import Sonata
 import SupplyChain
 import Testing

@@ -77,6 +77,15 @@ struct LedgerFixture {
         try #require(try LedgerFile(path: path).copy(of: aliceBob))
     }
 
+    /// A checkpoint of the Alice–Bob ledger at size 12 with a forged root, signed by `signers`: with the honest
+    /// `checkpoint12`, the proof of equivocation by each signer.
+    func forgedCheckpoint12(signedBy signers: [PartyKey]) throws -> Checkpoint {
+        var forged = Checkpoint(
+            ledgerID: aliceBob, size: 12, root: Data(repeating: 7, count: 32), time: 1_700_000_012_600)
+        for signer in signers { try forged.sign(with: signer) }
+        return forged
+    }
+
     /// Alice and Bob's keys, as a trusted directory.
     var directoryOfKeys: KeyDirectory {
         var keys = KeyDirectory()

@@ -204,9 +204,7 @@ struct TamperTests {
 
     @Test("two checkpoints of one size with different roots are equivocation by each signer")
     func equivocatingCheckpoints() throws {
-        var other = Checkpoint(
-            ledgerID: fixture.aliceBob, size: 12, root: Data(repeating: 7, count: 32), time: 1_700_000_012_600)
-        try other.sign(with: fixture.alice)
+        let other = try fixture.forgedCheckpoint12(signedBy: [fixture.alice])
         let found = auditor.equivocation(fixture.checkpoint12, other, parties: fixture.parties)
         #expect(LedgerFixture.summary(found) == ["equivocation@12"])
         #expect(found.first?.party == "alice")

@@ -1,7 +1,9 @@
 import Foundation
 import Logging
 import Node
+import ScenarioModel
 import Simulation
+import Synchronization
 import Testing
 
 /// `broker cluster` end to end: every provider as its own `broker serve` process on loopback.
@@ -139,11 +141,10 @@ struct ClusterTests {
         #expect(log.contains("state restored from the journal"))
     }
 
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var count = 0
-        func increment() { lock.withLock { count += 1 } }
-        var value: Int { lock.withLock { count } }
+    final class Counter: Sendable {
+        private let count = Mutex(0)
+        func increment() { count.withLock { $0 += 1 } }
+        var value: Int { count.withLock { $0 } }
     }
 
     @Test("restart: the middle node killed with SIGKILL and restarted; the chain completes and ledgers audit clean")

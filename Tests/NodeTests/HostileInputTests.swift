@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Ledger
 import Logging
 import SupplyChain
+import Synchronization
 import Testing
 
 @testable import Node
@@ -247,13 +248,12 @@ struct HostileInputTests {
     }
 
     /// A counterparty whose copy is behind: every proposal conflicts and it has nothing newer to give.
-    final class BehindTransport: LedgerTransport, @unchecked Sendable {
-        private let lock = NSLock()
-        private var count = 0
-        var proposals: Int { lock.withLock { count } }
+    final class BehindTransport: LedgerTransport, Sendable {
+        private let count = Mutex(0)
+        var proposals: Int { count.withLock { $0 } }
 
         func propose(_ entry: LedgerEntry, to counterparty: PartyID) async throws -> ProposalOutcome {
-            lock.withLock { count += 1 }
+            count.withLock { $0 += 1 }
             return .conflict(LedgerHead(seq: 0, hash: LedgerEntry.genesisPrevHash))
         }
 

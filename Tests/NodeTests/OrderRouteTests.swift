@@ -7,6 +7,7 @@ import Ledger
 import Logging
 import Sonata
 import SupplyChain
+import Synchronization
 import Testing
 
 @testable import Node
@@ -255,11 +256,10 @@ struct OrderRouteTests {
         }
     }
 
-    final class Captured: @unchecked Sendable {
-        private let lock = NSLock()
-        private var bodies: [Data] = []
-        func append(_ body: Data) { lock.withLock { bodies.append(body) } }
-        var all: [Data] { lock.withLock { bodies } }
+    final class Captured: Sendable {
+        private let bodies = Mutex<[Data]>([])
+        func append(_ body: Data) { bodies.withLock { $0.append(body) } }
+        var all: [Data] { bodies.withLock { $0 } }
     }
 
     @Test("PDL-020 a plain order that references no quote of this buyer gets 422 naming the item; nothing recorded")
@@ -311,11 +311,10 @@ struct OrderRouteTests {
         #expect(clock.nextDeadline == start + .seconds(2))
     }
 
-    final class Log: @unchecked Sendable {
-        private let lock = NSLock()
-        private var items: [String] = []
-        func append(_ item: String) { lock.withLock { items.append(item) } }
-        var entries: [String] { lock.withLock { items } }
+    final class Log: Sendable {
+        private let items = Mutex<[String]>([])
+        func append(_ item: String) { items.withLock { $0.append(item) } }
+        var entries: [String] { items.withLock { $0 } }
     }
 }
 

@@ -4,20 +4,20 @@ import Ledger
 import Logging
 import Node
 import SupplyChain
+import Synchronization
 import Testing
 
 /// After a restart, the entries the journal recorded are matched against the ledger: only those missing are
 /// proposed again.
 struct RestartLedgerTests {
     /// Delivers proposals straight to the counterparty's `NodeLedgers`, in process.
-    final class Loopback: LedgerTransport, @unchecked Sendable {
-        private let lock = NSLock()
-        private var peers: [PartyID: NodeLedgers] = [:]
+    final class Loopback: LedgerTransport, Sendable {
+        private let peers = Mutex<[PartyID: NodeLedgers]>([:])
 
-        func connect(_ party: PartyID, _ ledgers: NodeLedgers) { lock.withLock { peers[party] = ledgers } }
+        func connect(_ party: PartyID, _ ledgers: NodeLedgers) { peers.withLock { $0[party] = ledgers } }
 
         private func peer(_ party: PartyID) throws -> NodeLedgers {
-            guard let peer = lock.withLock({ peers[party] }) else { throw NodeError(.transport, "no \(party)") }
+            guard let peer = peers.withLock({ $0[party] }) else { throw NodeError(.transport, "no \(party)") }
             return peer
         }
 
@@ -33,7 +33,7 @@ struct RestartLedgerTests {
 
         func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry] {
             // Two parties here: the one asking is the other one.
-            let asking = lock.withLock { peers.keys.first { $0 != counterparty } } ?? counterparty
+            let asking = peers.withLock { peers in peers.keys.first { $0 != counterparty } } ?? counterparty
             return try peer(counterparty).replica(id: ledger, counterparty: asking)?.entries(from: seq) ?? []
         }
     }

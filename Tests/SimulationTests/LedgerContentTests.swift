@@ -1,6 +1,7 @@
 import CanonicalJSON
 import Foundation
 import Ledger
+import ScenarioModel
 import Testing
 
 @testable import Simulation

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import ScenarioModel
 import Testing
 
 @testable import Simulation

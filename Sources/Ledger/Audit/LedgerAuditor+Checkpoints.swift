@@ -111,6 +111,26 @@ extension LedgerAuditor {
         return findings
     }
 
+    /// Verifies an inclusion proof (see `verifyInclusion(entryHash:seq:proof:checkpoint:parties:)`) against the
+    /// checkpoint's signers that the trusted directory knows; fewer than two such signers is a finding too.
+    public func verifyInclusion(
+        entryHash: String, seq: UInt64, proof: [Data], checkpoint: Checkpoint
+    ) -> [AuditFinding] {
+        var parties: [PartyID: Data] = [:]
+        for signature in checkpoint.signatures {
+            parties[PartyID(signature.name)] = trustedKeys?.publicKey(for: PartyID(signature.name))
+        }
+        var findings = verifyInclusion(
+            entryHash: entryHash, seq: seq, proof: proof, checkpoint: checkpoint, parties: parties)
+        if parties.count < 2 {
+            findings.append(
+                AuditFinding(
+                    ledgerID: checkpoint.ledgerID ?? LedgerID(rawValue: "-"), seq: nil, party: nil,
+                    rule: .badCheckpointSignature, detail: "fewer than two trusted signers on the checkpoint"))
+        }
+        return findings
+    }
+
     /// The keys to check a copy's checkpoints with: the trusted directory's where known, else the copy's.
     public func keys(of copy: LedgerCopy) -> [PartyID: Data] {
         var keys: [PartyID: Data] = [:]

@@ -40,6 +40,13 @@ public struct LedgerCopy: Sendable, Hashable {
     /// The ledger id as stored.
     public var ledgerID: LedgerID { LedgerID(rawValue: header.ledgerID) }
 
+    /// The RFC 9162 inclusion proof of entry `seq` (1-based) in the tree of the copy's first `size` entries.
+    /// - Precondition: `1 <= seq <= size <= rows.count`.
+    public func inclusionProof(seq: UInt64, size: Int) -> [Data] {
+        let leaves = rows.prefix(size).map { MerkleTree.leafHash(Data(hexString: $0.entryHash) ?? Data()) }
+        return MerkleTree.inclusionProof(index: Int(seq - 1), leafHashes: Array(leaves))
+    }
+
     /// The holder as stored, if recorded.
     public var holder: PartyID? { header.holder.map { PartyID($0) } }
 
@@ -154,5 +161,12 @@ public struct LedgerFile: Sendable {
     /// The copy of `ledgerID`, if the file holds it.
     public func copy(of ledgerID: LedgerID) -> LedgerCopy? {
         copies.first { $0.header.ledgerID == ledgerID.rawValue }
+    }
+
+    /// The stored checkpoint of `ledgerID` for tree size `size`, or the largest stored one without a size.
+    public func checkpoint(of ledgerID: LedgerID, size: UInt64? = nil) -> Checkpoint? {
+        let checkpoints = (checkpointNotes[ledgerID.rawValue] ?? []).compactMap { try? Checkpoint.parse($0) }
+        guard let size else { return checkpoints.last }
+        return checkpoints.first { $0.size == size }
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// append protocol (propose → receive and countersign → commit), so both copies are identical after each call.
 ///
 /// The two copies must live in two different stores (a store holds one copy per ledger id).
-public final class BilateralLedger: @unchecked Sendable {
+public final class BilateralLedger: Sendable {
     /// The ledger's header (parties, keys, nonce).
     public let header: LedgerHeader
     private let replicaA: LedgerReplica

@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Foundation
+import Synchronization
 
 /// One party's copy of one bilateral ledger, and that party's half of the append protocol.
 ///
@@ -7,8 +8,9 @@ import Foundation
 /// counterparty `receive`s it, verifies hash, chain and author signature, countersigns and stores it; the author
 /// `commit`s the countersigned entry after verifying the countersignature. When both propose at the same seq,
 /// the entry with the lower entry hash wins on both sides (a deterministic tie-break both copies compute alike);
-/// the loser gets `.conflict`, and `rebase`s its entry on top of the winner. Thread-safe through a lock.
-public final class LedgerReplica: @unchecked Sendable {
+/// the loser gets `.conflict`, and `rebase`s its entry on top of the winner. Thread-safe: the head, the pending
+/// entry and the openers are behind one mutex, held across each protocol step.
+public final class LedgerReplica: Sendable {
     /// The ledger's header.
     public let header: LedgerHeader
     /// The party holding this copy.
@@ -20,14 +22,26 @@ public final class LedgerReplica: @unchecked Sendable {
 
     private let key: PartyKey
     private let counterpartyKey: Data
-    private let lock = NSLock()
-    private var currentHead: LedgerHead
-    private var headTime: Int64
-    private var pendingEntry: LedgerEntry?
     /// What a countersignature vouches for beyond hash, chain and signature (nil: nothing more).
     public let rules: EntryRules?
-    /// Who opened each correlation on this ledger (`request:rq-7` → its buyer), built on first use.
-    private var openers: [String: PartyID]?
+    private let state: Mutex<ReplicaState>
+
+    /// What the protocol steps change, only touched with the mutex held.
+    private struct ReplicaState {
+        var currentHead: LedgerHead
+        var headTime: Int64
+        var pendingEntry: LedgerEntry?
+        /// Who opened each correlation on this ledger (`request:rq-7` → its buyer), built on first use.
+        var openers: [String: PartyID]?
+
+        mutating func advance(to entry: LedgerEntry, rules: EntryRules?) {
+            currentHead = LedgerHead(seq: entry.seq, hash: entry.entryHash)
+            headTime = max(headTime, entry.time)
+            if let rules, openers != nil, let ref = rules.opens(entry.kind), let value = entry.refs[ref] {
+                openers?["\(ref):\(value)"] = entry.author
+            }
+        }
+    }
 
     /// Opens `key.party`'s copy of the ledger `header` in `store`, creating it there if needed.
     /// - Throws: `LedgerError(.unknownParty)` when the key's party is not a party of the ledger, `.invalidKey`
@@ -47,8 +61,9 @@ public final class LedgerReplica: @unchecked Sendable {
         self.store = store
         self.rules = rules
         try store.createLedger(header, holder: key.party)
-        currentHead = try store.head(of: header.ledgerID)
-        headTime = try store.entry(of: header.ledgerID, at: currentHead.seq)?.time ?? Int64.min
+        let head = try store.head(of: header.ledgerID)
+        let headTime = try store.entry(of: header.ledgerID, at: head.seq)?.time ?? Int64.min
+        state = Mutex(ReplicaState(currentHead: head, headTime: headTime))
     }
 
     /// The ledger's id.
@@ -56,25 +71,26 @@ public final class LedgerReplica: @unchecked Sendable {
 
     /// The last agreed entry's seq and hash (0 and 64 zeros when empty).
     public var head: (seq: UInt64, hash: String) {
-        let head = lock.withLock { currentHead }
+        let head = state.withLock { $0.currentHead }
         return (head.seq, head.hash)
     }
 
     /// The head as a value.
-    public var ledgerHead: LedgerHead { lock.withLock { currentHead } }
+    public var ledgerHead: LedgerHead { state.withLock { $0.currentHead } }
 
     /// This party's proposed entry that is not yet committed, if any.
-    public var pending: LedgerEntry? { lock.withLock { pendingEntry } }
+    public var pending: LedgerEntry? { state.withLock { $0.pendingEntry } }
 
     /// Proposes a new entry on top of this copy's head: hashed, author-signed, pending.
     ///
     /// `time` is raised to the head entry's time if earlier, so time never goes backwards along the chain.
     public func propose(kind: String, refs: [String: String], body: JSONValue, time: Int64) throws -> LedgerEntry {
-        try lock.withLock {
+        try state.withLock { state in
             let entry = try LedgerEntry.signed(
-                by: key, ledgerID: id, seq: currentHead.seq + 1, prevHash: currentHead.hash, time: max(time, headTime),
+                by: key, ledgerID: id, seq: state.currentHead.seq + 1, prevHash: state.currentHead.hash,
+                time: max(time, state.headTime),
                 kind: kind, refs: refs, body: body)
-            pendingEntry = entry
+            state.pendingEntry = entry
             return entry
         }
     }
@@ -87,51 +103,51 @@ public final class LedgerReplica: @unchecked Sendable {
     /// - Throws: `LedgerError` when the entry is not genuine: wrong ledger, not the counterparty's, bad hash,
     ///   bad author signature, time going backwards, or (`.notEntitled`) a rule of `rules` broken.
     public func receive(_ entry: LedgerEntry, now: Int64? = nil) throws -> ReceiveOutcome {
-        try lock.withLock {
+        try state.withLock { state in
             guard entry.ledgerID == id else {
                 throw LedgerError(.wrongLedger, "entry of ledger \(entry.ledgerID) sent to \(id)")
             }
-            if entry.seq <= currentHead.seq {
+            if entry.seq <= state.currentHead.seq {
                 if let stored = try store.entry(of: id, at: entry.seq), stored.entryHash == entry.entryHash {
                     return .alreadyStored(stored)
                 }
-                return .conflict(head: currentHead)
+                return .conflict(head: state.currentHead)
             }
-            guard entry.seq == currentHead.seq + 1, entry.prevHash == currentHead.hash else {
-                return .conflict(head: currentHead)
+            guard entry.seq == state.currentHead.seq + 1, entry.prevHash == state.currentHead.hash else {
+                return .conflict(head: state.currentHead)
             }
             guard entry.author == counterparty else {
                 throw LedgerError(.unknownParty, "\(holder) countersigns only \(counterparty)'s entries")
             }
             // The tie-break: the lower hash wins — unless this party's own entry answers a request not yet on the
             // ledger (the counterparty would only answer "not yet"), which would deadlock both lanes.
-            if let mine = pendingEntry, mine.seq == entry.seq, mine.entryHash < entry.entryHash,
-                try !awaitsRequest(mine)
+            if let mine = state.pendingEntry, mine.seq == entry.seq, mine.entryHash < entry.entryHash,
+                try !awaitsRequest(mine, in: &state)
             {
-                return .conflict(head: currentHead)
+                return .conflict(head: state.currentHead)
             }
             let hash = try verifiedHash(of: entry)
             guard Ed25519.verify(signature: entry.authorSignature, of: hash, publicKey: counterpartyKey) else {
                 throw LedgerError(.badSignature, "entry \(entry.seq): author signature does not verify")
             }
-            guard entry.time >= headTime else {
+            guard entry.time >= state.headTime else {
                 throw LedgerError(.invalidField, "entry \(entry.seq): time goes backwards")
             }
             if let rules {
-                let openers = try loadOpeners(rules)
+                let openers = try loadOpeners(rules, in: &state)
                 if let violation = rules.check(
                     kind: entry.kind, author: entry.author, refs: entry.refs, bodyBytes: entry.bodyJSON.count,
                     time: entry.time, now: now, opener: { openers["\($0):\($1)"] })
                 {
                     // Not yet: the request it answers is still on its way (the other lane); the author retries.
-                    if violation.rule == .requestNotSeen { return .conflict(head: currentHead) }
+                    if violation.rule == .requestNotSeen { return .conflict(head: state.currentHead) }
                     throw LedgerError(.notEntitled, "entry \(entry.seq): \(violation)")
                 }
             }
             var agreed = entry
             agreed.counterSignature = try key.sign(hash)
             try store.append([agreed], to: id)
-            advance(to: agreed)
+            state.advance(to: agreed, rules: rules)
             return .countersigned(agreed)
         }
     }
@@ -140,11 +156,11 @@ public final class LedgerReplica: @unchecked Sendable {
     /// Committing an entry already stored is a no-op.
     /// - Throws: `LedgerError(.notOnHead)` when the head moved (rebase first), `.badSignature`, `.badEntryHash`.
     public func commit(_ countersigned: LedgerEntry) throws {
-        try lock.withLock {
+        try state.withLock { state in
             guard countersigned.ledgerID == id else {
                 throw LedgerError(.wrongLedger, "entry of ledger \(countersigned.ledgerID) committed to \(id)")
             }
-            if countersigned.seq <= currentHead.seq,
+            if countersigned.seq <= state.currentHead.seq,
                 let stored = try store.entry(of: id, at: countersigned.seq), stored.entryHash == countersigned.entryHash
             {
                 return
@@ -152,13 +168,15 @@ public final class LedgerReplica: @unchecked Sendable {
             guard countersigned.author == holder else {
                 throw LedgerError(.unknownParty, "\(holder) commits only its own entries")
             }
-            guard countersigned.seq == currentHead.seq + 1, countersigned.prevHash == currentHead.hash else {
-                throw LedgerError(.notOnHead, "entry \(countersigned.seq) is not on head \(currentHead); rebase it")
+            guard countersigned.seq == state.currentHead.seq + 1, countersigned.prevHash == state.currentHead.hash
+            else {
+                throw LedgerError(
+                    .notOnHead, "entry \(countersigned.seq) is not on head \(state.currentHead); rebase it")
             }
             // This party's own pending entry was hashed when proposed: an identical entry needs no re-hashing.
             var unsigned = countersigned
             unsigned.counterSignature = nil
-            let isMine = pendingEntry == unsigned
+            let isMine = state.pendingEntry == unsigned
             let hash = isMine ? countersigned.entryHashBytes ?? Data() : try verifiedHash(of: countersigned)
             guard isMine || Ed25519.verify(signature: countersigned.authorSignature, of: hash, publicKey: key.publicKey)
             else { throw LedgerError(.badSignature, "entry \(countersigned.seq): author signature does not verify") }
@@ -169,8 +187,8 @@ public final class LedgerReplica: @unchecked Sendable {
                 throw LedgerError(.badSignature, "entry \(countersigned.seq): countersignature does not verify")
             }
             try store.append([countersigned], to: id)
-            advance(to: countersigned)
-            if isMine { pendingEntry = nil }
+            state.advance(to: countersigned, rules: rules)
+            if isMine { state.pendingEntry = nil }
         }
     }
 
@@ -183,15 +201,15 @@ public final class LedgerReplica: @unchecked Sendable {
     /// - Returns: the new pending entry, to send again.
     /// - Throws: `LedgerError(.divergence)` when an agreed entry differs from the stored one at its seq.
     public func rebase(onto agreed: [LedgerEntry], pending: LedgerEntry) throws -> LedgerEntry {
-        try lock.withLock {
-            try storeAgreed(agreed)
+        try state.withLock { state in
+            try storeAgreed(agreed, in: &state)
             guard pending.author == holder else {
                 throw LedgerError(.unknownParty, "\(holder) rebases only its own entries")
             }
             let entry = try LedgerEntry.signed(
-                by: key, ledgerID: id, seq: currentHead.seq + 1, prevHash: currentHead.hash,
-                time: max(pending.time, headTime), kind: pending.kind, refs: pending.refs, body: pending.body)
-            pendingEntry = entry
+                by: key, ledgerID: id, seq: state.currentHead.seq + 1, prevHash: state.currentHead.hash,
+                time: max(pending.time, state.headTime), kind: pending.kind, refs: pending.refs, body: pending.body)
+            state.pendingEntry = entry
             return entry
         }
     }
@@ -201,10 +219,10 @@ public final class LedgerReplica: @unchecked Sendable {
     /// - Throws: `LedgerError(.divergence)` when an agreed entry differs from the stored one at its seq.
     @discardableResult
     public func catchUp(with agreed: [LedgerEntry]) throws -> Int {
-        try lock.withLock {
-            let before = currentHead.seq
-            try storeAgreed(agreed)
-            return Int(currentHead.seq - before)
+        try state.withLock { state in
+            let before = state.currentHead.seq
+            try storeAgreed(agreed, in: &state)
+            return Int(state.currentHead.seq - before)
         }
     }
 
@@ -213,53 +231,46 @@ public final class LedgerReplica: @unchecked Sendable {
         try store.entries(of: id, from: seq, limit: Int.max)
     }
 
-    // MARK: - Private, called with the lock held
+    // MARK: - Private, called with the mutex held (they take its state)
 
-    private func storeAgreed(_ agreed: [LedgerEntry]) throws {
+    private func storeAgreed(_ agreed: [LedgerEntry], in state: inout ReplicaState) throws {
         for entry in agreed.sorted(by: { $0.seq < $1.seq }) {
-            if entry.seq <= currentHead.seq {
+            if entry.seq <= state.currentHead.seq {
                 guard let stored = try store.entry(of: id, at: entry.seq), stored.entryHash == entry.entryHash
                 else {
                     throw LedgerError(.divergence, "entry \(entry.seq) differs from this copy's")
                 }
                 continue
             }
-            guard entry.ledgerID == id, entry.seq == currentHead.seq + 1, entry.prevHash == currentHead.hash else {
-                throw LedgerError(.notOnHead, "entry \(entry.seq) does not continue head \(currentHead)")
+            guard entry.ledgerID == id, entry.seq == state.currentHead.seq + 1, entry.prevHash == state.currentHead.hash
+            else {
+                throw LedgerError(.notOnHead, "entry \(entry.seq) does not continue head \(state.currentHead)")
             }
-            try verifyAgreed(entry)
+            try verifyAgreed(entry, headTime: state.headTime)
             try store.append([entry], to: id)
-            advance(to: entry)
-        }
-    }
-
-    private func advance(to entry: LedgerEntry) {
-        currentHead = LedgerHead(seq: entry.seq, hash: entry.entryHash)
-        headTime = max(headTime, entry.time)
-        if let rules, openers != nil, let ref = rules.opens(entry.kind), let value = entry.refs[ref] {
-            openers?["\(ref):\(value)"] = entry.author
+            state.advance(to: entry, rules: rules)
         }
     }
 
     /// True when `entry` answers a request that is not on this copy yet (`EntryRules.Violation.requestNotSeen`).
-    private func awaitsRequest(_ entry: LedgerEntry) throws -> Bool {
+    private func awaitsRequest(_ entry: LedgerEntry, in state: inout ReplicaState) throws -> Bool {
         guard let rules else { return false }
-        let openers = try loadOpeners(rules)
+        let openers = try loadOpeners(rules, in: &state)
         let violation = rules.check(
             kind: entry.kind, author: entry.author, refs: entry.refs, bodyBytes: 0, time: entry.time, now: nil,
             opener: { openers["\($0):\($1)"] })
         return violation?.rule == .requestNotSeen
     }
 
-    private func loadOpeners(_ rules: EntryRules) throws -> [String: PartyID] {
-        if let openers { return openers }
+    private func loadOpeners(_ rules: EntryRules, in state: inout ReplicaState) throws -> [String: PartyID] {
+        if let openers = state.openers { return openers }
         var found: [String: PartyID] = [:]
         for entry in try store.entries(of: id, from: 1, limit: Int.max) {
             if let ref = rules.opens(entry.kind), let value = entry.refs[ref] {
                 found["\(ref):\(value)"] = entry.author
             }
         }
-        openers = found
+        state.openers = found
         return found
     }
 
@@ -271,7 +282,7 @@ public final class LedgerReplica: @unchecked Sendable {
         return hash
     }
 
-    private func verifyAgreed(_ entry: LedgerEntry) throws {
+    private func verifyAgreed(_ entry: LedgerEntry, headTime: Int64) throws {
         let hash = try verifiedHash(of: entry)
         guard let authorKey = header.publicKey(of: entry.author), let signer = header.counterparty(of: entry.author),
             let signerKey = header.publicKey(of: signer)

@@ -1,20 +1,20 @@
 import Foundation
+import Synchronization
 
-/// A `LedgerStore` in memory, for tests and fast simulations. Thread-safe through a lock.
-public final class InMemoryLedgerStore: LedgerStore, @unchecked Sendable {
+/// A `LedgerStore` in memory, for tests and fast simulations. Thread-safe: every copy is behind one mutex.
+public final class InMemoryLedgerStore: LedgerStore, Sendable {
     private struct Copy {
         var header: LedgerHeader
         var entries: [LedgerEntry] = []
         var checkpoints: [UInt64: Checkpoint] = [:]
     }
 
-    private let lock = NSLock()
-    private var copies: [LedgerID: Copy] = [:]
+    private let copies = Mutex<[LedgerID: Copy]>([:])
 
     public init() {}
 
     public func createLedger(_ header: LedgerHeader, holder: PartyID?) throws {
-        try lock.withLock {
+        try copies.withLock { copies in
             if let existing = copies[header.ledgerID] {
                 guard existing.header == header else {
                     throw LedgerError(.headerMismatch, "ledger \(header.ledgerID) exists with another header")
@@ -26,11 +26,11 @@ public final class InMemoryLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     public func header(of ledgerID: LedgerID) throws -> LedgerHeader? {
-        lock.withLock { copies[ledgerID]?.header }
+        copies.withLock { copies in copies[ledgerID]?.header }
     }
 
     public func append(_ entries: [LedgerEntry], to ledgerID: LedgerID) throws {
-        try lock.withLock {
+        try copies.withLock { copies in
             guard var copy = copies[ledgerID] else {
                 throw LedgerError(.wrongLedger, "no ledger \(ledgerID) in this store")
             }
@@ -43,7 +43,7 @@ public final class InMemoryLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     public func entries(of ledgerID: LedgerID, from seq: UInt64, limit: Int) throws -> [LedgerEntry] {
-        lock.withLock {
+        copies.withLock { copies in
             guard let entries = copies[ledgerID]?.entries, seq <= UInt64(entries.count), limit > 0 else { return [] }
             let start = Int(max(seq, 1) - 1)
             let end = limit >= entries.count - start ? entries.count : start + limit
@@ -52,23 +52,23 @@ public final class InMemoryLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     public func head(of ledgerID: LedgerID) throws -> LedgerHead {
-        lock.withLock {
+        copies.withLock { copies in
             copies[ledgerID]?.entries.last.map { LedgerHead(seq: $0.seq, hash: $0.entryHash) } ?? .genesis
         }
     }
 
     public func ledgerIDs() throws -> [LedgerID] {
-        lock.withLock { copies.keys.sorted() }
+        copies.withLock { copies in copies.keys.sorted() }
     }
 
     public func saveCheckpoint(_ checkpoint: Checkpoint, of ledgerID: LedgerID) throws {
-        try lock.withLock {
+        try copies.withLock { copies in
             guard copies[ledgerID] != nil else { throw LedgerError(.wrongLedger, "no ledger \(ledgerID)") }
             copies[ledgerID]?.checkpoints[checkpoint.size] = checkpoint
         }
     }
 
     public func checkpoints(of ledgerID: LedgerID) throws -> [Checkpoint] {
-        lock.withLock { copies[ledgerID]?.checkpoints.sorted { $0.key < $1.key }.map(\.value) ?? [] }
+        copies.withLock { copies in copies[ledgerID]?.checkpoints.sorted { $0.key < $1.key }.map(\.value) ?? [] }
     }
 }

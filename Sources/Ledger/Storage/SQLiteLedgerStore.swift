@@ -1,6 +1,7 @@
 import CanonicalJSON
 import Foundation
 import GRDB
+import Synchronization
 
 /// A `LedgerStore` in one SQLite file (through GRDB), whose schema is a public contract (LEDGER.md):
 /// tables `ledgers`, `entries` and `checkpoints`, hashes, keys and signatures as lower-case hex text.
@@ -10,8 +11,8 @@ import GRDB
 /// transaction per batch: with `batchSize` 1 every `append` call commits at once; with a larger `batchSize`
 /// appends are buffered (visible to this store's reads) and committed together every `batchSize` entries, on
 /// `flush()`, or at the end of `transaction { }`. A crash loses at most the unflushed buffer and leaves a
-/// valid prefix. One writing process per file.
-public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
+/// valid prefix. One writing process per file. The buffer and the cached heads are behind one mutex.
+public final class SQLiteLedgerStore: LedgerStore, Sendable {
     /// The file.
     public let path: String
     /// The `synchronous` setting asked for (`nil` for a read-only store).
@@ -20,10 +21,14 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     public let batchSize: Int
 
     private let database: DatabaseQueue
-    private let lock = NSLock()
-    private var buffer: [LedgerEntry] = []
-    private var heads: [LedgerID: LedgerHead] = [:]
-    private var holdDepth = 0
+    private let state = Mutex(BufferState())
+
+    /// What appends change before a commit, only touched with the mutex held.
+    private struct BufferState {
+        var buffer: [LedgerEntry] = []
+        var heads: [LedgerID: LedgerHead] = [:]
+        var holdDepth = 0
+    }
 
     /// Opens (creating if needed) a store for reading and writing.
     /// - Parameters:
@@ -125,8 +130,8 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     public func createLedger(_ header: LedgerHeader, holder: PartyID?) throws {
-        try lock.withLock {
-            try storageErrors {
+        try state.withLock { state in
+            try storageErrors(dropping: &state) {
                 try database.write { db in
                     if let existing = try Self.readHeader(db, header.ledgerID) {
                         guard existing == header else {
@@ -155,43 +160,43 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
 
     public func append(_ entries: [LedgerEntry], to ledgerID: LedgerID) throws {
         guard !entries.isEmpty else { return }
-        try lock.withLock {
-            let head = try lockedHead(of: ledgerID)
+        try state.withLock { state in
+            let head = try head(of: ledgerID, in: &state)
             let newHead = try AppendValidation.check(entries, of: ledgerID, onto: head)
-            buffer.append(contentsOf: entries)
-            heads[ledgerID] = newHead
-            if holdDepth == 0 && buffer.count >= batchSize {
-                try lockedFlush()
+            state.buffer.append(contentsOf: entries)
+            state.heads[ledgerID] = newHead
+            if state.holdDepth == 0 && state.buffer.count >= batchSize {
+                try flush(&state)
             }
         }
     }
 
     /// Commits buffered appends in one transaction.
     public func flush() throws {
-        try lock.withLock { try lockedFlush() }
+        try state.withLock { state in try flush(&state) }
     }
 
     /// Runs `body` with appends held in the buffer, then commits them all in one transaction.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        lock.withLock { holdDepth += 1 }
+        state.withLock { $0.holdDepth += 1 }
         let result: T
         do {
             result = try body()
         } catch {
-            lock.withLock { holdDepth -= 1 }
+            state.withLock { $0.holdDepth -= 1 }
             throw error
         }
-        try lock.withLock {
-            holdDepth -= 1
-            if holdDepth == 0 { try lockedFlush() }
+        try state.withLock { state in
+            state.holdDepth -= 1
+            if state.holdDepth == 0 { try flush(&state) }
         }
         return result
     }
 
     public func entries(of ledgerID: LedgerID, from seq: UInt64, limit: Int) throws -> [LedgerEntry] {
-        try lock.withLock {
-            guard limit > 0 else { return [] }
-            var result = try storageErrors {
+        guard limit > 0 else { return [] }
+        return try state.withLock { state in
+            var result = try storageErrors(dropping: &state) {
                 try database.read { db in
                     let rows = try Row.fetchCursor(
                         db, sql: "SELECT * FROM entries WHERE ledger_id = ? AND seq >= ? ORDER BY seq LIMIT ?",
@@ -201,7 +206,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
                     return entries
                 }
             }
-            for entry in buffer where entry.ledgerID == ledgerID && entry.seq >= seq && result.count < limit {
+            for entry in state.buffer where entry.ledgerID == ledgerID && entry.seq >= seq && result.count < limit {
                 result.append(entry)
             }
             return result
@@ -209,7 +214,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     public func head(of ledgerID: LedgerID) throws -> LedgerHead {
-        try lock.withLock { try lockedHead(of: ledgerID) }
+        try state.withLock { state in try head(of: ledgerID, in: &state) }
     }
 
     public func ledgerIDs() throws -> [LedgerID] {
@@ -250,11 +255,11 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         try storageErrors { try database.read(body) }
     }
 
-    // MARK: - Private, called with the lock held
+    // MARK: - Private, called with the mutex held (they take its state)
 
-    private func lockedHead(of ledgerID: LedgerID) throws -> LedgerHead {
-        if let head = heads[ledgerID] { return head }
-        let head = try storageErrors {
+    private func head(of ledgerID: LedgerID, in state: inout BufferState) throws -> LedgerHead {
+        if let head = state.heads[ledgerID] { return head }
+        let head = try storageErrors(dropping: &state) {
             try database.read { db -> LedgerHead? in
                 guard try Self.readHeader(db, ledgerID) != nil else { return nil }
                 let row = try Row.fetchOne(
@@ -265,14 +270,14 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
             }
         }
         guard let head else { throw LedgerError(.wrongLedger, "no ledger \(ledgerID) in \(path)") }
-        heads[ledgerID] = head
+        state.heads[ledgerID] = head
         return head
     }
 
-    private func lockedFlush() throws {
-        guard !buffer.isEmpty else { return }
-        let batch = buffer
-        try storageErrors {
+    private func flush(_ state: inout BufferState) throws {
+        guard !state.buffer.isEmpty else { return }
+        let batch = state.buffer
+        try storageErrors(dropping: &state) {
             try database.write { db in
                 let insert = try db.cachedStatement(
                     sql: """
@@ -290,17 +295,30 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
                 }
             }
         }
-        buffer.removeAll(keepingCapacity: true)
+        state.buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Runs `body` with the mutex held; a storage failure leaves the buffer and the cached heads unreliable, so it
+    /// drops the cached heads (the next `head(of:)` reads them from the file).
+    private func storageErrors<T>(dropping state: inout BufferState, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            state.heads.removeAll()
+            throw LedgerError(.storage, "\(path): \(error)")
+        }
+    }
+
+    /// Runs `body` without the mutex (reads of the file and checkpoint writes, which change no entry and so leave
+    /// the cached heads right), turning a storage failure into a `LedgerError`.
     private func storageErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as LedgerError {
             throw error
         } catch {
-            // A failed commit leaves the buffer and the cached heads unreliable: drop the cache.
-            heads.removeAll()
             throw LedgerError(.storage, "\(path): \(error)")
         }
     }

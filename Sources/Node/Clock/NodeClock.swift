@@ -1,5 +1,6 @@
 import Foundation
 import SupplyChain
+import Synchronization
 
 /// Protocol time for a live node: what the core is told `now` is, and when its timers fire.
 ///
@@ -41,35 +42,39 @@ public struct WallClock: NodeClock {
 }
 
 /// A clock that stands still until `advance(to:)`: scheduled actions run in (time, scheduling order), each with
-/// the clock set to its time. Thread-safe.
-public final class SteppedClock: NodeClock, @unchecked Sendable {
+/// the clock set to its time. Thread-safe: the time and the scheduled actions are behind one mutex.
+public final class SteppedClock: NodeClock, Sendable {
     private struct Pending {
         let at: Instant
         let sequence: UInt64
         let action: @Sendable () async -> Void
     }
 
-    private let lock = NSLock()
-    private var current: Instant
-    private var pending: [Pending] = []
-    private var sequence: UInt64 = 0
-
-    public init(start: Instant) {
-        current = start
+    /// The clock's time and what is scheduled, only touched with the mutex held.
+    private struct State {
+        var current: Instant
+        var pending: [Pending] = []
+        var sequence: UInt64 = 0
     }
 
-    public func now() -> Instant { lock.withLock { current } }
+    private let state: Mutex<State>
+
+    public init(start: Instant) {
+        state = Mutex(State(current: start))
+    }
+
+    public func now() -> Instant { state.withLock { $0.current } }
 
     public func schedule(at: Instant, _ action: @escaping @Sendable () async -> Void) {
-        lock.withLock {
-            sequence += 1
-            pending.append(Pending(at: at, sequence: sequence, action: action))
+        state.withLock { state in
+            state.sequence += 1
+            state.pending.append(Pending(at: at, sequence: state.sequence, action: action))
         }
     }
 
     /// When the earliest scheduled action is due, if any.
     public var nextDeadline: Instant? {
-        lock.withLock { pending.map(\.at).min() }
+        state.withLock { $0.pending.map(\.at).min() }
     }
 
     /// Moves the clock to `target` (never backwards), running every action due by then, earliest first; an
@@ -78,18 +83,19 @@ public final class SteppedClock: NodeClock, @unchecked Sendable {
         while let next = takeNext(dueBy: target) {
             await next.action()
         }
-        lock.withLock { current = max(current, target) }
+        state.withLock { $0.current = max($0.current, target) }
     }
 
     private func takeNext(dueBy target: Instant) -> Pending? {
-        lock.withLock {
+        state.withLock { state in
+            let pending = state.pending
             guard
                 let index = pending.indices.filter({ pending[$0].at <= target }).min(by: {
                     (pending[$0].at, pending[$0].sequence) < (pending[$1].at, pending[$1].sequence)
                 })
             else { return nil }
-            let next = pending.remove(at: index)
-            current = max(current, next.at)
+            let next = state.pending.remove(at: index)
+            state.current = max(state.current, next.at)
             return next
         }
     }

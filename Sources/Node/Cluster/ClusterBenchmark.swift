@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ScenarioModel
 import ServiceLifecycle
-import Simulation
 import Sonata
 import SupplyChain
 

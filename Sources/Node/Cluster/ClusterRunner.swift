@@ -2,10 +2,11 @@ import CanonicalJSON
 import Foundation
 import Ledger
 import Logging
+import ScenarioModel
 import ServiceLifecycle
-import Simulation
 import Sonata
 import SupplyChain
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -56,17 +57,38 @@ public struct ClusterRunner: Sendable {
         self.logger = logger
     }
 
-    /// A running cluster's parties: keys, URLs and processes.
-    public final class Cluster: @unchecked Sendable {
-        public var keys: [PartyID: PartyKey] = [:]
-        public var urls: [PartyID: String] = [:]
-        public var configPaths: [PartyID: String] = [:]
-        public var processes: [PartyID: Process] = [:]
-        public var databases: [PartyID: String] = [:]
-        public var traces: [PartyID: String] = [:]
-        public var retailDatabases: [PartyID: String] = [:]
-        public var retailURL = ""
-        public var retailLedgers: [PartyID: NodeLedgers] = [:]
+    /// A running cluster's parties: keys, URLs and files, fixed by `prepare()`, and the processes `launch` starts.
+    public final class Cluster: Sendable {
+        public let keys: [PartyID: PartyKey]
+        public let urls: [PartyID: String]
+        public let configPaths: [PartyID: String]
+        public let databases: [PartyID: String]
+        public let traces: [PartyID: String]
+        public let retailDatabases: [PartyID: String]
+        public let retailURL: String
+        public let retailLedgers: [PartyID: NodeLedgers]
+        /// Each provider's `broker serve` process; a restart replaces one.
+        private let running = Mutex<[PartyID: Process]>([:])
+
+        init(
+            keys: [PartyID: PartyKey], urls: [PartyID: String], configPaths: [PartyID: String],
+            databases: [PartyID: String], traces: [PartyID: String], retailDatabases: [PartyID: String],
+            retailURL: String, retailLedgers: [PartyID: NodeLedgers]
+        ) {
+            self.keys = keys
+            self.urls = urls
+            self.configPaths = configPaths
+            self.databases = databases
+            self.traces = traces
+            self.retailDatabases = retailDatabases
+            self.retailURL = retailURL
+            self.retailLedgers = retailLedgers
+        }
+
+        /// Each provider's latest `broker serve` process.
+        public var processes: [PartyID: Process] { running.withLock { $0 } }
+
+        func started(_ process: Process, for party: PartyID) { running.withLock { $0[party] = process } }
     }
 
     /// Runs the whole scenario and returns the outcome; the nodes are stopped whatever happens.
@@ -137,23 +159,29 @@ public struct ClusterRunner: Sendable {
     public func prepare() throws -> Cluster {
         let files = FileManager.default
         try files.createDirectory(at: workDirectory.appendingPathComponent("keys"), withIntermediateDirectories: true)
-        let cluster = Cluster()
+        var keys: [PartyID: PartyKey] = [:]
+        var urls: [PartyID: String] = [:]
+        var configPaths: [PartyID: String] = [:]
+        var databases: [PartyID: String] = [:]
+        var traces: [PartyID: String] = [:]
+        var retailDatabases: [PartyID: String] = [:]
+        var retailLedgers: [PartyID: NodeLedgers] = [:]
         try scenarioText.write(
             to: workDirectory.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
         let providers = plan.providers.map(\.party)
         let retail = Array(Set(plan.demands.map(\.buyer))).sorted()
         for party in providers + retail + [Self.clockController] {
             let key = PartyKey(party: party)
-            cluster.keys[party] = key
+            keys[party] = key
             let keyPath = workDirectory.appendingPathComponent("keys/\(party.rawValue).key").path
             try? files.removeItem(atPath: keyPath)
             try KeyFile(key: key).write(to: keyPath)
         }
         for party in providers {
-            cluster.urls[party] = "http://127.0.0.1:\(try Self.freePort())"
+            urls[party] = "http://127.0.0.1:\(try Self.freePort())"
         }
-        cluster.retailURL = "http://127.0.0.1:\(try Self.freePort())"
-        for buyer in retail { cluster.urls[buyer] = cluster.retailURL }
+        let retailURL = "http://127.0.0.1:\(try Self.freePort())"
+        for buyer in retail { urls[buyer] = retailURL }
         for party in providers {
             let database = workDirectory.appendingPathComponent("\(party.rawValue).sqlite").path
             let trace = workDirectory.appendingPathComponent("\(party.rawValue).trace.jsonl").path
@@ -164,18 +192,17 @@ public struct ClusterRunner: Sendable {
             ] {
                 try? files.removeItem(atPath: path)
             }
-            cluster.databases[party] = database
-            cluster.traces[party] = trace
+            databases[party] = database
+            traces[party] = trace
             var lines = [
                 "party: \(party.rawValue)", "scenario: scenario.yaml",
-                "listen: { host: 127.0.0.1, port: \(URL(string: cluster.urls[party]!)!.port!) }",
+                "listen: { host: 127.0.0.1, port: \(URL(string: urls[party]!)!.port!) }",
                 "keyFile: keys/\(party.rawValue).key", "database: \(party.rawValue).sqlite",
                 "traceLog: \(party.rawValue).trace.jsonl", "peers:",
             ]
             for peer in providers + retail + [Self.clockController] where peer != party {
-                let url = cluster.urls[peer].map { ", url: \"\($0)\"" } ?? ""
-                lines.append(
-                    "  - { id: \(peer.rawValue), publicKey: \(cluster.keys[peer]!.publicKey.hexString)\(url) }")
+                let url = urls[peer].map { ", url: \"\($0)\"" } ?? ""
+                lines.append("  - { id: \(peer.rawValue), publicKey: \(keys[peer]!.publicKey.hexString)\(url) }")
             }
             if clock == .stepped {
                 lines.append(
@@ -183,20 +210,21 @@ public struct ClusterRunner: Sendable {
             }
             let path = workDirectory.appendingPathComponent("\(party.rawValue).yaml").path
             try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-            cluster.configPaths[party] = path
+            configPaths[party] = path
         }
         var providerKeys: [PartyID: Data] = [:]
-        for provider in providers { providerKeys[provider] = cluster.keys[provider]!.publicKey }
+        for provider in providers { providerKeys[provider] = keys[provider]!.publicKey }
         for buyer in retail {
             let database = workDirectory.appendingPathComponent("retail-\(buyer.rawValue).sqlite").path
             try? files.removeItem(atPath: database)
-            cluster.retailDatabases[buyer] = database
-            cluster.retailLedgers[buyer] = try NodeLedgers(
-                key: cluster.keys[buyer]!, database: database, withSOF: false, peerKeys: providerKeys,
-                transport: NodeClient(key: cluster.keys[buyer]!, urls: cluster.urls), logger: logger,
-                retryLimit: .seconds(30))
+            retailDatabases[buyer] = database
+            retailLedgers[buyer] = try NodeLedgers(
+                key: keys[buyer]!, database: database, withSOF: false, peerKeys: providerKeys,
+                transport: NodeClient(key: keys[buyer]!, urls: urls), logger: logger, retryLimit: .seconds(30))
         }
-        return cluster
+        return Cluster(
+            keys: keys, urls: urls, configPaths: configPaths, databases: databases, traces: traces,
+            retailDatabases: retailDatabases, retailURL: retailURL, retailLedgers: retailLedgers)
     }
 
     /// Starts (or restarts) one provider's `broker serve` process; its output goes to `PARTY.log`.
@@ -213,7 +241,7 @@ public struct ClusterRunner: Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        cluster.processes[party] = process
+        cluster.started(process, for: party)
         Self.children.insert(process.processIdentifier)
     }
 
@@ -578,8 +606,9 @@ public struct ClusterRunner: Sendable {
             if sorted.count != 2 {
                 findings.append("ledger \(id): \(sorted.count) copy(ies) found, expected 2")
             }
-            findings += try LedgerVerification.verify(
-                ledger: id, parties: sorted.map(\.0), stores: sorted.map(\.1), keys: keys)
+            findings += try LedgerAuditor(trustedKeys: keys, rules: .broker).audit(
+                ledger: id, holders: sorted.map(\.0), stores: sorted.map(\.1)
+            ).map(\.description)
             let head = try sorted[0].1.head(of: id)
             let kinds = Array(Set(try sorted[0].1.entries(of: id).map(\.kind))).sorted()
             summaries.append(
@@ -610,12 +639,11 @@ public struct ClusterRunner: Sendable {
     }
 }
 
-/// Process ids of running children, behind a lock (read from a signal handler's queue).
-final class ChildProcesses: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pids: Set<Int32> = []
+/// Process ids of running children, behind a mutex (read from a signal handler's queue).
+final class ChildProcesses: Sendable {
+    private let pids = Mutex<Set<Int32>>([])
 
-    func insert(_ pid: Int32) { lock.withLock { _ = pids.insert(pid) } }
-    func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
-    var all: Set<Int32> { lock.withLock { pids } }
+    func insert(_ pid: Int32) { pids.withLock { _ = $0.insert(pid) } }
+    func remove(_ pid: Int32) { pids.withLock { _ = $0.remove(pid) } }
+    var all: Set<Int32> { pids.withLock { $0 } }
 }

@@ -5,19 +5,19 @@ import Logging
 import ServiceLifecycle
 import Sonata
 import SupplyChain
+import Synchronization
 
 /// The retail buyers' side of a cluster: one loopback HTTP server holding their ledger copies (so that providers
 /// can agree entries with them), their hub listeners (counting notifications per POQ), and the listeners for
 /// final POQ answers and order notices, handed to `inbox`.
-public final class RetailServer: @unchecked Sendable {
+public final class RetailServer: Sendable {
     public let ledgers: [PartyID: NodeLedgers]
-    private let lock = NSLock()
-    private var notificationCounts: [String: Int] = [:]
-    private var inbox: (@Sendable (Message, PartyID) async -> Void)?
+    private let notificationCounts = Mutex<[String: Int]>([:])
+    private let inbox = Mutex<(@Sendable (Message, PartyID) async -> Void)?>(nil)
 
     /// Where answers and order notices go from now on (the stepped driver's retail buyers).
     public func deliver(to inbox: @escaping @Sendable (Message, PartyID) async -> Void) {
-        lock.withLock { self.inbox = inbox }
+        self.inbox.withLock { $0 = inbox }
     }
 
     public init(ledgers: [PartyID: NodeLedgers]) {
@@ -26,7 +26,7 @@ public final class RetailServer: @unchecked Sendable {
 
     /// Notifications received for the POQ with this seller id.
     public func notifications(for sellerReference: String) -> Int {
-        lock.withLock { notificationCounts[sellerReference] ?? 0 }
+        notificationCounts.withLock { $0[sellerReference] ?? 0 }
     }
 
     /// The HTTP application on `port`.
@@ -46,7 +46,7 @@ public final class RetailServer: @unchecked Sendable {
             guard let event = try? JSONDecoder().decode(POQEvent.self, from: incoming.body) else {
                 return Response(status: .badRequest)
             }
-            self.lock.withLock { self.notificationCounts[event.event.id, default: 0] += 1 }
+            self.notificationCounts.withLock { $0[event.event.id, default: 0] += 1 }
             return Response(status: .noContent)
         }
         for path in [NodeRoutes.listenerBase + "/poqStateChangeEvent", NodeRoutes.orderListenerBase + "/{eventType}"] {
@@ -55,7 +55,7 @@ public final class RetailServer: @unchecked Sendable {
                 guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body) else {
                     return Response(status: .badRequest)
                 }
-                if let inbox = self.lock.withLock({ self.inbox }) { await inbox(envelope.message, incoming.party) }
+                if let inbox = self.inbox.withLock({ $0 }) { await inbox(envelope.message, incoming.party) }
                 return Response(status: .noContent)
             }
         }

@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
 import Provider
-import Simulation
+import ScenarioModel
 import Sonata
 import SupplyChain
 import Yams

@@ -72,7 +72,7 @@ public struct RequestSignature: Sendable, Hashable {
 /// can keep them on disk so a restart does not forget them), so a replay inside the window is refused and one
 /// outside it is refused as stale. Every number read from the headers is compared without arithmetic that could
 /// overflow: a timestamp of `Int64.min` is stale, not a crash.
-public final class RequestVerifier: @unchecked Sendable {
+public final class RequestVerifier: Sendable {
     /// Why a request was refused (every case is a 401).
     public enum Refusal: String, Sendable, Error {
         case unsigned = "the request is not signed (X-SCBroker-Key-Id, -Audience, -Timestamp, -Nonce, -Signature)"
@@ -84,7 +84,6 @@ public final class RequestVerifier: @unchecked Sendable {
         case replayed = "this signed request was already received"
     }
 
-    private let lock = NSLock()
     private let keys: [PartyID: Data]
     /// The parties this verifier accepts requests for: a signature names one of them or is refused.
     public let audiences: Set<PartyID>
@@ -126,9 +125,7 @@ public final class RequestVerifier: @unchecked Sendable {
         guard Ed25519.verify(signature: signature.signature, of: message, publicKey: key) else {
             return .failure(.badSignature)
         }
-        let fresh = lock.withLock {
-            seen.insert(signature.signature, at: nowMilliseconds, keepFor: 2 * maximumSkew)
-        }
+        let fresh = seen.insert(signature.signature, at: nowMilliseconds, keepFor: 2 * maximumSkew)
         return fresh ? .success(signature.keyID) : .failure(.replayed)
     }
 }

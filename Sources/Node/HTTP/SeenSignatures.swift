@@ -1,18 +1,26 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The request signatures a node has accepted, kept for as long as a replay could still pass the timestamp check.
 ///
 /// In memory by default; given a path it also keeps them in SQLite (WAL, `synchronous=NORMAL`: a signature whose
 /// insert returned survives the process being killed), so a request accepted just before a restart cannot be
-/// replayed just after it. Not thread-safe on its own: `RequestVerifier` calls it under its lock.
-public final class SeenSignatures: @unchecked Sendable {
-    private var memory: [Data: Int64] = [:]
-    private var lastPurge: Int64 = .min
+/// replayed just after it. Thread-safe: the signatures in memory are behind a mutex, held across the file's update.
+public final class SeenSignatures: Sendable {
+    private struct Cache {
+        var memory: [Data: Int64] = [:]
+        var lastPurge: Int64 = .min
+    }
+
+    private let cache: Mutex<Cache>
     private let queue: DatabaseQueue?
 
     /// A cache that forgets everything when the process stops.
-    public init() { queue = nil }
+    public init() {
+        queue = nil
+        cache = Mutex(Cache())
+    }
 
     /// A cache kept in the SQLite file at `path` (created if needed); loads the signatures seen in the last
     /// `window` milliseconds before `now`.
@@ -25,10 +33,12 @@ public final class SeenSignatures: @unchecked Sendable {
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS seen (signature BLOB PRIMARY KEY, at INTEGER NOT NULL)")
             try db.execute(sql: "DELETE FROM seen WHERE at < ?", arguments: [now &- window])
         }
+        var memory: [Data: Int64] = [:]
         for row in try queue.read({ try Row.fetchAll($0, sql: "SELECT signature, at FROM seen") }) {
             memory[row["signature"]] = row["at"]
         }
         self.queue = queue
+        cache = Mutex(Cache(memory: memory))
     }
 
     /// Where the replay cache of the node whose database is `database` lives.
@@ -38,21 +48,24 @@ public final class SeenSignatures: @unchecked Sendable {
 
     /// Remembers `signature` as seen at `now`; false when it was already seen within `keepFor` milliseconds.
     func insert(_ signature: Data, at now: Int64, keepFor: Int64) -> Bool {
-        if now &- lastPurge > keepFor / 2 {
-            memory = memory.filter { now &- $0.value <= keepFor }
-            try? queue?.write { db in try db.execute(sql: "DELETE FROM seen WHERE at < ?", arguments: [now &- keepFor])
+        cache.withLock { cache in
+            if now &- cache.lastPurge > keepFor / 2 {
+                cache.memory = cache.memory.filter { now &- $0.value <= keepFor }
+                try? queue?.write { db in
+                    try db.execute(sql: "DELETE FROM seen WHERE at < ?", arguments: [now &- keepFor])
+                }
+                cache.lastPurge = now
             }
-            lastPurge = now
+            guard cache.memory[signature] == nil else { return false }
+            cache.memory[signature] = now
+            try? queue?.write { db in
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO seen (signature, at) VALUES (?, ?)", arguments: [signature, now])
+            }
+            return true
         }
-        guard memory[signature] == nil else { return false }
-        memory[signature] = now
-        try? queue?.write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO seen (signature, at) VALUES (?, ?)", arguments: [signature, now])
-        }
-        return true
     }
 
     /// How many signatures are remembered now.
-    var count: Int { memory.count }
+    var count: Int { cache.withLock { $0.memory.count } }
 }

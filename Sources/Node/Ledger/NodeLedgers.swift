@@ -4,14 +4,15 @@ import Foundation
 import Ledger
 import Logging
 import SupplyChain
+import Synchronization
 
 /// One party's copies of its ledgers in a live node, and the append protocol with each counterparty.
 ///
 /// Every counterparty has a lane: entries are appended in the order they were submitted, one at a time
 /// (propose locally, send, commit the countersigned entry; on a conflict, fetch the missing entries, rebase,
 /// send again). The internal ledger with the provider's own SOF (`P#sof`) is appended locally, both copies
-/// on this node. Thread-safe.
-public final class NodeLedgers: @unchecked Sendable {
+/// on this node. Thread-safe: the replicas, lanes and gates are behind one mutex.
+public final class NodeLedgers: Sendable {
     public let key: PartyKey
     public let store: SQLiteLedgerStore
     private let sofStore: SQLiteLedgerStore?
@@ -19,17 +20,22 @@ public final class NodeLedgers: @unchecked Sendable {
     private let peerKeys: [PartyID: Data]
     private let transport: any LedgerTransport
     private let logger: Logger
-    private let lock = NSLock()
-    private var replicas: [PartyID: LedgerReplica] = [:]
-    private var sofLedger: BilateralLedger?
-    private var lanes: [PartyID: Lane] = [:]
-    private var gates: [PartyID: SerialGate] = [:]
+    private let state = Mutex(State())
     /// How long a lane keeps retrying one entry while its counterparty is unreachable.
     public let retryLimit: Duration
     /// Counts the entries committed here; `ProviderNode` counts its answers in it too.
     public let metrics: NodeMetrics?
 
-    private final class Lane: @unchecked Sendable {
+    /// What the node has opened and queued, only touched with the mutex held.
+    private struct State {
+        var replicas: [PartyID: LedgerReplica] = [:]
+        var sofLedger: BilateralLedger?
+        /// Per counterparty, the entries waiting to be agreed, in order.
+        var lanes: [PartyID: Lane] = [:]
+        var gates: [PartyID: SerialGate] = [:]
+    }
+
+    private struct Lane {
         var queue: [(LedgerRecord, Instant)] = []
         var draining = false
     }
@@ -73,14 +79,14 @@ public final class NodeLedgers: @unchecked Sendable {
 
     /// This party's copy of its ledger with `counterparty`, opened (or created) on first use.
     public func replica(with counterparty: PartyID) throws -> LedgerReplica {
-        try lock.withLock {
-            if let replica = replicas[counterparty] { return replica }
+        try state.withLock { state in
+            if let replica = state.replicas[counterparty] { return replica }
             guard let publicKey = peerKeys[counterparty] else {
                 throw NodeError(.ledger, "no public key for \(counterparty)")
             }
             let header = try LedgerHeader.live(key.party, publicKey: key.publicKey, counterparty, publicKey: publicKey)
             let replica = try LedgerReplica(key: key, header: header, store: store, rules: .broker)
-            replicas[counterparty] = replica
+            state.replicas[counterparty] = replica
             return replica
         }
     }
@@ -107,31 +113,29 @@ public final class NodeLedgers: @unchecked Sendable {
             }
             return
         }
-        let lane: Lane
-        let mustStart: Bool
-        (lane, mustStart) = lock.withLock {
-            let lane = lanes[record.counterparty] ?? Lane()
-            lanes[record.counterparty] = lane
+        let mustStart = state.withLock { state in
+            var lane = state.lanes[record.counterparty] ?? Lane()
             lane.queue.append((record, time))
             let mustStart = !lane.draining
             lane.draining = true
-            return (lane, mustStart)
+            state.lanes[record.counterparty] = lane
+            return mustStart
         }
         if mustStart {
             let counterparty = record.counterparty
-            start { await self.drain(lane, counterparty: counterparty) }
+            start { await self.drain(counterparty: counterparty) }
         }
     }
 
     /// True when no entry waits to be agreed.
-    public var isIdle: Bool { lock.withLock { lanes.values.allSatisfy { !$0.draining } } }
+    public var isIdle: Bool { state.withLock { $0.lanes.values.allSatisfy { !$0.draining } } }
 
     /// Entries still waiting, per counterparty.
-    public var backlog: Int { lock.withLock { lanes.values.reduce(0) { $0 + $1.queue.count } } }
+    public var backlog: Int { state.withLock { $0.lanes.values.reduce(0) { $0 + $1.queue.count } } }
 
     private func sofLedgerOpen(created: Instant) throws -> BilateralLedger {
-        try lock.withLock {
-            if let sofLedger { return sofLedger }
+        try state.withLock { state in
+            if let sofLedger = state.sofLedger { return sofLedger }
             guard let sofKey, let sofStore else { throw NodeError(.ledger, "no SOF ledger") }
             let header = try LedgerHeader.live(
                 key.party, publicKey: key.publicKey, sofKey.party, publicKey: sofKey.publicKey)
@@ -140,19 +144,19 @@ public final class NodeLedgers: @unchecked Sendable {
             let ledger = try BilateralLedger(
                 partyA: keyA, partyB: keyB, genesisNonce: header.genesisNonce, storeA: storeA, storeB: storeB,
                 created: header.created)
-            sofLedger = ledger
+            state.sofLedger = ledger
             return ledger
         }
     }
 
-    private func drain(_ lane: Lane, counterparty: PartyID) async {
+    private func drain(counterparty: PartyID) async {
         while true {
-            let next: (LedgerRecord, Instant)? = lock.withLock {
-                if lane.queue.isEmpty {
-                    lane.draining = false
+            let next: (LedgerRecord, Instant)? = state.withLock { state in
+                guard let first = state.lanes[counterparty]?.queue.first else {
+                    state.lanes[counterparty]?.draining = false
                     return nil
                 }
-                return lane.queue[0]
+                return first
             }
             guard let (record, time) = next else { return }
             do {
@@ -162,16 +166,16 @@ public final class NodeLedgers: @unchecked Sendable {
                     "ledger append failed; entry dropped",
                     metadata: ["counterparty": "\(counterparty)", "kind": "\(record.kind)", "error": "\(error)"])
             }
-            lock.withLock { _ = lane.queue.removeFirst() }
+            state.withLock { state in _ = state.lanes[counterparty]?.queue.removeFirst() }
         }
     }
 
     /// Appends like `append`, but one at a time per counterparty: concurrent callers (a retail buyer with several
     /// requests in flight) wait their turn instead of proposing on the same head.
     public func appendInOrder(_ record: LedgerRecord, at time: Instant) async throws {
-        let gate = lock.withLock {
-            let gate = gates[record.counterparty] ?? SerialGate()
-            gates[record.counterparty] = gate
+        let gate = state.withLock { state in
+            let gate = state.gates[record.counterparty] ?? SerialGate()
+            state.gates[record.counterparty] = gate
             return gate
         }
         await gate.enter()

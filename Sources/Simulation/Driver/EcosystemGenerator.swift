@@ -4,6 +4,7 @@ import Ledger
 import Provider
 import SBUS
 import SCO
+import ScenarioModel
 import Sonata
 import SupplyChain
 

@@ -3,21 +3,26 @@ import Dispatch
 import Foundation
 import Ledger
 import SupplyChain
+import Synchronization
 
 /// Every party's keys, ledger stores and bilateral ledgers of one simulation run.
 ///
 /// Keys and genesis nonces derive from the seed, so a run repeats byte for byte. Thread-safe: the writer's lanes
-/// record on different ledgers at once (the stores lock themselves; the book's tables are behind `lock`).
-final class LedgerBook: @unchecked Sendable {
+/// record on different ledgers at once (the stores lock themselves; the book's tables are behind one mutex).
+final class LedgerBook: Sendable {
     let seed: UInt64
     let directory: URL?
-    private let lock = NSRecursiveLock()
-    private var keyTable: [PartyID: PartyKey] = [:]
-    private var storeTable: [PartyID: any LedgerStore] = [:]
-    private var ledgerTable: [Set<PartyID>: BilateralLedger] = [:]
+    private let tables = Mutex(Tables())
 
-    var keys: [PartyID: PartyKey] { lock.withLock { keyTable } }
-    var ledgers: [Set<PartyID>: BilateralLedger] { lock.withLock { ledgerTable } }
+    /// What the book has opened so far, only touched with the mutex held.
+    private struct Tables {
+        var keys: [PartyID: PartyKey] = [:]
+        var stores: [PartyID: any LedgerStore] = [:]
+        var ledgers: [Set<PartyID>: BilateralLedger] = [:]
+    }
+
+    var keys: [PartyID: PartyKey] { tables.withLock { $0.keys } }
+    var ledgers: [Set<PartyID>: BilateralLedger] { tables.withLock { $0.ledgers } }
 
     init(seed: UInt64, directory: URL?) {
         self.seed = seed
@@ -25,20 +30,40 @@ final class LedgerBook: @unchecked Sendable {
     }
 
     func key(_ party: PartyID) throws -> PartyKey {
-        lock.lock()
-        defer { lock.unlock() }
-        if let key = keyTable[party] { return key }
-        var hasher = SHA256()
-        hasher.update(data: Array("scbroker-sim-key\n\(seed)\n\(party.rawValue)".utf8))
-        let key = try PartyKey(party: party, seed: Data(hasher.finalize()))
-        keyTable[party] = key
-        return key
+        try tables.withLock { tables in try key(party, in: &tables) }
     }
 
     func store(_ party: PartyID) throws -> any LedgerStore {
-        lock.lock()
-        defer { lock.unlock() }
-        if let store = storeTable[party] { return store }
+        try tables.withLock { tables in try store(party, in: &tables) }
+    }
+
+    func ledger(_ a: PartyID, _ b: PartyID, created: Instant) throws -> BilateralLedger {
+        let pair: Set<PartyID> = [a, b]
+        return try tables.withLock { tables in
+            if let ledger = tables.ledgers[pair] { return ledger }
+            let (first, second) = a < b ? (a, b) : (b, a)
+            var hasher = SHA256()
+            hasher.update(data: Array("scbroker-sim-genesis\n\(seed)\n\(first.rawValue)\n\(second.rawValue)".utf8))
+            let ledger = try BilateralLedger(
+                partyA: key(first, in: &tables), partyB: key(second, in: &tables),
+                genesisNonce: Data(hasher.finalize()), storeA: store(first, in: &tables),
+                storeB: store(second, in: &tables), created: created.milliseconds)
+            tables.ledgers[pair] = ledger
+            return ledger
+        }
+    }
+
+    private func key(_ party: PartyID, in tables: inout Tables) throws -> PartyKey {
+        if let key = tables.keys[party] { return key }
+        var hasher = SHA256()
+        hasher.update(data: Array("scbroker-sim-key\n\(seed)\n\(party.rawValue)".utf8))
+        let key = try PartyKey(party: party, seed: Data(hasher.finalize()))
+        tables.keys[party] = key
+        return key
+    }
+
+    private func store(_ party: PartyID, in tables: inout Tables) throws -> any LedgerStore {
+        if let store = tables.stores[party] { return store }
         let store: any LedgerStore
         if let directory {
             let url = directory.appendingPathComponent("\(party.rawValue).sqlite")
@@ -47,23 +72,8 @@ final class LedgerBook: @unchecked Sendable {
         } else {
             store = InMemoryLedgerStore()
         }
-        storeTable[party] = store
+        tables.stores[party] = store
         return store
-    }
-
-    func ledger(_ a: PartyID, _ b: PartyID, created: Instant) throws -> BilateralLedger {
-        let pair: Set<PartyID> = [a, b]
-        lock.lock()
-        defer { lock.unlock() }
-        if let ledger = ledgerTable[pair] { return ledger }
-        let (first, second) = a < b ? (a, b) : (b, a)
-        var hasher = SHA256()
-        hasher.update(data: Array("scbroker-sim-genesis\n\(seed)\n\(first.rawValue)\n\(second.rawValue)".utf8))
-        let ledger = try BilateralLedger(
-            partyA: key(first), partyB: key(second), genesisNonce: Data(hasher.finalize()),
-            storeA: store(first), storeB: store(second), created: created.milliseconds)
-        ledgerTable[pair] = ledger
-        return ledger
     }
 
     func record(_ record: LedgerRecord, by author: PartyID, at time: Instant) throws {
@@ -72,7 +82,7 @@ final class LedgerBook: @unchecked Sendable {
     }
 
     func flush() throws {
-        for store in lock.withLock({ Array(storeTable.values) }) { try store.flush() }
+        for store in tables.withLock({ Array($0.stores.values) }) { try store.flush() }
     }
 
     /// The parties' public keys, as an auditor's trusted directory.
@@ -89,12 +99,12 @@ final class LedgerBook: @unchecked Sendable {
 /// simulator hands entries to this writer and goes on. A ledger always goes to the same lane (a serial queue), so
 /// its entries keep their order and head hashes are the same as with inline appends; different ledgers sign and
 /// verify on other cores at the same time. At most `backlog` entries wait per lane, which bounds memory.
-final class LedgerWriter: @unchecked Sendable {
+final class LedgerWriter: Sendable {
     let book: LedgerBook
     private let lanes: [DispatchQueue]
     private let slots: [DispatchSemaphore]
-    private let failureLock = NSLock()
-    private var failure: (any Error)?
+    /// The first append that failed.
+    private let failure = Mutex<(any Error)?>(nil)
 
     init(book: LedgerBook, lanes: Int = ProcessInfo.processInfo.activeProcessorCount, backlog: Int = 4_096) {
         self.book = book
@@ -108,11 +118,11 @@ final class LedgerWriter: @unchecked Sendable {
         slots[lane].wait()
         lanes[lane].async {
             defer { self.slots[lane].signal() }
-            guard self.failureLock.withLock({ self.failure == nil }) else { return }
+            guard self.failure.withLock({ $0 == nil }) else { return }
             do {
                 try self.book.record(record, by: author, at: time)
             } catch {
-                self.failureLock.withLock { if self.failure == nil { self.failure = error } }
+                self.failure.withLock { failure in failure = failure ?? error }
             }
         }
     }
@@ -120,7 +130,7 @@ final class LedgerWriter: @unchecked Sendable {
     /// Waits for every submitted entry; rethrows the first append that failed.
     func drain() throws {
         for lane in lanes { lane.sync {} }
-        if let failure = failureLock.withLock({ failure }) { throw failure }
+        if let failure = failure.withLock({ $0 }) { throw failure }
         try book.flush()
     }
 

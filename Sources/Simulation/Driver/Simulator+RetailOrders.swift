@@ -1,4 +1,5 @@
 import Ledger
+import ScenarioModel
 import SupplyChain
 
 /// The simulator runs the retail buyers' ordering decisions (`RetailOrdering`) on its virtual clock: each `send`

@@ -2,6 +2,7 @@ import CanonicalJSON
 import Foundation
 import Ledger
 import Provider
+import ScenarioModel
 import Sonata
 import SupplyChain
 
@@ -237,14 +238,14 @@ public final class Simulator {
             let parties = pair.sorted()
             summaries.append(
                 SimulationResult.LedgerSummary(
-                    parties: parties.map(\.rawValue), ledgerID: ledger.id.rawValue, entries: ledger.head.seq,
+                    parties: parties, ledgerID: ledger.id, entries: ledger.head.seq,
                     head: ledger.headHash,
                     kinds: auditAtEnd
                         ? Array(Set(try book.store(parties[0]).entries(of: ledger.id).map(\.kind))).sorted() : []))
             if auditAtEnd {
-                findings += try LedgerVerification.verify(
-                    ledger: ledger.id, parties: parties, stores: parties.map { try book.store($0) },
-                    keys: book.keyDirectory)
+                findings += try LedgerAuditor(trustedKeys: book.keyDirectory, rules: .broker).audit(
+                    ledger: ledger.id, holders: parties, stores: parties.map { try book.store($0) }
+                ).map(\.description)
             }
         }
         return SimulationResult(

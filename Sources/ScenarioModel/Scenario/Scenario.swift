@@ -105,7 +105,8 @@ public struct Scenario: Decodable, Sendable {
         /// Order what the quote offered, then change or renew the service.
         public var order: OrderSpec?
 
-        init(id: String, buyer: String, seller: String, provideAlternative: Bool?) {
+        /// A demand built in code (the benchmark's generated ecosystems).
+        public init(id: String, buyer: String, seller: String, provideAlternative: Bool?) {
             self.id = id
             self.buyer = buyer
             self.seller = seller
@@ -150,7 +151,8 @@ public struct Scenario: Decodable, Sendable {
         public var bandwidthMbps: Int?
         public var relatesTo: [String]?
 
-        init(id: String, offering: String) {
+        /// An item built in code (the benchmark's generated ecosystems).
+        public init(id: String, offering: String) {
             self.id = id
             self.offering = offering
         }

@@ -5,7 +5,7 @@ import Yams
 public enum ScenarioLoader {
     /// The embedded scenarios, by name (file name without `.yaml`).
     public static func embeddedNames() -> [String] {
-        guard let directory = Bundle.module.url(forResource: "DefaultScenarios", withExtension: nil),
+        guard let directory = Bundle.module.url(forResource: "Scenarios", withExtension: nil),
             let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path)
         else { return [] }
         return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
@@ -16,7 +16,7 @@ public enum ScenarioLoader {
 
     /// The text and base directory of an embedded scenario.
     public static func embedded(_ name: String) throws -> (text: String, directory: URL) {
-        guard let directory = Bundle.module.url(forResource: "DefaultScenarios", withExtension: nil) else {
+        guard let directory = Bundle.module.url(forResource: "Scenarios", withExtension: nil) else {
             throw ScenarioError(path: "", message: "no embedded scenarios in this build")
         }
         let url = directory.appendingPathComponent(name + ".yaml")

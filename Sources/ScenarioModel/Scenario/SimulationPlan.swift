@@ -32,6 +32,23 @@ public struct SimulationPlan: Sendable {
         public let window: TimeSpan
         public let registerHub: Bool
         public var order: OrderPlan? = nil
+
+        /// A demand built in code (the benchmark's generated ecosystems) or compiled from a scenario's.
+        public init(
+            id: String, at: TimeSpan, buyer: PartyID, seller: PartyID, kind: RequestKind, payload: JSONValue,
+            deferred: Bool, window: TimeSpan, registerHub: Bool, order: OrderPlan? = nil
+        ) {
+            self.id = id
+            self.at = at
+            self.buyer = buyer
+            self.seller = seller
+            self.kind = kind
+            self.payload = payload
+            self.deferred = deferred
+            self.window = window
+            self.registerHub = registerHub
+            self.order = order
+        }
     }
 
     /// The retail buyer's order and what it does with the service afterwards.
@@ -96,9 +113,9 @@ public struct SimulationPlan: Sendable {
             start = Instant(milliseconds: 1_767_603_600_000)  // 2026-01-05T09:00:00Z
         }
         let defaults = scenario.defaults
-        defaultLatency = try Self.duration(defaults?.latency, path: "defaults.latency") ?? .milliseconds(20)
+        defaultLatency = try Self.duration(defaults?.latency, path: "defaults.latency") ?? TimeSpan(milliseconds: 20)
         let defaultProcessing =
-            try Self.duration(defaults?.processingTime, path: "defaults.processingTime") ?? .milliseconds(500)
+            try Self.duration(defaults?.processingTime, path: "defaults.processingTime") ?? TimeSpan(milliseconds: 500)
         let defaultValidity = try Self.duration(defaults?.quoteValidity, path: "defaults.quoteValidity") ?? .days(30)
         let currency = defaults?.currency ?? "EUR"
 
@@ -367,7 +384,7 @@ public struct SimulationPlan: Sendable {
     }
 
     /// A MEF Sonata POQ create payload for the compact `items:` form of a demand.
-    static func payload(
+    public static func payload(
         for spec: Scenario.DemandSpec, items: [Scenario.ItemSpec], immediate: Bool, completion: Instant
     ) -> JSONValue {
         var root: [String: JSONValue] = [
