@@ -1,0 +1,27 @@
+import Ledger
+
+/// What the B-BUS tells the SCO: the sellers' answers for a request, that an item cannot be sourced in time, and
+/// what sellers say about the orders placed with them.
+public enum BBUSToSCO: Sendable {
+    /// Every seller answered, or the window closed (silence counted as "unable"): the candidates per item.
+    case answered(key: RequestKey, candidates: [String: [Candidate]])
+    /// No seller can answer these items within the window (MEF79-R103).
+    case unableToMeetTime(key: RequestKey, itemIDs: Set<String>)
+    /// A seller's notice about the sub-order for one element of an order or change.
+    case sellerNotice(SellerNotice)
+}
+
+/// A seller's notice, with the order and element of this provider it concerns.
+public struct SellerNotice: Sendable {
+    public let order: OrderKey
+    public let itemID: String
+    public let seller: PartyID
+    public let notice: OrderNotice
+
+    public init(order: OrderKey, itemID: String, seller: PartyID, notice: OrderNotice) {
+        self.order = order
+        self.itemID = itemID
+        self.seller = seller
+        self.notice = notice
+    }
+}

@@ -1,0 +1,21 @@
+import Ledger
+
+/// The ids one provider gives its quotes, orders, requests and services (`P-order-3`): one sequence shared by its
+/// roles, so that ids are unique within the provider and come out in the order the flows run.
+public struct IDSequence: Sendable {
+    public let party: PartyID
+    private var sequence = 0
+
+    public init(party: PartyID) { self.party = party }
+
+    /// The next id for `kind`.
+    public mutating func next(_ kind: String) -> String {
+        sequence += 1
+        return "\(party.rawValue)-\(kind)-\(sequence)"
+    }
+}
+
+extension PartyID {
+    /// The party id of this provider's SOF: the counterparty on its internal (INT) ledger (PDL-010).
+    public var sofParty: PartyID { PartyID(rawValue: rawValue + "#sof") }
+}

@@ -1,0 +1,23 @@
+import Ledger
+
+/// A buyer's request or order as this provider knows it: the buyer and the buyer's id for it.
+public struct OrderKey: Hashable, Sendable {
+    public let buyer: PartyID
+    public let orderID: RequestID
+
+    public init(buyer: PartyID, orderID: RequestID) {
+        self.buyer = buyer
+        self.orderID = orderID
+    }
+}
+
+/// A buyer's POQ or inquiry as this provider knows it.
+public struct RequestKey: Hashable, Sendable {
+    public let buyer: PartyID
+    public let requestID: RequestID
+
+    public init(buyer: PartyID, requestID: RequestID) {
+        self.buyer = buyer
+        self.requestID = requestID
+    }
+}
