@@ -11,6 +11,12 @@ public struct ActivationEvidence: Codable, Sendable, Hashable {
     public let place: String?
     public let bandwidthMbps: Int?
 
+    enum CodingKeys: String, CodingKey {
+        case itemID = "itemId"
+        case serviceID = "serviceId"
+        case offering, place, bandwidthMbps
+    }
+
     public init(itemID: String, serviceID: String, offering: String, place: String?, bandwidthMbps: Int?) {
         self.itemID = itemID
         self.serviceID = serviceID
