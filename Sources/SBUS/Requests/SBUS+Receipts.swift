@@ -85,12 +85,10 @@ extension SBUS {
             case .sourced(let itemID, let best, let others):
                 sources[itemID] = [best] + others.filter(\.offer.isDeliverable)
                 let offer = best.offer
-                let validUntil = min(offer.validUntil ?? .distantFuture, now + configuration.quoteValidity)
-                let deliveryType = best.source == .internal ? offer.deliveryType : offer.deliveryType?.resold
-                let priced = ElementOffer(
-                    confidence: offer.confidence, confidenceReason: offer.confidenceReason,
-                    installationInterval: offer.installationInterval, deliveryType: deliveryType,
-                    price: offer.price.map { price(cost: $0, for: key.buyer) }, validUntil: validUntil)
+                let priced = self.priced(
+                    offer, for: key.buyer,
+                    deliveryType: best.source == .internal ? offer.deliveryType : offer.deliveryType?.resold,
+                    validUntil: min(offer.validUntil ?? .distantFuture, now + configuration.quoteValidity))
                 answers.append(ItemAnswer(itemID: itemID, state: .ready, offer: priced))
             case .unsourced(let itemID, let reason, let alternates):
                 let offered =
@@ -140,10 +138,8 @@ extension SBUS {
     private func itemAnswer(_ outcome: ElementOutcome, buyer: PartyID, now: Instant) -> ItemAnswer {
         switch outcome {
         case .internalOffer(let itemID, let offer):
-            let priced = ElementOffer(
-                confidence: offer.confidence, confidenceReason: offer.confidenceReason,
-                installationInterval: offer.installationInterval, deliveryType: offer.deliveryType,
-                price: offer.price.map { price(cost: $0, for: buyer) }, validUntil: now + configuration.quoteValidity)
+            let priced = self.priced(
+                offer, for: buyer, deliveryType: offer.deliveryType, validUntil: now + configuration.quoteValidity)
             return ItemAnswer(itemID: itemID, state: .ready, offer: priced)
         case .unableToMeetTime(let itemID):
             return ItemAnswer(
@@ -154,6 +150,16 @@ extension SBUS {
                 itemID: itemID, state: .abandoned,
                 reason: "abandoned: another item cannot meet the requested completion date")
         }
+    }
+
+    /// An offer at cost as the buyer gets it: priced with markup and discount (PDL-015), valid until `validUntil`.
+    private func priced(
+        _ offer: ElementOffer, for buyer: PartyID, deliveryType: DeliveryType?, validUntil: Instant
+    ) -> ElementOffer {
+        ElementOffer(
+            confidence: offer.confidence, confidenceReason: offer.confidenceReason,
+            installationInterval: offer.installationInterval, deliveryType: deliveryType,
+            price: offer.price.map { price(cost: $0, for: buyer) }, validUntil: validUntil)
     }
 
     /// Records the answer on the upstream ledger (PDL-017), sends it, and notifies a registered deferred buyer.
