@@ -47,6 +47,4 @@ public struct ProviderView: Sendable {
         sco.inventory.filter { $0.value.buyer == buyer && $0.value.state == .active }.keys.sorted()
     }
 
-    /// How many elements of each offering the SOF has reserved or active.
-    public var sofInUse: [String: Int] { sco.sof.inUse }
 }

@@ -58,7 +58,7 @@ struct SCOFulfilmentTests {
     }
 
     @Test(
-        "PDL-026 PDL-027 PDL-028 PDL-030 the order is decomposed element by element as quoted: SOF elements reserved, the seller's ordered"
+        "PDL-026 PDL-027 PDL-028 the order is decomposed element by element as quoted: SOF elements reserved, the seller's handed to the B-BUS"
     )
     mutating func decomposition() throws {
         let steps = sco.handle(.fulfil(placement()), now: Make.t0, ids: &ids)
