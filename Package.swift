@@ -130,6 +130,9 @@ let package = Package(
                 "Node",
                 "SBUS",
                 "CanonicalJSON",
+                "Ledger",
+                "SupplyChain",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -137,5 +140,11 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "BrokerTests", dependencies: ["broker", "Ledger"], swiftSettings: settings),
+        // Fuzz targets over every reader of outside input (bounded: FUZZ_ITERATIONS, default 1,500 each).
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["CanonicalJSON", "Sonata", "Ledger", "SupplyChain", "Simulation", "Node"],
+            swiftSettings: settings
+        ),
     ]
 )

@@ -8,7 +8,8 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible, Equatabl
     public var description: String { "\(reason) at byte \(offset)" }
 }
 
-/// A strict RFC 8259 parser straight into `JSONValue`.
+/// A strict RFC 8259 parser straight into `JSONValue`: I-JSON (RFC 7493) member names, so a duplicate name is an
+/// error rather than "last one wins", and a bound on nesting.
 ///
 /// Hand-written because ledgers are audited by re-parsing every entry body (to check it is canonical), and
 /// Foundation's `JSONDecoder` spent more time per body than the two Ed25519 verifications of the entry.
@@ -16,12 +17,15 @@ struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
-    private static let maximumDepth = 512
+    private let maximumDepth: Int
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: [UInt8], maximumDepth: Int) {
+        self.bytes = bytes
+        self.maximumDepth = maximumDepth
+    }
 
-    static func parse(_ data: some Collection<UInt8>) throws -> JSONValue {
-        var parser = JSONParser(Array(data))
+    static func parse(_ data: some Collection<UInt8>, maximumDepth: Int) throws -> JSONValue {
+        var parser = JSONParser(Array(data), maximumDepth: maximumDepth)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -63,7 +67,7 @@ struct JSONParser {
 
     private mutating func nest() throws {
         depth += 1
-        guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+        guard depth <= maximumDepth else { throw error("nesting deeper than \(maximumDepth)") }
     }
 
     private mutating func parseObject() throws -> JSONValue {
@@ -79,7 +83,11 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            let keyOffset = index
             let key = try parseString()
+            guard members[key] == nil else {
+                throw JSONParseError(offset: keyOffset, reason: "duplicate member name \"\(key.prefix(64))\"")
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1

@@ -114,9 +114,19 @@ extension JSONValue {
 }
 
 extension JSONValue {
-    /// Parses JSON text (RFC 8259, strict). Throws `JSONParseError` saying what is wrong and at which byte.
-    public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONParser.parse(data)
+    /// The deepest nesting any JSON text is parsed with: Foundation's `JSONEncoder` and `JSONDecoder`, which the
+    /// journal and the HTTP layer use for the envelopes around these values, refuse deeper documents.
+    public static let maximumDepth = 512
+
+    /// The deepest nesting a body from another party may have. Whatever a node keeps (journal lines, ledger
+    /// entries, envelopes) wraps a payload in far fewer than `maximumDepth - maximumRequestDepth` levels of its
+    /// own, so an accepted body can always be written and read back.
+    public static let maximumRequestDepth = 64
+
+    /// Parses JSON text (RFC 8259, strict, I-JSON member names) nested at most `maximumDepth` deep. Throws
+    /// `JSONParseError` saying what is wrong and at which byte.
+    public static func parse(_ data: Data, maximumDepth: Int = JSONValue.maximumDepth) throws -> JSONValue {
+        try JSONParser.parse(data, maximumDepth: maximumDepth)
     }
 
     /// Converts any `Encodable` value to its JSON tree, directly (no JSON text in between).

@@ -14,6 +14,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case badSignature = "bad_signature"
         case notOnHead = "not_on_head"
         case divergence = "divergence"
+        case notEntitled = "not_entitled"
         case notCountersigned = "not_countersigned"
         case headerMismatch = "header_mismatch"
         case storage = "storage"

@@ -6,6 +6,7 @@ public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         case protocolViolation
         case ledger
         case cluster
+        case journal
     }
 
     public let code: Code

@@ -45,7 +45,9 @@ public struct NodeServer: Sendable {
         self.node = ProviderNode(
             configuration: configuration, key: key, ledgers: ledgers, client: client, jobs: jobs, traceLog: traceLog,
             logger: logger, clock: clock, metrics: metrics, journal: journal)
-        self.verifier = RequestVerifier(keys: keys)
+        self.verifier = RequestVerifier(
+            keys: keys, audiences: [configuration.party],
+            seen: try SeenSignatures(path: SeenSignatures.path(forDatabase: configuration.database)))
         self.service = NodeService(jobs: jobs, ledgers: ledgers, node: node, traceLog: traceLog, logger: logger)
         self.configuration = configuration
         self.logger = logger
@@ -58,7 +60,14 @@ public struct NodeServer: Sendable {
         -> some ApplicationProtocol
     {
         Application(
-            responder: metrics.instrumented(NodeRoutes.router(node: node, verifier: verifier)),
+            responder: metrics.instrumented(
+                NodeRoutes.router(node: node, verifier: verifier), token: configuration.metricsToken),
+            // A connection that stays idle 30 s is closed; headers are bounded (16 KiB a field, 64 KiB, 100 fields).
+            server: .http1(
+                configuration: .init(
+                    idleTimeout: .seconds(30),
+                    httpDecoderConfiguration: .init(
+                        maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "broker-node"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },

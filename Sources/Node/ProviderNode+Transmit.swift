@@ -53,7 +53,7 @@ extension ProviderNode {
             } else if let url = replyTo[to] {
                 let envelope = SupplyEnvelope(
                     productOfferingQualification: resources[id].flatMap(render), message: message)
-                deliver(envelope, url: url + NodeRoutes.listenerBase + "/poqStateChangeEvent")
+                deliver(envelope, to: to, base: url, path: NodeRoutes.listenerBase + "/poqStateChangeEvent")
             }
         case .notification(let event, _):
             // The S-BUS makes one event per registration, numbered from 1 at the end of its id.
@@ -62,8 +62,8 @@ extension ProviderNode {
             guard !replaying, hubs.indices.contains(index), !deletedHubs.contains(hubs[index].id) else { return }
             // A hub is a plain Sonata listener: it gets the Sonata `Event` itself, as MEF defines it.
             deliver(
-                event, contentType: "application/json",
-                url: hubs[index].callback + "/listener/" + event.eventType.rawValue)
+                event, contentType: "application/json", to: to, base: hubs[index].callback,
+                path: "/listener/" + event.eventType.rawValue)
         case .hubRegistration:
             break
         case .order(let order):
@@ -96,8 +96,8 @@ extension ProviderNode {
             }
             for hub in hubs {
                 deliver(
-                    event, contentType: "application/json",
-                    url: hub.callback + "/listener/" + event.eventType.rawValue)
+                    event, contentType: "application/json", to: to, base: hub.callback,
+                    path: "/listener/" + event.eventType.rawValue)
             }
             guard let url = replyTo[to] else {
                 if hubs.isEmpty {
@@ -106,8 +106,8 @@ extension ProviderNode {
                 return
             }
             deliver(
-                SupplyEnvelope(productOrder: resource.sonata(), productOrderEvent: event, message: message),
-                url: url + NodeRoutes.orderListenerBase + "/" + event.eventType.rawValue)
+                SupplyEnvelope(productOrder: resource.sonata(), productOrderEvent: event, message: message), to: to,
+                base: url, path: NodeRoutes.orderListenerBase + "/" + event.eventType.rawValue)
         }
     }
 
@@ -146,22 +146,30 @@ extension ProviderNode {
     /// How long a node keeps trying to reach an unreachable counterpart, on the wall clock.
     static var retryLimit: Swift.Duration { .seconds(60) }
 
-    /// POSTs `body` to a buyer's listener, retrying a few times while it is unreachable.
+    /// POSTs `body` to `buyer`'s listener at `base` + `path`, retrying a few times while it is unreachable; only
+    /// to an address `outbound` allows for that buyer (checked when it was given, and again here).
     private func deliver(
-        _ body: some Encodable & Sendable, contentType: String = NodeHeaders.supplyChainMediaType, url: String
+        _ body: some Encodable & Sendable, contentType: String = NodeHeaders.supplyChainMediaType, to buyer: PartyID,
+        base: String, path: String
     ) {
         let client = self.client
         let logger = self.logger
+        guard case .success(let checked) = outbound.check(base, for: buyer) else {
+            logger.warning(
+                "not sending to an address outside the buyer's configured origins", metadata: ["url": "\(base)"])
+            return
+        }
+        let url = checked + path
         jobs.start {
-            guard let body = try? JSONEncoder().encode(body), let parsed = URL(string: url) else { return }
-            let base =
-                "\(parsed.scheme ?? "http")://\(parsed.host ?? "127.0.0.1")" + (parsed.port.map { ":\($0)" } ?? "")
-            var path = parsed.path
-            if let query = parsed.query { path += "?" + query }
+            guard let body = try? JSONEncoder().encode(body), let parsed = URLComponents(string: url),
+                let scheme = parsed.scheme, let host = parsed.host
+            else { return }
+            let origin = "\(scheme)://\(host)" + (parsed.port.map { ":\($0)" } ?? "")
             for attempt in 0..<8 {
                 do {
                     let reply = try await client.send(
-                        .POST, url: base, path: path, body: body, contentType: contentType)
+                        .POST, to: buyer, url: origin, path: parsed.percentEncodedPath, body: body,
+                        contentType: contentType)
                     if reply.status >= 300 {
                         logger.warning("listener refused", metadata: ["url": "\(url)", "status": "\(reply.status)"])
                     }

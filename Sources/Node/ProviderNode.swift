@@ -23,6 +23,8 @@ public actor ProviderNode {
     nonisolated let logger: Logger
     /// Protocol time: the wall clock, or a cluster's stepped clock.
     public nonisolated let clock: any NodeClock
+    /// The addresses this node sends to on a caller's say-so (hub callbacks, reply-to).
+    public nonisolated let outbound: OutboundTargets
     /// Where answers and order events are counted (`GET /metrics`).
     nonisolated let metrics: NodeMetrics?
     var core: ProviderCore
@@ -66,6 +68,8 @@ public actor ProviderNode {
     var orderRequests: [Exchange: OrderRequest] = [:]
     /// Inputs handled so far (requests, answers, timers).
     public private(set) var inputCount = 0
+    /// Journal lines the last `restore()` set aside instead of replaying (reported on `/health`).
+    public private(set) var quarantined: [InputJournal.Quarantined] = []
 
     public init(
         configuration: NodeConfiguration, key: PartyKey, ledgers: NodeLedgers, client: NodeClient, jobs: JobQueue,
@@ -81,6 +85,7 @@ public actor ProviderNode {
         self.clock = clock ?? WallClock(jobs: jobs)
         self.metrics = metrics
         self.journal = journal
+        self.outbound = OutboundTargets(peers: configuration.peers)
         self.core = ProviderCore(configuration: configuration.provider)
     }
 
@@ -90,9 +95,11 @@ public actor ProviderNode {
 
     /// A buyer's request: hands it to the core and returns the first answer for it (the acknowledgement of a
     /// deferred request, the final answer of an immediate one), or `nil` when none came by its deadline.
+    /// - Throws: `NodeError(.journal)` when the request could not be written to the journal: it was not handled,
+    ///   so nothing was answered or recorded that a restart would forget.
     public func submit(
         _ request: SupplyRequest, from buyer: PartyID, replyTo: String?, trace: String?
-    ) async -> Message? {
+    ) async throws -> Message? {
         let exchange = Exchange(buyer: buyer, requestID: request.id)
         if let id = resourceOfExchange[exchange], let resource = resources[id] { return resource.latest }
         if waiters[exchange] != nil { return nil }
@@ -103,7 +110,10 @@ public actor ProviderNode {
                 requestID: request.id.rawValue))
         let (stream, continuation) = AsyncStream.makeStream(of: Message?.self)
         waiters[exchange] = continuation
-        handle(.message(from: buyer, .request(request)), trace: trace, replyTo: replyTo)
+        guard handle(.message(from: buyer, .request(request)), trace: trace, replyTo: replyTo) else {
+            waiters.removeValue(forKey: exchange)
+            throw NodeError(.journal, "the request could not be written to the journal; it was not handled")
+        }
         clock.schedule(at: request.respondBy + .seconds(5)) { await self.expire(exchange) }
         // At shutdown the server waits for in-flight requests: one still waiting for sellers gets no answer (408).
         return await withGracefulShutdownHandler {
@@ -182,7 +192,7 @@ public actor ProviderNode {
     public func placeOrder(_ order: OrderRequest, from buyer: PartyID, replyTo: String?) -> OrderResource? {
         let exchange = Exchange(buyer: buyer, requestID: order.id)
         if let id = orderOfExchange[exchange] { return orderResources[id] }
-        handle(.message(from: buyer, .order(order)), trace: nil, replyTo: replyTo)
+        guard handle(.message(from: buyer, .order(order)), trace: nil, replyTo: replyTo) else { return nil }
         return orderOfExchange[exchange].flatMap { orderResources[$0] }
     }
 
@@ -282,16 +292,23 @@ public actor ProviderNode {
     // MARK: - The core and its effects
 
     /// Hands one input to the core, journaled first, with a fresh entropy seed, and carries out its effects.
-    func handle(_ input: ProviderInput, trace: String?, replyTo: String? = nil) {
+    ///
+    /// Write-ahead: an input the journal could not take is not handled (false), so the node never answers or
+    /// records something a restart would not know, and never hands out an id twice.
+    @discardableResult
+    func handle(_ input: ProviderInput, trace: String?, replyTo: String? = nil) -> Bool {
         let now = clock.now()
         let seed = UInt64.random(in: 0...UInt64.max)
         do {
-            try journal?.append(.input(input, replyTo: replyTo, trace: trace), at: now, seed: seed)
+            try journal?.append(
+                .input(input, replyTo: replyTo, trace: trace), at: now, seed: seed, idCounter: core.idCounter)
         } catch {
-            logger.critical("journal write failed; a restart will not know this input", metadata: ["error": "\(error)"])
+            logger.error("journal write failed; the input was not handled", metadata: ["error": "\(error)"])
+            return false
         }
         let effects = apply(input, at: now, seed: seed, replyTo: replyTo, trace: trace)
         execute(effects, now: now, trace: trace)
+        return true
     }
 
     /// One input through the core, live or replayed: what the HTTP side keeps about it, the core's effects (with
@@ -348,9 +365,17 @@ public actor ProviderNode {
     /// number of journal lines replayed.
     public func restore() async throws -> Int {
         guard let journal else { return 0 }
-        let lines = try journal.lines()
+        let contents = try journal.replayable()
+        quarantined = contents.quarantined
+        for line in contents.quarantined {
+            logger.error(
+                "journal input quarantined: not replayed", metadata: ["seq": "\(line.seq)", "reason": "\(line.reason)"])
+        }
+        let lines = contents.lines
         var pending: [TimerKey: Instant] = [:]
         for line in lines {
+            try journal.replaying(line.seq)
+            if let counter = line.idCounter { core.raiseIDCounter(to: counter) }
             switch line.entry {
             case .hubDeleted(let id):
                 deletedHubs.insert(id)
@@ -371,6 +396,7 @@ public actor ProviderNode {
                 }
             }
         }
+        try journal.replaying(nil)
         // Protocol time does not go backwards: a stepped clock resumes where the journal ends.
         if let stepped = clock as? SteppedClock, let last = lines.last?.at { await stepped.advance(to: last) }
         let timers = pending.sorted { ($0.value, "\($0.key)") < ($1.value, "\($1.key)") }

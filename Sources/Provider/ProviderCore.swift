@@ -38,6 +38,13 @@ public struct ProviderCore: Sendable {
     /// What the drivers may read of the roles' state: hubs, quotes, orders, inventory.
     public var view: ProviderView { ProviderView(sbus: sbus, sco: sco) }
 
+    /// The counter behind every id this core hands out (`METRO-poq-7`): a driver that restores a core from a
+    /// journal raises it to what it was, so no id is ever handed out twice.
+    public var idCounter: Int { ids.counter }
+
+    /// Raises the id counter to at least `value` (never lowers it).
+    public mutating func raiseIDCounter(to value: Int) { ids.raise(to: value) }
+
     /// Handles one input at `now`; returns what the driver must do, in order.
     public mutating func handle(_ input: ProviderInput, now: Instant, entropy: inout some EntropySource) -> [Effect] {
         let steps: [RoleStep]

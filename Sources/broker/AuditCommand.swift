@@ -52,7 +52,7 @@ extension AuditCommand {
         @Flag(help: "Print findings as a JSON array.") var json = false
 
         func run() throws {
-            let auditor = LedgerAuditor(trustedKeys: try keys.map(readKeys))
+            let auditor = LedgerAuditor(trustedKeys: try keys.map(readKeys), rules: .broker)
             var findings: [AuditFinding] = []
             var copies: [LedgerCopy] = []
             for path in try expand(paths) {

@@ -16,8 +16,24 @@ struct NodeRouteTests {
         let buyer: PartyKey
         let other: PartyKey
 
-        /// - Parameter clock: extra `clock:` configuration (a stepped clock), if any.
-        init(clock: String? = nil) throws {
+        /// - Parameters:
+        ///   - clock: extra `clock:` configuration (a stepped clock), if any.
+        ///   - restarting: the fixture whose node this one restarts (same directory, keys and files).
+        ///   - callbacks: more origins on which BUYER may register hub callbacks (beside its url and
+        ///     `https://buyer.example`, `https://hooks.buyer.example/sonata`).
+        ///   - extra: more top-level configuration lines.
+        init(
+            clock: String? = nil, restarting previous: Fixture? = nil, callbacks: [String] = [], extra: String = ""
+        ) throws {
+            if let previous {
+                directory = previous.directory
+                buyer = previous.buyer
+                other = previous.other
+                let path = directory.appendingPathComponent("seller.yaml").path
+                server = try NodeServer(
+                    configuration: NodeConfiguration.load(path: path), logger: Logger(label: "test"))
+                return
+            }
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("node-tests-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let seller = PartyKey(party: "SELLER")
@@ -36,9 +52,12 @@ struct NodeRouteTests {
                   catalog:
                     - { offering: EPL, places: ["*"], cost: 100 }
                 peers:
-                  - { id: BUYER, publicKey: \(buyer.publicKey.hexString) }
+                  - id: BUYER
+                    publicKey: \(buyer.publicKey.hexString)
+                    url: "http://127.0.0.1:9"
+                    callbacks: [\((["https://buyer.example", "https://hooks.buyer.example/sonata"] + callbacks).map { "\"\($0)\"" }.joined(separator: ", "))]
                   - { id: OTHER, publicKey: \(other.publicKey.hexString) }
-                """ + (clock.map { "\nclock: \($0)\n" } ?? "")
+                """ + (clock.map { "\nclock: \($0)\n" } ?? "") + "\n" + extra
             let path = directory.appendingPathComponent("seller.yaml").path
             try yaml.write(toFile: path, atomically: true, encoding: .utf8)
             server = try NodeServer(configuration: NodeConfiguration.load(path: path), logger: Logger(label: "test"))
@@ -55,9 +74,10 @@ struct NodeRouteTests {
 
     static func signed(
         _ method: HTTPRequest.Method, _ path: String, body: Data, key: PartyKey,
-        contentType: String = "application/json"
+        contentType: String = "application/json", audience: PartyID = "SELLER"
     ) throws -> HTTPFields {
-        let signature = try RequestSignature.sign(method: method.rawValue, path: path, body: body, key: key)
+        let signature = try RequestSignature.sign(
+            audience: audience, method: method.rawValue, path: path, body: body, key: key)
         var headers = HTTPFields()
         for (name, value) in signature.headerValues { headers[HTTPField.Name(name)!] = value }
         headers[.contentType] = contentType

@@ -27,8 +27,9 @@ struct OrderRouteTests {
         return validator
     }
 
-    static func steppedFixture() throws -> NodeRouteTests.Fixture {
-        try NodeRouteTests.Fixture(clock: "{ mode: stepped, start: \"\(start)\", controller: BUYER }")
+    static func steppedFixture(callbacks: [String] = []) throws -> NodeRouteTests.Fixture {
+        try NodeRouteTests.Fixture(
+            clock: "{ mode: stepped, start: \"\(start)\", controller: BUYER }", callbacks: callbacks)
     }
 
     /// A deferred inquiry for one EPL at PARIS-1 (the fixture's catalog: EPL anywhere, cost 100, 10% markup).
@@ -197,7 +198,6 @@ struct OrderRouteTests {
         "a plain Sonata buyer's order hub (v10) gets a ProductOrderEvent for each state change it asked for, valid against the notification schema; DELETE removes it"
     )
     func orderHub() async throws {
-        let fixture = try Self.steppedFixture()
         let captured = Captured()
         let other = Captured()
         let listener = Router(context: BasicRequestContext.self)
@@ -212,6 +212,7 @@ struct OrderRouteTests {
         let listening = Application(router: listener, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await listening.test(.live) { listenerClient in
             let port = try #require(listenerClient.port)
+            let fixture = try Self.steppedFixture(callbacks: ["http://127.0.0.1:\(port)"])
             var service = fixture.server.service  // runs the node's jobs: the deliveries
             service.drainLimit = .zero
             let jobs = Task { try await service.run() }

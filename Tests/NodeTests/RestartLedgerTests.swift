@@ -56,6 +56,11 @@ struct RestartLedgerTests {
         transport.connect("BUYER", buyerLedgers)
 
         let at = Instant(milliseconds: 1_767_603_600_000)
+        // The buyer's requests come first: the seller's receipt, answer and acceptance answer them (LEDGER.md §10).
+        try await buyerLedgers.append(
+            LedgerRecord(counterparty: "SELLER", kind: "poq.request", refs: ["request": "r-1"], body: [:]), at: at)
+        try await buyerLedgers.append(
+            LedgerRecord(counterparty: "SELLER", kind: "order.request", refs: ["order": "o-1"], body: [:]), at: at)
         let receipt = LedgerRecord(
             counterparty: "BUYER", kind: "poq.receipt", refs: ["request": "r-1"], body: ["receivedAt": "now"])
         let answer = LedgerRecord(
@@ -75,7 +80,10 @@ struct RestartLedgerTests {
         #expect(sellerLedgers.backlog == 2)
         for job in started { await job() }
         let entries = try sellerLedgers.replica(with: "BUYER").entries()
-        #expect(entries.map(\.kind) == ["poq.receipt", "poq.response", "poq.receipt", "order.accepted"])
+        #expect(
+            entries.map(\.kind) == [
+                "poq.request", "order.request", "poq.receipt", "poq.response", "poq.receipt", "order.accepted",
+            ])
         #expect(try buyerLedgers.replica(with: "SELLER").entries().map(\.entryHash) == entries.map(\.entryHash))
     }
 }

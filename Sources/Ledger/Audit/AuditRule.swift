@@ -44,4 +44,15 @@ public enum AuditRule: String, Codable, Sendable, Hashable, CaseIterable {
     case malformedEntry = "malformed_entry"
     /// A ledger header row cannot be read (bad keys, bad nonce).
     case malformedLedger = "malformed_ledger"
+    /// An entry's kind is not 1-64 dot-separated lower-case words (`EntryRules`).
+    case kindSyntax = "kind_syntax"
+    /// An entry's kind is not one the product writes.
+    case unknownKind = "unknown_kind"
+    /// The author is not entitled to an entry of that kind: a seller's answer without the other party's request,
+    /// a buyer's notice on an order it did not place, an internal kind on a trading ledger.
+    case notEntitled = "not_entitled"
+    /// An entry's body is larger than the rules allow.
+    case bodyTooLarge = "body_too_large"
+    /// An entry is dated too far ahead of the countersigner's clock.
+    case timeAhead = "time_ahead"
 }

@@ -13,10 +13,13 @@ public struct LedgerAuditor: Sendable {
     public var trustedKeys: KeyDirectory?
     /// How many threads verify signatures (default: every core).
     public var cores: Int?
+    /// Who may say what (`EntryRules.broker` for the product's ledgers); nil checks only the chain's integrity.
+    public var rules: EntryRules?
 
-    public init(trustedKeys: KeyDirectory? = nil, cores: Int? = nil) {
+    public init(trustedKeys: KeyDirectory? = nil, cores: Int? = nil, rules: EntryRules? = nil) {
         self.trustedKeys = trustedKeys
         self.cores = cores
+        self.rules = rules
     }
 
     // MARK: - Files
@@ -256,6 +259,7 @@ public struct LedgerAuditor: Sendable {
             previousTime = max(previousTime, row.time)
             previousDisplaced = displaced
         }
+        if let rules { findings += entryRuleFindings(copy, rules: rules) }
         return findings
     }
 

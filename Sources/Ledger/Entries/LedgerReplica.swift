@@ -24,11 +24,15 @@ public final class LedgerReplica: @unchecked Sendable {
     private var currentHead: LedgerHead
     private var headTime: Int64
     private var pendingEntry: LedgerEntry?
+    /// What a countersignature vouches for beyond hash, chain and signature (nil: nothing more).
+    public let rules: EntryRules?
+    /// Who opened each correlation on this ledger (`request:rq-7` → its buyer), built on first use.
+    private var openers: [String: PartyID]?
 
     /// Opens `key.party`'s copy of the ledger `header` in `store`, creating it there if needed.
     /// - Throws: `LedgerError(.unknownParty)` when the key's party is not a party of the ledger, `.invalidKey`
     ///   when the key differs from the header's, `.headerMismatch` when the store holds another header.
-    public init(key: PartyKey, header: LedgerHeader, store: any LedgerStore) throws {
+    public init(key: PartyKey, header: LedgerHeader, store: any LedgerStore, rules: EntryRules? = nil) throws {
         guard let counterparty = header.counterparty(of: key.party),
             let counterpartyKey = header.publicKey(of: counterparty)
         else { throw LedgerError(.unknownParty, "\(key.party) is not a party to ledger \(header.ledgerID)") }
@@ -41,6 +45,7 @@ public final class LedgerReplica: @unchecked Sendable {
         self.counterpartyKey = counterpartyKey
         self.key = key
         self.store = store
+        self.rules = rules
         try store.createLedger(header, holder: key.party)
         currentHead = try store.head(of: header.ledgerID)
         headTime = try store.entry(of: header.ledgerID, at: currentHead.seq)?.time ?? Int64.min
@@ -78,9 +83,10 @@ public final class LedgerReplica: @unchecked Sendable {
     /// stores it.
     /// - Returns: `.countersigned` (send it back), `.conflict(head:)` when it is not on this head or loses the
     ///   tie-break against this party's own pending entry, `.alreadyStored` for a repeated delivery.
+    /// - Parameter now: this party's clock (Unix milliseconds), for `rules`' bound on entry times.
     /// - Throws: `LedgerError` when the entry is not genuine: wrong ledger, not the counterparty's, bad hash,
-    ///   bad author signature, or time going backwards.
-    public func receive(_ entry: LedgerEntry) throws -> ReceiveOutcome {
+    ///   bad author signature, time going backwards, or (`.notEntitled`) a rule of `rules` broken.
+    public func receive(_ entry: LedgerEntry, now: Int64? = nil) throws -> ReceiveOutcome {
         try lock.withLock {
             guard entry.ledgerID == id else {
                 throw LedgerError(.wrongLedger, "entry of ledger \(entry.ledgerID) sent to \(id)")
@@ -97,7 +103,11 @@ public final class LedgerReplica: @unchecked Sendable {
             guard entry.author == counterparty else {
                 throw LedgerError(.unknownParty, "\(holder) countersigns only \(counterparty)'s entries")
             }
-            if let mine = pendingEntry, mine.seq == entry.seq, mine.entryHash < entry.entryHash {
+            // The tie-break: the lower hash wins — unless this party's own entry answers a request not yet on the
+            // ledger (the counterparty would only answer "not yet"), which would deadlock both lanes.
+            if let mine = pendingEntry, mine.seq == entry.seq, mine.entryHash < entry.entryHash,
+                try !awaitsRequest(mine)
+            {
                 return .conflict(head: currentHead)
             }
             let hash = try verifiedHash(of: entry)
@@ -106,6 +116,17 @@ public final class LedgerReplica: @unchecked Sendable {
             }
             guard entry.time >= headTime else {
                 throw LedgerError(.invalidField, "entry \(entry.seq): time goes backwards")
+            }
+            if let rules {
+                let openers = try loadOpeners(rules)
+                if let violation = rules.check(
+                    kind: entry.kind, author: entry.author, refs: entry.refs, bodyBytes: entry.bodyJSON.count,
+                    time: entry.time, now: now, opener: { openers["\($0):\($1)"] })
+                {
+                    // Not yet: the request it answers is still on its way (the other lane); the author retries.
+                    if violation.rule == .requestNotSeen { return .conflict(head: currentHead) }
+                    throw LedgerError(.notEntitled, "entry \(entry.seq): \(violation)")
+                }
             }
             var agreed = entry
             agreed.counterSignature = try key.sign(hash)
@@ -215,6 +236,31 @@ public final class LedgerReplica: @unchecked Sendable {
     private func advance(to entry: LedgerEntry) {
         currentHead = LedgerHead(seq: entry.seq, hash: entry.entryHash)
         headTime = max(headTime, entry.time)
+        if let rules, openers != nil, let ref = rules.opens(entry.kind), let value = entry.refs[ref] {
+            openers?["\(ref):\(value)"] = entry.author
+        }
+    }
+
+    /// True when `entry` answers a request that is not on this copy yet (`EntryRules.Violation.requestNotSeen`).
+    private func awaitsRequest(_ entry: LedgerEntry) throws -> Bool {
+        guard let rules else { return false }
+        let openers = try loadOpeners(rules)
+        let violation = rules.check(
+            kind: entry.kind, author: entry.author, refs: entry.refs, bodyBytes: 0, time: entry.time, now: nil,
+            opener: { openers["\($0):\($1)"] })
+        return violation?.rule == .requestNotSeen
+    }
+
+    private func loadOpeners(_ rules: EntryRules) throws -> [String: PartyID] {
+        if let openers { return openers }
+        var found: [String: PartyID] = [:]
+        for entry in try store.entries(of: id, from: 1, limit: Int.max) {
+            if let ref = rules.opens(entry.kind), let value = entry.refs[ref] {
+                found["\(ref):\(value)"] = entry.author
+            }
+        }
+        openers = found
+        return found
     }
 
     private func verifiedHash(of entry: LedgerEntry) throws -> Data {

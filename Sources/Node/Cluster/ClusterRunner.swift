@@ -109,7 +109,9 @@ public struct ClusterRunner: Sendable {
         for provider in plan.providers.map(\.party) { providerKeys[provider] = cluster.keys[provider]!.publicKey }
         let retail = RetailServer(ledgers: cluster.retailLedgers)
         let port = URL(string: cluster.retailURL)!.port!
-        let app = retail.application(port: port, verifier: RequestVerifier(keys: providerKeys), logger: logger)
+        let app = retail.application(
+            port: port, verifier: RequestVerifier(keys: providerKeys, audiences: Set(cluster.retailLedgers.keys)),
+            logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { tasks in
             tasks.addTask {
@@ -158,6 +160,7 @@ public struct ClusterRunner: Sendable {
             let journal = InputJournal.path(forDatabase: database)
             for path in [
                 database, NodeLedgers.sofDatabase(database), trace, journal, journal + "-wal", journal + "-shm",
+                SeenSignatures.path(forDatabase: database),
             ] {
                 try? files.removeItem(atPath: path)
             }

@@ -17,11 +17,15 @@ public struct NodeConfiguration: Sendable {
         public let id: PartyID
         public let url: String?
         public let publicKey: Data
+        /// Further base URLs (beside `url`) on whose origins this peer may register hub callbacks and reply-to
+        /// addresses; the node sends signed requests nowhere else on a caller's say-so.
+        public let callbacks: [String]
 
-        public init(id: PartyID, url: String?, publicKey: Data) {
+        public init(id: PartyID, url: String?, publicKey: Data, callbacks: [String] = []) {
             self.id = id
             self.url = url
             self.publicKey = publicKey
+            self.callbacks = callbacks
         }
     }
 
@@ -49,11 +53,14 @@ public struct NodeConfiguration: Sendable {
     public let behaviour: SimulationPlan.Behaviour
     public let peers: [Peer]
     public let clock: ClockSetting
+    /// When set, `GET /metrics` needs `Authorization: Bearer <token>` (its labels name every trading partner).
+    public let metricsToken: String?
 
     public init(
         party: PartyID, host: String, port: Int, publicURL: String? = nil, keyFile: String, database: String,
         traceLog: String? = nil, maxBodyBytes: Int = 1 << 20, provider: ProviderConfiguration,
-        behaviour: SimulationPlan.Behaviour = .init(), peers: [Peer], clock: ClockSetting = .wall
+        behaviour: SimulationPlan.Behaviour = .init(), peers: [Peer], clock: ClockSetting = .wall,
+        metricsToken: String? = nil
     ) {
         self.party = party
         self.host = host
@@ -67,6 +74,7 @@ public struct NodeConfiguration: Sendable {
         self.behaviour = behaviour
         self.peers = peers
         self.clock = clock
+        self.metricsToken = metricsToken
     }
 
     /// Reads and checks a node configuration file; every problem names its field.
@@ -100,6 +108,7 @@ public struct NodeConfiguration: Sendable {
             var id: String
             var url: String?
             var publicKey: String
+            var callbacks: [String]?
         }
 
         var party: String?
@@ -114,6 +123,7 @@ public struct NodeConfiguration: Sendable {
         var provider: Scenario.ProviderSpec?
         var peers: [PeerSpec]?
         var clock: ClockSpec?
+        var metricsToken: String?
 
         func configuration(directory: URL) throws -> NodeConfiguration {
             func resolve(_ path: String) -> String { URL(fileURLWithPath: path, relativeTo: directory).path }
@@ -139,7 +149,7 @@ public struct NodeConfiguration: Sendable {
                     throw NodeError(
                         .badConfiguration, "peers[\(index)].publicKey: not a 32-byte Ed25519 key (hex or base64)")
                 }
-                peers.append(Peer(id: PartyID(spec.id), url: spec.url, publicKey: key))
+                peers.append(Peer(id: PartyID(spec.id), url: spec.url, publicKey: key, callbacks: spec.callbacks ?? []))
             }
             for (index, seller) in configuration.bbus.sellers.enumerated()
             where !peers.contains(where: { $0.id == seller && $0.url != nil }) {
@@ -171,7 +181,8 @@ public struct NodeConfiguration: Sendable {
                 party: party, host: listen.host ?? "127.0.0.1", port: listen.port, publicURL: publicURL,
                 keyFile: resolve(keyFile), database: resolve(database), traceLog: traceLog.map(resolve),
                 maxBodyBytes: maxBodyBytes ?? 1 << 20, provider: configuration,
-                behaviour: plan.behaviours[party] ?? .init(), peers: peers, clock: clock)
+                behaviour: plan.behaviours[party] ?? .init(), peers: peers, clock: clock,
+                metricsToken: metricsToken)
         }
     }
 }

@@ -30,14 +30,13 @@ public struct NodeClient: LedgerTransport {
     /// Sends a signed request to `party` (or to an absolute `url`) and reads the whole answer.
     /// - Throws: `NodeError(.transport)` when the party is unreachable.
     public func send(
-        _ method: HTTPMethod, to party: PartyID? = nil, url: String? = nil, path: String, body: Data = Data(),
+        _ method: HTTPMethod, to party: PartyID, url: String? = nil, path: String, body: Data = Data(),
         headers extra: [(String, String)] = [], contentType: String = "application/json",
         accept: String = "application/json", timeout: TimeAmount? = nil
     ) async throws -> Reply {
-        guard let base = url ?? party.flatMap({ urls[$0] }) else {
-            throw NodeError(.transport, "no URL for \(party?.rawValue ?? "?")")
-        }
-        let signature = try RequestSignature.sign(method: method.rawValue, path: path, body: body, key: key)
+        guard let base = url ?? urls[party] else { throw NodeError(.transport, "no URL for \(party.rawValue)") }
+        let signature = try RequestSignature.sign(
+            audience: party, method: method.rawValue, path: path, body: body, key: key)
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         for (name, value) in signature.headerValues + extra { request.headers.add(name: name, value: value) }

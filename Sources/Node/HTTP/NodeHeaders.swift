@@ -4,6 +4,8 @@ import HTTPTypes
 public enum NodeHeaders {
     /// The sending party's id: which public key verifies the signature.
     public static let keyID = HTTPField.Name("X-SCBroker-Key-Id")!
+    /// The party the request is addressed to: part of the signed text, so no other node accepts it.
+    public static let audience = HTTPField.Name("X-SCBroker-Audience")!
     /// Unix time in milliseconds when the request was signed.
     public static let timestamp = HTTPField.Name("X-SCBroker-Timestamp")!
     /// A fresh random value per request (hex), so two identical requests never share a signature.

@@ -28,6 +28,10 @@ import SupplyChain
 ///   its copy once agreed, by counterparty: countersigned by the counterparty's node, or appended to both copies of
 ///   the internal ledger with the provider's own SOF (counterparty `P#sof`). Entries this node countersigns for a
 ///   counterparty (`POST /ledger/v1/{id}/entries`) and entries fetched at catch-up are not counted.
+/// - `broker_node_ledger_conflicts_total{counterparty, outcome}` (counter): proposals the counterparty answered 409,
+///   `rebased` when this copy took the counterparty's newer entries and proposed again, `backedOff` when there was
+///   nothing newer to take (the counterparty's copy is behind, or it waits for a request still on its way) and the
+///   lane backed off before proposing again.
 /// - `broker_node_poqs_answered_total{state}` (counter): final answers to buyers (POQs and inquiries), by MEF 79.1
 ///   state (`READY`, `REJECTED`, `UNABLE_TO_MEET_TIME`); acknowledgements are not answers.
 ///
@@ -78,6 +82,15 @@ public final class NodeMetrics: Sendable {
             .increment()
     }
 
+    /// One proposal `counterparty` answered with a conflict; `progressed` when fetching its entries moved this
+    /// copy's head (a race), not when its copy was behind (then the lane backs off).
+    public func ledgerConflict(counterparty: PartyID, progressed: Bool) {
+        registry.makeCounter(
+            descriptor: Self.ledgerConflicts,
+            labels: [("counterparty", counterparty.rawValue), ("outcome", progressed ? "rebased" : "backedOff")]
+        ).increment()
+    }
+
     /// One notice about an order sent to a buyer.
     public func orderEvent(_ event: OrderEvent) {
         registry.makeCounter(descriptor: Self.orderEvents, labels: [("event", event.ledgerKind)]).increment()
@@ -94,8 +107,26 @@ public final class NodeMetrics: Sendable {
     /// answers counted and timed. Wrapping the built responder, rather than adding a middleware (which Hummingbird
     /// applies only to the routes added after it), measures every route however it was added, and the requests no
     /// route matched.
-    public func instrumented<Context: RequestContext>(_ router: Router<Context>) -> InstrumentedResponder<Context> {
-        router.get(RouterPath(Self.path)) { _, _ -> Response in self.page() }
+    /// - Parameter token: when given, the page is served only with `Authorization: Bearer <token>` (its labels name
+    ///   every trading partner); 401 otherwise.
+    public func instrumented<Context: RequestContext>(
+        _ router: Router<Context>, token: String? = nil
+    ) -> InstrumentedResponder<Context> {
+        router.get(RouterPath(Self.path)) { request, _ -> Response in
+            if let token {
+                let given = Array((request.headers[.authorization] ?? "").utf8)
+                let expected = Array("Bearer \(token)".utf8)
+                // Compared in constant time for equal lengths.
+                let same =
+                    given.count == expected.count && zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+                guard same else {
+                    var headers = HTTPFields()
+                    headers[.wwwAuthenticate] = "Bearer"
+                    return Response(status: .unauthorized, headers: headers)
+                }
+            }
+            return self.page()
+        }
         return InstrumentedResponder(inner: router.buildResponder(), metrics: self)
     }
 
@@ -153,6 +184,12 @@ public final class NodeMetrics: Sendable {
         MetricNameDescriptor(
             namespace: "broker", subsystem: "node", metricName: "ledger_entries_appended", unitName: "total",
             helpText: "Ledger entries this node authored and committed once agreed, by counterparty.")
+    }
+
+    private static var ledgerConflicts: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "broker", subsystem: "node", metricName: "ledger_conflicts", unitName: "total",
+            helpText: "Ledger proposals answered with a conflict, by counterparty and outcome (rebased, backedOff).")
     }
 
     private static var answers: MetricNameDescriptor {

@@ -39,10 +39,12 @@ extension NodeRoutes {
             case .success(let value): order = value
             case .failure(let refusal): return refusal.response
             }
-            guard
-                let resource = await node.placeOrder(
-                    order, from: incoming.party, replyTo: incoming.headers[NodeHeaders.replyTo])
-            else {
+            let replyTo: String?
+            switch checkedReplyTo(incoming, node: node) {
+            case .success(let value): replyTo = value
+            case .failure(let refusal): return refusal.response
+            }
+            guard let resource = await node.placeOrder(order, from: incoming.party, replyTo: replyTo) else {
                 return error(MEFError(code: .internalError, reason: "the order was not taken"))
             }
             return orderAnswer(resource, node: node, status: .created)
@@ -104,6 +106,9 @@ extension NodeRoutes {
             guard let input = try? JSONDecoder().decode(EventSubscriptionInput.self, from: incoming.body) else {
                 return error(MEFError(code: .invalidBody, reason: "not an EventSubscriptionInput (callback, query)"))
             }
+            if case .failure(let refusal) = node.outbound.check(input.callback, for: incoming.party) {
+                return unprocessable(field: "/callback", refusal)
+            }
             return json(.created, await node.registerOrderHub(input, buyer: incoming.party))
         }
         signedRoute(
@@ -138,9 +143,12 @@ extension NodeRoutes {
         do {
             create = try JSONDecoder().decode(ProductOrderCreate.self, from: incoming.body)
         } catch {
+            let (path, problem) = MEFError.describe(error)
             return .failure(
                 ResponseError(
-                    Self.error(MEFError(code: .invalidBody, reason: "not a ProductOrder_Create: \(error)"))))
+                    Self.error(
+                        MEFError(
+                            code: .invalidBody, reason: "not a ProductOrder_Create: \(problem)", propertyPath: path))))
         }
         func unprocessable(_ path: String, _ reason: String) -> Result<OrderRequest, ResponseError> {
             .failure(

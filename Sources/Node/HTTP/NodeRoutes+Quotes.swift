@@ -38,12 +38,7 @@ extension NodeRoutes {
     /// `POST …/quote`: a Sonata `Quote_Create`, checked by the quote validator, then asked of the core as an
     /// inquiry (its items as POQ items: the same product, place and relationships); 201 with the `Quote`.
     static func createQuote(_ incoming: Incoming, node: ProviderNode) async -> Response {
-        let payload: JSONValue
-        do {
-            payload = try JSONValue.parse(incoming.body)
-        } catch {
-            return Self.error(MEFError(code: .invalidBody, reason: "the body is not JSON: \(error)"))
-        }
+        let payload = incoming.json ?? .null
         let quoteFindings = SonataValidator.validate(payload, kind: .quote)
         guard quoteFindings.isEmpty else { return unprocessable(quoteFindings) }
         let inquiry = Self.inquiry(fromQuote: payload)

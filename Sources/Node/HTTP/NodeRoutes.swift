@@ -24,8 +24,8 @@ public enum NodeRoutes {
         let router = Router(context: BasicRequestContext.self)
         let limit = node.configuration.maxBodyBytes
         router.get("/health") { _, _ -> Response in
-            let body: [String: String] = ["status": "up", "party": node.party.rawValue]
-            return json(.ok, body)
+            let quarantined = await node.quarantined
+            return json(.ok, Health(status: "up", party: node.party.rawValue, quarantinedInputs: quarantined.count))
         }
         signedRoute(router, .post, RouterPath(poqPath), limit: limit, verifier: verifier, json: true) {
             incoming, request, _ in
@@ -56,6 +56,9 @@ public enum NodeRoutes {
             guard let input = try? JSONDecoder().decode(EventSubscriptionInput.self, from: incoming.body) else {
                 return error(MEFError(code: .invalidBody, reason: "not an EventSubscriptionInput (callback, query)"))
             }
+            if case .failure(let refusal) = node.outbound.check(input.callback, for: incoming.party) {
+                return unprocessable(field: "/callback", refusal)
+            }
             guard let subscription = await node.registerHub(input, buyer: incoming.party) else {
                 return error(MEFError(code: .internalError, reason: "the hub was not registered"))
             }
@@ -82,16 +85,24 @@ public enum NodeRoutes {
         addOrderHubRoutes(to: router, node: node, verifier: verifier)
         addQuoteRoutes(to: router, node: node, verifier: verifier)
         addClockRoutes(to: router, node: node, verifier: verifier)
-        addLedgerRoutes(to: router, limit: limit, verifier: verifier) { id, party in
+        addLedgerRoutes(
+            to: router, limit: limit, verifier: verifier,
+            now: { node.clock is WallClock ? node.clock.now().milliseconds : nil },
+            behind: { party in node.jobs.start { _ = await node.ledgers.catchUp(with: party) } }
+        ) { id, party in
             ledgerCopy(id, with: party, node: node)
         }
         return router
     }
 
     /// The ledger sync routes: a counterparty proposes an entry (countersigned here, or 409 with this copy's
-    /// head) and fetches agreed entries from a seq. `copy` finds this side's copy of a ledger shared with a party.
+    /// head) and fetches agreed entries from a seq. `copy` finds this side's copy of a ledger shared with a party;
+    /// `now` is this side's clock (entries dated too far ahead are refused); `behind` is told when a proposal
+    /// shows that this copy misses agreed entries the counterparty has, so this side catches up instead of the
+    /// counterparty proposing in vain.
     public static func addLedgerRoutes(
         to router: Router<BasicRequestContext>, limit: Int, verifier: RequestVerifier,
+        now: @escaping @Sendable () -> Int64? = { nil }, behind: @escaping @Sendable (PartyID) -> Void = { _ in },
         copy: @escaping @Sendable (String?, PartyID) -> LedgerReplica?
     ) {
         signedRoute(router, .post, "/ledger/v1/{ledger}/entries", limit: limit, verifier: verifier, json: true) {
@@ -103,15 +114,18 @@ public enum NodeRoutes {
                 return error(MEFError(code: .invalidBody, reason: "not a ledger entry"))
             }
             do {
-                switch try replica.receive(entry) {
+                switch try replica.receive(entry, now: now()) {
                 case .countersigned(let agreed), .alreadyStored(let agreed):
                     return json(.ok, agreed)
                 case .conflict(let head):
+                    if entry.seq > head.seq + 1 { behind(incoming.party) }
                     return json(.conflict, head)
                 }
-            } catch {
+            } catch let error as LedgerError {
                 return Self.error(
                     MEFError(code: .invalidValue, reason: "entry refused: \(error)", propertyPath: "/"))
+            } catch {
+                return Self.error(MEFError(code: .internalError, reason: "entry not stored"))
             }
         }
         signedRoute(router, .get, "/ledger/v1/{ledger}/entries", limit: limit, verifier: verifier, json: false) {
@@ -135,12 +149,7 @@ public enum NodeRoutes {
     // MARK: - POQ create
 
     private static func createPOQ(_ incoming: Incoming, node: ProviderNode) async -> Response {
-        let payload: JSONValue
-        do {
-            payload = try JSONValue.parse(incoming.body)
-        } catch {
-            return Self.error(MEFError(code: .invalidBody, reason: "the body is not JSON: \(error)"))
-        }
+        let payload = incoming.json ?? .null
         let (decoded, findings) = SonataValidator.admitPOQ(payload)
         guard let poq = decoded, findings.isEmpty else { return unprocessable(findings) }
         let kind: RequestKind
@@ -201,13 +210,36 @@ public enum NodeRoutes {
             headers[NodeHeaders.requestID] ?? poq.externalId ?? "\(incoming.party.rawValue)-\(now.milliseconds)")
         let request = SupplyRequest(
             id: requestID, kind: kind, payload: payload, loopPreventionList: list, respondBy: respondBy)
-        let message = await node.submit(
-            request, from: incoming.party, replyTo: headers[NodeHeaders.replyTo], trace: headers[NodeHeaders.trace])
+        let replyTo: String?
+        switch checkedReplyTo(incoming, node: node) {
+        case .success(let value): replyTo = value
+        case .failure(let refusal): return .failure(refusal)
+        }
+        let message: Message?
+        do {
+            message = try await node.submit(
+                request, from: incoming.party, replyTo: replyTo, trace: headers[NodeHeaders.trace])
+        } catch {
+            return .failure(
+                ResponseError(
+                    Self.error(
+                        MEFError(code: .internalError, reason: "the request could not be recorded; nothing was done"))))
+        }
         guard let message, let resource = await node.resource(id: sellerReference(message) ?? "") else {
             return .failure(
                 ResponseError(error(MEFError(code: .timeOut, reason: "no answer before the request's deadline"))))
         }
         return .success((resource, message))
+    }
+
+    /// The caller's `X-SCBroker-Reply-To`, when it names an address the node may send to (`OutboundTargets`).
+    static func checkedReplyTo(_ incoming: Incoming, node: ProviderNode) -> Result<String?, ResponseError> {
+        guard let text = incoming.headers[NodeHeaders.replyTo] else { return .success(nil) }
+        switch node.outbound.check(text, for: incoming.party) {
+        case .success(let url): return .success(url)
+        case .failure(let refusal):
+            return .failure(ResponseError(unprocessable(field: NodeHeaders.replyTo.rawName, refusal)))
+        }
     }
 
     private static func sellerReference(_ message: Message) -> String? {
@@ -249,10 +281,12 @@ public enum NodeRoutes {
         }
     }
 
-    /// A request that passed the checks every route makes: size, content type, signature.
+    /// A request that passed the checks every route makes: size, content type, JSON syntax and depth, signature.
     struct Incoming: Sendable {
         let party: PartyID
         let body: Data
+        /// The body parsed (strict, at most `JSONValue.maximumRequestDepth` deep), on routes that take JSON.
+        let json: JSONValue?
         let headers: HTTPFields
         let accept: String?
 
@@ -271,8 +305,8 @@ public enum NodeRoutes {
                 return .failure(ResponseError(tooLarge(limit)))
             }
             if requireJSON {
-                let type = request.headers[.contentType]?.lowercased() ?? ""
-                guard type.hasPrefix("application/json") || type.hasPrefix(NodeHeaders.supplyChainMediaType) else {
+                let type = request.headers[.contentType].map(mediaType) ?? ""
+                guard type == "application/json" || type == NodeHeaders.supplyChainMediaType else {
                     var response = Self.errorResponse(
                         MEFError(code: .invalidBody, reason: "Content-Type must be application/json"))
                     response.status = .unsupportedMediaType
@@ -281,23 +315,47 @@ public enum NodeRoutes {
             }
             var signature: RequestSignature?
             if let keyID = request.headers[NodeHeaders.keyID],
+                let audience = request.headers[NodeHeaders.audience],
                 let timestamp = request.headers[NodeHeaders.timestamp].flatMap({ Int64($0) }),
                 let nonce = request.headers[NodeHeaders.nonce],
                 let value = request.headers[NodeHeaders.signature].flatMap({ Data(base64Encoded: $0) })
             {
                 signature = RequestSignature(
-                    keyID: PartyID(keyID), timestamp: timestamp, nonce: nonce, signature: value)
+                    keyID: PartyID(keyID), audience: PartyID(audience), timestamp: timestamp, nonce: nonce,
+                    signature: value)
             }
             var path = request.uri.path
             if let query = request.uri.query { path += "?" + query }
             switch verifier.verify(method: request.method.rawValue, path: path, body: body, signature: signature) {
             case .success(let party):
+                // Parsed only once the caller is known: strict I-JSON, nested at most maximumRequestDepth deep.
+                var json: JSONValue?
+                if requireJSON {
+                    do {
+                        json = try JSONValue.parse(body, maximumDepth: JSONValue.maximumRequestDepth)
+                    } catch let error as JSONParseError {
+                        return .failure(
+                            ResponseError(
+                                errorResponse(MEFError(code: .invalidBody, reason: "the body is not JSON: \(error)"))))
+                    } catch {
+                        return .failure(
+                            ResponseError(errorResponse(MEFError(code: .invalidBody, reason: "the body is not JSON"))))
+                    }
+                }
                 return .success(
-                    Incoming(party: party, body: body, headers: request.headers, accept: request.headers[.accept]))
+                    Incoming(
+                        party: party, body: body, json: json, headers: request.headers,
+                        accept: request.headers[.accept]))
             case .failure(let refusal):
                 let code: MEFErrorCode = refusal == .unsigned ? .missingCredentials : .invalidCredentials
                 return .failure(ResponseError(errorResponse(MEFError(code: code, reason: refusal.rawValue))))
             }
+        }
+
+        /// The media type of a Content-Type value, without parameters, lower-cased (`application/json`).
+        static func mediaType(_ value: String) -> String {
+            let type = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            return type.trimmingCharacters(in: .whitespaces).lowercased()
         }
 
         private static func tooLarge(_ limit: Int) -> Response {
@@ -308,6 +366,14 @@ public enum NodeRoutes {
         }
 
         static func errorResponse(_ error: MEFError) -> Response { NodeRoutes.error(error) }
+    }
+
+    /// What `GET /health` says: the node is up, whose it is, and how many journal inputs it set aside at its last
+    /// start (see `InputJournal.replayable()`; the log names them).
+    struct Health: Codable, Sendable {
+        let status: String
+        let party: String
+        let quarantinedInputs: Int
     }
 
     /// A response built while reading a request, when the request is refused.
@@ -325,6 +391,13 @@ public enum NodeRoutes {
                 propertyPath: finding.path)
         }
         return json(.unprocessableContent, errors)
+    }
+
+    /// A 422 for an address the node will not send to.
+    static func unprocessable(field: String, _ refusal: OutboundTargets.Refusal) -> Response {
+        json(
+            .unprocessableContent,
+            [MEFError(code: .invalidValue, reason: refusal.reason, message: "SCBROKER-OUTBOUND", propertyPath: field)])
     }
 
     static func error(_ error: MEFError) -> Response {

@@ -29,7 +29,22 @@ public final class InputJournal: Sendable {
         public let seq: Int64
         public let at: Instant
         public let seed: UInt64
+        /// The core's id counter when the line was written, before the input was handled (nil in older lines):
+        /// replay raises the core's counter to it, so ids stay unique even around a quarantined line.
+        public let idCounter: Int?
         public let entry: Entry
+    }
+
+    /// A line replay will not hand to the core again, with why.
+    public struct Quarantined: Sendable, Hashable, Codable {
+        public let seq: Int64
+        public let reason: String
+    }
+
+    /// What `replayable()` found: the lines to replay, oldest first, and the lines set aside.
+    public struct Contents: Sendable {
+        public let lines: [Line]
+        public let quarantined: [Quarantined]
     }
 
     private let queue: DatabaseQueue
@@ -58,29 +73,87 @@ public final class InputJournal: Sendable {
                         entry TEXT NOT NULL
                     )
                     """)
+            let columns = try db.columns(in: "journal").map(\.name)
+            if !columns.contains("id_counter") {
+                try db.execute(sql: "ALTER TABLE journal ADD COLUMN id_counter INTEGER")
+            }
+            if !columns.contains("quarantine") {
+                try db.execute(sql: "ALTER TABLE journal ADD COLUMN quarantine TEXT")
+            }
+            try db.execute(
+                sql: "CREATE TABLE IF NOT EXISTS replay (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)")
         }
     }
 
-    /// Appends one line; returns once it is written.
-    public func append(_ entry: Entry, at: Instant, seed: UInt64) throws {
+    /// Appends one line; returns once it is written. `idCounter` is the core's id counter before the input.
+    public func append(_ entry: Entry, at: Instant, seed: UInt64, idCounter: Int? = nil) throws {
         let text = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
+        // What is written must read back: a line that cannot be decoded would be lost at the next start.
+        _ = try JSONDecoder().decode(Entry.self, from: Data(text.utf8))
         try queue.write { db in
             try db.execute(
-                sql: "INSERT INTO journal (at, seed, entry) VALUES (?, ?, ?)",
-                arguments: [at.milliseconds, Int64(bitPattern: seed), text])
+                sql: "INSERT INTO journal (at, seed, entry, id_counter) VALUES (?, ?, ?, ?)",
+                arguments: [at.milliseconds, Int64(bitPattern: seed), text, idCounter])
         }
     }
 
-    /// Every line, oldest first.
+    /// Every line, oldest first, including quarantined ones (throws on the first line that does not decode).
     public func lines() throws -> [Line] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, at, seed, entry FROM journal ORDER BY seq").map { row in
-                let text: String = row["entry"]
-                return Line(
-                    seq: row["seq"], at: Instant(milliseconds: row["at"]),
-                    seed: UInt64(bitPattern: row["seed"] as Int64),
-                    entry: try JSONDecoder().decode(Entry.self, from: Data(text.utf8)))
+            try Row.fetchAll(db, sql: "SELECT seq, at, seed, id_counter, entry FROM journal ORDER BY seq").map {
+                try Self.line($0)
             }
         }
+    }
+
+    /// The lines to replay at a start, and those set aside: a line that does not decode, and the line a previous
+    /// start was replaying when the process died (it crashed the core; see `replaying(_:)`), are quarantined —
+    /// kept in the journal with the reason, never handed to the core again.
+    public func replayable() throws -> Contents {
+        try queue.write { db in
+            if let crashed = try Int64.fetchOne(db, sql: "SELECT seq FROM replay WHERE id = 1") {
+                try db.execute(
+                    sql: "UPDATE journal SET quarantine = ? WHERE seq = ? AND quarantine IS NULL",
+                    arguments: ["the process stopped while replaying this input", crashed])
+                try db.execute(sql: "DELETE FROM replay")
+            }
+            var lines: [Line] = []
+            for row in try Row.fetchAll(
+                db, sql: "SELECT seq, at, seed, id_counter, entry FROM journal WHERE quarantine IS NULL ORDER BY seq")
+            {
+                do {
+                    lines.append(try Self.line(row))
+                } catch {
+                    try db.execute(
+                        sql: "UPDATE journal SET quarantine = ? WHERE seq = ?",
+                        arguments: [
+                            "the line does not decode: \(MEFError.describe(error).problem)", row["seq"] as Int64,
+                        ])
+                }
+            }
+            let quarantined = try Row.fetchAll(
+                db, sql: "SELECT seq, quarantine FROM journal WHERE quarantine IS NOT NULL ORDER BY seq"
+            ).map { Quarantined(seq: $0["seq"], reason: $0["quarantine"]) }
+            return Contents(lines: lines, quarantined: quarantined)
+        }
+    }
+
+    /// Marks line `seq` as being replayed (nil: replay finished). Written before the core sees the line, so that
+    /// if the core stops the process on it, the next start quarantines it instead of crashing again.
+    public func replaying(_ seq: Int64?) throws {
+        try queue.write { db in
+            if let seq {
+                try db.execute(sql: "INSERT OR REPLACE INTO replay (id, seq) VALUES (1, ?)", arguments: [seq])
+            } else {
+                try db.execute(sql: "DELETE FROM replay")
+            }
+        }
+    }
+
+    private static func line(_ row: Row) throws -> Line {
+        let text: String = row["entry"]
+        return Line(
+            seq: row["seq"], at: Instant(milliseconds: row["at"]), seed: UInt64(bitPattern: row["seed"] as Int64),
+            idCounter: row["id_counter"], entry: try JSONDecoder().decode(Entry.self, from: Data(text.utf8)))
     }
 }

@@ -79,7 +79,7 @@ public final class NodeLedgers: @unchecked Sendable {
                 throw NodeError(.ledger, "no public key for \(counterparty)")
             }
             let header = try LedgerHeader.live(key.party, publicKey: key.publicKey, counterparty, publicKey: publicKey)
-            let replica = try LedgerReplica(key: key, header: header, store: store)
+            let replica = try LedgerReplica(key: key, header: header, store: store, rules: .broker)
             replicas[counterparty] = replica
             return replica
         }
@@ -186,6 +186,11 @@ public final class NodeLedgers: @unchecked Sendable {
 
     /// Proposes, sends and commits one entry; syncs and rebases on a conflict; retries while the counterparty
     /// is unreachable, for at most `retryLimit`.
+    ///
+    /// A conflict that brings nothing new (the counterparty's copy is behind this one: restored from a backup, or
+    /// its node lost entries) is not retried at once: the counterparty is told (the proposal itself shows its
+    /// copy is behind, and it catches up from this node), and this side backs off exponentially, up to 5 s,
+    /// for at most `retryLimit` — never a loop of proposals. Every conflict is counted in the metrics.
     public func append(_ record: LedgerRecord, at time: Instant) async throws {
         let replica = try replica(with: record.counterparty)
         var entry = try replica.propose(
@@ -201,11 +206,30 @@ public final class NodeLedgers: @unchecked Sendable {
                     try replica.commit(agreed)
                     metrics?.ledgerEntryAppended(counterparty: record.counterparty)
                     return
-                case .conflict:
+                case .conflict(let head):
+                    let before = replica.head.seq
                     let missing = try await transport.entries(
                         of: replica.id, from: replica.head.seq + 1, at: record.counterparty)
                     entry = try replica.rebase(onto: missing, pending: entry)
-                    backoff = .milliseconds(20)
+                    let progressed = replica.head.seq > before
+                    metrics?.ledgerConflict(counterparty: record.counterparty, progressed: progressed)
+                    if progressed {
+                        backoff = .milliseconds(20)
+                        continue
+                    }
+                    guard clock.now < giveUp else {
+                        throw NodeError(
+                            .ledger,
+                            "\(record.counterparty)'s copy stays behind this one (its head \(head.seq), ours \(before))"
+                        )
+                    }
+                    logger.notice(
+                        "nothing newer at the counterparty (its copy is behind, or it waits for a request); backing off",
+                        metadata: [
+                            "counterparty": "\(record.counterparty)", "theirs": "\(head.seq)", "ours": "\(before)",
+                        ])
+                    try await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(5))
                     continue
                 }
             } catch let error as NodeError where error.code == .transport {
@@ -216,6 +240,19 @@ public final class NodeLedgers: @unchecked Sendable {
             }
             try await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .seconds(1))
+        }
+    }
+
+    /// Catches this party's copy with `counterparty` up with the counterparty's; returns the entries added.
+    public func catchUp(with counterparty: PartyID) async -> Int {
+        guard let replica = try? replica(with: counterparty) else { return 0 }
+        do {
+            let missing = try await transport.entries(of: replica.id, from: replica.head.seq + 1, at: counterparty)
+            return try replica.catchUp(with: missing)
+        } catch {
+            logger.warning(
+                "ledger catch-up failed", metadata: ["counterparty": "\(counterparty)", "error": "\(error)"])
+            return 0
         }
     }
 

@@ -6,7 +6,7 @@ public enum LedgerVerification {
     public static func verify(
         ledger: LedgerID, parties: [PartyID], stores: [any LedgerStore], keys: KeyDirectory
     ) throws -> [String] {
-        let auditor = LedgerAuditor(trustedKeys: keys)
+        let auditor = LedgerAuditor(trustedKeys: keys, rules: .broker)
         let copies = try zip(parties, stores).map { party, store in
             try LedgerCopy(store: store, ledgerID: ledger, holder: party)
         }

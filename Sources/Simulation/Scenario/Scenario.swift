@@ -225,12 +225,12 @@ public struct Percentage: Decodable, Sendable, Hashable {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Double.self) {
             text = "\(number)"
-            basisPoints = Int64((number * 10_000).rounded())
+            basisPoints = Int64(roundingExactly: number * 10_000)
         } else {
             text = try container.decode(String.self)
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.hasSuffix("%"), let value = Double(trimmed.dropLast()) {
-                basisPoints = Int64((value * 100).rounded())
+                basisPoints = Int64(roundingExactly: value * 100)
             } else {
                 basisPoints = nil
             }

@@ -184,8 +184,12 @@ public struct SimulationPlan: Sendable {
                     }
                     confidence = value
                 }
-                guard entry.cost >= 0 else {
-                    throw ScenarioError(path: "\(entryPath).cost", message: "a cost is zero or more")
+                for (field, amount) in [
+                    ("cost", entry.cost), ("buildCost", entry.buildCost), ("changeFee", entry.changeFee),
+                ] {
+                    guard let amount, !(0...Money.largestAmount).contains(amount) else { continue }
+                    throw ScenarioError(
+                        path: "\(entryPath).\(field)", message: "an amount from 0 to 1,000,000,000,000, not \(amount)")
                 }
                 catalog.append(
                     CatalogEntry(

@@ -8,6 +8,12 @@ public struct IDSequence: Sendable {
 
     public init(party: PartyID) { self.party = party }
 
+    /// How many ids were handed out: what a driver restoring a provider from its journal raises it back to.
+    public var counter: Int { sequence }
+
+    /// Raises the counter to at least `value` (never lowers it), so no id is ever handed out twice.
+    public mutating func raise(to value: Int) { sequence = max(sequence, value) }
+
     /// The next id for `kind`.
     public mutating func next(_ kind: String) -> String {
         sequence += 1

@@ -23,7 +23,9 @@ public struct ServiceElement: Hashable, Sendable, Codable {
     public init(item: ProductOfferingQualificationItemCreate) {
         let firstPlace = item.product.place?.first
         let place = firstPlace?["id"]?.stringValue ?? firstPlace?["city"]?.stringValue
-        let bandwidth = item.product.productConfiguration?["bandwidthMbps"]?.numberValue.map { Int($0) }
+        let bandwidth = item.product.productConfiguration?["bandwidthMbps"]?.numberValue.map {
+            Int(saturating: $0.rounded(.up))
+        }
         self.init(
             itemID: item.id,
             offering: item.product.productOffering?.id ?? item.product.productSpecification?.id ?? "",

@@ -73,8 +73,10 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let suffixes: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
         for (suffix, factor) in suffixes where trimmed.hasSuffix(suffix) {
-            guard let number = Double(trimmed.dropLast(suffix.count)), number >= 0 else { return nil }
-            self.milliseconds = Int64((number * Double(factor)).rounded())
+            guard let number = Double(trimmed.dropLast(suffix.count)), number >= 0,
+                let milliseconds = Int64(roundingExactly: number * Double(factor))
+            else { return nil }
+            self.milliseconds = milliseconds
             return
         }
         guard let number = Int64(trimmed), number >= 0 else { return nil }
