@@ -1,4 +1,5 @@
 import CanonicalJSON
+import Foundation
 import Ledger
 import Provider
 import RoleTestSupport
@@ -80,5 +81,34 @@ struct RouterTests {
         #expect(cancelled.records.map(\.kind) == ["order.cancelled"])
         #expect(cancelled.records.map(\.counterparty) == ["S"])
         #expect(core.view.orderReference(buyer: "B", orderID: "o1") == nil)
+    }
+}
+
+/// Timers as journals keep them.
+struct TimerKeyCodingTests {
+    @Test("a typed timer survives the journal's JSON round trip")
+    func roundTrip() throws {
+        let key = TimerKey(buyer: "B", requestID: "o1", purpose: .sco(.elementActivation(itemID: "uni")))
+        let decoded = try JSONDecoder().decode(TimerKey.self, from: try JSONEncoder().encode(key))
+        #expect(decoded == key)
+    }
+
+    @Test(
+        "timers journaled as text before they were typed are read back as the role's timer",
+        arguments: [
+            ("deadline", RoleTimer.bbus(.responseDeadline)), ("accept", .sco(.acceptanceWindow)),
+            ("activation", .sco(.activationWindow)), ("element|uni", .sco(.elementActivation(itemID: "uni"))),
+            ("change|", .sco(.changeDone)), ("term|P-svc-3", .sco(.endOfTerm(serviceID: "P-svc-3"))),
+        ])
+    func legacyText(text: String, timer: RoleTimer) throws {
+        let json = #"{"buyer":"B","requestID":"o1","purpose":"\#(text)"}"#
+        let decoded = try JSONDecoder().decode(TimerKey.self, from: Data(json.utf8))
+        #expect(decoded.purpose == timer)
+    }
+
+    @Test("a timer name no role ever used is refused, not guessed")
+    func unknownText() {
+        let json = #"{"buyer":"B","requestID":"o1","purpose":"elephant"}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(TimerKey.self, from: Data(json.utf8)) }
     }
 }

@@ -50,6 +50,27 @@ public struct TimerKey: Hashable, Codable, Sendable {
         self.requestID = requestID
         self.purpose = purpose
     }
+
+    enum CodingKeys: String, CodingKey {
+        case buyer, requestID, purpose
+    }
+
+    /// Decodes a timer, also in the text form journals written before timers were typed (`"deadline"`,
+    /// `"element|uni"`, `"term|P-svc-3"` …), so that a node restarted on an older journal keeps its timers.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        buyer = try container.decode(PartyID.self, forKey: .buyer)
+        requestID = try container.decode(RequestID.self, forKey: .requestID)
+        if let legacy = try? container.decode(String.self, forKey: .purpose) {
+            guard let purpose = RoleTimer(journaled: legacy) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .purpose, in: container, debugDescription: "unknown timer '\(legacy)'")
+            }
+            self.purpose = purpose
+        } else {
+            purpose = try container.decode(RoleTimer.self, forKey: .purpose)
+        }
+    }
 }
 
 /// An entry a role asks to append, authored by the provider, on its ledger with `counterparty`.
