@@ -3,41 +3,6 @@ import Ledger
 import Sonata
 import SupplyChain
 
-/// The sell side's commercial and timing terms.
-public struct SBUSConfiguration: Sendable, Hashable {
-    /// Markup on cost in basis points (1,000 = 10 %).
-    public let markupBasisPoints: Int64
-    /// Contractual discounts per buyer in basis points (PDL-015).
-    public let discountBasisPoints: [PartyID: Int64]
-    /// How long a quote stays valid (PDL-018).
-    public let quoteValidity: TimeSpan
-    /// Time this provider needs between the sellers' deadline and its own: sellers get the buyer's window minus it.
-    public let processingTime: TimeSpan
-    /// Seller Contact Information put on answers (MEF79-R38).
-    public let sellerContact: RelatedContactInformation
-
-    public init(
-        markupBasisPoints: Int64, discountBasisPoints: [PartyID: Int64] = [:], quoteValidity: TimeSpan = .days(30),
-        processingTime: TimeSpan = .seconds(1), sellerContact: RelatedContactInformation
-    ) {
-        self.markupBasisPoints = markupBasisPoints
-        self.discountBasisPoints = discountBasisPoints
-        self.quoteValidity = quoteValidity
-        self.processingTime = processingTime
-        self.sellerContact = sellerContact
-    }
-}
-
-/// What the S-BUS makes of an incoming request before the SCO sees it.
-public enum Admission: Sendable {
-    /// Valid, addressed to a provider not already in the chain.
-    case accepted(ProductOfferingQualificationCreate)
-    /// Breaks MEF 79.1 or the Sonata schema: answered REJECTED with every finding.
-    case invalid([ValidationFinding])
-    /// This provider is on the request's loop-prevention list (PDL-004): answered REJECTED, reason loop.
-    case loop
-}
-
 /// S-BUS, the sell side: receipts and admission of buyers' requests, the quote book, the order desk (PDL-019..PDL-023),
 /// the notices the buyer hears, hubs and notifications. Pure: it takes one message at a time and returns steps.
 public struct SBUS: Sendable {

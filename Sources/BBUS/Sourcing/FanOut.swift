@@ -20,10 +20,3 @@ struct FanOut: Sendable {
         Dictionary(items.map { ($0.itemID, $0.candidates) }) { first, _ in first }
     }
 }
-
-/// A request sent to a seller: the buyer request and item it serves.
-struct OutgoingRequest: Sendable {
-    let key: RequestKey
-    let itemID: String
-    let seller: PartyID
-}

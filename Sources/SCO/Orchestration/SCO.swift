@@ -99,9 +99,3 @@ public struct SCO: Sendable {
         .message(.scoToSBUS(.orderEvent(key, reference: reference, event, evidence: evidence)))
     }
 }
-
-/// The SCO's decision for one element.
-public enum ChainDecision: Sendable {
-    case sourced(Candidate, rejected: [Candidate])
-    case unsourced(reason: String, alternates: [SourcedAlternate])
-}

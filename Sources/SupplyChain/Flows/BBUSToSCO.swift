@@ -10,18 +10,3 @@ public enum BBUSToSCO: Sendable {
     /// A seller's notice about the sub-order for one element of an order or change.
     case sellerNotice(SellerNotice)
 }
-
-/// A seller's notice, with the order and element of this provider it concerns.
-public struct SellerNotice: Sendable {
-    public let order: OrderKey
-    public let itemID: String
-    public let seller: PartyID
-    public let notice: OrderNotice
-
-    public init(order: OrderKey, itemID: String, seller: PartyID, notice: OrderNotice) {
-        self.order = order
-        self.itemID = itemID
-        self.seller = seller
-        self.notice = notice
-    }
-}

@@ -20,8 +20,3 @@ public struct IDSequence: Sendable {
         return "\(party.rawValue)-\(kind)-\(sequence)"
     }
 }
-
-extension PartyID {
-    /// The party id of this provider's SOF: the counterparty on its internal (INT) ledger (PDL-010).
-    public var sofParty: PartyID { PartyID(rawValue: rawValue + "#sof") }
-}

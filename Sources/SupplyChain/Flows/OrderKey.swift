@@ -10,14 +10,3 @@ public struct OrderKey: Hashable, Sendable {
         self.orderID = orderID
     }
 }
-
-/// A buyer's POQ or inquiry as this provider knows it.
-public struct RequestKey: Hashable, Sendable {
-    public let buyer: PartyID
-    public let requestID: RequestID
-
-    public init(buyer: PartyID, requestID: RequestID) {
-        self.buyer = buyer
-        self.requestID = requestID
-    }
-}

@@ -25,23 +25,3 @@ public enum RoleTimer: Hashable, Codable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-/// The B-BUS's timers.
-public enum BBUSTimer: Hashable, Codable, Sendable {
-    /// The sellers' response window ends: silence counts as "unable" (ETSI Inquiry and Quote step 6).
-    case responseDeadline
-}
-
-/// The SCO's timers, one per fulfilment, change and term process.
-public enum SCOTimer: Hashable, Codable, Sendable {
-    /// The Order Acceptance Window ends (PDL-034).
-    case acceptanceWindow
-    /// The Order Activation Window ends (PDL-037).
-    case activationWindow
-    /// The SOF finishes activating one element (PDL-050).
-    case elementActivation(itemID: String)
-    /// This provider's part of a change (and its outage) is over (PDL-118).
-    case changeDone
-    /// A product term ends: roll, renew or disconnect.
-    case endOfTerm(serviceID: String)
-}
