@@ -106,9 +106,33 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: settings),
+        // Shared fixtures of the role and router tests: small providers, requests and effect filters.
+        .target(
+            name: "RoleTestSupport",
+            dependencies: ["Provider", "SBUS", "SCO", "BBUS", "SupplyChain", "Sonata", "Ledger", "CanonicalJSON"],
+            path: "Tests/RoleTestSupport",
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "ProviderTests",
-            dependencies: ["Provider", "SBUS", "SCO", "BBUS", "SupplyChain", "Sonata", "Ledger"],
+            dependencies: ["Provider", "RoleTestSupport", "SupplyChain", "Sonata", "Ledger", "CanonicalJSON"],
+            swiftSettings: settings
+        ),
+        // One test target per role, driving its state machine directly (and through the router where a flow
+        // crosses roles).
+        .testTarget(
+            name: "SBUSTests",
+            dependencies: ["SBUS", "Provider", "RoleTestSupport", "SupplyChain", "Sonata", "Ledger", "CanonicalJSON"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "SCOTests",
+            dependencies: ["SCO", "Provider", "RoleTestSupport", "SupplyChain", "Sonata", "Ledger", "CanonicalJSON"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "BBUSTests",
+            dependencies: ["BBUS", "Provider", "RoleTestSupport", "SupplyChain", "Sonata", "Ledger", "CanonicalJSON"],
             swiftSettings: settings
         ),
         .testTarget(name: "ScenarioModelTests", dependencies: ["ScenarioModel"], swiftSettings: settings),

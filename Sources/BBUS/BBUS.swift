@@ -3,81 +3,78 @@ import Ledger
 import Sonata
 import SupplyChain
 
-/// The buy side: who this provider buys from and how it asks them.
-public struct BBUSConfiguration: Sendable, Hashable {
-    /// Sellers this provider has a commercial relationship with, in preference order.
-    public let sellers: [PartyID]
-    /// One-way latency to each seller, as measured or configured; a seller that cannot answer within the
-    /// window (twice this latency) is not asked.
-    public let latency: [PartyID: TimeSpan]
-    /// The offerings bought from each seller, where the relationship is limited to some; absent means all.
-    public let offerings: [PartyID: Set<String>]
-    /// The contact put on requests this provider sends as a buyer (MEF79-R9).
-    public let buyerContact: RelatedContactInformation
-
-    public init(
-        sellers: [PartyID], latency: [PartyID: TimeSpan] = [:], offerings: [PartyID: Set<String>] = [:],
-        buyerContact: RelatedContactInformation
-    ) {
-        self.sellers = sellers
-        self.latency = latency
-        self.offerings = offerings
-        self.buyerContact = buyerContact
-    }
-}
-
-/// Why the B-BUS does not ask a seller for an element.
-public enum SellerExclusion: Sendable, Hashable, CustomStringConvertible {
-    /// The seller's digest is on the request's loop-prevention list (PDL-004).
-    case onLoopPreventionList
-    /// The relationship with this seller does not cover the offering.
-    case offeringNotBought(String)
-    /// The seller could not answer before the deadline, given the link's round trip.
-    case beyondResponseWindow(window: TimeSpan, roundTrip: TimeSpan)
-
-    public var description: String {
-        switch self {
-        case .onLoopPreventionList: "on the loop-prevention list"
-        case .offeringNotBought(let offering): "not a seller of \(offering) to this provider"
-        case .beyondResponseWindow(let window, let roundTrip):
-            "cannot answer within the \(window) window (round trip \(roundTrip))"
-        }
-    }
-}
-
-/// B-BUS: picks the sellers for each element, never one on the loop-prevention list, and builds their requests.
+/// B-BUS, the buy side: seller choice, fan-out, silence, the orders placed with sellers and the notices exchanged
+/// with them. Pure: it takes one message at a time and returns steps.
 public struct BBUS: Sendable {
     public let party: PartyID
     public let configuration: BBUSConfiguration
+    /// Requests fanned out to sellers and not yet complete, by the buyer request they serve.
+    var fanOuts: [RequestKey: FanOut] = [:]
+    /// Requests sent to sellers: sub-request id → the buyer request and item it serves.
+    var outgoing: [RequestID: OutgoingRequest] = [:]
+    /// Orders placed with sellers: sub-order id → the order and element it serves.
+    var subOrders: [RequestID: SubOrder] = [:]
+    /// The current sub-order of each bought element of an order.
+    var currentSubOrder: [SubOrder.Slot: RequestID] = [:]
 
     public init(party: PartyID, configuration: BBUSConfiguration) {
         self.party = party
         self.configuration = configuration
     }
 
+    /// Whether `seller` says something about an order this provider placed with it (then it goes to the B-BUS).
+    public func placed(_ orderID: RequestID, with seller: PartyID) -> Bool {
+        subOrders[orderID]?.seller == seller
+    }
+
+    /// Handles what the SCO asks of the sellers.
+    public mutating func handle(
+        _ message: SCOToBBUS, now: Instant, ids: inout IDSequence, entropy: inout some EntropySource
+    ) -> [RoleStep] {
+        switch message {
+        case .source(let sourcing):
+            return source(sourcing, now: now, ids: &ids, entropy: &entropy)
+        case .placeSubOrder(let placement):
+            return placeSubOrder(placement, now: now, ids: &ids).map(RoleStep.effect)
+        case .placeChange(let change):
+            return placeChange(change, ids: &ids).map(RoleStep.effect)
+        case .placeRenewal(let renewal):
+            return placeRenewal(renewal, ids: &ids).map(RoleStep.effect)
+        case .tellSellers(let order, let itemIDs, let event, let closing):
+            return tellSellers(order: order, itemIDs: itemIDs, event, closing: closing, now: now).map(RoleStep.effect)
+        case .forgetSubOrders(let order, let itemIDs):
+            for itemID in itemIDs {
+                if let subID = currentSubOrder.removeValue(forKey: SubOrder.Slot(order: order, itemID: itemID)) {
+                    subOrders.removeValue(forKey: subID)
+                }
+            }
+            return []
+        }
+    }
+
     /// The sellers to ask within `window`, and those skipped with the reason (PDL-004, PDL-011).
     public func sellers(
         for element: ServiceElement, loopPreventionList: LoopPreventionList, window: TimeSpan
-    ) -> (eligible: [PartyID], skipped: [(seller: PartyID, reason: SellerExclusion)]) {
-        var eligible: [PartyID] = []
-        var skipped: [(PartyID, SellerExclusion)] = []
+    ) -> SellerChoice {
+        var choice = SellerChoice()
         for seller in configuration.sellers where seller != party {
             if let offered = configuration.offerings[seller], !offered.contains(element.offering) {
-                skipped.append((seller, .offeringNotBought(element.offering)))
+                choice.skipped.append(SkippedSeller(seller: seller, reason: .offeringNotBought(element.offering)))
                 continue
             }
             if loopPreventionList.lists(seller) {
-                skipped.append((seller, .onLoopPreventionList))
+                choice.skipped.append(SkippedSeller(seller: seller, reason: .onLoopPreventionList))
                 continue
             }
             let roundTrip = (configuration.latency[seller] ?? .zero) + (configuration.latency[seller] ?? .zero)
             if roundTrip >= window {
-                skipped.append((seller, .beyondResponseWindow(window: window, roundTrip: roundTrip)))
+                choice.skipped.append(
+                    SkippedSeller(seller: seller, reason: .beyondResponseWindow(window: window, roundTrip: roundTrip)))
                 continue
             }
-            eligible.append(seller)
+            choice.eligible.append(seller)
         }
-        return (eligible, skipped)
+        return choice
     }
 
     /// The request for one element to one seller: the buyer's item alone, as the buyer wrote it (relationships to

@@ -57,7 +57,7 @@ extension ProviderNode {
             }
         case .notification(let event, _):
             // The S-BUS makes one event per registration, numbered from 1 at the end of its id.
-            let hubs = core.sbus.subscriptions[to] ?? []
+            let hubs = core.view.subscriptions(of: to)
             let index = event.eventId.split(separator: "-").last.flatMap { Int($0) }.map { $0 - 1 } ?? 0
             guard !replaying, hubs.indices.contains(index), !deletedHubs.contains(hubs[index].id) else { return }
             // A hub is a plain Sonata listener: it gets the Sonata `Event` itself, as MEF defines it.

@@ -144,12 +144,12 @@ public actor ProviderNode {
     /// Registers a buyer's hub (MEF 79.1 Use Case 1) and returns the subscription.
     public func registerHub(_ input: EventSubscriptionInput, buyer: PartyID) -> EventSubscription? {
         handle(.message(from: buyer, .hubRegistration(input)), trace: nil)
-        return core.sbus.subscriptions[buyer]?.last
+        return core.view.subscriptions(of: buyer).last
     }
 
     /// Removes a buyer's hub; false when the buyer has no such hub.
     public func deleteHub(id: String, buyer: PartyID) -> Bool {
-        guard core.sbus.subscriptions[buyer]?.contains(where: { $0.id == id }) == true, !deletedHubs.contains(id)
+        guard core.view.subscriptions(of: buyer).contains(where: { $0.id == id }), !deletedHubs.contains(id)
         else { return false }
         journal(.hubDeleted(id))
         deletedHubs.insert(id)
@@ -168,7 +168,7 @@ public actor ProviderNode {
     public func render(_ resource: Resource) -> ProductOfferingQualification? {
         switch resource.latest {
         case .acknowledgement(let response), .response(let response):
-            return core.sbus.sonataPOQ(response, request: resource.request, createdAt: resource.createdAt)
+            return core.view.sonataPOQ(response, request: resource.request, createdAt: resource.createdAt)
         default:
             return nil
         }
@@ -240,7 +240,7 @@ public actor ProviderNode {
 
     /// The services in operation this node delivers to `buyer`.
     public func serviceIDs(of buyer: PartyID) -> [String] {
-        core.inventory.filter { $0.value.buyer == buyer && $0.value.state == .active }.keys.sorted()
+        core.view.activeServiceIDs(of: buyer)
     }
 
     /// The order with this reference, if any.
@@ -253,7 +253,7 @@ public actor ProviderNode {
 
     /// The items of a quote this node gave `buyer`, by item id (for a plain Sonata order against it).
     public func quotedItems(_ quoteReference: String, buyer: PartyID) -> [String: JSONValue]? {
-        core.quotedItems(quoteReference, buyer: buyer)
+        core.view.quotedItems(quoteReference, buyer: buyer)
     }
 
     /// The answer to a POQ or inquiry by the provider's own reference, when `buyer` asked it.
@@ -347,7 +347,7 @@ public actor ProviderNode {
     private func openOrderResource(for input: ProviderInput, at: Instant) {
         guard case .message(let buyer, .order(let order)) = input else { return }
         let exchange = Exchange(buyer: buyer, requestID: order.id)
-        if orderOfExchange[exchange] == nil, let id = core.orderReference(buyer: buyer, orderID: order.id) {
+        if orderOfExchange[exchange] == nil, let id = core.view.orderReference(buyer: buyer, orderID: order.id) {
             openOrderResource(id, exchange: exchange, at: at)
         }
     }

@@ -31,5 +31,5 @@ public struct ProviderConfiguration: Sendable {
     /// every SOF answer (PDL-010).
     public var sofParty: PartyID { ProviderConfiguration.sofParty(of: party) }
 
-    public static func sofParty(of party: PartyID) -> PartyID { PartyID(rawValue: party.rawValue + "#sof") }
+    public static func sofParty(of party: PartyID) -> PartyID { party.sofParty }
 }

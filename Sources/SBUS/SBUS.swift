@@ -3,47 +3,19 @@ import Ledger
 import Sonata
 import SupplyChain
 
-/// The sell side's commercial and timing terms.
-public struct SBUSConfiguration: Sendable, Hashable {
-    /// Markup on cost in basis points (1,000 = 10 %).
-    public let markupBasisPoints: Int64
-    /// Contractual discounts per buyer in basis points (PDL-015).
-    public let discountBasisPoints: [PartyID: Int64]
-    /// How long a quote stays valid (PDL-018).
-    public let quoteValidity: TimeSpan
-    /// Time this provider needs between the sellers' deadline and its own: sellers get the buyer's window minus it.
-    public let processingTime: TimeSpan
-    /// Seller Contact Information put on answers (MEF79-R38).
-    public let sellerContact: RelatedContactInformation
-
-    public init(
-        markupBasisPoints: Int64, discountBasisPoints: [PartyID: Int64] = [:], quoteValidity: TimeSpan = .days(30),
-        processingTime: TimeSpan = .seconds(1), sellerContact: RelatedContactInformation
-    ) {
-        self.markupBasisPoints = markupBasisPoints
-        self.discountBasisPoints = discountBasisPoints
-        self.quoteValidity = quoteValidity
-        self.processingTime = processingTime
-        self.sellerContact = sellerContact
-    }
-}
-
-/// What the S-BUS makes of an incoming request before the SCO sees it.
-public enum Admission: Sendable {
-    /// Valid, addressed to a provider not already in the chain.
-    case accepted(ProductOfferingQualificationCreate)
-    /// Breaks MEF 79.1 or the Sonata schema: answered REJECTED with every finding.
-    case invalid([ValidationFinding])
-    /// This provider is on the request's loop-prevention list (PDL-004): answered REJECTED, reason loop.
-    case loop
-}
-
-/// S-BUS: admits buyers' requests, prices answers, renders them in MEF Sonata, and keeps hub registrations. Pure.
+/// S-BUS, the sell side: receipts and admission of buyers' requests, the quote book, the order desk (PDL-019..PDL-023),
+/// the notices the buyer hears, hubs and notifications. Pure: it takes one message at a time and returns steps.
 public struct SBUS: Sendable {
     public let party: PartyID
     public let configuration: SBUSConfiguration
     /// Notification registrations per buyer (MEF 79.1 Use Case 1).
-    public private(set) var subscriptions: [PartyID: [EventSubscription]] = [:]
+    public internal(set) var subscriptions: [PartyID: [EventSubscription]] = [:]
+    /// Requests received and not yet answered, by buyer and request id.
+    var receipts: [RequestKey: Receipt] = [:]
+    /// Quotes this provider gave, by its own reference: orders are checked against them.
+    var quotes: [String: QuoteRecord] = [:]
+    /// Orders and changes the desk passed on and the SCO is still working on.
+    var desk: [OrderKey: DeskEntry] = [:]
 
     public init(party: PartyID, configuration: SBUSConfiguration) {
         self.party = party
@@ -65,33 +37,38 @@ public struct SBUS: Sendable {
         return marked.scaled(basisPoints: 10_000 - discount)
     }
 
-    /// Registers a buyer for notifications and returns the subscription (MEF79-R4, R7).
-    public mutating func register(_ input: EventSubscriptionInput, buyer: PartyID) -> EventSubscription {
-        let id = "\(party.rawValue)-hub-\(subscriptions.values.reduce(0) { $0 + $1.count } + 1)"
-        let subscription = EventSubscription(id: id, callback: input.callback, query: input.query)
-        subscriptions[buyer, default: []].append(subscription)
-        return subscription
+    /// Number of buyer requests still being worked on.
+    public var openRequestCount: Int { receipts.count }
+
+    /// The items of a quote this provider gave `buyer` (what an order against it must repeat), by item id.
+    public func quotedItems(_ quoteReference: String, buyer: PartyID) -> [String: JSONValue]? {
+        guard let quote = quotes[quoteReference], quote.buyer == buyer else { return nil }
+        return quote.items
     }
 
-    /// Notifications for a state change of a deferred POQ: one per registration whose query asks for this event
-    /// type, none for an unregistered buyer (MEF79-R5, R6, R91, R92).
-    public func notifications(
-        to buyer: PartyID, deferred: Bool, eventType: POQEventType, sellerReference: String, itemID: String? = nil,
-        state: String, now: Instant
-    ) -> [Effect] {
-        guard deferred, let registrations = subscriptions[buyer] else { return [] }
-        return registrations.enumerated().compactMap { index, subscription in
-            let input = EventSubscriptionInput(callback: subscription.callback, query: subscription.query)
-            guard input.eventTypes.contains(eventType) else { return nil }
-            let event = POQEvent(
-                eventId: "\(sellerReference)-\(eventType.rawValue)-\(state)-\(index + 1)",
-                eventTime: MEFDateTime(now.date), eventType: eventType,
-                event: POQEventPayload(
-                    id: sellerReference,
-                    href:
-                        "/mefApi/sonata/productOfferingQualification/v7/productOfferingQualification/\(sellerReference)",
-                    poqItemId: itemID, sellerId: party.rawValue))
-            return .send(to: buyer, .notification(event, state: state))
+    /// This provider's reference for a buyer's order or change while it is being worked on.
+    public func orderReference(buyer: PartyID, orderID: RequestID) -> String? {
+        desk[OrderKey(buyer: buyer, orderID: orderID)]?.reference
+    }
+
+    /// Handles what the SCO hands over for the buyer.
+    public mutating func handle(_ message: SCOToSBUS, now: Instant) -> [RoleStep] {
+        switch message {
+        case .qualified(let key, let outcomes):
+            return answer(key, outcomes: outcomes, now: now)
+        case .unableToMeetTime(let key, let outcomes):
+            return answerUnableToMeetTime(key, outcomes: outcomes, now: now)
+        case .orderEvent(let key, let reference, let event, let evidence):
+            if event.endsOrder { desk.removeValue(forKey: key) }
+            return notice(to: key.buyer, order: key.orderID, reference: reference, event, evidence: evidence, now: now)
+                .map(RoleStep.effect)
+        case .changeCost(let key, let reference, let cost, let outage):
+            let quoted = OrderEvent.changeQuoted(price: price(cost: cost, for: key.buyer), outage: outage)
+            return notice(to: key.buyer, order: key.orderID, reference: reference, quoted, now: now).map(
+                RoleStep.effect)
+        case .orderClosed(let key):
+            desk.removeValue(forKey: key)
+            return []
         }
     }
 }

@@ -33,7 +33,7 @@ struct OrderLifecycleTests {
         #expect(order.reason?.contains("at /product/productConfiguration/bandwidthMbps; request a new quote") == true)
     }
 
-    @Test("PDL-029 PDL-034 PDL-036 an acceptance window that runs out at the third hop rejects the order everywhere")
+    @Test("PDL-034 PDL-036 an acceptance window that runs out at the third hop rejects the order everywhere")
     func acceptanceWindow() throws {
         let result = try Self.run("order-rejections")
         let order = try #require(try Self.demand(result, "too-slow").order)
@@ -111,6 +111,28 @@ struct OrderLifecycleTests {
         #expect(Self.kinds(result, "FLAKY", "FLAKY#sof").contains("sco.chain_tested"))
         #expect(Self.kinds(result, "FLAKY", "FLAKY#sof").contains("sof.released"))
         #expect(Self.kinds(result, "EDGE", "FLAKY").contains("order.failed"))
+    }
+
+    @Test("PDL-029 the SOF refuses the reservation once capacity is exhausted: the second order is rejected")
+    func capacityExhausted() throws {
+        let result = try Self.run("capacity-exhausted")
+        #expect(try Self.demand(result, "first").order?.state == "ACTIVATED")
+        let second = try #require(try Self.demand(result, "second").order)
+        #expect(second.state == "REJECTED")
+        #expect(second.reason == "PDL-029: Rejected: no capacity left for PORT (1 in use)")
+        #expect(Self.kinds(result, "PORTCO", "BETA").contains("order.rejected"))
+    }
+
+    @Test("PDL-045 PDL-046 PDL-048 a chain whose hand-off does not fit fails its test with no injected fault")
+    func chainTestFromEvidence() throws {
+        let result = try Self.run("chain-test")
+        let mismatched = try #require(try Self.demand(result, "mismatched").order)
+        #expect(mismatched.state == "FAILED")
+        #expect(
+            mismatched.reason
+                == "PDL-048: the service chain test failed: hand-off evc to uni: 10000 Mbps meets 1000 Mbps")
+        #expect(try Self.demand(result, "matched").order?.state == "ACTIVATED")
+        #expect(Self.kinds(result, "METRO", "ACCESSCO").contains("order.cancelled"))
     }
 
     @Test("PDL-042 PDL-044 PDL-051 PDL-052 PDL-053 a failed element is re-sourced from the next-best quote")

@@ -1,16 +1,29 @@
+import Ledger
 import Sonata
 import SupplyChain
 
-/// Service Chain Orchestration: decomposes a request into service elements, consults the SOF for each, decides
-/// what B-BUS must source, and chains internal and external answers into one offer. Pure.
+/// Service Chain Orchestration with its SOF: decomposition, ranking and chaining of answers, fulfilment of orders
+/// (reserve, activate, chain test, re-sourcing, abandonment), the inventory of services in operation, their terms
+/// and their changes. Pure: it takes one message or timer at a time and returns steps.
 public struct SCO: Sendable {
-    public var sof: SOF
-    public let ranking: RankingPolicy
+    public let configuration: SCOConfiguration
+    public internal(set) var sof: SOF
+    /// Requests being sourced: the SOF's answer for every element, until the sellers' answers are in.
+    var qualifications: [RequestKey: Qualification] = [:]
+    /// Orders being accepted or activated.
+    var fulfilments: [OrderKey: Fulfilment] = [:]
+    /// Changes to services being quoted and carried out, by the buyer's change order.
+    var changes: [OrderKey: ChangeProcess] = [:]
+    /// Services in operation (MEF inventory), by service id.
+    public internal(set) var inventory: [String: ServiceRecord] = [:]
 
-    public init(sof: SOF, ranking: RankingPolicy = .default) {
+    public init(configuration: SCOConfiguration, sof: SOF) {
+        self.configuration = configuration
         self.sof = sof
-        self.ranking = ranking
     }
+
+    var ranking: RankingPolicy { configuration.ranking }
+    var processing: TimeSpan { configuration.processingTime }
 
     /// One element per POQ item (PDL-008 asks the SOF about each of them).
     public func decompose(_ poq: ProductOfferingQualificationCreate) -> [ServiceElement] {
@@ -25,8 +38,8 @@ public struct SCO: Sendable {
 
     /// Chooses the element's source among the SOF's answer and the sellers' (PDL-013), by the ranking policy.
     ///
-    /// - Returns: the winning candidate, or `nil` when nothing is deliverable; in that case `alternates` of the
-    ///   red answers are pooled so the buyer still hears of lower-bandwidth options.
+    /// - Returns: the winning candidate, or the reasons and the pooled lower-bandwidth alternates of the red
+    ///   answers when nothing is deliverable.
     public func chain(internal sofAnswer: SOFAnswer, external: [Candidate]) -> ChainDecision {
         var candidates = external
         if sofAnswer.deliverable { candidates.append(Candidate(source: .internal, offer: sofAnswer.offer)) }
@@ -34,16 +47,55 @@ public struct SCO: Sendable {
         if let best = ranked.first, best.offer.isDeliverable {
             return .sourced(best, rejected: Array(ranked.dropFirst()))
         }
-        var alternates: [(Source, AlternateOffer)] = sofAnswer.offer.alternates.map { (.internal, $0) }
-        for candidate in external { alternates += candidate.offer.alternates.map { (candidate.source, $0) } }
+        var alternates = sofAnswer.offer.alternates.map { SourcedAlternate(source: .internal, offer: $0) }
+        for candidate in external {
+            alternates += candidate.offer.alternates.map { SourcedAlternate(source: candidate.source, offer: $0) }
+        }
         let reasons =
             ([sofAnswer.offer.confidenceReason] + external.map { "\($0.source): \($0.offer.confidenceReason)" })
         return .unsourced(reason: reasons.joined(separator: "; "), alternates: alternates)
     }
-}
 
-/// The SCO's decision for one element.
-public enum ChainDecision: Sendable {
-    case sourced(Candidate, rejected: [Candidate])
-    case unsourced(reason: String, alternates: [(Source, AlternateOffer)])
+    /// Handles what the S-BUS hands over.
+    public mutating func handle(_ message: SBUSToSCO, now: Instant, ids: inout IDSequence) -> [RoleStep] {
+        switch message {
+        case .qualify(let request): qualify(request, now: now)
+        case .fulfil(let placement): fulfil(placement, now: now, ids: &ids)
+        case .change(let order): change(order, now: now)
+        case .renew(let order): renew(order, now: now)
+        case .buyerNotice(let key, let event): buyerNotice(key, event, now: now)
+        }
+    }
+
+    /// Handles what the B-BUS reports.
+    public mutating func handle(_ message: BBUSToSCO, now: Instant, ids: inout IDSequence) -> [RoleStep] {
+        switch message {
+        case .answered(let key, let candidates): chainAnswers(key, candidates: candidates)
+        case .unableToMeetTime(let key, let itemIDs): abandonQualification(key, unableToMeetTime: itemIDs)
+        case .sellerNotice(let notice): sellerNotice(notice, now: now, ids: &ids)
+        }
+    }
+
+    /// One of the SCO's timers fired.
+    public mutating func fire(_ timer: SCOTimer, key: OrderKey, now: Instant, ids: inout IDSequence) -> [RoleStep] {
+        switch timer {
+        case .acceptanceWindow: acceptanceWindowEnded(key, now: now)
+        case .activationWindow: activationWindowEnded(key, now: now)
+        case .elementActivation(let itemID): elementActivated(key, itemID: itemID, now: now, ids: &ids)
+        case .changeDone: ownPartOfChangeDone(key, now: now)
+        case .endOfTerm(let serviceID): endOfTerm(serviceID: serviceID, now: now)
+        }
+    }
+
+    /// A timer of this SCO for `key`.
+    func timer(_ key: OrderKey, _ timer: SCOTimer) -> TimerKey {
+        TimerKey(buyer: key.buyer, requestID: key.orderID, purpose: .sco(timer))
+    }
+
+    /// An order event for the S-BUS to record and send to the buyer.
+    func tellBuyer(
+        _ key: OrderKey, reference: String, _ event: OrderEvent, evidence: [ActivationEvidence]? = nil
+    ) -> RoleStep {
+        .message(.scoToSBUS(.orderEvent(key, reference: reference, event, evidence: evidence)))
+    }
 }

@@ -1,34 +1,6 @@
 import Sonata
 import SupplyChain
 
-/// The SOF's answer for one element (PDL-009): YES with cost, lead time and limits, or NO with the reason.
-public struct SOFAnswer: Sendable, Hashable {
-    public let itemID: String
-    /// YES or NO.
-    public let deliverable: Bool
-    /// The offer at cost (before the S-BUS adds markup); red when NO.
-    public let offer: ElementOffer
-    /// A sentence for the ledger and the summary.
-    public let detail: String
-
-    /// The INT-ledger body recording this answer (PDL-010).
-    public var ledgerBody: CanonicalBody {
-        var body: [String: CanonicalBody] = [
-            "itemId": .string(itemID),
-            "answer": .string(deliverable ? "YES" : "NO"),
-            "detail": .string(detail),
-            "confidence": .string(offer.confidence.rawValue),
-        ]
-        if let price = offer.price { body["cost"] = .number(price.amount) }
-        if let deliveryType = offer.deliveryType { body["deliveryType"] = .string(deliveryType.rawValue) }
-        if deliverable {
-            body["installationIntervalDays"] = .number(Double(offer.installationInterval.wholeDaysRoundedUp))
-        }
-        if !offer.alternates.isEmpty { body["alternates"] = .number(Double(offer.alternates.count)) }
-        return .object(body)
-    }
-}
-
 /// Service Order Fulfilment: the provider's own catalog, places and capacity. Pure: a value, no I/O.
 public struct SOF: Sendable {
     public private(set) var catalog: [CatalogEntry]
@@ -41,17 +13,22 @@ public struct SOF: Sendable {
         catalog.first { $0.offering == element.offering && ($0.serves(element.place) || $0.builds(element.place)) }
     }
 
-    /// Reserves capacity for an ordered element: "Available" or "Rejected" with the reason (PDL-027, PDL-028).
-    public mutating func reserve(_ element: ServiceElement) -> (available: Bool, detail: String) {
+    /// Reserves capacity for an ordered element: "Available", or "Rejected" with the reason when the offering is
+    /// not delivered there or its capacity is exhausted (PDL-027..PDL-029).
+    public mutating func reserve(_ element: ServiceElement) -> Reservation {
         guard let entry = entry(for: element) else {
-            return (false, "Rejected: \(element.offering) is not delivered at \(element.place ?? "(no place)")")
+            return Reservation(
+                available: false,
+                detail: "Rejected: \(element.offering) is not delivered at \(element.place ?? "(no place)")")
         }
         let used = inUse[entry.offering, default: 0]
         if let capacity = entry.capacity, used >= capacity {
-            return (false, "Rejected: no capacity left for \(entry.offering) (\(capacity) in use)")
+            return Reservation(
+                available: false, detail: "Rejected: no capacity left for \(entry.offering) (\(capacity) in use)")
         }
         inUse[entry.offering] = used + 1
-        return (true, "Available: \(entry.offering) reserved at \(element.place ?? "(no place)")")
+        return Reservation(
+            available: true, detail: "Available: \(entry.offering) reserved at \(element.place ?? "(no place)")")
     }
 
     /// Releases a reserved or active element (PDL-057).
@@ -63,31 +40,44 @@ public struct SOF: Sendable {
     /// How activating an element will go (PDL-037, PDL-041, PDL-042): it takes the offering's lead time (plus the
     /// build time off-net), and fails when a fault is injected for the offering. Whether that fits the Service
     /// Element Activation Window is the order's deadline to judge.
-    public func activation(of element: ServiceElement) -> (succeeds: Bool, takes: TimeSpan, detail: String) {
-        guard let entry = entry(for: element) else { return (false, .zero, "not in the catalog") }
+    public func activation(of element: ServiceElement) -> ActivationOutcome {
+        guard let entry = entry(for: element) else {
+            return ActivationOutcome(succeeds: false, takes: .zero, detail: "not in the catalog")
+        }
         let takes = entry.serves(element.place) ? entry.leadTime : entry.leadTime + entry.buildTime
-        if entry.activationFails { return (false, takes, "activation of \(entry.offering) failed") }
-        return (true, takes, "\(entry.offering) activated")
+        if entry.activationFails {
+            return ActivationOutcome(succeeds: false, takes: takes, detail: "activation of \(entry.offering) failed")
+        }
+        return ActivationOutcome(succeeds: true, takes: takes, detail: "\(entry.offering) activated")
+    }
+
+    /// What the SOF reports of an element it activated, for the SCO's chain test (PDL-045): the catalog's
+    /// offering, delivered at the element's place and bandwidth, under `serviceID`.
+    public func evidence(of element: ServiceElement, serviceID: String) -> ActivationEvidence {
+        ActivationEvidence(
+            itemID: element.itemID, serviceID: serviceID, offering: entry(for: element)?.offering ?? "",
+            place: element.place, bandwidthMbps: element.bandwidthMbps)
     }
 
     /// What a change to an active element costs and whether it needs an outage (PDL-117).
-    public func quoteChange(
-        _ element: ServiceElement, _ change: ServiceChange
-    ) -> (possible: Bool, fee: Money, outage: TimeSpan, detail: String) {
-        guard let entry = entry(for: element) else { return (false, Money(minorUnits: 0), .zero, "not in the catalog") }
+    public func quoteChange(_ element: ServiceElement, _ change: ServiceChange) -> ChangeQuote {
+        guard let entry = entry(for: element) else {
+            return ChangeQuote(possible: false, fee: Money(minorUnits: 0), outage: .zero, detail: "not in the catalog")
+        }
         if let bandwidth = change.bandwidthMbps, let limit = entry.maxBandwidthMbps, bandwidth > limit {
-            return (
-                false, entry.changeFee, .zero, "\(bandwidth) Mbps exceeds the \(limit) Mbps \(entry.offering) delivers"
-            )
+            return ChangeQuote(
+                possible: false, fee: entry.changeFee, outage: .zero,
+                detail: "\(bandwidth) Mbps exceeds the \(limit) Mbps \(entry.offering) delivers")
         }
         if let place = change.place, !(entry.serves(place) || entry.builds(place)) {
-            return (false, entry.changeFee, .zero, "\(entry.offering) is not delivered at \(place)")
+            return ChangeQuote(
+                possible: false, fee: entry.changeFee, outage: .zero,
+                detail: "\(entry.offering) is not delivered at \(place)")
         }
         let outage = change.isRelocation ? entry.relocationOutage : .zero
-        return (
-            true, entry.changeFee, outage,
-            change.isRelocation ? "relocation with an outage" : "bandwidth change, no outage"
-        )
+        return ChangeQuote(
+            possible: true, fee: entry.changeFee, outage: outage,
+            detail: change.isRelocation ? "relocation with an outage" : "bandwidth change, no outage")
     }
 
     /// Can the provider deliver `element` itself? YES with cost and lead time, or NO with the reason, and

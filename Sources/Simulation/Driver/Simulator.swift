@@ -228,7 +228,7 @@ public final class Simulator {
                 response: view.response)
             orders[demand.id] = ordering.outcome(
                 of: demand, trail: orderSourcing,
-                terms: ordering.views[demand.id]?.serviceID.flatMap { cores[demand.seller]?.inventory[$0]?.terms })
+                terms: ordering.views[demand.id]?.serviceID.flatMap { cores[demand.seller]?.view.service($0)?.terms })
         }
         let book = writer.book
         var summaries: [SimulationResult.LedgerSummary] = []

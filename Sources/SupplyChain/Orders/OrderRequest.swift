@@ -106,22 +106,25 @@ public enum OrderEvent: Codable, Sendable, Hashable {
         }
     }
 
+    /// The ledger entry kind that records this event, as text (what Sonata renderings and metrics show).
+    public var ledgerKind: String { entryKind.rawValue }
+
     /// The ledger entry kind that records this event.
-    public var ledgerKind: String {
+    public var entryKind: LedgerKind {
         switch self {
-        case .accepted: "order.accepted"
-        case .rejected: "order.rejected"
-        case .activated: "order.activated"
-        case .failed: "order.failed"
-        case .cancelled: "order.cancelled"
-        case .extensionRequested: "order.window_extension_requested"
-        case .windowChanged: "order.window_changed"
-        case .extensionRefused: "order.window_extension_refused"
-        case .changeQuoted: "change.quoted"
-        case .outageScheduled: "change.outage_scheduled"
-        case .changed: "change.completed"
-        case .renewed: "order.renewed"
-        case .disconnected: "service.disconnected"
+        case .accepted: .orderAccepted
+        case .rejected: .orderRejected
+        case .activated: .orderActivated
+        case .failed: .orderFailed
+        case .cancelled: .orderCancelled
+        case .extensionRequested: .windowExtensionRequested
+        case .windowChanged: .windowChanged
+        case .extensionRefused: .windowExtensionRefused
+        case .changeQuoted: .changeQuoted
+        case .outageScheduled: .outageScheduled
+        case .changed: .changeCompleted
+        case .renewed: .orderRenewed
+        case .disconnected: .serviceDisconnected
         }
     }
 }
@@ -134,12 +137,19 @@ public struct OrderNotice: Codable, Sendable, Hashable {
     public let sellerOrderReference: String
     public let event: OrderEvent
     public let at: Instant
+    /// With Order Activated: what the seller activated, one entry per ordered item, for the buyer's chain test
+    /// (PDL-045, PDL-046). Absent from every other notice.
+    public let evidence: [ActivationEvidence]?
 
-    public init(orderID: RequestID, sellerOrderReference: String, event: OrderEvent, at: Instant) {
+    public init(
+        orderID: RequestID, sellerOrderReference: String, event: OrderEvent, at: Instant,
+        evidence: [ActivationEvidence]? = nil
+    ) {
         self.orderID = orderID
         self.sellerOrderReference = sellerOrderReference
         self.event = event
         self.at = at
+        self.evidence = evidence
     }
 
     public var ledgerBody: JSONValue { (try? JSONValue(encoding: self)) ?? .null }

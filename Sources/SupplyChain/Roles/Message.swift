@@ -42,16 +42,41 @@ public enum ProviderInput: Codable, Sendable, Hashable {
 public struct TimerKey: Hashable, Codable, Sendable {
     public let buyer: PartyID
     public let requestID: RequestID
-    public let purpose: String
+    /// What the timer is for, and so which role it goes back to.
+    public let purpose: RoleTimer
 
-    public init(buyer: PartyID, requestID: RequestID, purpose: String) {
+    public init(buyer: PartyID, requestID: RequestID, purpose: RoleTimer) {
         self.buyer = buyer
         self.requestID = requestID
         self.purpose = purpose
     }
+
+    enum CodingKeys: String, CodingKey {
+        case buyer, requestID, purpose
+    }
+
+    /// Decodes a timer, also in the text form journals written before timers were typed (`"deadline"`,
+    /// `"element|uni"`, `"term|P-svc-3"` …), so that a node restarted on an older journal keeps its timers.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        buyer = try container.decode(PartyID.self, forKey: .buyer)
+        requestID = try container.decode(RequestID.self, forKey: .requestID)
+        if let legacy = try? container.decode(String.self, forKey: .purpose) {
+            guard let purpose = RoleTimer(journaled: legacy) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .purpose, in: container, debugDescription: "unknown timer '\(legacy)'")
+            }
+            self.purpose = purpose
+        } else {
+            purpose = try container.decode(RoleTimer.self, forKey: .purpose)
+        }
+    }
 }
 
 /// An entry a role asks to append, authored by the provider, on its ledger with `counterparty`.
+///
+/// Roles name the kind with a `LedgerKind`; `kind` is its text as the ledger stores it. Drivers recording a retail
+/// buyer's own entries may still pass the text.
 public struct LedgerRecord: Sendable, Hashable {
     public let counterparty: PartyID
     public let kind: String
@@ -64,6 +89,13 @@ public struct LedgerRecord: Sendable, Hashable {
         self.refs = refs
         self.body = body
     }
+
+    public init(counterparty: PartyID, kind: LedgerKind, refs: [String: String], body: CanonicalBody) {
+        self.init(counterparty: counterparty, kind: kind.rawValue, refs: refs, body: body)
+    }
+
+    /// The kind as the roles name it, when it is one of theirs.
+    public var ledgerKind: LedgerKind? { LedgerKind(rawValue: kind) }
 }
 
 /// What a role decided, for the driver's summary and the scenario expectations; it changes nothing.

@@ -92,3 +92,8 @@ public enum MEFDateTimeFormatting {
         return style.format(instant.date)
     }
 }
+
+extension Instant {
+    /// Later than any instant a scenario reaches.
+    public static let distantFuture = Instant(milliseconds: .max / 2)
+}

@@ -1,12 +1,13 @@
 import CanonicalJSON
 import Ledger
 import Provider
+import RoleTestSupport
 import SCO
 import Sonata
 import SupplyChain
 import Testing
 
-struct SCOTests {
+struct SCOFlowTests {
     var entropy = SeededEntropy(seed: 3)
 
     @Test("PDL-008 PDL-010 the SOF is asked about every element and each answer is recorded on the INT ledger")

@@ -1,19 +1,20 @@
 import CanonicalJSON
 import Ledger
 import Provider
+import RoleTestSupport
 import SBUS
 import Sonata
 import SupplyChain
 import Testing
 
-struct SBUSTests {
+struct SBUSFlowTests {
     var entropy = SeededEntropy(seed: 1)
 
     @Test("PDL-015 the buyer's contractual discount is applied after the markup")
     func discount() {
-        let core = Make.provider("P", markup: 1_000, discounts: ["GOLD": 500])
-        #expect(core.sbus.price(cost: Money(amount: 100), for: "GOLD") == Money(amount: 104.50))
-        #expect(core.sbus.price(cost: Money(amount: 100), for: "OTHER") == Money(amount: 110))
+        let sbus = SBUS(party: "P", configuration: Make.sbusConfiguration("P", markup: 1_000, discounts: ["GOLD": 500]))
+        #expect(sbus.price(cost: Money(amount: 100), for: "GOLD") == Money(amount: 104.50))
+        #expect(sbus.price(cost: Money(amount: 100), for: "OTHER") == Money(amount: 110))
     }
 
     @Test("PDL-002 PDL-003 PDL-016 every inquiry gets a Quote or an Unable to Quote answer")
@@ -147,7 +148,7 @@ struct SBUSTests {
             .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0, entropy: &entropy)
         let response = try #require(effects.finalResponse)
         let request = try payload.decode(ProductOfferingQualificationCreate.self)
-        let rendered = core.sbus.sonataPOQ(response, request: request)
+        let rendered = core.view.sonataPOQ(response, request: request)
         #expect(POQValidator.validateResponse(rendered, to: request).isEmpty)
         #expect(rendered.state == .doneReady)
         #expect(rendered.productOfferingQualificationItem.map(\.serviceabilityConfidence) == [.green, .red, .red])

@@ -7,45 +7,66 @@ import SCO
 import Sonata
 import SupplyChain
 
-/// Small, explicit providers and requests for the role tests: no driver, no clock, no network.
-enum Make {
-    static let t0 = Instant(milliseconds: 1_767_603_600_000)
+/// Small, explicit providers and requests for the role and router tests: no driver, no clock, no network.
+public enum Make {
+    public static let t0 = Instant(milliseconds: 1_767_603_600_000)
 
-    static func contact(_ party: String, role: String) -> RelatedContactInformation {
+    public static func contact(_ party: String, role: String) -> RelatedContactInformation {
         RelatedContactInformation(
             name: "\(party) desk", emailAddress: "desk@\(party.lowercased()).example", number: "+1-555-0100",
             role: role)
     }
 
-    static func provider(
+    public static func provider(
         _ id: PartyID, markup: Int64 = 1_000, discounts: [PartyID: Int64] = [:], sellers: [PartyID] = [],
         latency: [PartyID: TimeSpan] = [:], offerings: [PartyID: Set<String>] = [:], catalog: [CatalogEntry] = [],
         processing: TimeSpan = .seconds(1)
     ) -> ProviderCore {
         ProviderCore(
             configuration: ProviderConfiguration(
-                party: id,
-                sbus: SBUSConfiguration(
-                    markupBasisPoints: markup, discountBasisPoints: discounts, quoteValidity: .days(30),
-                    processingTime: processing,
-                    sellerContact: contact(id.rawValue, role: POQValidator.sellerContactRole)),
+                party: id, sbus: sbusConfiguration(id, markup: markup, discounts: discounts, processing: processing),
                 catalog: catalog,
-                bbus: BBUSConfiguration(
-                    sellers: sellers, latency: latency, offerings: offerings,
-                    buyerContact: contact(id.rawValue, role: POQValidator.buyerContactRole))))
+                bbus: bbusConfiguration(id, sellers: sellers, latency: latency, offerings: offerings)))
     }
 
-    static func entry(
+    /// An S-BUS's terms: markup and discounts in basis points, 30-day quotes.
+    public static func sbusConfiguration(
+        _ id: PartyID, markup: Int64 = 1_000, discounts: [PartyID: Int64] = [:], processing: TimeSpan = .seconds(1)
+    ) -> SBUSConfiguration {
+        SBUSConfiguration(
+            markupBasisPoints: markup, discountBasisPoints: discounts, quoteValidity: .days(30),
+            processingTime: processing, sellerContact: contact(id.rawValue, role: POQValidator.sellerContactRole))
+    }
+
+    /// A B-BUS's sellers, their latency and the offerings bought from each.
+    public static func bbusConfiguration(
+        _ id: PartyID, sellers: [PartyID] = [], latency: [PartyID: TimeSpan] = [:],
+        offerings: [PartyID: Set<String>] = [:]
+    ) -> BBUSConfiguration {
+        BBUSConfiguration(
+            sellers: sellers, latency: latency, offerings: offerings,
+            buyerContact: contact(id.rawValue, role: POQValidator.buyerContactRole))
+    }
+
+    /// An SCO with its SOF's catalog, one second of processing time.
+    public static func sco(_ id: PartyID, catalog: [CatalogEntry], chainTestFails: Bool = false) -> SCO {
+        SCO(
+            configuration: SCOConfiguration(party: id, processingTime: .seconds(1), chainTestFails: chainTestFails),
+            sof: SOF(catalog: catalog))
+    }
+
+    public static func entry(
         _ offering: String, at places: [String], cost: Double, lead: Int64 = 10, maxMbps: Int? = nil,
-        build: [String] = []
+        build: [String] = [], capacity: Int? = nil
     ) -> CatalogEntry {
         CatalogEntry(
             offering: offering, places: places, buildPlaces: build, cost: Money(amount: cost),
-            buildCost: Money(amount: 100), leadTime: .days(lead), buildTime: .days(20), maxBandwidthMbps: maxMbps)
+            buildCost: Money(amount: 100), leadTime: .days(lead), buildTime: .days(20), maxBandwidthMbps: maxMbps,
+            capacity: capacity)
     }
 
     /// A valid POQ payload with one item per (offering, place, bandwidth).
-    static func poq(
+    public static func poq(
         _ items: [(String, String?, Int?)], immediate: Bool = false, alternates: Bool = false
     ) -> JSONValue {
         var root: [String: JSONValue] = [
@@ -72,7 +93,7 @@ enum Make {
         return .object(root)
     }
 
-    static func request(
+    public static func request(
         _ id: String, payload: JSONValue, kind: RequestKind = .inquiry, loop: LoopPreventionList = LoopPreventionList(),
         window: TimeSpan = .hours(1)
     ) -> SupplyRequest {
@@ -81,29 +102,29 @@ enum Make {
 }
 
 extension [Effect] {
-    var sent: [(to: PartyID, message: Message)] {
+    public var sent: [(to: PartyID, message: Message)] {
         compactMap { if case .send(let to, let message) = $0 { return (to, message) } else { return nil } }
     }
 
-    var records: [LedgerRecord] {
+    public var records: [LedgerRecord] {
         compactMap { if case .record(let record) = $0 { return record } else { return nil } }
     }
 
-    var requests: [(to: PartyID, request: SupplyRequest)] {
+    public var requests: [(to: PartyID, request: SupplyRequest)] {
         sent.compactMap { if case .request(let request) = $0.message { return ($0.to, request) } else { return nil } }
     }
 
-    var finalResponse: SupplyResponse? {
+    public var finalResponse: SupplyResponse? {
         sent.compactMap { if case .response(let response) = $0.message { return response } else { return nil } }.last
     }
 
-    var notifications: [(to: PartyID, state: String)] {
+    public var notifications: [(to: PartyID, state: String)] {
         sent.compactMap {
             if case .notification(_, let state) = $0.message { return ($0.to, state) } else { return nil }
         }
     }
 
-    var timers: [(TimerKey, Instant)] {
+    public var timers: [(TimerKey, Instant)] {
         compactMap { if case .setTimer(let key, let at) = $0 { return (key, at) } else { return nil } }
     }
 }

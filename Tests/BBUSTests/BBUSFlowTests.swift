@@ -1,11 +1,12 @@
 import CanonicalJSON
 import Ledger
 import Provider
+import RoleTestSupport
 import Sonata
 import SupplyChain
 import Testing
 
-struct BBUSTests {
+struct BBUSFlowTests {
     var entropy = SeededEntropy(seed: 7)
 
     @Test("PDL-004 a request never reaches a seller on the loop-prevention list")
@@ -107,6 +108,6 @@ struct BBUSTests {
         let response = try #require(final.finalResponse)
         #expect(response.items.first?.offer?.price == Money(amount: 200))
         #expect(response.items.first?.offer?.deliveryType == .offNet)
-        #expect(core.openRequestCount == 0)
+        #expect(core.view.openRequestCount == 0)
     }
 }

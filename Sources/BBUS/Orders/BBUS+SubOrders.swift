@@ -1,0 +1,107 @@
+import Ledger
+import SupplyChain
+
+/// Orders placed with sellers and the notices exchanged about them: each element ordered from the seller that
+/// quoted it (PDL-030), changes and renewals of a seller's part, cancellations and window changes (PDL-058..PDL-060),
+/// every one recorded on that seller's ledger before it is sent.
+extension BBUS {
+    mutating func placeSubOrder(_ placement: SubOrderPlacement, now: Instant, ids: inout IDSequence) -> [Effect] {
+        let subID = RequestID(ids.next("ord"))
+        let subOrder = OrderRequest(
+            id: subID, action: .provide(quoteReference: placement.quoteReference, items: [placement.item]),
+            acceptBy: max(placement.acceptBy, now), activateBy: placement.activateBy, term: placement.term)
+        let sub = SubOrder(
+            order: placement.order, itemID: placement.itemID, seller: placement.seller, isChange: false)
+        subOrders[subID] = sub
+        currentSubOrder[sub.slot] = subID
+        return [
+            .record(
+                LedgerRecord(
+                    counterparty: placement.seller, kind: .orderRequest,
+                    refs: ["order": subID.rawValue, "quote": placement.quoteReference, "element": placement.itemID],
+                    body: subOrder.ledgerBody)),
+            .send(to: placement.seller, .order(subOrder)),
+            .trace(
+                .orderedFrom(
+                    orderID: placement.order.orderID, itemID: placement.itemID, seller: placement.seller,
+                    sellerOrderID: subID)),
+        ]
+    }
+
+    mutating func placeChange(_ change: SubOrderChange, ids: inout IDSequence) -> [Effect] {
+        let subID = RequestID(ids.next("chg-ord"))
+        let subOrder = OrderRequest(
+            id: subID, action: .change(serviceID: change.sellerServiceID, change.change), acceptBy: change.acceptBy,
+            activateBy: change.activateBy, term: nil)
+        subOrders[subID] = SubOrder(order: change.order, itemID: change.itemID, seller: change.seller, isChange: true)
+        return [
+            .record(
+                LedgerRecord(
+                    counterparty: change.seller, kind: .changeRequest,
+                    refs: ["order": subID.rawValue, "service": change.sellerServiceID], body: subOrder.ledgerBody)),
+            .send(to: change.seller, .order(subOrder)),
+        ]
+    }
+
+    func placeRenewal(_ renewal: SubOrderRenewal, ids: inout IDSequence) -> [Effect] {
+        let subID = RequestID(ids.next("renew-ord"))
+        let subOrder = OrderRequest(
+            id: subID, action: .renew(serviceID: renewal.sellerServiceID, renewal.term), acceptBy: renewal.acceptBy,
+            activateBy: renewal.activateBy, term: renewal.term)
+        return [
+            .record(
+                LedgerRecord(
+                    counterparty: renewal.seller, kind: .renewalRequest,
+                    refs: ["order": subID.rawValue, "service": renewal.sellerServiceID], body: subOrder.ledgerBody)),
+            .send(to: renewal.seller, .order(subOrder)),
+        ]
+    }
+
+    /// Tells the seller of each listed element's current sub-order; closing forgets those sub-orders.
+    mutating func tellSellers(
+        order: OrderKey, itemIDs: [String], _ event: OrderEvent, closing: Bool, now: Instant
+    ) -> [Effect] {
+        var effects: [Effect] = []
+        for itemID in itemIDs {
+            let slot = SubOrder.Slot(order: order, itemID: itemID)
+            guard let subID = currentSubOrder[slot], let sub = subOrders[subID] else { continue }
+            if closing {
+                currentSubOrder.removeValue(forKey: slot)
+                subOrders.removeValue(forKey: subID)
+            }
+            effects += noticeToSeller(sub.seller, subID, event, now: now)
+        }
+        return effects
+    }
+
+    /// Records an event on a seller's ledger and sends it (cancellations, window changes, extension answers).
+    func noticeToSeller(_ seller: PartyID, _ subID: RequestID, _ event: OrderEvent, now: Instant) -> [Effect] {
+        let notice = OrderNotice(orderID: subID, sellerOrderReference: "", event: event, at: now)
+        return [
+            .record(
+                LedgerRecord(
+                    counterparty: seller, kind: event.entryKind, refs: ["order": subID.rawValue],
+                    body: notice.ledgerBody)),
+            .send(to: seller, .orderNotice(notice)),
+        ]
+    }
+
+    /// A seller's notice about an order this provider placed with it: passed to the SCO with the order and element
+    /// it serves. A sub-order that was rejected, failed or completed its change is over.
+    public mutating func receive(_ notice: OrderNotice, from seller: PartyID) -> [RoleStep] {
+        guard let sub = subOrders[notice.orderID], sub.seller == seller else { return [] }
+        // A notice about a sub-order an element no longer uses (re-sourced since) changes nothing.
+        if !sub.isChange, currentSubOrder[sub.slot] != notice.orderID { return [] }
+        switch notice.event {
+        case .rejected, .failed:
+            subOrders.removeValue(forKey: notice.orderID)
+            if !sub.isChange { currentSubOrder.removeValue(forKey: sub.slot) }
+        case .changed:
+            subOrders.removeValue(forKey: notice.orderID)
+        default:
+            break
+        }
+        let sellerNotice = SellerNotice(order: sub.order, itemID: sub.itemID, seller: seller, notice: notice)
+        return [.message(.bbusToSCO(.sellerNotice(sellerNotice)))]
+    }
+}

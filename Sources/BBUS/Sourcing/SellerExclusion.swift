@@ -1,0 +1,21 @@
+import Ledger
+import SupplyChain
+
+/// Why the B-BUS does not ask a seller for an element.
+public enum SellerExclusion: Sendable, Hashable, CustomStringConvertible {
+    /// The seller's digest is on the request's loop-prevention list (PDL-004).
+    case onLoopPreventionList
+    /// The relationship with this seller does not cover the offering.
+    case offeringNotBought(String)
+    /// The seller could not answer before the deadline, given the link's round trip.
+    case beyondResponseWindow(window: TimeSpan, roundTrip: TimeSpan)
+
+    public var description: String {
+        switch self {
+        case .onLoopPreventionList: "on the loop-prevention list"
+        case .offeringNotBought(let offering): "not a seller of \(offering) to this provider"
+        case .beyondResponseWindow(let window, let roundTrip):
+            "cannot answer within the \(window) window (round trip \(roundTrip))"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import CanonicalJSON
+import Ledger
+import SBUS
+import SCO
+import Sonata
+import SupplyChain
+
+/// A read-only view of one provider's roles for its driver: hub registrations, quotes, orders in progress and the
+/// inventory. A snapshot: it does not change when the core handles more inputs.
+public struct ProviderView: Sendable {
+    private let sbus: SBUS
+    private let sco: SCO
+
+    init(sbus: SBUS, sco: SCO) {
+        self.sbus = sbus
+        self.sco = sco
+    }
+
+    /// Number of buyer requests still being worked on.
+    public var openRequestCount: Int { sbus.openRequestCount }
+
+    /// The hubs `buyer` registered, oldest first (MEF 79.1 Use Case 1).
+    public func subscriptions(of buyer: PartyID) -> [EventSubscription] { sbus.subscriptions[buyer] ?? [] }
+
+    /// The Sonata rendering of an answer (see `SBUS.sonataPOQ`).
+    public func sonataPOQ(
+        _ response: SupplyResponse, request: ProductOfferingQualificationCreate?, createdAt: Instant? = nil
+    ) -> ProductOfferingQualification {
+        sbus.sonataPOQ(response, request: request, createdAt: createdAt)
+    }
+
+    /// The items of a quote this provider gave `buyer` (what an order against it must repeat), by item id.
+    public func quotedItems(_ quoteReference: String, buyer: PartyID) -> [String: JSONValue]? {
+        sbus.quotedItems(quoteReference, buyer: buyer)
+    }
+
+    /// This provider's reference for a buyer's order or change while it is being worked on.
+    public func orderReference(buyer: PartyID, orderID: RequestID) -> String? {
+        sbus.orderReference(buyer: buyer, orderID: orderID)
+    }
+
+    /// A service in operation (or ended), by id.
+    public func service(_ serviceID: String) -> ServiceRecord? { sco.inventory[serviceID] }
+
+    /// The active services this provider delivers to `buyer`, by id.
+    public func activeServiceIDs(of buyer: PartyID) -> [String] {
+        sco.inventory.filter { $0.value.buyer == buyer && $0.value.state == .active }.keys.sorted()
+    }
+
+}

@@ -1,0 +1,199 @@
+import CanonicalJSON
+import Ledger
+import Sonata
+import SupplyChain
+
+/// Receipts and answers: a buyer's request is recorded with this provider's own id (PDL-007), admitted or refused,
+/// handed to the SCO, and answered with markup and the buyer's discount once the SCO chained it (PDL-014..PDL-018).
+extension SBUS {
+    /// A buyer's POQ or inquiry arrives.
+    public mutating func receive(
+        _ request: SupplyRequest, from buyer: PartyID, now: Instant, ids: inout IDSequence
+    ) -> [RoleStep] {
+        let key = RequestKey(buyer: buyer, requestID: request.id)
+        // The same request again while it is being worked on (a buyer retrying after a lost connection): the
+        // answer to the first one answers it.
+        guard receipts[key] == nil else { return [] }
+        let sellerReference = ids.next(request.kind == .poq ? "poq" : "quote")
+        var effects: [Effect] = [
+            .trace(.received(buyer: buyer, requestID: request.id, sellerReference: sellerReference)),
+            // PDL-007: receipt recorded on the upstream ledger with this provider's unique id.
+            .record(
+                LedgerRecord(
+                    counterparty: buyer, kind: .receipt(request.kind),
+                    refs: refs(request, sellerReference: sellerReference),
+                    body: [
+                        "requestId": .string(request.id.rawValue), "sellerReference": .string(sellerReference),
+                        "receivedAt": .string(now.description),
+                    ])),
+        ]
+        let poq: ProductOfferingQualificationCreate
+        switch admit(request) {
+        case .invalid(let findings):
+            let response = SupplyResponse(
+                requestID: request.id, sellerReference: sellerReference, kind: request.kind, state: .rejected,
+                items: [], findings: findings, reason: "invalid request: \(findings.count) finding(s)",
+                answeredAt: now)
+            effects.append(.trace(.refused(buyer: buyer, requestID: request.id, reason: "invalid request")))
+            effects += respond(response, to: buyer, request: request, poq: nil, deferred: false, now: now)
+            return effects.map(RoleStep.effect)
+        case .loop:
+            let items = itemIDs(of: request).map {
+                ItemAnswer(itemID: $0, state: .rejected, reason: "loop: this provider is already upstream in the chain")
+            }
+            let response = SupplyResponse(
+                requestID: request.id, sellerReference: sellerReference, kind: request.kind, state: .rejected,
+                items: items, reason: "loop", answeredAt: now)
+            effects.append(.trace(.refused(buyer: buyer, requestID: request.id, reason: "loop")))
+            effects += respond(response, to: buyer, request: request, poq: nil, deferred: false, now: now)
+            return effects.map(RoleStep.effect)
+        case .accepted(let accepted):
+            poq = accepted
+        }
+
+        let deferred = poq.instantSyncQualification != true
+        if deferred {
+            let acknowledged = SupplyResponse(
+                requestID: request.id, sellerReference: sellerReference, kind: request.kind, state: .acknowledged,
+                items: poq.productOfferingQualificationItem.map { ItemAnswer(itemID: $0.id, state: .acknowledged) },
+                answeredAt: now)
+            effects.append(.send(to: buyer, .acknowledgement(acknowledged)))
+            effects += notifications(
+                to: buyer, deferred: true, eventType: .poqStateChangeEvent, sellerReference: sellerReference,
+                state: POQState.inProgress.rawValue, now: now)
+            for item in poq.productOfferingQualificationItem {
+                effects += notifications(
+                    to: buyer, deferred: true, eventType: .poqItemStateChangeEvent, sellerReference: sellerReference,
+                    itemID: item.id, state: POQItemState.inProgress.rawValue, now: now)
+            }
+        }
+        receipts[key] = Receipt(request: request, poq: poq, sellerReference: sellerReference, deferred: deferred)
+        let qualification = QualificationRequest(
+            key: key, kind: request.kind, sellerReference: sellerReference, poq: poq, payload: request.payload,
+            loopPreventionList: request.loopPreventionList,
+            deadline: request.respondBy - configuration.processingTime)
+        return effects.map(RoleStep.effect) + [.message(.sbusToSCO(.qualify(qualification)))]
+    }
+
+    /// The SCO chained every element: price each item for the buyer, keep the quote, answer (PDL-014..PDL-018).
+    mutating func answer(_ key: RequestKey, outcomes: [ElementOutcome], now: Instant) -> [RoleStep] {
+        guard let receipt = receipts.removeValue(forKey: key) else { return [] }
+        var answers: [ItemAnswer] = []
+        var sources: [String: [Candidate]] = [:]
+        for outcome in outcomes {
+            switch outcome {
+            case .sourced(let itemID, let best, let others):
+                sources[itemID] = [best] + others.filter(\.offer.isDeliverable)
+                let offer = best.offer
+                let priced = self.priced(
+                    offer, for: key.buyer,
+                    deliveryType: best.source == .internal ? offer.deliveryType : offer.deliveryType?.resold,
+                    validUntil: min(offer.validUntil ?? .distantFuture, now + configuration.quoteValidity))
+                answers.append(ItemAnswer(itemID: itemID, state: .ready, offer: priced))
+            case .unsourced(let itemID, let reason, let alternates):
+                let offered =
+                    receipt.poq.provideAlternative == true
+                    ? alternates.enumerated().map { index, alternate in
+                        AlternateOffer(
+                            id: "alt-\(index + 1)", offering: alternate.offer.offering,
+                            bandwidthMbps: alternate.offer.bandwidthMbps,
+                            price: alternate.offer.price.map { price(cost: $0, for: key.buyer) },
+                            installationInterval: alternate.offer.installationInterval,
+                            confidence: alternate.offer.confidence)
+                    } : []
+                answers.append(ItemAnswer(itemID: itemID, state: .ready, offer: .red(reason, alternates: offered)))
+            case .internalOffer, .unableToMeetTime, .abandoned:
+                answers.append(itemAnswer(outcome, buyer: key.buyer, now: now))
+            }
+        }
+        let validUntil = answers.compactMap { $0.offer?.validUntil }.min()
+        quotes[receipt.sellerReference] = QuoteRecord(
+            buyer: key.buyer, reference: receipt.sellerReference, kind: receipt.request.kind,
+            items: Dictionary(
+                uniqueKeysWithValues: (receipt.request.payload["productOfferingQualificationItem"]?.arrayValue ?? [])
+                    .compactMap { item in item["id"]?.stringValue.map { ($0, item) } }),
+            answers: answers, sources: sources, validUntil: validUntil)
+        let response = SupplyResponse(
+            requestID: key.requestID, sellerReference: receipt.sellerReference, kind: receipt.request.kind,
+            state: .ready, items: answers, validUntil: validUntil, answeredAt: now)
+        return respond(
+            response, to: key.buyer, request: receipt.request, poq: receipt.poq, deferred: receipt.deferred, now: now
+        ).map(RoleStep.effect)
+    }
+
+    /// MEF79-R103: an item cannot meet the time, so every item still in progress is ABANDONED and the POQ ends
+    /// UNABLE_TO_MEET_TIME; what the SOF delivers alone is still offered.
+    mutating func answerUnableToMeetTime(_ key: RequestKey, outcomes: [ElementOutcome], now: Instant) -> [RoleStep] {
+        guard let receipt = receipts.removeValue(forKey: key) else { return [] }
+        let response = SupplyResponse(
+            requestID: key.requestID, sellerReference: receipt.sellerReference, kind: receipt.request.kind,
+            state: .unableToMeetTime, items: outcomes.map { itemAnswer($0, buyer: key.buyer, now: now) },
+            reason: "unable to meet the requested completion date", answeredAt: now)
+        return respond(
+            response, to: key.buyer, request: receipt.request, poq: receipt.poq, deferred: receipt.deferred, now: now
+        ).map(RoleStep.effect)
+    }
+
+    /// The answer for an item of an abandoned request.
+    private func itemAnswer(_ outcome: ElementOutcome, buyer: PartyID, now: Instant) -> ItemAnswer {
+        switch outcome {
+        case .internalOffer(let itemID, let offer):
+            let priced = self.priced(
+                offer, for: buyer, deliveryType: offer.deliveryType, validUntil: now + configuration.quoteValidity)
+            return ItemAnswer(itemID: itemID, state: .ready, offer: priced)
+        case .unableToMeetTime(let itemID):
+            return ItemAnswer(
+                itemID: itemID, state: .unableToMeetTime,
+                reason: "no seller can answer within the requested completion date")
+        case .abandoned(let itemID), .sourced(let itemID, _, _), .unsourced(let itemID, _, _):
+            return ItemAnswer(
+                itemID: itemID, state: .abandoned,
+                reason: "abandoned: another item cannot meet the requested completion date")
+        }
+    }
+
+    /// An offer at cost as the buyer gets it: priced with markup and discount (PDL-015), valid until `validUntil`.
+    private func priced(
+        _ offer: ElementOffer, for buyer: PartyID, deliveryType: DeliveryType?, validUntil: Instant
+    ) -> ElementOffer {
+        ElementOffer(
+            confidence: offer.confidence, confidenceReason: offer.confidenceReason,
+            installationInterval: offer.installationInterval, deliveryType: deliveryType,
+            price: offer.price.map { price(cost: $0, for: buyer) }, validUntil: validUntil)
+    }
+
+    /// Records the answer on the upstream ledger (PDL-017), sends it, and notifies a registered deferred buyer.
+    private func respond(
+        _ response: SupplyResponse, to buyer: PartyID, request: SupplyRequest,
+        poq: ProductOfferingQualificationCreate?, deferred: Bool, now: Instant
+    ) -> [Effect] {
+        var effects: [Effect] = [
+            .record(
+                LedgerRecord(
+                    counterparty: buyer, kind: .response(request.kind),
+                    refs: refs(request, sellerReference: response.sellerReference),
+                    body: ledgerBody(response, request: poq))),
+            .send(to: buyer, .response(response)),
+        ]
+        effects += notifications(
+            to: buyer, deferred: deferred, eventType: .poqStateChangeEvent, sellerReference: response.sellerReference,
+            state: response.state.sonata.rawValue, now: now)
+        for item in response.items {
+            effects += notifications(
+                to: buyer, deferred: deferred, eventType: .poqItemStateChangeEvent,
+                sellerReference: response.sellerReference, itemID: item.itemID, state: item.state.sonata.rawValue,
+                now: now)
+        }
+        effects.append(.trace(.answered(buyer: buyer, requestID: request.id, state: response.state)))
+        return effects
+    }
+
+    private func refs(_ request: SupplyRequest, sellerReference: String) -> [String: String] {
+        let key = request.kind == .poq ? "poq" : "quote"
+        return ["request": request.id.rawValue, key: sellerReference]
+    }
+
+    private func itemIDs(of request: SupplyRequest) -> [String] {
+        request.payload["productOfferingQualificationItem"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+    }
+}

@@ -1,0 +1,28 @@
+import Ledger
+import Sonata
+import SupplyChain
+
+/// The sell side's commercial and timing terms.
+public struct SBUSConfiguration: Sendable, Hashable {
+    /// Markup on cost in basis points (1,000 = 10 %).
+    public let markupBasisPoints: Int64
+    /// Contractual discounts per buyer in basis points (PDL-015).
+    public let discountBasisPoints: [PartyID: Int64]
+    /// How long a quote stays valid (PDL-018).
+    public let quoteValidity: TimeSpan
+    /// Time this provider needs between the sellers' deadline and its own: sellers get the buyer's window minus it.
+    public let processingTime: TimeSpan
+    /// Seller Contact Information put on answers (MEF79-R38).
+    public let sellerContact: RelatedContactInformation
+
+    public init(
+        markupBasisPoints: Int64, discountBasisPoints: [PartyID: Int64] = [:], quoteValidity: TimeSpan = .days(30),
+        processingTime: TimeSpan = .seconds(1), sellerContact: RelatedContactInformation
+    ) {
+        self.markupBasisPoints = markupBasisPoints
+        self.discountBasisPoints = discountBasisPoints
+        self.quoteValidity = quoteValidity
+        self.processingTime = processingTime
+        self.sellerContact = sellerContact
+    }
+}

@@ -1,0 +1,26 @@
+import Ledger
+import SupplyChain
+
+/// A service in operation (MEF inventory): the elements behind it and its terms, newest last.
+public struct ServiceRecord: Sendable, Hashable {
+    /// MEF product inventory states.
+    public enum State: String, Sendable, Hashable {
+        case active, pendingTerminate, terminated
+    }
+
+    public struct Element: Sendable, Hashable {
+        public let itemID: String
+        /// `nil` when the provider delivers it itself.
+        public let seller: PartyID?
+        public let sellerServiceID: String?
+        public var element: ServiceElement
+    }
+
+    public let serviceID: String
+    public let buyer: PartyID
+    public let orderID: RequestID
+    public internal(set) var state: State
+    public internal(set) var elements: [Element]
+    public internal(set) var terms: [ProductTerm]
+    public internal(set) var changes: [ServiceChange]
+}

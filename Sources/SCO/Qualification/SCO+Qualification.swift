@@ -1,0 +1,77 @@
+import Ledger
+import Sonata
+import SupplyChain
+
+/// Inquiry and quote (ETSI PDL steps 3..7): the SCO decomposes a request into elements, asks its SOF about each
+/// and records every answer on the INT ledger (PDL-008..PDL-010), hands the rest to the B-BUS, then ranks and
+/// chains the answers (PDL-013) for the S-BUS to price.
+extension SCO {
+    mutating func qualify(_ request: QualificationRequest, now: Instant) -> [RoleStep] {
+        var steps: [RoleStep] = []
+        var needs: [SourcingNeed] = []
+        var elements: [Qualification.Element] = []
+        for element in decompose(request.poq) {
+            // PDL-008/009/010: ask the SOF about every element and record its answer on the INT ledger.
+            let answer = sof.check(element, provideAlternative: request.poq.provideAlternative == true)
+            steps.append(
+                effect: .record(
+                    LedgerRecord(
+                        counterparty: configuration.sofParty, kind: .sofAnswer,
+                        refs: request.refs.merging(["element": element.itemID]) { $1 }, body: answer.ledgerBody)))
+            steps.append(
+                effect: .trace(
+                    .sofAnswered(
+                        requestID: request.key.requestID, itemID: element.itemID, deliverable: answer.deliverable,
+                        detail: answer.detail)))
+            elements.append(Qualification.Element(itemID: element.itemID, sofAnswer: answer))
+            if needsExternalSourcing(answer) {
+                needs.append(SourcingNeed(element: element, deliverableInternally: answer.deliverable))
+            }
+        }
+        qualifications[request.key] = Qualification(key: request.key, elements: elements)
+        guard !needs.isEmpty else { return steps + chainAnswers(request.key, candidates: [:]) }
+        return steps + [.message(.scoToBBUS(.source(SourcingRequest(request: request, needs: needs))))]
+    }
+
+    /// Every answer is in: rank and chain each element's candidates (PDL-013).
+    mutating func chainAnswers(_ key: RequestKey, candidates: [String: [Candidate]]) -> [RoleStep] {
+        guard let qualification = qualifications.removeValue(forKey: key) else { return [] }
+        var steps: [RoleStep] = []
+        var outcomes: [ElementOutcome] = []
+        for element in qualification.elements {
+            switch chain(internal: element.sofAnswer, external: candidates[element.itemID] ?? []) {
+            case .sourced(let best, let others):
+                outcomes.append(.sourced(itemID: element.itemID, best: best, others: others))
+                switch best.source {
+                case .internal:
+                    steps.append(effect: .trace(.sourcedInternally(requestID: key.requestID, itemID: element.itemID)))
+                case .seller(let seller, let subID, _):
+                    steps.append(
+                        effect: .trace(
+                            .sourcedExternally(
+                                requestID: key.requestID, itemID: element.itemID, seller: seller,
+                                sellerRequestID: subID)))
+                }
+            case .unsourced(let reason, let alternates):
+                outcomes.append(.unsourced(itemID: element.itemID, reason: reason, alternates: alternates))
+                steps.append(
+                    effect: .trace(.unsourced(requestID: key.requestID, itemID: element.itemID, reason: reason)))
+            }
+        }
+        return steps + [.message(.scoToSBUS(.qualified(key: key, outcomes: outcomes)))]
+    }
+
+    /// MEF79-R103: some item cannot meet the time; what the SOF delivers alone is still offered, the rest is
+    /// abandoned.
+    mutating func abandonQualification(_ key: RequestKey, unableToMeetTime itemIDs: Set<String>) -> [RoleStep] {
+        guard let qualification = qualifications.removeValue(forKey: key) else { return [] }
+        let outcomes = qualification.elements.map { element -> ElementOutcome in
+            if itemIDs.contains(element.itemID) { return .unableToMeetTime(itemID: element.itemID) }
+            if !needsExternalSourcing(element.sofAnswer) {
+                return .internalOffer(itemID: element.itemID, element.sofAnswer.offer)
+            }
+            return .abandoned(itemID: element.itemID)
+        }
+        return [.message(.scoToSBUS(.unableToMeetTime(key: key, outcomes: outcomes)))]
+    }
+}

@@ -1,0 +1,18 @@
+import CanonicalJSON
+import Ledger
+import Sonata
+
+/// What the S-BUS hands the SCO: admitted requests, orders that passed the order desk, changes, renewals, and the
+/// buyer's word about an order in fulfilment.
+public enum SBUSToSCO: Sendable {
+    /// An admitted POQ or inquiry: decompose it and source every element (PDL-008..PDL-013).
+    case qualify(QualificationRequest)
+    /// An order that references a valid quote unchanged: reserve, order and activate it (PDL-026..PDL-030).
+    case fulfil(OrderPlacement)
+    /// A change to an active service (PDL-116).
+    case change(ServiceChangeOrder)
+    /// A new product term on an active service.
+    case renew(RenewalOrder)
+    /// The buyer cancels, extends the activation window or refuses an extension (PDL-056..PDL-060).
+    case buyerNotice(OrderKey, OrderEvent)
+}

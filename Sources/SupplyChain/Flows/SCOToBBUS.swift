@@ -1,0 +1,20 @@
+import CanonicalJSON
+import Ledger
+
+/// What the SCO asks of the B-BUS: sellers for the elements it cannot source alone, and orders, changes, renewals
+/// and notices to the sellers it buys from.
+public enum SCOToBBUS: Sendable {
+    /// Ask sellers about these elements (PDL-011).
+    case source(SourcingRequest)
+    /// Order one element from the seller that quoted it (PDL-030).
+    case placeSubOrder(SubOrderPlacement)
+    /// Ask a seller to change its part of a service (PDL-116).
+    case placeChange(SubOrderChange)
+    /// Renew a seller's part of a service for a new term.
+    case placeRenewal(SubOrderRenewal)
+    /// Tell the seller of each listed element of an order what happened (cancellation, window change); with
+    /// `closing`, those sub-orders are over (PDL-058).
+    case tellSellers(order: OrderKey, itemIDs: [String], OrderEvent, closing: Bool)
+    /// The order is active: the sub-orders of these elements need no more attention.
+    case forgetSubOrders(order: OrderKey, itemIDs: [String])
+}

@@ -1,0 +1,16 @@
+import Ledger
+
+/// What the SCO hands the S-BUS for the buyer: the chained answer to a request, and the order events the buyer
+/// hears of.
+public enum SCOToSBUS: Sendable {
+    /// Each element's outcome, in the request's item order: the S-BUS prices and answers (PDL-014..PDL-018).
+    case qualified(key: RequestKey, outcomes: [ElementOutcome])
+    /// An item cannot meet the time: the POQ ends UNABLE_TO_MEET_TIME (MEF79-R103).
+    case unableToMeetTime(key: RequestKey, outcomes: [ElementOutcome])
+    /// A change's cost to this provider and its outage: the S-BUS prices it for the buyer (PDL-117).
+    case changeCost(OrderKey, reference: String, cost: Money, outage: TimeSpan)
+    /// An event to record on the buyer's ledger and send it.
+    case orderEvent(OrderKey, reference: String, OrderEvent, evidence: [ActivationEvidence]?)
+    /// The order is over without a word to the buyer (the buyer cancelled it).
+    case orderClosed(OrderKey)
+}

@@ -1,0 +1,13 @@
+/// The SCO's timers, one per fulfilment, change and term process.
+public enum SCOTimer: Hashable, Codable, Sendable {
+    /// The Order Acceptance Window ends (PDL-034).
+    case acceptanceWindow
+    /// The Order Activation Window ends (PDL-037).
+    case activationWindow
+    /// The SOF finishes activating one element (PDL-050).
+    case elementActivation(itemID: String)
+    /// This provider's part of a change (and its outage) is over (PDL-118).
+    case changeDone
+    /// A product term ends: roll, renew or disconnect.
+    case endOfTerm(serviceID: String)
+}

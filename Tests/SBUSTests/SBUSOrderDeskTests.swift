@@ -1,0 +1,139 @@
+import CanonicalJSON
+import Ledger
+import RoleTestSupport
+import SBUS
+import Sonata
+import SupplyChain
+import Testing
+
+/// The S-BUS's order desk driven directly: a quote is put in its quote book through its own flow (receipt, then
+/// the SCO's chained answer), then orders against it are checked (PDL-019..PDL-023).
+struct SBUSOrderDeskTests {
+    var sbus = SBUS(party: "P", configuration: Make.sbusConfiguration("P", markup: 1_000))
+    var ids = IDSequence(party: "P")
+    let payload = Make.poq([("UNI", "LON", 1000), ("EVC", nil, 1000)])
+
+    /// Quotes both items of `payload` to buyer B: the UNI from the SOF at 100, the EVC from seller S at 50.
+    mutating func quote() throws -> String {
+        let steps = sbus.receive(Make.request("r1", payload: payload), from: "B", now: Make.t0, ids: &ids)
+        guard case .qualify(let request) = try #require(steps.sbusToSCO.first) else {
+            Issue.record("the S-BUS did not hand the request to the SCO")
+            return ""
+        }
+        let internalOffer = ElementOffer(
+            confidence: .green, confidenceReason: "on-net", installationInterval: .days(10), deliveryType: .onNet,
+            price: Money(amount: 100), validUntil: nil)
+        let sellerOffer = ElementOffer(
+            confidence: .green, confidenceReason: "on-net", installationInterval: .days(5), deliveryType: .onNet,
+            price: Money(amount: 50), validUntil: nil)
+        let answered = sbus.handle(
+            .qualified(
+                key: request.key,
+                outcomes: [
+                    .sourced(itemID: "item-1", best: Candidate(source: .internal, offer: internalOffer), others: []),
+                    .sourced(
+                        itemID: "item-2",
+                        best: Candidate(
+                            source: .seller("S", requestID: "P-rq-2", sellerReference: "S-quote-1"),
+                            offer: sellerOffer),
+                        others: []),
+                ]), now: Make.t0)
+        let response = try #require(answered.effects.finalResponse)
+        #expect(response.totalPrice == Money(amount: 165))
+        return response.sellerReference
+    }
+
+    func order(_ quote: String, items: [JSONValue]? = nil, id: RequestID = "o1") -> OrderRequest {
+        OrderRequest(
+            id: id,
+            action: .provide(
+                quoteReference: quote, items: items ?? payload["productOfferingQualificationItem"]?.arrayValue ?? []),
+            acceptBy: Make.t0 + .hours(2), activateBy: Make.t0 + .days(30), term: nil)
+    }
+
+    /// The reason of the Order Rejected notice the buyer was sent, if any.
+    func rejection(_ steps: [RoleStep]) -> String? {
+        steps.effects.sent.compactMap { sent -> String? in
+            if case .orderNotice(let notice) = sent.message, case .rejected(let reason) = notice.event {
+                reason
+            } else {
+                nil
+            }
+        }.first
+    }
+
+    @Test("PDL-019 PDL-020 PDL-025 an order repeating a valid quote goes to the SCO with every element and its source")
+    mutating func validOrderForwarded() throws {
+        let reference = try quote()
+        #expect(reference == "P-quote-1")
+        let steps = sbus.receive(order(reference), from: "B", now: Make.t0 + .minutes(1), ids: &ids)
+        #expect(rejection(steps) == nil)
+        guard case .fulfil(let placement) = try #require(steps.sbusToSCO.first) else {
+            Issue.record("the order did not reach the SCO")
+            return
+        }
+        #expect(placement.reference == "P-order-2")
+        #expect(placement.quoteReference == "P-quote-1")
+        #expect(placement.elements.map(\.itemID) == ["item-1", "item-2"])
+        #expect(placement.elements[0].sources.map(\.source) == [.internal])
+        #expect(
+            placement.elements[1].sources.map(\.source)
+                == [.seller("S", requestID: "P-rq-2", sellerReference: "S-quote-1")])
+        #expect(sbus.orderReference(buyer: "B", orderID: "o1") == "P-order-2")
+    }
+
+    @Test("PDL-023 an order naming a quote this provider never gave the buyer is rejected, nothing reaches the SCO")
+    mutating func unknownQuote() throws {
+        _ = try quote()
+        let steps = sbus.receive(order("P-quote-9"), from: "B", now: Make.t0, ids: &ids)
+        #expect(rejection(steps) == "PDL-023: P-quote-9 is not a quote this provider gave B")
+        #expect(steps.sbusToSCO.isEmpty)
+        let otherBuyer = sbus.receive(order("P-quote-1"), from: "C", now: Make.t0, ids: &ids)
+        #expect(rejection(otherBuyer) == "PDL-023: P-quote-1 is not a quote this provider gave C")
+    }
+
+    @Test("PDL-023 an order placed after the quote's validity is rejected")
+    mutating func expiredQuote() throws {
+        let reference = try quote()
+        let steps = sbus.receive(order(reference), from: "B", now: Make.t0 + .days(31), ids: &ids)
+        #expect(rejection(steps)?.hasPrefix("PDL-023: quote P-quote-1 expired at ") == true)
+        #expect(steps.sbusToSCO.isEmpty)
+    }
+
+    @Test(
+        "PDL-021 PDL-022 an order that changes a quoted item is rejected, naming the field and asking for a new quote")
+    mutating func alteredItem() throws {
+        let reference = try quote()
+        var items = try #require(payload["productOfferingQualificationItem"]?.arrayValue)
+        items[0] = Make.poq([("UNI", "LON", 10_000)])["productOfferingQualificationItem"]?.arrayValue?[0] ?? .null
+        let steps = sbus.receive(order(reference, items: items), from: "B", now: Make.t0, ids: &ids)
+        let reason = try #require(rejection(steps))
+        #expect(reason.hasPrefix("PDL-021: item item-1 differs from quote P-quote-1 at "))
+        #expect(reason.contains("/product/productConfiguration/bandwidthMbps"))
+        #expect(reason.hasSuffix("request a new quote (PDL-022)"))
+        let missing = sbus.receive(order(reference, items: [items[1]], id: "o2"), from: "B", now: Make.t0, ids: &ids)
+        #expect(rejection(missing) == "PDL-021: item item-1 of quote P-quote-1 is missing from the order")
+    }
+
+    @Test("PDL-049 Order Activated from the SCO is recorded on the upstream ledger with the evidence and sent")
+    mutating func activationRecorded() throws {
+        let reference = try quote()
+        _ = sbus.receive(order(reference), from: "B", now: Make.t0, ids: &ids)
+        let evidence = [
+            ActivationEvidence(
+                itemID: "item-1", serviceID: "P-svc-3", offering: "UNI", place: "LON", bandwidthMbps: 1000)
+        ]
+        let steps = sbus.handle(
+            .orderEvent(
+                OrderKey(buyer: "B", orderID: "o1"), reference: "P-order-2", .activated(serviceID: "P-svc-3"),
+                evidence: evidence), now: Make.t0 + .days(10))
+        let record = try #require(steps.records.first)
+        #expect(record.counterparty == "B")
+        #expect(record.kind == "order.activated")
+        #expect(record.refs == ["order": "o1", "sellerOrder": "P-order-2"])
+        #expect(record.body["evidence"]?.arrayValue?.first?["serviceId"]?.stringValue == "P-svc-3")
+        #expect(steps.effects.sent.map(\.to) == ["B"])
+        // The order is over: the desk no longer lists it.
+        #expect(sbus.orderReference(buyer: "B", orderID: "o1") == nil)
+    }
+}

@@ -1,0 +1,192 @@
+import CanonicalJSON
+import Ledger
+import RoleTestSupport
+import SCO
+import Sonata
+import SupplyChain
+import Testing
+
+/// The SCO's fulfilment driven directly: an order of three elements (two from its SOF, one from seller S), each
+/// reserved or ordered, activated one by one, and chained and tested only when all are active.
+struct SCOFulfilmentTests {
+    var sco = Make.sco(
+        "P",
+        catalog: [
+            Make.entry("UNI", at: ["LON"], cost: 100, lead: 10), Make.entry("EVC", at: ["*"], cost: 300, lead: 5),
+        ])
+    var ids = IDSequence(party: "P")
+    let key = OrderKey(buyer: "B", orderID: "o1")
+    let sellerSource = Source.seller("S", requestID: "P-rq-1", sellerReference: "S-quote-1")
+
+    /// The quoted elements: item-1 UNI at LON and item-2 EVC from the SOF, item-3 UNI at NYC from seller S.
+    func placement(id: RequestID = "o1", elements: [QuotedElement]? = nil) -> OrderPlacement {
+        let poq = Make.poq([("UNI", "LON", 1000), ("EVC", nil, 1000), ("UNI", "NYC", 1000)])
+        let items = poq["productOfferingQualificationItem"]?.arrayValue ?? []
+        let offer = ElementOffer(
+            confidence: .green, confidenceReason: "on-net", installationInterval: .days(10), deliveryType: .onNet,
+            price: Money(amount: 100), validUntil: nil)
+        let sources: [[Candidate]] = [
+            [Candidate(source: .internal, offer: offer)], [Candidate(source: .internal, offer: offer)],
+            [Candidate(source: sellerSource, offer: offer)],
+        ]
+        let quoted = items.indices.compactMap { index -> QuotedElement? in
+            guard let item = try? items[index].decode(ProductOfferingQualificationItemCreate.self) else { return nil }
+            return QuotedElement(
+                itemID: item.id, item: items[index], element: ServiceElement(item: item), sources: sources[index])
+        }
+        return OrderPlacement(
+            key: OrderKey(buyer: "B", orderID: id),
+            order: OrderRequest(
+                id: id, action: .provide(quoteReference: "P-quote-1", items: items), acceptBy: Make.t0 + .hours(1),
+                activateBy: Make.t0 + .days(30), term: nil), reference: "P-order-2", quoteReference: "P-quote-1",
+            elements: elements ?? quoted)
+    }
+
+    func sellerNotice(_ event: OrderEvent, evidence: [ActivationEvidence]? = nil) -> BBUSToSCO {
+        .sellerNotice(
+            SellerNotice(
+                order: key, itemID: "item-3", seller: "S",
+                notice: OrderNotice(
+                    orderID: "P-ord-3", sellerOrderReference: "S-order-1", event: event, at: Make.t0,
+                    evidence: evidence)))
+    }
+
+    /// Places the order, has S accept it: Order Accepted, the SOF's two elements activating.
+    mutating func accepted() -> [RoleStep] {
+        _ = sco.handle(.fulfil(placement()), now: Make.t0, ids: &ids)
+        return sco.handle(sellerNotice(.accepted), now: Make.t0 + .minutes(1), ids: &ids)
+    }
+
+    @Test(
+        "PDL-026 PDL-027 PDL-028 the order is decomposed element by element as quoted: SOF elements reserved, the seller's handed to the B-BUS"
+    )
+    mutating func decomposition() throws {
+        let steps = sco.handle(.fulfil(placement()), now: Make.t0, ids: &ids)
+        let decomposed = try #require(steps.records.first)
+        #expect(decomposed.kind == "order.decomposed")
+        #expect(decomposed.counterparty == "P#sof")
+        #expect(decomposed.refs == ["order": "o1", "sellerOrder": "P-order-2", "quote": "P-quote-1"])
+        let elements = try #require(decomposed.body["elements"]?.arrayValue)
+        #expect(elements.count == 3)
+        #expect(elements.first == "item-1: internal")
+        #expect(elements.dropFirst().first == "item-2: internal")
+        #expect(elements.last == "item-3: S")
+        let reservations = steps.records.filter { $0.kind == "sof.reserve" }
+        #expect(reservations.map { $0.refs["element"] } == ["item-1", "item-2"])
+        #expect(
+            reservations.map { $0.body["answer"]?.stringValue }
+                == ["Available: UNI reserved at LON", "Available: EVC reserved at (no place)"])
+        guard case .placeSubOrder(let sub) = try #require(steps.scoToBBUS.first) else {
+            Issue.record("item-3 was not ordered from its seller")
+            return
+        }
+        #expect(sub.itemID == "item-3")
+        #expect(sub.seller == "S")
+        #expect(sub.quoteReference == "S-quote-1")
+        #expect(steps.scoToBBUS.count == 1)
+        // Not accepted until the seller accepts.
+        #expect(steps.buyerEvents.isEmpty)
+    }
+
+    @Test("PDL-045 PDL-046 PDL-047 the chain is tested only once every element is active, from each element's evidence")
+    mutating func chainTestWaitsForAll() throws {
+        let accepted = accepted()
+        #expect(accepted.buyerEvents == [.accepted])
+        #expect(
+            accepted.effects.timers.map(\.0.purpose) == [
+                .sco(.elementActivation(itemID: "item-1")), .sco(.elementActivation(itemID: "item-2")),
+                .sco(.activationWindow),
+            ])
+        let first = sco.fire(.elementActivation(itemID: "item-1"), key: key, now: Make.t0 + .days(10), ids: &ids)
+        #expect(first.records.map(\.kind) == ["sof.activated"])
+        let second = sco.fire(.elementActivation(itemID: "item-2"), key: key, now: Make.t0 + .days(10), ids: &ids)
+        #expect(second.records.map(\.kind) == ["sof.activated"])
+        #expect(second.buyerEvents.isEmpty)
+        let evidence = ActivationEvidence(
+            itemID: "item-3", serviceID: "S-svc-4", offering: "UNI", place: "NYC", bandwidthMbps: 1000)
+        let last = sco.handle(
+            sellerNotice(.activated(serviceID: "S-svc-4"), evidence: [evidence]), now: Make.t0 + .days(11), ids: &ids)
+        let tested = try #require(last.records.first { $0.kind == "sco.chain_tested" })
+        #expect(tested.body["result"] == "PASS")
+        #expect(tested.body["checks"]?.arrayValue?.count == 3)
+        #expect(tested.body["evidence"]?.arrayValue?.last?["serviceId"] == "S-svc-4")
+        #expect(last.buyerEvents == [.activated(serviceID: "P-svc-1")])
+        let service = try #require(sco.inventory["P-svc-1"])
+        #expect(service.elements.map(\.sellerServiceID) == [nil, nil, "S-svc-4"])
+    }
+
+    @Test("PDL-046 PDL-048 an element whose evidence does not fit fails the chain test without an injected fault")
+    mutating func evidenceMismatchFails() throws {
+        _ = accepted()
+        _ = sco.fire(.elementActivation(itemID: "item-1"), key: key, now: Make.t0 + .days(10), ids: &ids)
+        _ = sco.fire(.elementActivation(itemID: "item-2"), key: key, now: Make.t0 + .days(10), ids: &ids)
+        let elsewhere = ActivationEvidence(
+            itemID: "item-3", serviceID: "S-svc-4", offering: "UNI", place: "BOSTON", bandwidthMbps: 1000)
+        let steps = sco.handle(
+            sellerNotice(.activated(serviceID: "S-svc-4"), evidence: [elsewhere]), now: Make.t0 + .days(11),
+            ids: &ids)
+        let tested = try #require(steps.records.first { $0.kind == "sco.chain_tested" })
+        #expect(tested.body["result"] == "FAIL")
+        #expect(tested.body["injectedFault"] == false)
+        #expect(
+            steps.buyerEvents == [
+                .failed("PDL-048: the service chain test failed: item-3: activated at BOSTON, ordered at NYC")
+            ])
+        // PDL-057: the SOF's two elements released; PDL-058: the seller's order cancelled.
+        #expect(steps.records.filter { $0.kind == "sof.released" }.map { $0.refs["element"] } == ["item-1", "item-2"])
+        guard case .tellSellers(_, let itemIDs, let event, let closing) = try #require(steps.scoToBBUS.first) else {
+            Issue.record("the seller's order was not cancelled")
+            return
+        }
+        #expect(itemIDs == ["item-1", "item-2", "item-3"])
+        #expect(
+            event == .cancelled("PDL-048: the service chain test failed: item-3: activated at BOSTON, ordered at NYC"))
+        #expect(closing)
+        #expect(sco.inventory.isEmpty)
+        #expect(sco.sof.inUse == ["UNI": 0, "EVC": 0])
+    }
+
+    @Test("PDL-048 a seller's Order Activated without evidence fails the chain test")
+    mutating func missingEvidenceFails() throws {
+        _ = accepted()
+        _ = sco.fire(.elementActivation(itemID: "item-1"), key: key, now: Make.t0 + .days(10), ids: &ids)
+        _ = sco.fire(.elementActivation(itemID: "item-2"), key: key, now: Make.t0 + .days(10), ids: &ids)
+        let steps = sco.handle(sellerNotice(.activated(serviceID: "S-svc-4")), now: Make.t0 + .days(11), ids: &ids)
+        #expect(
+            steps.buyerEvents == [.failed("PDL-048: the service chain test failed: item-3: no activation evidence")])
+    }
+
+    @Test("PDL-048 the injected fault still fails a chain whose evidence fits")
+    mutating func injectedFault() throws {
+        sco = Make.sco("P", catalog: [Make.entry("EVC", at: ["*"], cost: 300, lead: 5)], chainTestFails: true)
+        let only = try #require(placement().elements.dropFirst().first)
+        _ = sco.handle(.fulfil(placement(elements: [only])), now: Make.t0, ids: &ids)
+        let steps = sco.fire(.elementActivation(itemID: "item-2"), key: key, now: Make.t0 + .days(5), ids: &ids)
+        let tested = try #require(steps.records.first { $0.kind == "sco.chain_tested" })
+        #expect(tested.body["injectedFault"] == true)
+        #expect(tested.body["checks"]?.arrayValue?.first?["result"] == "PASS")
+        #expect(steps.buyerEvents == [.failed("PDL-048: the service chain test failed")])
+    }
+
+    @Test("PDL-028 PDL-029 the SOF refuses a reservation once capacity is exhausted and the order is rejected")
+    mutating func capacityExhausted() throws {
+        sco = Make.sco("P", catalog: [Make.entry("EVC", at: ["*"], cost: 300, lead: 5, capacity: 1)])
+        let only = try #require(placement().elements.dropFirst().first)
+        let first = sco.handle(.fulfil(placement(id: "o1", elements: [only])), now: Make.t0, ids: &ids)
+        #expect(first.buyerEvents == [.accepted])
+        let second = sco.handle(.fulfil(placement(id: "o2", elements: [only])), now: Make.t0, ids: &ids)
+        let reservation = try #require(second.records.first { $0.kind == "sof.reserve" })
+        #expect(reservation.body["answer"] == "Rejected: no capacity left for EVC (1 in use)")
+        #expect(second.buyerEvents == [.rejected("PDL-029: Rejected: no capacity left for EVC (1 in use)")])
+        #expect(second.effects.timers.isEmpty)
+        #expect(sco.sof.inUse == ["EVC": 1])
+    }
+
+    @Test("PDL-034 an order not accepted within the Order Acceptance Window is rejected and its reservations released")
+    mutating func acceptanceWindow() throws {
+        _ = sco.handle(.fulfil(placement()), now: Make.t0, ids: &ids)
+        let steps = sco.fire(.acceptanceWindow, key: key, now: Make.t0 + .hours(1), ids: &ids)
+        #expect(steps.buyerEvents == [.rejected("PDL-034: not accepted within the Order Acceptance Window")])
+        #expect(steps.records.filter { $0.kind == "sof.released" }.map { $0.refs["element"] } == ["item-1", "item-2"])
+    }
+}
