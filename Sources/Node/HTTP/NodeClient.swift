@@ -67,13 +67,15 @@ public struct NodeClient: LedgerTransport {
             return .countersigned(try JSONDecoder().decode(LedgerEntry.self, from: reply.body))
         case 409:
             return .conflict(try JSONDecoder().decode(LedgerHead.self, from: reply.body))
-        case 502...504:
-            throw NodeError(.transport, "\(counterparty) answered \(reply.status)")
-        default:
+        case 400, 413, 415, 422:
+            // A refusal of the entry itself: sending it again cannot change the answer.
             throw NodeError(
                 .ledger,
-                "\(counterparty) refused entry \(entry.seq): \(reply.status) \(String(decoding: reply.body, as: UTF8.self))"
+                "\(counterparty) refused entry \(entry.seq): \(reply.status) \(String(decoding: reply.body.prefix(2_000), as: UTF8.self))"
             )
+        default:
+            // 401 (clock skew), 404 (not yet configured), 5xx: the counterparty may answer otherwise later.
+            throw NodeError(.transport, "\(counterparty) answered \(reply.status) to entry \(entry.seq)")
         }
     }
 
@@ -81,7 +83,7 @@ public struct NodeClient: LedgerTransport {
         let reply = try await send(
             .GET, to: counterparty, path: NodeRoutes.ledgerEntriesPath(ledger) + "?from=\(seq)")
         guard reply.status == 200 else {
-            throw NodeError(.ledger, "\(counterparty) answered \(reply.status) for entries of \(ledger)")
+            throw NodeError(.transport, "\(counterparty) answered \(reply.status) for entries of \(ledger)")
         }
         return try JSONDecoder().decode([LedgerEntry].self, from: reply.body)
     }

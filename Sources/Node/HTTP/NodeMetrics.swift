@@ -32,6 +32,10 @@ import SupplyChain
 ///   `rebased` when this copy took the counterparty's newer entries and proposed again, `backedOff` when there was
 ///   nothing newer to take (the counterparty's copy is behind, or it waits for a request still on its way) and the
 ///   lane backed off before proposing again.
+/// - `broker_node_ledger_backlog_entries{counterparty}` (gauge): entries this node authored that wait for the
+///   counterparty's countersignature (an unreachable counterparty's grow; nothing is dropped).
+/// - `broker_node_ledger_entries_refused_total{counterparty}` (counter): entries the counterparty refused outright
+///   (422: they break a rule there), taken off the lane and never proposed again.
 /// - `broker_node_poqs_answered_total{state}` (counter): final answers to buyers (POQs and inquiries), by MEF 79.1
 ///   state (`READY`, `REJECTED`, `UNABLE_TO_MEET_TIME`); acknowledgements are not answers.
 ///
@@ -89,6 +93,18 @@ public final class NodeMetrics: Sendable {
             descriptor: Self.ledgerConflicts,
             labels: [("counterparty", counterparty.rawValue), ("outcome", progressed ? "rebased" : "backedOff")]
         ).increment()
+    }
+
+    /// An entry the counterparty refused outright (422): taken off the lane, never proposed again.
+    public func ledgerEntryRefused(counterparty: PartyID) {
+        registry.makeCounter(descriptor: Self.ledgerRefused, labels: [("counterparty", counterparty.rawValue)])
+            .increment()
+    }
+
+    /// How many of this node's entries wait to be agreed by `counterparty`.
+    public func ledgerBacklog(counterparty: PartyID, entries: Int) {
+        registry.makeGauge(descriptor: Self.ledgerBacklog, labels: [("counterparty", counterparty.rawValue)])
+            .set(to: Double(entries))
     }
 
     /// One notice about an order sent to a buyer.
@@ -190,6 +206,18 @@ public final class NodeMetrics: Sendable {
         MetricNameDescriptor(
             namespace: "broker", subsystem: "node", metricName: "ledger_conflicts", unitName: "total",
             helpText: "Ledger proposals answered with a conflict, by counterparty and outcome (rebased, backedOff).")
+    }
+
+    private static var ledgerRefused: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "broker", subsystem: "node", metricName: "ledger_entries_refused", unitName: "total",
+            helpText: "Entries this node authored that the counterparty refused outright (never proposed again).")
+    }
+
+    private static var ledgerBacklog: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "broker", subsystem: "node", metricName: "ledger_backlog", unitName: "entries",
+            helpText: "Entries this node authored that wait for the counterparty's countersignature.")
     }
 
     private static var answers: MetricNameDescriptor {

@@ -25,7 +25,11 @@ public enum NodeRoutes {
         let limit = node.configuration.maxBodyBytes
         router.get("/health") { _, _ -> Response in
             let quarantined = await node.quarantined
-            return json(.ok, Health(status: "up", party: node.party.rawValue, quarantinedInputs: quarantined.count))
+            return json(
+                .ok,
+                Health(
+                    status: "up", party: node.party.rawValue, quarantinedInputs: quarantined.count,
+                    ledgerBacklog: node.ledgers.backlogs()))
         }
         signedRoute(router, .post, RouterPath(poqPath), limit: limit, verifier: verifier, json: true) {
             incoming, request, _ in
@@ -374,6 +378,8 @@ public enum NodeRoutes {
         let status: String
         let party: String
         let quarantinedInputs: Int
+        /// Per counterparty with entries waiting: how many, and how long the oldest has waited.
+        let ledgerBacklog: [NodeLedgers.Backlog]
     }
 
     /// A response built while reading a request, when the request is refused.

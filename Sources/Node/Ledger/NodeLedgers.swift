@@ -21,8 +21,11 @@ public final class NodeLedgers: Sendable {
     private let transport: any LedgerTransport
     private let logger: Logger
     private let state = Mutex(State())
-    /// How long a lane keeps retrying one entry while its counterparty is unreachable.
-    public let retryLimit: Duration
+    /// How long `append` keeps retrying one entry while its counterparty is unreachable or behind; nil (a node's
+    /// lanes): for as long as it takes — an entry is never dropped because its counterparty was away.
+    public let retryLimit: Duration?
+    /// The longest pause between two proposals of one entry.
+    public let maximumBackoff: Duration
     /// Counts the entries committed here; `ProviderNode` counts its answers in it too.
     public let metrics: NodeMetrics?
 
@@ -36,8 +39,22 @@ public final class NodeLedgers: Sendable {
     }
 
     private struct Lane {
-        var queue: [(LedgerRecord, Instant)] = []
+        var queue: [Queued] = []
         var draining = false
+    }
+
+    private struct Queued {
+        let record: LedgerRecord
+        let time: Instant
+        let queuedAt: Date
+    }
+
+    /// What waits to be agreed with one counterparty: how many entries, and since when the oldest has waited.
+    public struct Backlog: Sendable, Hashable, Codable {
+        public let counterparty: PartyID
+        public let entries: Int
+        /// Seconds the oldest entry has waited (wall clock).
+        public let oldestAgeSeconds: Double
     }
 
     /// - Parameters:
@@ -46,7 +63,8 @@ public final class NodeLedgers: Sendable {
     ///   - peerKeys: the public keys of every counterparty.
     public init(
         key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
-        logger: Logger, retryLimit: Duration = .seconds(600), metrics: NodeMetrics? = nil
+        logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
+        metrics: NodeMetrics? = nil
     ) throws {
         self.key = key
         self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
@@ -61,6 +79,7 @@ public final class NodeLedgers: Sendable {
         self.transport = transport
         self.logger = logger
         self.retryLimit = retryLimit
+        self.maximumBackoff = maximumBackoff
         self.metrics = metrics
     }
 
@@ -115,12 +134,13 @@ public final class NodeLedgers: Sendable {
         }
         let mustStart = state.withLock { state in
             var lane = state.lanes[record.counterparty] ?? Lane()
-            lane.queue.append((record, time))
+            lane.queue.append(Queued(record: record, time: time, queuedAt: Date()))
             let mustStart = !lane.draining
             lane.draining = true
             state.lanes[record.counterparty] = lane
             return mustStart
         }
+        updateBacklogMetric(record.counterparty)
         if mustStart {
             let counterparty = record.counterparty
             start { await self.drain(counterparty: counterparty) }
@@ -130,8 +150,21 @@ public final class NodeLedgers: Sendable {
     /// True when no entry waits to be agreed.
     public var isIdle: Bool { state.withLock { $0.lanes.values.allSatisfy { !$0.draining } } }
 
-    /// Entries still waiting, per counterparty.
+    /// Entries still waiting, all counterparties together.
     public var backlog: Int { state.withLock { $0.lanes.values.reduce(0) { $0 + $1.queue.count } } }
+
+    /// Entries still waiting, per counterparty with any, by party id.
+    public func backlogs(now: Date = Date()) -> [Backlog] {
+        state.withLock { state in
+            state.lanes.compactMap { party, lane in
+                lane.queue.first.map {
+                    Backlog(
+                        counterparty: party, entries: lane.queue.count,
+                        oldestAgeSeconds: max(0, now.timeIntervalSince($0.queuedAt)))
+                }
+            }
+        }.sorted { $0.counterparty.rawValue < $1.counterparty.rawValue }
+    }
 
     private func sofLedgerOpen(created: Instant) throws -> BilateralLedger {
         try state.withLock { state in
@@ -149,25 +182,39 @@ public final class NodeLedgers: Sendable {
         }
     }
 
+    /// Agrees the lane's entries one after the other. An entry leaves the lane only once agreed, or once the
+    /// counterparty refused it outright (422: it breaks a rule there; counted and logged, never retried); an
+    /// unreachable or lagging counterparty is waited for as long as it takes. At shutdown the lane stops where it
+    /// is: the journal proposes what is left at the next start (`reproposeMissing`).
     private func drain(counterparty: PartyID) async {
         while true {
-            let next: (LedgerRecord, Instant)? = state.withLock { state in
+            let next: Queued? = state.withLock { state in
                 guard let first = state.lanes[counterparty]?.queue.first else {
                     state.lanes[counterparty]?.draining = false
                     return nil
                 }
                 return first
             }
-            guard let (record, time) = next else { return }
+            guard let next else { return }
             do {
-                try await append(record, at: time)
+                try await append(next.record, at: next.time)
+            } catch is CancellationError {
+                state.withLock { state in state.lanes[counterparty]?.draining = false }
+                return
             } catch {
                 logger.error(
-                    "ledger append failed; entry dropped",
-                    metadata: ["counterparty": "\(counterparty)", "kind": "\(record.kind)", "error": "\(error)"])
+                    "ledger entry refused by the counterparty; not proposed again",
+                    metadata: ["counterparty": "\(counterparty)", "kind": "\(next.record.kind)", "error": "\(error)"])
+                metrics?.ledgerEntryRefused(counterparty: counterparty)
             }
             state.withLock { state in _ = state.lanes[counterparty]?.queue.removeFirst() }
+            updateBacklogMetric(counterparty)
         }
+    }
+
+    private func updateBacklogMetric(_ counterparty: PartyID) {
+        let count = state.withLock { $0.lanes[counterparty]?.queue.count ?? 0 }
+        metrics?.ledgerBacklog(counterparty: counterparty, entries: count)
     }
 
     /// Appends like `append`, but one at a time per counterparty: concurrent callers (a retail buyer with several
@@ -189,18 +236,20 @@ public final class NodeLedgers: Sendable {
     }
 
     /// Proposes, sends and commits one entry; syncs and rebases on a conflict; retries while the counterparty
-    /// is unreachable, for at most `retryLimit`.
+    /// is unreachable, with back-off up to `maximumBackoff`, for at most `retryLimit` (nil: until it answers).
     ///
     /// A conflict that brings nothing new (the counterparty's copy is behind this one: restored from a backup, or
     /// its node lost entries) is not retried at once: the counterparty is told (the proposal itself shows its
     /// copy is behind, and it catches up from this node), and this side backs off exponentially, up to 5 s,
-    /// for at most `retryLimit` — never a loop of proposals. Every conflict is counted in the metrics.
+    /// for at most `retryLimit` (nil: until it catches up) — never a loop of proposals. Every conflict is counted.
+    /// - Throws: `NodeError(.ledger)` when the counterparty refuses the entry, `.transport` or `.ledger` once
+    ///   `retryLimit` has passed, `CancellationError` at shutdown.
     public func append(_ record: LedgerRecord, at time: Instant) async throws {
         let replica = try replica(with: record.counterparty)
         var entry = try replica.propose(
             kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
         let clock = ContinuousClock()
-        let giveUp = clock.now + retryLimit
+        let giveUp = retryLimit.map { clock.now + $0 }
         var backoff = Duration.milliseconds(20)
         while true {
             try Task.checkCancellation()
@@ -221,7 +270,7 @@ public final class NodeLedgers: Sendable {
                         backoff = .milliseconds(20)
                         continue
                     }
-                    guard clock.now < giveUp else {
+                    guard giveUp.map({ clock.now < $0 }) ?? true else {
                         throw NodeError(
                             .ledger,
                             "\(record.counterparty)'s copy stays behind this one (its head \(head.seq), ours \(before))"
@@ -233,17 +282,17 @@ public final class NodeLedgers: Sendable {
                             "counterparty": "\(record.counterparty)", "theirs": "\(head.seq)", "ours": "\(before)",
                         ])
                     try await Task.sleep(for: backoff)
-                    backoff = min(backoff * 2, .seconds(5))
+                    backoff = min(backoff * 2, min(maximumBackoff, .seconds(5)))
                     continue
                 }
             } catch let error as NodeError where error.code == .transport {
-                guard clock.now < giveUp else { throw error }
+                guard giveUp.map({ clock.now < $0 }) ?? true else { throw error }
                 logger.debug(
                     "counterparty unreachable; retrying",
                     metadata: ["counterparty": "\(record.counterparty)", "error": "\(error)"])
             }
             try await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(1))
+            backoff = min(backoff * 2, maximumBackoff)
         }
     }
 
