@@ -251,6 +251,9 @@ public final class NodeLedgers: Sendable {
         let clock = ContinuousClock()
         let giveUp = retryLimit.map { clock.now + $0 }
         var backoff = Duration.milliseconds(20)
+        // Nothing newer at the counterparty is most often a request of its own still on its way (a round trip):
+        // ask again soon, then back off.
+        var waiting = Duration.milliseconds(2)
         while true {
             try Task.checkCancellation()
             do {
@@ -268,6 +271,7 @@ public final class NodeLedgers: Sendable {
                     metrics?.ledgerConflict(counterparty: record.counterparty, progressed: progressed)
                     if progressed {
                         backoff = .milliseconds(20)
+                        waiting = .milliseconds(2)
                         continue
                     }
                     guard giveUp.map({ clock.now < $0 }) ?? true else {
@@ -276,13 +280,14 @@ public final class NodeLedgers: Sendable {
                             "\(record.counterparty)'s copy stays behind this one (its head \(head.seq), ours \(before))"
                         )
                     }
-                    logger.notice(
+                    logger.log(
+                        level: waiting >= .seconds(1) ? .notice : .debug,
                         "nothing newer at the counterparty (its copy is behind, or it waits for a request); backing off",
                         metadata: [
                             "counterparty": "\(record.counterparty)", "theirs": "\(head.seq)", "ours": "\(before)",
                         ])
-                    try await Task.sleep(for: backoff)
-                    backoff = min(backoff * 2, min(maximumBackoff, .seconds(5)))
+                    try await Task.sleep(for: waiting)
+                    waiting = min(waiting * 2, min(maximumBackoff, .seconds(5)))
                     continue
                 }
             } catch let error as NodeError where error.code == .transport {
