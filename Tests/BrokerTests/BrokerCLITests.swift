@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Testing
 
 /// The `broker` executable as a user runs it: output and exit codes.
@@ -93,5 +94,53 @@ struct BrokerCLITests {
         let tampered = try Self.broker("audit", east)
         #expect(tampered.status == 1)
         #expect(tampered.stdout.contains("bad_entry_hash"))
+    }
+
+    static func sqlite(_ path: String, _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path, sql]
+        try process.run()
+        process.waitUntilExit()
+    }
+
+    @Test("simulate --out: every copy ends with a co-signed checkpoint of all of it; a copy cut short is caught alone")
+    func simulateCheckpointsEveryCopy() throws {
+        let directory = Self.temporary("out-checkpoints")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try Self.broker("simulate", "diamond", "--out", directory.path).status == 0)
+        let east = directory.appendingPathComponent("EAST.sqlite").path
+        let file = try LedgerFile(path: east)
+        #expect(!file.copies.isEmpty)
+        for copy in file.copies {
+            let checkpoint = try #require(file.checkpoint(of: copy.ledgerID))
+            #expect(checkpoint.size == UInt64(copy.rows.count), "\(copy.ledgerID)")
+            #expect(checkpoint.signatures.map(\.name).sorted() == [copy.header.partyA, copy.header.partyB].sorted())
+        }
+        // EAST's copy of one ledger loses its last entry; EAST's file alone proves it.
+        let ledger = try #require(file.copies.first)
+        try Self.sqlite(
+            east,
+            "DELETE FROM entries WHERE ledger_id = '\(ledger.ledgerID)' AND seq = \(ledger.rows.count)")
+        let audit = try Self.broker("audit", east)
+        #expect(audit.status == 1)
+        #expect(
+            audit.stdout == "\(ledger.ledgerID)\t\(ledger.rows.count)\tEAST\ttruncated\tcheckpoint covers "
+                + "\(ledger.rows.count) entries, the copy holds \(ledger.rows.count - 1)\n")
+    }
+
+    @Test("audit DIR skips a SQLite file without ledger tables with a note; only such files is bad input (2)")
+    func auditSkipsJournals() throws {
+        let directory = Self.temporary("out-journal")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try Self.broker("simulate", "diamond", "--out", directory.path).status == 0)
+        let journal = directory.appendingPathComponent("EAST-journal.sqlite").path
+        try Self.sqlite(journal, "CREATE TABLE inputs (id INTEGER PRIMARY KEY, body BLOB)")
+        let audit = try Self.broker("audit", directory.path)
+        #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
+        #expect(audit.stderr == "broker audit: skipped \(journal): not a ledger file (no ledgers and entries tables)\n")
+        let alone = try Self.broker("audit", journal)
+        #expect(alone.status == 2)
+        #expect(alone.stderr.contains("no ledger file in \(journal)"))
     }
 }

@@ -105,9 +105,11 @@ public final class NodeLedgers: Sendable {
     {
         if let sofKey, record.counterparty == sofKey.party {
             do {
-                try sofLedgerOpen(created: time).record(
+                let ledger = try sofLedgerOpen(created: time)
+                try ledger.record(
                     author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
                 metrics?.ledgerEntryAppended(counterparty: sofKey.party)
+                try ledger.checkpointIfDue(every: Checkpoint.interval)
             } catch {
                 logger.error("internal ledger append failed", metadata: ["error": "\(error)"])
             }
