@@ -217,8 +217,11 @@ public enum NodeRoutes {
         }
         let message: Message?
         do {
+            // The chain's trace, or a W3C trace id a retail client started.
+            let context = headers[NodeHeaders.traceparent].flatMap { TraceContext(traceparent: $0) }
             message = try await node.submit(
-                request, from: incoming.party, replyTo: replyTo, trace: headers[NodeHeaders.trace])
+                request, from: incoming.party, replyTo: replyTo, trace: headers[NodeHeaders.trace] ?? context?.traceID,
+                context: context)
         } catch {
             return .failure(
                 ResponseError(
