@@ -43,6 +43,24 @@ struct BrokerCLITests {
         FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
     }
 
+    /// A fresh directory with the ledger files of `broker simulate diamond --out`.
+    static func simulatedDiamond(_ name: String) throws -> URL {
+        let directory = temporary(name)
+        let run = try broker("simulate", "diamond", "--out", directory.path)
+        try #require(run.status == 0, "\(run.stderr)")
+        return directory
+    }
+
+    /// Runs `sqlite3` on a file, as an attacker with the file would.
+    static func sqlite(_ path: String, _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path, sql]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "sqlite3 \(sql)")
+    }
+
     @Test("validate: 0 when clean, 1 with findings naming path and rule, 2 when not JSON")
     func validateExitCodes() throws {
         let clean = try Self.broker(
@@ -76,39 +94,24 @@ struct BrokerCLITests {
 
     @Test("simulate --out then audit: the written ledgers audit clean; a changed body is found (exit 1)")
     func simulateThenAudit() throws {
-        let directory = Self.temporary("out")
+        let directory = try Self.simulatedDiamond("out")
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try Self.broker("simulate", "diamond", "--out", directory.path).status == 0)
         let audit = try Self.broker("audit", directory.path)
         #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
         let shop = directory.appendingPathComponent("SHOP.sqlite").path
         let east = directory.appendingPathComponent("EAST.sqlite").path
         #expect(try Self.broker("audit", shop, "--against", east).status == 0)
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [
-            east, "UPDATE entries SET body = replace(body, 'READY', 'REJECTED') WHERE kind = 'quote.response'",
-        ]
-        try sqlite.run()
-        sqlite.waitUntilExit()
+        try Self.sqlite(
+            east, "UPDATE entries SET body = replace(body, 'READY', 'REJECTED') WHERE kind = 'quote.response'")
         let tampered = try Self.broker("audit", east)
         #expect(tampered.status == 1)
         #expect(tampered.stdout.contains("bad_entry_hash"))
     }
 
-    static func sqlite(_ path: String, _ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
-        try process.run()
-        process.waitUntilExit()
-    }
-
     @Test("simulate --out: every copy ends with a co-signed checkpoint of all of it; a copy cut short is caught alone")
     func simulateCheckpointsEveryCopy() throws {
-        let directory = Self.temporary("out-checkpoints")
+        let directory = try Self.simulatedDiamond("out-checkpoints")
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try Self.broker("simulate", "diamond", "--out", directory.path).status == 0)
         let east = directory.appendingPathComponent("EAST.sqlite").path
         let file = try LedgerFile(path: east)
         #expect(!file.copies.isEmpty)
@@ -131,9 +134,8 @@ struct BrokerCLITests {
 
     @Test("audit DIR skips a SQLite file without ledger tables with a note; only such files is bad input (2)")
     func auditSkipsJournals() throws {
-        let directory = Self.temporary("out-journal")
+        let directory = try Self.simulatedDiamond("out-journal")
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try Self.broker("simulate", "diamond", "--out", directory.path).status == 0)
         let journal = directory.appendingPathComponent("EAST-journal.sqlite").path
         try Self.sqlite(journal, "CREATE TABLE inputs (id INTEGER PRIMARY KEY, body BLOB)")
         let audit = try Self.broker("audit", directory.path)
@@ -142,5 +144,40 @@ struct BrokerCLITests {
         let alone = try Self.broker("audit", journal)
         #expect(alone.status == 2)
         #expect(alone.stderr.contains("no ledger file in \(journal)"))
+    }
+
+    @Test(
+        "cluster --work-dir then audit DIR: every ledger's two copies paired and clean, journals skipped; a copy cut short is caught"
+    )
+    func clusterThenAudit() throws {
+        let directory = Self.temporary("cluster-loop")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scenario = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Scenarios/loop.yaml").path
+        // On the stepped clock: the scenario's 30-minute windows pass in seconds.
+        let cluster = try Self.broker("cluster", scenario, "--work-dir", directory.path, "--clock", "stepped")
+        try #require(cluster.status == 0, "\(cluster.stdout)\(cluster.stderr)")
+        let audit = try Self.broker("audit", directory.path)
+        #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
+        #expect(audit.stdout.isEmpty)
+        for party in ["A", "B", "C", "D"] {
+            for file in ["\(party)-journal.sqlite", "\(party)-replay.sqlite"] {
+                let path = directory.appendingPathComponent(file).path
+                #expect(audit.stderr.contains("broker audit: skipped \(path): not a ledger file"), "\(file)")
+            }
+        }
+        #expect(audit.stderr.split(separator: "\n").count == 8)
+
+        // B's copy of its ledger with A loses all but two entries: pairing it with A's copy catches it.
+        let a = try LedgerFile(path: directory.appendingPathComponent("A.sqlite").path)
+        let ledger = try #require(a.copies.first { [$0.header.partyA, $0.header.partyB] == ["A", "B"] })
+        try #require(ledger.rows.count > 2)
+        try Self.sqlite(
+            directory.appendingPathComponent("B.sqlite").path,
+            "DELETE FROM entries WHERE ledger_id = '\(ledger.ledgerID)' AND seq > 2")
+        let cut = try Self.broker("audit", directory.path)
+        #expect(cut.status == 1)
+        #expect(cut.stdout.hasPrefix("\(ledger.ledgerID)\t3\tB\ttruncated\tcopy B ends at seq 2, a strict prefix of A"))
+        #expect(cut.stdout.split(separator: "\n").count == 1)
     }
 }

@@ -89,53 +89,6 @@ struct ClusterTests {
         }
         #expect(traceIDs.count == 2)
         #expect(traceIDs.values.allSatisfy { $0 == ["A", "B", "C"] })
-
-        // `broker audit DIR` on the work directory, as `broker cluster --help` shows: every ledger's two copies
-        // paired and clean, the nodes' journal and replay files skipped with a note.
-        let audit = try Self.run(try Self.broker(), ["audit", runner.workDirectory.path])
-        #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
-        #expect(audit.stdout.isEmpty)
-        #expect(
-            audit.stderr.contains("skipped \(runner.workDirectory.appendingPathComponent("A-journal.sqlite").path)"))
-        #expect(audit.stderr.contains("-replay.sqlite: not a ledger file"))
-        // A copy of the directory where B's copy of A–B lost all but two entries (and its checkpoints): caught by
-        // pairing it with A's copy, at the first missing seq, against B.
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("audit-copy-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: runner.workDirectory, to: copy)
-        defer { try? FileManager.default.removeItem(at: copy) }
-        let sqlite = try Self.run(
-            "/usr/bin/sqlite3",
-            [
-                copy.appendingPathComponent("B.sqlite").path,
-                "DELETE FROM checkpoints; DELETE FROM entries WHERE seq > 2 AND ledger_id IN "
-                    + "(SELECT ledger_id FROM ledgers WHERE party_a = 'A' AND party_b = 'B')",
-            ])
-        #expect(sqlite.status == 0, "\(sqlite.stderr)")
-        let cut = try Self.run(try Self.broker(), ["audit", copy.path])
-        #expect(cut.status == 1)
-        #expect(
-            cut.stdout.split(separator: "\n").map { $0.split(separator: "\t")[1...3].joined(separator: " ") } == [
-                "3 B truncated"
-            ])
-    }
-
-    /// Runs a program to its end: exit status, standard output and standard error.
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String)
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
     }
 
     @Test(
