@@ -18,13 +18,15 @@ public final class NodeLedgers: Sendable {
     private let sofStore: SQLiteLedgerStore?
     private let sofKey: PartyKey?
     private let peerKeys: [PartyID: Data]
-    private let transport: any LedgerTransport
-    private let logger: Logger
+    let transport: any LedgerTransport
+    let logger: Logger
     private let state = Mutex(State())
     /// How long a lane keeps retrying one entry while its counterparty is unreachable.
     public let retryLimit: Duration
     /// Counts the entries committed here; `ProviderNode` counts its answers in it too.
     public let metrics: NodeMetrics?
+    /// Every this many entries a ledger gets a co-signed checkpoint (`NodeLedgers+Checkpoints`); 0: never.
+    public let checkpointInterval: UInt64
 
     /// What the node has opened and queued, only touched with the mutex held.
     private struct State {
@@ -46,7 +48,8 @@ public final class NodeLedgers: Sendable {
     ///   - peerKeys: the public keys of every counterparty.
     public init(
         key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
-        logger: Logger, retryLimit: Duration = .seconds(600), metrics: NodeMetrics? = nil
+        logger: Logger, retryLimit: Duration = .seconds(600), metrics: NodeMetrics? = nil,
+        checkpointInterval: UInt64 = Checkpoint.interval
     ) throws {
         self.key = key
         self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
@@ -62,6 +65,7 @@ public final class NodeLedgers: Sendable {
         self.logger = logger
         self.retryLimit = retryLimit
         self.metrics = metrics
+        self.checkpointInterval = checkpointInterval
     }
 
     /// The key of the provider's own SOF on its internal ledger, derived from the provider's key.
@@ -109,7 +113,7 @@ public final class NodeLedgers: Sendable {
                 try ledger.record(
                     author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
                 metrics?.ledgerEntryAppended(counterparty: sofKey.party)
-                try ledger.checkpointIfDue(every: Checkpoint.interval)
+                try ledger.checkpointIfDue(every: checkpointInterval)
             } catch {
                 logger.error("internal ledger append failed", metadata: ["error": "\(error)"])
             }
@@ -211,6 +215,7 @@ public final class NodeLedgers: Sendable {
                 case .countersigned(let agreed):
                     try replica.commit(agreed)
                     metrics?.ledgerEntryAppended(counterparty: record.counterparty)
+                    await checkpointIfDue(replica, at: agreed.seq, time: agreed.time)
                     return
                 case .conflict(let head):
                     let before = replica.head.seq
