@@ -43,10 +43,10 @@ struct TraceContextTests {
     func incomingTraceparent() async throws {
         let fixture = try NodeRouteTests.Fixture(extra: "traceLog: seller.trace.jsonl")
         let body = try NodeRouteTests.fixture("ce_poq_new_epl")
-        var signed = try NodeRouteTests.signed(.post, NodeRouteTests.poqPath, body: body, key: fixture.buyer)
-        signed[NodeHeaders.traceparent] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-        let headers = signed
         try await fixture.server.application().test(.router) { client in
+            // Signed at the last moment: the signature is only good for 30 seconds.
+            var headers = try NodeRouteTests.signed(.post, NodeRouteTests.poqPath, body: body, key: fixture.buyer)
+            headers[NodeHeaders.traceparent] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
             let created = try await client.execute(
                 uri: NodeRouteTests.poqPath, method: .post, headers: headers, body: ByteBuffer(bytes: body))
             #expect(created.status == .created)
