@@ -21,6 +21,8 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case durability = "durability"
         case malformedCheckpoint = "malformed_checkpoint"
         case malformedInput = "malformed_input"
+        /// A readable SQLite file without the ledger tables (a node's journal, its replay cache).
+        case notALedgerFile = "not_a_ledger_file"
     }
 
     /// What went wrong, as a stable code.

@@ -198,7 +198,11 @@ extension ProviderNode {
             (NodeHeaders.respondBy.rawName, request.respondBy.description),
             (NodeHeaders.replyTo.rawName, replyTo),
         ]
-        if let trace { headers.append((NodeHeaders.trace.rawName, trace)) }
+        if let trace {
+            headers.append((NodeHeaders.trace.rawName, trace))
+            let context = TraceContext(forwarding: trace, requestID: request.id.rawValue)
+            headers.append((NodeHeaders.traceparent.rawName, context.traceparent))
+        }
         var backoff = 50
         let giveUp = clock is SteppedClock ? ContinuousClock.now + retryLimit : nil
         while clock.now() < request.respondBy && giveUp.map({ ContinuousClock.now < $0 }) ?? true {

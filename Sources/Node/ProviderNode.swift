@@ -97,17 +97,25 @@ public actor ProviderNode {
     /// deferred request, the final answer of an immediate one), or `nil` when none came by its deadline.
     /// - Throws: `NodeError(.journal)` when the request could not be written to the journal: it was not handled,
     ///   so nothing was answered or recorded that a restart would forget.
+    /// - Parameter context: the W3C trace context the request came with, if any: its parent id is logged.
     public func submit(
-        _ request: SupplyRequest, from buyer: PartyID, replyTo: String?, trace: String?
+        _ request: SupplyRequest, from buyer: PartyID, replyTo: String?, trace: String?,
+        context: TraceContext? = nil
     ) async throws -> Message? {
         let exchange = Exchange(buyer: buyer, requestID: request.id)
         if let id = resourceOfExchange[exchange], let resource = resources[id] { return resource.latest }
         if waiters[exchange] != nil { return nil }
         let trace = trace ?? "\(buyer.rawValue)/\(request.id.rawValue)"
-        traceLog?.write(
-            .init(
-                type: "request", party: party.rawValue, trace: trace, from: buyer.rawValue,
-                requestID: request.id.rawValue))
+        logger.info(
+            "request received",
+            metadata: [
+                "from": "\(buyer)", "requestID": "\(request.id.rawValue)", "trace": "\(trace)",
+                "traceID": "\(TraceContext.traceID(of: trace))", "parentID": "\(context?.parentID ?? "-")",
+            ])
+        var line = TraceLog.Line(
+            type: "request", party: party.rawValue, trace: trace, from: buyer.rawValue, requestID: request.id.rawValue)
+        line.parentID = context?.parentID
+        traceLog?.write(line)
         let (stream, continuation) = AsyncStream.makeStream(of: Message?.self)
         waiters[exchange] = continuation
         guard handle(.message(from: buyer, .request(request)), trace: trace, replyTo: replyTo) else {

@@ -9,6 +9,10 @@ public final class TraceLog: Sendable {
         public var type: String
         public var party: String
         public var trace: String?
+        /// The W3C trace id of `trace` (`TraceContext`), filled in when the line is written.
+        public var traceID: String?
+        /// On a request received: the parent id of the `traceparent` it came with (the sender's span).
+        public var parentID: String?
         public var from: String?
         public var requestID: String?
         public var itemID: String?
@@ -50,6 +54,8 @@ public final class TraceLog: Sendable {
     }
 
     public func write(_ line: Line) {
+        var line = line
+        line.traceID = line.traceID ?? line.trace.map(TraceContext.traceID(of:))
         guard var data = try? encoder.encode(line) else { return }
         data.append(0x0A)
         handle.withLock { handle in try? handle.write(contentsOf: data) }

@@ -25,10 +25,15 @@ extension AuditCommand {
             abstract: "Audit ledger copies (the default: `broker audit PATH...`).",
             discussion: """
                 Verifies every hash, link, sequence number, time and signature of every ledger in each SQLite \
-                file (or each *.sqlite / *.db file of a directory), and the checkpoints stored in them.
+                file (or each *.sqlite / *.db file of a directory), and the checkpoints stored in them. Then \
+                finds both copies of each ledger across all the files given (by ledger id) and compares them: \
+                the first differing seq, a copy cut short (truncated), or a copy missing from the other party's \
+                file. SQLite files without the ledger tables (a node's -journal and -replay files) are skipped \
+                with a note on standard error.
 
                 Examples:
                   broker audit buyer.sqlite
+                  broker audit out/loop        # a run's directory: every party's copies, paired
                   broker audit buyer.sqlite --against seller.sqlite --keys trusted-keys.txt
                   broker audit buyer.sqlite --checkpoint cp-120.txt --known-checkpoint cp-200.txt --json
 
@@ -53,7 +58,7 @@ extension AuditCommand {
 
         func run() throws {
             let auditor = LedgerAuditor(trustedKeys: try keys.map(readKeys), rules: .broker)
-            let files = try expand(paths).map(readLedgerFile)
+            let files = try readLedgerFiles(expand(paths))
             var report = auditor.audit(files, against: try against.map(readLedgerFile))
             if let against, report.sharesNoLedger {
                 FileHandle.standardError.write(
@@ -78,6 +83,29 @@ extension AuditCommand {
                     (path as NSString).appendingPathComponent($0)
                 }
             }
+        }
+
+        /// The ledger files among `paths`, each read once; a SQLite file without the ledger tables (a node's
+        /// journal or replay cache) is skipped with a note on standard error. Nothing left to audit is bad input.
+        private func readLedgerFiles(_ paths: [String]) throws -> [LedgerFile] {
+            var seen = Set<String>()
+            var files: [LedgerFile] = []
+            for path in paths where seen.insert((path as NSString).standardizingPath).inserted {
+                let file: LedgerFile?
+                do {
+                    file = try LedgerFile.open(path: path)
+                } catch {
+                    fail("\(path): not a readable ledger file (\(error))")
+                }
+                guard let file else {
+                    FileHandle.standardError.write(
+                        Data("broker audit: skipped \(path): not a ledger file (no ledgers and entries tables)\n".utf8))
+                    continue
+                }
+                files.append(file)
+            }
+            if files.isEmpty && !paths.isEmpty { fail("no ledger file in \(self.paths.joined(separator: " "))") }
+            return files
         }
     }
 

@@ -92,8 +92,16 @@ struct CopiesAuditTests {
         let short = try SQLiteLedgerStore(
             readOnlyPath: bobPath("bob-short-store", "DELETE FROM entries WHERE seq > 11"))
         let findings = try trusted.audit(ledger: fixture.aliceBob, holders: ["alice", "bob"], stores: [alice, short])
-        #expect(LedgerFixture.summary(findings) == ["truncated@12"])
-        #expect(findings.first?.party == "bob")
+        // Bob's own stored checkpoint at 12 proves it, and so does Alice's copy.
+        #expect(LedgerFixture.summary(findings) == ["truncated@12", "truncated@12"])
+        #expect(findings.map(\.party) == ["bob", "bob"])
+        #expect(findings.first?.detail == "checkpoint covers 12 entries, the copy holds 11")
+        #expect(findings.last?.detail.hasPrefix("copy bob ends at seq 11") == true)
+
+        let bare = try SQLiteLedgerStore(
+            readOnlyPath: bobPath("bob-short-bare", "DELETE FROM entries WHERE seq > 11; DELETE FROM checkpoints"))
+        let compared = try trusted.audit(ledger: fixture.aliceBob, holders: ["alice", "bob"], stores: [alice, bare])
+        #expect(LedgerFixture.summary(compared) == ["truncated@12"])
     }
 
     @Test("two presented checkpoints of one size with different roots are equivocation by each party that signed both")

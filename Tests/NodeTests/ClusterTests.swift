@@ -70,6 +70,25 @@ struct ClusterTests {
         }
         // Retail ↔ A, A ↔ B, B ↔ C and three internal ledgers, each with both copies.
         #expect(live.ledgers.count == 6)
+
+        // One trace id per retail request, in the trace log of every node it reached.
+        var traceIDs: [String: Set<String>] = [:]
+        for party in ["A", "B", "C"] {
+            let path = runner.workDirectory.appendingPathComponent("\(party).trace.jsonl").path
+            for line in TraceLog.read(path: path) where line.type == "request" {
+                let traceID = try #require(line.traceID)
+                #expect(traceID == TraceContext.traceID(of: try #require(line.trace)))
+                traceIDs[traceID, default: []].insert(party)
+                // B and C were sent a traceparent by their buyer: its parent id is the span of that request.
+                if party != "A" {
+                    let sent = TraceContext(
+                        forwarding: try #require(line.trace), requestID: try #require(line.requestID))
+                    #expect(line.parentID == sent.parentID)
+                }
+            }
+        }
+        #expect(traceIDs.count == 2)
+        #expect(traceIDs.values.allSatisfy { $0 == ["A", "B", "C"] })
     }
 
     @Test(

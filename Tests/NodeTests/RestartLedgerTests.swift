@@ -32,9 +32,16 @@ struct RestartLedgerTests {
         }
 
         func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry] {
-            // Two parties here: the one asking is the other one.
-            let asking = peers.withLock { peers in peers.keys.first { $0 != counterparty } } ?? counterparty
-            return try peer(counterparty).replica(id: ledger, counterparty: asking)?.entries(from: seq) ?? []
+            try peer(counterparty).replica(id: ledger, counterparty: asking(counterparty))?.entries(from: seq) ?? []
+        }
+
+        func cosign(_ checkpoint: Checkpoint, at counterparty: PartyID) async throws -> Checkpoint {
+            try peer(counterparty).countersign(checkpoint, from: asking(counterparty))
+        }
+
+        /// Two parties here: the one asking `counterparty` is the other one.
+        private func asking(_ counterparty: PartyID) -> PartyID {
+            peers.withLock { peers in peers.keys.first { $0 != counterparty } } ?? counterparty
         }
     }
 

@@ -14,8 +14,27 @@ extension LedgerAuditor {
         }
     }
 
-    /// Checks a copy against a parsed checkpoint (see `check(_:againstCheckpointText:)`).
-    public func check(_ copy: LedgerCopy, against checkpoint: Checkpoint) -> [AuditFinding] {
+    /// Checks the checkpoints stored with a copy, each as `check(_:against:)` does, in one pass over the copy's
+    /// entries (a copy holds one checkpoint every `Checkpoint.interval` entries).
+    public func check(_ copy: LedgerCopy, againstStored checkpoints: [Checkpoint]) -> [AuditFinding] {
+        var findings: [AuditFinding] = []
+        var frontier = MerkleFrontier()
+        for checkpoint in checkpoints.sorted(by: { $0.size < $1.size }) {
+            guard checkpoint.ledgerID == copy.ledgerID, checkpoint.size <= UInt64(copy.rows.count) else {
+                findings += check(copy, against: checkpoint)
+                continue
+            }
+            while frontier.size < checkpoint.size {
+                frontier.append(leafHash: Self.leafHash(of: copy.rows[Int(frontier.size)]))
+            }
+            findings += check(copy, against: checkpoint, rootOfPrefix: frontier.root)
+        }
+        return findings
+    }
+
+    /// Checks a copy against a parsed checkpoint (see `check(_:againstCheckpointText:)`); `rootOfPrefix` is the
+    /// root of the copy's first `checkpoint.size` entries when the caller knows it already.
+    public func check(_ copy: LedgerCopy, against checkpoint: Checkpoint, rootOfPrefix: Data? = nil) -> [AuditFinding] {
         let ledgerID = copy.ledgerID
         guard checkpoint.ledgerID == ledgerID else {
             return [
@@ -33,8 +52,8 @@ extension LedgerAuditor {
                     detail: "checkpoint covers \(checkpoint.size) entries, the copy holds \(count)"))
             return findings
         }
-        let leaves = copy.rows.prefix(Int(checkpoint.size)).map(Self.leafHash(of:))
-        let root = MerkleTree.root(leafHashes: leaves)
+        let root =
+            rootOfPrefix ?? MerkleTree.root(leafHashes: copy.rows.prefix(Int(checkpoint.size)).map(Self.leafHash(of:)))
         if root != checkpoint.root {
             findings.append(
                 AuditFinding(

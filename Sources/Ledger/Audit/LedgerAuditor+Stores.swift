@@ -1,6 +1,6 @@
 extension LedgerAuditor {
-    /// Audits each holder's copy of `ledger` in its store and, given both parties' copies, compares them: the check
-    /// both drivers make on every ledger after a run.
+    /// Audits each holder's copy of `ledger` in its store, with the checkpoints stored with it, and, given both
+    /// parties' copies, compares them: the check both drivers make on every ledger after a run.
     /// - Parameters:
     ///   - holders: the party holding each copy, in the order of `stores`.
     ///   - stores: where each copy lives.
@@ -9,7 +9,11 @@ extension LedgerAuditor {
         let copies = try zip(holders, stores).map { holder, store in
             try LedgerCopy(store: store, ledgerID: ledger, holder: holder)
         }
-        var findings = copies.flatMap { audit($0) }
+        var findings: [AuditFinding] = []
+        for (copy, store) in zip(copies, stores) {
+            findings += audit(copy)
+            findings += check(copy, againstStored: try store.checkpoints(of: ledger))
+        }
         if copies.count == 2 { findings += compare(copies[0], copies[1]) }
         return findings
     }

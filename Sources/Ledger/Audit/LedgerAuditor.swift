@@ -37,9 +37,15 @@ public struct LedgerAuditor: Sendable {
         let ids = file.copies.map(\.header.ledgerID)
         for copy in file.copies {
             findings += audit(copy, otherLedgerIDs: ids.filter { $0 != copy.header.ledgerID })
+            var stored: [Checkpoint] = []
             for note in file.checkpointNotes[copy.header.ledgerID] ?? [] {
-                findings += check(copy, againstCheckpointText: note)
+                guard let checkpoint = try? Checkpoint.parse(note) else {
+                    findings += check(copy, againstCheckpointText: note)
+                    continue
+                }
+                stored.append(checkpoint)
             }
+            findings += check(copy, againstStored: stored)
         }
         for row in file.orphanRows {
             let home = ids.first { row.computeHash(ledgerID: $0).hexString == row.entryHash }

@@ -101,7 +101,8 @@ public struct LedgerFile: Sendable {
     public let checkpointNotes: [String: [String]]
 
     /// Reads a ledger file without modifying it.
-    /// - Throws: `LedgerError(.storage)` when the file is not a readable SQLite ledger file.
+    /// - Throws: `LedgerError(.storage)` when the file is not a readable SQLite file, `.notALedgerFile` when it is
+    ///   one without the `ledgers` and `entries` tables.
     public init(path: String) throws {
         self.path = path
         let store = try SQLiteLedgerStore(readOnlyPath: path)
@@ -109,7 +110,7 @@ public struct LedgerFile: Sendable {
             db -> ([LedgerCopy.Header], [LedgerCopy.Row], [String: [String]]) in
             let tables = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
             guard tables.contains("ledgers"), tables.contains("entries") else {
-                throw LedgerError(.storage, "\(path) has no ledgers and entries tables")
+                throw LedgerError(.notALedgerFile, "\(path) has no ledgers and entries tables")
             }
             let headers = try GRDB.Row.fetchAll(
                 db,
@@ -157,6 +158,20 @@ public struct LedgerFile: Sendable {
         orphanRows = byLedger.values.flatMap { $0 }.sorted { ($0.ledgerID, $0.seq) < ($1.ledgerID, $1.seq) }
         checkpointNotes = notes
     }
+
+    /// Reads a file given to the auditor: the ledger file, or `nil` when it is a readable SQLite file without the
+    /// ledger tables (a node's `…-journal.sqlite` or `…-replay.sqlite`), which an audit skips.
+    /// - Throws: `LedgerError(.storage)` when the file is not a readable SQLite file.
+    public static func open(path: String) throws -> LedgerFile? {
+        do {
+            return try LedgerFile(path: path)
+        } catch let error as LedgerError where error.code == .notALedgerFile {
+            return nil
+        }
+    }
+
+    /// The parties whose copies this file holds, as recorded in its headers.
+    public var holders: Set<PartyID> { Set(copies.compactMap(\.holder)) }
 
     /// The copy of `ledgerID`, if the file holds it.
     public func copy(of ledgerID: LedgerID) -> LedgerCopy? {

@@ -37,6 +37,10 @@ public struct Checkpoint: Sendable, Hashable {
     /// The prefix of origin lines the product writes.
     public static let originPrefix = "scbroker/"
 
+    /// The checkpoint cadence (LEDGER.md §5): a ledger's copies get a co-signed checkpoint each time its size
+    /// reaches a multiple of this many agreed entries, and every ledger of a simulated run one more at its end.
+    public static let interval: UInt64 = 256
+
     /// An unsigned checkpoint of a ledger at `size` with `root`, stamped with `time` (ms).
     public init(ledgerID: LedgerID, size: UInt64, root: Data, time: Int64?) {
         self.init(

@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Foundation
+import Synchronization
 
 /// Both copies of one bilateral ledger in one process, as the simulator uses them: `record` runs the whole
 /// append protocol (propose → receive and countersign → commit), so both copies are identical after each call.
@@ -12,6 +13,16 @@ public final class BilateralLedger: Sendable {
     private let replicaB: LedgerReplica
     private let keyA: PartyKey
     private let keyB: PartyKey
+    /// The tree of the agreed entries as they are recorded, to checkpoint without reading them back.
+    private let tree = Mutex(Tree())
+
+    /// The growing tree and what was last checkpointed; `frontier` is `nil` until known (a ledger opened on
+    /// entries recorded earlier, or records that overlapped), then rebuilt from the store.
+    private struct Tree {
+        var frontier: MerkleFrontier? = MerkleFrontier()
+        var headTime: Int64?
+        var checkpointedSize: UInt64 = 0
+    }
 
     /// Opens (or creates) the ledger between the two key holders, each copy in its own store.
     /// - Throws: `LedgerError(.invalidPartyID)` for invalid or equal parties, `.storage` when both stores are the
@@ -30,6 +41,7 @@ public final class BilateralLedger: Sendable {
         keyB = partyB
         replicaA = try LedgerReplica(key: partyA, header: header, store: storeA)
         replicaB = try LedgerReplica(key: partyB, header: header, store: storeB)
+        if replicaA.ledgerHead.seq > 0 { tree.withLock { $0.frontier = nil } }
     }
 
     /// The ledger's id.
@@ -48,6 +60,11 @@ public final class BilateralLedger: Sendable {
         switch try receiverCopy.receive(proposed) {
         case .countersigned(let agreed), .alreadyStored(let agreed):
             try authorCopy.commit(agreed)
+            tree.withLock { tree in
+                tree.headTime = agreed.time
+                guard tree.frontier?.size == agreed.seq - 1 else { return tree.frontier = nil }
+                tree.frontier?.append(leafHash: MerkleTree.leafHashes(of: [agreed])[0])
+            }
             return agreed
         case .conflict(let head):
             throw LedgerError(
@@ -67,18 +84,39 @@ public final class BilateralLedger: Sendable {
         return party == replicaA.holder ? replicaA : replicaB
     }
 
-    /// A checkpoint of the current head signed by both parties and saved in both stores.
+    /// A checkpoint of the current head signed by both parties and saved in both stores (after their buffered
+    /// entries, so a stored checkpoint never covers more than the stored copy).
     public func checkpoint(time: Int64?) throws -> Checkpoint {
         try replicaA.store.flush()
-        let entries = try replicaA.store.entries(of: id)
-        var checkpoint = Checkpoint(
-            ledgerID: id, size: UInt64(entries.count),
-            root: MerkleTree.root(leafHashes: MerkleTree.leafHashes(of: entries)),
-            time: time)
+        try replicaB.store.flush()
+        let known = tree.withLock { $0.frontier }
+        let frontier: MerkleFrontier
+        if let known, known.size == replicaA.ledgerHead.seq {
+            frontier = known
+        } else {
+            frontier = MerkleFrontier(leafHashes: MerkleTree.leafHashes(of: try replicaA.store.entries(of: id)))
+            tree.withLock { $0.frontier = frontier }
+        }
+        var checkpoint = Checkpoint(ledgerID: id, size: frontier.size, root: frontier.root, time: time)
         for key in [keyA, keyB].sorted(by: { $0.party < $1.party }) { try checkpoint.sign(with: key) }
         try replicaA.store.saveCheckpoint(checkpoint, of: id)
         try replicaB.store.saveCheckpoint(checkpoint, of: id)
+        tree.withLock { $0.checkpointedSize = max($0.checkpointedSize, checkpoint.size) }
         return checkpoint
+    }
+
+    /// Checkpoints the head (as `checkpoint(time:)`, stamped with the last recorded entry's time) when it is a
+    /// multiple of `interval` entries, or with `interval` nil whenever entries were recorded since this object's
+    /// last checkpoint: the cadence of `Checkpoint.interval` entries and the end of a run.
+    /// - Returns: the checkpoint made, or `nil` when none was due.
+    @discardableResult
+    public func checkpointIfDue(every interval: UInt64? = nil) throws -> Checkpoint? {
+        let (size, time, checkpointed) = tree.withLock { tree in
+            (tree.frontier?.size ?? replicaA.ledgerHead.seq, tree.headTime, tree.checkpointedSize)
+        }
+        guard size > checkpointed else { return nil }
+        if let interval, interval == 0 || size % interval != 0 { return nil }
+        return try checkpoint(time: time)
     }
 
     private func replicas(author: PartyID) throws -> (LedgerReplica, LedgerReplica) {

@@ -29,20 +29,7 @@ public enum MerkleTree {
 
     /// The tree head of `leafHashes` (already leaf-hashed), in O(n) time and O(log n) memory.
     public static func root(leafHashes: some Collection<Data>) -> Data {
-        guard !leafHashes.isEmpty else { return emptyRoot }
-        // A stack of complete subtrees, each with its leaf count; equal sizes merge, as the tree's shape demands.
-        var stack: [(hash: Data, size: Int)] = []
-        for leaf in leafHashes {
-            var node = (hash: leaf, size: 1)
-            while let last = stack.last, last.size == node.size {
-                stack.removeLast()
-                node = (nodeHash(last.hash, node.hash), last.size + node.size)
-            }
-            stack.append(node)
-        }
-        var hash = stack.removeLast().hash
-        while let left = stack.popLast() { hash = nodeHash(left.hash, hash) }
-        return hash
+        MerkleFrontier(leafHashes: leafHashes).root
     }
 
     /// The inclusion proof (audit path) of leaf `index` in the tree of `leafHashes` (RFC 9162 §2.1.3.1).

@@ -79,6 +79,20 @@ public struct NodeClient: LedgerTransport {
         }
     }
 
+    public func cosign(_ checkpoint: Checkpoint, at counterparty: PartyID) async throws -> Checkpoint {
+        let id = checkpoint.ledgerID ?? LedgerID(rawValue: "-")
+        let reply = try await send(
+            .POST, to: counterparty, path: NodeRoutes.ledgerCheckpointsPath(id),
+            body: try JSONEncoder().encode(CheckpointNote(note: checkpoint.text)))
+        guard reply.status == 200 else {
+            throw NodeError(
+                .ledger,
+                "\(counterparty) refused checkpoint \(checkpoint.size): \(reply.status) "
+                    + String(decoding: reply.body, as: UTF8.self))
+        }
+        return try Checkpoint.parse(try JSONDecoder().decode(CheckpointNote.self, from: reply.body).note)
+    }
+
     public func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry] {
         let reply = try await send(
             .GET, to: counterparty, path: NodeRoutes.ledgerEntriesPath(ledger) + "?from=\(seq)")

@@ -24,6 +24,8 @@ public enum NodeHeaders {
     public static let replyTo = HTTPField.Name("X-SCBroker-Reply-To")!
     /// A correlation id that follows a retail request down the chain (for traces and `broker cluster`).
     public static let trace = HTTPField.Name("X-SCBroker-Trace")!
+    /// W3C Trace Context of a request between nodes (`TraceContext`): the trace id follows the retail request.
+    public static let traceparent = HTTPField.Name("traceparent")!
 
     /// The media type of a body that carries the protocol core's message beside the Sonata object.
     public static let supplyChainMediaType = "application/vnd.scbroker.supply+json"

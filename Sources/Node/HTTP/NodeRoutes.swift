@@ -15,6 +15,7 @@ public enum NodeRoutes {
     public static let listenerBase = "/mefApi/sonata/productOfferingQualificationNotification/v7/listener"
 
     public static func ledgerEntriesPath(_ id: LedgerID) -> String { "/ledger/v1/\(id.rawValue)/entries" }
+    public static func ledgerCheckpointsPath(_ id: LedgerID) -> String { "/ledger/v1/\(id.rawValue)/checkpoints" }
 
     /// The MEF 79.1 Immediate Response bound (less than 30 seconds).
     static let immediateWindow = TimeSpan.seconds(30)
@@ -92,7 +93,8 @@ public enum NodeRoutes {
         addLedgerRoutes(
             to: router, limit: limit, verifier: verifier,
             now: { node.clock is WallClock ? node.clock.now().milliseconds : nil },
-            behind: { party in node.jobs.start { _ = await node.ledgers.catchUp(with: party) } }
+            behind: { party in node.jobs.start { _ = await node.ledgers.catchUp(with: party) } },
+            countersign: { checkpoint, party in try node.ledgers.countersign(checkpoint, from: party) }
         ) { id, party in
             ledgerCopy(id, with: party, node: node)
         }
@@ -107,8 +109,26 @@ public enum NodeRoutes {
     public static func addLedgerRoutes(
         to router: Router<BasicRequestContext>, limit: Int, verifier: RequestVerifier,
         now: @escaping @Sendable () -> Int64? = { nil }, behind: @escaping @Sendable (PartyID) -> Void = { _ in },
+        countersign: (@Sendable (Checkpoint, PartyID) throws -> Checkpoint)? = nil,
         copy: @escaping @Sendable (String?, PartyID) -> LedgerReplica?
     ) {
+        if let countersign {
+            // A checkpoint the counterparty signed, checked against this copy, signed here too and stored.
+            signedRoute(router, .post, "/ledger/v1/{ledger}/checkpoints", limit: limit, verifier: verifier, json: true)
+            { incoming, _, context in
+                guard let body = try? JSONDecoder().decode(CheckpointNote.self, from: incoming.body),
+                    let checkpoint = try? Checkpoint.parse(body.note),
+                    checkpoint.ledgerID?.rawValue == context.parameters.get("ledger")
+                else {
+                    return error(MEFError(code: .invalidBody, reason: "not a signed-note checkpoint of this ledger"))
+                }
+                do {
+                    return json(.ok, CheckpointNote(note: try countersign(checkpoint, incoming.party).text))
+                } catch {
+                    return Self.error(MEFError(code: .invalidValue, reason: "checkpoint refused: \(error)"))
+                }
+            }
+        }
         signedRoute(router, .post, "/ledger/v1/{ledger}/entries", limit: limit, verifier: verifier, json: true) {
             incoming, request, context in
             guard let replica = copy(context.parameters.get("ledger"), incoming.party) else {
@@ -221,8 +241,11 @@ public enum NodeRoutes {
         }
         let message: Message?
         do {
+            // The chain's trace, or a W3C trace id a retail client started.
+            let context = headers[NodeHeaders.traceparent].flatMap { TraceContext(traceparent: $0) }
             message = try await node.submit(
-                request, from: incoming.party, replyTo: replyTo, trace: headers[NodeHeaders.trace])
+                request, from: incoming.party, replyTo: replyTo, trace: headers[NodeHeaders.trace] ?? context?.traceID,
+                context: context)
         } catch {
             return .failure(
                 ResponseError(

@@ -8,6 +8,20 @@ public protocol LedgerTransport: Sendable {
     func propose(_ entry: LedgerEntry, to counterparty: PartyID) async throws -> ProposalOutcome
     /// The counterparty's agreed entries of `ledger` with `seq >= from`.
     func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry]
+    /// Has the counterparty check a checkpoint this party signed against its copy and add its signature.
+    func cosign(_ checkpoint: Checkpoint, at counterparty: PartyID) async throws -> Checkpoint
+}
+
+extension LedgerTransport {
+    /// A transport that cannot co-sign: no checkpoint is stored for ledgers it carries.
+    public func cosign(_ checkpoint: Checkpoint, at counterparty: PartyID) async throws -> Checkpoint {
+        throw NodeError(.transport, "this transport does not co-sign checkpoints")
+    }
+}
+
+/// The body of a checkpoint sent to be co-signed, and of the answer: the signed-note text.
+struct CheckpointNote: Codable, Sendable {
+    var note: String
 }
 
 /// What the counterparty's copy answered to a proposal.

@@ -18,8 +18,8 @@ public final class NodeLedgers: Sendable {
     private let sofStore: SQLiteLedgerStore?
     private let sofKey: PartyKey?
     private let peerKeys: [PartyID: Data]
-    private let transport: any LedgerTransport
-    private let logger: Logger
+    let transport: any LedgerTransport
+    let logger: Logger
     private let state = Mutex(State())
     /// How long `append` keeps retrying one entry while its counterparty is unreachable or behind; nil (a node's
     /// lanes): for as long as it takes — an entry is never dropped because its counterparty was away.
@@ -28,6 +28,8 @@ public final class NodeLedgers: Sendable {
     public let maximumBackoff: Duration
     /// Counts the entries committed here; `ProviderNode` counts its answers in it too.
     public let metrics: NodeMetrics?
+    /// Every this many entries a ledger gets a co-signed checkpoint (`NodeLedgers+Checkpoints`); 0: never.
+    public let checkpointInterval: UInt64
 
     /// What the node has opened and queued, only touched with the mutex held.
     private struct State {
@@ -64,7 +66,7 @@ public final class NodeLedgers: Sendable {
     public init(
         key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
         logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
-        metrics: NodeMetrics? = nil
+        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval
     ) throws {
         self.key = key
         self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
@@ -81,6 +83,7 @@ public final class NodeLedgers: Sendable {
         self.retryLimit = retryLimit
         self.maximumBackoff = maximumBackoff
         self.metrics = metrics
+        self.checkpointInterval = checkpointInterval
     }
 
     /// The key of the provider's own SOF on its internal ledger, derived from the provider's key.
@@ -124,9 +127,11 @@ public final class NodeLedgers: Sendable {
     {
         if let sofKey, record.counterparty == sofKey.party {
             do {
-                try sofLedgerOpen(created: time).record(
+                let ledger = try sofLedgerOpen(created: time)
+                try ledger.record(
                     author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
                 metrics?.ledgerEntryAppended(counterparty: sofKey.party)
+                try ledger.checkpointIfDue(every: checkpointInterval)
             } catch {
                 logger.error("internal ledger append failed", metadata: ["error": "\(error)"])
             }
@@ -261,6 +266,7 @@ public final class NodeLedgers: Sendable {
                 case .countersigned(let agreed):
                     try replica.commit(agreed)
                     metrics?.ledgerEntryAppended(counterparty: record.counterparty)
+                    await checkpointIfDue(replica, at: agreed.seq, time: agreed.time)
                     return
                 case .conflict(let head):
                     let before = replica.head.seq

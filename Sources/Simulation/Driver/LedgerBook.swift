@@ -76,9 +76,18 @@ final class LedgerBook: Sendable {
         return store
     }
 
+    /// Records an agreed entry in both copies, and a co-signed checkpoint every `Checkpoint.interval` entries.
     func record(_ record: LedgerRecord, by author: PartyID, at time: Instant) throws {
-        try ledger(author, record.counterparty, created: time).record(
+        let ledger = try ledger(author, record.counterparty, created: time)
+        try ledger.record(
             author: author, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
+        try ledger.checkpointIfDue(every: Checkpoint.interval)
+    }
+
+    /// A co-signed checkpoint of every ledger's head not checkpointed yet (the end of a run), stored in both
+    /// copies, so that each copy alone proves how long the ledger was.
+    func checkpointAll() throws {
+        for ledger in ledgers.values.sorted(by: { $0.id < $1.id }) { try ledger.checkpointIfDue() }
     }
 
     func flush() throws {
@@ -127,10 +136,12 @@ final class LedgerWriter: Sendable {
         }
     }
 
-    /// Waits for every submitted entry; rethrows the first append that failed.
+    /// Waits for every submitted entry, then checkpoints every ledger (the end of a run); rethrows the first
+    /// append that failed.
     func drain() throws {
         for lane in lanes { lane.sync {} }
         if let failure = failure.withLock({ $0 }) { throw failure }
+        try book.checkpointAll()
         try book.flush()
     }
 

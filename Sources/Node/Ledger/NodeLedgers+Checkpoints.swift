@@ -1,0 +1,60 @@
+import Foundation
+import Ledger
+
+/// Co-signed checkpoints of the ledgers between two nodes (LEDGER.md §5, cadence): the author of every
+/// `checkpointInterval`-th entry signs a checkpoint of the ledger at that size, the counterparty checks it against its
+/// own copy and adds its signature, and both store the co-signed note with their copy.
+extension NodeLedgers {
+    /// After this party's entry at `seq` was agreed: co-signs a checkpoint when `seq` is due. A failure is logged,
+    /// never thrown: the entry is agreed either way, and the next checkpoint is due `checkpointInterval` later.
+    func checkpointIfDue(_ replica: LedgerReplica, at seq: UInt64, time: Int64) async {
+        guard checkpointInterval > 0, seq % checkpointInterval == 0 else { return }
+        do {
+            var checkpoint = Checkpoint(
+                ledgerID: replica.id, size: seq, root: try Self.root(of: replica, size: seq), time: time)
+            try checkpoint.sign(with: key)
+            let cosigned = try await transport.cosign(checkpoint, at: replica.counterparty)
+            guard cosigned.noteText == checkpoint.noteText,
+                cosigned.signatureStatus(of: key.party, publicKey: key.publicKey) == .valid,
+                cosigned.signatureStatus(of: replica.counterparty, publicKey: replica.counterpartyKey) == .valid
+            else { throw NodeError(.ledger, "the counterparty's co-signed checkpoint does not verify") }
+            try store.saveCheckpoint(cosigned, of: replica.id)
+        } catch {
+            logger.warning(
+                "checkpoint not co-signed",
+                metadata: ["counterparty": "\(replica.counterparty)", "size": "\(seq)", "error": "\(error)"])
+        }
+    }
+
+    /// The counterparty's side: checks a checkpoint `counterparty` signed against this party's copy (same ledger,
+    /// no longer than the copy, the root of its first `size` entries, the counterparty's valid signature), adds this
+    /// party's signature and stores the co-signed note.
+    /// - Throws: `NodeError(.ledger)` when the checkpoint is not one this copy can sign.
+    public func countersign(_ checkpoint: Checkpoint, from counterparty: PartyID) throws -> Checkpoint {
+        guard let id = checkpoint.ledgerID, let replica = try replica(id: id, counterparty: counterparty) else {
+            throw NodeError(.ledger, "no ledger \(checkpoint.origin) between \(counterparty) and this node")
+        }
+        guard checkpoint.signatureStatus(of: counterparty, publicKey: replica.counterpartyKey) == .valid else {
+            throw NodeError(.ledger, "the checkpoint is not signed by \(counterparty)")
+        }
+        guard checkpoint.size <= replica.head.seq else {
+            throw NodeError(.ledger, "this copy holds \(replica.head.seq) entries, the checkpoint \(checkpoint.size)")
+        }
+        guard try Self.root(of: replica, size: checkpoint.size) == checkpoint.root else {
+            throw NodeError(.ledger, "the root is not that of this copy's first \(checkpoint.size) entries")
+        }
+        var cosigned = checkpoint
+        if cosigned.signatureStatus(of: key.party, publicKey: key.publicKey) != .valid { try cosigned.sign(with: key) }
+        try store.saveCheckpoint(cosigned, of: id)
+        return cosigned
+    }
+
+    private static func root(of replica: LedgerReplica, size: UInt64) throws -> Data {
+        MerkleTree.root(leafHashes: MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(size)))))
+    }
+}
+
+extension LedgerReplica {
+    /// The counterparty's public key, as recorded in the header.
+    var counterpartyKey: Data { counterparty == header.partyA ? header.publicKeyA : header.publicKeyB }
+}
