@@ -14,6 +14,10 @@ public struct SBUS: Sendable {
     var receipts: [RequestKey: Receipt] = [:]
     /// Quotes this provider gave, by its own reference: orders are checked against them.
     var quotes: [String: QuoteRecord] = [:]
+    /// The quotes that still hold offers and will expire, oldest first (see `forgetExpiredOffers(now:)`).
+    var quotesHoldingOffers: [String] = []
+    /// How many of them were still valid at the last sweep; the next one runs when the list has doubled.
+    var quotesHoldingOffersAfterSweep = 0
     /// Orders and changes the desk passed on and the SCO is still working on.
     var desk: [OrderKey: DeskEntry] = [:]
 

@@ -1,10 +1,11 @@
 import CanonicalJSON
 import Ledger
 import RoleTestSupport
-import SBUS
 import Sonata
 import SupplyChain
 import Testing
+
+@testable import SBUS
 
 /// The S-BUS's order desk driven directly: a quote is put in its quote book through its own flow (receipt, then
 /// the SCO's chained answer), then orders against it are checked (PDL-019..PDL-023).
@@ -14,8 +15,8 @@ struct SBUSOrderDeskTests {
     let payload = Make.poq([("UNI", "LON", 1000), ("EVC", nil, 1000)])
 
     /// Quotes both items of `payload` to buyer B: the UNI from the SOF at 100, the EVC from seller S at 50.
-    mutating func quote() throws -> String {
-        let steps = sbus.receive(Make.request("r1", payload: payload), from: "B", now: Make.t0, ids: &ids)
+    mutating func quote(at now: Instant = Make.t0, kind: RequestKind = .inquiry) throws -> String {
+        let steps = sbus.receive(Make.request("r1", payload: payload, kind: kind), from: "B", now: now, ids: &ids)
         guard case .qualify(let request) = try #require(steps.sbusToSCO.first) else {
             Issue.record("the S-BUS did not hand the request to the SCO")
             return ""
@@ -37,7 +38,7 @@ struct SBUSOrderDeskTests {
                             source: .seller("S", requestID: "P-rq-2", sellerReference: "S-quote-1"),
                             offer: sellerOffer),
                         others: []),
-                ]), now: Make.t0)
+                ]), now: now)
         let response = try #require(answered.effects.finalResponse)
         #expect(response.totalPrice == Money(amount: 165))
         return response.sellerReference
@@ -98,6 +99,43 @@ struct SBUSOrderDeskTests {
         let steps = sbus.receive(order(reference), from: "B", now: Make.t0 + .days(31), ids: &ids)
         #expect(rejection(steps)?.hasPrefix("PDL-023: quote P-quote-1 expired at ") == true)
         #expect(steps.sbusToSCO.isEmpty)
+    }
+
+    @Test("PDL-023 a quote book that forgot an expired quote's offers refuses a late order with the same answer")
+    mutating func expiredQuoteForgotten() throws {
+        let expired = try quote()
+        let late = Make.t0 + .days(31)
+        let lateOrder = order(expired)
+        var remembering = sbus
+        var rememberingIDs = ids
+        let answerBefore = rejection(remembering.receive(lateOrder, from: "B", now: late, ids: &rememberingIDs))
+        #expect(answerBefore?.hasPrefix("PDL-023: quote \(expired) expired at ") == true)
+        // Quotes given after the first one expired: the book sweeps once it holds twice as many as at the last
+        // sweep (and at least 128).
+        var fresh: [String] = []
+        for _ in 0..<127 { fresh.append(try quote(at: late)) }
+        #expect(sbus.quotes[expired]?.offersForgotten == true)
+        #expect(sbus.quotes[expired]?.sources.isEmpty == true)
+        #expect(sbus.quotesHoldingOffers == fresh)
+        let answerAfter = rejection(sbus.receive(lateOrder, from: "B", now: late, ids: &ids))
+        #expect(answerAfter == answerBefore)
+        // A quote still valid keeps its offers: an order against it goes to the SCO with every source.
+        let steps = sbus.receive(order(fresh[0], id: "o2"), from: "B", now: late + .minutes(1), ids: &ids)
+        guard case .fulfil(let placement) = try #require(steps.sbusToSCO.first) else {
+            Issue.record("the order against a valid quote did not reach the SCO")
+            return
+        }
+        #expect(placement.elements.map(\.sources.count) == [1, 1])
+    }
+
+    @Test("PDL-023 a POQ's answer keeps no offers, and an order against it is refused as before")
+    mutating func poqAnswerKeepsNoOffers() throws {
+        let reference = try quote(kind: .poq)
+        #expect(sbus.quotes[reference]?.offersForgotten == true)
+        #expect(sbus.quotes[reference]?.items.count == 2)
+        #expect(sbus.quotedItems(reference, buyer: "B")?.count == 2)
+        let steps = sbus.receive(order(reference), from: "B", now: Make.t0 + .minutes(1), ids: &ids)
+        #expect(rejection(steps) == "PDL-023: \(reference) answered a POQ; order against a quote (an inquiry's answer)")
     }
 
     @Test(

@@ -4,7 +4,6 @@ import Provider
 import ScenarioModel
 import Sonata
 import SupplyChain
-import Yams
 
 /// What `broker serve --config NODE.yaml` reads: one provider, its peers, its key, its database, its address.
 ///
@@ -85,26 +84,38 @@ public struct NodeConfiguration: Sendable {
         }
         let file: File
         do {
-            file = try YAMLDecoder().decode(File.self, from: text)
+            file = try ScenarioLoader.decodeStrictly(File.self, from: text)
         } catch {
             throw NodeError(.badConfiguration, "\(path): \(error)")
         }
         return try file.configuration(directory: url.deletingLastPathComponent())
     }
 
-    private struct File: Decodable {
-        struct Listen: Decodable {
+    struct File: Decodable, KnownKeys {
+        static let knownKeys: [String: KeyShape] = [
+            "party": .value, "listen": .section(Listen.self), "publicURL": .value, "keyFile": .value,
+            "database": .value, "traceLog": .value, "maxBodyBytes": .value, "scenario": .value,
+            "defaults": .section(Scenario.Defaults.self), "provider": .section(Scenario.ProviderSpec.self),
+            "peers": .list(.section(PeerSpec.self)), "clock": .section(ClockSpec.self), "metricsToken": .value,
+        ]
+
+        struct Listen: Decodable, KnownKeys {
+            static let knownKeys: [String: KeyShape] = ["host": .value, "port": .value]
             var host: String?
             var port: Int
         }
 
-        struct ClockSpec: Decodable {
+        struct ClockSpec: Decodable, KnownKeys {
+            static let knownKeys: [String: KeyShape] = ["mode": .value, "start": .value, "controller": .value]
             var mode: String
             var start: String?
             var controller: String?
         }
 
-        struct PeerSpec: Decodable {
+        struct PeerSpec: Decodable, KnownKeys {
+            static let knownKeys: [String: KeyShape] = [
+                "id": .value, "url": .value, "publicKey": .value, "callbacks": .value,
+            ]
             var id: String
             var url: String?
             var publicKey: String

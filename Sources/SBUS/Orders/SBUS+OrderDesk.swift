@@ -64,7 +64,9 @@ extension SBUS {
         guard quote.kind == .inquiry else {
             return reject("PDL-023", "\(quoteReference) answered a POQ; order against a quote (an inquiry's answer)")
         }
-        if let validUntil = quote.validUntil, now > validUntil {
+        // A quote whose offers were forgotten expired before an earlier input's time (a clock set back cannot
+        // revive it).
+        if let validUntil = quote.validUntil, now > validUntil || quote.offersForgotten {
             return reject("PDL-023", "quote \(quoteReference) expired at \(validUntil)")
         }
         // PDL-021, PDL-022: the order may not change what was quoted; a change needs a new quote.

@@ -9,7 +9,30 @@ struct QuoteRecord: Sendable {
     let reference: String
     let kind: RequestKind
     let items: [String: JSONValue]
-    let answers: [ItemAnswer]
-    let sources: [String: [Candidate]]
+    private(set) var answers: [ItemAnswer]
+    private(set) var sources: [String: [Candidate]]
     let validUntil: Instant?
+    /// Whether the answers and sources were dropped: the quote answered a POQ or expired, so no order can use them.
+    private(set) var offersForgotten = false
+
+    init(
+        buyer: PartyID, reference: String, kind: RequestKind, items: [String: JSONValue], answers: [ItemAnswer],
+        sources: [String: [Candidate]], validUntil: Instant?
+    ) {
+        self.buyer = buyer
+        self.reference = reference
+        self.kind = kind
+        self.items = items
+        self.answers = answers
+        self.sources = sources
+        self.validUntil = validUntil
+    }
+
+    /// Drops what only an order accepted against this quote reads. What stays (buyer, kind, validity, items) is
+    /// what the order desk's refusal (PDL-023) and the live node's order route read, so they answer as before.
+    mutating func forgetOffers() {
+        answers = []
+        sources = [:]
+        offersForgotten = true
+    }
 }

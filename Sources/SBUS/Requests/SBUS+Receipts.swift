@@ -107,12 +107,13 @@ extension SBUS {
             }
         }
         let validUntil = answers.compactMap { $0.offer?.validUntil }.min()
-        quotes[receipt.sellerReference] = QuoteRecord(
-            buyer: key.buyer, reference: receipt.sellerReference, kind: receipt.request.kind,
-            items: Dictionary(
-                uniqueKeysWithValues: (receipt.request.payload["productOfferingQualificationItem"]?.arrayValue ?? [])
-                    .compactMap { item in item["id"]?.stringValue.map { ($0, item) } }),
-            answers: answers, sources: sources, validUntil: validUntil)
+        file(
+            QuoteRecord(
+                buyer: key.buyer, reference: receipt.sellerReference, kind: receipt.request.kind,
+                items: Dictionary(
+                    uniqueKeysWithValues: (receipt.request.payload["productOfferingQualificationItem"]?.arrayValue ?? [])
+                        .compactMap { item in item["id"]?.stringValue.map { ($0, item) } }),
+                answers: answers, sources: sources, validUntil: validUntil), now: now)
         let response = SupplyResponse(
             requestID: key.requestID, sellerReference: receipt.sellerReference, kind: receipt.request.kind,
             state: .ready, items: answers, validUntil: validUntil, answeredAt: now)

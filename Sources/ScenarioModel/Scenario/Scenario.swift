@@ -3,7 +3,13 @@ import Foundation
 
 /// A scenario file: providers, their catalogs and sellers, retail demand over time, injected behaviour, and the
 /// expectations the run checks. See README.md, "Scenario format".
-public struct Scenario: Decodable, Sendable {
+public struct Scenario: Decodable, Sendable, KnownKeys {
+    public static let knownKeys: [String: KeyShape] = [
+        "name": .value, "description": .value, "seed": .value, "start": .value, "defaults": .section(Defaults.self),
+        "providers": .list(.section(ProviderSpec.self)), "links": .list(.section(LinkSpec.self)),
+        "demand": .list(.section(DemandSpec.self)), "expect": .list(.section(Expectation.self)), "runFor": .value,
+    ]
+
     public var name: String
     public var description: String?
     /// The seed of every random choice (loop-list salts, keys): the same seed gives the same ledger head hashes.
@@ -18,14 +24,24 @@ public struct Scenario: Decodable, Sendable {
     /// How long virtual time runs after the last demand (renewals would otherwise go on forever); default 3 years.
     public var runFor: DurationText?
 
-    public struct Defaults: Decodable, Sendable {
+    public struct Defaults: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "latency": .value, "processingTime": .value, "quoteValidity": .value, "currency": .value,
+        ]
+
         public var latency: DurationText?
         public var processingTime: DurationText?
         public var quoteValidity: DurationText?
         public var currency: String?
     }
 
-    public struct ProviderSpec: Decodable, Sendable {
+    public struct ProviderSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "id": .value, "markup": .value, "discounts": .value, "processingTime": .value, "quoteValidity": .value,
+            "sellers": .list(.section(SellerSpec.self)), "ranking": .value, "behaviour": .section(Behaviour.self),
+            "catalog": .list(.section(CatalogSpec.self)),
+        ]
+
         public var id: String
         public var markup: Percentage?
         public var discounts: [String: Percentage]?
@@ -39,7 +55,9 @@ public struct Scenario: Decodable, Sendable {
 
     /// A seller this provider buys from: its id, or `{ id: FAR, offerings: [TRANSIT] }` when the relationship
     /// covers only some offerings.
-    public struct SellerSpec: Decodable, Sendable {
+    public struct SellerSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = ["id": .value, "offerings": .value]
+
         public var id: String
         public var offerings: [String]?
 
@@ -58,7 +76,11 @@ public struct Scenario: Decodable, Sendable {
     }
 
     /// Injected behaviour: a seller that never answers, or one that answers late.
-    public struct Behaviour: Decodable, Sendable {
+    public struct Behaviour: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "silent": .value, "delay": .value, "chainTestFails": .value,
+        ]
+
         /// Receives nothing and answers nothing (down, or ignoring its buyers).
         public var silent: Bool?
         /// Extra delay on everything it sends.
@@ -67,7 +89,13 @@ public struct Scenario: Decodable, Sendable {
         public var chainTestFails: Bool?
     }
 
-    public struct CatalogSpec: Decodable, Sendable {
+    public struct CatalogSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "offering": .value, "places": .value, "buildPlaces": .value, "cost": .value, "buildCost": .value,
+            "leadTime": .value, "buildTime": .value, "confidence": .value, "maxBandwidthMbps": .value,
+            "capacity": .value, "activationFails": .value, "changeFee": .value, "relocationOutage": .value,
+        ]
+
         public var offering: String
         public var places: [String]?
         public var buildPlaces: [String]?
@@ -84,12 +112,20 @@ public struct Scenario: Decodable, Sendable {
         public var relocationOutage: DurationText?
     }
 
-    public struct LinkSpec: Decodable, Sendable {
+    public struct LinkSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = ["between": .value, "latency": .value]
+
         public var between: [String]
         public var latency: DurationText
     }
 
-    public struct DemandSpec: Decodable, Sendable {
+    public struct DemandSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "id": .value, "at": .value, "buyer": .value, "seller": .value, "kind": .value, "immediate": .value,
+            "completionWithin": .value, "provideAlternative": .value, "registerHub": .value,
+            "items": .list(.section(ItemSpec.self)), "payload": .value, "order": .section(OrderSpec.self),
+        ]
+
         public var id: String
         public var at: DurationText?
         public var buyer: String
@@ -115,7 +151,13 @@ public struct Scenario: Decodable, Sendable {
     }
 
     /// The retail buyer's order on the quote it received, and what it does with the service afterwards.
-    public struct OrderSpec: Decodable, Sendable {
+    public struct OrderSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "after": .value, "acceptanceWindow": .value, "activationWindow": .value, "term": .value,
+            "endOfTermAction": .value, "grantExtension": .value, "alterItem": .value,
+            "changes": .list(.section(ChangeSpec.self)), "renew": .section(RenewSpec.self),
+        ]
+
         /// How long after the quote arrives the order is placed (past the quote's validity it is rejected).
         public var after: DurationText?
         public var acceptanceWindow: DurationText?
@@ -132,19 +174,27 @@ public struct Scenario: Decodable, Sendable {
         public var renew: RenewSpec?
     }
 
-    public struct ChangeSpec: Decodable, Sendable {
+    public struct ChangeSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = ["after": .value, "bandwidthMbps": .value, "place": .value]
+
         public var after: DurationText?
         public var bandwidthMbps: Int?
         public var place: String?
     }
 
-    public struct RenewSpec: Decodable, Sendable {
+    public struct RenewSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = ["after": .value, "term": .value, "endOfTermAction": .value]
+
         public var after: DurationText?
         public var term: DurationText
         public var endOfTermAction: String?
     }
 
-    public struct ItemSpec: Decodable, Sendable {
+    public struct ItemSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "id": .value, "offering": .value, "place": .value, "bandwidthMbps": .value, "relatesTo": .value,
+        ]
+
         public var id: String
         public var offering: String
         public var place: String?
@@ -173,7 +223,15 @@ public struct Scenario: Decodable, Sendable {
     }
 
     /// One check on the outcome. Exactly one of `demand`, `party` or `ledgers` says what it is about.
-    public struct Expectation: Decodable, Sendable {
+    public struct Expectation: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "demand": .value, "state": .value, "confidence": .value, "price": .value, "path": .value, "item": .value,
+            "itemState": .value, "notifications": .value, "alternates": .value, "party": .value,
+            "requestsReceived": .value, "ledgers": .value, "order": .value, "orderReason": .value,
+            "servicePath": .value, "changesCompleted": .value, "changePrices": .value, "outages": .value,
+            "terms": .value, "ledger": .value, "hasEntry": .value,
+        ]
+
         public var demand: String?
         public var state: String?
         public var confidence: String?

@@ -40,46 +40,29 @@ public enum ScenarioLoader {
         return (try parse(embedded.text), embedded.directory)
     }
 
-    /// Parses YAML text; a malformed document or a field of the wrong type names its path.
+    /// Parses YAML text; a malformed document, an unknown key or a field of the wrong type names its path.
     public static func parse(_ text: String) throws -> Scenario {
+        try decodeStrictly(Scenario.self, from: text)
+    }
+
+    /// Decodes a YAML document after refusing any key `Section` does not know (see `KeyShape`); every error is a
+    /// `ScenarioError` naming the field's path in plain words.
+    public static func decodeStrictly<Section: Decodable & KnownKeys>(
+        _ type: Section.Type, from text: String
+    ) throws(ScenarioError) -> Section {
         do {
-            return try YAMLDecoder().decode(Scenario.self, from: text)
-        } catch let error as DecodingError {
-            switch error {
-            case .keyNotFound(let key, let context):
-                let base = ScenarioError.path(context.codingPath)
-                throw ScenarioError(
-                    path: base.isEmpty ? key.stringValue : "\(base).\(key.stringValue)",
-                    message: "required field is missing")
-            case .typeMismatch(let type, let context):
-                throw ScenarioError(
-                    path: ScenarioError.path(context.codingPath), message: "expected \(Self.describe(type))")
-            case .valueNotFound(let type, let context):
-                throw ScenarioError(
-                    path: ScenarioError.path(context.codingPath),
-                    message: "expected \(Self.describe(type)), found nothing")
-            case .dataCorrupted(let context):
-                let underlying = context.underlyingError.map { "\($0)" } ?? context.debugDescription
-                throw ScenarioError(
-                    path: ScenarioError.path(context.codingPath), message: "not valid YAML: \(underlying)")
-            @unknown default:
-                throw ScenarioError(path: "", message: "\(error)")
+            let parser = try Parser(yaml: text, resolver: Resolver.basic.appending(.merge))  // as YAMLDecoder parses
+            return try withExtendedLifetime(parser) {  // the parser owns the document's anchors
+                let node = try parser.singleRoot() ?? ""
+                try KeyShape.section(Section.self).check(node)
+                return try YAMLDecoder().decode(Section.self, from: node)
             }
+        } catch let error as DecodingError {
+            throw ScenarioError(decoding: error)
         } catch let error as ScenarioError {
             throw error
         } catch {
             throw ScenarioError(path: "", message: "not valid YAML: \(error)")
-        }
-    }
-
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is UInt64.Type: "a whole number"
-        case is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        default:
-            String(describing: type).hasPrefix("Array") ? "a list" : "a mapping"
         }
     }
 }

@@ -88,9 +88,7 @@ public final class Simulator {
                 lastActivity = now
                 retailStep(step, demand: demand)
             case .timer(let party, let key):
-                guard var core = cores[party] else { continue }
-                let effects = core.handle(.timer(key), now: now, entropy: &entropy)
-                cores[party] = core
+                guard let effects = handle(.timer(key), at: party) else { continue }
                 if !effects.isEmpty { lastActivity = now }
                 try execute(effects, by: party, demand: demandOfRequest[key.requestID])
             }
@@ -144,8 +142,18 @@ public final class Simulator {
 
     // MARK: - Providers
 
+    /// Runs one input through `party`'s core where it is stored, or returns nil for a party without one.
+    ///
+    /// `cores[party]?.handle(…)` modifies the dictionary's value in place. Reading the core out into a variable
+    /// and writing it back would leave its roles' dictionaries shared while they are mutated, so every change
+    /// would copy a whole table (the quote book, the open requests) once per event: a cost that grows with the
+    /// history of the run.
+    func handle(_ input: ProviderInput, at party: PartyID) -> [Effect]? {
+        cores[party]?.handle(input, now: now, entropy: &entropy)
+    }
+
     func deliver(_ message: Message, from: PartyID, to: PartyID) throws {
-        guard var core = cores[to] else {
+        guard cores.keys.contains(to) else {
             try retailReceives(message, from: from)
             return
         }
@@ -161,8 +169,7 @@ public final class Simulator {
         } else if case .orderNotice(let notice) = message {
             demand = demandOfRequest[notice.orderID]
         }
-        let effects = core.handle(.message(from: from, message), now: now, entropy: &entropy)
-        cores[to] = core
+        let effects = handle(.message(from: from, message), at: to) ?? []
         try execute(effects, by: to, demand: demand)
     }
 
