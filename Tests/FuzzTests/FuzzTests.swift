@@ -37,7 +37,7 @@ struct FuzzTests {
     }
 
     @Test("fuzz: the Sonata validators and the core's element decoding take any JSON without crashing")
-    func sonata() {
+    func sonata() throws {
         var mutator = Mutator(seed: Mutator.seed &+ 1)
         let seed = Array(Self.poq.utf8)
         var admitted = 0
@@ -52,7 +52,11 @@ struct FuzzTests {
                 admitted += 1
                 for item in decoded.productOfferingQualificationItem {
                     let element = ServiceElement(item: item)
-                    #expect((element.bandwidthMbps ?? 0) >= 0 || item.product.productConfiguration != nil)
+                    // Whatever the number, the element keeps its sign (no wrap-around): 1e19 is a huge bandwidth.
+                    if let asked = item.product.productConfiguration?["bandwidthMbps"]?.numberValue, !asked.isNaN {
+                        let kept = try #require(element.bandwidthMbps)
+                        #expect(asked > 0 ? kept > 0 : kept <= 0, "\(asked) became \(kept)")
+                    }
                 }
             }
         }

@@ -184,51 +184,54 @@ public final class NodeMetrics: Sendable {
 
     // MARK: - Names
 
+    /// `broker_node_<name>_<unit>`, with its help text.
+    private static func named(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "broker", subsystem: "node", metricName: name, unitName: unit, helpText: help)
+    }
+
     private static var requests: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "broker", subsystem: "node", metricName: "http_requests", unitName: "total",
-            helpText: "HTTP requests answered, by route template, method and status code.")
+        named(
+            "http_requests", unit: "total", help: "HTTP requests answered, by route template, method and status code.")
     }
 
     private static var requestDuration: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "broker", subsystem: "node", metricName: "http_request_duration", unitName: "seconds",
-            helpText: "Time from a request reaching the router to its response, by route template and method.")
+        named(
+            "http_request_duration", unit: "seconds",
+            help: "Time from a request reaching the router to its response, by route template and method.")
     }
 
     private static var ledgerEntries: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "broker", subsystem: "node", metricName: "ledger_entries_appended", unitName: "total",
-            helpText: "Ledger entries this node authored and committed once agreed, by counterparty.")
+        named(
+            "ledger_entries_appended", unit: "total",
+            help: "Ledger entries this node authored and committed once agreed, by counterparty.")
     }
 
     private static var ledgerConflicts: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "broker", subsystem: "node", metricName: "ledger_conflicts", unitName: "total",
-            helpText: "Ledger proposals answered with a conflict, by counterparty and outcome (rebased, backedOff).")
+        named(
+            "ledger_conflicts", unit: "total",
+            help: "Ledger proposals answered with a conflict, by counterparty and outcome (rebased, backedOff).")
     }
 
     private static var ledgerRefused: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "broker", subsystem: "node", metricName: "ledger_entries_refused", unitName: "total",
-            helpText: "Entries this node authored that the counterparty refused outright (never proposed again).")
+        named(
+            "ledger_entries_refused", unit: "total",
+            help: "Entries this node authored that the counterparty refused outright (never proposed again).")
     }
 
     private static var ledgerBacklog: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "broker", subsystem: "node", metricName: "ledger_backlog", unitName: "entries",
-            helpText: "Entries this node authored that wait for the counterparty's countersignature.")
+        named(
+            "ledger_backlog", unit: "entries",
+            help: "Entries this node authored that wait for the counterparty's countersignature.")
     }
 
     private static var answers: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "broker", subsystem: "node", metricName: "poqs_answered", unitName: "total",
-            helpText: "Final answers to buyers' POQs and inquiries, by MEF 79.1 state.")
+        named(
+            "poqs_answered", unit: "total", help: "Final answers to buyers' POQs and inquiries, by MEF 79.1 state.")
     }
 
     private static var orderEvents: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "broker", subsystem: "node", metricName: "order_events", unitName: "total",
-            helpText: "Notices this node sent its buyers about their orders, by event (ledger kind).")
+        named(
+            "order_events", unit: "total",
+            help: "Notices this node sent its buyers about their orders, by event (ledger kind).")
     }
 }
