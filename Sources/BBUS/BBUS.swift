@@ -16,6 +16,8 @@ public struct BBUS: Sendable {
     var subOrders: [RequestID: SubOrder] = [:]
     /// The current sub-order of each bought element of an order.
     var currentSubOrder: [SubOrder.Slot: RequestID] = [:]
+    /// Tickets open with sellers, by the seller's service: the ticket id (one open ticket per service).
+    var sellerTickets: [SellerService: String] = [:]
 
     public init(party: PartyID, configuration: BBUSConfiguration) {
         self.party = party
@@ -49,6 +51,8 @@ public struct BBUS: Sendable {
                 }
             }
             return []
+        case .ticketSeller, .agreeOutage, .closeSellerTicket, .requestTermination:
+            return handleAssurance(message, now: now, ids: &ids).map(RoleStep.effect)
         }
     }
 

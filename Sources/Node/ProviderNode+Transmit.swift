@@ -71,6 +71,8 @@ extension ProviderNode {
             post(
                 SupplyEnvelope(message: message), to: to, path: NodeRoutes.sellerPath(for: message),
                 until: order.acceptBy, what: "order \(order.id)")
+        case .ticket(let notice):
+            transmitTicket(notice, to: to, replaying: replaying)
         case .orderNotice(let notice) where notice.event.isFromBuyer:
             if replaying { return }
             post(

@@ -144,7 +144,7 @@ public actor ProviderNode {
         switch message {
         case .acknowledgement(let response), .response(let response):
             handle(.message(from: seller, message), trace: traceOf[response.requestID])
-        case .notification, .request, .hubRegistration, .order, .orderNotice:
+        case .notification, .request, .hubRegistration, .order, .orderNotice, .ticket:
             handle(.message(from: seller, message), trace: nil)
         }
     }

@@ -92,6 +92,8 @@ actor RetailDriver {
             perform(ordering.answerArrived(response, demand: id, now: now))
         case .orderNotice(let notice):
             perform(ordering.notice(notice, from: seller, now: now))
+        case .ticket(let notice):
+            perform(ordering.notice(notice, from: seller, now: now))
         case .request, .notification, .hubRegistration, .order:
             break
         }

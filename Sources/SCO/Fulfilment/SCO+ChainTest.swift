@@ -34,6 +34,11 @@ extension SCO {
                 itemID: element.itemID, seller: element.seller, sellerServiceID: sellerServiceID,
                 element: element.element)
         }
+        for element in elements {
+            guard let seller = element.seller, let sellerServiceID = element.sellerServiceID else { continue }
+            sellerServices[SellerService(seller: seller, serviceID: sellerServiceID)] = ElementOfService(
+                serviceID: serviceID, itemID: element.itemID)
+        }
         inventory[serviceID] = ServiceRecord(
             serviceID: serviceID, buyer: key.buyer, orderID: key.orderID, state: .active, elements: elements,
             terms: state.order.term.map { [$0] } ?? [], changes: [])

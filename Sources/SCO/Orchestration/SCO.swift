@@ -16,6 +16,12 @@ public struct SCO: Sendable {
     var changes: [OrderKey: ChangeProcess] = [:]
     /// Services in operation (MEF inventory), by service id.
     public internal(set) var inventory: [String: ServiceRecord] = [:]
+    /// Where each service bought from a seller is used, by the seller's service id.
+    var sellerServices: [SellerService: ElementOfService] = [:]
+    /// Faults this provider knows of, by service id (its monitoring's register).
+    var faults: [String: FaultReport] = [:]
+    /// Faults being dealt with, by service id.
+    var faultProcesses: [String: FaultProcess] = [:]
 
     public init(configuration: SCOConfiguration, sof: SOF) {
         self.configuration = configuration
@@ -64,6 +70,9 @@ public struct SCO: Sendable {
         case .change(let order): change(order, now: now)
         case .renew(let order): renew(order, now: now)
         case .buyerNotice(let key, let event): buyerNotice(key, event, now: now)
+        case .ticketOpened(let opening): ticketOpened(opening, now: now, ids: &ids)
+        case .terminationRequested(let buyer, let serviceID, let reason):
+            terminationRequested(buyer: buyer, serviceID: serviceID, reason: reason, now: now)
         }
     }
 
@@ -73,6 +82,7 @@ public struct SCO: Sendable {
         case .answered(let key, let candidates): chainAnswers(key, candidates: candidates)
         case .unableToMeetTime(let key, let itemIDs): abandonQualification(key, unableToMeetTime: itemIDs)
         case .sellerNotice(let notice): sellerNotice(notice, now: now, ids: &ids)
+        case .sellerTicketNotice(let seller, let notice): sellerTicketNotice(notice, from: seller, now: now, ids: &ids)
         }
     }
 
@@ -84,6 +94,7 @@ public struct SCO: Sendable {
         case .elementActivation(let itemID): elementActivated(key, itemID: itemID, now: now, ids: &ids)
         case .changeDone: ownPartOfChangeDone(key, now: now)
         case .endOfTerm(let serviceID): endOfTerm(serviceID: serviceID, now: now)
+        case .repairDone(let serviceID): repairDone(serviceID: serviceID, now: now)
         }
     }
 

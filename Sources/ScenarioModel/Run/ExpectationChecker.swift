@@ -83,6 +83,28 @@ enum ExpectationChecker {
                 parts.append("\(terms) term(s)")
                 if order?.terms.count != terms { problems.append("\(order?.terms.count ?? 0) term(s)") }
             }
+            if let state = expectation.ticket {
+                parts.append("ticket \(state)")
+                let actual = order?.tickets.last?.state
+                if actual != state { problems.append("ticket is \(actual ?? "not opened")") }
+            }
+            if let phrase = expectation.ticketResolution {
+                parts.append("ticket resolution mentions '\(phrase)'")
+                let actual = order?.tickets.last?.resolution
+                if !(actual?.contains(phrase) ?? false) { problems.append("resolution is \(actual ?? "none")") }
+            }
+            if let outages = expectation.faultOutages {
+                parts.append("repair outages \(outages)")
+                let actual = order?.faultOutages.map { String($0.prefix { $0 != " " }) } ?? []
+                if actual != outages { problems.append("repair outages \(actual)") }
+            }
+            if let states = expectation.serviceStates {
+                for (party, state) in states.sorted(by: { $0.key < $1.key }) {
+                    parts.append("service at \(party) \(state)")
+                    let actual = order?.serviceStates[party]
+                    if actual != state { problems.append("service at \(party) is \(actual ?? "not there")") }
+                }
+            }
             if let notifications = expectation.notifications {
                 parts.append("\(notifications) notification(s)")
                 if demand.notifications != notifications { problems.append("\(demand.notifications) notification(s)") }
@@ -96,11 +118,18 @@ enum ExpectationChecker {
             let actual = expectation.demand.map { received[$0] ?? 0 } ?? received.values.reduce(0, +)
             if actual != count { problems.append("\(party) received \(actual)") }
         }
-        if let pair = expectation.ledger, let kind = expectation.hasEntry {
-            parts.append("ledger \(pair.joined(separator: "↔")) has \(kind)")
+        if let pair = expectation.ledger {
             let ledger = result.ledgers.first { Set($0.parties) == Set(pair) }
-            if !(ledger?.kinds.contains(kind) ?? false) {
-                problems.append(ledger == nil ? "no such ledger" : "kinds are \(ledger!.kinds.joined(separator: ", "))")
+            if let kind = expectation.hasEntry {
+                parts.append("ledger \(pair.joined(separator: "↔")) has \(kind)")
+                if !(ledger?.kinds.contains(kind) ?? false) {
+                    problems.append(
+                        ledger == nil ? "no such ledger" : "kinds are \(ledger!.kinds.joined(separator: ", "))")
+                }
+            }
+            if let kind = expectation.lacksEntry {
+                parts.append("ledger \(pair.joined(separator: "↔")) has no \(kind)")
+                if ledger?.kinds.contains(kind) ?? false { problems.append("it has \(kind)") }
             }
         }
         if expectation.ledgers != nil {

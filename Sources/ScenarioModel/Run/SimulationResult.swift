@@ -52,6 +52,21 @@ public struct SimulationResult: Encodable, Sendable {
         public let changesCompleted: Int
         /// The service's product terms at the end of the run, oldest first (start/end).
         public let terms: [String]
+        /// The retail buyer's trouble tickets on the service.
+        public var tickets: [TicketOutcome] = []
+        /// Faults the seller told the buyer of, and the repair outages it scheduled.
+        public var faultNotices: [String] = []
+        public var faultOutages: [String] = []
+        /// The service's state in each provider's inventory along the chain, by provider.
+        public var serviceStates: [String: String] = [:]
+    }
+
+    /// A trouble ticket's life as the retail buyer saw it.
+    public struct TicketOutcome: Encodable, Sendable {
+        public let ticketID: String
+        public let state: String
+        public let resolution: String?
+        public let history: [String]
     }
 
     public struct LedgerSummary: Encodable, Sendable {
@@ -123,6 +138,16 @@ public struct SimulationResult: Encodable, Sendable {
                 }
                 if order.changesCompleted > 0 { lines.append("    changes completed: \(order.changesCompleted)") }
                 if !order.terms.isEmpty { lines.append("    terms: \(order.terms.joined(separator: "; "))") }
+                for notice in order.faultNotices { lines.append("    fault notified: \(notice)") }
+                for outage in order.faultOutages { lines.append("    repair outage: \(outage)") }
+                for ticket in order.tickets {
+                    lines.append("    ticket \(ticket.ticketID): \(ticket.state)")
+                    for step in ticket.history { lines.append("      \(step)") }
+                }
+                if !order.serviceStates.isEmpty {
+                    let states = order.serviceStates.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    lines.append("    service along the chain: \(states.joined(separator: ", "))")
+                }
             }
             for item in demand.items {
                 var text = "  \(item.id): \(item.state)"

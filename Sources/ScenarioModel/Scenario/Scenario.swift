@@ -8,6 +8,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         "name": .value, "description": .value, "seed": .value, "start": .value, "defaults": .section(Defaults.self),
         "providers": .list(.section(ProviderSpec.self)), "links": .list(.section(LinkSpec.self)),
         "demand": .list(.section(DemandSpec.self)), "expect": .list(.section(Expectation.self)), "runFor": .value,
+        "faults": .list(.section(FaultSpec.self)), "tickets": .list(.section(TicketSpec.self)),
     ]
 
     public var name: String
@@ -21,6 +22,10 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
     public var links: [LinkSpec]?
     public var demand: [DemandSpec]
     public var expect: [Expectation]?
+    /// Elements of services that fail, where and when, and what each provider decides (ETSI PDL §25).
+    public var faults: [FaultSpec]?
+    /// Trouble tickets the retail buyers open on their services.
+    public var tickets: [TicketSpec]?
     /// How long virtual time runs after the last demand (renewals would otherwise go on forever); default 3 years.
     public var runFor: DurationText?
 
@@ -190,6 +195,56 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var endOfTermAction: String?
     }
 
+    /// An element of a demand's service fails: where (the provider whose own element it is), who notices, whether
+    /// the service is in operation, and what the provider decides.
+    public struct FaultSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "at": .value, "demand": .value, "element": .value, "provider": .value, "detectedBy": .value,
+            "inOperation": .value, "decision": .value, "outage": .value, "repairTime": .value, "decisions": .value,
+            "description": .value,
+        ]
+
+        /// When, from the scenario's start.
+        public var at: DurationText
+        public var demand: String
+        /// The item id of the element (default: the demand's first item).
+        public var element: String?
+        /// The provider whose own element fails (default: the last provider on the element's path).
+        public var provider: String?
+        /// The provider that finds the fault and acts on it at once (default: `provider`); `none` when only a
+        /// buyer's ticket brings it to light.
+        public var detectedBy: String?
+        /// Whether the service is in operation (default true); false gives scenarios J and K.
+        public var inOperation: Bool?
+        /// The faulty provider's decision: restore (default), abandon or ignore.
+        public var decision: String?
+        /// With restore: how long the service is down for the repair (default: no outage).
+        public var outage: DurationText?
+        /// With restore and no outage: how long the repair takes (default 1h).
+        public var repairTime: DurationText?
+        /// The decisions of providers above the faulty one, by provider id (default restore: follow the seller's
+        /// repair); `abandon` there is scenario C.
+        public var decisions: [String: String]?
+        public var description: String?
+    }
+
+    /// A retail buyer opens a trouble ticket on its service.
+    public struct TicketSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "at": .value, "demand": .value, "description": .value, "observedImpact": .value, "close": .value,
+        ]
+
+        /// When, from the scenario's start.
+        public var at: DurationText
+        public var demand: String
+        public var description: String?
+        /// degraded, intermittent or down (default down).
+        public var observedImpact: String?
+        /// Whether the buyer closes the ticket once it is resolved (default true); otherwise it closes on its own
+        /// after the seller's agreed time.
+        public var close: Bool?
+    }
+
     public struct ItemSpec: Decodable, Sendable, KnownKeys {
         public static let knownKeys: [String: KeyShape] = [
             "id": .value, "offering": .value, "place": .value, "bandwidthMbps": .value, "relatesTo": .value,
@@ -229,7 +284,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "itemState": .value, "notifications": .value, "alternates": .value, "party": .value,
             "requestsReceived": .value, "ledgers": .value, "order": .value, "orderReason": .value,
             "servicePath": .value, "changesCompleted": .value, "changePrices": .value, "outages": .value,
-            "terms": .value, "ledger": .value, "hasEntry": .value,
+            "terms": .value, "ledger": .value, "hasEntry": .value, "lacksEntry": .value, "ticket": .value,
+            "ticketResolution": .value, "faultOutages": .value, "serviceStates": .value,
         ]
 
         public var demand: String?
@@ -259,6 +315,16 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         /// With `ledger: [A, B]`: that ledger has an entry of this kind.
         public var ledger: [String]?
         public var hasEntry: String?
+        /// With `ledger: [A, B]`: that ledger has no entry of this kind.
+        public var lacksEntry: String?
+        /// The state of the retail buyer's trouble ticket on the demand's service at the end of the run.
+        public var ticket: String?
+        /// A phrase the ticket's resolution contains.
+        public var ticketResolution: String?
+        /// The repair outages the retail buyer was told of, in order.
+        public var faultOutages: [String]?
+        /// The state of the demand's service in each provider's inventory at the end (active, terminated), by id.
+        public var serviceStates: [String: String]?
     }
 }
 

@@ -71,6 +71,10 @@ public struct SimulationPlan: Sendable {
     public let behaviours: [PartyID: Behaviour]
     public let demands: [Demand]
     public let expectations: [Scenario.Expectation]
+    /// Faults injected into the providers' monitoring, in the file's order.
+    public let faults: [FaultPlan]
+    /// Trouble tickets the retail buyers open.
+    public let tickets: [TicketPlan]
     /// Virtual time stops here.
     public let horizon: Instant
     let defaultLatency: TimeSpan
@@ -94,6 +98,8 @@ public struct SimulationPlan: Sendable {
         self.behaviours = [:]
         self.demands = demands
         self.expectations = []
+        self.faults = []
+        self.tickets = []
         self.horizon = start + (demands.map(\.at).max() ?? .zero) + .days(1_095)
         self.defaultLatency = latency
         self.linkLatency = [:]
@@ -329,8 +335,20 @@ public struct SimulationPlan: Sendable {
                 throw ScenarioError(path: "\(path).ledgers", message: "the only ledger expectation is 'clean'")
             }
             if let pair = expectation.ledger {
-                guard pair.count == 2, expectation.hasEntry != nil else {
-                    throw ScenarioError(path: "\(path).ledger", message: "give two parties and hasEntry: KIND")
+                guard pair.count == 2, expectation.hasEntry != nil || expectation.lacksEntry != nil else {
+                    throw ScenarioError(
+                        path: "\(path).ledger", message: "give two parties and hasEntry: KIND or lacksEntry: KIND")
+                }
+            }
+            for (party, state) in (expectation.serviceStates ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard ids[party] != nil else {
+                    throw ScenarioError(
+                        path: "\(path).serviceStates.\(party)", message: "'\(party)' is not a provider of this scenario")
+                }
+                guard ["active", "pendingTerminate", "terminated"].contains(state) else {
+                    throw ScenarioError(
+                        path: "\(path).serviceStates.\(party)",
+                        message: "'\(state)' is not one of: active, pendingTerminate, terminated")
                 }
             }
             if expectation.demand == nil && expectation.party == nil && expectation.ledgers == nil
@@ -340,6 +358,8 @@ public struct SimulationPlan: Sendable {
             }
         }
         expectations = scenario.expect ?? []
+        faults = try Self.faultPlans(scenario.faults ?? [], demands: demands, providers: Set(ids.keys))
+        tickets = try Self.ticketPlans(scenario.tickets ?? [], demands: demands)
         let runFor = try Self.duration(scenario.runFor, path: "runFor") ?? .days(1_095)
         horizon = start + (demands.map(\.at).max() ?? .zero) + runFor
     }

@@ -121,7 +121,7 @@ public enum OrderEvent: Codable, Sendable, Hashable {
         case .windowChanged: .windowChanged
         case .extensionRefused: .windowExtensionRefused
         case .changeQuoted: .changeQuoted
-        case .outageScheduled: .outageScheduled
+        case .outageScheduled: .changeOutageScheduled
         case .changed: .changeCompleted
         case .renewed: .orderRenewed
         case .disconnected: .serviceDisconnected

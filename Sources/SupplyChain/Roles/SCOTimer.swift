@@ -10,4 +10,6 @@ public enum SCOTimer: Hashable, Codable, Sendable {
     case changeDone
     /// A product term ends: roll, renew or disconnect.
     case endOfTerm(serviceID: String)
+    /// The SOF's repair of a fault (and its outage, if any) is over (scenarios F, G).
+    case repairDone(serviceID: String)
 }
