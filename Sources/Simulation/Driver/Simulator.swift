@@ -248,8 +248,10 @@ public final class Simulator {
                 terms: ordering.views[demand.id]?.serviceID.flatMap { cores[demand.seller]?.view.service($0)?.terms })
             if let serviceID = ordering.views[demand.id]?.serviceID {
                 var states: [String: String] = [:]
-                for hop in chain(demand, serviceID: serviceID, itemID: nil) {
-                    states[hop.party.rawValue] = hop.record.state.rawValue
+                for item in demand.payload["productOfferingQualificationItem"]?.arrayValue ?? [] {
+                    for hop in chain(demand, serviceID: serviceID, itemID: item["id"]?.stringValue) {
+                        states[hop.party.rawValue] = hop.record.state.rawValue
+                    }
                 }
                 orders[demand.id]?.serviceStates = states
             }
