@@ -12,7 +12,7 @@ extension BBUS {
             guard sellerTickets[service] == nil else { return [] }
             let ticketID = ids.next("tt")
             sellerTickets[service] = ticketID
-            return tell(service, ticketID: ticketID, .opened(report), now: now)
+            return tell(service, ticketID: ticketID, .opened(report: report), now: now)
         case .agreeOutage(let service, let from, let duration):
             return tell(
                 service, ticketID: sellerTickets[service] ?? "", .outageAgreed(from: from, duration: duration),

@@ -78,7 +78,7 @@ extension SBUS {
             guard !open.isEmpty else {
                 return tell(
                     buyer, serviceID: serviceID, ticketID: incidentID, sellerTicketID: incidentID,
-                    .faultCleared(resolution), now: now)
+                    .faultCleared(detail: resolution), now: now)
             }
             return open.flatMap { resolve(buyer, ticketID: $0, resolution: resolution, now: now) }
         case .serviceTerminated:
@@ -96,7 +96,8 @@ extension SBUS {
             let sellerTicketID =
                 open.first.flatMap { tickets[DeskTicket.Key(buyer: buyer, ticketID: $0)]?.sellerTicketID }
                 ?? incidentID
-            return tell(buyer, serviceID: serviceID, ticketID: ticketID, sellerTicketID: sellerTicketID, event, now: now)
+            return tell(
+                buyer, serviceID: serviceID, ticketID: ticketID, sellerTicketID: sellerTicketID, event, now: now)
         }
     }
 
@@ -107,7 +108,7 @@ extension SBUS {
         tickets[key] = ticket
         return tell(
             buyer, serviceID: ticket.serviceID, ticketID: ticketID, sellerTicketID: ticket.sellerTicketID,
-            .resolved(resolution), now: now)
+            .resolved(resolution: resolution), now: now)
             + [
                 .setTimer(
                     TimerKey(buyer: buyer, requestID: RequestID(ticketID), purpose: .sbus(.ticketAutoClose)),
@@ -144,7 +145,8 @@ extension SBUS {
         let notice = TicketNotice(
             serviceID: serviceID, ticketID: ticketID, sellerTicketID: sellerTicketID, event: event, at: now)
         return [
-            .record(LedgerRecord(counterparty: buyer, kind: event.entryKind, refs: notice.refs, body: notice.ledgerBody)),
+            .record(
+                LedgerRecord(counterparty: buyer, kind: event.entryKind, refs: notice.refs, body: notice.ledgerBody)),
             .send(to: buyer, .ticket(notice)),
         ]
     }

@@ -32,7 +32,7 @@ extension SCO {
         }
         var steps: [RoleStep] = [.message(.scoToSBUS(.ticketAccepted(opening)))]
         if service.state == .terminated {
-            return steps + [tellBuyer(of: service, incidentID: "", .resolved("the service is terminated"))]
+            return steps + [tellBuyer(of: service, incidentID: "", .resolved(resolution: "the service is terminated"))]
         }
         // Being dealt with already: the resolution will resolve this ticket too.
         if faultProcesses[opening.serviceID] != nil { return steps }
@@ -41,7 +41,7 @@ extension SCO {
             return steps + [
                 tellBuyer(
                     of: service, incidentID: opening.sellerTicketID,
-                    .resolved("no fault found on \(opening.serviceID) (ETSI PDL scenario H)"))
+                    .resolved(resolution: "no fault found on \(opening.serviceID) (ETSI PDL scenario H)"))
             ]
         }
         steps += startFault(opening.serviceID, proactive: false, now: now, ids: &ids)
@@ -79,7 +79,9 @@ extension SCO {
         case (_, .internal, false):
             // K: the SOF hears of the fault (PDL-083); the ticket closes "Acknowledged" (PDL-084).
             steps.append(
-                toSOF(.faultNotified, serviceID: serviceID, ticketID: ticketID, ["notice": "fault", "element": .string(report.itemID)]))
+                toSOF(
+                    .faultNotified, serviceID: serviceID, ticketID: ticketID,
+                    ["notice": "fault", "element": .string(report.itemID)]))
             steps += finishFault(serviceID, resolution: "Acknowledged")
         case (_, .external(let seller), false):
             // J: ticket the faulty seller (PDL-081); resolved when the seller resolves it (PDL-082).
@@ -93,7 +95,9 @@ extension SCO {
             steps += terminate(serviceID, reason: "Service Terminated – External Fault", fault: true, now: now)
         case (.restore(let outage, let repairTime), .internal, true):
             // F (outage) and G (none): the SOF repairs; the buyer gets the outage first (PDL-077).
-            if proactive { steps.append(tellBuyer(of: service, incidentID: ticketID, .faultNotified(report.description))) }
+            if proactive {
+                steps.append(tellBuyer(of: service, incidentID: ticketID, .faultNotified(detail: report.description)))
+            }
             steps.append(
                 toSOF(
                     .faultNotified, serviceID: serviceID, ticketID: ticketID,
@@ -101,13 +105,16 @@ extension SCO {
             var doneAt = now + repairTime
             if outage > .zero {
                 let start = now + processing
-                steps.append(tellBuyer(of: service, incidentID: ticketID, .outageScheduled(from: start, duration: outage)))
+                steps.append(
+                    tellBuyer(of: service, incidentID: ticketID, .outageScheduled(from: start, duration: outage)))
                 doneAt = start + outage
             }
             steps.append(.effect(.setTimer(serviceTimer(service, .repairDone(serviceID: serviceID)), at: doneAt)))
         case (.restore, .external(let seller), true):
             // D and E: ticket the faulty seller; its outage plan and its resolution come back through the B-BUS.
-            if proactive { steps.append(tellBuyer(of: service, incidentID: ticketID, .faultNotified(report.description))) }
+            if proactive {
+                steps.append(tellBuyer(of: service, incidentID: ticketID, .faultNotified(detail: report.description)))
+            }
             steps.append(.message(.scoToBBUS(.ticketSeller(seller, ticket))))
         }
         return steps
@@ -121,7 +128,8 @@ extension SCO {
             steps.append(tellBuyer(of: service, incidentID: process.ticketID, .outageCompleted))
         }
         steps.append(
-            toSOF(.faultCleared, serviceID: serviceID, ticketID: process.ticketID, ["element": .string(process.itemID)]))
+            toSOF(.faultCleared, serviceID: serviceID, ticketID: process.ticketID, ["element": .string(process.itemID)])
+        )
         return steps + finishFault(serviceID, resolution: "repaired by \(configuration.party)")
     }
 
@@ -212,11 +220,13 @@ extension SCO {
                     effect: .record(
                         LedgerRecord(
                             counterparty: configuration.sofParty, kind: .sofReleased,
-                            refs: ["service": serviceID, "element": element.itemID], body: ["reason": .string(reason)])))
+                            refs: ["service": serviceID, "element": element.itemID], body: ["reason": .string(reason)]))
+                )
             }
         }
         if faultProcesses.removeValue(forKey: serviceID) != nil {
-            steps.append(toSOF(.ticketClosed, serviceID: serviceID, ticketID: ticketID, ["resolution": .string(reason)]))
+            steps.append(
+                toSOF(.ticketClosed, serviceID: serviceID, ticketID: ticketID, ["resolution": .string(reason)]))
         }
         faults.removeValue(forKey: serviceID)
         return steps
@@ -230,7 +240,7 @@ extension SCO {
         faults.removeValue(forKey: serviceID)
         return [
             toSOF(.ticketClosed, serviceID: serviceID, ticketID: process.ticketID, ["resolution": .string(resolution)]),
-            tellBuyer(of: service, incidentID: process.ticketID, .resolved(resolution)),
+            tellBuyer(of: service, incidentID: process.ticketID, .resolved(resolution: resolution)),
         ]
     }
 

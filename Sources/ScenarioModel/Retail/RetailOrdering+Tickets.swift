@@ -16,8 +16,9 @@ extension RetailOrdering {
         ticketDemands[ticketID] = ticket
         return [
             tell(
-                demand, TicketNotice(
-                    serviceID: serviceID, ticketID: ticketID, sellerTicketID: "", event: .opened(ticket.report),
+                demand,
+                TicketNotice(
+                    serviceID: serviceID, ticketID: ticketID, sellerTicketID: "", event: .opened(report: ticket.report),
                     at: now))
         ]
     }
@@ -52,7 +53,8 @@ extension RetailOrdering {
                 view.tickets[index].history.append("closed by the buyer \(now)")
                 actions.append(
                     tell(
-                        demand, TicketNotice(
+                        demand,
+                        TicketNotice(
                             serviceID: notice.serviceID, ticketID: notice.ticketID,
                             sellerTicketID: notice.sellerTicketID, event: .closedByBuyer, at: now)))
             }

@@ -21,7 +21,9 @@ extension ServiceHop {
         while let (party, id) = next, let record = lookup(party, id), hops.count < 64 {
             hops.append(ServiceHop(party: party, serviceID: id, record: record))
             let element = record.elements.first { $0.itemID == itemID } ?? record.elements.first
-            next = element.flatMap { element in element.seller.flatMap { seller in element.sellerServiceID.map { (seller, $0) } } }
+            next = element.flatMap { element in
+                element.seller.flatMap { seller in element.sellerServiceID.map { (seller, $0) } }
+            }
         }
         return hops
     }

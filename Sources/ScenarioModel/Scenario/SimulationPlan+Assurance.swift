@@ -47,7 +47,9 @@ extension SimulationPlan {
                 guard providers.contains(id) else {
                     throw ScenarioError(
                         path: "\(path).\(field)",
-                        message: "'\(id)' is not a provider of this scenario (known: \(providers.sorted().joined(separator: ", ")))")
+                        message:
+                            "'\(id)' is not a provider of this scenario (known: \(providers.sorted().joined(separator: ", ")))"
+                    )
                 }
                 return PartyID(rawValue: id)
             }
@@ -85,7 +87,8 @@ extension SimulationPlan {
                     throw ScenarioError(
                         path: "\(path).observedImpact",
                         message:
-                            "'\(text)' is not one of: \(TicketReport.Impact.allCases.map(\.rawValue).joined(separator: ", "))")
+                            "'\(text)' is not one of: \(TicketReport.Impact.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
                 impact = value
             }

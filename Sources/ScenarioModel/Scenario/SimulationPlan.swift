@@ -343,7 +343,8 @@ public struct SimulationPlan: Sendable {
             for (party, state) in (expectation.serviceStates ?? [:]).sorted(by: { $0.key < $1.key }) {
                 guard ids[party] != nil else {
                     throw ScenarioError(
-                        path: "\(path).serviceStates.\(party)", message: "'\(party)' is not a provider of this scenario")
+                        path: "\(path).serviceStates.\(party)", message: "'\(party)' is not a provider of this scenario"
+                    )
                 }
                 guard ["active", "pendingTerminate", "terminated"].contains(state) else {
                     throw ScenarioError(

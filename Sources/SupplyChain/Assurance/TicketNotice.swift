@@ -26,7 +26,7 @@ public enum TicketState: String, Codable, Sendable, Hashable, CaseIterable {
 public enum TicketEvent: Codable, Sendable, Hashable {
     // From the buyer.
     /// The buyer opens a ticket on one of its services (ETSI PDL §23).
-    case opened(TicketReport)
+    case opened(report: TicketReport)
     /// The buyer confirms the resolution and closes the ticket (Sonata `close`).
     case closedByBuyer
     /// The buyer ends the service (PDL-067, PDL-068, PDL-072).
@@ -37,15 +37,15 @@ public enum TicketEvent: Codable, Sendable, Hashable {
     /// The seller took the ticket.
     case acknowledged
     /// The seller tells the buyer of a fault it found itself (ETSI PDL §22, a Sonata incident).
-    case faultNotified(String)
+    case faultNotified(detail: String)
     /// The repair needs the service down (PDL-073, PDL-077).
     case outageScheduled(from: Instant, duration: TimeSpan)
     /// The repair outage is over.
     case outageCompleted
     /// The fault is dealt with: repaired, ignored, or acknowledged (PDL-075..PDL-084).
-    case resolved(String)
+    case resolved(resolution: String)
     /// A fault the seller notified is repaired, and no ticket of the buyer's was open on it.
-    case faultCleared(String)
+    case faultCleared(detail: String)
     /// The resolved ticket closed without the buyer's word, after the agreed time (after-delivery.md decision 5).
     case closedOnTimeout
     /// The service is over (PDL-061, PDL-064, PDL-069).
