@@ -115,7 +115,7 @@ extension ProviderNode {
 
     /// Posts a signed envelope to a seller (an order, or a buyer's notice on one), retrying while it is
     /// unreachable: until `until` on protocol time, and at most `retryLimit` on the wall clock.
-    private func post(_ envelope: SupplyEnvelope, to seller: PartyID, path: String, until: Instant?, what: String) {
+    func post(_ envelope: SupplyEnvelope, to seller: PartyID, path: String, until: Instant?, what: String) {
         let client = self.client
         let logger = self.logger
         let clock = self.clock
@@ -150,7 +150,7 @@ extension ProviderNode {
 
     /// POSTs `body` to `buyer`'s listener at `base` + `path`, retrying a few times while it is unreachable; only
     /// to an address `outbound` allows for that buyer (checked when it was given, and again here).
-    private func deliver(
+    func deliver(
         _ body: some Encodable & Sendable, contentType: String = NodeHeaders.supplyChainMediaType, to buyer: PartyID,
         base: String, path: String
     ) {

@@ -1,4 +1,5 @@
 import Ledger
+import Sonata
 import SupplyChain
 
 /// The buy side of fault management: tickets opened with faulty sellers (PDL-081), repair outages agreed with them
@@ -12,6 +13,12 @@ extension BBUS {
             guard sellerTickets[service] == nil else { return [] }
             let ticketID = ids.next("tt")
             sellerTickets[service] = ticketID
+            var report = report
+            let contact = configuration.buyerContact
+            report.reporter = RelatedContactInformation(
+                name: contact.name, emailAddress: contact.emailAddress, number: contact.number,
+                organization: contact.organization, role: TroubleTicketCreate.reporterRole)
+            report.externalId = ticketID
             return tell(service, ticketID: ticketID, .opened(report: report), now: now)
         case .agreeOutage(let service, let from, let duration):
             return tell(

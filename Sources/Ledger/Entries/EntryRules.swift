@@ -83,6 +83,8 @@ public struct EntryRules: Sendable {
             // concern a service rather than a ticket (a fault the seller found itself has none): either party.
             "ticket.opened": .request(ref: "ticket"), "ticket.acknowledged": .seller(ref: "ticket"),
             "ticket.resolved": .seller(ref: "ticket"), "ticket.closed": .either,
+            "ticket.cancel_requested": .buyer(ref: "ticket"), "ticket.reopened": .buyer(ref: "ticket"),
+            "ticket.cancelled": .seller(ref: "ticket"),
             "fault.notified": .either, "fault.cleared": .either, "outage.scheduled": .either,
             "outage.agreed": .either, "outage.completed": .either, "service.termination_requested": .either,
             "service.terminated": .either,

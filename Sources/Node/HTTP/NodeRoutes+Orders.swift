@@ -20,6 +20,7 @@ extension NodeRoutes {
     /// Where a buyer sends `message` at its seller: an order to `productOrder`, a cancellation to
     /// `cancelProductOrder`, an answer to an extension request to `modifyProductOrderItemRequestedDeliveryDate`.
     public static func sellerPath(for message: Message) -> String {
+        if case .ticket = message { return troubleTicketPath }
         if case .orderNotice(let notice) = message {
             if case .cancelled = notice.event { return cancelProductOrderPath }
             return modifyDeliveryDatePath

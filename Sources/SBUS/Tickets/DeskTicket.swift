@@ -18,4 +18,6 @@ struct DeskTicket: Sendable {
     let serviceID: String
     let sellerTicketID: String
     var state: TicketState
+    /// When it was last resolved: it closes on its own `ticketCloseAfter` later.
+    var resolvedAt: Instant? = nil
 }

@@ -23,6 +23,26 @@ extension SBUS {
             guard let ticket = tickets[key], ticket.state != .closed else { return [] }
             forget(key, serviceID: ticket.serviceID)
             return []
+        case .cancelRequested:
+            // Withdrawn before it is resolved: cancelled at once; the fault, if any, is still dealt with.
+            guard let ticket = tickets[key], ticket.state == .acknowledged || ticket.state == .reopened else {
+                return []
+            }
+            forget(key, serviceID: ticket.serviceID)
+            return tell(
+                buyer, serviceID: ticket.serviceID, ticketID: notice.ticketID, sellerTicketID: ticket.sellerTicketID,
+                .cancelled, now: notice.at
+            ).map(RoleStep.effect)
+        case .reopened:
+            // The buyer does not accept the resolution: the ticket is open again and diagnosed again.
+            guard var ticket = tickets[key], ticket.state == .resolved else { return [] }
+            ticket.state = .reopened
+            tickets[key] = ticket
+            let opening = TicketOpening(
+                buyer: buyer, serviceID: ticket.serviceID, ticketID: notice.ticketID,
+                sellerTicketID: ticket.sellerTicketID,
+                report: TicketReport(description: "reopened", observedImpact: .degraded))
+            return [.message(.sbusToSCO(.ticketOpened(opening)))]
         case .terminationRequested(let reason):
             return [
                 .message(.sbusToSCO(.terminationRequested(buyer: buyer, serviceID: notice.serviceID, reason: reason)))
@@ -37,6 +57,10 @@ extension SBUS {
         switch message {
         case .ticketAccepted(let opening):
             let key = DeskTicket.Key(buyer: opening.buyer, ticketID: opening.ticketID)
+            if tickets[key]?.state == .reopened {
+                tickets[key]?.state = .acknowledged
+                return []  // acknowledged when it was opened; the diagnosis runs again
+            }
             tickets[key] = DeskTicket(
                 serviceID: opening.serviceID, sellerTicketID: opening.sellerTicketID, state: .acknowledged)
             openTickets[DeskTicket.ServiceKey(buyer: opening.buyer, serviceID: opening.serviceID), default: []]
@@ -105,6 +129,7 @@ extension SBUS {
         let key = DeskTicket.Key(buyer: buyer, ticketID: ticketID)
         guard var ticket = tickets[key] else { return [] }
         ticket.state = .resolved
+        ticket.resolvedAt = now
         tickets[key] = ticket
         return tell(
             buyer, serviceID: ticket.serviceID, ticketID: ticketID, sellerTicketID: ticket.sellerTicketID,
@@ -121,7 +146,9 @@ extension SBUS {
         switch timer {
         case .ticketAutoClose:
             let key = DeskTicket.Key(buyer: buyer, ticketID: id.rawValue)
-            guard let ticket = tickets[key], ticket.state == .resolved else { return [] }
+            guard let ticket = tickets[key], ticket.state == .resolved,
+                let resolvedAt = ticket.resolvedAt, now >= resolvedAt + configuration.ticketCloseAfter
+            else { return [] }
             forget(key, serviceID: ticket.serviceID)
             return tell(
                 buyer, serviceID: ticket.serviceID, ticketID: id.rawValue, sellerTicketID: ticket.sellerTicketID,

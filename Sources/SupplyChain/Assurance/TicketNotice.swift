@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Ledger
+import Sonata
 
 /// What a buyer reports when it opens a trouble ticket (the essentials of a Sonata Trouble Ticket v4 create).
 public struct TicketReport: Codable, Sendable, Hashable {
@@ -10,16 +11,31 @@ public struct TicketReport: Codable, Sendable, Hashable {
 
     public let description: String
     public let observedImpact: Impact
+    /// The buyer's priority, severity and ticket type (Sonata `priority`, `severity`, `ticketType`), when it gave
+    /// them; the buyer's own ticket reference (`externalId`); who to talk to (role `reporterContact`).
+    public var priority: String?
+    public var severity: String?
+    public var ticketType: String?
+    public var externalId: String?
+    public var reporter: RelatedContactInformation?
 
-    public init(description: String, observedImpact: Impact) {
+    public init(
+        description: String, observedImpact: Impact, priority: String? = nil, severity: String? = nil,
+        ticketType: String? = nil, externalId: String? = nil, reporter: RelatedContactInformation? = nil
+    ) {
         self.description = description
         self.observedImpact = observedImpact
+        self.priority = priority
+        self.severity = severity
+        self.ticketType = ticketType
+        self.externalId = externalId
+        self.reporter = reporter
     }
 }
 
 /// A trouble ticket's state, as Sonata Trouble Ticket v4 names them.
 public enum TicketState: String, Codable, Sendable, Hashable, CaseIterable {
-    case acknowledged, inProgress, pending, resolved, closed, cancelled
+    case acknowledged, inProgress, pending, resolved, closed, reopened, assessingCancellation, cancelled
 }
 
 /// What happens to a ticket or to the service it is about, in either direction.
@@ -33,6 +49,10 @@ public enum TicketEvent: Codable, Sendable, Hashable {
     case terminationRequested(reason: String)
     /// The buyer agrees to the seller's repair outage (PDL-074).
     case outageAgreed(from: Instant, duration: TimeSpan)
+    /// The buyer withdraws its ticket (Sonata `cancel`).
+    case cancelRequested
+    /// The buyer does not accept the resolution (Sonata `reopen`): the ticket is diagnosed again.
+    case reopened(reason: String)
     // From the seller.
     /// The seller took the ticket.
     case acknowledged
@@ -50,11 +70,13 @@ public enum TicketEvent: Codable, Sendable, Hashable {
     case closedOnTimeout
     /// The service is over (PDL-061, PDL-064, PDL-069).
     case serviceTerminated(reason: String)
+    /// The buyer's ticket is withdrawn, as it asked.
+    case cancelled
 
     /// Whether the buyer says this to its seller; every other event goes from the seller to its buyer.
     public var isFromBuyer: Bool {
         switch self {
-        case .opened, .closedByBuyer, .terminationRequested, .outageAgreed: true
+        case .opened, .closedByBuyer, .terminationRequested, .outageAgreed, .cancelRequested, .reopened: true
         default: false
         }
     }
@@ -73,6 +95,9 @@ public enum TicketEvent: Codable, Sendable, Hashable {
         case .resolved: .ticketResolved
         case .faultCleared: .faultCleared
         case .serviceTerminated: .serviceTerminated
+        case .cancelRequested: .ticketCancelRequested
+        case .reopened: .ticketReopened
+        case .cancelled: .ticketCancelled
         }
     }
 }
