@@ -126,6 +126,40 @@ struct ClusterTests {
     }
 
     @Test(
+        "every fault scenario on live nodes ends as in the simulator: tickets, resolutions, outages, inventories, ledger kinds",
+        arguments: ScenarioLoader.embeddedNames().filter { $0.hasPrefix("fault-") })
+    func faultScenarioLive(_ name: String) async throws {
+        let (text, directory) = try ScenarioLoader.embedded(name)
+        let plan = try SimulationPlan(ScenarioLoader.parse(text), directory: directory)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        let runner = ClusterRunner(
+            plan: plan, scenarioText: text, workDirectory: work, brokerExecutable: try Self.broker(),
+            logger: Logger(label: "cluster-test"))
+        let live = try await runner.run()
+        let simulated = try Simulator(plan: plan).run()
+        #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
+        #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
+        try #require(live.demands.count == simulated.demands.count)
+        for index in live.demands.indices {
+            let (a, b) = (live.demands[index].order, simulated.demands[index].order)
+            let id = live.demands[index].id
+            #expect(a?.state == b?.state, "\(id)")
+            #expect(a?.reason == b?.reason, "\(id)")
+            #expect(a?.serviceStates == b?.serviceStates, "\(id)")
+            #expect(a?.tickets.map(\.state) == b?.tickets.map(\.state), "\(id)")
+            #expect(a?.tickets.map(\.resolution) == b?.tickets.map(\.resolution), "\(id)")
+            #expect(
+                a?.faultOutages.map { $0.prefix { $0 != " " } } == b?.faultOutages.map { $0.prefix { $0 != " " } },
+                "\(id)")
+        }
+        let kinds = { (result: SimulationResult) in
+            Dictionary(
+                uniqueKeysWithValues: result.ledgers.map { ($0.parties.sorted().joined(separator: "|"), $0.kinds) })
+        }
+        #expect(kinds(live) == kinds(simulated))
+    }
+
+    @Test(
         "restart on the stepped clock: WHOLESALE killed with SIGKILL mid-delivery and restarted from its journal; the orders end as in the simulator, ledgers clean"
     )
     func restartMidDelivery() async throws {

@@ -89,6 +89,7 @@ public enum NodeRoutes {
         addOrderRoutes(to: router, node: node, verifier: verifier)
         addOrderHubRoutes(to: router, node: node, verifier: verifier)
         addTicketRoutes(to: router, node: node, verifier: verifier)
+        addOperatorRoutes(to: router, node: node, verifier: verifier)
         addQuoteRoutes(to: router, node: node, verifier: verifier)
         addClockRoutes(to: router, node: node, verifier: verifier)
         addLedgerRoutes(

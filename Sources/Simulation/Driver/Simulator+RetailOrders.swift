@@ -53,7 +53,7 @@ extension Simulator {
         let item =
             itemID ?? demand.payload["productOfferingQualificationItem"]?.arrayValue?.first?["id"]?.stringValue ?? ""
         return ServiceHop.chain(from: demand.seller, serviceID: serviceID, itemID: item) { party, id in
-            cores[party]?.view.service(id)
+            cores[party]?.view.service(id).map(ServiceSnapshot.init)
         }
     }
 }

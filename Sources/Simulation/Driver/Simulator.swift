@@ -250,7 +250,7 @@ public final class Simulator {
                 var states: [String: String] = [:]
                 for item in demand.payload["productOfferingQualificationItem"]?.arrayValue ?? [] {
                     for hop in chain(demand, serviceID: serviceID, itemID: item["id"]?.stringValue) {
-                        states[hop.party.rawValue] = hop.record.state.rawValue
+                        states[hop.party.rawValue] = hop.service.state
                     }
                 }
                 orders[demand.id]?.serviceStates = states
