@@ -36,7 +36,28 @@ extension ProviderNode {
             return TroubleTicket(
                 id: id, href: base + "/" + id, creationDate: MEFDateTime(createdAt.date), status: status,
                 sellerPriority: sellerPriority, sellerSeverity: sellerSeverity, create: create,
-                resolutionDate: resolvedAt.map { MEFDateTime($0.date) }, statusChange: changes)
+                resolutionDate: resolvedAt.map { MEFDateTime($0.date) },
+                expectedResolutionDate: MEFDateTime((createdAt + targetResolution).date), statusChange: changes)
+        }
+
+        /// The time the seller aims to resolve a ticket in, by its priority.
+        var targetResolution: TimeSpan {
+            switch sellerPriority {
+            case .critical: .hours(2)
+            case .high: .hours(4)
+            case .medium: .hours(24)
+            case .low: .days(3)
+            }
+        }
+
+        /// The Sonata notification of its latest status change: `troubleTicketResolvedEvent` when it was resolved,
+        /// `troubleTicketStatusChangeEvent` otherwise.
+        public func event(seller: PartyID, href base: String, at: Instant) -> TroubleTicketEvent {
+            TroubleTicketEvent(
+                eventId: "\(id)-\(changes.count)", eventTime: MEFDateTime(at.date),
+                eventType: status == .resolved ? .troubleTicketResolvedEvent : .troubleTicketStatusChangeEvent,
+                event: TroubleTicketEventPayload(
+                    id: id, href: base + "/" + id, sellerId: seller.rawValue, buyerId: buyer.rawValue))
         }
 
         /// How urgent the seller finds it: from what the buyer sees.
@@ -162,18 +183,12 @@ extension ProviderNode {
         let changed = updateTicketResource(notice, buyer: to)
         guard !replaying else { return }
         if let id = changed, let resource = ticketResources[id] {
-            let eventType: TroubleTicketEventType =
-                resource.status == .resolved ? .troubleTicketResolvedEvent : .troubleTicketStatusChangeEvent
-            let event = TroubleTicketEvent(
-                eventId: "\(id)-\(resource.changes.count)", eventTime: MEFDateTime(notice.at.date),
-                eventType: eventType,
-                event: TroubleTicketEventPayload(
-                    id: id, href: configuration.publicURL + NodeRoutes.troubleTicketPath + "/" + id,
-                    sellerId: party.rawValue, buyerId: to.rawValue))
+            let event = resource.event(
+                seller: party, href: configuration.publicURL + NodeRoutes.troubleTicketPath, at: notice.at)
             for hub in ticketHubs[to] ?? [] {
                 deliver(
                     event, contentType: "application/json", to: to, base: hub.callback,
-                    path: "/listener/" + eventType.rawValue)
+                    path: "/listener/" + event.eventType.rawValue)
             }
         }
         guard let url = replyTo[to] else { return }

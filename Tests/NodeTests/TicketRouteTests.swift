@@ -13,6 +13,7 @@ import Testing
 /// MEF v4 OpenAPI schema; refusals (unknown service, another buyer's, invalid body) record nothing.
 struct TicketRouteTests {
     static let ticketSchema = OrderRouteTests.schema("troubleTicketManagement.api")
+    static let notificationSchema = OrderRouteTests.schema("troubleTicketNotification.api")
 
     /// A TroubleTicket_Create on `service`; `drop` removes a required field.
     static func create(service: String, drop: String? = nil) -> Data {
@@ -83,6 +84,15 @@ struct TicketRouteTests {
             let (_, list) = try await OrderRouteTests.send(
                 .get, NodeRoutes.troubleTicketPath, as: fixture.buyer, to: client)
             #expect(list.arrayValue?.count == 1)
+            #expect(Self.ticketSchema.validate(list, againstArrayOf: "TroubleTicket_Find") == [])
+            // The notification a hub gets for this ticket, valid against the v4 notification schema.
+            let resource = try #require(await fixture.server.node.ticket(id: id))
+            let event = try JSONValue(
+                encoding: resource.event(
+                    seller: "SELLER", href: "https://seller.example/tt", at: Instant(milliseconds: 1_768_000_000_000)))
+            #expect(event["eventType"] == "troubleTicketStatusChangeEvent")
+            #expect(event["event"]?["id"]?.stringValue == id)
+            #expect(Self.notificationSchema.validate(event, against: "TroubleTicketEvent") == [])
         }
     }
 

@@ -46,7 +46,7 @@ extension NodeRoutes {
         }
         signedRoute(router, .get, RouterPath(troubleTicketPath), limit: limit, verifier: verifier, json: false) {
             incoming, _, _ in
-            json(.ok, await node.tickets(of: incoming.party).map { $0.sonata(href: href) })
+            json(.ok, await node.tickets(of: incoming.party).map { TroubleTicketFind($0.sonata(href: href)) })
         }
         signedRoute(
             router, .get, RouterPath(troubleTicketPath + "/{id}"), limit: limit, verifier: verifier, json: false

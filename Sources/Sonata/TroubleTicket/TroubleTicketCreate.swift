@@ -77,13 +77,15 @@ public struct TroubleTicket: Codable, Sendable, Hashable {
     public let relatedEntity: [RelatedEntity]
     public let externalId: String?
     public let resolutionDate: MEFDateTime?
+    public let expectedResolutionDate: MEFDateTime?
     public let statusChange: [TroubleTicketStatusChange]
 
     public init(
         id: String, href: String?, creationDate: MEFDateTime, status: TroubleTicketStatus,
         sellerPriority: TroubleTicketPriority, sellerSeverity: TroubleTicketSeverity, create: TroubleTicketCreate,
-        resolutionDate: MEFDateTime?, statusChange: [TroubleTicketStatusChange]
+        resolutionDate: MEFDateTime?, expectedResolutionDate: MEFDateTime?, statusChange: [TroubleTicketStatusChange]
     ) {
+        self.expectedResolutionDate = expectedResolutionDate
         self.id = id
         self.href = href
         self.creationDate = creationDate
@@ -138,5 +140,42 @@ public struct TroubleTicketEventPayload: Codable, Sendable, Hashable {
         self.href = href
         self.sellerId = sellerId
         self.buyerId = buyerId
+    }
+}
+
+/// One ticket in a list (`TroubleTicket_Find`). The schema requires `resolutionDate` even for a ticket not yet
+/// resolved; it is given once the ticket is resolved (a schema defect tolerated, like those in after-delivery.md
+/// decision 18).
+public struct TroubleTicketFind: Codable, Sendable, Hashable {
+    public let id: String
+    public let creationDate: MEFDateTime
+    public let description: String
+    public let expectedResolutionDate: MEFDateTime?
+    public let externalId: String?
+    public let observedImpact: ObservedImpact
+    public let priority: TroubleTicketPriority
+    public let relatedEntity: [RelatedEntity]
+    public let resolutionDate: MEFDateTime?
+    public let sellerPriority: TroubleTicketPriority
+    public let sellerSeverity: TroubleTicketSeverity
+    public let severity: TroubleTicketSeverity
+    public let status: TroubleTicketStatus
+    public let ticketType: TroubleTicketType
+
+    public init(_ ticket: TroubleTicket) {
+        id = ticket.id
+        creationDate = ticket.creationDate
+        description = ticket.description
+        expectedResolutionDate = ticket.expectedResolutionDate
+        externalId = ticket.externalId
+        observedImpact = ticket.observedImpact
+        priority = ticket.priority
+        relatedEntity = ticket.relatedEntity
+        resolutionDate = ticket.resolutionDate
+        sellerPriority = ticket.sellerPriority
+        sellerSeverity = ticket.sellerSeverity
+        severity = ticket.severity
+        status = ticket.status
+        ticketType = ticket.ticketType
     }
 }
