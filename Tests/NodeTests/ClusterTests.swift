@@ -91,16 +91,22 @@ struct ClusterTests {
         #expect(traceIDs.values.allSatisfy { $0 == ["A", "B", "C"] })
     }
 
-    @Test(
-        "PDL-019 PDL-047 PDL-116 order-delivery on live nodes (stepped clock): the simulator's orders, changes, terms and prices; both ledger copies clean",
-        arguments: ["order-delivery", "order-failures"])
-    func orderScenarioLive(_ name: String) async throws {
+    /// An embedded scenario's plan and a cluster runner for it (stepped clock when it orders).
+    static func embeddedRunner(_ name: String) throws -> (SimulationPlan, ClusterRunner) {
         let (text, directory) = try ScenarioLoader.embedded(name)
         let plan = try SimulationPlan(ScenarioLoader.parse(text), directory: directory)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
         let runner = ClusterRunner(
-            plan: plan, scenarioText: text, workDirectory: work, brokerExecutable: try Self.broker(),
+            plan: plan, scenarioText: text, workDirectory: work, brokerExecutable: try broker(),
             logger: Logger(label: "cluster-test"))
+        return (plan, runner)
+    }
+
+    @Test(
+        "PDL-019 PDL-047 PDL-116 order-delivery on live nodes (stepped clock): the simulator's orders, changes, terms and prices; both ledger copies clean",
+        arguments: ["order-delivery", "order-failures"])
+    func orderScenarioLive(_ name: String) async throws {
+        let (plan, runner) = try Self.embeddedRunner(name)
         #expect(runner.clock == .stepped)
         let live = try await runner.run()
         let simulated = try Simulator(plan: plan).run()
@@ -129,12 +135,7 @@ struct ClusterTests {
         "every fault scenario on live nodes ends as in the simulator: tickets, resolutions, outages, inventories, ledger kinds",
         arguments: ScenarioLoader.embeddedNames().filter { $0.hasPrefix("fault-") })
     func faultScenarioLive(_ name: String) async throws {
-        let (text, directory) = try ScenarioLoader.embedded(name)
-        let plan = try SimulationPlan(ScenarioLoader.parse(text), directory: directory)
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
-        let runner = ClusterRunner(
-            plan: plan, scenarioText: text, workDirectory: work, brokerExecutable: try Self.broker(),
-            logger: Logger(label: "cluster-test"))
+        let (plan, runner) = try Self.embeddedRunner(name)
         let live = try await runner.run()
         let simulated = try Simulator(plan: plan).run()
         #expect(live.passed, "\(live.expectations.filter { !$0.passed })")

@@ -51,14 +51,10 @@ extension NodeRoutes {
         signedRoute(
             router, .get, RouterPath(troubleTicketPath + "/{id}"), limit: limit, verifier: verifier, json: false
         ) { incoming, _, context in
-            let id = context.parameters.get("id") ?? ""
-            guard let resource = await node.ticket(id: id) else {
-                return error(MEFError(code: .notFound, reason: "no troubleTicket '\(id)'"))
+            switch await ownTicket(context.parameters.get("id") ?? "", of: incoming.party, node: node) {
+            case .failure(let refusal): return refusal.response
+            case .success(let resource): return json(.ok, resource.sonata(href: href))
             }
-            guard resource.buyer == incoming.party else {
-                return error(MEFError(code: .accessDenied, reason: "this troubleTicket is another buyer's"))
-            }
-            return json(.ok, resource.sonata(href: href))
         }
         let actions: [(String, TicketEvent)] = [
             ("close", .closedByBuyer), ("cancel", .cancelRequested), ("reopen", .reopened(reason: "")),
@@ -69,11 +65,10 @@ extension NodeRoutes {
                 json: false
             ) { incoming, _, context in
                 let id = context.parameters.get("id") ?? ""
-                guard let resource = await node.ticket(id: id) else {
-                    return error(MEFError(code: .notFound, reason: "no troubleTicket '\(id)'"))
-                }
-                guard resource.buyer == incoming.party else {
-                    return error(MEFError(code: .accessDenied, reason: "this troubleTicket is another buyer's"))
+                let resource: ProviderNode.TicketResource
+                switch await ownTicket(id, of: incoming.party, node: node) {
+                case .failure(let refusal): return refusal.response
+                case .success(let value): resource = value
                 }
                 guard allowed(action, in: resource.status) else {
                     return unprocessable([
@@ -107,25 +102,24 @@ extension NodeRoutes {
             await node.receive(.ticket(notice), from: incoming.party)
             return Response(status: .noContent)
         }
-        signedRoute(router, .post, RouterPath(troubleTicketHubPath), limit: limit, verifier: verifier, json: true) {
-            incoming, _, _ in
-            guard let input = try? JSONDecoder().decode(EventSubscriptionInput.self, from: incoming.body) else {
-                return error(MEFError(code: .invalidBody, reason: "not an EventSubscriptionInput (callback, query)"))
-            }
-            if case .failure(let refusal) = node.outbound.check(input.callback, for: incoming.party) {
-                return unprocessable(field: "/callback", refusal)
-            }
-            return json(.created, await node.registerTicketHub(input, buyer: incoming.party))
+        addHubRoutes(
+            to: router, path: troubleTicketHubPath, node: node, verifier: verifier,
+            register: { input, buyer in await node.registerTicketHub(input, buyer: buyer) },
+            delete: { id, buyer in await node.deleteTicketHub(id: id, buyer: buyer) })
+    }
+
+    /// The caller's ticket with this id: 404 when there is none, 403 when it is another buyer's.
+    private static func ownTicket(
+        _ id: String, of buyer: PartyID, node: ProviderNode
+    ) async -> Result<ProviderNode.TicketResource, ResponseError> {
+        guard let resource = await node.ticket(id: id) else {
+            return .failure(ResponseError(error(MEFError(code: .notFound, reason: "no troubleTicket '\(id)'"))))
         }
-        signedRoute(
-            router, .delete, RouterPath(troubleTicketHubPath + "/{id}"), limit: limit, verifier: verifier, json: false
-        ) { incoming, _, context in
-            let id = context.parameters.get("id") ?? ""
-            guard await node.deleteTicketHub(id: id, buyer: incoming.party) else {
-                return error(MEFError(code: .notFound, reason: "no hub '\(id)' of this buyer"))
-            }
-            return Response(status: .noContent)
+        guard resource.buyer == buyer else {
+            return .failure(
+                ResponseError(error(MEFError(code: .accessDenied, reason: "this troubleTicket is another buyer's"))))
         }
+        return .success(resource)
     }
 
     /// Which buyer actions a ticket's status allows (Sonata Trouble Ticket v4 state machine).

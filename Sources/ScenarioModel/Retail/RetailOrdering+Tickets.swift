@@ -41,8 +41,15 @@ extension RetailOrdering {
         case .faultNotified(let detail):
             view.faultNotices.append(detail)
         case .outageScheduled(let from, let duration):
+            // The buyer agrees to the repair window, as a B-BUS does with its seller (PDL-073, PDL-074).
             view.faultOutages.append((from, duration))
             step(view.tickets[safe: index]?.state ?? "", "outage \(duration) from \(from) scheduled at")
+            actions.append(
+                tell(
+                    demand,
+                    TicketNotice(
+                        serviceID: notice.serviceID, ticketID: notice.ticketID, sellerTicketID: notice.sellerTicketID,
+                        event: .outageAgreed(from: from, duration: duration), at: now)))
         case .outageCompleted:
             step(view.tickets[safe: index]?.state ?? "", "outage completed")
         case .resolved(let resolution):
