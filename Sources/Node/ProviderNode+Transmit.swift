@@ -73,6 +73,8 @@ extension ProviderNode {
                 until: order.acceptBy, what: "order \(order.id)")
         case .ticket(let notice):
             transmitTicket(notice, to: to, replaying: replaying)
+        case .performance(let message):
+            transmitPerformance(message, to: to, replaying: replaying)
         case .orderNotice(let notice) where notice.event.isFromBuyer:
             if replaying { return }
             post(

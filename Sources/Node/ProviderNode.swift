@@ -153,7 +153,7 @@ public actor ProviderNode {
         switch message {
         case .acknowledgement(let response), .response(let response):
             handle(.message(from: seller, message), trace: traceOf[response.requestID])
-        case .notification, .request, .hubRegistration, .order, .orderNotice, .ticket:
+        case .notification, .request, .hubRegistration, .order, .orderNotice, .ticket, .performance:
             handle(.message(from: seller, message), trace: nil)
         }
     }
@@ -355,6 +355,8 @@ public actor ProviderNode {
             orderRequests[Exchange(buyer: buyer, requestID: order.id)] = order
         case .ticket(let notice) where notice.event.isFromBuyer:
             noteTicket(notice, from: buyer, at: at)
+        case .performance(.request):
+            break
         default:
             return
         }

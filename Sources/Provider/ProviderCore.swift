@@ -66,6 +66,10 @@ public struct ProviderCore: Sendable {
             steps =
                 notice.event.isFromBuyer
                 ? sbus.receive(notice, from: from, ids: &ids) : bbus.receive(notice, from: from)
+        case .message(let from, .performance(.request(let request))):
+            steps = sbus.receive(request, from: from)
+        case .message(let from, .performance(.report(let report))):
+            steps = bbus.receive(report, from: from)
         case .fault(let report):
             steps = sco.noteFault(report, now: now, ids: &ids)
         case .message(let from, .orderNotice(let notice)):

@@ -79,6 +79,8 @@ public struct SBUS: Sendable {
             return []
         case .ticketAccepted, .ticketRefused, .serviceEvent:
             return handleAssurance(message, now: now)
+        case .report(let buyer, let report):
+            return deliver(report, to: buyer).map(RoleStep.effect)
         }
     }
 }

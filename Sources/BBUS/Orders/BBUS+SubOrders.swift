@@ -16,7 +16,8 @@ extension BBUS {
         }
         let subOrder = OrderRequest(
             id: subID, action: .provide(quoteReference: placement.quoteReference, items: [item]),
-            acceptBy: max(placement.acceptBy, now), activateBy: placement.activateBy, term: placement.term)
+            acceptBy: max(placement.acceptBy, now), activateBy: placement.activateBy, term: placement.term,
+            reporting: placement.reporting)
         let sub = SubOrder(
             order: placement.order, itemID: placement.itemID, seller: placement.seller, isChange: false)
         subOrders[subID] = sub

@@ -88,6 +88,10 @@ public struct EntryRules: Sendable {
             "fault.notified": .either, "fault.cleared": .either, "outage.scheduled": .either,
             "outage.agreed": .either, "outage.completed": .either, "service.termination_requested": .either,
             "service.terminated": .either,
+            // Performance reports: a buyer asks (ref `report`), the seller takes it and reports; a scheduled report
+            // answers no request.
+            "report.requested": .request(ref: "report"), "report.receipt": .seller(ref: "report"),
+            "report.delivered": .either, "sof.measured": .internalOnly,
         ])
 
     /// True when `kind` is 1–64 characters of dot-separated lower-case words.

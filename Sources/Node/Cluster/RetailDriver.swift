@@ -162,6 +162,10 @@ actor RetailDriver {
             perform(ordering.notice(notice, from: seller, now: now))
         case .ticket(let notice):
             perform(ordering.notice(notice, from: seller, now: now))
+        case .performance(.report(let report)):
+            ordering.report(report, from: seller)
+        case .performance(.request):
+            break
         case .request, .notification, .hubRegistration, .order:
             break
         }

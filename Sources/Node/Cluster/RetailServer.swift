@@ -51,7 +51,7 @@ public final class RetailServer: Sendable {
         }
         for path in [
             NodeRoutes.listenerBase + "/poqStateChangeEvent", NodeRoutes.orderListenerBase + "/{eventType}",
-            NodeRoutes.ticketListenerBase + "/{eventType}",
+            NodeRoutes.ticketListenerBase + "/{eventType}", NodeRoutes.performanceListenerBase + "/{eventType}",
         ] {
             NodeRoutes.signedRoute(router, .post, RouterPath(path), limit: 1 << 20, verifier: verifier, json: true) {
                 incoming, request, _ in

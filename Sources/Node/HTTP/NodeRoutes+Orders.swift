@@ -21,6 +21,7 @@ extension NodeRoutes {
     /// `cancelProductOrder`, an answer to an extension request to `modifyProductOrderItemRequestedDeliveryDate`.
     public static func sellerPath(for message: Message) -> String {
         if case .ticket = message { return troubleTicketPath }
+        if case .performance = message { return performanceReportPath }
         if case .orderNotice(let notice) = message {
             if case .cancelled = notice.event { return cancelProductOrderPath }
             return modifyDeliveryDatePath

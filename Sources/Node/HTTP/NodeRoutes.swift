@@ -73,6 +73,7 @@ public enum NodeRoutes {
         addOrderHubRoutes(to: router, node: node, verifier: verifier)
         addTicketRoutes(to: router, node: node, verifier: verifier)
         addOperatorRoutes(to: router, node: node, verifier: verifier)
+        addPerformanceRoutes(to: router, node: node, verifier: verifier)
         addQuoteRoutes(to: router, node: node, verifier: verifier)
         addClockRoutes(to: router, node: node, verifier: verifier)
         addLedgerRoutes(

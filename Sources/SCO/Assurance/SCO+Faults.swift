@@ -105,6 +105,8 @@ extension SCO {
             var doneAt = now + repairTime
             if outage > .zero {
                 let start = now + processing
+                inventory[serviceID]?.outages.append(
+                    ServiceRecord.Outage(itemID: report.itemID, from: start, duration: outage))
                 steps.append(
                     tellBuyer(of: service, incidentID: ticketID, .outageScheduled(from: start, duration: outage)))
                 doneAt = start + outage
@@ -261,10 +263,6 @@ extension SCO {
             .record(LedgerRecord(counterparty: configuration.sofParty, kind: kind, refs: refs, body: .object(body))))
     }
 
-    /// A timer of this SCO about a service.
-    private func serviceTimer(_ service: ServiceRecord, _ timer: SCOTimer) -> TimerKey {
-        TimerKey(buyer: service.buyer, requestID: service.orderID, purpose: .sco(timer))
-    }
 }
 
 extension FaultDecision {

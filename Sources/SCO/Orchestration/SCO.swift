@@ -22,6 +22,12 @@ public struct SCO: Sendable {
     var faults: [String: FaultReport] = [:]
     /// Faults being dealt with, by service id.
     var faultProcesses: [String: FaultProcess] = [:]
+    /// Performance reports being put together.
+    var reports: [ReportKey: ReportProcess] = [:]
+    /// Sellers' scheduled reports that came before this provider's own interval ended, by the seller's service.
+    var earlyReports: [ReportKey: PerformanceReport] = [:]
+    /// The score C(t) of each report this provider delivered, oldest first (its SLA reputation's records).
+    var reputationRecords: [Int64] = []
 
     public init(configuration: SCOConfiguration, sof: SOF) {
         self.configuration = configuration
@@ -73,6 +79,7 @@ public struct SCO: Sendable {
         case .ticketOpened(let opening): ticketOpened(opening, now: now, ids: &ids)
         case .terminationRequested(let buyer, let serviceID, let reason):
             terminationRequested(buyer: buyer, serviceID: serviceID, reason: reason, now: now)
+        case .reportRequested(let buyer, let request): reportRequested(request, buyer: buyer, now: now)
         }
     }
 
@@ -83,6 +90,7 @@ public struct SCO: Sendable {
         case .unableToMeetTime(let key, let itemIDs): abandonQualification(key, unableToMeetTime: itemIDs)
         case .sellerNotice(let notice): sellerNotice(notice, now: now, ids: &ids)
         case .sellerTicketNotice(let seller, let notice): sellerTicketNotice(notice, from: seller, now: now, ids: &ids)
+        case .sellerReport(let seller, let report): sellerReport(report, from: seller)
         }
     }
 
@@ -95,6 +103,8 @@ public struct SCO: Sendable {
         case .changeDone: ownPartOfChangeDone(key, now: now)
         case .endOfTerm(let serviceID): endOfTerm(serviceID: serviceID, now: now)
         case .repairDone(let serviceID): repairDone(serviceID: serviceID, now: now)
+        case .reportInterval(let serviceID): reportInterval(serviceID: serviceID, now: now)
+        case .reportDeadline(let serviceID, let reportID): reportDeadline(serviceID: serviceID, reportID: reportID)
         }
     }
 

@@ -29,6 +29,10 @@ public struct CatalogEntry: Codable, Sendable, Hashable {
     public let changeFee: Money
     /// Outage a relocation needs (a bandwidth change needs none).
     public let relocationOutage: TimeSpan
+    /// What the SLA of this offering commits to, if it has one.
+    public var sla: SLAObjectives? = nil
+    /// How the offering really performs, before noise and outages (default: comfortably within the SLA).
+    public var performance: PerformanceMetrics? = nil
 
     public init(
         offering: String, places: [String], buildPlaces: [String] = [], cost: Money,

@@ -87,6 +87,33 @@ extension RetailOrdering {
     }
 }
 
+/// The retail buyer's performance reports: it asks for the scenario's on-demand reports and keeps every report it
+/// receives, scheduled or asked for.
+extension RetailOrdering {
+    mutating func requestReport(_ index: Int, demand id: String, now: Instant) -> [Action] {
+        guard index < plan.reportRequests.count, let demand = plan.demands.first(where: { $0.id == id }),
+            let serviceID = views[id]?.serviceID
+        else { return [] }
+        let plan = self.plan.reportRequests[index]
+        let request = ReportRequest(
+            reportID: "\(demand.buyer.rawValue)-\(demand.id)-report-\(index + 1)", serviceID: serviceID,
+            from: self.plan.start + plan.from, to: self.plan.start + plan.to, respondBy: now + plan.within)
+        return [
+            .send(
+                .performance(.request(request)), buyer: demand.buyer, seller: demand.seller,
+                record: LedgerRecord(
+                    counterparty: demand.seller, kind: LedgerKind.reportRequested.rawValue, refs: request.refs,
+                    body: request.ledgerBody))
+        ]
+    }
+
+    /// A report from the seller on one of the buyer's services.
+    public mutating func report(_ report: PerformanceReport, from seller: PartyID) {
+        guard let id = demandOfService[report.serviceID] else { return }
+        views[id]?.reports.append(report)
+    }
+}
+
 extension Array {
     subscript(safe index: Int?) -> Element? {
         guard let index, indices.contains(index) else { return nil }

@@ -10,6 +10,8 @@ public enum RetailStep: Sendable, Hashable {
     case renew
     /// Open the scenario's trouble ticket of this index.
     case openTicket(Int)
+    /// Ask for the scenario's on-demand report of this index.
+    case requestReport(Int)
 }
 
 /// What a retail buyer saw of its order and of the service behind it.
@@ -32,6 +34,8 @@ public struct RetailOrderView: Sendable {
     /// Faults the seller told of and repair outages it scheduled (from, duration).
     public var faultNotices: [String] = []
     public var faultOutages: [(from: Instant, duration: TimeSpan)] = []
+    /// The performance reports received on the service, in order.
+    public var reports: [PerformanceReport] = []
 }
 
 /// One trouble ticket as its retail buyer saw it.
@@ -94,7 +98,8 @@ public struct RetailOrdering: Sendable {
             let order = OrderRequest(
                 id: RequestID("\(demand.buyer.rawValue)-\(demand.id)-order"),
                 action: .provide(quoteReference: quote.sellerReference, items: items),
-                acceptBy: now + plan.acceptanceWindow, activateBy: now + plan.activationWindow, term: term)
+                acceptBy: now + plan.acceptanceWindow, activateBy: now + plan.activationWindow, term: term,
+                reporting: plan.reports.map { ReportingTerms(anchor: now, every: $0.every, within: $0.within) })
             views[id, default: RetailOrderView()].orderID = order.id
             views[id]?.orderedTerm = term
             return [send(order, demand: demand)]
@@ -116,6 +121,8 @@ public struct RetailOrdering: Sendable {
             return [send(order, demand: demand)]
         case .openTicket(let index):
             return openTicket(index, demand: id, now: now)
+        case .requestReport(let index):
+            return requestReport(index, demand: id, now: now)
         }
     }
 
@@ -193,6 +200,9 @@ public struct RetailOrdering: Sendable {
         plan.tickets.enumerated().map { index, ticket in
             .schedule(.openTicket(index), demand: ticket.demand, at: plan.start + ticket.at)
         }
+            + plan.reportRequests.enumerated().map { index, request in
+                .schedule(.requestReport(index), demand: request.demand, at: plan.start + request.at)
+            }
     }
 
     /// What became of a demand's order; `trail` holds where each provider got each ordered element, `terms` the
@@ -218,6 +228,7 @@ public struct RetailOrdering: Sendable {
         }
         outcome.faultNotices = view.faultNotices
         outcome.faultOutages = view.faultOutages.map { "\($0.duration) from \($0.from)" }
+        outcome.reports = view.reports.map(SimulationResult.ReportOutcome.init)
         return outcome
     }
 }

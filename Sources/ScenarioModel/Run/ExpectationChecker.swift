@@ -105,6 +105,25 @@ enum ExpectationChecker {
                     if actual != state { problems.append("service at \(party) is \(actual ?? "not there")") }
                 }
             }
+            if let count = expectation.reports {
+                parts.append("\(count) performance report(s)")
+                if order?.reports.count != count { problems.append("\(order?.reports.count ?? 0) report(s)") }
+            }
+            if let count = expectation.reportsMet {
+                parts.append("\(count) report(s) meeting every objective")
+                let actual = order?.reports.filter(\.allMet).count ?? 0
+                if actual != count { problems.append("\(actual) met every objective") }
+            }
+            if let count = expectation.reportsMissing {
+                parts.append("\(count) report(s) with a missing element")
+                let actual = order?.reports.filter { !$0.missing.isEmpty }.count ?? 0
+                if actual != count { problems.append("\(actual) with a missing element") }
+            }
+            if let availability = expectation.onDemandAvailability {
+                parts.append("on-demand availability \(availability)")
+                let actual = order?.reports.filter { !$0.scheduled }.map { $0.availability ?? "none" } ?? []
+                if actual != availability { problems.append("on-demand availability \(actual)") }
+            }
             if let notifications = expectation.notifications {
                 parts.append("\(notifications) notification(s)")
                 if demand.notifications != notifications { problems.append("\(demand.notifications) notification(s)") }
@@ -117,6 +136,11 @@ enum ExpectationChecker {
             let received = result.requestsReceived[party] ?? [:]
             let actual = expectation.demand.map { received[$0] ?? 0 } ?? received.values.reduce(0, +)
             if actual != count { problems.append("\(party) received \(actual)") }
+        }
+        for (party, text) in (expectation.reputation ?? [:]).sorted(by: { $0.key < $1.key }) {
+            parts.append("\(party) reputation \(text)")
+            let actual = result.reputations[party]
+            if actual != text { problems.append("\(party) reputation is \(actual ?? "none")") }
         }
         if let pair = expectation.ledger {
             let ledger = result.ledgers.first { Set($0.parties) == Set(pair) }

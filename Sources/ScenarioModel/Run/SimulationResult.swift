@@ -1,4 +1,5 @@
 import Foundation
+import SupplyChain
 
 /// What a run produced, for people (`summary`) and machines (`--json`).
 public struct SimulationResult: Encodable, Sendable {
@@ -59,6 +60,31 @@ public struct SimulationResult: Encodable, Sendable {
         public var faultOutages: [String] = []
         /// The service's state in each provider's inventory along the chain, by provider.
         public var serviceStates: [String: String] = [:]
+        /// The performance reports the buyer received, in order.
+        public var reports: [ReportOutcome] = []
+    }
+
+    /// One performance report as the retail buyer received it.
+    public struct ReportOutcome: Encodable, Sendable {
+        public let reportID: String
+        public let scheduled: Bool
+        public let from: String
+        public let to: String
+        public let availability: String?
+        public let compliance: [String: String]
+        public let missing: [String]
+
+        public init(_ report: PerformanceReport) {
+            reportID = report.reportID
+            scheduled = report.scheduled
+            from = report.from.description
+            to = report.to.description
+            availability = report.measured?.availabilityText
+            compliance = report.compliance.mapValues(\.rawValue)
+            missing = report.missing
+        }
+
+        var allMet: Bool { compliance.values.allSatisfy { $0 == "met" } }
     }
 
     /// A trouble ticket's life as the retail buyer saw it.
@@ -95,6 +121,8 @@ public struct SimulationResult: Encodable, Sendable {
     public let events: Int
     public let virtualDuration: String
     public let ledgerDirectory: String?
+    /// Each provider's SLA reputation at the end of the run, as it would publish it (`8.8:30`), by provider id.
+    public var reputations: [String: String] = [:]
 
     public var passed: Bool { expectations.allSatisfy(\.passed) }
 
@@ -144,6 +172,21 @@ public struct SimulationResult: Encodable, Sendable {
                     lines.append("    ticket \(ticket.ticketID): \(ticket.state)")
                     for step in ticket.history { lines.append("      \(step)") }
                 }
+                if !order.reports.isEmpty {
+                    let met = order.reports.filter(\.allMet).count
+                    let missing = order.reports.filter { !$0.missing.isEmpty }.count
+                    lines.append(
+                        "    performance reports: \(order.reports.count) (\(met) met every objective, \(missing) with a missing element)"
+                    )
+                    for report in order.reports where !report.scheduled || !report.allMet {
+                        let breached = report.compliance.filter { $0.value != "met" }.sorted { $0.key < $1.key }
+                            .map { "\($0.key) \($0.value)" }
+                        lines.append(
+                            "      \(report.scheduled ? "scheduled" : "on demand") \(report.from) to \(report.to): availability \(report.availability ?? "-")"
+                                + (breached.isEmpty ? ", every objective met" : ", \(breached.joined(separator: ", "))")
+                        )
+                    }
+                }
                 if !order.serviceStates.isEmpty {
                     let states = order.serviceStates.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                     lines.append("    service along the chain: \(states.joined(separator: ", "))")
@@ -169,6 +212,11 @@ public struct SimulationResult: Encodable, Sendable {
             )
         }
         if let ledgerDirectory { lines.append("  written to \(ledgerDirectory)") }
+        if !reputations.isEmpty {
+            lines.append(
+                "SLA reputation (x.y:n): "
+                    + reputations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         lines.append(
             auditFindings.isEmpty ? "audit: every copy clean, both copies of every ledger identical" : "audit findings:"
         )

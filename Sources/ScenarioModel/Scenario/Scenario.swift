@@ -9,6 +9,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         "providers": .list(.section(ProviderSpec.self)), "links": .list(.section(LinkSpec.self)),
         "demand": .list(.section(DemandSpec.self)), "expect": .list(.section(Expectation.self)), "runFor": .value,
         "faults": .list(.section(FaultSpec.self)), "tickets": .list(.section(TicketSpec.self)),
+        "reportRequests": .list(.section(ReportRequestSpec.self)),
     ]
 
     public var name: String
@@ -26,6 +27,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
     public var faults: [FaultSpec]?
     /// Trouble tickets the retail buyers open on their services.
     public var tickets: [TicketSpec]?
+    /// On-demand performance reports the retail buyers ask for.
+    public var reportRequests: [ReportRequestSpec]?
     /// How long virtual time runs after the last demand (renewals would otherwise go on forever); default 3 years.
     public var runFor: DurationText?
 
@@ -44,7 +47,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public static let knownKeys: [String: KeyShape] = [
             "id": .value, "markup": .value, "discounts": .value, "processingTime": .value, "quoteValidity": .value,
             "sellers": .list(.section(SellerSpec.self)), "ranking": .value, "behaviour": .section(Behaviour.self),
-            "catalog": .list(.section(CatalogSpec.self)),
+            "catalog": .list(.section(CatalogSpec.self)), "minimumReputation": .value,
         ]
 
         public var id: String
@@ -56,6 +59,9 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var ranking: [String]?
         public var behaviour: Behaviour?
         public var catalog: [CatalogSpec]?
+        /// Sellers whose SLA reputation (as this provider computes it from their reports) is below this are not
+        /// asked: 7.0.
+        public var minimumReputation: Double?
     }
 
     /// A seller this provider buys from: its id, or `{ id: FAR, offerings: [TRANSIT] }` when the relationship
@@ -99,6 +105,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "offering": .value, "places": .value, "buildPlaces": .value, "cost": .value, "buildCost": .value,
             "leadTime": .value, "buildTime": .value, "confidence": .value, "maxBandwidthMbps": .value,
             "capacity": .value, "activationFails": .value, "changeFee": .value, "relocationOutage": .value,
+            "sla": .section(MetricsSpec.self), "performance": .section(MetricsSpec.self),
         ]
 
         public var offering: String
@@ -115,6 +122,39 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var activationFails: Bool?
         public var changeFee: Double?
         public var relocationOutage: DurationText?
+        /// The SLA objectives of the offering.
+        public var sla: MetricsSpec?
+        /// How it really performs (default: comfortably within the SLA).
+        public var performance: MetricsSpec?
+    }
+
+    /// SLA objectives or measured performance: `availability: 99.9%`, `delay: 5ms`, `frameLoss: 0.01%`,
+    /// `delayVariation: 1ms` (delays also in `us`).
+    public struct MetricsSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "availability": .value, "delay": .value, "frameLoss": .value, "delayVariation": .value,
+        ]
+
+        public var availability: String?
+        public var delay: String?
+        public var frameLoss: String?
+        public var delayVariation: String?
+    }
+
+    /// A retail buyer asks for a performance report on its service.
+    public struct ReportRequestSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "at": .value, "demand": .value, "from": .value, "to": .value, "within": .value,
+        ]
+
+        /// When it asks, from the scenario's start.
+        public var at: DurationText
+        public var demand: String
+        /// The interval reported on, from the scenario's start.
+        public var from: DurationText
+        public var to: DurationText
+        /// How long the seller has to answer (default 1h).
+        public var within: DurationText?
     }
 
     public struct LinkSpec: Decodable, Sendable, KnownKeys {
@@ -161,6 +201,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "after": .value, "acceptanceWindow": .value, "activationWindow": .value, "term": .value,
             "endOfTermAction": .value, "grantExtension": .value, "alterItem": .value,
             "changes": .list(.section(ChangeSpec.self)), "renew": .section(RenewSpec.self),
+            "reports": .section(ReportsSpec.self),
         ]
 
         /// How long after the quote arrives the order is placed (past the quote's validity it is rejected).
@@ -177,6 +218,17 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var changes: [ChangeSpec]?
         /// A renewal after activation: a new term that keeps the old one in history.
         public var renew: RenewSpec?
+        /// Scheduled performance reports agreed with the order.
+        public var reports: ReportsSpec?
+    }
+
+    /// The reporting schedule agreed with an order: every `every` from the order, each due `within` after its
+    /// interval (default 1h).
+    public struct ReportsSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = ["every": .value, "within": .value]
+
+        public var every: DurationText
+        public var within: DurationText?
     }
 
     public struct ChangeSpec: Decodable, Sendable, KnownKeys {
@@ -285,7 +337,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "requestsReceived": .value, "ledgers": .value, "order": .value, "orderReason": .value,
             "servicePath": .value, "changesCompleted": .value, "changePrices": .value, "outages": .value,
             "terms": .value, "ledger": .value, "hasEntry": .value, "lacksEntry": .value, "ticket": .value,
-            "ticketResolution": .value, "faultOutages": .value, "serviceStates": .value,
+            "ticketResolution": .value, "faultOutages": .value, "serviceStates": .value, "reports": .value,
+            "reportsMet": .value, "reportsMissing": .value, "onDemandAvailability": .value, "reputation": .value,
         ]
 
         public var demand: String?
@@ -325,6 +378,15 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var faultOutages: [String]?
         /// The state of the demand's service in each provider's inventory at the end (active, terminated), by id.
         public var serviceStates: [String: String]?
+        /// How many performance reports the retail buyer received on the service; how many met every objective;
+        /// how many had a missing element.
+        public var reports: Int?
+        public var reportsMet: Int?
+        public var reportsMissing: Int?
+        /// The availability of each on-demand report, in order (`99.9722%`, four decimals).
+        public var onDemandAvailability: [String]?
+        /// Providers' SLA reputations at the end, as they publish them (`8.8:30`), by provider id.
+        public var reputation: [String: String]?
     }
 }
 

@@ -62,6 +62,8 @@ public struct SimulationPlan: Sendable {
         public let alterItem: String?
         public let changes: [(after: TimeSpan, change: ServiceChange)]
         public let renew: (after: TimeSpan, term: TimeSpan, action: EndOfTermAction)?
+        /// Scheduled performance reports: every, due within.
+        public var reports: (every: TimeSpan, within: TimeSpan)? = nil
     }
 
     public let name: String
@@ -75,6 +77,8 @@ public struct SimulationPlan: Sendable {
     public let faults: [FaultPlan]
     /// Trouble tickets the retail buyers open.
     public let tickets: [TicketPlan]
+    /// On-demand performance reports the retail buyers ask for.
+    public let reportRequests: [ReportRequestPlan]
     /// Virtual time stops here.
     public let horizon: Instant
     let defaultLatency: TimeSpan
@@ -100,6 +104,7 @@ public struct SimulationPlan: Sendable {
         self.expectations = []
         self.faults = []
         self.tickets = []
+        self.reportRequests = []
         self.horizon = start + (demands.map(\.at).max() ?? .zero) + .days(1_095)
         self.defaultLatency = latency
         self.linkLatency = [:]
@@ -214,8 +219,8 @@ public struct SimulationPlan: Sendable {
                     throw ScenarioError(
                         path: "\(entryPath).\(field)", message: "an amount from 0 to 1,000,000,000,000, not \(amount)")
                 }
-                catalog.append(
-                    CatalogEntry(
+                var catalogEntry =
+                    (CatalogEntry(
                         offering: entry.offering, places: entry.places ?? ["*"], buildPlaces: entry.buildPlaces ?? [],
                         cost: Money(amount: entry.cost, currency: currency),
                         buildCost: Money(amount: entry.buildCost ?? 0, currency: currency),
@@ -227,6 +232,19 @@ public struct SimulationPlan: Sendable {
                         relocationOutage: try Self.duration(
                             entry.relocationOutage, path: "\(entryPath).relocationOutage")
                             ?? .hours(4)))
+                catalogEntry.sla = try Self.metrics(entry.sla, path: "\(entryPath).sla")
+                if let sla = catalogEntry.sla {
+                    catalogEntry.performance = try Self.metrics(
+                        entry.performance, path: "\(entryPath).performance",
+                        defaults: PerformanceMetrics(
+                            availabilityPPM: PerformanceMetrics.million, delayMicros: sla.delayMicros * 8 / 10,
+                            frameLossPPM: sla.frameLossPPM / 2, delayVariationMicros: sla.delayVariationMicros * 7 / 10)
+                    )
+                } else if entry.performance != nil {
+                    throw ScenarioError(
+                        path: "\(entryPath).performance", message: "performance is measured against an sla: give one")
+                }
+                catalog.append(catalogEntry)
             }
             var latencies: [PartyID: TimeSpan] = [:]
             for seller in sellers { latencies[seller] = links[[party, seller]] ?? defaultLatency }
@@ -248,7 +266,9 @@ public struct SimulationPlan: Sendable {
                         sellerContact: sellerContact),
                     catalog: catalog,
                     bbus: BBUSConfiguration(
-                        sellers: sellers, latency: latencies, offerings: offerings, buyerContact: contact),
+                        sellers: sellers, latency: latencies, offerings: offerings, buyerContact: contact,
+                        minimumReputation: try Self.reputation(
+                            spec.minimumReputation, path: "\(path).minimumReputation")),
                     ranking: ranking, chainTestFails: spec.behaviour?.chainTestFails ?? false))
             var behaviour = Behaviour()
             behaviour.silent = spec.behaviour?.silent ?? false
@@ -353,7 +373,7 @@ public struct SimulationPlan: Sendable {
                 }
             }
             if expectation.demand == nil && expectation.party == nil && expectation.ledgers == nil
-                && expectation.ledger == nil
+                && expectation.ledger == nil && expectation.reputation == nil
             {
                 throw ScenarioError(path: path, message: "an expectation names a demand, a party or ledgers")
             }
@@ -361,6 +381,7 @@ public struct SimulationPlan: Sendable {
         expectations = scenario.expect ?? []
         faults = try Self.faultPlans(scenario.faults ?? [], demands: demands, providers: Set(ids.keys))
         tickets = try Self.ticketPlans(scenario.tickets ?? [], demands: demands)
+        reportRequests = try Self.reportRequestPlans(scenario.reportRequests ?? [], demands: demands)
         let runFor = try Self.duration(scenario.runFor, path: "runFor") ?? .days(1_095)
         horizon = start + (demands.map(\.at).max() ?? .zero) + runFor
     }
@@ -395,13 +416,28 @@ public struct SimulationPlan: Sendable {
                 try action(spec.endOfTermAction, "renew.endOfTermAction")
             )
         }
-        return OrderPlan(
+        var plan = OrderPlan(
             after: try duration(spec.after, path: "\(path).after") ?? .minutes(1),
             acceptanceWindow: try duration(spec.acceptanceWindow, path: "\(path).acceptanceWindow") ?? .hours(1),
             activationWindow: try duration(spec.activationWindow, path: "\(path).activationWindow") ?? .days(60),
             term: try duration(spec.term, path: "\(path).term"),
             endOfTermAction: try action(spec.endOfTermAction, "endOfTermAction"),
             grantExtension: spec.grantExtension ?? true, alterItem: spec.alterItem, changes: changes, renew: renew)
+        if let reports = spec.reports {
+            guard let every = try duration(reports.every, path: "\(path).reports.every"), every > .zero else {
+                throw ScenarioError(path: "\(path).reports.every", message: "reports come every positive duration")
+            }
+            plan.reports = (every, try duration(reports.within, path: "\(path).reports.within") ?? .hours(1))
+        }
+        return plan
+    }
+
+    static func reputation(_ value: Double?, path: String) throws -> Int64? {
+        guard let value else { return nil }
+        guard (0...9.9).contains(value), let thousandths = Int64(roundingExactly: value * 1_000) else {
+            throw ScenarioError(path: path, message: "a reputation from 0.0 to 9.9, not \(value)")
+        }
+        return thousandths
     }
 
     /// A MEF Sonata POQ create payload for the compact `items:` form of a demand.

@@ -143,6 +143,10 @@ public final class Simulator {
             retailOrderNotice(notice, from: seller)
         case .ticket(let notice):
             perform(ordering.notice(notice, from: seller, now: now))
+        case .performance(.report(let report)):
+            ordering.report(report, from: seller)
+        case .performance(.request):
+            break
         case .request, .hubRegistration, .order:
             break
         }
@@ -274,8 +278,15 @@ public final class Simulator {
                 ).map(\.description)
             }
         }
+        var reputations: [String: String] = [:]
+        for (party, core) in cores {
+            if let reputation = core.view.reputation(now: lastActivity) {
+                reputations[party.rawValue] = Reputation.text(score: reputation.score, count: reputation.count)
+            }
+        }
         return SimulationResult(
             live: plan, observations: observations, trail: sourcing, orders: orders, ledgers: summaries,
+            reputations: reputations,
             requestsReceived: Dictionary(uniqueKeysWithValues: requestsReceived.map { ($0.key.rawValue, $0.value) }),
             auditFindings: findings, events: eventCount, duration: (lastActivity - plan.start).description,
             ledgerDirectory: ledgerDirectory?.path)

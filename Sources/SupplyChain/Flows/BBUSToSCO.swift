@@ -12,4 +12,6 @@ public enum BBUSToSCO: Sendable {
     /// A seller's word about a service it delivers to this provider: a ticket's progress, a fault, an outage, a
     /// termination.
     case sellerTicketNotice(seller: PartyID, TicketNotice)
+    /// A seller's performance report on a service it delivers to this provider (PDL-092).
+    case sellerReport(seller: PartyID, PerformanceReport)
 }

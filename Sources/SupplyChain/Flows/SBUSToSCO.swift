@@ -19,4 +19,6 @@ public enum SBUSToSCO: Sendable {
     case ticketOpened(TicketOpening)
     /// The buyer ends a service (its buyer abandoned it, or it terminates with its sellers: PDL-067, PDL-072).
     case terminationRequested(buyer: PartyID, serviceID: String, reason: String)
+    /// A buyer asks for a performance report on one of its services (PDL-088).
+    case reportRequested(buyer: PartyID, ReportRequest)
 }

@@ -25,4 +25,6 @@ public enum SCOToBBUS: Sendable {
     case closeSellerTicket(SellerService)
     /// End the seller's part of a service (PDL-067, PDL-068, PDL-072).
     case requestTermination(SellerService, reason: String)
+    /// Ask the seller of an element for a report (PDL-090, PDL-091).
+    case requestReport(SellerService, ReportRequest)
 }

@@ -20,4 +20,6 @@ public enum SCOToSBUS: Sendable {
     /// Something the buyer must hear about one of its services: a fault (with this provider's incident id), a
     /// repair outage, the resolution (every open ticket of the buyer's on the service is resolved), a termination.
     case serviceEvent(buyer: PartyID, serviceID: String, incidentID: String, TicketEvent)
+    /// The SP-End performance report for the buyer (PDL-095).
+    case report(buyer: PartyID, PerformanceReport)
 }

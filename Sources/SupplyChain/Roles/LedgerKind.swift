@@ -55,6 +55,11 @@ public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
     case outageCompleted = "outage.completed"
     case terminationRequested = "service.termination_requested"
     case serviceTerminated = "service.terminated"
+    // Performance reporting (ETSI PDL §37–46): requests and reports in either direction, the SOF's measurements.
+    case reportRequested = "report.requested"
+    case reportReceipt = "report.receipt"
+    case reportDelivered = "report.delivered"
+    case sofMeasured = "sof.measured"
 
     /// The receipt kind for a request of `kind` (PDL-007).
     public static func receipt(_ kind: RequestKind) -> LedgerKind { kind == .poq ? .poqReceipt : .inquiryReceipt }

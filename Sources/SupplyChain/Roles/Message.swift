@@ -19,6 +19,8 @@ public enum Message: Codable, Sendable, Hashable {
     case orderNotice(OrderNotice)
     /// A trouble ticket, a fault, a repair outage or a termination of a service in operation, in either direction.
     case ticket(TicketNotice)
+    /// A performance report request or a report, about a service in operation.
+    case performance(PerformanceMessage)
 
     /// A short name for logs and summaries.
     public var name: String {
@@ -31,6 +33,7 @@ public enum Message: Codable, Sendable, Hashable {
         case .order: "order"
         case .orderNotice: "orderNotice"
         case .ticket: "ticket"
+        case .performance: "performance"
         }
     }
 }
