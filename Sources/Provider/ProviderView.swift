@@ -42,9 +42,9 @@ public struct ProviderView: Sendable {
     /// A service in operation (or ended), by id.
     public func service(_ serviceID: String) -> ServiceRecord? { sco.inventory[serviceID] }
 
-    /// This provider's SLA reputation over the reports it delivered, at `now` (PDL-112): the score in thousandths
-    /// and the records it rests on.
-    public func reputation(now: Instant) -> (score: Int64, count: Int)? { sco.reputation(now: now) }
+    /// This provider's SLA reputation over the reports it delivered, as of its newest record (PDL-112): the score
+    /// in thousandths and the records it rests on.
+    public var reputation: (score: Int64, count: Int)? { sco.reputation() }
 
     /// The active services this provider delivers to `buyer`, by id.
     public func activeServiceIDs(of buyer: PartyID) -> [String] {

@@ -120,7 +120,7 @@ public struct ClusterRunner: Sendable {
             return try collect(
                 cluster, observations: observations, ordering: await driver?.ordering, duration: duration,
                 steps: await driver?.steps ?? 0, protocolTime: protocolTime,
-                serviceStates: await driver?.serviceStates ?? [:])
+                serviceStates: await driver?.serviceStates ?? [:], reputations: await driver?.reputations ?? [:])
         }
     }
 
@@ -534,7 +534,7 @@ public struct ClusterRunner: Sendable {
     public func collect(
         _ cluster: Cluster, observations: [String: SimulationResult.RetailObservation],
         ordering: RetailOrdering? = nil, duration: Swift.Duration, steps: Int = 0, protocolTime: TimeSpan? = nil,
-        serviceStates: [String: [String: String]] = [:]
+        serviceStates: [String: [String: String]] = [:], reputations: [String: String] = [:]
     ) throws -> SimulationResult {
         var trail = SourcingTrail()
         var orderTrail = SourcingTrail()
@@ -577,6 +577,7 @@ public struct ClusterRunner: Sendable {
         }
         return SimulationResult(
             live: plan, observations: observations, trail: trail, orders: orders, ledgers: summaries,
+            reputations: reputations,
             requestsReceived: received,
             auditFindings: findings, events: steps, duration: protocolTime?.description ?? "\(duration)",
             ledgerDirectory: workDirectory.path)

@@ -20,6 +20,8 @@ actor RetailDriver {
     private let controller: NodeClient?
     /// Per demand, the state of its service in each provider's inventory (read at the end of the run).
     private(set) var serviceStates: [String: [String: String]] = [:]
+    /// Each provider's SLA reputation at the end of the run (read from the nodes).
+    private(set) var reputations: [String: String] = [:]
     private let ledgers: [PartyID: NodeLedgers]
     private let listener: String
     private let logger: Logger
@@ -103,6 +105,16 @@ actor RetailDriver {
     /// Reads, for every ordered service, its state in each provider's inventory along the chain.
     func readServiceStates() async {
         guard let controller else { return }
+        for provider in plan.providers.map(\.party) {
+            guard
+                let reply = try? await controller.send(
+                    .GET, to: provider, path: NodeRoutes.operatorBase + "/reputation"),
+                reply.status == 200,
+                let body = try? JSONDecoder().decode([String: String?].self, from: reply.body),
+                let text = body["reputation"] ?? nil
+            else { continue }
+            reputations[provider.rawValue] = text
+        }
         for demand in plan.demands {
             guard let serviceID = ordering.views[demand.id]?.serviceID else { continue }
             var states: [String: String] = [:]

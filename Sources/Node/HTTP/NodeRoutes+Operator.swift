@@ -29,6 +29,14 @@ extension NodeRoutes {
             }
             return json(.ok, service)
         }
+        signedRoute(
+            router, .get, RouterPath(operatorBase + "/reputation"), limit: 1 << 10, verifier: verifier, json: false
+        ) { incoming, _, _ in
+            guard incoming.party == controller else {
+                return error(MEFError(code: .accessDenied, reason: "only \(controller) reads this"))
+            }
+            return json(.ok, ["reputation": await node.reputationText()])
+        }
         signedRoute(router, .post, RouterPath(operatorBase + "/faults"), limit: 1 << 16, verifier: verifier, json: true)
         { incoming, _, _ in
             guard incoming.party == controller else {
@@ -50,6 +58,11 @@ extension ProviderNode {
     /// A service of the inventory, as the drivers walk it.
     public func serviceSnapshot(_ id: String) -> ServiceSnapshot? {
         core.view.service(id).map(ServiceSnapshot.init)
+    }
+
+    /// This provider's SLA reputation as it would publish it (`8.8:30`, PDL-115), or nil before its first report.
+    public func reputationText() -> String? {
+        core.view.reputation.map { Reputation.text(score: $0.score, count: $0.count) }
     }
 
     /// The monitoring reports a fault on one of the services (journaled like every input).

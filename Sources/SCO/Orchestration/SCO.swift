@@ -28,6 +28,8 @@ public struct SCO: Sendable {
     var earlyReports: [ReportKey: PerformanceReport] = [:]
     /// The score C(t) of each report this provider delivered, oldest first (its SLA reputation's records).
     var reputationRecords: [Int64] = []
+    /// Scheduled reports delivered per service: the service's instance so far in reporting intervals.
+    var scheduledReportCounts: [String: Int] = [:]
 
     public init(configuration: SCOConfiguration, sof: SOF) {
         self.configuration = configuration
@@ -90,7 +92,7 @@ public struct SCO: Sendable {
         case .unableToMeetTime(let key, let itemIDs): abandonQualification(key, unableToMeetTime: itemIDs)
         case .sellerNotice(let notice): sellerNotice(notice, now: now, ids: &ids)
         case .sellerTicketNotice(let seller, let notice): sellerTicketNotice(notice, from: seller, now: now, ids: &ids)
-        case .sellerReport(let seller, let report): sellerReport(report, from: seller)
+        case .sellerReport(let seller, let report): sellerReport(report, from: seller, now: now)
         }
     }
 
@@ -104,7 +106,8 @@ public struct SCO: Sendable {
         case .endOfTerm(let serviceID): endOfTerm(serviceID: serviceID, now: now)
         case .repairDone(let serviceID): repairDone(serviceID: serviceID, now: now)
         case .reportInterval(let serviceID): reportInterval(serviceID: serviceID, now: now)
-        case .reportDeadline(let serviceID, let reportID): reportDeadline(serviceID: serviceID, reportID: reportID)
+        case .reportDeadline(let serviceID, let reportID):
+            reportDeadline(serviceID: serviceID, reportID: reportID, now: now)
         }
     }
 

@@ -82,7 +82,7 @@ extension SCO {
             }
         }
         reports[key] = process
-        if process.isComplete { return steps + finishReport(key) }
+        if process.isComplete { return steps + finishReport(key, now: now) }
         return steps + [
             .effect(
                 .setTimer(
@@ -92,7 +92,7 @@ extension SCO {
     }
 
     /// A seller's report on an element of one of this provider's services (from the B-BUS).
-    mutating func sellerReport(_ report: PerformanceReport, from seller: PartyID) -> [RoleStep] {
+    mutating func sellerReport(_ report: PerformanceReport, from seller: PartyID, now: Instant) -> [RoleStep] {
         let sellerService = SellerService(seller: seller, serviceID: report.serviceID)
         guard let use = sellerServices[sellerService] else { return [] }
         let reportID: String
@@ -112,15 +112,15 @@ extension SCO {
         }
         process.parts[use.itemID] = part(report, itemID: use.itemID, seller: seller)
         reports[key] = process
-        return process.isComplete ? finishReport(key) : []
+        return process.isComplete ? finishReport(key, now: now) : []
     }
 
     /// The deadline passed: what is not in is missing.
-    mutating func reportDeadline(serviceID: String, reportID: String) -> [RoleStep] {
-        finishReport(ReportKey(serviceID: serviceID, reportID: reportID))
+    mutating func reportDeadline(serviceID: String, reportID: String, now: Instant) -> [RoleStep] {
+        finishReport(ReportKey(serviceID: serviceID, reportID: reportID), now: now)
     }
 
-    private mutating func finishReport(_ key: ReportKey) -> [RoleStep] {
+    private mutating func finishReport(_ key: ReportKey, now: Instant) -> [RoleStep] {
         guard let process = reports.removeValue(forKey: key), let service = inventory[key.serviceID] else {
             return []
         }
@@ -128,6 +128,7 @@ extension SCO {
         for element in service.elements { sources[element.itemID] = element.seller?.rawValue ?? "internal" }
         let report = process.report(sources: sources)
         reputationRecords.append(report.recordScore)
+        if report.scheduled { scheduledReportCounts[key.serviceID, default: 0] += 1 }
         return [.message(.scoToSBUS(.report(buyer: process.buyer, report)))]
     }
 
@@ -139,14 +140,12 @@ extension SCO {
     }
 
     /// This provider's SLA reputation over the reports it delivered (PDL-111..PDL-113): the score in thousandths
-    /// and the records it rests on; n is the longest service instance to date in reporting intervals.
-    public func reputation(now: Instant) -> (score: Int64, count: Int)? {
-        let n =
-            inventory.values.compactMap { service -> Int? in
-                guard let terms = service.reporting, let start = service.activatedAt else { return nil }
-                return Reputation.window(longestInstance: now - start, interval: terms.every)
-            }.max() ?? reputationRecords.count
-        return Reputation.weightedMovingAverage(reputationRecords, n: n)
+    /// and the records it rests on. n is the longest service instance to date in whole reporting intervals: the
+    /// most intervals any one service has been reported on (counted, so that the clock's milliseconds between
+    /// activation and the interval ends cannot move it).
+    public func reputation() -> (score: Int64, count: Int)? {
+        Reputation.weightedMovingAverage(
+            reputationRecords, n: scheduledReportCounts.values.max() ?? reputationRecords.count)
     }
 
     /// A timer of this SCO about a service.

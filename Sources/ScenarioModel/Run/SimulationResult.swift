@@ -178,7 +178,11 @@ public struct SimulationResult: Encodable, Sendable {
                     lines.append(
                         "    performance reports: \(order.reports.count) (\(met) met every objective, \(missing) with a missing element)"
                     )
-                    for report in order.reports where !report.scheduled || !report.allMet {
+                    let notable = order.reports.filter { !$0.scheduled || !$0.allMet }
+                    if notable.count > 6 {
+                        lines.append("      (the first 6 of \(notable.count) on demand or breaching)")
+                    }
+                    for report in notable.prefix(6) {
                         let breached = report.compliance.filter { $0.value != "met" }.sorted { $0.key < $1.key }
                             .map { "\($0.key) \($0.value)" }
                         lines.append(

@@ -280,7 +280,7 @@ public final class Simulator {
         }
         var reputations: [String: String] = [:]
         for (party, core) in cores {
-            if let reputation = core.view.reputation(now: lastActivity) {
+            if let reputation = core.view.reputation {
                 reputations[party.rawValue] = Reputation.text(score: reputation.score, count: reputation.count)
             }
         }
