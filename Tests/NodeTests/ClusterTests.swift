@@ -161,6 +161,30 @@ struct ClusterTests {
     }
 
     @Test(
+        "the performance scenarios on live nodes give the simulator's reports, availabilities and reputations",
+        arguments: ["performance-reports", "performance-missing", "reputation-sourcing"])
+    func performanceScenarioLive(_ name: String) async throws {
+        let (plan, runner) = try Self.embeddedRunner(name)
+        let live = try await runner.run()
+        let simulated = try Simulator(plan: plan).run()
+        #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
+        #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
+        #expect(live.reputations == simulated.reputations)
+        try #require(live.demands.count == simulated.demands.count)
+        for index in live.demands.indices {
+            let (a, b) = (live.demands[index], simulated.demands[index])
+            #expect(a.items.map(\.path) == b.items.map(\.path), "\(a.id)")
+            let (liveReports, simulatedReports) = (a.order?.reports ?? [], b.order?.reports ?? [])
+            #expect(liveReports.count == simulatedReports.count, "\(a.id)")
+            #expect(liveReports.map(\.compliance) == simulatedReports.map(\.compliance), "\(a.id)")
+            #expect(liveReports.map(\.missing) == simulatedReports.map(\.missing), "\(a.id)")
+            #expect(
+                liveReports.filter { !$0.scheduled }.map(\.availability)
+                    == simulatedReports.filter { !$0.scheduled }.map(\.availability), "\(a.id)")
+        }
+    }
+
+    @Test(
         "restart on the stepped clock: WHOLESALE killed with SIGKILL mid-delivery and restarted from its journal; the orders end as in the simulator, ledgers clean"
     )
     func restartMidDelivery() async throws {
