@@ -127,19 +127,30 @@ extension ProviderNode {
     }
 
     /// Registers a buyer's listener for its ticket notifications (Sonata Trouble Ticket v4 `POST /hub`).
+    /// Kept across restarts (journaled).
     public func registerTicketHub(_ input: EventSubscriptionInput, buyer: PartyID) -> EventSubscription {
-        ticketHubCount += 1
         let subscription = EventSubscription(
-            id: "\(party.rawValue)-ticket-hub-\(ticketHubCount)", callback: input.callback, query: input.query)
-        ticketHubs[buyer, default: []].append(subscription)
+            id: "\(party.rawValue)-ticket-hub-\(ticketHubCount + 1)", callback: input.callback, query: input.query)
+        journal(.ticketHubRegistered(buyer: buyer, subscription))
+        addTicketHub(subscription, buyer: buyer)
         return subscription
+    }
+
+    func addTicketHub(_ subscription: EventSubscription, buyer: PartyID) {
+        ticketHubCount += 1
+        ticketHubs[buyer, default: []].append(subscription)
     }
 
     /// Removes a buyer's ticket listener; false when the buyer has no such listener.
     public func deleteTicketHub(id: String, buyer: PartyID) -> Bool {
         guard ticketHubs[buyer]?.contains(where: { $0.id == id }) == true else { return false }
-        ticketHubs[buyer]?.removeAll { $0.id == id }
+        journal(.ticketHubDeleted(id))
+        removeTicketHub(id)
         return true
+    }
+
+    func removeTicketHub(_ id: String) {
+        for buyer in ticketHubs.keys { ticketHubs[buyer]?.removeAll { $0.id == id } }
     }
 
     /// What the node keeps of a buyer's new ticket before the core answers it (live and replayed).

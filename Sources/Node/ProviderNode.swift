@@ -247,7 +247,7 @@ public actor ProviderNode {
     }
 
     /// Writes a node-state line to the journal (protocol time now, no entropy).
-    private func journal(_ entry: InputJournal.Entry) {
+    func journal(_ entry: InputJournal.Entry) {
         do {
             try journal?.append(entry, at: clock.now(), seed: 0)
         } catch {
@@ -404,6 +404,10 @@ public actor ProviderNode {
                 addOrderHub(subscription, buyer: buyer)
             case .orderHubDeleted(let id):
                 removeOrderHub(id)
+            case .ticketHubRegistered(let buyer, let subscription):
+                addTicketHub(subscription, buyer: buyer)
+            case .ticketHubDeleted(let id):
+                removeTicketHub(id)
             case .input(let input, let replyTo, let trace):
                 if case .timer(let key) = input { pending[key] = nil }
                 let effects = apply(input, at: line.at, seed: line.seed, replyTo: replyTo, trace: trace)

@@ -22,6 +22,10 @@ public final class InputJournal: Sendable {
         case orderHubRegistered(buyer: PartyID, EventSubscription)
         /// A buyer removed one.
         case orderHubDeleted(String)
+        /// A buyer registered a listener for its trouble ticket notifications.
+        case ticketHubRegistered(buyer: PartyID, EventSubscription)
+        /// A buyer removed one.
+        case ticketHubDeleted(String)
     }
 
     /// A journal line as read back.
