@@ -16,6 +16,8 @@ public struct BBUS: Sendable {
     var subOrders: [RequestID: SubOrder] = [:]
     /// The current sub-order of each bought element of an order.
     var currentSubOrder: [SubOrder.Slot: RequestID] = [:]
+    /// What it bought from sellers under contract, and their invoices (the buyer's own estimate).
+    var purchases = PurchaseBook()
 
     public init(party: PartyID, configuration: BBUSConfiguration) {
         self.party = party
@@ -24,7 +26,7 @@ public struct BBUS: Sendable {
 
     /// Whether `seller` says something about an order this provider placed with it (then it goes to the B-BUS).
     public func placed(_ orderID: RequestID, with seller: PartyID) -> Bool {
-        subOrders[orderID]?.seller == seller
+        subOrders[orderID]?.seller == seller || purchases.purchases[orderID]?.seller == seller
     }
 
     /// Handles what the SCO asks of the sellers.

@@ -13,6 +13,8 @@ public struct BBUSConfiguration: Sendable, Hashable {
     public let offerings: [PartyID: Set<String>]
     /// The contact put on requests this provider sends as a buyer (MEF79-R9).
     public let buyerContact: RelatedContactInformation
+    /// The contract with each seller whose invoices it reconciles and pays (PDL-103..PDL-109).
+    public var contracts: [PartyID: TradingContract] = [:]
 
     public init(
         sellers: [PartyID], latency: [PartyID: TimeSpan] = [:], offerings: [PartyID: Set<String>] = [:],

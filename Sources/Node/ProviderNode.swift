@@ -144,7 +144,8 @@ public actor ProviderNode {
         switch message {
         case .acknowledgement(let response), .response(let response):
             handle(.message(from: seller, message), trace: traceOf[response.requestID])
-        case .notification, .request, .hubRegistration, .order, .orderNotice:
+        case .notification, .request, .hubRegistration, .order, .orderNotice, .invoice, .reconciliation,
+            .disputeResolution, .payment:
             handle(.message(from: seller, message), trace: nil)
         }
     }

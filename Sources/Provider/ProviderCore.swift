@@ -66,10 +66,20 @@ public struct ProviderCore: Sendable {
             steps =
                 bbus.placed(notice.orderID, with: from)
                 ? bbus.receive(notice, from: from) : sbus.receive(notice, from: from)
+        case .message(let from, .invoice(let invoice)):
+            steps = bbus.receive(invoice, from: from, now: now)
+        case .message(let from, .reconciliation(let reconciliation)):
+            steps = sbus.receive(reconciliation, from: from, now: now)
+        case .message(let from, .disputeResolution(let resolution)):
+            steps = bbus.receive(resolution, from: from, now: now)
+        case .message(let from, .payment(let payment)):
+            steps = sbus.receive(payment, from: from)
         case .timer(let key):
             switch key.purpose {
             case .bbus(let timer):
-                steps = bbus.fire(timer, key: RequestKey(buyer: key.buyer, requestID: key.requestID))
+                steps = bbus.fire(timer, key: RequestKey(buyer: key.buyer, requestID: key.requestID), now: now)
+            case .sbus(let timer):
+                steps = sbus.fire(timer, buyer: key.buyer, now: now, ids: &ids)
             case .sco(let timer):
                 steps = sco.fire(timer, key: OrderKey(buyer: key.buyer, orderID: key.requestID), now: now, ids: &ids)
             }

@@ -20,10 +20,13 @@ public struct SBUS: Sendable {
     var quotesHoldingOffersAfterSweep = 0
     /// Orders and changes the desk passed on and the SCO is still working on.
     var desk: [OrderKey: DeskEntry] = [:]
+    /// What each buyer under contract is billed (rating, invoices, open lines).
+    var accounts: [PartyID: BillingAccount] = [:]
 
     public init(party: PartyID, configuration: SBUSConfiguration) {
         self.party = party
         self.configuration = configuration
+        self.accounts = configuration.contracts.mapValues(BillingAccount.init(contract:))
     }
 
     /// Validates the payload (MEF 79.1 and the Sonata schema) and checks the loop-prevention list.
@@ -55,8 +58,13 @@ public struct SBUS: Sendable {
         desk[OrderKey(buyer: buyer, orderID: orderID)]?.reference
     }
 
-    /// Handles what the SCO hands over for the buyer.
+    /// Handles what the SCO hands over for the buyer, and notes what it means for the buyer's bill.
     public mutating func handle(_ message: SCOToSBUS, now: Instant) -> [RoleStep] {
+        let flow = pass(message, now: now)
+        return flow + rate(message, now: now)
+    }
+
+    private mutating func pass(_ message: SCOToSBUS, now: Instant) -> [RoleStep] {
         switch message {
         case .qualified(let key, let outcomes):
             return answer(key, outcomes: outcomes, now: now)

@@ -14,6 +14,11 @@ public struct SBUSConfiguration: Sendable, Hashable {
     public let processingTime: TimeSpan
     /// Seller Contact Information put on answers (MEF79-R38).
     public let sellerContact: RelatedContactInformation
+    /// The contract with each buyer that is billed (PDL-097); a buyer without one is not invoiced.
+    public var contracts: [PartyID: TradingContract] = [:]
+    /// Injected fault: the first invoice to each buyer overcharges its first recurring line by this much, in basis
+    /// points (a wrong line for the buyer to dispute).
+    public var overchargeBasisPoints: Int64 = 0
 
     public init(
         markupBasisPoints: Int64, discountBasisPoints: [PartyID: Int64] = [:], quoteValidity: TimeSpan = .days(30),

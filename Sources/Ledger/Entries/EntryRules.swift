@@ -78,6 +78,10 @@ public struct EntryRules: Sendable {
             "sof.activation_requested": .internalOnly, "sof.activated": .internalOnly,
             "sof.activation_failed": .internalOnly, "sof.released": .internalOnly, "sof.window_changed": .internalOnly,
             "sof.change_quoted": .internalOnly, "sco.resourced": .internalOnly, "sco.chain_tested": .internalOnly,
+            // Money: the seller opens an invoice; the buyer answers and pays it; the seller resolves its disputes.
+            "invoice": .request(ref: "invoice"), "invoice.final": .seller(ref: "invoice"),
+            "invoice.partial": .seller(ref: "invoice"), "invoice.dispute": .seller(ref: "invoice"),
+            "payment": .seller(ref: "invoice"), "invoice.resolved": .buyer(ref: "invoice"),
         ])
 
     /// True when `kind` is 1–64 characters of dot-separated lower-case words.

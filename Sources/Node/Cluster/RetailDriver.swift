@@ -92,8 +92,9 @@ actor RetailDriver {
             perform(ordering.answerArrived(response, demand: id, now: now))
         case .orderNotice(let notice):
             perform(ordering.notice(notice, from: seller, now: now))
-        case .request, .notification, .hubRegistration, .order:
-            break
+        case .request, .notification, .hubRegistration, .order, .invoice, .reconciliation, .disputeResolution,
+            .payment:
+            break  // billing is not carried between live nodes yet
         }
     }
 

@@ -103,6 +103,9 @@ enum ExpectationChecker {
                 problems.append(ledger == nil ? "no such ledger" : "kinds are \(ledger!.kinds.joined(separator: ", "))")
             }
         }
+        if let pair = expectation.invoices {
+            checkInvoices(expectation, pair: pair, result, parts: &parts, problems: &problems)
+        }
         if expectation.ledgers != nil {
             parts.append("ledgers clean")
             if !result.auditFindings.isEmpty { problems.append("\(result.auditFindings.count) audit finding(s)") }

@@ -80,6 +80,8 @@ public struct SimulationResult: Encodable, Sendable {
     public let events: Int
     public let virtualDuration: String
     public let ledgerDirectory: String?
+    /// Every invoice of the run, in the order issued, and what became of it.
+    public internal(set) var invoices: [InvoiceOutcome] = []
 
     public var passed: Bool { expectations.allSatisfy(\.passed) }
 
@@ -134,6 +136,27 @@ public struct SimulationResult: Encodable, Sendable {
                 lines.append(text)
                 if !item.path.isEmpty { lines.append("    path: \(item.path.joined(separator: " → "))") }
                 if let reason = item.reason { lines.append("    why: \(reason)") }
+            }
+        }
+        if !invoices.isEmpty {
+            lines.append("")
+            lines.append("invoices (\(invoices.count)):")
+            for invoice in invoices {
+                var text =
+                    "  \(invoice.id) \(invoice.seller) → \(invoice.buyer) cycle \(invoice.cycle): "
+                    + String(format: "%.2f %@", invoice.amountDue, invoice.currency)
+                    + ", \(invoice.lines) line(s)"
+                if invoice.carriedLines > 0 { text += " (\(invoice.carriedLines) carried)" }
+                if !invoice.answers.isEmpty { text += ", \(invoice.answers.joined(separator: " → "))" }
+                if invoice.disputedLines > 0 {
+                    text += ", \(invoice.disputedLines) disputed, \(invoice.correctedLines) corrected"
+                }
+                if let final = invoice.finalAmount { text += String(format: ", final %.2f", final) }
+                if let paid = invoice.paid {
+                    text += String(format: ", paid %.2f", paid)
+                    if let late = invoice.daysLate, late > 0 { text += " \(late) day(s) late" }
+                }
+                lines.append(text)
             }
         }
         lines.append("")

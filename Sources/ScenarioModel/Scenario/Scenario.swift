@@ -8,6 +8,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         "name": .value, "description": .value, "seed": .value, "start": .value, "defaults": .section(Defaults.self),
         "providers": .list(.section(ProviderSpec.self)), "links": .list(.section(LinkSpec.self)),
         "demand": .list(.section(DemandSpec.self)), "expect": .list(.section(Expectation.self)), "runFor": .value,
+        "contracts": .list(.section(ContractSpec.self)),
     ]
 
     public var name: String
@@ -23,6 +24,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
     public var expect: [Expectation]?
     /// How long virtual time runs after the last demand (renewals would otherwise go on forever); default 3 years.
     public var runFor: DurationText?
+    /// The contract of each billed trading relationship (rating, invoices, reconciliation, payment).
+    public var contracts: [ContractSpec]?
 
     public struct Defaults: Decodable, Sendable, KnownKeys {
         public static let knownKeys: [String: KeyShape] = [
@@ -78,7 +81,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
     /// Injected behaviour: a seller that never answers, or one that answers late.
     public struct Behaviour: Decodable, Sendable, KnownKeys {
         public static let knownKeys: [String: KeyShape] = [
-            "silent": .value, "delay": .value, "chainTestFails": .value,
+            "silent": .value, "delay": .value, "chainTestFails": .value, "overcharge": .value,
         ]
 
         /// Receives nothing and answers nothing (down, or ignoring its buyers).
@@ -87,6 +90,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var delay: DurationText?
         /// The SCO's end-to-end test of every service chain fails (PDL-048).
         public var chainTestFails: Bool?
+        /// The first invoice to each buyer overcharges its first recurring line by this much (a wrong line).
+        public var overcharge: Percentage?
     }
 
     public struct CatalogSpec: Decodable, Sendable, KnownKeys {
@@ -229,7 +234,9 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "itemState": .value, "notifications": .value, "alternates": .value, "party": .value,
             "requestsReceived": .value, "ledgers": .value, "order": .value, "orderReason": .value,
             "servicePath": .value, "changesCompleted": .value, "changePrices": .value, "outages": .value,
-            "terms": .value, "ledger": .value, "hasEntry": .value,
+            "terms": .value, "ledger": .value, "hasEntry": .value, "invoices": .value, "count": .value,
+            "amounts": .value, "answers": .value, "finalAmounts": .value, "disputedLines": .value,
+            "correctedLines": .value, "carriedLines": .value, "payments": .value, "latePayments": .value,
         ]
 
         public var demand: String?
@@ -259,6 +266,23 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         /// With `ledger: [A, B]`: that ledger has an entry of this kind.
         public var ledger: [String]?
         public var hasEntry: String?
+        /// With `invoices: [SELLER, BUYER]`: the invoices that seller issued that buyer, checked by the keys below.
+        public var invoices: [String]?
+        /// How many invoices.
+        public var count: Int?
+        /// Each invoice's amount due, in order.
+        public var amounts: [Double]?
+        /// Each invoice's first answer from the buyer: final, partial or dispute.
+        public var answers: [String]?
+        /// Each invoice's final agreed amount, in order.
+        public var finalAmounts: [Double]?
+        /// Lines disputed / corrected by the seller's automatic resolution / carried over open, over all invoices.
+        public var disputedLines: Int?
+        public var correctedLines: Int?
+        public var carriedLines: Int?
+        /// Payments made, and how many of them after the due date.
+        public var payments: Int?
+        public var latePayments: Int?
     }
 }
 

@@ -17,6 +17,8 @@ public final class Simulator {
         case deliver(from: PartyID, to: PartyID, Message)
         case timer(PartyID, TimerKey)
         case retail(demand: String, RetailStep)
+        /// A retail buyer pays an invoice it accepted.
+        case retailPayment(buyer: PartyID, seller: PartyID, Payment)
     }
 
     /// What a retail buyer observed for one demand.
@@ -46,6 +48,8 @@ public final class Simulator {
     var now: Instant
     /// The last instant anything happened (timers that find nothing to do do not count).
     var lastActivity: Instant
+    /// The invoices, answers and payments recorded on every ledger.
+    var invoiceTrail = InvoiceTrail()
 
     /// - Parameter ledgerDirectory: where to write one SQLite file per party (its copy of each of its ledgers);
     ///   `nil` keeps the ledgers in memory.
@@ -87,6 +91,9 @@ public final class Simulator {
             case .retail(let demand, let step):
                 lastActivity = now
                 retailStep(step, demand: demand)
+            case .retailPayment(let buyer, let seller, let payment):
+                lastActivity = now
+                retailPays(payment, buyer: buyer, seller: seller)
             case .timer(let party, let key):
                 guard let effects = handle(.timer(key), at: party) else { continue }
                 if !effects.isEmpty { lastActivity = now }
@@ -133,7 +140,9 @@ public final class Simulator {
             if let demand = demandOfSellerReference[event.event.id] { retail[demand]?.notifications += 1 }
         case .orderNotice(let notice):
             retailOrderNotice(notice, from: seller)
-        case .request, .hubRegistration, .order:
+        case .invoice(let invoice):
+            retailInvoice(invoice, from: seller)
+        case .request, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment:
             break
         }
     }
@@ -220,6 +229,7 @@ public final class Simulator {
     func record(_ record: LedgerRecord, by author: PartyID) {
         let pair: Set<PartyID> = [author, record.counterparty]
         if ledgerPairs.insert(pair).inserted { ledgerOrder.append(pair) }
+        invoiceTrail.note(record, by: author)
         writer.submit(record, by: author, at: now)
     }
 
@@ -259,6 +269,6 @@ public final class Simulator {
             live: plan, observations: observations, trail: sourcing, orders: orders, ledgers: summaries,
             requestsReceived: Dictionary(uniqueKeysWithValues: requestsReceived.map { ($0.key.rawValue, $0.value) }),
             auditFindings: findings, events: eventCount, duration: (lastActivity - plan.start).description,
-            ledgerDirectory: ledgerDirectory?.path)
+            ledgerDirectory: ledgerDirectory?.path, invoices: invoiceTrail.outcomes)
     }
 }

@@ -11,11 +11,14 @@ public struct SubOrderPlacement: Sendable {
     public let acceptBy: Instant
     public let activateBy: Instant
     public let term: ProductTerm?
+    /// The seller's monthly price for the element, as it quoted it (the buyer's own estimate rests on it).
+    public let price: Money?
 
     public init(
         order: OrderKey, itemID: String, item: JSONValue, seller: PartyID, quoteReference: String, acceptBy: Instant,
-        activateBy: Instant, term: ProductTerm?
+        activateBy: Instant, term: ProductTerm?, price: Money? = nil
     ) {
+        self.price = price
         self.order = order
         self.itemID = itemID
         self.item = item

@@ -1,0 +1,171 @@
+import Ledger
+import SupplyChain
+
+/// Rating and invoicing (ETSI PDL §49–50, PDL-097..PDL-101): the S-BUS rates what each buyer under contract
+/// consumed in a billing cycle against the buyer contract — recurring charges per item from activation to
+/// disconnection, pro-rated by day, and one-off change fees — and issues one invoice per buyer and cycle, shaped as a
+/// MEF billing v2 `CustomerBill`, recorded on the UBL and sent to the buyer.
+extension SBUS {
+    /// The timer that ends the billing cycles of `buyer`'s contract.
+    static func billingTimer(_ buyer: PartyID) -> TimerKey {
+        TimerKey(buyer: buyer, requestID: RequestID("billing"), purpose: .sbus(.billingCycle))
+    }
+
+    /// Notes what an event the SCO hands over means for the buyer's bill: an accepted order's prices, a
+    /// service activated or ended, a change quoted or completed. Starts the cycle timer at the first service.
+    mutating func rate(_ message: SCOToSBUS, now: Instant) -> [RoleStep] {
+        switch message {
+        case .changeCost(let key, _, let cost, _):
+            guard accounts[key.buyer] != nil else { return [] }
+            let fee = price(cost: cost, for: key.buyer)
+            accounts[key.buyer]?.changeFees[key.orderID] = (nil, fee)
+            return []
+        case .orderEvent(let key, _, let event, _):
+            guard var account = accounts[key.buyer] else { return [] }
+            var steps: [RoleStep] = []
+            switch event {
+            case .activated(let serviceID):
+                guard let order = account.ordersInFulfilment.removeValue(forKey: key.orderID) else { break }
+                account.services.append(
+                    BillingAccount.RatedService(
+                        serviceID: serviceID, orderID: key.orderID, prices: order.prices, activatedAt: now))
+            case .changed(let serviceID):
+                guard let quoted = account.changeFees.removeValue(forKey: key.orderID) else { break }
+                if quoted.fee.minorUnits != 0 {
+                    account.oneOffs.append(
+                        BillingAccount.OneOffCharge(serviceID: serviceID, orderID: key.orderID, fee: quoted.fee, at: now))
+                }
+            case .disconnected(let serviceID):
+                for index in account.services.indices
+                where account.services[index].serviceID == serviceID && account.services[index].endedAt == nil {
+                    account.services[index].endedAt = now
+                }
+            case .rejected, .failed:
+                account.ordersInFulfilment.removeValue(forKey: key.orderID)
+                account.changeFees.removeValue(forKey: key.orderID)
+            default:
+                break
+            }
+            if !account.cycleTimerSet, !account.services.isEmpty || !account.oneOffs.isEmpty {
+                account.nextCycle = max(account.nextCycle, account.contract.cycle(containing: now))
+                account.cycleTimerSet = true
+                steps.append(
+                    effect: .setTimer(Self.billingTimer(key.buyer), at: account.contract.period(account.nextCycle).end))
+            }
+            accounts[key.buyer] = account
+            return steps
+        case .orderClosed(let key):
+            accounts[key.buyer]?.ordersInFulfilment.removeValue(forKey: key.orderID)
+            return []
+        case .qualified, .unableToMeetTime:
+            return []
+        }
+    }
+
+    /// Notes the monthly price of each item of an order accepted at the desk, for a buyer under contract.
+    mutating func notePrices(of order: OrderPlacement) {
+        guard accounts[order.key.buyer] != nil, let quote = quotes[order.quoteReference] else { return }
+        let prices = order.elements.compactMap { element -> (String, Money)? in
+            guard let price = quote.answers.first(where: { $0.itemID == element.itemID })?.offer?.price else {
+                return nil
+            }
+            return (element.itemID, price)
+        }
+        accounts[order.key.buyer]?.ordersInFulfilment[order.key.orderID] = BillingAccount.PricedOrder(
+            prices: prices.map { (itemID: $0.0, price: $0.1) })
+    }
+
+    /// One of the S-BUS's timers fired.
+    public mutating func fire(_ timer: SBUSTimer, buyer: PartyID, now: Instant, ids: inout IDSequence) -> [RoleStep] {
+        switch timer {
+        case .billingCycle: closeCycle(buyer: buyer, now: now, ids: &ids)
+        }
+    }
+
+    /// The cycle ended: rate it, issue the invoice (when there is anything to bill), set the next cycle's timer.
+    mutating func closeCycle(buyer: PartyID, now: Instant, ids: inout IDSequence) -> [RoleStep] {
+        guard var account = accounts[buyer], account.cycleTimerSet else { return [] }
+        let contract = account.contract
+        let period = contract.period(account.nextCycle)
+        guard now >= period.end else { return [] }
+        var steps: [RoleStep] = []
+        var items = Self.lines(for: period, account: account)
+        items += account.carried
+        account.carried = []
+        if !items.isEmpty {
+            let invoiceID = ids.next("bill")
+            items = items.enumerated().map { $0.element.with(id: "\($0.offset + 1)") }
+            // Injected fault: the first invoice to each buyer overcharges its first recurring line.
+            if account.invoiceOrder.isEmpty, configuration.overchargeBasisPoints > 0,
+                let index = items.firstIndex(where: { $0.chargeType == .recurring })
+            {
+                let inflated = items[index].amount.scaled(basisPoints: 10_000 + configuration.overchargeBasisPoints)
+                items[index] = items[index].with(amount: inflated)
+            }
+            let invoice = Invoice(
+                id: invoiceID, seller: party, buyer: buyer, billDate: now, period: period,
+                paymentDueDate: now + .days(Int64(contract.terms.dueDays)), paymentMethod: contract.paymentMethod,
+                currency: contract.currency, items: items)
+            account.issued[invoiceID] = BillingAccount.IssuedInvoice(invoice: invoice, state: .issued)
+            account.invoiceOrder.append(invoiceID)
+            steps += [
+                .effect(
+                    .record(
+                        LedgerRecord(
+                            counterparty: buyer, kind: .invoice, refs: ["invoice": invoiceID],
+                            body: invoice.ledgerBody))),
+                .effect(.send(to: buyer, .invoice(invoice))),
+            ]
+        }
+        account.nextCycle += 1
+        if account.hasMoreToBill {
+            steps.append(effect: .setTimer(Self.billingTimer(buyer), at: contract.period(account.nextCycle).end))
+        } else {
+            account.cycleTimerSet = false
+        }
+        accounts[buyer] = account
+        return steps
+    }
+
+    /// The lines of `period` from the account's facts, honestly rated (numbered later): each item of each service
+    /// active in the period for the days it was active, then each one-off charge incurred in it.
+    static func lines(for period: BillingPeriod, account: BillingAccount) -> [InvoiceItem] {
+        var items: [InvoiceItem] = []
+        for service in account.services {
+            let days = period.billableDays(from: service.activatedAt, until: service.endedAt)
+            guard days > 0 else { continue }
+            var evidence = ["order.activated order=\(service.orderID.rawValue)"]
+            if let ended = service.endedAt, ended < period.end {
+                evidence.append("service.disconnected order=\(service.orderID.rawValue)")
+            }
+            for (itemID, price) in service.prices {
+                items.append(
+                    InvoiceItem(
+                        id: "", chargeType: .recurring, product: service.serviceID,
+                        productOrder: service.orderID.rawValue, productOrderItem: itemID,
+                        description: "\(service.serviceID) item \(itemID): \(days) of 30 days at \(price) a month",
+                        coverage: period, unit: "day", unitQuantity: days, unitRate: price,
+                        amount: price.proRated(days: days), evidence: evidence))
+            }
+        }
+        for charge in account.oneOffs where charge.at >= period.start && charge.at < period.end {
+            items.append(
+                InvoiceItem(
+                    id: "", chargeType: .nonRecurring, product: charge.serviceID,
+                    productOrder: charge.orderID.rawValue, productOrderItem: "change",
+                    description: "\(charge.serviceID): change fee", coverage: period, unit: "each", unitQuantity: 1,
+                    unitRate: charge.fee, amount: charge.fee,
+                    evidence: [
+                        "change.quoted order=\(charge.orderID.rawValue)",
+                        "change.completed order=\(charge.orderID.rawValue)",
+                    ]))
+        }
+        return items
+    }
+
+    /// A line recomputed from the account's facts alone (what automatic dispute resolution does, PDL-103).
+    static func recompute(_ line: InvoiceItem, account: BillingAccount) -> Money {
+        lines(for: line.coverage, account: account).first { $0.chargeKey == line.chargeKey }?.amount
+            ?? .zero(line.amount.currency)
+    }
+}

@@ -1,0 +1,78 @@
+import CanonicalJSON
+import Ledger
+import SupplyChain
+
+/// The money along the chain as a run recorded it: every invoice, the buyer's answers, the seller's resolutions and
+/// the payments, gathered from the ledger entries the parties wrote (both drivers see the same entries).
+public struct InvoiceTrail: Sendable {
+    var invoices: [String: SimulationResult.InvoiceOutcome] = [:]
+    var order: [String] = []
+
+    public init() {}
+
+    /// Notes one ledger entry; entries of other kinds are ignored.
+    public mutating func note(_ record: LedgerRecord, by author: PartyID) {
+        guard let kind = record.ledgerKind, let invoiceID = record.refs["invoice"] else { return }
+        switch kind {
+        case .invoice:
+            guard let invoice = try? record.body.decode(Invoice.self) else { return }
+            order.append(invoiceID)
+            invoices[invoiceID] = SimulationResult.InvoiceOutcome(
+                id: invoiceID, seller: invoice.seller.rawValue, buyer: invoice.buyer.rawValue,
+                cycle: invoice.period.cycle + 1, billDate: invoice.billDate.description,
+                dueDate: invoice.paymentDueDate.description, currency: invoice.currency,
+                amountDue: invoice.amountDue.amount, lines: invoice.items.count,
+                carriedLines: invoice.items.filter { $0.carriedFrom != nil }.count,
+                paymentMethod: invoice.paymentMethod.description)
+        case .invoiceFinal, .invoicePartial, .invoiceDispute:
+            guard let answer = try? record.body.decode(Reconciliation.self) else { return }
+            invoices[invoiceID]?.answers.append(answer.outcome.rawValue)
+            invoices[invoiceID]?.disputedLines += answer.disputed.count
+            if answer.outcome == .final { invoices[invoiceID]?.finalAmount = answer.agreedAmount.amount }
+        case .invoiceResolved:
+            guard let resolution = try? record.body.decode(DisputeResolution.self) else { return }
+            invoices[invoiceID]?.correctedLines += resolution.lines.filter(\.corrected).count
+            invoices[invoiceID]?.upheldLines += resolution.lines.filter { !$0.corrected }.count
+        case .payment:
+            guard let payment = try? record.body.decode(Payment.self) else { return }
+            invoices[invoiceID]?.paid = payment.amount.amount
+            invoices[invoiceID]?.paidAt = payment.paidAt.description
+            invoices[invoiceID]?.daysLate = payment.isLate ? (payment.paidAt - payment.dueDate).wholeDaysRoundedUp : 0
+        default:
+            return
+        }
+    }
+
+    /// The invoices in the order they were issued.
+    public var outcomes: [SimulationResult.InvoiceOutcome] { order.compactMap { invoices[$0] } }
+}
+
+extension SimulationResult {
+    /// One invoice of the run and what became of it.
+    public struct InvoiceOutcome: Encodable, Sendable {
+        public let id: String
+        public let seller: String
+        public let buyer: String
+        /// The billing cycle, from 1.
+        public let cycle: Int
+        public let billDate: String
+        public let dueDate: String
+        public let currency: String
+        public let amountDue: Double
+        public let lines: Int
+        /// Lines carried over open from an earlier invoice (PDL-106).
+        public let carriedLines: Int
+        public let paymentMethod: String
+        /// The buyer's answers in order: `final`, `partial`, `dispute`.
+        public var answers: [String] = []
+        public var disputedLines = 0
+        public var correctedLines = 0
+        public var upheldLines = 0
+        /// The amount agreed when the invoice became final.
+        public var finalAmount: Double?
+        public var paid: Double?
+        public var paidAt: String?
+        /// Days after the due date the payment came (0: on time).
+        public var daysLate: Int?
+    }
+}

@@ -1,0 +1,169 @@
+import CanonicalJSON
+import Ledger
+
+/// One line of an invoice (MEF billing v2 `CustomerBillItem`): a recurring charge for a service over the days of
+/// the period it was active, or a one-off charge (a change fee), with the ledger entries it rests on.
+public struct InvoiceItem: Codable, Sendable, Hashable {
+    /// MEF `MEFPriceType`.
+    public enum ChargeType: String, Codable, Sendable, Hashable {
+        case recurring, nonRecurring, usageBased
+    }
+
+    /// MEF `CustomerBillItemStateType` (the spelling `withDrawn` is the yaml's, decision 18).
+    public enum State: String, Codable, Sendable, Hashable {
+        case generated, disputeBeingInvestigated, credit, withDrawn, paymentDue, settled
+    }
+
+    /// The line's number on its invoice, "1", "2" …
+    public let id: String
+    public let chargeType: ChargeType
+    /// The service the line charges for, by the seller's service id (decision 17).
+    public let product: String
+    /// The buyer's order (or change order) behind the line.
+    public let productOrder: String
+    /// The ordered item behind the line.
+    public let productOrderItem: String
+    public let description: String
+    public let coverage: BillingPeriod
+    /// `day` for a recurring charge (unitQuantity days of a 30-day month at unitRate a month), `each` for a one-off.
+    public let unit: String
+    public let unitQuantity: Int
+    public let unitRate: Money
+    /// The amount of the line before taxes: unitRate × unitQuantity / 30 for days, unitRate × unitQuantity each.
+    public let amount: Money
+    /// The co-signed ledger entries the line rests on, as `kind ref=value` (`order.activated order=X-ord-3`).
+    public let evidence: [String]
+    /// The invoice where this line was first billed and disputed, when it is carried over still open (PDL-106).
+    public let carriedFrom: String?
+
+    public init(
+        id: String, chargeType: ChargeType, product: String, productOrder: String, productOrderItem: String,
+        description: String, coverage: BillingPeriod, unit: String, unitQuantity: Int, unitRate: Money, amount: Money,
+        evidence: [String], carriedFrom: String? = nil
+    ) {
+        self.id = id
+        self.chargeType = chargeType
+        self.product = product
+        self.productOrder = productOrder
+        self.productOrderItem = productOrderItem
+        self.description = description
+        self.coverage = coverage
+        self.unit = unit
+        self.unitQuantity = unitQuantity
+        self.unitRate = unitRate
+        self.amount = amount
+        self.evidence = evidence
+        self.carriedFrom = carriedFrom
+    }
+
+    /// What identifies the charge whatever invoice it is on: its type, the service and the order behind it.
+    public var chargeKey: String {
+        "\(chargeType.rawValue)|\(product)|\(productOrder)|\(productOrderItem)|\(coverage.cycle)"
+    }
+
+    /// The same line with another number, amount or origin.
+    public func with(id: String? = nil, amount: Money? = nil, unitQuantity: Int? = nil, carriedFrom: String? = nil)
+        -> InvoiceItem
+    {
+        InvoiceItem(
+            id: id ?? self.id, chargeType: chargeType, product: product, productOrder: productOrder,
+            productOrderItem: productOrderItem, description: description, coverage: coverage, unit: unit,
+            unitQuantity: unitQuantity ?? self.unitQuantity, unitRate: unitRate, amount: amount ?? self.amount,
+            evidence: evidence, carriedFrom: carriedFrom ?? self.carriedFrom)
+    }
+}
+
+/// An invoice from a seller to its buyer for one billing period (MEF billing v2 `CustomerBill`, PDL-098, PDL-099):
+/// its lines, the amount due, the due date and the contracted payment method (PDL-101).
+public struct Invoice: Codable, Sendable, Hashable {
+    /// The seller's id for the bill (also its `billNo`).
+    public let id: String
+    public let seller: PartyID
+    public let buyer: PartyID
+    public let billDate: Instant
+    public let period: BillingPeriod
+    public let paymentDueDate: Instant
+    public let paymentMethod: PaymentMethod
+    public let currency: String
+    public let items: [InvoiceItem]
+
+    public init(
+        id: String, seller: PartyID, buyer: PartyID, billDate: Instant, period: BillingPeriod,
+        paymentDueDate: Instant, paymentMethod: PaymentMethod, currency: String, items: [InvoiceItem]
+    ) {
+        self.id = id
+        self.seller = seller
+        self.buyer = buyer
+        self.billDate = billDate
+        self.period = period
+        self.paymentDueDate = paymentDueDate
+        self.paymentMethod = paymentMethod
+        self.currency = currency
+        self.items = items
+    }
+
+    /// The sum of the lines.
+    public var amountDue: Money { items.map(\.amount).reduce(.zero(currency), +) }
+
+    /// The ledger body of an `invoice` entry: the invoice itself, with exact minor units.
+    public var ledgerBody: JSONValue { (try? JSONValue(encoding: self)) ?? .null }
+
+    /// The invoice as a MEF Sonata billing v2 `CustomerBill`, its items embedded as `CustomerBillItem`s
+    /// (`customerBillItem` holds their refs, as the yaml says; the items follow in `x-customerBillItems`).
+    public func customerBill(state: String = "paymentDue") -> JSONValue {
+        let zero = Self.money(.zero(currency))
+        let bill: [String: JSONValue] = [
+            "id": .string(id), "billNo": .string(id), "billDate": .string(billDate.description),
+            "billCycle": .string("\(period.cycle + 1)"),
+            "billingPeriod": [
+                "startDateTime": .string(period.start.description), "endDateTime": .string(period.end.description),
+            ],
+            "billingAccount": ["id": .string("\(buyer.rawValue)@\(seller.rawValue)")],
+            "financialAccount": ["id": .string("\(buyer.rawValue)@\(seller.rawValue)"), "name": .string(buyer.rawValue)],
+            "category": "normal", "runType": "onCycle", "state": .string(state),
+            "amountDue": Self.money(amountDue), "remainingAmount": Self.money(amountDue),
+            "taxExcludedAmount": Self.money(amountDue), "taxIncludedAmount": Self.money(amountDue), "taxItem": [],
+            "credits": zero, "discounts": zero, "fees": zero, "appliedPayment": [],
+            "paymentDueDate": .string(paymentDueDate.description), "lastUpdate": .string(billDate.description),
+            "billDocument": ["url": .string("invoices/\(id).html")],
+            "relatedContactInformation": [
+                [
+                    "name": .string("\(seller.rawValue) billing"),
+                    "emailAddress": .string("billing@\(seller.rawValue.lowercased()).example"),
+                    "number": "+44-20-0000-0000", "role": "sellerContactInformation",
+                ]
+            ],
+            "customerBillItem": .array(items.map { ["id": .string("\(id)-\($0.id)")] }),
+            "x-customerBillItems": .array(items.map(customerBillItem)),
+            "x-paymentMethod": [
+                "kind": .string(paymentMethod.kind.rawValue), "asset": .string(paymentMethod.asset),
+                "network": paymentMethod.network.map(JSONValue.string) ?? .null,
+            ],
+        ]
+        return .object(bill)
+    }
+
+    /// One line as a MEF `CustomerBillItem`.
+    public func customerBillItem(_ item: InvoiceItem) -> JSONValue {
+        [
+            "id": .string("\(id)-\(item.id)"), "customerBillItemType": .string(item.chargeType.rawValue),
+            "description": .string(item.description), "productName": .string(item.description),
+            "product": ["id": .string(item.product)],
+            "productOrderItem": [
+                "productOrderId": .string(item.productOrder), "productOrderItemId": .string(item.productOrderItem),
+            ],
+            "periodCoverage": [
+                "startDateTime": .string(item.coverage.start.description),
+                "endDateTime": .string(item.coverage.end.description),
+            ],
+            "unit": .string(item.unit), "unitQuantity": .number(Double(item.unitQuantity)),
+            "unitRate": Self.money(item.unitRate), "taxExcludedAmount": Self.money(item.amount),
+            "appliedFee": [], "appliedTax": [], "state": .string(InvoiceItem.State.paymentDue.rawValue),
+        ]
+    }
+
+    /// MEF `Money` (`{unit, value}`); the value is the decimal rendering of the exact minor units.
+    static func money(_ amount: Money) -> JSONValue {
+        ["unit": .string(amount.currency), "value": .number(Double(amount.minorUnits) / 100)]
+    }
+}

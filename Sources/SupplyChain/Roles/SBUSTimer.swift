@@ -1,0 +1,5 @@
+/// The S-BUS's timers.
+public enum SBUSTimer: Hashable, Codable, Sendable {
+    /// A billing cycle of the contract with the timer's buyer ends: rate it and invoice (PDL-097, PDL-098).
+    case billingCycle
+}
