@@ -112,6 +112,7 @@ public struct ProviderCore: Sendable {
         case .scoToBBUS(let message): bbus.handle(message, now: now, ids: &ids, entropy: &entropy)
         case .bbusToSCO(let message): sco.handle(message, now: now, ids: &ids)
         case .scoToSBUS(let message): sbus.handle(message, now: now)
+        case .sbusToBBUS(let message): bbus.handle(message)
         }
     }
 }

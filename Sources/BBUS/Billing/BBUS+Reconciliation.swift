@@ -123,10 +123,26 @@ extension BBUS {
         else { return [] }
         payable.paid = true
         purchases.payables[invoiceID] = payable
+        var steps: [RoleStep] = []
+        var amount = payable.agreedAmount
+        var statementID: String?
+        if contract.netting, let statement = netting(payable, seller: seller) {
+            // The larger debtor records the statement and pays the net; the other pays nothing for this invoice.
+            guard statement.payer == party else { return [] }
+            statementID = "\(statement.payableInvoice)/\(statement.receivableInvoice)"
+            amount = statement.net
+            steps.append(
+                effect: .record(
+                    LedgerRecord(
+                        counterparty: seller, kind: .netting,
+                        refs: ["invoice": invoiceID, "netted": statement.receivableInvoice],
+                        body: statement.ledgerBody)))
+            guard amount.minorUnits > 0 else { return steps }
+        }
         let payment = Payment(
-            invoiceID: invoiceID, amount: payable.agreedAmount, method: contract.paymentMethod,
-            dueDate: payable.invoice.paymentDueDate, paidAt: now)
-        return [
+            invoiceID: invoiceID, amount: amount, method: contract.paymentMethod,
+            dueDate: payable.invoice.paymentDueDate, paidAt: now, netting: statementID)
+        return steps + [
             .effect(
                 .record(
                     LedgerRecord(

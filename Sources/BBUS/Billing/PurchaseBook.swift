@@ -41,4 +41,6 @@ struct PurchaseBook: Sendable {
     var quotedFees: [RequestID: Money] = [:]
     var oneOffs: [RequestID: OneOff] = [:]
     var payables: [String: Payable] = [:]
+    /// What parties that also buy from this provider owe it, final, per cycle: what netting offsets (PDL-110).
+    var receivables: [PartyID: [Int: (invoiceID: String, amount: Money)]] = [:]
 }

@@ -29,6 +29,15 @@ extension SBUS {
         }
         account.issued[reconciliation.invoiceID] = issued
         accounts[buyer] = account
+        if reconciliation.outcome == .final, account.contract.netting {
+            return [
+                .message(
+                    .sbusToBBUS(
+                        .receivableFinal(
+                            buyer: buyer, invoiceID: reconciliation.invoiceID, cycle: issued.invoice.period.cycle,
+                            amount: reconciliation.agreedAmount)))
+            ]
+        }
         guard !lines.isEmpty else { return [] }
         let resolution = DisputeResolution(invoiceID: reconciliation.invoiceID, lines: lines, at: now)
         var steps: [RoleStep] = [

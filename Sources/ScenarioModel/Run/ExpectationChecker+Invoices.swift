@@ -34,7 +34,13 @@ extension ExpectationChecker {
             let actual = invoices.map(\.finalAmount)
             if !equal(actual, expected) { problems.append("final amounts are \(amounts(actual))") }
         }
+        if let expected = expectation.paidAmounts {
+            parts.append("paid \(amounts(expected))")
+            let actual = invoices.compactMap(\.paid).map { Optional($0) }
+            if !equal(actual, expected) { problems.append("paid \(amounts(actual))") }
+        }
         let counts: [(String, Int?, Int)] = [
+            ("netted invoice(s)", expectation.netted, invoices.filter { $0.nettedWith != nil }.count),
             ("disputed line(s)", expectation.disputedLines, invoices.map(\.disputedLines).reduce(0, +)),
             ("corrected line(s)", expectation.correctedLines, invoices.map(\.correctedLines).reduce(0, +)),
             ("carried line(s)", expectation.carriedLines, invoices.map(\.carriedLines).reduce(0, +)),

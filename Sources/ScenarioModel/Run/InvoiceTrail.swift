@@ -33,6 +33,11 @@ public struct InvoiceTrail: Sendable {
             guard let resolution = try? record.body.decode(DisputeResolution.self) else { return }
             invoices[invoiceID]?.correctedLines += resolution.lines.filter(\.corrected).count
             invoices[invoiceID]?.upheldLines += resolution.lines.filter { !$0.corrected }.count
+        case .netting:
+            guard let statement = try? record.body.decode(NettingStatement.self) else { return }
+            invoices[statement.payableInvoice]?.nettedWith = statement.receivableInvoice
+            invoices[statement.receivableInvoice]?.nettedWith = statement.payableInvoice
+            invoices[statement.payableInvoice]?.net = statement.net.amount
         case .payment:
             guard let payment = try? record.body.decode(Payment.self) else { return }
             invoices[invoiceID]?.paid = payment.amount.amount
@@ -74,5 +79,9 @@ extension SimulationResult {
         public var paidAt: String?
         /// Days after the due date the payment came (0: on time).
         public var daysLate: Int?
+        /// The invoice in the other direction this one was netted with (PDL-110).
+        public var nettedWith: String?
+        /// On the larger debtor's invoice: the net it paid instead.
+        public var net: Double?
     }
 }

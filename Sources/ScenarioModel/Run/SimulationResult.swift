@@ -152,6 +152,9 @@ public struct SimulationResult: Encodable, Sendable {
                     text += ", \(invoice.disputedLines) disputed, \(invoice.correctedLines) corrected"
                 }
                 if let final = invoice.finalAmount { text += String(format: ", final %.2f", final) }
+                if let other = invoice.nettedWith {
+                    text += ", netted with \(other)" + (invoice.net.map { String(format: " (net %.2f)", $0) } ?? "")
+                }
                 if let paid = invoice.paid {
                     text += String(format: ", paid %.2f", paid)
                     if let late = invoice.daysLate, late > 0 { text += " \(late) day(s) late" }

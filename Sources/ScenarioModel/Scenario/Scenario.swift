@@ -237,6 +237,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "terms": .value, "ledger": .value, "hasEntry": .value, "invoices": .value, "count": .value,
             "amounts": .value, "answers": .value, "finalAmounts": .value, "disputedLines": .value,
             "correctedLines": .value, "carriedLines": .value, "payments": .value, "latePayments": .value,
+            "paidAmounts": .value, "netted": .value,
         ]
 
         public var demand: String?
@@ -283,6 +284,10 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         /// Payments made, and how many of them after the due date.
         public var payments: Int?
         public var latePayments: Int?
+        /// The amount of each payment made, in invoice order (a netted invoice's payer pays the net).
+        public var paidAmounts: [Double]?
+        /// How many of the invoices were netted against one in the other direction.
+        public var netted: Int?
     }
 }
 

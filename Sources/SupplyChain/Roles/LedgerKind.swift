@@ -46,6 +46,7 @@ public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
     case invoiceDispute = "invoice.dispute"
     case invoiceResolved = "invoice.resolved"
     case payment = "payment"
+    case netting = "netting"
 
     /// The receipt kind for a request of `kind` (PDL-007).
     public static func receipt(_ kind: RequestKind) -> LedgerKind { kind == .poq ? .poqReceipt : .inquiryReceipt }
