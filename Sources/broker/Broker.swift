@@ -24,7 +24,7 @@ struct Broker: AsyncParsableCommand {
             """,
         subcommands: [
             SimulateCommand.self, ValidateCommand.self, AuditCommand.self, KeysCommand.self, ServeCommand.self,
-            ClusterCommand.self, BenchCommand.self,
+            ClusterCommand.self, BenchCommand.self, InvoiceCommand.self,
         ]
     )
 }
