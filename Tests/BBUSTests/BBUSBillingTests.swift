@@ -75,7 +75,8 @@ struct BBUSBillingTests {
         // The buyer's estimate: 550.00 × 17/30 = 311.666… → 311.67.
         let steps = bbus.receive(invoice([31_167]), from: "S1", now: Make.t0 + .days(30))
         let record = try #require(steps.records.first)
-        #expect(record.counterparty == "S1" && record.kind == "invoice.final" && record.refs == ["invoice": "S1-bill-8"])
+        #expect(
+            record.counterparty == "S1" && record.kind == "invoice.final" && record.refs == ["invoice": "S1-bill-8"])
         let final = try answer(steps)
         #expect(final.outcome == .final && final.agreedAmount == Money(minorUnits: 31_167) && final.disputed.isEmpty)
         #expect(steps.effects.sent.map(\.to) == ["S1"])
@@ -85,7 +86,9 @@ struct BBUSBillingTests {
 
     @Test(
         "PDL-103 decision 13: a line is disputed only when it differs by more than max(1.00, 1 % of the estimate)",
-        arguments: [(Int64(31_479), Reconciliation.Outcome.final), (31_480, .dispute), (30_855, .final), (30_854, .dispute)]
+        arguments: [
+            (Int64(31_479), Reconciliation.Outcome.final), (31_480, .dispute), (30_855, .final), (30_854, .dispute),
+        ]
     )
     func thresholdDecides(invoiced: Int64, outcome: Reconciliation.Outcome) throws {
         var billing = try BBUSBillingTests()
@@ -142,7 +145,8 @@ struct BBUSBillingTests {
         let (timer, due) = try #require(answered.effects.timers.first)
         #expect(due == Make.t0 + .days(45))
         guard case .bbus(let purpose) = timer.purpose else { return }
-        let steps = billing.bbus.fire(purpose, key: RequestKey(buyer: timer.buyer, requestID: timer.requestID), now: due)
+        let steps = billing.bbus.fire(
+            purpose, key: RequestKey(buyer: timer.buyer, requestID: timer.requestID), now: due)
         let record = try #require(steps.records.first)
         #expect(record.kind == "payment" && record.counterparty == "S1" && record.refs == ["invoice": "S1-bill-8"])
         let payment = try record.body.decode(Payment.self)

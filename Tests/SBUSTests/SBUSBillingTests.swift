@@ -99,7 +99,8 @@ struct SBUSBillingTests {
         let key = try activate()
         _ = closeCycle(at: Make.t0 + .days(30))
         let change = OrderKey(buyer: "B", orderID: "c1")
-        _ = sbus.handle(.changeCost(change, reference: "P-chg-7", cost: Money(amount: 100), outage: .zero), now: Make.t0)
+        _ = sbus.handle(
+            .changeCost(change, reference: "P-chg-7", cost: Money(amount: 100), outage: .zero), now: Make.t0)
         _ = sbus.handle(
             .orderEvent(change, reference: "P-chg-7", .changed(serviceID: "P-svc-9"), evidence: nil),
             now: Make.t0 + .days(40))
@@ -207,7 +208,8 @@ struct SBUSBillingTests {
         #expect(next.items.map(\.amount.minorUnits) == [55_000, 22_000])
     }
 
-    @Test("PDL-103 PDL-106 a disputed line the ledger facts confirm is upheld and stays open, carried to the next cycle")
+    @Test(
+        "PDL-103 PDL-106 a disputed line the ledger facts confirm is upheld and stays open, carried to the next cycle")
     mutating func upheldLineIsCarried() throws {
         _ = try activate()
         let bill = try #require(closeCycle(at: Make.t0 + .days(30)).invoice)

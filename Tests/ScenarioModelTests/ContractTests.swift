@@ -68,13 +68,23 @@ struct ContractTests {
         arguments: [
             ("  - { seller: CARRIER, buyer: SHOP, paymentTerms: 30-15 }", "contracts[0].paymentTerms"),
             ("  - { seller: CARRIER, buyer: SHOP, paymentTerms: 0x15 }", "contracts[0].paymentTerms"),
-            ("  - { seller: CARRIER, buyer: SHOP, paymentMethod: { kind: cheque } }", "contracts[0].paymentMethod.kind"),
-            ("  - { seller: CARRIER, buyer: SHOP, paymentMethod: { kind: crypto } }", "contracts[0].paymentMethod.asset"),
+            (
+                "  - { seller: CARRIER, buyer: SHOP, paymentMethod: { kind: cheque } }",
+                "contracts[0].paymentMethod.kind"
+            ),
+            (
+                "  - { seller: CARRIER, buyer: SHOP, paymentMethod: { kind: crypto } }",
+                "contracts[0].paymentMethod.asset"
+            ),
             ("  - { seller: CARRIER, buyer: SHOP, currency: euro }", "contracts[0].currency"),
-            ("  - { seller: CARRIER, buyer: SHOP, disputeThreshold: { relative: lots } }",
-             "contracts[0].disputeThreshold.relative"),
-            ("  - { seller: CARRIER, buyer: SHOP, disputeThreshold: { absolute: -1 } }",
-             "contracts[0].disputeThreshold.absolute"),
+            (
+                "  - { seller: CARRIER, buyer: SHOP, disputeThreshold: { relative: lots } }",
+                "contracts[0].disputeThreshold.relative"
+            ),
+            (
+                "  - { seller: CARRIER, buyer: SHOP, disputeThreshold: { absolute: -1 } }",
+                "contracts[0].disputeThreshold.absolute"
+            ),
             ("  - { seller: CARRIER, buyer: SHOP, paymentDelay: soon }", "contracts[0].paymentDelay"),
             ("  - { seller: TELCO, buyer: SHOP }", "contracts[0].seller"),
             ("  - { seller: CARRIER, buyer: NOBODY }", "contracts[0].buyer"),

@@ -11,13 +11,16 @@ struct MoneyScenarioTests {
         try Simulator(plan: SimulationPlan(ScenarioLoader.parse(text), directory: directory)).run()
     }
 
-    static func invoices(_ result: SimulationResult, _ seller: String, _ buyer: String) -> [SimulationResult
+    static func invoices(
+        _ result: SimulationResult, _ seller: String, _ buyer: String
+    ) -> [SimulationResult
         .InvoiceOutcome]
     {
         result.invoices.filter { $0.seller == seller && $0.buyer == buyer }
     }
 
-    @Test("PDL-097 PDL-098 each hop invoices the month at its own price: a provider's margin is its markup on the month")
+    @Test(
+        "PDL-097 PDL-098 each hop invoices the month at its own price: a provider's margin is its markup on the month")
     func marginsAlongTheChain() throws {
         let result = try ScenarioRunTests.run("monthly-billing")
         // The second cycle, a full month plus the change fee, at each hop: 600.00, 660.00, 726.00, 871.20.

@@ -87,7 +87,9 @@ extension BBUS {
             invoiceID: invoice.id, outcome: outcome, agreedItems: payable.agreed.keys.sorted(),
             agreedAmount: payable.agreedAmount, disputed: disputed, at: now)
         return answerSteps(answer, seller: seller) + [
-            .effect(.setTimer(Self.paymentTimer(invoice.id, seller: seller), at: invoice.paymentDueDate + contract.paymentDelay))
+            .effect(
+                .setTimer(
+                    Self.paymentTimer(invoice.id, seller: seller), at: invoice.paymentDueDate + contract.paymentDelay))
         ]
     }
 

@@ -33,7 +33,8 @@ extension SBUS {
                 guard let quoted = account.changeFees.removeValue(forKey: key.orderID) else { break }
                 if quoted.fee.minorUnits != 0 {
                     account.oneOffs.append(
-                        BillingAccount.OneOffCharge(serviceID: serviceID, orderID: key.orderID, fee: quoted.fee, at: now))
+                        BillingAccount.OneOffCharge(
+                            serviceID: serviceID, orderID: key.orderID, fee: quoted.fee, at: now))
                 }
             case .disconnected(let serviceID):
                 for index in account.services.indices

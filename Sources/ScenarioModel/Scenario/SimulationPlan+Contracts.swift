@@ -14,7 +14,8 @@ extension SimulationPlan {
         for (index, spec) in specs.enumerated() {
             let path = "contracts[\(index)]"
             guard providers.contains(spec.seller) else {
-                throw ScenarioError(path: "\(path).seller", message: "'\(spec.seller)' is not a provider of this scenario")
+                throw ScenarioError(
+                    path: "\(path).seller", message: "'\(spec.seller)' is not a provider of this scenario")
             }
             guard providers.contains(spec.buyer) || buyers.contains(spec.buyer) else {
                 throw ScenarioError(
@@ -56,7 +57,8 @@ extension SimulationPlan {
                 }
                 if kind != .fiat, methodSpec.asset == nil {
                     throw ScenarioError(
-                        path: "\(path).paymentMethod.asset", message: "a \(kind.rawValue) payment names its asset (USDC)")
+                        path: "\(path).paymentMethod.asset",
+                        message: "a \(kind.rawValue) payment names its asset (USDC)")
                 }
                 method = PaymentMethod(
                     kind: kind, asset: methodSpec.asset ?? contractCurrency, network: methodSpec.network)

@@ -346,7 +346,8 @@ public struct SimulationPlan: Sendable {
             }
             if let pair = expectation.invoices {
                 guard pair.count == 2 else {
-                    throw ScenarioError(path: "\(path).invoices", message: "give the seller and the buyer: [SELLER, BUYER]")
+                    throw ScenarioError(
+                        path: "\(path).invoices", message: "give the seller and the buyer: [SELLER, BUYER]")
                 }
             }
             if expectation.demand == nil && expectation.party == nil && expectation.ledgers == nil

@@ -62,7 +62,9 @@ public struct InvoiceItem: Codable, Sendable, Hashable {
     }
 
     /// The same line with another number, amount or origin.
-    public func with(id: String? = nil, amount: Money? = nil, unitQuantity: Int? = nil, carriedFrom: String? = nil)
+    public func with(
+        id: String? = nil, amount: Money? = nil, unitQuantity: Int? = nil, carriedFrom: String? = nil
+    )
         -> InvoiceItem
     {
         InvoiceItem(
@@ -119,7 +121,9 @@ public struct Invoice: Codable, Sendable, Hashable {
                 "startDateTime": .string(period.start.description), "endDateTime": .string(period.end.description),
             ],
             "billingAccount": ["id": .string("\(buyer.rawValue)@\(seller.rawValue)")],
-            "financialAccount": ["id": .string("\(buyer.rawValue)@\(seller.rawValue)"), "name": .string(buyer.rawValue)],
+            "financialAccount": [
+                "id": .string("\(buyer.rawValue)@\(seller.rawValue)"), "name": .string(buyer.rawValue),
+            ],
             "category": "normal", "runType": "onCycle", "state": .string(state),
             "amountDue": Self.money(amountDue), "remainingAmount": Self.money(amountDue),
             "taxExcludedAmount": Self.money(amountDue), "taxIncludedAmount": Self.money(amountDue), "taxItem": [],

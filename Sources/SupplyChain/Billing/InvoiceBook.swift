@@ -45,7 +45,8 @@ public struct InvoiceBook: Sendable {
             }
             for (ref, refs) in rows where ref.kind == LedgerKind.invoice.rawValue {
                 guard let invoice = try? ref.body.decode(Invoice.self), let id = refs["invoice"] else { continue }
-                let followUps = rows.filter { $0.0.seq > ref.seq && ($0.1["invoice"] == id || $0.1["netted"] == id) }.map(\.0)
+                let followUps = rows.filter { $0.0.seq > ref.seq && ($0.1["invoice"] == id || $0.1["netted"] == id) }
+                    .map(\.0)
                 var evidence: [String: [EntryRef]] = [:]
                 for item in invoice.items {
                     evidence[item.id] = item.evidence.compactMap { text -> EntryRef? in

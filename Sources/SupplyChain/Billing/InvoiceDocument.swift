@@ -94,7 +94,8 @@ public enum InvoiceDocument {
         case .payment:
             guard let payment = try? ref.body.decode(Payment.self) else { return "" }
             let late = (payment.paidAt - payment.dueDate).wholeDaysRoundedUp
-            return ": paid \(payment.amount) by \(payment.method)" + (payment.isLate ? ", \(late) day(s) late" : ", on time")
+            return ": paid \(payment.amount) by \(payment.method)"
+                + (payment.isLate ? ", \(late) day(s) late" : ", on time")
         default:
             return ""
         }
