@@ -28,6 +28,9 @@ struct InvoiceCLITests {
         ] {
             #expect(html.contains(text), "\(text)")
         }
+        // The money on the copies audits clean.
+        let audit = try await BrokerCLITests.broker("audit", "money", directory.path)
+        #expect(audit.status == 0, "\(audit.stdout)")
         let unknown = try await BrokerCLITests.broker("invoice", directory.path, "--id", "NOPE-bill-1")
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("no invoice NOPE-bill-1"))

@@ -13,6 +13,7 @@ public struct InvoiceBook: Sendable {
         public let time: Instant
         /// Whether the counterparty countersigned it (otherwise it is pending, not agreed).
         public let agreed: Bool
+        public let refs: [String: String]
         public let body: JSONValue
     }
 
@@ -28,11 +29,14 @@ public struct InvoiceBook: Sendable {
     }
 
     public let entries: [Entry]
+    /// Every entry of every ledger read, by ledger id, in seq order (what the money audit checks lines against).
+    public let ledgers: [String: [EntryRef]]
 
     /// Reads every invoice in `copies`, each ledger once (the first copy of a ledger id read wins).
     public init(copies: [LedgerCopy]) {
         var seen: Set<String> = []
         var found: [Entry] = []
+        var ledgers: [String: [EntryRef]] = [:]
         for copy in copies where seen.insert(copy.header.ledgerID).inserted {
             let rows = copy.rows.map { row -> (EntryRef, [String: String]) in
                 let refs =
@@ -40,9 +44,10 @@ public struct InvoiceBook: Sendable {
                 let body = (try? JSONValue.parse(Data(row.body.utf8))) ?? .null
                 let ref = EntryRef(
                     seq: row.seq, kind: row.kind, author: row.author, time: Instant(milliseconds: row.time),
-                    agreed: !(row.counterSig ?? "").isEmpty, body: body)
+                    agreed: !(row.counterSig ?? "").isEmpty, refs: refs, body: body)
                 return (ref, refs)
             }
+            ledgers[copy.header.ledgerID] = rows.map(\.0)
             for (ref, refs) in rows where ref.kind == LedgerKind.invoice.rawValue {
                 guard let invoice = try? ref.body.decode(Invoice.self), let id = refs["invoice"] else { continue }
                 let followUps = rows.filter { $0.0.seq > ref.seq && ($0.1["invoice"] == id || $0.1["netted"] == id) }
@@ -63,6 +68,7 @@ public struct InvoiceBook: Sendable {
                         evidence: evidence))
             }
         }
+        self.ledgers = ledgers
         entries = found.sorted { ($0.invoice.billDate, $0.invoice.id) < ($1.invoice.billDate, $1.invoice.id) }
     }
 
