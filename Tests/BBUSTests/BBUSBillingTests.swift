@@ -137,6 +137,30 @@ struct BBUSBillingTests {
         #expect(try #require(paid.records.first).body.decode(Payment.self).amount == Money(minorUnits: 31_167))
     }
 
+    @Test(
+        "PDL-103 PDL-106 a line carried open is agreed on the next invoice when the parties settled it for the seller")
+    func carriedLineSettledManually() throws {
+        func answer(to manual: TradingContract.ManualResolution?) throws -> Reconciliation {
+            let contract = TradingContract(
+                seller: "S1", buyer: "P", terms: PaymentTerms(cycleDays: 30, dueDays: 15),
+                disputeThreshold: DisputeThreshold(absoluteMinorUnits: 100, relativeBasisPoints: 100),
+                anchor: Make.t0, manualResolution: manual)
+            var billing = try BBUSBillingTests(contract: contract)
+            // The first cycle's line, upheld at 320.00 although P's records give 311.67, carried to the next invoice.
+            let carried = billing.invoice([32_000]).items[0].with(carriedFrom: "S1-bill-2")
+            let later = Invoice(
+                id: "S1-bill-9", seller: "S1", buyer: "P", billDate: Make.t0 + .days(60), period: contract.period(1),
+                paymentDueDate: Make.t0 + .days(75), paymentMethod: contract.paymentMethod, currency: "EUR",
+                items: [carried])
+            let steps = billing.bbus.receive(later, from: "S1", now: Make.t0 + .days(60))
+            return try #require(steps.records.first).body.decode(Reconciliation.self)
+        }
+        let settled = try answer(to: .seller)
+        #expect(settled.outcome == .final && settled.agreedAmount == Money(minorUnits: 32_000))
+        // Without a manual resolution the buyer disputes it again: |320.00 − 311.67| = 8.33 > 3.12.
+        #expect(try answer(to: nil).outcome == .dispute)
+    }
+
     @Test("PDL-107 PDL-108 PDL-109 the agreed amount is paid on the due date in the contracted stablecoin")
     func paidOnTermsInContractedMethod() throws {
         let usdc = PaymentMethod(kind: .stablecoin, asset: "USDC", network: "ethereum")

@@ -209,6 +209,32 @@ struct SBUSBillingTests {
     }
 
     @Test(
+        "PDL-103 a line the facts uphold, settled manually for the buyer: corrected to the buyer's estimate, not carried"
+    )
+    func manualResolutionForBuyer() throws {
+        let contract = TradingContract(
+            seller: "P", buyer: "B", terms: PaymentTerms(cycleDays: 30, dueDays: 15), anchor: Make.t0,
+            manualResolution: .buyer)
+        var billing = SBUSBillingTests(overcharge: 0, contract: contract)
+        _ = try billing.activate()
+        let bill = try #require(billing.closeCycle(at: Make.t0 + .days(30)).invoice)
+        let dispute = Reconciliation(
+            invoiceID: bill.id, outcome: .partial, agreedItems: ["2"], agreedAmount: Money(minorUnits: 12_467),
+            disputed: [
+                .init(
+                    itemID: "1", chargeKey: bill.items[0].chargeKey, invoiced: Money(minorUnits: 31_167),
+                    estimate: Money(minorUnits: 30_000), reason: "expected 300.00")
+            ], at: Make.t0 + .days(30))
+        let record = try #require(
+            billing.sbus.receive(dispute, from: "B", now: Make.t0 + .days(30)).effects.records.first)
+        let line = try #require(try record.body.decode(DisputeResolution.self).lines.first)
+        // 311.67 is what the facts give, but the parties settled for the buyer's 300.00.
+        #expect(line.corrected && line.manual == true && line.recomputed == Money(minorUnits: 30_000))
+        let next = try #require(billing.closeCycle(at: Make.t0 + .days(60)).invoice)
+        #expect(next.items.map(\.amount.minorUnits) == [55_000, 22_000])
+    }
+
+    @Test(
         "PDL-103 PDL-106 a disputed line the ledger facts confirm is upheld and stays open, carried to the next cycle")
     mutating func upheldLineIsCarried() throws {
         _ = try activate()

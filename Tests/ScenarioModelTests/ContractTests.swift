@@ -86,6 +86,7 @@ struct ContractTests {
                 "contracts[0].disputeThreshold.absolute"
             ),
             ("  - { seller: CARRIER, buyer: SHOP, paymentDelay: soon }", "contracts[0].paymentDelay"),
+            ("  - { seller: CARRIER, buyer: SHOP, manualResolution: coin }", "contracts[0].manualResolution"),
             ("  - { seller: TELCO, buyer: SHOP }", "contracts[0].seller"),
             ("  - { seller: CARRIER, buyer: NOBODY }", "contracts[0].buyer"),
             ("  - { seller: SHOP, buyer: SHOP }", "contracts[0].buyer"),

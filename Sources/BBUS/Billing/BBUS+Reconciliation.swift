@@ -44,13 +44,19 @@ extension BBUS {
     func estimate(_ line: InvoiceItem, seller: PartyID) -> (amount: Money, basis: String) {
         let zero = Money.zero(line.amount.currency)
         let orderID = RequestID(line.productOrder)
+        // A line carried open after the facts upheld it, which the parties settled manually for the seller.
+        if line.carriedFrom != nil, configuration.contracts[seller]?.manualResolution == .seller {
+            return (line.amount, "settled manually for the seller")
+        }
         switch line.chargeType {
         case .recurring:
             guard let purchase = purchases.purchases[orderID], purchase.seller == seller, let price = purchase.price,
                 let activated = purchase.activatedAt
             else { return (zero, "no service \(line.product) bought from \(seller) on order \(line.productOrder)") }
             let days = line.coverage.billableDays(from: activated, until: purchase.endedAt)
-            return (price.proRated(days: days), "\(days) of 30 days at \(price) a month")
+            let estimate = price.proRated(days: days).scaled(
+                basisPoints: 10_000 - configuration.underestimateBasisPoints)
+            return (estimate, "\(days) of 30 days at \(price) a month")
         case .nonRecurring:
             guard let charge = purchases.oneOffs[orderID], charge.seller == seller, charge.at >= line.coverage.start,
                 charge.at < line.coverage.end

@@ -19,11 +19,20 @@ extension SBUS {
         for disputed in reconciliation.disputed {
             guard let line = issued.invoice.items.first(where: { $0.id == disputed.itemID }) else { continue }
             let recomputed = Self.recompute(line, account: account)
-            let corrected = recomputed != line.amount
-            lines.append(
-                DisputeResolution.Line(
-                    itemID: line.id, chargeKey: line.chargeKey, recomputed: recomputed, corrected: corrected))
-            if !corrected {
+            if recomputed != line.amount {
+                lines.append(
+                    DisputeResolution.Line(
+                        itemID: line.id, chargeKey: line.chargeKey, recomputed: recomputed, corrected: true))
+            } else if account.contract.manualResolution == .buyer {
+                // The facts uphold the line, but the parties settled it manually for the buyer's estimate.
+                lines.append(
+                    DisputeResolution.Line(
+                        itemID: line.id, chargeKey: line.chargeKey, recomputed: disputed.estimate, corrected: true,
+                        manual: true))
+            } else {
+                lines.append(
+                    DisputeResolution.Line(
+                        itemID: line.id, chargeKey: line.chargeKey, recomputed: recomputed, corrected: false))
                 account.carried.append(line.with(carriedFrom: line.carriedFrom ?? issued.invoice.id))
             }
         }

@@ -149,7 +149,9 @@ public struct SimulationResult: Encodable, Sendable {
                 if invoice.carriedLines > 0 { text += " (\(invoice.carriedLines) carried)" }
                 if !invoice.answers.isEmpty { text += ", \(invoice.answers.joined(separator: " → "))" }
                 if invoice.disputedLines > 0 {
-                    text += ", \(invoice.disputedLines) disputed, \(invoice.correctedLines) corrected"
+                    text +=
+                        ", \(invoice.disputedLines) disputed, \(invoice.correctedLines) corrected, "
+                        + "\(invoice.upheldLines) upheld"
                 }
                 if let final = invoice.finalAmount { text += String(format: ", final %.2f", final) }
                 if let other = invoice.nettedWith {

@@ -5,7 +5,7 @@ extension Scenario {
         public static let knownKeys: [String: KeyShape] = [
             "seller": .value, "buyer": .value, "currency": .value, "paymentTerms": .value,
             "paymentMethod": .section(PaymentMethodSpec.self), "disputeThreshold": .section(ThresholdSpec.self),
-            "netting": .value, "paymentDelay": .value,
+            "netting": .value, "paymentDelay": .value, "manualResolution": .value,
         ]
 
         /// The provider that invoices.
@@ -22,6 +22,9 @@ extension Scenario {
         public var netting: Bool?
         /// Injected behaviour: the buyer pays this long after each due date (a late payment); default on time.
         public var paymentDelay: DurationText?
+        /// How the parties settle a line the ledger facts uphold against the buyer: seller or buyer; default none
+        /// (it stays open, carried from cycle to cycle).
+        public var manualResolution: String?
     }
 
     /// `{ kind: stablecoin, asset: USDC, network: ethereum }`; default fiat in the contract's currency.

@@ -82,6 +82,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
     public struct Behaviour: Decodable, Sendable, KnownKeys {
         public static let knownKeys: [String: KeyShape] = [
             "silent": .value, "delay": .value, "chainTestFails": .value, "overcharge": .value,
+            "underestimates": .value,
         ]
 
         /// Receives nothing and answers nothing (down, or ignoring its buyers).
@@ -92,6 +93,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var chainTestFails: Bool?
         /// The first invoice to each buyer overcharges its first recurring line by this much (a wrong line).
         public var overcharge: Percentage?
+        /// Its B-BUS estimates every recurring line this much too low (a buyer whose records are wrong).
+        public var underestimates: Percentage?
     }
 
     public struct CatalogSpec: Decodable, Sendable, KnownKeys {

@@ -78,11 +78,22 @@ extension SimulationPlan {
                     relativeBasisPoints: relative)
             }
             let delay = try duration(spec.paymentDelay, path: "\(path).paymentDelay") ?? .zero
+            var manual: TradingContract.ManualResolution?
+            if let text = spec.manualResolution {
+                guard let value = TradingContract.ManualResolution(rawValue: text) else {
+                    throw ScenarioError(
+                        path: "\(path).manualResolution",
+                        message:
+                            "'\(text)' is not one of: \(TradingContract.ManualResolution.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                }
+                manual = value
+            }
             contracts.append(
                 TradingContract(
                     seller: PartyID(rawValue: spec.seller), buyer: PartyID(rawValue: spec.buyer),
                     currency: contractCurrency, terms: terms, paymentMethod: method, disputeThreshold: threshold,
-                    netting: spec.netting ?? false, anchor: anchor, paymentDelay: delay))
+                    netting: spec.netting ?? false, anchor: anchor, paymentDelay: delay, manualResolution: manual))
         }
         return contracts
     }

@@ -251,6 +251,8 @@ public struct SimulationPlan: Sendable {
             }
             sbus.overchargeBasisPoints =
                 try Self.percentage(spec.behaviour?.overcharge, path: "\(path).behaviour.overcharge") ?? 0
+            bbus.underestimateBasisPoints =
+                try Self.percentage(spec.behaviour?.underestimates, path: "\(path).behaviour.underestimates") ?? 0
             configurations.append(
                 ProviderConfiguration(
                     party: party, sbus: sbus, catalog: catalog, bbus: bbus, ranking: ranking,

@@ -73,7 +73,9 @@ public enum MoneyAudit {
 
     /// The final amount of each agreed line (after the seller's corrections), and the agreed total, if the buyer
     /// agreed any line.
-    static func finalLines(_ entry: InvoiceBook.Entry) -> (lines: [String: Money], agreed: Money)? {
+    static func finalLines(_ entry: InvoiceBook.Entry) -> (lines: [String: Money], agreed: Money, manual: Set<String>)?
+    {
+        var manual: Set<String> = []
         var corrected: [String: Money] = [:]
         var answer: Reconciliation?
         for followUp in entry.followUps {
@@ -81,6 +83,7 @@ public enum MoneyAudit {
             case .invoiceResolved:
                 for line in (try? followUp.body.decode(DisputeResolution.self))?.lines ?? [] where line.corrected {
                     corrected[line.itemID] = line.recomputed
+                    if line.manual == true { manual.insert(line.itemID) }
                 }
             case .invoiceFinal, .invoicePartial:
                 answer = try? followUp.body.decode(Reconciliation.self)
@@ -93,7 +96,7 @@ public enum MoneyAudit {
         for item in entry.invoice.items where answer.agreedItems.contains(item.id) {
             lines[item.id] = corrected[item.id] ?? item.amount
         }
-        return (lines, answer.agreedAmount)
+        return (lines, answer.agreedAmount, manual)
     }
 
     static func check(_ entry: InvoiceBook.Entry, rows: [InvoiceBook.EntryRef]) -> [Finding] {
@@ -103,9 +106,10 @@ public enum MoneyAudit {
             findings.append(
                 Finding(ledgerID: entry.ledgerID, invoiceID: invoice.id, line: line, rule: rule, detail: detail))
         }
-        guard let (lines, agreed) = finalLines(entry) else { return [] }
+        guard let (lines, agreed, manual) = finalLines(entry) else { return [] }
         for item in invoice.items {
-            guard let amount = lines[item.id] else { continue }
+            // A line the parties settled manually rests on their decision (the invoice.resolved entry), not the facts.
+            guard let amount = lines[item.id], !manual.contains(item.id) else { continue }
             let seller = invoice.seller.rawValue
             switch item.chargeType {
             case .recurring:

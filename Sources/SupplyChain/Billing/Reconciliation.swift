@@ -74,12 +74,15 @@ public struct DisputeResolution: Codable, Sendable, Hashable {
         public let recomputed: Money
         /// Whether the seller corrects the line to the recomputed amount (otherwise it upholds what it invoiced).
         public let corrected: Bool
+        /// True when the amount is the parties' manual decision (the buyer's estimate), not the ledger facts'.
+        public let manual: Bool?
 
-        public init(itemID: String, chargeKey: String, recomputed: Money, corrected: Bool) {
+        public init(itemID: String, chargeKey: String, recomputed: Money, corrected: Bool, manual: Bool? = nil) {
             self.itemID = itemID
             self.chargeKey = chargeKey
             self.recomputed = recomputed
             self.corrected = corrected
+            self.manual = manual
         }
     }
 

@@ -20,12 +20,24 @@ public struct TradingContract: Codable, Sendable, Hashable {
     public let anchor: Instant
     /// Injected behaviour: the buyer pays this long after the due date (a late payment); zero pays on the day.
     public let paymentDelay: TimeSpan
+    /// How the parties settle a line the automatic resolution upholds against the buyer's records (PDL-103,
+    /// "manually"): nil leaves it open, carried from cycle to cycle (PDL-106).
+    public let manualResolution: ManualResolution?
+
+    /// The outcome of the parties' manual resolution of a disputed line the ledger facts cannot settle.
+    public enum ManualResolution: String, Codable, Sendable, Hashable, CaseIterable {
+        /// The seller's amount stands: the buyer agrees the line when it is carried to the next invoice.
+        case seller
+        /// The buyer's estimate stands: the seller corrects the line to it instead of carrying it.
+        case buyer
+    }
 
     public init(
         seller: PartyID, buyer: PartyID, currency: String = "EUR", terms: PaymentTerms = .standard,
         paymentMethod: PaymentMethod? = nil, disputeThreshold: DisputeThreshold = .exact, netting: Bool = false,
-        anchor: Instant, paymentDelay: TimeSpan = .zero
+        anchor: Instant, paymentDelay: TimeSpan = .zero, manualResolution: ManualResolution? = nil
     ) {
+        self.manualResolution = manualResolution
         self.seller = seller
         self.buyer = buyer
         self.currency = currency
