@@ -58,8 +58,8 @@ extension SBUS {
         case .orderClosed(let key):
             accounts[key.buyer]?.ordersInFulfilment.removeValue(forKey: key.orderID)
             return []
-        case .qualified, .unableToMeetTime:
-            return []
+        default:
+            return []  // answers to requests bill nothing
         }
     }
 
