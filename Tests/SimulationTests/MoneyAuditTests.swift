@@ -44,7 +44,7 @@ struct MoneyAuditTests {
 
     @Test(
         "the money audit is clean on every honest money scenario",
-        arguments: ["monthly-billing", "invoice-dispute", "netting", "partial-reconciliation"])
+        arguments: ["monthly-billing", "invoice-dispute", "netting", "partial-reconciliation", "sla-credit"])
     func honestRunsClean(name: String) throws {
         let book = InvoiceBook(copies: try Self.copies(name))
         #expect(!book.entries.isEmpty)

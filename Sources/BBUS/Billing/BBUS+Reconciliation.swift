@@ -19,7 +19,14 @@ extension BBUS {
         case .changeQuoted(let price, _):
             guard subOrders[orderID]?.seller == seller, subOrders[orderID]?.isChange == true else { return }
             purchases.quotedFees[orderID] = price
-        case .changed:
+        case .outageScheduled(let from, let duration):
+            guard subOrders[orderID]?.seller == seller, subOrders[orderID]?.isChange == true else { return }
+            purchases.pendingOutages[orderID] = (from, duration)
+        case .changed(let serviceID):
+            if let outage = purchases.pendingOutages.removeValue(forKey: orderID), outage.duration > .zero {
+                purchases.outages[orderID] = PurchaseBook.Outage(
+                    seller: seller, serviceID: serviceID, from: outage.from, duration: outage.duration)
+            }
             guard let fee = purchases.quotedFees.removeValue(forKey: orderID), fee.minorUnits != 0 else { return }
             purchases.oneOffs[orderID] = PurchaseBook.OneOff(seller: seller, fee: fee, at: notice.at)
         case .disconnected:
@@ -57,6 +64,21 @@ extension BBUS {
             let estimate = price.proRated(days: days).scaled(
                 basisPoints: 10_000 - configuration.underestimateBasisPoints)
             return (estimate, "\(days) of 30 days at \(price) a month")
+        case .nonRecurring where line.productOrderItem == InvoiceItem.outageCredit:
+            guard let outage = purchases.outages[orderID], outage.seller == seller,
+                outage.from >= line.coverage.start, outage.from < line.coverage.end,
+                let contract = configuration.contracts[seller]
+            else { return (zero, "no outage of \(line.product) announced for \(line.productOrder) in the period") }
+            let monthly = purchases.purchases.values.filter { $0.seller == seller && $0.serviceID == outage.serviceID }
+                .compactMap(\.price).reduce(zero, +)
+            let hours = outage.duration.wholeHoursRoundedUp
+            let hourly = contract.hourlyCredit(monthly: monthly)
+            return (hourly.times(hours).negated, "SLA credit: \(hours) hour(s) at \(hourly)")
+        case .nonRecurring where line.productOrderItem == InvoiceItem.creditNoteApplied:
+            guard let credit = purchases.creditNotes[line.productOrder] else {
+                return (zero, "no agreed credit note \(line.productOrder)")
+            }
+            return (credit.negated, "credit note \(line.productOrder) agreed at \(credit)")
         case .nonRecurring:
             guard let charge = purchases.oneOffs[orderID], charge.seller == seller, charge.at >= line.coverage.start,
                 charge.at < line.coverage.end
@@ -92,6 +114,7 @@ extension BBUS {
         let answer = Reconciliation(
             invoiceID: invoice.id, outcome: outcome, agreedItems: payable.agreed.keys.sorted(),
             agreedAmount: payable.agreedAmount, disputed: disputed, at: now)
+        noteCreditNote(answer)
         return answerSteps(answer, seller: seller) + [
             .effect(
                 .setTimer(
@@ -121,7 +144,15 @@ extension BBUS {
         let answer = Reconciliation(
             invoiceID: resolution.invoiceID, outcome: .final, agreedItems: payable.agreed.keys.sorted(),
             agreedAmount: payable.agreedAmount, disputed: [], at: now)
+        noteCreditNote(answer)
         return answerSteps(answer, seller: seller)
+    }
+
+    /// A final document whose agreed amount is negative is a credit note: the seller deducts it from its next
+    /// invoice, where the buyer expects to see it.
+    private mutating func noteCreditNote(_ answer: Reconciliation) {
+        guard answer.outcome == .final, answer.agreedAmount.minorUnits < 0 else { return }
+        purchases.creditNotes[answer.invoiceID] = answer.agreedAmount.negated
     }
 
     /// The payment of an agreed invoice falls due: pay the agreed amount in the contracted method (PDL-107..109).

@@ -23,6 +23,14 @@ struct PurchaseBook: Sendable {
         let at: Instant
     }
 
+    /// An outage a seller announced for a change of its part, credited per the contract once the change is done.
+    struct Outage: Sendable {
+        let seller: PartyID
+        let serviceID: String
+        let from: Instant
+        let duration: TimeSpan
+    }
+
     /// An invoice received and where its reconciliation stands.
     struct Payable: Sendable {
         let invoice: Invoice
@@ -40,6 +48,11 @@ struct PurchaseBook: Sendable {
     /// Change fees quoted, by the change's sub-order id.
     var quotedFees: [RequestID: Money] = [:]
     var oneOffs: [RequestID: OneOff] = [:]
+    /// Outages announced for changes in progress, then completed, by the change's sub-order id.
+    var pendingOutages: [RequestID: (from: Instant, duration: TimeSpan)] = [:]
+    var outages: [RequestID: Outage] = [:]
+    /// Credit notes agreed (their amount positive), by document id: deducted from a later invoice.
+    var creditNotes: [String: Money] = [:]
     var payables: [String: Payable] = [:]
     /// What parties that also buy from this provider owe it, final, per cycle: what netting offsets (PDL-110).
     var receivables: [PartyID: [Int: (invoiceID: String, amount: Money)]] = [:]

@@ -82,7 +82,7 @@ public struct EntryRules: Sendable {
             "invoice": .request(ref: "invoice"), "invoice.final": .seller(ref: "invoice"),
             "invoice.partial": .seller(ref: "invoice"), "invoice.dispute": .seller(ref: "invoice"),
             "payment": .seller(ref: "invoice"), "invoice.resolved": .buyer(ref: "invoice"),
-            "netting": .seller(ref: "invoice"),
+            "netting": .seller(ref: "invoice"), "creditnote": .request(ref: "invoice"),
         ])
 
     /// True when `kind` is 1–64 characters of dot-separated lower-case words.

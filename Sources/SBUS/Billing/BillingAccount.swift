@@ -28,6 +28,21 @@ struct BillingAccount: Sendable {
         let at: Instant
     }
 
+    /// A service's outage (from a change), credited per the contract's SLA credit (billed in the period it began).
+    struct Outage: Sendable {
+        let serviceID: String
+        let orderID: RequestID
+        let from: Instant
+        let duration: TimeSpan
+    }
+
+    /// A final credit note to deduct from the next invoice (its amount positive), and the cycle it was applied in.
+    struct Credit: Sendable {
+        let documentID: String
+        let amount: Money
+        var cycle: Int?
+    }
+
     /// Where an issued invoice stands.
     enum InvoiceState: String, Sendable {
         case issued, partial, disputed, final, settled
@@ -44,6 +59,11 @@ struct BillingAccount: Sendable {
     var changeFees: [RequestID: (serviceID: String?, fee: Money)] = [:]
     var services: [RatedService] = []
     var oneOffs: [OneOffCharge] = []
+    /// Outages announced for changes not yet completed, by change order.
+    var pendingOutages: [RequestID: (from: Instant, duration: TimeSpan)] = [:]
+    var outages: [Outage] = []
+    /// Credit notes the buyer agreed, deducted from the next invoice (decision 12: credit notes settle like invoices).
+    var credits: [Credit] = []
     /// The next cycle to invoice.
     var nextCycle = 0
     /// Whether a billing-cycle timer is pending.
@@ -60,6 +80,7 @@ struct BillingAccount: Sendable {
     var hasMoreToBill: Bool {
         let start = contract.period(nextCycle).start
         return !carried.isEmpty || !changeFees.isEmpty || !ordersInFulfilment.isEmpty
+            || credits.contains { $0.cycle == nil } || outages.contains { $0.from >= start }
             || services.contains { ($0.endedAt ?? .distantFuture) > start } || oneOffs.contains { $0.at >= start }
     }
 }

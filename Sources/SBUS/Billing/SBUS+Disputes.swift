@@ -36,8 +36,23 @@ extension SBUS {
                 account.carried.append(line.with(carriedFrom: line.carriedFrom ?? issued.invoice.id))
             }
         }
+        var creditSteps: [RoleStep] = []
+        if reconciliation.outcome == .final, reconciliation.agreedAmount.minorUnits < 0,
+            !account.credits.contains(where: { $0.documentID == reconciliation.invoiceID })
+        {
+            // An agreed credit note: deducted from the next invoice.
+            account.credits.append(
+                BillingAccount.Credit(
+                    documentID: reconciliation.invoiceID, amount: reconciliation.agreedAmount.negated, cycle: nil))
+            if !account.cycleTimerSet {
+                account.cycleTimerSet = true
+                creditSteps.append(
+                    effect: .setTimer(Self.billingTimer(buyer), at: account.contract.period(account.nextCycle).end))
+            }
+        }
         account.issued[reconciliation.invoiceID] = issued
         accounts[buyer] = account
+        if !creditSteps.isEmpty { return creditSteps }
         if reconciliation.outcome == .final, account.contract.netting {
             return [
                 .message(

@@ -29,7 +29,14 @@ extension SBUS {
                 account.services.append(
                     BillingAccount.RatedService(
                         serviceID: serviceID, orderID: key.orderID, prices: order.prices, activatedAt: now))
+            case .outageScheduled(let from, let duration):
+                account.pendingOutages[key.orderID] = (from, duration)
             case .changed(let serviceID):
+                if let outage = account.pendingOutages.removeValue(forKey: key.orderID), outage.duration > .zero {
+                    account.outages.append(
+                        BillingAccount.Outage(
+                            serviceID: serviceID, orderID: key.orderID, from: outage.from, duration: outage.duration))
+                }
                 guard let quoted = account.changeFees.removeValue(forKey: key.orderID) else { break }
                 if quoted.fee.minorUnits != 0 {
                     account.oneOffs.append(
@@ -90,11 +97,17 @@ extension SBUS {
         let period = contract.period(account.nextCycle)
         guard now >= period.end else { return [] }
         var steps: [RoleStep] = []
+        for index in account.credits.indices where account.credits[index].cycle == nil {
+            account.credits[index].cycle = period.cycle
+        }
         var items = Self.lines(for: period, account: account)
         items += account.carried
         account.carried = []
         if !items.isEmpty {
-            let invoiceID = ids.next("bill")
+            // Credits beyond the charges: the document is a credit note (decision 12), which the buyer reconciles
+            // like an invoice and which is deducted from the next invoice once agreed.
+            let isCreditNote = items.map(\.amount.minorUnits).reduce(0, +) < 0
+            let invoiceID = ids.next(isCreditNote ? "cn" : "bill")
             items = items.enumerated().map { $0.element.with(id: "\($0.offset + 1)") }
             // Injected fault: the first invoice to each buyer overcharges its first recurring line.
             if account.invoiceOrder.isEmpty, configuration.overchargeBasisPoints > 0,
@@ -113,8 +126,8 @@ extension SBUS {
                 .effect(
                     .record(
                         LedgerRecord(
-                            counterparty: buyer, kind: .invoice, refs: ["invoice": invoiceID],
-                            body: invoice.ledgerBody))),
+                            counterparty: buyer, kind: isCreditNote ? .creditNote : .invoice,
+                            refs: ["invoice": invoiceID], body: invoice.ledgerBody))),
                 .effect(.send(to: buyer, .invoice(invoice))),
             ]
         }
@@ -160,6 +173,31 @@ extension SBUS {
                         "change.quoted order=\(charge.orderID.rawValue)",
                         "change.completed order=\(charge.orderID.rawValue)",
                     ]))
+        }
+        for outage in account.outages where outage.from >= period.start && outage.from < period.end {
+            let monthly = account.services.filter { $0.serviceID == outage.serviceID }.flatMap(\.prices).map(\.price)
+                .reduce(.zero(account.contract.currency), +)
+            let hourly = account.contract.hourlyCredit(monthly: monthly)
+            let hours = outage.duration.wholeHoursRoundedUp
+            guard hourly.minorUnits > 0, hours > 0 else { continue }
+            items.append(
+                InvoiceItem(
+                    id: "", chargeType: .nonRecurring, product: outage.serviceID,
+                    productOrder: outage.orderID.rawValue, productOrderItem: InvoiceItem.outageCredit,
+                    description: "\(outage.serviceID): SLA credit, \(hours) hour(s) of outage from \(outage.from)",
+                    coverage: period, unit: "hour", unitQuantity: hours, unitRate: hourly,
+                    amount: hourly.times(hours).negated,
+                    evidence: ["change.outage_scheduled order=\(outage.orderID.rawValue)"]))
+        }
+        for credit in account.credits where credit.cycle == period.cycle {
+            items.append(
+                InvoiceItem(
+                    id: "", chargeType: .nonRecurring, product: credit.documentID, productOrder: credit.documentID,
+                    productOrderItem: InvoiceItem.creditNoteApplied,
+                    description: "credit note \(credit.documentID) deducted", coverage: period, unit: "each",
+                    unitQuantity: 1, unitRate: credit.amount, amount: credit.amount.negated,
+                    evidence: ["creditnote invoice=\(credit.documentID)", "invoice.final invoice=\(credit.documentID)"])
+            )
         }
         return items
     }

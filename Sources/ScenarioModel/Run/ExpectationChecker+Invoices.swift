@@ -41,6 +41,7 @@ extension ExpectationChecker {
         }
         let counts: [(String, Int?, Int)] = [
             ("netted invoice(s)", expectation.netted, invoices.filter { $0.nettedWith != nil }.count),
+            ("credit note(s)", expectation.creditNotes, invoices.filter(\.creditNote).count),
             ("disputed line(s)", expectation.disputedLines, invoices.map(\.disputedLines).reduce(0, +)),
             ("corrected line(s)", expectation.correctedLines, invoices.map(\.correctedLines).reduce(0, +)),
             ("carried line(s)", expectation.carriedLines, invoices.map(\.carriedLines).reduce(0, +)),

@@ -14,7 +14,7 @@ public struct InvoiceTrail: Sendable {
     public mutating func note(_ record: LedgerRecord, by author: PartyID) {
         guard let kind = record.ledgerKind, let invoiceID = record.refs["invoice"] else { return }
         switch kind {
-        case .invoice:
+        case .invoice, .creditNote:
             guard let invoice = try? record.body.decode(Invoice.self) else { return }
             order.append(invoiceID)
             invoices[invoiceID] = SimulationResult.InvoiceOutcome(
@@ -23,7 +23,7 @@ public struct InvoiceTrail: Sendable {
                 dueDate: invoice.paymentDueDate.description, currency: invoice.currency,
                 amountDue: invoice.amountDue.amount, lines: invoice.items.count,
                 carriedLines: invoice.items.filter { $0.carriedFrom != nil }.count,
-                paymentMethod: invoice.paymentMethod.description)
+                paymentMethod: invoice.paymentMethod.description, creditNote: kind == .creditNote)
         case .invoiceFinal, .invoicePartial, .invoiceDispute:
             guard let answer = try? record.body.decode(Reconciliation.self) else { return }
             invoices[invoiceID]?.answers.append(answer.outcome.rawValue)

@@ -14,6 +14,8 @@ extension SimulationResult {
         /// Lines carried over open from an earlier invoice (PDL-106).
         public let carriedLines: Int
         public let paymentMethod: String
+        /// A credit note (its amount due negative) rather than an invoice.
+        public let creditNote: Bool
         /// The buyer's answers in order: `final`, `partial`, `dispute`.
         public var answers: [String] = []
         public var disputedLines = 0

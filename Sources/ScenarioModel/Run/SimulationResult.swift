@@ -143,7 +143,8 @@ public struct SimulationResult: Encodable, Sendable {
             lines.append("invoices (\(invoices.count)):")
             for invoice in invoices {
                 var text =
-                    "  \(invoice.id) \(invoice.seller) → \(invoice.buyer) cycle \(invoice.cycle): "
+                    "  \(invoice.id) \(invoice.seller) → \(invoice.buyer) cycle \(invoice.cycle)"
+                    + (invoice.creditNote ? " (credit note): " : ": ")
                     + String(format: "%.2f %@", invoice.amountDue, invoice.currency)
                     + ", \(invoice.lines) line(s)"
                 if invoice.carriedLines > 0 { text += " (\(invoice.carriedLines) carried)" }

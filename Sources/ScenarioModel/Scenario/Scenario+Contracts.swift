@@ -6,6 +6,7 @@ extension Scenario {
             "seller": .value, "buyer": .value, "currency": .value, "paymentTerms": .value,
             "paymentMethod": .section(PaymentMethodSpec.self), "disputeThreshold": .section(ThresholdSpec.self),
             "netting": .value, "paymentDelay": .value, "manualResolution": .value,
+            "slaCreditPerHour": .value,
         ]
 
         /// The provider that invoices.
@@ -25,6 +26,8 @@ extension Scenario {
         /// How the parties settle a line the ledger facts uphold against the buyer: seller or buyer; default none
         /// (it stays open, carried from cycle to cycle).
         public var manualResolution: String?
+        /// The SLA credit per started hour of a service's outage, as a share of its monthly price; default none.
+        public var slaCreditPerHour: Percentage?
     }
 
     /// `{ kind: stablecoin, asset: USDC, network: ethereum }`; default fiat in the contract's currency.

@@ -240,7 +240,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "terms": .value, "ledger": .value, "hasEntry": .value, "invoices": .value, "count": .value,
             "amounts": .value, "answers": .value, "finalAmounts": .value, "disputedLines": .value,
             "correctedLines": .value, "carriedLines": .value, "payments": .value, "latePayments": .value,
-            "paidAmounts": .value, "netted": .value,
+            "paidAmounts": .value, "netted": .value, "creditNotes": .value,
         ]
 
         public var demand: String?
@@ -291,6 +291,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var paidAmounts: [Double]?
         /// How many of the invoices were netted against one in the other direction.
         public var netted: Int?
+        /// How many of the documents are credit notes.
+        public var creditNotes: Int?
     }
 }
 

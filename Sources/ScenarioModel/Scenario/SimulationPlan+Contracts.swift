@@ -93,7 +93,9 @@ extension SimulationPlan {
                 TradingContract(
                     seller: PartyID(rawValue: spec.seller), buyer: PartyID(rawValue: spec.buyer),
                     currency: contractCurrency, terms: terms, paymentMethod: method, disputeThreshold: threshold,
-                    netting: spec.netting ?? false, anchor: anchor, paymentDelay: delay, manualResolution: manual))
+                    netting: spec.netting ?? false, anchor: anchor, paymentDelay: delay, manualResolution: manual,
+                    slaCreditBasisPointsPerHour: try percentage(spec.slaCreditPerHour, path: "\(path).slaCreditPerHour")
+                        ?? 0))
         }
         return contracts
     }

@@ -40,6 +40,9 @@ public struct Invoice: Codable, Sendable, Hashable {
     /// (`customerBillItem` holds their refs, as the yaml says; the items follow in `x-customerBillItems`).
     public func customerBill(state: String = "paymentDue") -> JSONValue {
         let zero = Self.money(.zero(currency))
+        // MEF Money is positive: credit lines are shown as `credits`, and a credit note owes nothing.
+        let credits = items.filter { $0.amount.minorUnits < 0 }.map(\.amount.negated).reduce(.zero(currency), +)
+        let due = Money(minorUnits: max(amountDue.minorUnits, 0), currency: currency)
         let bill: [String: JSONValue] = [
             "id": .string(id), "billNo": .string(id), "billDate": .string(billDate.description),
             "billCycle": .string("\(period.cycle + 1)"),
@@ -51,9 +54,9 @@ public struct Invoice: Codable, Sendable, Hashable {
                 "id": .string("\(buyer.rawValue)@\(seller.rawValue)"), "name": .string(buyer.rawValue),
             ],
             "category": "normal", "runType": "onCycle", "state": .string(state),
-            "amountDue": Self.money(amountDue), "remainingAmount": Self.money(amountDue),
-            "taxExcludedAmount": Self.money(amountDue), "taxIncludedAmount": Self.money(amountDue), "taxItem": [],
-            "credits": zero, "discounts": zero, "fees": zero, "appliedPayment": [],
+            "amountDue": Self.money(due), "remainingAmount": Self.money(due),
+            "taxExcludedAmount": Self.money(due), "taxIncludedAmount": Self.money(due), "taxItem": [],
+            "credits": Self.money(credits), "discounts": zero, "fees": zero, "appliedPayment": [],
             "paymentDueDate": .string(paymentDueDate.description), "lastUpdate": .string(billDate.description),
             "billDocument": ["url": .string("invoices/\(id).html")],
             "relatedContactInformation": [
@@ -87,8 +90,10 @@ public struct Invoice: Codable, Sendable, Hashable {
                 "endDateTime": .string(item.coverage.end.description),
             ],
             "unit": .string(item.unit), "unitQuantity": .number(Double(item.unitQuantity)),
-            "unitRate": Self.money(item.unitRate), "taxExcludedAmount": Self.money(item.amount),
-            "appliedFee": [], "appliedTax": [], "state": .string(InvoiceItem.State.paymentDue.rawValue),
+            "unitRate": Self.money(item.unitRate),
+            "taxExcludedAmount": Self.money(item.amount.minorUnits < 0 ? item.amount.negated : item.amount),
+            "appliedFee": [], "appliedTax": [],
+            "state": .string((item.amount.minorUnits < 0 ? InvoiceItem.State.credit : .paymentDue).rawValue),
         ]
     }
 

@@ -48,7 +48,8 @@ public struct InvoiceBook: Sendable {
                 return (ref, refs)
             }
             ledgers[copy.header.ledgerID] = rows.map(\.0)
-            for (ref, refs) in rows where ref.kind == LedgerKind.invoice.rawValue {
+            for (ref, refs) in rows
+            where ref.kind == LedgerKind.invoice.rawValue || ref.kind == LedgerKind.creditNote.rawValue {
                 guard let invoice = try? ref.body.decode(Invoice.self), let id = refs["invoice"] else { continue }
                 let followUps = rows.filter { $0.0.seq > ref.seq && ($0.1["invoice"] == id || $0.1["netted"] == id) }
                     .map(\.0)

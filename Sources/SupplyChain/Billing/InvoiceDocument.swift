@@ -6,10 +6,11 @@ import CanonicalJSON
 public enum InvoiceDocument {
     public static func html(_ entry: InvoiceBook.Entry) -> String {
         let invoice = entry.invoice
+        let title = invoice.amountDue.minorUnits < 0 ? "Credit note" : "Invoice"
         var page = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
-            <title>Invoice \(escape(invoice.id))</title>
+            <title>\(title) \(escape(invoice.id))</title>
             <style>
             body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #111; }
             table { border-collapse: collapse; width: 100%; margin: 1em 0; }
@@ -20,7 +21,7 @@ public enum InvoiceDocument {
             tfoot td { font-weight: bold; }
             @media print { body { margin: 0; } }
             </style></head><body>
-            <h1>Invoice \(escape(invoice.id))</h1>
+            <h1>\(title) \(escape(invoice.id))</h1>
             <div class="parties">
             <div><strong>Seller</strong><br>\(escape(invoice.seller.rawValue))</div>
             <div><strong>Buyer</strong><br>\(escape(invoice.buyer.rawValue))</div>

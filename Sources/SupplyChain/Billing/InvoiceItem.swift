@@ -55,6 +55,11 @@ public struct InvoiceItem: Codable, Sendable, Hashable {
         self.carriedFrom = carriedFrom
     }
 
+    /// The `productOrderItem` of an SLA credit line (an outage, credited per the contract; a negative amount).
+    public static let outageCredit = "outage"
+    /// The `productOrderItem` of a line deducting an agreed credit note (a negative amount).
+    public static let creditNoteApplied = "creditnote"
+
     /// What identifies the charge whatever invoice it is on: its type, the service and the order behind it.
     public var chargeKey: String {
         "\(chargeType.rawValue)|\(product)|\(productOrder)|\(productOrderItem)|\(coverage.cycle)"

@@ -134,6 +134,40 @@ public enum MoneyAudit {
                         "\(amount) for \(item.unitQuantity) day(s); the ledger gives \(days) day(s) at "
                             + "\(item.unitRate) a month: \(expected)")
                 }
+            case .nonRecurring where item.productOrderItem == InvoiceItem.outageCredit:
+                guard
+                    let scheduled = rows.first(where: {
+                        $0.kind == LedgerKind.outageScheduled.rawValue && $0.refs["order"] == item.productOrder
+                            && $0.author == seller && $0.agreed
+                    }),
+                    let notice = try? scheduled.body.decode(OrderNotice.self),
+                    case .outageScheduled(let from, let duration) = notice.event
+                else {
+                    finding(item.id, .missingEvidence, "no co-signed change.outage_scheduled for \(item.productOrder)")
+                    continue
+                }
+                let hours = duration.wholeHoursRoundedUp
+                let expected = item.unitRate.times(hours).negated
+                if item.unitQuantity != hours || amount != expected || from < item.coverage.start
+                    || from >= item.coverage.end
+                {
+                    finding(
+                        item.id, .lineAmount,
+                        "\(amount) for \(item.unitQuantity) hour(s); the ledger gives \(hours) hour(s) from \(from) at "
+                            + "\(item.unitRate): \(expected)")
+                }
+            case .nonRecurring where item.productOrderItem == InvoiceItem.creditNoteApplied:
+                let agreedNote = rows.last {
+                    $0.kind == LedgerKind.invoiceFinal.rawValue && $0.refs["invoice"] == item.productOrder
+                        && $0.author == invoice.buyer.rawValue && $0.agreed
+                }
+                guard let agreedNote, let note = try? agreedNote.body.decode(Reconciliation.self) else {
+                    finding(item.id, .missingEvidence, "no credit note \(item.productOrder) agreed by the buyer")
+                    continue
+                }
+                if amount != note.agreedAmount {
+                    finding(item.id, .lineAmount, "deducts \(amount); credit note agreed at \(note.agreedAmount)")
+                }
             case .nonRecurring:
                 guard
                     let completed = rows.first(where: {

@@ -23,6 +23,9 @@ public struct TradingContract: Codable, Sendable, Hashable {
     /// How the parties settle a line the automatic resolution upholds against the buyer's records (PDL-103,
     /// "manually"): nil leaves it open, carried from cycle to cycle (PDL-106).
     public let manualResolution: ManualResolution?
+    /// The SLA credit for outages: per started hour of a service's outage, this share of its monthly price, in
+    /// basis points (0: none).
+    public let slaCreditBasisPointsPerHour: Int64
 
     /// The outcome of the parties' manual resolution of a disputed line the ledger facts cannot settle.
     public enum ManualResolution: String, Codable, Sendable, Hashable, CaseIterable {
@@ -35,9 +38,11 @@ public struct TradingContract: Codable, Sendable, Hashable {
     public init(
         seller: PartyID, buyer: PartyID, currency: String = "EUR", terms: PaymentTerms = .standard,
         paymentMethod: PaymentMethod? = nil, disputeThreshold: DisputeThreshold = .exact, netting: Bool = false,
-        anchor: Instant, paymentDelay: TimeSpan = .zero, manualResolution: ManualResolution? = nil
+        anchor: Instant, paymentDelay: TimeSpan = .zero, manualResolution: ManualResolution? = nil,
+        slaCreditBasisPointsPerHour: Int64 = 0
     ) {
         self.manualResolution = manualResolution
+        self.slaCreditBasisPointsPerHour = slaCreditBasisPointsPerHour
         self.seller = seller
         self.buyer = buyer
         self.currency = currency
@@ -54,6 +59,12 @@ public struct TradingContract: Codable, Sendable, Hashable {
         let length = TimeSpan.days(Int64(terms.cycleDays))
         let start = anchor + TimeSpan(milliseconds: length.milliseconds * Int64(cycle))
         return BillingPeriod(cycle: cycle, start: start, end: start + length)
+    }
+
+    /// The SLA credit per started hour of outage on a service of `monthly` price (a positive amount; zero when
+    /// the contract gives none).
+    public func hourlyCredit(monthly: Money) -> Money {
+        monthly.scaled(basisPoints: slaCreditBasisPointsPerHour)
     }
 
     /// The index of the cycle that contains `instant` (0 for instants before the anchor).

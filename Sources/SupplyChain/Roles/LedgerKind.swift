@@ -47,6 +47,7 @@ public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
     case invoiceResolved = "invoice.resolved"
     case payment = "payment"
     case netting = "netting"
+    case creditNote = "creditnote"
 
     /// The receipt kind for a request of `kind` (PDL-007).
     public static func receipt(_ kind: RequestKind) -> LedgerKind { kind == .poq ? .poqReceipt : .inquiryReceipt }
