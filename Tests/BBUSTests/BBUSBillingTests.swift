@@ -227,3 +227,86 @@ struct BBUSBillingTests {
         #expect(steps.isEmpty)
     }
 }
+
+/// SLA credits and credit notes at the B-BUS: it estimates an outage credit from the seller's own outage notice, and
+/// a credit note's deduction from its own agreement of that note.
+struct BBUSCreditTests {
+    /// BBUSBillingTests' buyer with a 2 % an hour SLA credit, after S1 moved its part with a 5 h 10 min outage on day 40.
+    static func withOutage() throws -> (billing: BBUSBillingTests, changeOrder: RequestID) {
+        let contract = TradingContract(
+            seller: "S1", buyer: "P", terms: PaymentTerms(cycleDays: 30, dueDays: 15),
+            disputeThreshold: DisputeThreshold(absoluteMinorUnits: 100, relativeBasisPoints: 100), anchor: Make.t0,
+            slaCreditBasisPointsPerHour: 200)
+        var billing = try BBUSBillingTests(contract: contract)
+        var ids = IDSequence(party: "P")
+        var entropy = SeededEntropy(seed: 2)
+        let change = SubOrderChange(
+            order: OrderKey(buyer: "B", orderID: "c1"), itemID: "item-1", seller: "S1", sellerServiceID: "S1-svc-4",
+            change: ServiceChange(place: "LON-2"), acceptBy: Make.t0 + .days(40), activateBy: Make.t0 + .days(41))
+        let placed = billing.bbus.handle(.placeChange(change), now: Make.t0 + .days(40), ids: &ids, entropy: &entropy)
+        let changeOrder = RequestID(try #require(placed.records.first?.refs["order"]))
+        for (event, at) in [
+            (
+                OrderEvent.outageScheduled(from: Make.t0 + .days(40), duration: .hours(5) + .minutes(10)),
+                Make.t0 + .days(40)
+            ),
+            (.changed(serviceID: "S1-svc-4"), Make.t0 + .days(40) + .hours(6)),
+        ] {
+            _ = billing.bbus.receive(
+                OrderNotice(orderID: changeOrder, sellerOrderReference: "S1-chg-3", event: event, at: at), from: "S1")
+        }
+        return (billing, changeOrder)
+    }
+
+    static func document(_ id: String, cycle: Int, items: [InvoiceItem]) -> Invoice {
+        let period = BBUSBillingTests.contract().period(cycle)
+        return Invoice(
+            id: id, seller: "S1", buyer: "P", billDate: period.end, period: period,
+            paymentDueDate: period.end + .days(15), paymentMethod: BBUSBillingTests.contract().paymentMethod,
+            currency: "EUR", items: items)
+    }
+
+    static func outageLine(_ order: RequestID, hours: Int, amount: Int64) -> InvoiceItem {
+        InvoiceItem(
+            id: "1", chargeType: .nonRecurring, product: "S1-svc-4", productOrder: order.rawValue,
+            productOrderItem: InvoiceItem.outageCredit, description: "SLA credit",
+            coverage: BBUSBillingTests.contract().period(1), unit: "hour", unitQuantity: hours,
+            unitRate: Money(minorUnits: 1_100), amount: Money(minorUnits: amount), evidence: [])
+    }
+
+    @Test("the buyer estimates an outage credit from the seller's outage notice: 6 hours at 2 % of 550.00")
+    func outageCreditEstimated() throws {
+        var (billing, changeOrder) = try Self.withOutage()
+        // 5 h 10 min → 6 started hours × 11.00 (2 % of 550.00) = 66.00 credited.
+        let right = Self.document(
+            "S1-bill-9", cycle: 1, items: [Self.outageLine(changeOrder, hours: 6, amount: -6_600)])
+        let answer = try #require(billing.bbus.receive(right, from: "S1", now: Make.t0 + .days(60)).records.first)
+        #expect(try answer.body.decode(Reconciliation.self).outcome == .final)
+        // A credit cut to 4 hours (44.00) is disputed: |−44.00 − (−66.00)| = 22.00 > max(1.00, 0.66).
+        var (other, otherChange) = try Self.withOutage()
+        let short = Self.document(
+            "S1-bill-9", cycle: 1, items: [Self.outageLine(otherChange, hours: 4, amount: -4_400)])
+        let disputed = try #require(other.bbus.receive(short, from: "S1", now: Make.t0 + .days(60)).records.first)
+        #expect(try disputed.body.decode(Reconciliation.self).outcome == .dispute)
+    }
+
+    @Test("a credit note is agreed and not paid; its deduction on the next invoice is agreed against the note")
+    func creditNoteAgreedThenDeducted() throws {
+        var (billing, changeOrder) = try Self.withOutage()
+        // 6 hours at 11.00 = 66.00 credited against no charge: a credit note of −66.00.
+        let note = Self.document("S1-cn-5", cycle: 1, items: [Self.outageLine(changeOrder, hours: 6, amount: -6_600)])
+        let answered = billing.bbus.receive(note, from: "S1", now: Make.t0 + .days(60))
+        #expect(try #require(answered.records.first).body.decode(Reconciliation.self).agreedAmount.minorUnits == -6_600)
+        let due = try #require(answered.effects.timers.first)
+        guard case .bbus(let timer) = due.0.purpose else { return }
+        #expect(billing.bbus.fire(timer, key: RequestKey(buyer: "S1", requestID: "S1-cn-5"), now: due.1).isEmpty)
+        let deduction = InvoiceItem(
+            id: "1", chargeType: .nonRecurring, product: "S1-cn-5", productOrder: "S1-cn-5",
+            productOrderItem: InvoiceItem.creditNoteApplied, description: "credit note deducted",
+            coverage: BBUSBillingTests.contract().period(2), unit: "each", unitQuantity: 1,
+            unitRate: Money(minorUnits: 6_600), amount: Money(minorUnits: -6_600), evidence: [])
+        let next = Self.document("S1-bill-12", cycle: 2, items: [deduction])
+        let answer = try #require(billing.bbus.receive(next, from: "S1", now: Make.t0 + .days(90)).records.first)
+        #expect(try answer.body.decode(Reconciliation.self).outcome == .final)
+    }
+}

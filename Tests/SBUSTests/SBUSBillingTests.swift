@@ -256,3 +256,65 @@ struct SBUSBillingTests {
         #expect(next.items.map(\.id) == ["1", "2", "3"])
     }
 }
+
+/// SLA credits and credit notes at the S-BUS (decision 12): an outage credited per the contract; credits beyond the
+/// month's charges make a credit note, deducted from the next invoice once the buyer agrees it.
+struct SBUSCreditTests {
+    static func contract(creditPerHour: Int64) -> TradingContract {
+        TradingContract(
+            seller: "P", buyer: "B", terms: PaymentTerms(cycleDays: 30, dueDays: 15), anchor: Make.t0,
+            slaCreditBasisPointsPerHour: creditPerHour)
+    }
+
+    /// The service of SBUSBillingTests (550.00 + 220.00 a month) with an outage of `outage` on day 40.
+    static func billed(creditPerHour: Int64, outage: TimeSpan) throws -> (SBUSBillingTests, Invoice) {
+        var billing = SBUSBillingTests(overcharge: 0, contract: contract(creditPerHour: creditPerHour))
+        _ = try billing.activate()
+        _ = billing.closeCycle(at: Make.t0 + .days(30))
+        let move = OrderKey(buyer: "B", orderID: "c1")
+        _ = billing.sbus.handle(
+            .orderEvent(
+                move, reference: "P-chg-7", .outageScheduled(from: Make.t0 + .days(40), duration: outage),
+                evidence: nil), now: Make.t0 + .days(40))
+        _ = billing.sbus.handle(
+            .orderEvent(move, reference: "P-chg-7", .changed(serviceID: "P-svc-9"), evidence: nil),
+            now: Make.t0 + .days(40) + outage)
+        let document = try #require(billing.closeCycle(at: Make.t0 + .days(60)).invoice)
+        return (billing, document)
+    }
+
+    @Test("an outage is credited per started hour at the contract's share of the service's monthly price")
+    func outageCredit() throws {
+        let (_, bill) = try Self.billed(creditPerHour: 200, outage: .hours(5) + .minutes(10))
+        // 5 h 10 min → 6 started hours; 2 % of 770.00 (550.00 + 220.00) = 15.40 an hour: a credit of 92.40.
+        #expect(bill.items.map(\.amount.minorUnits) == [55_000, 22_000, -9_240])
+        #expect(bill.items[2].unitQuantity == 6 && bill.items[2].unitRate == Money(minorUnits: 1_540))
+        #expect(bill.items[2].productOrderItem == InvoiceItem.outageCredit)
+        // 770.00 − 92.40 = 677.60, still an invoice.
+        #expect(bill.amountDue == Money(minorUnits: 67_760) && bill.id.hasPrefix("P-bill-"))
+        // Shown as a MEF credit: positive, state `credit`, summed in `credits`.
+        let json = bill.customerBill()
+        #expect(json["credits"] == ["unit": "EUR", "value": 92.4])
+        #expect(json["x-customerBillItems"]?.arrayValue?[2]["state"] == "credit")
+    }
+
+    @Test("credits beyond the charges make a credit note; once agreed it is deducted from the next invoice")
+    func creditNoteDeducted() throws {
+        var (billing, note) = try Self.billed(creditPerHour: 1_000, outage: .hours(12))
+        // 10 % of 770.00 = 77.00 an hour × 12 = 924.00 against 770.00: −154.00, a credit note.
+        #expect(note.amountDue == Money(minorUnits: -15_400))
+        #expect(note.id.hasPrefix("P-cn-"))
+        #expect(note.items.map(\.amount.minorUnits) == [55_000, 22_000, -92_400])
+        let final = Reconciliation(
+            invoiceID: note.id, outcome: .final, agreedItems: ["1", "2", "3"], agreedAmount: note.amountDue,
+            disputed: [], at: Make.t0 + .days(60))
+        _ = billing.sbus.receive(final, from: "B", now: Make.t0 + .days(60))
+        let (next, effects) = billing.closeCycle(at: Make.t0 + .days(90))
+        let bill = try #require(next)
+        // 550.00 + 220.00 − 154.00 = 616.00.
+        #expect(bill.items.map(\.amount.minorUnits) == [55_000, 22_000, -15_400])
+        #expect(bill.items[2].productOrder == note.id)
+        #expect(bill.amountDue == Money(minorUnits: 61_600))
+        #expect(effects.records.map(\.kind) == ["invoice"])
+    }
+}
