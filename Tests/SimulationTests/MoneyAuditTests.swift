@@ -92,4 +92,25 @@ struct MoneyAuditTests {
         #expect(double.line == "3")
         #expect(double.detail.contains("is already on \(first.invoice.id) line 1"))
     }
+
+    @Test("PDL-097 a line rated at another monthly price than the seller quoted is found, though its days add up")
+    func rateNotQuoted() throws {
+        let copies = try Self.tampered(try Self.copies("monthly-billing"), seller: "REGIONAL", cycle: 3) { invoice in
+            // 550.00 quoted; billed at 600.00 for the full month: 600.00, consistent with its own days and rate.
+            invoice.items.map {
+                $0.chargeType == .recurring
+                    ? InvoiceItem(
+                        id: $0.id, chargeType: $0.chargeType, product: $0.product, productOrder: $0.productOrder,
+                        productOrderItem: $0.productOrderItem, description: $0.description, coverage: $0.coverage,
+                        unit: $0.unit, unitQuantity: $0.unitQuantity, unitRate: Money(minorUnits: 60_000),
+                        amount: Money(minorUnits: 60_000), evidence: $0.evidence)
+                    : $0
+            }
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: copies))
+        let rate = try #require(findings.first { $0.rule == .lineRate })
+        #expect(rate.invoiceID.hasPrefix("REGIONAL-bill-") && rate.line == "1")
+        #expect(rate.detail.hasSuffix("says 550.00 EUR"))
+        #expect(!findings.contains { $0.rule == .lineAmount })
+    }
 }

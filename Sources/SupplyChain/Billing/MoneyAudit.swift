@@ -21,6 +21,8 @@ public enum MoneyAudit {
             case heldBack = "held_back"
             /// A payment is not the agreed (or netted) amount, or its `late` flag is wrong.
             case wrongPayment = "wrong_payment"
+            /// A recurring line's monthly rate is not the price the seller quoted for the item ordered.
+            case lineRate = "line_rate"
         }
 
         public let ledgerID: String
@@ -134,6 +136,11 @@ public enum MoneyAudit {
                         "\(amount) for \(item.unitQuantity) day(s); the ledger gives \(days) day(s) at "
                             + "\(item.unitRate) a month: \(expected)")
                 }
+                if let quoted = quotedPrice(item, rows: rows, seller: seller), quoted != item.unitRate {
+                    finding(
+                        item.id, .lineRate,
+                        "\(item.unitRate) a month; the quote order \(item.productOrder) was placed on says \(quoted)")
+                }
             case .nonRecurring where item.productOrderItem == InvoiceItem.outageCredit:
                 guard
                     let scheduled = rows.first(where: {
@@ -219,6 +226,30 @@ public enum MoneyAudit {
             }
         }
         return findings
+    }
+
+    /// The monthly price the seller quoted for the line's item, from the `order.request` the line's order was placed
+    /// with (its quote reference) and the seller's `quote.response` of that reference on the same ledger.
+    static func quotedPrice(_ item: InvoiceItem, rows: [InvoiceBook.EntryRef], seller: String) -> Money? {
+        guard
+            let placed = rows.first(where: {
+                $0.kind == LedgerKind.orderRequest.rawValue && $0.refs["order"] == item.productOrder
+            }),
+            let order = try? placed.body.decode(OrderRequest.self),
+            case .provide(let quoteReference, _) = order.action
+        else { return nil }
+        // The quote.response body gives each item's monthly price as a decimal (`quote.items[].monthly`), as
+        // LEDGER.md documents it; read back to minor units, exact for prices in cents.
+        for row in rows where row.kind == LedgerKind.quoteResponse.rawValue && row.author == seller && row.agreed {
+            guard row.body["sellerReference"]?.stringValue == quoteReference,
+                let priced = row.body["quote"]?["items"]?.arrayValue?.first(where: {
+                    $0["itemId"]?.stringValue == item.productOrderItem
+                }),
+                let monthly = priced["monthly"]?.numberValue
+            else { continue }
+            return Money(amount: monthly, currency: priced["currency"]?.stringValue ?? item.unitRate.currency)
+        }
+        return nil
     }
 
     /// Every service the seller activated on a ledger, still active in a cycle it invoiced that buyer, has a line in
