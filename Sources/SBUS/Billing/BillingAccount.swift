@@ -56,7 +56,7 @@ struct BillingAccount: Sendable {
     let contract: TradingContract
     var ordersInFulfilment: [RequestID: PricedOrder] = [:]
     /// Change orders quoted and not yet completed, with the fee quoted to the buyer.
-    var changeFees: [RequestID: (serviceID: String?, fee: Money)] = [:]
+    var changeFees: [RequestID: Money] = [:]
     var services: [RatedService] = []
     var oneOffs: [OneOffCharge] = []
     /// Outages announced for changes not yet completed, by change order.

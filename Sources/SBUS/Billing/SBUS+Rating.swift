@@ -18,7 +18,7 @@ extension SBUS {
         case .changeCost(let key, _, let cost, _):
             guard accounts[key.buyer] != nil else { return [] }
             let fee = price(cost: cost, for: key.buyer)
-            accounts[key.buyer]?.changeFees[key.orderID] = (nil, fee)
+            accounts[key.buyer]?.changeFees[key.orderID] = fee
             return []
         case .orderEvent(let key, _, let event, _):
             guard var account = accounts[key.buyer] else { return [] }
@@ -37,12 +37,9 @@ extension SBUS {
                         BillingAccount.Outage(
                             serviceID: serviceID, orderID: key.orderID, from: outage.from, duration: outage.duration))
                 }
-                guard let quoted = account.changeFees.removeValue(forKey: key.orderID) else { break }
-                if quoted.fee.minorUnits != 0 {
-                    account.oneOffs.append(
-                        BillingAccount.OneOffCharge(
-                            serviceID: serviceID, orderID: key.orderID, fee: quoted.fee, at: now))
-                }
+                guard let fee = account.changeFees.removeValue(forKey: key.orderID), fee.minorUnits != 0 else { break }
+                account.oneOffs.append(
+                    BillingAccount.OneOffCharge(serviceID: serviceID, orderID: key.orderID, fee: fee, at: now))
             case .disconnected(let serviceID):
                 for index in account.services.indices
                 where account.services[index].serviceID == serviceID && account.services[index].endedAt == nil {
