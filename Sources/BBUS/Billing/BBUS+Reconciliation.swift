@@ -91,7 +91,7 @@ extension BBUS {
 
     /// A seller's invoice arrives: compare every line with the buyer's estimate, answer, and plan the payment.
     public mutating func receive(_ invoice: Invoice, from seller: PartyID, now: Instant) -> [RoleStep] {
-        guard let contract = configuration.contracts[seller], invoice.seller == seller,
+        guard let contract = configuration.contracts[seller], invoice.seller == seller, invoice.buyer == party,
             purchases.payables[invoice.id] == nil
         else { return [] }
         var payable = PurchaseBook.Payable(invoice: invoice, agreed: [:], open: [:])
