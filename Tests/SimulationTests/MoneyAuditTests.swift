@@ -113,4 +113,25 @@ struct MoneyAuditTests {
         #expect(rate.detail.hasSuffix("says 550.00 EUR"))
         #expect(!findings.contains { $0.rule == .lineAmount })
     }
+
+    @Test("PDL-110 a netting statement that understates what the payee owed is found")
+    func nettingUnderstated() throws {
+        let copies = try Self.copies("netting").map { copy in
+            var copy = copy
+            for index in copy.rows.indices where copy.rows[index].kind == "netting" {
+                var body = try JSONValue.parse(Data(copy.rows[index].body.utf8)).objectValue ?? [:]
+                // The first statement: NORTH owed 396.00 and was owed 366.67; written as owed 300.00 instead.
+                if body["owedToPayer"] == ["minorUnits": 36_667, "currency": "EUR"] {
+                    body["owedToPayer"] = ["minorUnits": 30_000, "currency": "EUR"]
+                }
+                copy.rows[index].body = JSONValue.object(body).canonicalString
+            }
+            return copy
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: copies))
+        let netting = try #require(findings.first { $0.rule == .wrongNetting })
+        #expect(netting.invoiceID.hasPrefix("SOUTH-bill-"))
+        #expect(netting.detail.contains("owed to the payer 300.00 EUR, final 366.67 EUR"))
+        #expect(netting.detail.contains("net is not 396.00 EUR − 300.00 EUR"))
+    }
 }

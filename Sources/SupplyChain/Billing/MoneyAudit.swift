@@ -23,6 +23,9 @@ public enum MoneyAudit {
             case wrongPayment = "wrong_payment"
             /// A recurring line's monthly rate is not the price the seller quoted for the item ordered.
             case lineRate = "line_rate"
+            /// A netting statement's amounts are not the two invoices' final amounts, or its net is not their
+            /// difference.
+            case wrongNetting = "wrong_netting"
         }
 
         public let ledgerID: String
@@ -70,6 +73,7 @@ public enum MoneyAudit {
             }
         }
         findings += heldBack(book, billed: billed)
+        findings += netting(book)
         return findings
     }
 
@@ -223,6 +227,52 @@ public enum MoneyAudit {
             }
             if followUp.body["late"]?.boolValue != payment.isLate {
                 finding(nil, .wrongPayment, "paid \(payment.paidAt), due \(payment.dueDate): late is \(payment.isLate)")
+            }
+        }
+        return findings
+    }
+
+    /// Each netting statement: its two amounts are the final amounts of the invoices it names, in one currency and
+    /// cycle, and its net is their difference.
+    static func netting(_ book: InvoiceBook) -> [Finding] {
+        var findings: [Finding] = []
+        func finalAmount(_ id: String, ledger: String) -> (Money, Invoice)? {
+            guard let entry = book.entries.first(where: { $0.ledgerID == ledger && $0.invoice.id == id }),
+                let final = entry.followUps.last(where: { $0.kind == LedgerKind.invoiceFinal.rawValue }),
+                let answer = try? final.body.decode(Reconciliation.self)
+            else { return nil }
+            return (answer.agreedAmount, entry.invoice)
+        }
+        for entry in book.entries {
+            for followUp in entry.followUps where followUp.kind == LedgerKind.netting.rawValue {
+                guard let statement = try? followUp.body.decode(NettingStatement.self),
+                    statement.payableInvoice == entry.invoice.id
+                else { continue }
+                var problems: [String] = []
+                let payable = finalAmount(statement.payableInvoice, ledger: entry.ledgerID)
+                let receivable = finalAmount(statement.receivableInvoice, ledger: entry.ledgerID)
+                if payable?.0 != statement.owedByPayer {
+                    problems.append(
+                        "owed by the payer \(statement.owedByPayer), final \(payable.map { "\($0.0)" } ?? "none")")
+                }
+                if receivable?.0 != statement.owedToPayer {
+                    problems.append(
+                        "owed to the payer \(statement.owedToPayer), final \(receivable.map { "\($0.0)" } ?? "none")")
+                }
+                if let payable, let receivable,
+                    payable.1.period.cycle != receivable.1.period.cycle || payable.1.currency != receivable.1.currency
+                {
+                    problems.append("the invoices are of different cycles or currencies")
+                }
+                if followUp.body["net"].flatMap({ try? $0.decode(Money.self) }) != statement.net {
+                    problems.append("net is not \(statement.owedByPayer) − \(statement.owedToPayer)")
+                }
+                if !problems.isEmpty {
+                    findings.append(
+                        Finding(
+                            ledgerID: entry.ledgerID, invoiceID: entry.invoice.id, line: nil, rule: .wrongNetting,
+                            detail: problems.joined(separator: "; ")))
+                }
             }
         }
         return findings
