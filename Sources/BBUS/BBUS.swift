@@ -22,6 +22,8 @@ public struct BBUS: Sendable {
     var sellerRecords: [PartyID: [Int64]] = [:]
     /// Reports received per service bought.
     var sellerReportCounts: [SellerService: Int] = [:]
+    /// What it bought from sellers under contract, and their invoices (the buyer's own estimate).
+    var purchases = PurchaseBook()
 
     public init(party: PartyID, configuration: BBUSConfiguration) {
         self.party = party
@@ -30,7 +32,7 @@ public struct BBUS: Sendable {
 
     /// Whether `seller` says something about an order this provider placed with it (then it goes to the B-BUS).
     public func placed(_ orderID: RequestID, with seller: PartyID) -> Bool {
-        subOrders[orderID]?.seller == seller
+        subOrders[orderID]?.seller == seller || purchases.purchases[orderID]?.seller == seller
     }
 
     /// Handles what the SCO asks of the sellers.

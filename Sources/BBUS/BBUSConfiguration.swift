@@ -16,6 +16,11 @@ public struct BBUSConfiguration: Sendable, Hashable {
     /// Sellers whose SLA reputation (as this provider computes it) is below this, in thousandths (7,000 = 7.0),
     /// are not asked.
     public var minimumReputation: Int64?
+    /// The contract with each seller whose invoices it reconciles and pays (PDL-103..PDL-109).
+    public var contracts: [PartyID: TradingContract] = [:]
+    /// Injected fault: the buyer's own records put every recurring line this much too low, in basis points (a
+    /// buyer whose estimate is wrong: its disputes are upheld by the ledger facts).
+    public var underestimateBasisPoints: Int64 = 0
 
     public init(
         sellers: [PartyID], latency: [PartyID: TimeSpan] = [:], offerings: [PartyID: Set<String>] = [:],

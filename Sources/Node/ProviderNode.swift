@@ -153,7 +153,8 @@ public actor ProviderNode {
         switch message {
         case .acknowledgement(let response), .response(let response):
             handle(.message(from: seller, message), trace: traceOf[response.requestID])
-        case .notification, .request, .hubRegistration, .order, .orderNotice, .ticket, .performance:
+        case .notification, .request, .hubRegistration, .order, .orderNotice, .ticket, .performance, .invoice,
+            .reconciliation, .disputeResolution, .payment:
             handle(.message(from: seller, message), trace: nil)
         }
     }

@@ -77,14 +77,22 @@ public struct ProviderCore: Sendable {
             steps =
                 bbus.placed(notice.orderID, with: from)
                 ? bbus.receive(notice, from: from) : sbus.receive(notice, from: from)
+        case .message(let from, .invoice(let invoice)):
+            steps = bbus.receive(invoice, from: from, now: now)
+        case .message(let from, .reconciliation(let reconciliation)):
+            steps = sbus.receive(reconciliation, from: from, now: now)
+        case .message(let from, .disputeResolution(let resolution)):
+            steps = bbus.receive(resolution, from: from, now: now)
+        case .message(let from, .payment(let payment)):
+            steps = sbus.receive(payment, from: from)
         case .timer(let key):
             switch key.purpose {
             case .bbus(let timer):
-                steps = bbus.fire(timer, key: RequestKey(buyer: key.buyer, requestID: key.requestID))
+                steps = bbus.fire(timer, key: RequestKey(buyer: key.buyer, requestID: key.requestID), now: now)
+            case .sbus(let timer):
+                steps = sbus.fire(timer, buyer: key.buyer, id: key.requestID, now: now, ids: &ids)
             case .sco(let timer):
                 steps = sco.fire(timer, key: OrderKey(buyer: key.buyer, orderID: key.requestID), now: now, ids: &ids)
-            case .sbus(let timer):
-                steps = sbus.fire(timer, buyer: key.buyer, id: key.requestID, now: now)
             }
         }
         var effects: [Effect] = []
@@ -115,6 +123,7 @@ public struct ProviderCore: Sendable {
         case .scoToBBUS(let message): bbus.handle(message, now: now, ids: &ids, entropy: &entropy)
         case .bbusToSCO(let message): sco.handle(message, now: now, ids: &ids)
         case .scoToSBUS(let message): sbus.handle(message, now: now)
+        case .sbusToBBUS(let message): bbus.handle(message)
         }
     }
 }

@@ -24,10 +24,13 @@ public struct SBUS: Sendable {
     var tickets: [DeskTicket.Key: DeskTicket] = [:]
     /// The open tickets per buyer service, oldest first.
     var openTickets: [DeskTicket.ServiceKey: [String]] = [:]
+    /// What each buyer under contract is billed (rating, invoices, open lines).
+    var accounts: [PartyID: BillingAccount] = [:]
 
     public init(party: PartyID, configuration: SBUSConfiguration) {
         self.party = party
         self.configuration = configuration
+        self.accounts = configuration.contracts.mapValues(BillingAccount.init(contract:))
     }
 
     /// Validates the payload (MEF 79.1 and the Sonata schema) and checks the loop-prevention list.
@@ -59,8 +62,23 @@ public struct SBUS: Sendable {
         desk[OrderKey(buyer: buyer, orderID: orderID)]?.reference
     }
 
-    /// Handles what the SCO hands over for the buyer.
+    /// One of the S-BUS's timers fired: a billing cycle's end, a resolved ticket's time for the buyer's close.
+    public mutating func fire(
+        _ timer: SBUSTimer, buyer: PartyID, id: RequestID, now: Instant, ids: inout IDSequence
+    ) -> [RoleStep] {
+        switch timer {
+        case .billingCycle: closeCycle(buyer: buyer, now: now, ids: &ids)
+        case .ticketAutoClose: ticketAutoClose(buyer: buyer, id: id, now: now)
+        }
+    }
+
+    /// Handles what the SCO hands over for the buyer, and notes what it means for the buyer's bill.
     public mutating func handle(_ message: SCOToSBUS, now: Instant) -> [RoleStep] {
+        let flow = pass(message, now: now)
+        return flow + rate(message, now: now)
+    }
+
+    private mutating func pass(_ message: SCOToSBUS, now: Instant) -> [RoleStep] {
         switch message {
         case .qualified(let key, let outcomes):
             return answer(key, outcomes: outcomes, now: now)

@@ -17,6 +17,11 @@ public struct SBUSConfiguration: Sendable, Hashable {
     /// How long a resolved ticket waits for the buyer's close before it closes on its own (after-delivery.md
     /// decision 5).
     public let ticketCloseAfter: TimeSpan
+    /// The contract with each buyer that is billed (PDL-097); a buyer without one is not invoiced.
+    public var contracts: [PartyID: TradingContract] = [:]
+    /// Injected fault: the first invoice to each buyer overcharges its first recurring line by this much, in basis
+    /// points (a wrong line for the buyer to dispute).
+    public var overchargeBasisPoints: Int64 = 0
 
     public init(
         markupBasisPoints: Int64, discountBasisPoints: [PartyID: Int64] = [:], quoteValidity: TimeSpan = .days(30),

@@ -13,7 +13,7 @@ struct AuditCommand: ParsableCommand {
 
             Exit codes: 0 clean, 1 findings, 2 unreadable or bad input.
             """,
-        subcommands: [Copies.self, Proof.self, ExportCheckpoint.self, ExportProof.self],
+        subcommands: [Copies.self, Proof.self, ExportCheckpoint.self, ExportProof.self, Money.self],
         defaultSubcommand: Copies.self
     )
 }

@@ -19,12 +19,13 @@ struct Broker: AsyncParsableCommand {
               broker audit out/ledgers             verify ledger copies
               broker serve --config metro.yaml     run one provider as a live HTTP node
               broker cluster diamond               run a scenario as live nodes on loopback
+              broker invoice out/billing           list a run's invoices; --id ID prints one as HTML
 
             Exit codes: 0 ok, 1 findings or failed expectations, 2 bad input.
             """,
         subcommands: [
             SimulateCommand.self, ValidateCommand.self, AuditCommand.self, KeysCommand.self, ServeCommand.self,
-            ClusterCommand.self, BenchCommand.self,
+            ClusterCommand.self, BenchCommand.self, InvoiceCommand.self,
         ]
     )
 }

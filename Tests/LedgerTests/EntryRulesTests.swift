@@ -150,7 +150,7 @@ struct EntryRulesTests {
         try ledger.record(author: "BUYER", kind: "order.request", refs: ["order": "o-1"], body: [:], time: 10)
         try ledger.record(author: "BUYER", kind: "order.accepted", refs: ["order": "o-1"], body: [:], time: 20)
         try ledger.record(author: "SELLER", kind: "order.accepted", refs: ["order": "o-1"], body: [:], time: 30)
-        try ledger.record(author: "SELLER", kind: "invoice", refs: [:], body: [:], time: 40)
+        try ledger.record(author: "SELLER", kind: "quote.haggle", refs: [:], body: [:], time: 40)
         try ledger.record(author: "SELLER", kind: "order.activated", refs: ["order": "o-9"], body: [:], time: 50)
         let copy = try LedgerCopy(store: ledger.copy(of: "SELLER").store, ledgerID: ledger.id, holder: "SELLER")
         #expect(LedgerAuditor().audit(copy).isEmpty)

@@ -22,6 +22,7 @@ extension BBUS {
             order: placement.order, itemID: placement.itemID, seller: placement.seller, isChange: false)
         subOrders[subID] = sub
         currentSubOrder[sub.slot] = subID
+        notePurchase(placement, subID: subID)
         return [
             .record(
                 LedgerRecord(
@@ -97,6 +98,7 @@ extension BBUS {
     /// A seller's notice about an order this provider placed with it: passed to the SCO with the order and element
     /// it serves. A sub-order that was rejected, failed or completed its change is over.
     public mutating func receive(_ notice: OrderNotice, from seller: PartyID) -> [RoleStep] {
+        notePurchase(notice, from: seller)
         guard let sub = subOrders[notice.orderID], sub.seller == seller else { return [] }
         // A notice about a sub-order an element no longer uses (re-sourced since) changes nothing.
         if !sub.isChange, currentSubOrder[sub.slot] != notice.orderID { return [] }

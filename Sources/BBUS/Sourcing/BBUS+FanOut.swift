@@ -96,6 +96,8 @@ extension BBUS {
     /// One of the B-BUS's timers fired.
     public mutating func fire(_ timer: BBUSTimer, key: RequestKey) -> [RoleStep] {
         switch timer {
+        case .paymentDue:
+            return []  // needs the time: `fire(_:key:now:)`
         case .responseDeadline:
             // Silence past the window counts as "unable" (ETSI Inquiry and Quote step 6).
             guard var fanOut = fanOuts.removeValue(forKey: key) else { return [] }

@@ -92,6 +92,11 @@ public struct EntryRules: Sendable {
             // answers no request.
             "report.requested": .request(ref: "report"), "report.receipt": .seller(ref: "report"),
             "report.delivered": .either, "sof.measured": .internalOnly,
+            // Money: the seller opens an invoice; the buyer answers and pays it; the seller resolves its disputes.
+            "invoice": .request(ref: "invoice"), "invoice.final": .seller(ref: "invoice"),
+            "invoice.partial": .seller(ref: "invoice"), "invoice.dispute": .seller(ref: "invoice"),
+            "payment": .seller(ref: "invoice"), "invoice.resolved": .buyer(ref: "invoice"),
+            "netting": .seller(ref: "invoice"), "creditnote": .request(ref: "invoice"),
         ])
 
     /// True when `kind` is 1–64 characters of dot-separated lower-case words.

@@ -178,8 +178,9 @@ actor RetailDriver {
             ordering.report(report, from: seller)
         case .performance(.request):
             break
-        case .request, .notification, .hubRegistration, .order:
-            break
+        case .request, .notification, .hubRegistration, .order, .invoice, .reconciliation, .disputeResolution,
+            .payment:
+            break  // billing is not carried between live nodes yet
         }
     }
 

@@ -27,6 +27,7 @@ extension SBUS {
                 desk[key] = DeskEntry(reference: reference, process: .provide)
                 let placement = OrderPlacement(
                     key: key, order: order, reference: reference, quoteReference: quoteReference, elements: elements)
+                notePrices(of: placement)
                 return [.message(.sbusToSCO(.fulfil(placement)))]
             }
         case .change(let serviceID, let change):

@@ -141,20 +141,17 @@ extension SBUS {
             ]
     }
 
-    /// One of the S-BUS's timers fired.
-    public mutating func fire(_ timer: SBUSTimer, buyer: PartyID, id: RequestID, now: Instant) -> [RoleStep] {
-        switch timer {
-        case .ticketAutoClose:
-            let key = DeskTicket.Key(buyer: buyer, ticketID: id.rawValue)
-            guard let ticket = tickets[key], ticket.state == .resolved,
-                let resolvedAt = ticket.resolvedAt, now >= resolvedAt + configuration.ticketCloseAfter
-            else { return [] }
-            forget(key, serviceID: ticket.serviceID)
-            return tell(
-                buyer, serviceID: ticket.serviceID, ticketID: id.rawValue, sellerTicketID: ticket.sellerTicketID,
-                .closedOnTimeout, now: now
-            ).map(RoleStep.effect)
-        }
+    /// A resolved ticket's agreed time for the buyer's close is over.
+    mutating func ticketAutoClose(buyer: PartyID, id: RequestID, now: Instant) -> [RoleStep] {
+        let key = DeskTicket.Key(buyer: buyer, ticketID: id.rawValue)
+        guard let ticket = tickets[key], ticket.state == .resolved,
+            let resolvedAt = ticket.resolvedAt, now >= resolvedAt + configuration.ticketCloseAfter
+        else { return [] }
+        forget(key, serviceID: ticket.serviceID)
+        return tell(
+            buyer, serviceID: ticket.serviceID, ticketID: id.rawValue, sellerTicketID: ticket.sellerTicketID,
+            .closedOnTimeout, now: now
+        ).map(RoleStep.effect)
     }
 
     private mutating func forget(_ key: DeskTicket.Key, serviceID: String) {

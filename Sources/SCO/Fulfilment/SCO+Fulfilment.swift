@@ -58,7 +58,8 @@ extension SCO {
         let placement = SubOrderPlacement(
             order: state.key, itemID: state.elements[index].itemID, item: state.elements[index].item, seller: seller,
             quoteReference: quoteReference, acceptBy: acceptBy, activateBy: state.activateBy - processing,
-            term: state.order.term, reporting: state.order.reporting?.forSeller(processing: processing))
+            term: state.order.term, reporting: state.order.reporting?.forSeller(processing: processing),
+            price: state.elements[index].source.offer.price)
         return [.message(.scoToBBUS(.placeSubOrder(placement)))]
     }
 

@@ -156,6 +156,9 @@ enum ExpectationChecker {
                 if ledger?.kinds.contains(kind) ?? false { problems.append("it has \(kind)") }
             }
         }
+        if let pair = expectation.invoices {
+            checkInvoices(expectation, pair: pair, result, parts: &parts, problems: &problems)
+        }
         if expectation.ledgers != nil {
             parts.append("ledgers clean")
             if !result.auditFindings.isEmpty { problems.append("\(result.auditFindings.count) audit finding(s)") }

@@ -27,7 +27,7 @@ extension SimulationResult {
         live plan: SimulationPlan, observations: [String: RetailObservation], trail: SourcingTrail,
         orders: [String: OrderOutcome] = [:], ledgers: [LedgerSummary], reputations: [String: String] = [:],
         requestsReceived: [String: [String: Int]], auditFindings: [String], events: Int, duration: String,
-        ledgerDirectory: String?
+        ledgerDirectory: String?, invoices: [InvoiceOutcome] = []
     ) {
         var demands: [DemandOutcome] = []
         for demand in plan.demands {
@@ -63,12 +63,14 @@ extension SimulationResult {
             requestsReceived: requestsReceived, auditFindings: auditFindings, expectations: [], events: events,
             virtualDuration: duration, ledgerDirectory: ledgerDirectory)
         partial.reputations = reputations
+        partial.invoices = invoices
         self.init(
             scenario: partial.scenario, seed: partial.seed, demands: partial.demands, ledgers: partial.ledgers,
             requestsReceived: partial.requestsReceived, auditFindings: partial.auditFindings,
             expectations: ExpectationChecker.check(plan.expectations, against: partial),
             events: partial.events, virtualDuration: partial.virtualDuration, ledgerDirectory: partial.ledgerDirectory)
         self.reputations = reputations
+        self.invoices = invoices
     }
 }
 

@@ -123,6 +123,8 @@ public struct SimulationResult: Encodable, Sendable {
     public let ledgerDirectory: String?
     /// Each provider's SLA reputation at the end of the run, as it would publish it (`8.8:30`), by provider id.
     public var reputations: [String: String] = [:]
+    /// Every invoice of the run, in the order issued, and what became of it.
+    public internal(set) var invoices: [InvoiceOutcome] = []
 
     public var passed: Bool { expectations.allSatisfy(\.passed) }
 
@@ -206,6 +208,33 @@ public struct SimulationResult: Encodable, Sendable {
                 lines.append(text)
                 if !item.path.isEmpty { lines.append("    path: \(item.path.joined(separator: " → "))") }
                 if let reason = item.reason { lines.append("    why: \(reason)") }
+            }
+        }
+        if !invoices.isEmpty {
+            lines.append("")
+            lines.append("invoices (\(invoices.count)):")
+            for invoice in invoices {
+                var text =
+                    "  \(invoice.id) \(invoice.seller) → \(invoice.buyer) cycle \(invoice.cycle)"
+                    + (invoice.creditNote ? " (credit note): " : ": ")
+                    + String(format: "%.2f %@", invoice.amountDue, invoice.currency)
+                    + ", \(invoice.lines) line(s)"
+                if invoice.carriedLines > 0 { text += " (\(invoice.carriedLines) carried)" }
+                if !invoice.answers.isEmpty { text += ", \(invoice.answers.joined(separator: " → "))" }
+                if invoice.disputedLines > 0 {
+                    text +=
+                        ", \(invoice.disputedLines) disputed, \(invoice.correctedLines) corrected, "
+                        + "\(invoice.upheldLines) upheld"
+                }
+                if let final = invoice.finalAmount { text += String(format: ", final %.2f", final) }
+                if let other = invoice.nettedWith {
+                    text += ", netted with \(other)" + (invoice.net.map { String(format: " (net %.2f)", $0) } ?? "")
+                }
+                if let paid = invoice.paid {
+                    text += String(format: ", paid %.2f", paid)
+                    if let late = invoice.daysLate, late > 0 { text += " \(late) day(s) late" }
+                }
+                lines.append(text)
             }
         }
         lines.append("")

@@ -10,6 +10,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         "demand": .list(.section(DemandSpec.self)), "expect": .list(.section(Expectation.self)), "runFor": .value,
         "faults": .list(.section(FaultSpec.self)), "tickets": .list(.section(TicketSpec.self)),
         "reportRequests": .list(.section(ReportRequestSpec.self)),
+        "contracts": .list(.section(ContractSpec.self)),
     ]
 
     public var name: String
@@ -31,6 +32,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
     public var reportRequests: [ReportRequestSpec]?
     /// How long virtual time runs after the last demand (renewals would otherwise go on forever); default 3 years.
     public var runFor: DurationText?
+    /// The contract of each billed trading relationship (rating, invoices, reconciliation, payment).
+    public var contracts: [ContractSpec]?
 
     public struct Defaults: Decodable, Sendable, KnownKeys {
         public static let knownKeys: [String: KeyShape] = [
@@ -89,7 +92,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
     /// Injected behaviour: a seller that never answers, or one that answers late.
     public struct Behaviour: Decodable, Sendable, KnownKeys {
         public static let knownKeys: [String: KeyShape] = [
-            "silent": .value, "delay": .value, "chainTestFails": .value,
+            "silent": .value, "delay": .value, "chainTestFails": .value, "overcharge": .value,
+            "underestimates": .value,
         ]
 
         /// Receives nothing and answers nothing (down, or ignoring its buyers).
@@ -98,6 +102,10 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var delay: DurationText?
         /// The SCO's end-to-end test of every service chain fails (PDL-048).
         public var chainTestFails: Bool?
+        /// The first invoice to each buyer overcharges its first recurring line by this much (a wrong line).
+        public var overcharge: Percentage?
+        /// Its B-BUS estimates every recurring line this much too low (a buyer whose records are wrong).
+        public var underestimates: Percentage?
     }
 
     public struct CatalogSpec: Decodable, Sendable, KnownKeys {
@@ -339,6 +347,10 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "terms": .value, "ledger": .value, "hasEntry": .value, "lacksEntry": .value, "ticket": .value,
             "ticketResolution": .value, "faultOutages": .value, "serviceStates": .value, "reports": .value,
             "reportsMet": .value, "reportsMissing": .value, "onDemandAvailability": .value, "reputation": .value,
+            "invoices": .value, "count": .value,
+            "amounts": .value, "answers": .value, "finalAmounts": .value, "disputedLines": .value,
+            "correctedLines": .value, "carriedLines": .value, "payments": .value, "latePayments": .value,
+            "paidAmounts": .value, "netted": .value, "creditNotes": .value,
         ]
 
         public var demand: String?
@@ -387,6 +399,29 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var onDemandAvailability: [String]?
         /// Providers' SLA reputations at the end, as they publish them (`8.8:30`), by provider id.
         public var reputation: [String: String]?
+        /// With `invoices: [SELLER, BUYER]`: the invoices that seller issued that buyer, checked by the keys below.
+        public var invoices: [String]?
+        /// How many invoices.
+        public var count: Int?
+        /// Each invoice's amount due, in order.
+        public var amounts: [Double]?
+        /// Each invoice's first answer from the buyer: final, partial or dispute.
+        public var answers: [String]?
+        /// Each invoice's final agreed amount, in order.
+        public var finalAmounts: [Double]?
+        /// Lines disputed / corrected by the seller's automatic resolution / carried over open, over all invoices.
+        public var disputedLines: Int?
+        public var correctedLines: Int?
+        public var carriedLines: Int?
+        /// Payments made, and how many of them after the due date.
+        public var payments: Int?
+        public var latePayments: Int?
+        /// The amount of each payment made, in invoice order (a netted invoice's payer pays the net).
+        public var paidAmounts: [Double]?
+        /// How many of the invoices were netted against one in the other direction.
+        public var netted: Int?
+        /// How many of the documents are credit notes.
+        public var creditNotes: Int?
     }
 }
 

@@ -79,6 +79,8 @@ public struct SimulationPlan: Sendable {
     public let tickets: [TicketPlan]
     /// On-demand performance reports the retail buyers ask for.
     public let reportRequests: [ReportRequestPlan]
+    /// The contracts of the billed trading relationships (none: nobody is invoiced).
+    public internal(set) var contracts: [TradingContract] = []
     /// Virtual time stops here.
     public let horizon: Instant
     let defaultLatency: TimeSpan
@@ -157,6 +159,11 @@ public struct SimulationPlan: Sendable {
                 try Self.duration(link.latency, path: "\(path).latency") ?? defaultLatency
         }
         linkLatency = links
+
+        let contracts = try Self.contracts(
+            scenario.contracts ?? [], providers: Set(ids.keys), buyers: Set(scenario.demand.map(\.buyer)),
+            currency: currency, anchor: start)
+        self.contracts = contracts
 
         var configurations: [ProviderConfiguration] = []
         var behaviours: [PartyID: Behaviour] = [:]
@@ -254,22 +261,27 @@ public struct SimulationPlan: Sendable {
             let sellerContact = RelatedContactInformation(
                 name: "\(spec.id) wholesale desk", emailAddress: "wholesale@\(spec.id.lowercased()).example",
                 number: "+44-20-0000-0000", organization: spec.id, role: POQValidator.sellerContactRole)
+            var sbus = SBUSConfiguration(
+                markupBasisPoints: markup, discountBasisPoints: discounts,
+                quoteValidity: try Self.duration(spec.quoteValidity, path: "\(path).quoteValidity") ?? defaultValidity,
+                processingTime: try Self.duration(spec.processingTime, path: "\(path).processingTime")
+                    ?? defaultProcessing,
+                sellerContact: sellerContact)
+            var bbus = BBUSConfiguration(
+                sellers: sellers, latency: latencies, offerings: offerings, buyerContact: contact,
+                minimumReputation: try Self.reputation(spec.minimumReputation, path: "\(path).minimumReputation"))
+            for contract in contracts {
+                if contract.seller == party { sbus.contracts[contract.buyer] = contract }
+                if contract.buyer == party { bbus.contracts[contract.seller] = contract }
+            }
+            sbus.overchargeBasisPoints =
+                try Self.percentage(spec.behaviour?.overcharge, path: "\(path).behaviour.overcharge") ?? 0
+            bbus.underestimateBasisPoints =
+                try Self.percentage(spec.behaviour?.underestimates, path: "\(path).behaviour.underestimates") ?? 0
             configurations.append(
                 ProviderConfiguration(
-                    party: party,
-                    sbus: SBUSConfiguration(
-                        markupBasisPoints: markup, discountBasisPoints: discounts,
-                        quoteValidity: try Self.duration(spec.quoteValidity, path: "\(path).quoteValidity")
-                            ?? defaultValidity,
-                        processingTime: try Self.duration(spec.processingTime, path: "\(path).processingTime")
-                            ?? defaultProcessing,
-                        sellerContact: sellerContact),
-                    catalog: catalog,
-                    bbus: BBUSConfiguration(
-                        sellers: sellers, latency: latencies, offerings: offerings, buyerContact: contact,
-                        minimumReputation: try Self.reputation(
-                            spec.minimumReputation, path: "\(path).minimumReputation")),
-                    ranking: ranking, chainTestFails: spec.behaviour?.chainTestFails ?? false))
+                    party: party, sbus: sbus, catalog: catalog, bbus: bbus, ranking: ranking,
+                    chainTestFails: spec.behaviour?.chainTestFails ?? false))
             var behaviour = Behaviour()
             behaviour.silent = spec.behaviour?.silent ?? false
             behaviour.delay = try Self.duration(spec.behaviour?.delay, path: "\(path).behaviour.delay") ?? .zero
@@ -372,8 +384,14 @@ public struct SimulationPlan: Sendable {
                         message: "'\(state)' is not one of: active, pendingTerminate, terminated")
                 }
             }
+            if let pair = expectation.invoices {
+                guard pair.count == 2 else {
+                    throw ScenarioError(
+                        path: "\(path).invoices", message: "give the seller and the buyer: [SELLER, BUYER]")
+                }
+            }
             if expectation.demand == nil && expectation.party == nil && expectation.ledgers == nil
-                && expectation.ledger == nil && expectation.reputation == nil
+                && expectation.ledger == nil && expectation.reputation == nil && expectation.invoices == nil
             {
                 throw ScenarioError(path: path, message: "an expectation names a demand, a party or ledgers")
             }

@@ -18,6 +18,8 @@ public final class Simulator {
         case timer(PartyID, TimerKey)
         case retail(demand: String, RetailStep)
         case fault(Int)
+        /// A retail buyer pays an invoice it accepted.
+        case retailPayment(buyer: PartyID, seller: PartyID, Payment)
     }
 
     /// What a retail buyer observed for one demand.
@@ -47,6 +49,8 @@ public final class Simulator {
     var now: Instant
     /// The last instant anything happened (timers that find nothing to do do not count).
     var lastActivity: Instant
+    /// The invoices, answers and payments recorded on every ledger.
+    var invoiceTrail = InvoiceTrail()
 
     /// - Parameter ledgerDirectory: where to write one SQLite file per party (its copy of each of its ledgers);
     ///   `nil` keeps the ledgers in memory.
@@ -95,6 +99,9 @@ public final class Simulator {
             case .fault(let index):
                 lastActivity = now
                 try inject(plan.faults[index])
+            case .retailPayment(let buyer, let seller, let payment):
+                lastActivity = now
+                retailPays(payment, buyer: buyer, seller: seller)
             case .timer(let party, let key):
                 guard let effects = handle(.timer(key), at: party) else { continue }
                 if !effects.isEmpty { lastActivity = now }
@@ -147,7 +154,9 @@ public final class Simulator {
             ordering.report(report, from: seller)
         case .performance(.request):
             break
-        case .request, .hubRegistration, .order:
+        case .invoice(let invoice):
+            retailInvoice(invoice, from: seller)
+        case .request, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment:
             break
         }
     }
@@ -234,6 +243,7 @@ public final class Simulator {
     func record(_ record: LedgerRecord, by author: PartyID) {
         let pair: Set<PartyID> = [author, record.counterparty]
         if ledgerPairs.insert(pair).inserted { ledgerOrder.append(pair) }
+        invoiceTrail.note(record, by: author)
         writer.submit(record, by: author, at: now)
     }
 
@@ -289,6 +299,6 @@ public final class Simulator {
             reputations: reputations,
             requestsReceived: Dictionary(uniqueKeysWithValues: requestsReceived.map { ($0.key.rawValue, $0.value) }),
             auditFindings: findings, events: eventCount, duration: (lastActivity - plan.start).description,
-            ledgerDirectory: ledgerDirectory?.path)
+            ledgerDirectory: ledgerDirectory?.path, invoices: invoiceTrail.outcomes)
     }
 }

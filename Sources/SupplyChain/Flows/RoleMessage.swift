@@ -5,4 +5,5 @@ public enum RoleMessage: Sendable {
     case scoToBBUS(SCOToBBUS)
     case bbusToSCO(BBUSToSCO)
     case scoToSBUS(SCOToSBUS)
+    case sbusToBBUS(SBUSToBBUS)
 }

@@ -12,12 +12,15 @@ public struct SubOrderPlacement: Sendable {
     public let activateBy: Instant
     public let term: ProductTerm?
     public let reporting: ReportingTerms?
+    /// The seller's monthly price for the element, as it quoted it (the buyer's own estimate rests on it).
+    public let price: Money?
 
     public init(
         order: OrderKey, itemID: String, item: JSONValue, seller: PartyID, quoteReference: String, acceptBy: Instant,
-        activateBy: Instant, term: ProductTerm?, reporting: ReportingTerms? = nil
+        activateBy: Instant, term: ProductTerm?, reporting: ReportingTerms? = nil, price: Money? = nil
     ) {
         self.reporting = reporting
+        self.price = price
         self.order = order
         self.itemID = itemID
         self.item = item

@@ -60,6 +60,15 @@ public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
     case reportReceipt = "report.receipt"
     case reportDelivered = "report.delivered"
     case sofMeasured = "sof.measured"
+    // Money (ETSI PDL §47–64, decision 12): the seller's invoice and resolution, the buyer's answers and payment.
+    case invoice = "invoice"
+    case invoiceFinal = "invoice.final"
+    case invoicePartial = "invoice.partial"
+    case invoiceDispute = "invoice.dispute"
+    case invoiceResolved = "invoice.resolved"
+    case payment = "payment"
+    case netting = "netting"
+    case creditNote = "creditnote"
 
     /// The receipt kind for a request of `kind` (PDL-007).
     public static func receipt(_ kind: RequestKind) -> LedgerKind { kind == .poq ? .poqReceipt : .inquiryReceipt }

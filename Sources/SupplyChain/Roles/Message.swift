@@ -21,6 +21,14 @@ public enum Message: Codable, Sendable, Hashable {
     case ticket(TicketNotice)
     /// A performance report request or a report, about a service in operation.
     case performance(PerformanceMessage)
+    /// A seller's invoice for one billing period (MEF billing v2 `CustomerBill`, PDL-100).
+    case invoice(Invoice)
+    /// The buyer's answer to an invoice: final, partial or disputed (PDL-103..PDL-106).
+    case reconciliation(Reconciliation)
+    /// The seller's automatic resolution of disputed lines (PDL-103).
+    case disputeResolution(DisputeResolution)
+    /// The buyer's payment of an invoice (PDL-107..PDL-109).
+    case payment(Payment)
 
     /// A short name for logs and summaries.
     public var name: String {
@@ -34,6 +42,10 @@ public enum Message: Codable, Sendable, Hashable {
         case .orderNotice: "orderNotice"
         case .ticket: "ticket"
         case .performance: "performance"
+        case .invoice: "invoice"
+        case .reconciliation: "reconciliation"
+        case .disputeResolution: "disputeResolution"
+        case .payment: "payment"
         }
     }
 }

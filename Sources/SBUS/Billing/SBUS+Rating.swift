@@ -1,0 +1,200 @@
+import Ledger
+import SupplyChain
+
+/// Rating and invoicing (ETSI PDL §49–50, PDL-097..PDL-101): the S-BUS rates what each buyer under contract
+/// consumed in a billing cycle against the buyer contract — recurring charges per item from activation to
+/// disconnection, pro-rated by day, and one-off change fees — and issues one invoice per buyer and cycle, shaped as a
+/// MEF billing v2 `CustomerBill`, recorded on the UBL and sent to the buyer.
+extension SBUS {
+    /// The timer that ends the billing cycles of `buyer`'s contract.
+    static func billingTimer(_ buyer: PartyID) -> TimerKey {
+        TimerKey(buyer: buyer, requestID: RequestID("billing"), purpose: .sbus(.billingCycle))
+    }
+
+    /// Notes what an event the SCO hands over means for the buyer's bill: an accepted order's prices, a
+    /// service activated or ended, a change quoted or completed. Starts the cycle timer at the first service.
+    mutating func rate(_ message: SCOToSBUS, now: Instant) -> [RoleStep] {
+        switch message {
+        case .changeCost(let key, _, let cost, _):
+            guard accounts[key.buyer] != nil else { return [] }
+            let fee = price(cost: cost, for: key.buyer)
+            accounts[key.buyer]?.changeFees[key.orderID] = fee
+            return []
+        case .orderEvent(let key, _, let event, _):
+            guard var account = accounts[key.buyer] else { return [] }
+            var steps: [RoleStep] = []
+            switch event {
+            case .activated(let serviceID):
+                guard let order = account.ordersInFulfilment.removeValue(forKey: key.orderID) else { break }
+                account.services.append(
+                    BillingAccount.RatedService(
+                        serviceID: serviceID, orderID: key.orderID, prices: order.prices, activatedAt: now))
+            case .outageScheduled(let from, let duration):
+                account.pendingOutages[key.orderID] = (from, duration)
+            case .changed(let serviceID):
+                if let outage = account.pendingOutages.removeValue(forKey: key.orderID), outage.duration > .zero {
+                    account.outages.append(
+                        BillingAccount.Outage(
+                            serviceID: serviceID, orderID: key.orderID, from: outage.from, duration: outage.duration))
+                }
+                guard let fee = account.changeFees.removeValue(forKey: key.orderID), fee.minorUnits != 0 else { break }
+                account.oneOffs.append(
+                    BillingAccount.OneOffCharge(serviceID: serviceID, orderID: key.orderID, fee: fee, at: now))
+            case .disconnected(let serviceID):
+                for index in account.services.indices
+                where account.services[index].serviceID == serviceID && account.services[index].endedAt == nil {
+                    account.services[index].endedAt = now
+                }
+            case .rejected, .failed:
+                account.ordersInFulfilment.removeValue(forKey: key.orderID)
+                account.changeFees.removeValue(forKey: key.orderID)
+            default:
+                break
+            }
+            if !account.cycleTimerSet, !account.services.isEmpty || !account.oneOffs.isEmpty {
+                account.nextCycle = max(account.nextCycle, account.contract.cycle(containing: now))
+                account.cycleTimerSet = true
+                steps.append(
+                    effect: .setTimer(Self.billingTimer(key.buyer), at: account.contract.period(account.nextCycle).end))
+            }
+            accounts[key.buyer] = account
+            return steps
+        case .orderClosed(let key):
+            accounts[key.buyer]?.ordersInFulfilment.removeValue(forKey: key.orderID)
+            return []
+        default:
+            return []  // answers to requests bill nothing
+        }
+    }
+
+    /// Notes the monthly price of each item of an order accepted at the desk, for a buyer under contract.
+    mutating func notePrices(of order: OrderPlacement) {
+        guard accounts[order.key.buyer] != nil, let quote = quotes[order.quoteReference] else { return }
+        let prices = order.elements.compactMap { element -> (String, Money)? in
+            guard let price = quote.answers.first(where: { $0.itemID == element.itemID })?.offer?.price else {
+                return nil
+            }
+            return (element.itemID, price)
+        }
+        accounts[order.key.buyer]?.ordersInFulfilment[order.key.orderID] = BillingAccount.PricedOrder(
+            prices: prices.map { (itemID: $0.0, price: $0.1) })
+    }
+
+    /// The cycle ended: rate it, issue the invoice (when there is anything to bill), set the next cycle's timer.
+    mutating func closeCycle(buyer: PartyID, now: Instant, ids: inout IDSequence) -> [RoleStep] {
+        guard var account = accounts[buyer], account.cycleTimerSet else { return [] }
+        let contract = account.contract
+        let period = contract.period(account.nextCycle)
+        guard now >= period.end else { return [] }
+        var steps: [RoleStep] = []
+        for index in account.credits.indices where account.credits[index].cycle == nil {
+            account.credits[index].cycle = period.cycle
+        }
+        var items = Self.lines(for: period, account: account)
+        items += account.carried
+        account.carried = []
+        if !items.isEmpty {
+            // Credits beyond the charges: the document is a credit note (decision 12), which the buyer reconciles
+            // like an invoice and which is deducted from the next invoice once agreed.
+            let isCreditNote = items.map(\.amount.minorUnits).reduce(0, +) < 0
+            let invoiceID = ids.next(isCreditNote ? "cn" : "bill")
+            items = items.enumerated().map { $0.element.with(id: "\($0.offset + 1)") }
+            // Injected fault: the first invoice to each buyer overcharges its first recurring line.
+            if account.invoiceOrder.isEmpty, configuration.overchargeBasisPoints > 0,
+                let index = items.firstIndex(where: { $0.chargeType == .recurring })
+            {
+                let inflated = items[index].amount.scaled(basisPoints: 10_000 + configuration.overchargeBasisPoints)
+                items[index] = items[index].with(amount: inflated)
+            }
+            let invoice = Invoice(
+                id: invoiceID, seller: party, buyer: buyer, billDate: now, period: period,
+                paymentDueDate: now + .days(Int64(contract.terms.dueDays)), paymentMethod: contract.paymentMethod,
+                currency: contract.currency, items: items)
+            account.issued[invoiceID] = BillingAccount.IssuedInvoice(invoice: invoice, state: .issued)
+            account.invoiceOrder.append(invoiceID)
+            steps += [
+                .effect(
+                    .record(
+                        LedgerRecord(
+                            counterparty: buyer, kind: isCreditNote ? .creditNote : .invoice,
+                            refs: ["invoice": invoiceID], body: invoice.ledgerBody))),
+                .effect(.send(to: buyer, .invoice(invoice))),
+            ]
+        }
+        account.nextCycle += 1
+        if account.hasMoreToBill {
+            steps.append(effect: .setTimer(Self.billingTimer(buyer), at: contract.period(account.nextCycle).end))
+        } else {
+            account.cycleTimerSet = false
+        }
+        accounts[buyer] = account
+        return steps
+    }
+
+    /// The lines of `period` from the account's facts, honestly rated (numbered later): each item of each service
+    /// active in the period for the days it was active, then each one-off charge incurred in it.
+    static func lines(for period: BillingPeriod, account: BillingAccount) -> [InvoiceItem] {
+        var items: [InvoiceItem] = []
+        for service in account.services {
+            let days = period.billableDays(from: service.activatedAt, until: service.endedAt)
+            guard days > 0 else { continue }
+            var evidence = ["order.activated order=\(service.orderID.rawValue)"]
+            if let ended = service.endedAt, ended < period.end {
+                evidence.append("service.disconnected order=\(service.orderID.rawValue)")
+            }
+            for (itemID, price) in service.prices {
+                items.append(
+                    InvoiceItem(
+                        id: "", chargeType: .recurring, product: service.serviceID,
+                        productOrder: service.orderID.rawValue, productOrderItem: itemID,
+                        description: "\(service.serviceID) item \(itemID): \(days) of 30 days at \(price) a month",
+                        coverage: period, unit: "day", unitQuantity: days, unitRate: price,
+                        amount: price.proRated(days: days), evidence: evidence))
+            }
+        }
+        for charge in account.oneOffs where charge.at >= period.start && charge.at < period.end {
+            items.append(
+                InvoiceItem(
+                    id: "", chargeType: .nonRecurring, product: charge.serviceID,
+                    productOrder: charge.orderID.rawValue, productOrderItem: "change",
+                    description: "\(charge.serviceID): change fee", coverage: period, unit: "each", unitQuantity: 1,
+                    unitRate: charge.fee, amount: charge.fee,
+                    evidence: [
+                        "change.quoted order=\(charge.orderID.rawValue)",
+                        "change.completed order=\(charge.orderID.rawValue)",
+                    ]))
+        }
+        for outage in account.outages where outage.from >= period.start && outage.from < period.end {
+            let monthly = account.services.filter { $0.serviceID == outage.serviceID }.flatMap(\.prices).map(\.price)
+                .reduce(.zero(account.contract.currency), +)
+            let hourly = account.contract.hourlyCredit(monthly: monthly)
+            let hours = outage.duration.wholeHoursRoundedUp
+            guard hourly.minorUnits > 0, hours > 0 else { continue }
+            items.append(
+                InvoiceItem(
+                    id: "", chargeType: .nonRecurring, product: outage.serviceID,
+                    productOrder: outage.orderID.rawValue, productOrderItem: InvoiceItem.outageCredit,
+                    description: "\(outage.serviceID): SLA credit, \(hours) hour(s) of outage from \(outage.from)",
+                    coverage: period, unit: "hour", unitQuantity: hours, unitRate: hourly,
+                    amount: hourly.times(hours).negated,
+                    evidence: ["change.outage_scheduled order=\(outage.orderID.rawValue)"]))
+        }
+        for credit in account.credits where credit.cycle == period.cycle {
+            items.append(
+                InvoiceItem(
+                    id: "", chargeType: .nonRecurring, product: credit.documentID, productOrder: credit.documentID,
+                    productOrderItem: InvoiceItem.creditNoteApplied,
+                    description: "credit note \(credit.documentID) deducted", coverage: period, unit: "each",
+                    unitQuantity: 1, unitRate: credit.amount, amount: credit.amount.negated,
+                    evidence: ["creditnote invoice=\(credit.documentID)", "invoice.final invoice=\(credit.documentID)"])
+            )
+        }
+        return items
+    }
+
+    /// A line recomputed from the account's facts alone (what automatic dispute resolution does, PDL-103).
+    static func recompute(_ line: InvoiceItem, account: BillingAccount) -> Money {
+        lines(for: line.coverage, account: account).first { $0.chargeKey == line.chargeKey }?.amount
+            ?? .zero(line.amount.currency)
+    }
+}

@@ -1,0 +1,137 @@
+import CanonicalJSON
+import Foundation
+import Ledger
+import ScenarioModel
+import SupplyChain
+import Testing
+
+@testable import Simulation
+
+/// The money audit on a run's ledger copies: clean on honest runs; an inflated line, a held-back line and a
+/// double-billed period are findings naming the invoice and the line.
+struct MoneyAuditTests {
+    /// The ledger copies `broker simulate NAME --out DIR` writes, read back as an auditor reads them.
+    static func copies(_ name: String) throws -> [LedgerCopy] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("money-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (scenario, scenarioDirectory) = try ScenarioLoader.load(name)
+        _ = try Simulator(plan: SimulationPlan(scenario, directory: scenarioDirectory), ledgerDirectory: directory)
+            .run()
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().compactMap { file in
+            try LedgerFile.open(path: directory.appendingPathComponent(file).path)
+        }.flatMap(\.copies)
+    }
+
+    /// The copies with the invoice of `seller` for `cycle` (from 1) rewritten by `change`, in every copy.
+    static func tampered(
+        _ copies: [LedgerCopy], seller: String, cycle: Int, _ change: (Invoice) -> [InvoiceItem]
+    ) throws -> [LedgerCopy] {
+        try copies.map { copy in
+            var copy = copy
+            for index in copy.rows.indices where copy.rows[index].kind == "invoice" {
+                let body = try JSONValue.parse(Data(copy.rows[index].body.utf8))
+                let invoice = try body.decode(Invoice.self)
+                guard invoice.seller.rawValue == seller, invoice.period.cycle == cycle - 1 else { continue }
+                let altered = Invoice(
+                    id: invoice.id, seller: invoice.seller, buyer: invoice.buyer, billDate: invoice.billDate,
+                    period: invoice.period, paymentDueDate: invoice.paymentDueDate,
+                    paymentMethod: invoice.paymentMethod, currency: invoice.currency, items: change(invoice))
+                copy.rows[index].body = try JSONValue(encoding: altered).canonicalString
+            }
+            return copy
+        }
+    }
+
+    @Test(
+        "the money audit is clean on every honest money scenario",
+        arguments: ["monthly-billing", "invoice-dispute", "netting", "partial-reconciliation", "sla-credit"])
+    func honestRunsClean(name: String) throws {
+        let book = InvoiceBook(copies: try Self.copies(name))
+        #expect(!book.entries.isEmpty)
+        #expect(MoneyAudit.audit(book).map(\.description) == [])
+    }
+
+    @Test("PDL-104 an inflated final line is found: the ledger's activation gives another amount")
+    func inflatedLine() throws {
+        let copies = try Self.tampered(try Self.copies("monthly-billing"), seller: "ACCESS", cycle: 2) { invoice in
+            // The month's 500.00 made 550.00 (the buyer's final answer still says 600.00 for both lines).
+            invoice.items.map { $0.chargeType == .recurring ? $0.with(amount: Money(minorUnits: 55_000)) : $0 }
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: copies))
+        let inflated = try #require(findings.first { $0.rule == .lineAmount })
+        #expect(inflated.invoiceID.hasPrefix("ACCESS-bill-") && inflated.line == "1")
+        // 30 days at 500.00 a month: 500.00, not 550.00.
+        #expect(inflated.detail.contains("550.00 EUR for 30 day(s); the ledger gives 30 day(s)"))
+        #expect(inflated.detail.hasSuffix("500.00 EUR"))
+        #expect(findings.contains { $0.rule == .wrongTotal && $0.invoiceID == inflated.invoiceID })
+    }
+
+    @Test("a held-back line is found: a service active in an invoiced cycle has no line")
+    func heldBackLine() throws {
+        let copies = try Self.tampered(try Self.copies("monthly-billing"), seller: "WHOLESALE", cycle: 3) { invoice in
+            invoice.items.filter { $0.chargeType != .recurring }
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: copies))
+        let held = try #require(findings.first { $0.rule == .heldBack })
+        #expect(held.invoiceID.hasPrefix("WHOLESALE-bill-"))
+        #expect(held.detail.contains("is not billed for"))
+    }
+
+    @Test("a double-billed period is found: the first month's days billed again on the next invoice")
+    func doubleBilledPeriod() throws {
+        let honest = try Self.copies("monthly-billing")
+        let first = try #require(
+            InvoiceBook(copies: honest).entries.first {
+                $0.invoice.seller == "REGIONAL" && $0.invoice.period.cycle == 0
+            })
+        let copies = try Self.tampered(honest, seller: "REGIONAL", cycle: 2) { invoice in
+            invoice.items + [first.invoice.items[0].with(id: "\(invoice.items.count + 1)")]
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: copies))
+        let double = try #require(findings.first { $0.rule == .doubleBilled })
+        #expect(double.line == "3")
+        #expect(double.detail.contains("is already on \(first.invoice.id) line 1"))
+    }
+
+    @Test("PDL-097 a line rated at another monthly price than the seller quoted is found, though its days add up")
+    func rateNotQuoted() throws {
+        let copies = try Self.tampered(try Self.copies("monthly-billing"), seller: "REGIONAL", cycle: 3) { invoice in
+            // 550.00 quoted; billed at 600.00 for the full month: 600.00, consistent with its own days and rate.
+            invoice.items.map {
+                $0.chargeType == .recurring
+                    ? InvoiceItem(
+                        id: $0.id, chargeType: $0.chargeType, product: $0.product, productOrder: $0.productOrder,
+                        productOrderItem: $0.productOrderItem, description: $0.description, coverage: $0.coverage,
+                        unit: $0.unit, unitQuantity: $0.unitQuantity, unitRate: Money(minorUnits: 60_000),
+                        amount: Money(minorUnits: 60_000), evidence: $0.evidence)
+                    : $0
+            }
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: copies))
+        let rate = try #require(findings.first { $0.rule == .lineRate })
+        #expect(rate.invoiceID.hasPrefix("REGIONAL-bill-") && rate.line == "1")
+        #expect(rate.detail.hasSuffix("says 550.00 EUR"))
+        #expect(!findings.contains { $0.rule == .lineAmount })
+    }
+
+    @Test("PDL-110 a netting statement that understates what the payee owed is found")
+    func nettingUnderstated() throws {
+        let copies = try Self.copies("netting").map { copy in
+            var copy = copy
+            for index in copy.rows.indices where copy.rows[index].kind == "netting" {
+                var body = try JSONValue.parse(Data(copy.rows[index].body.utf8)).objectValue ?? [:]
+                // The first statement: NORTH owed 396.00 and was owed 366.67; written as owed 300.00 instead.
+                if body["owedToPayer"] == ["minorUnits": 36_667, "currency": "EUR"] {
+                    body["owedToPayer"] = ["minorUnits": 30_000, "currency": "EUR"]
+                }
+                copy.rows[index].body = JSONValue.object(body).canonicalString
+            }
+            return copy
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: copies))
+        let netting = try #require(findings.first { $0.rule == .wrongNetting })
+        #expect(netting.invoiceID.hasPrefix("SOUTH-bill-"))
+        #expect(netting.detail.contains("owed to the payer 300.00 EUR, final 366.67 EUR"))
+        #expect(netting.detail.contains("net is not 396.00 EUR − 300.00 EUR"))
+    }
+}
