@@ -7,8 +7,8 @@ extension SBUS {
     ///
     /// States map through `MEF79POQState.sonata` / `MEF79ItemState.sonata`, the one place where MEF 79.1 and
     /// Sonata v7 names meet. With `createdAt` (when the request was received: the POQ Create Date, MEF79-R33,
-    /// MEF79-R85), the answer carries its `stateChange` history: `acknowledged` then, and its final state when
-    /// answered.
+    /// MEF79-R85), the answer carries its `stateChange` history along Figure 2: its first entry's date is the
+    /// create date.
     public func sonataPOQ(
         _ response: SupplyResponse, request: ProductOfferingQualificationCreate?, createdAt: Instant? = nil
     ) -> ProductOfferingQualification {
@@ -64,15 +64,27 @@ extension SBUS {
             externalId: request?.externalId, projectId: request?.projectId,
             relatedContactInformation: (request?.relatedContactInformation ?? []) + [configuration.sellerContact],
             stateChange: createdAt.map { created in
-                [POQStateChange(state: .acknowledged, changeDate: MEFDateTime(created.date))]
-                    + (response.state.isFinal
-                        ? [
-                            POQStateChange(
-                                state: response.state.sonata, changeDate: MEFDateTime(response.answeredAt.date))
-                        ]
-                        : [])
+                Self.history(
+                    of: response, immediate: request?.instantSyncQualification == true, createdAt: created)
             },
             productOfferingQualificationItem: items)
+    }
+
+    /// The POQ's state history along MEF 79.1 Figure 2 (`MEF79POQState.transitions`, R95, R96): an immediate answer
+    /// is final from its creation; a deferred one is ACKNOWLEDGED when created, IN_PROGRESS once admitted (the S-BUS
+    /// notifies both on receipt), then final when answered. A deferred POQ refused by business validation (a loop)
+    /// moves from ACKNOWLEDGED to REJECTED.
+    static func history(of response: SupplyResponse, immediate: Bool, createdAt: Instant) -> [POQStateChange] {
+        let created = MEFDateTime(createdAt.date)
+        if immediate { return [POQStateChange(state: response.state.sonata, changeDate: created)] }
+        var states: [MEF79POQState] = [.acknowledged]
+        if response.state != .acknowledged && response.state != .rejected { states.append(.inProgress) }
+        var history = states.map { POQStateChange(state: $0.sonata, changeDate: created) }
+        if response.state.isFinal {
+            history.append(
+                POQStateChange(state: response.state.sonata, changeDate: MEFDateTime(response.answeredAt.date)))
+        }
+        return history
     }
 
     /// The body of a `poq.response` / `quote.response` ledger entry: the Sonata answer, and the quote's prices and

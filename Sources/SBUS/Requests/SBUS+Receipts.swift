@@ -102,9 +102,15 @@ extension SBUS {
                             confidence: alternate.offer.confidence)
                     } : []
                 answers.append(ItemAnswer(itemID: itemID, state: .ready, offer: .red(reason, alternates: offered)))
-            case .internalOffer, .unableToMeetTime, .abandoned:
+            case .internalOffer, .unableToMeetTime, .abandoned, .rejected:
                 answers.append(itemAnswer(outcome, buyer: key.buyer, now: now))
             }
+        }
+        // R18–R21: an item refused against its offering's specification makes the POQ REJECTED (Table 29: one or
+        // more REJECTED items, the others READY), with every finding.
+        let findings = outcomes.flatMap { outcome -> [ValidationFinding] in
+            if case .rejected(_, let findings) = outcome { return findings }
+            return []
         }
         let validUntil = answers.compactMap { $0.offer?.validUntil }.min()
         file(
@@ -116,7 +122,8 @@ extension SBUS {
                 answers: answers, sources: sources, validUntil: validUntil), now: now)
         let response = SupplyResponse(
             requestID: key.requestID, sellerReference: receipt.sellerReference, kind: receipt.request.kind,
-            state: .ready, items: answers, validUntil: validUntil, answeredAt: now)
+            state: findings.isEmpty ? .ready : .rejected, items: answers, findings: findings, validUntil: validUntil,
+            answeredAt: now)
         return respond(
             response, to: key.buyer, request: receipt.request, poq: receipt.poq, deferred: receipt.deferred, now: now
         ).map(RoleStep.effect)
@@ -146,6 +153,9 @@ extension SBUS {
             return ItemAnswer(
                 itemID: itemID, state: .unableToMeetTime,
                 reason: "no seller can answer within the requested completion date")
+        case .rejected(let itemID, let findings):
+            return ItemAnswer(
+                itemID: itemID, state: .rejected, reason: findings.map(\.description).joined(separator: "; "))
         case .abandoned(let itemID), .sourced(let itemID, _, _), .unsourced(let itemID, _, _):
             return ItemAnswer(
                 itemID: itemID, state: .abandoned,
@@ -160,7 +170,7 @@ extension SBUS {
         ElementOffer(
             confidence: offer.confidence, confidenceReason: offer.confidenceReason,
             installationInterval: offer.installationInterval, deliveryType: deliveryType,
-            price: offer.price.map { price(cost: $0, for: buyer) }, validUntil: validUntil)
+            price: offer.price.map { price(cost: $0, for: buyer) }, validUntil: validUntil, offering: offer.offering)
     }
 
     /// Records the answer on the upstream ledger (PDL-017), sends it, and notifies a registered deferred buyer.

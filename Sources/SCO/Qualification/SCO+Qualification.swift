@@ -10,7 +10,22 @@ extension SCO {
         var steps: [RoleStep] = []
         var needs: [SourcingNeed] = []
         var elements: [Qualification.Element] = []
-        for element in decompose(request.poq) {
+        for (index, element) in decompose(request.poq).enumerated() {
+            // R18–R21: an item that breaks its offering's place rules is REJECTED with the findings; the SOF and the
+            // sellers are not asked about it.
+            let places = request.poq.productOfferingQualificationItem[index].product.place
+            let itemPath = JSONPointer.appending("/productOfferingQualificationItem", index)
+            if let findings = sof.placePolicy(for: element)?.findings(places: places, itemPath: itemPath),
+                !findings.isEmpty
+            {
+                let reason = findings.map(\.description).joined(separator: "; ")
+                elements.append(
+                    Qualification.Element(
+                        itemID: element.itemID, sofAnswer: SOFAnswer(
+                            itemID: element.itemID, deliverable: false, offer: .red(reason), detail: "NO: \(reason)"),
+                        findings: findings))
+                continue
+            }
             // PDL-008/009/010: ask the SOF about every element and record its answer on the INT ledger.
             let answer = sof.check(element, provideAlternative: request.poq.provideAlternative == true)
             steps.append(
@@ -39,6 +54,15 @@ extension SCO {
         var steps: [RoleStep] = []
         var outcomes: [ElementOutcome] = []
         for element in qualification.elements {
+            if !element.findings.isEmpty {
+                outcomes.append(.rejected(itemID: element.itemID, findings: element.findings))
+                steps.append(
+                    effect: .trace(
+                        .unsourced(
+                            requestID: key.requestID, itemID: element.itemID,
+                            reason: element.findings.map(\.description).joined(separator: "; "))))
+                continue
+            }
             switch chain(internal: element.sofAnswer, external: candidates[element.itemID] ?? []) {
             case .sourced(let best, let others):
                 outcomes.append(.sourced(itemID: element.itemID, best: best, others: others))
@@ -66,6 +90,7 @@ extension SCO {
     mutating func abandonQualification(_ key: RequestKey, unableToMeetTime itemIDs: Set<String>) -> [RoleStep] {
         guard let qualification = qualifications.removeValue(forKey: key) else { return [] }
         let outcomes = qualification.elements.map { element -> ElementOutcome in
+            if !element.findings.isEmpty { return .rejected(itemID: element.itemID, findings: element.findings) }
             if itemIDs.contains(element.itemID) { return .unableToMeetTime(itemID: element.itemID) }
             if !needsExternalSourcing(element.sofAnswer) {
                 return .internalOffer(itemID: element.itemID, element.sofAnswer.offer)

@@ -1,0 +1,212 @@
+import CanonicalJSON
+import Provider
+import RoleTestSupport
+import SBUS
+import Sonata
+import SupplyChain
+import Testing
+
+/// MEF 79.1 §8.3.2 — what a Seller's answer to a Create POQ must carry — one requirement per test, on the answer the
+/// provider core gives and its MEF Sonata v7 rendering. The provider sells EPL at LON only, up to 100 Mbps, at a cost
+/// of 100 with 10 days of lead time; every expected value below is written out, not computed by the code under test.
+struct SBUSAnswerRulesTests {
+    var entropy = SeededEntropy(seed: 11)
+
+    /// Three items: green (10 Mbps at LON), red (PARIS is not served), red with an alternate (1000 Mbps at LON).
+    static let items: [(String, String?, Int?)] = [("EPL", "LON", 10), ("EPL", "PARIS", nil), ("EPL", "LON", 1000)]
+
+    /// 2026-01-05T09:00:00Z, when every request below is received.
+    static let receivedAt = "2026-01-05T09:00:00Z"
+
+    static func core() -> ProviderCore {
+        Make.provider("P", catalog: [Make.entry("EPL", at: ["LON"], cost: 100, maxMbps: 100)])
+    }
+
+    /// A POQ whose items ask to CHANGE existing products (Use Case 2c): action `modify` and the product's id.
+    static func changePayload(immediate: Bool) -> JSONValue {
+        let add = Make.poq(items, immediate: immediate, alternates: true)
+        guard case .object(var root) = add, let items = root["productOfferingQualificationItem"]?.arrayValue else {
+            return add
+        }
+        root["productOfferingQualificationItem"] = .array(
+            items.enumerated().map { index, item in
+                guard case .object(var fields) = item, case .object(var product) = fields["product"] else {
+                    return item
+                }
+                fields["action"] = "modify"
+                product["id"] = .string("EPL-installed-\(index + 1)")
+                fields["product"] = .object(product)
+                return .object(fields)
+            })
+        return .object(root)
+    }
+
+    /// The final answer to `payload` and its Sonata rendering with the POQ Create Date.
+    mutating func answer(
+        _ payload: JSONValue
+    ) throws -> (effects: [Effect], response: SupplyResponse, rendered: ProductOfferingQualification) {
+        var core = Self.core()
+        let effects = core.handle(
+            .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0, entropy: &entropy)
+        let response = try #require(effects.finalResponse)
+        let request = try payload.decode(ProductOfferingQualificationCreate.self)
+        return (effects, response, core.view.sonataPOQ(response, request: request, createdAt: Make.t0))
+    }
+
+    @Test("MEF79-R28 each item of a deferred answer corresponds to precisely one request item, acknowledgement too")
+    mutating func deferredItemsOneToOne() throws {
+        let (effects, _, rendered) = try answer(Make.poq(Self.items, alternates: true))
+        guard case .acknowledgement(let acknowledged) = effects.sent.first?.message else {
+            Issue.record("a deferred POQ is acknowledged first")
+            return
+        }
+        #expect(acknowledged.items.map(\.itemID) == ["item-1", "item-2", "item-3"])
+        #expect(rendered.productOfferingQualificationItem.map(\.id) == ["item-1", "item-2", "item-3"])
+    }
+
+    @Test("MEF79-R42 each item of an immediate answer corresponds to precisely one request item")
+    mutating func immediateItemsOneToOne() throws {
+        let (_, response, rendered) = try answer(Make.poq(Self.items, immediate: true, alternates: true))
+        #expect(response.items.map(\.itemID) == ["item-1", "item-2", "item-3"])
+        #expect(rendered.productOfferingQualificationItem.map(\.id) == ["item-1", "item-2", "item-3"])
+    }
+
+    @Test("MEF79-R34 a deferred answer echoes the request: flags, completion date, buyer contact, each item's product")
+    mutating func deferredEcho() throws {
+        let payload = Make.poq(Self.items, alternates: true)
+        let (_, _, rendered) = try answer(payload)
+        #expect(rendered.instantSyncQualification == false)
+        #expect(rendered.provideAlternative == true)
+        #expect(rendered.requestedPOQCompletionDate?.text == "2026-01-05T10:00:00Z")
+        #expect(
+            rendered.relatedContactInformation.first
+                == RelatedContactInformation(
+                    name: "Buyer", emailAddress: "b@x.example", number: "1", role: "buyerContactInformation"))
+        let sent = payload["productOfferingQualificationItem"]?.arrayValue ?? []
+        let echoed = try rendered.productOfferingQualificationItem.map { try JSONValue(encoding: $0.product) }
+        try #require(echoed.count == 3)
+        try #require(sent.count == 3)
+        for index in 0..<3 {
+            #expect(echoed[index] == sent[index]["product"], "item \(index + 1)")
+        }
+        #expect(rendered.productOfferingQualificationItem.map(\.action) == [.add, .add, .add])
+    }
+
+    @Test("MEF79-R38 a successful immediate answer carries the POQ id, its create date, the seller contact and items")
+    mutating func immediateMandatoryAttributes() throws {
+        let (_, response, rendered) = try answer(Make.poq(Self.items, immediate: true, alternates: true))
+        #expect(rendered.id == response.sellerReference)
+        #expect(rendered.id.hasPrefix("P-quote-"))
+        #expect(rendered.stateChange?.first?.changeDate.text == Self.receivedAt)
+        let seller = rendered.relatedContactInformation.filter { $0.role == "sellerContactInformation" }
+        #expect(
+            seller == [
+                RelatedContactInformation(
+                    name: "P desk", emailAddress: "desk@p.example", number: "+1-555-0100",
+                    role: "sellerContactInformation")
+            ])
+        #expect(rendered.productOfferingQualificationItem.count == 3)
+    }
+
+    @Test("MEF79-R43 every READY item of the answer states its confidence: green, red, red")
+    mutating func confidenceOnEveryItem() throws {
+        let (_, _, rendered) = try answer(Make.poq(Self.items, immediate: true, alternates: true))
+        #expect(rendered.productOfferingQualificationItem.map(\.state) == [.doneReady, .doneReady, .doneReady])
+        #expect(rendered.productOfferingQualificationItem.map(\.serviceabilityConfidence) == [.green, .red, .red])
+    }
+
+    @Test("MEF79-R44 a green item carries its installation interval (10 days) and delivery type (ON_NET); red ones none")
+    mutating func greenCarriesIntervalAndDeliveryType() throws {
+        let (_, response, rendered) = try answer(Make.poq(Self.items, immediate: true, alternates: true))
+        #expect(
+            rendered.productOfferingQualificationItem.map(\.installationInterval) == [
+                Duration(amount: 10, units: .calendarDays), nil, nil,
+            ])
+        // Sonata v7 has no delivery type: it travels in the core's answer (and the node's envelope).
+        #expect(response.items.map { $0.offer?.deliveryType } == [.onNet, nil, nil])
+    }
+
+    @Test("MEF79-R100 a READY answer has all its items READY, as Table 29 requires")
+    mutating func readyMatrix() throws {
+        let (_, response, rendered) = try answer(Make.poq(Self.items, alternates: true))
+        #expect(response.state == .ready)
+        #expect(response.items.map(\.state) == [.ready, .ready, .ready])
+        #expect(rendered.state == .doneReady)
+        #expect(rendered.productOfferingQualificationItem.map(\.state) == [.doneReady, .doneReady, .doneReady])
+    }
+
+    @Test("MEF79-R95 an immediate answer's history is READY alone, dated when the POQ was received")
+    mutating func immediateHistory() throws {
+        let (_, _, rendered) = try answer(Make.poq(Self.items, immediate: true, alternates: true))
+        #expect(rendered.stateChange?.map(\.state) == [.doneReady])
+        #expect(rendered.stateChange?.map(\.changeDate.text) == [Self.receivedAt])
+    }
+
+    @Test("MEF79-R96 a deferred answer's history walks ACKNOWLEDGED, IN_PROGRESS, READY")
+    mutating func deferredHistory() throws {
+        let (_, _, rendered) = try answer(Make.poq(Self.items, alternates: true))
+        #expect(rendered.stateChange?.map(\.state) == [.acknowledged, .inProgress, .doneReady])
+    }
+
+    @Test("MEF79-R96 MEF79-R102 a registered buyer sees the POQ and each item move along Figures 2 and 3")
+    mutating func notifiedMovesFollowTheFigures() throws {
+        var core = Self.core()
+        _ = core.handle(
+            .message(from: "B", .hubRegistration(EventSubscriptionInput(callback: "https://b.example"))),
+            now: Make.t0, entropy: &entropy)
+        let effects = core.handle(
+            .message(from: "B", .request(Make.request("r1", payload: Make.poq(Self.items, alternates: true)))),
+            now: Make.t0, entropy: &entropy)
+        var poqStates: [String] = []
+        var itemStates: [String: [String]] = [:]
+        for sent in effects.sent {
+            switch sent.message {
+            case .acknowledgement(let acknowledged):
+                poqStates.append(acknowledged.state.sonata.rawValue)
+                for item in acknowledged.items { itemStates[item.itemID, default: []].append(item.state.sonata.rawValue) }
+            case .notification(let event, let state):
+                if let item = event.event.poqItemId {
+                    itemStates[item, default: []].append(state)
+                } else {
+                    poqStates.append(state)
+                }
+            default: break
+            }
+        }
+        #expect(poqStates == ["acknowledged", "inProgress", "done.ready"])
+        #expect(itemStates.keys.sorted() == ["item-1", "item-2", "item-3"])
+        for (item, states) in itemStates {
+            #expect(states == ["acknowledged", "inProgress", "done.ready"], "\(item)")
+        }
+    }
+
+    @Test("MEF79-R70 each item of the answer to a CHANGE request corresponds to precisely one request item")
+    mutating func changeItemsOneToOne() throws {
+        let payload = Self.changePayload(immediate: true)
+        let (_, response, rendered) = try answer(payload)
+        #expect(response.state == .ready)
+        #expect(rendered.productOfferingQualificationItem.map(\.action) == [.modify, .modify, .modify])
+        #expect(rendered.productOfferingQualificationItem.map(\.id) == ["item-1", "item-2", "item-3"])
+        #expect(
+            rendered.productOfferingQualificationItem.map(\.product.id) == [
+                "EPL-installed-1", "EPL-installed-2", "EPL-installed-3",
+            ])
+    }
+
+    @Test("MEF79-R72 every item of the answer to a CHANGE request states its confidence")
+    mutating func changeConfidence() throws {
+        let (_, _, rendered) = try answer(Self.changePayload(immediate: true))
+        #expect(rendered.productOfferingQualificationItem.map(\.action) == [.modify, .modify, .modify])
+        #expect(rendered.productOfferingQualificationItem.map(\.serviceabilityConfidence) == [.green, .red, .red])
+    }
+
+    @Test("MEF79-R73 a green item of the answer to a CHANGE request carries its installation interval")
+    mutating func changeInterval() throws {
+        let (_, _, rendered) = try answer(Self.changePayload(immediate: true))
+        #expect(rendered.productOfferingQualificationItem.map(\.action) == [.modify, .modify, .modify])
+        #expect(
+            rendered.productOfferingQualificationItem.map(\.installationInterval) == [
+                Duration(amount: 10, units: .calendarDays), nil, nil,
+            ])
+    }
+}
