@@ -44,7 +44,7 @@ extension SBUS {
             }
             return ProductOfferingQualificationItem(
                 id: answer.itemID, action: original?.action ?? .add,
-                product: original?.product ?? MEFProductRefOrValue(),
+                product: Self.product(original?.product ?? MEFProductRefOrValue(), offering: offer?.offering),
                 qualificationItemRelationship: original?.qualificationItemRelationship,
                 relatedContactInformation: original?.relatedContactInformation, state: answer.state.sonata,
                 serviceabilityConfidence: offer?.confidence, serviceabilityConfidenceReason: offer?.confidenceReason,
@@ -68,6 +68,16 @@ extension SBUS {
                     of: response, immediate: request?.instantSyncQualification == true, createdAt: created)
             },
             productOfferingQualificationItem: items)
+    }
+
+    /// The item's product as the buyer sent it; for a POQ by product specification (Use Case 2b) with the offering
+    /// the seller chose under it added beside the specification (R13, R16).
+    static func product(_ asked: MEFProductRefOrValue, offering: String?) -> MEFProductRefOrValue {
+        guard let offering, asked.productOffering == nil else { return asked }
+        return MEFProductRefOrValue(
+            id: asked.id, href: asked.href, productOffering: ProductOfferingRef(id: offering),
+            productSpecification: asked.productSpecification, productConfiguration: asked.productConfiguration,
+            productRelationship: asked.productRelationship, place: asked.place)
     }
 
     /// The POQ's state history along MEF 79.1 Figure 2 (`MEF79POQState.transitions`, R95, R96): an immediate answer
