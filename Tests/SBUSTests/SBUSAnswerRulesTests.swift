@@ -22,23 +22,56 @@ struct SBUSAnswerRulesTests {
         Make.provider("P", catalog: [Make.entry("EPL", at: ["LON"], cost: 100, maxMbps: 100)])
     }
 
-    /// A POQ whose items ask to CHANGE existing products (Use Case 2c): action `modify` and the product's id.
-    static func changePayload(immediate: Bool) -> JSONValue {
+    /// A POQ whose items ask to CHANGE the buyer's product `productID` (Use Case 2c): action `modify`, the product's
+    /// id, and the same three configurations as `items`.
+    static func changePayload(immediate: Bool, productID: String) -> JSONValue {
         let add = Make.poq(items, immediate: immediate, alternates: true)
         guard case .object(var root) = add, let items = root["productOfferingQualificationItem"]?.arrayValue else {
             return add
         }
         root["productOfferingQualificationItem"] = .array(
-            items.enumerated().map { index, item in
+            items.map { item in
                 guard case .object(var fields) = item, case .object(var product) = fields["product"] else {
                     return item
                 }
                 fields["action"] = "modify"
-                product["id"] = .string("EPL-installed-\(index + 1)")
+                product["id"] = .string(productID)
                 fields["product"] = .object(product)
                 return .object(fields)
             })
         return .object(root)
+    }
+
+    /// The provider after buyer B has been quoted, has ordered and has had activated 10 Mbps of EPL at LON: the
+    /// product `P-svc-3` is in its inventory.
+    mutating func coreWithProduct() throws -> ProviderCore {
+        var core = Self.core()
+        _ = core.handle(
+            .message(from: "B", .request(Make.request("r0", payload: Make.poq([("EPL", "LON", 10)], immediate: true)))),
+            now: Make.t0, entropy: &entropy)
+        let items = try #require(core.view.quotedItems("P-quote-1", buyer: "B")).values.map { $0 }
+        let order = OrderRequest(
+            id: "o1", action: .provide(quoteReference: "P-quote-1", items: items), acceptBy: Make.t0 + .hours(1),
+            activateBy: Make.t0 + .days(30), term: nil)
+        let accepted = core.handle(.message(from: "B", .order(order)), now: Make.t0, entropy: &entropy)
+        let timer = try #require(accepted.timers.first)
+        _ = core.handle(.timer(timer.0), now: timer.1, entropy: &entropy)
+        try #require(core.view.activeServiceIDs(of: "B") == ["P-svc-3"])
+        return core
+    }
+
+    /// The answer to a CHANGE of B's product and its rendering.
+    mutating func changeAnswer(
+        productID: String = "P-svc-3"
+    ) throws -> (response: SupplyResponse, rendered: ProductOfferingQualification) {
+        var core = try coreWithProduct()
+        let payload = Self.changePayload(immediate: true, productID: productID)
+        let effects = core.handle(
+            .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0 + .days(20),
+            entropy: &entropy)
+        let response = try #require(effects.finalResponse)
+        let request = try payload.decode(ProductOfferingQualificationCreate.self)
+        return (response, core.view.sonataPOQ(response, request: request, createdAt: Make.t0 + .days(20)))
     }
 
     /// The final answer to `payload` and its Sonata rendering with the POQ Create Date.
@@ -182,31 +215,91 @@ struct SBUSAnswerRulesTests {
 
     @Test("MEF79-R70 each item of the answer to a CHANGE request corresponds to precisely one request item")
     mutating func changeItemsOneToOne() throws {
-        let payload = Self.changePayload(immediate: true)
-        let (_, response, rendered) = try answer(payload)
+        let (response, rendered) = try changeAnswer()
         #expect(response.state == .ready)
         #expect(rendered.productOfferingQualificationItem.map(\.action) == [.modify, .modify, .modify])
         #expect(rendered.productOfferingQualificationItem.map(\.id) == ["item-1", "item-2", "item-3"])
-        #expect(
-            rendered.productOfferingQualificationItem.map(\.product.id) == [
-                "EPL-installed-1", "EPL-installed-2", "EPL-installed-3",
-            ])
+        #expect(rendered.productOfferingQualificationItem.map(\.product.id) == ["P-svc-3", "P-svc-3", "P-svc-3"])
+    }
+
+    @Test("MEF79-R71 every item of the answer to a CHANGE of a product in the seller's inventory is READY")
+    mutating func changeItemsReady() throws {
+        let (response, rendered) = try changeAnswer()
+        #expect(response.items.map(\.state) == [.ready, .ready, .ready])
+        #expect(rendered.productOfferingQualificationItem.map(\.state) == [.doneReady, .doneReady, .doneReady])
     }
 
     @Test("MEF79-R72 every item of the answer to a CHANGE request states its confidence")
     mutating func changeConfidence() throws {
-        let (_, _, rendered) = try answer(Self.changePayload(immediate: true))
+        let (_, rendered) = try changeAnswer()
         #expect(rendered.productOfferingQualificationItem.map(\.action) == [.modify, .modify, .modify])
         #expect(rendered.productOfferingQualificationItem.map(\.serviceabilityConfidence) == [.green, .red, .red])
     }
 
     @Test("MEF79-R73 a green item of the answer to a CHANGE request carries its installation interval")
     mutating func changeInterval() throws {
-        let (_, _, rendered) = try answer(Self.changePayload(immediate: true))
+        let (_, rendered) = try changeAnswer()
         #expect(rendered.productOfferingQualificationItem.map(\.action) == [.modify, .modify, .modify])
         #expect(
             rendered.productOfferingQualificationItem.map(\.installationInterval) == [
                 Duration(amount: 10, units: .calendarDays), nil, nil,
             ])
+    }
+
+    @Test("MEF79-R50 a CHANGE naming a product not in the seller's inventory is REJECTED at /product/id")
+    mutating func changeOfUnknownProduct() throws {
+        let (response, rendered) = try changeAnswer(productID: "P-svc-99")
+        #expect(response.state == .rejected)
+        #expect(response.items.map(\.state) == [.rejected, .rejected, .rejected])
+        let message = "product 'P-svc-99' is not an active product of this Buyer's in the Seller's inventory"
+        #expect(
+            response.findings == [0, 1, 2].map {
+                ValidationFinding(
+                    path: "/productOfferingQualificationItem/\($0)/product/id", rule: "MEF79-R50", message: message)
+            })
+        #expect(rendered.state == .terminatedWithError)
+    }
+
+    @Test("MEF79-R49 a CHANGE to an offering of another product specification is REJECTED at the offering's path")
+    mutating func changeToAnotherSpecification() throws {
+        var core = try coreWithProduct()
+        let payload: JSONValue = [
+            "instantSyncQualification": true, "provideAlternative": false,
+            "relatedContactInformation": [
+                ["name": "Buyer", "emailAddress": "b@x.example", "number": "1", "role": "buyerContactInformation"]
+            ],
+            "productOfferingQualificationItem": [
+                [
+                    "id": "item-1", "action": "modify",
+                    "product": [
+                        "id": "P-svc-3", "productOffering": ["id": "DIA"],
+                        "productConfiguration": ["@type": "urn:test", "bandwidthMbps": 50],
+                    ],
+                ]
+            ],
+        ]
+        let effects = core.handle(
+            .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0 + .days(20),
+            entropy: &entropy)
+        let response = try #require(effects.finalResponse)
+        #expect(response.state == .rejected)
+        #expect(
+            response.findings == [
+                ValidationFinding(
+                    path: "/productOfferingQualificationItem/0/product/productOffering/id", rule: "MEF79-R49",
+                    message: "offering 'DIA' is not of the product specification of 'P-svc-3' (EPL)")
+            ])
+    }
+
+    @Test("MEF79-R50 another buyer's product is not this buyer's to change")
+    mutating func changeOfSomeoneElsesProduct() throws {
+        var core = try coreWithProduct()
+        let payload = Self.changePayload(immediate: true, productID: "P-svc-3")
+        let effects = core.handle(
+            .message(from: "OTHER", .request(Make.request("r1", payload: payload))), now: Make.t0 + .days(20),
+            entropy: &entropy)
+        let response = try #require(effects.finalResponse)
+        #expect(response.state == .rejected)
+        #expect(response.findings.map(\.rule) == ["MEF79-R50", "MEF79-R50", "MEF79-R50"])
     }
 }

@@ -11,19 +11,42 @@ extension SCO {
         var needs: [SourcingNeed] = []
         var elements: [Qualification.Element] = []
         for (index, element) in decompose(request.poq).enumerated() {
-            // R18–R21: an item that breaks its offering's place rules is REJECTED with the findings; the SOF and the
-            // sellers are not asked about it.
-            let places = request.poq.productOfferingQualificationItem[index].product.place
+            let item = request.poq.productOfferingQualificationItem[index]
             let itemPath = JSONPointer.appending("/productOfferingQualificationItem", index)
-            if let findings = sof.placePolicy(for: element)?.findings(places: places, itemPath: itemPath),
-                !findings.isEmpty
-            {
+            // Business validation: an item whose CHANGE names no product of this buyer's (Use Case 2c, R49, R50) or
+            // that breaks its offering's place rules (R18–R21) is REJECTED with the findings; neither the SOF nor the
+            // sellers are asked about it.
+            var changed: ServiceRecord.Element?
+            var findings: [ValidationFinding] = []
+            if item.action == .modify {
+                switch changeTarget(of: item, element: element, buyer: request.key.buyer, itemPath: itemPath) {
+                case .found(let target): changed = target
+                case .refused(let finding): findings.append(finding)
+                }
+            }
+            findings += sof.placePolicy(for: element)?.findings(places: item.product.place, itemPath: itemPath) ?? []
+            guard findings.isEmpty else {
                 let reason = findings.map(\.description).joined(separator: "; ")
                 elements.append(
                     Qualification.Element(
-                        itemID: element.itemID, sofAnswer: SOFAnswer(
+                        itemID: element.itemID,
+                        sofAnswer: SOFAnswer(
                             itemID: element.itemID, deliverable: false, offer: .red(reason), detail: "NO: \(reason)"),
                         findings: findings))
+                continue
+            }
+            // A CHANGE of a product bought from a seller is that seller's to qualify: the SOF is not asked.
+            if let changed, let seller = changed.seller, let sellerProductID = changed.sellerServiceID {
+                let reason = "\(element.itemID) changes a product delivered by \(seller)"
+                elements.append(
+                    Qualification.Element(
+                        itemID: element.itemID,
+                        sofAnswer: SOFAnswer(
+                            itemID: element.itemID, deliverable: false, offer: .red(reason), detail: "NO: \(reason)")))
+                needs.append(
+                    SourcingNeed(
+                        element: element, deliverableInternally: false,
+                        changing: ChangedProduct(seller: seller, sellerProductID: sellerProductID)))
                 continue
             }
             // PDL-008/009/010: ask the SOF about every element and record its answer on the INT ledger.
@@ -39,7 +62,8 @@ extension SCO {
                         requestID: request.key.requestID, itemID: element.itemID, deliverable: answer.deliverable,
                         detail: answer.detail)))
             elements.append(Qualification.Element(itemID: element.itemID, sofAnswer: answer))
-            if needsExternalSourcing(answer) {
+            // A CHANGE of a product the SOF delivers is the SOF's alone to answer.
+            if changed == nil, needsExternalSourcing(answer) {
                 needs.append(SourcingNeed(element: element, deliverableInternally: answer.deliverable))
             }
         }
