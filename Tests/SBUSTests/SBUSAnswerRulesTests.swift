@@ -65,13 +65,9 @@ struct SBUSAnswerRulesTests {
         productID: String = "P-svc-3"
     ) throws -> (response: SupplyResponse, rendered: ProductOfferingQualification) {
         var core = try coreWithProduct()
-        let payload = Self.changePayload(immediate: true, productID: productID)
-        let effects = core.handle(
-            .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0 + .days(20),
-            entropy: &entropy)
-        let response = try #require(effects.finalResponse)
-        let request = try payload.decode(ProductOfferingQualificationCreate.self)
-        return (response, core.view.sonataPOQ(response, request: request, createdAt: Make.t0 + .days(20)))
+        let (effects, rendered) = try Self.change(
+            &core, Self.changePayload(immediate: true, productID: productID), entropy: &entropy)
+        return (try #require(effects.finalResponse), try #require(rendered.last))
     }
 
     /// The final answer to `payload` and its Sonata rendering with the POQ Create Date.
@@ -211,6 +207,27 @@ struct SBUSAnswerRulesTests {
         for (item, states) in itemStates {
             #expect(states == ["acknowledged", "inProgress", "done.ready"], "\(item)")
         }
+    }
+
+    /// Sends B's CHANGE POQ twenty days after t0 (the product is active by then); the effects, and the Sonata
+    /// rendering of each answer sent (the acknowledgement of a deferred POQ first), dated when received.
+    static func change(
+        _ core: inout ProviderCore, _ payload: JSONValue, requestID: String = "r1", entropy: inout SeededEntropy
+    ) throws -> (effects: [Effect], rendered: [ProductOfferingQualification]) {
+        let effects = core.handle(
+            .message(from: "B", .request(Make.request(requestID, payload: payload, window: .days(21)))),
+            now: Make.t0 + .days(20), entropy: &entropy)
+        let request = try payload.decode(ProductOfferingQualificationCreate.self)
+        let answers = effects.sent.compactMap { sent -> SupplyResponse? in
+            switch sent.message {
+            case .acknowledgement(let answer), .response(let answer): answer
+            default: nil
+            }
+        }
+        let rendered = answers.map {
+            core.view.sonataPOQ($0, request: request, createdAt: Make.t0 + .days(20))
+        }
+        return (effects, rendered)
     }
 
     @Test("MEF79-R70 each item of the answer to a CHANGE request corresponds to precisely one request item")
