@@ -246,6 +246,82 @@ struct SellerAnswerTests {
         #expect(try fixture.ledgerCount() == 0)
     }
 
+    @Test("MEF79-R4 MEF79-R7 a seller of deferred answers takes a hub registration with a callback, refuses one without")
+    func registration() async throws {
+        let fixture = try NodeRouteTests.Fixture()
+        try await fixture.server.application().test(.router) { client in
+            let withoutCallback = try await SonataConformanceTests.post(
+                Data(#"{"query":"eventType=poqStateChangeEvent"}"#.utf8), as: fixture.buyer, to: client,
+                path: NodeRoutes.hubPath)
+            #expect(withoutCallback.status == .badRequest)
+            #expect(try JSONValue.parse(Data(buffer: withoutCallback.body))["id"] == nil)
+            let registered = try await SonataConformanceTests.post(
+                Data(#"{"callback":"https://buyer.example/listener"}"#.utf8), as: fixture.buyer, to: client,
+                path: NodeRoutes.hubPath)
+            #expect(registered.status == .created)
+            let subscription = try JSONValue.parse(Data(buffer: registered.body))
+            #expect(subscription["callback"] == "https://buyer.example/listener")
+            #expect(subscription["id"]?.stringValue?.isEmpty == false)
+        }
+    }
+
+    @Test("MEF79-R63 MEF79-R69 a CHANGE the seller cannot accept is answered 422 with MEF errors only, no POQ id")
+    func refusedChangeCarriesNoPOQ() async throws {
+        let fixture = try NodeRouteTests.Fixture()
+        var fields = try JSONValue.parse(Self.poq(immediate: true)).objectValue ?? [:]
+        // A CHANGE without the product's id (R50).
+        fields["productOfferingQualificationItem"] = [
+            [
+                "id": "epl-1", "action": "modify",
+                "product": [
+                    "productOffering": ["id": "EPL"],
+                    "productConfiguration": ["@type": "urn:scbroker:product:v1", "bandwidthMbps": 500],
+                ],
+            ]
+        ]
+        let body = JSONValue.object(fields).canonicalData
+        try await fixture.server.application().test(.router) { client in
+            let refused = try await SonataConformanceTests.post(body, as: fixture.buyer, to: client)
+            #expect(refused.status == .unprocessableContent)
+            let errors = try JSONValue.parse(Data(buffer: refused.body)).arrayValue ?? []
+            #expect(errors.map { $0["message"] } == ["MEF79-R50"])
+            #expect(errors.map { $0["propertyPath"] } == ["/productOfferingQualificationItem/0/product/id"])
+            let poqKeys: Set<String> = ["id", "href", "state", "productOfferingQualificationItem", "stateChange"]
+            for error in errors {
+                #expect(Set(error.objectValue.map { Array($0.keys) } ?? []).isDisjoint(with: poqKeys))
+            }
+        }
+        #expect(try fixture.ledgerCount() == 0)
+    }
+
+    @Test("MEF79-R88 each item of a POQ read back matches precisely one of its items: three asked, three read")
+    func retrievedItemsMatchOneEach() async throws {
+        let fixture = try NodeRouteTests.Fixture()
+        var fields = try JSONValue.parse(Self.poq(immediate: false)).objectValue ?? [:]
+        let item = try #require(fields["productOfferingQualificationItem"]?.arrayValue?.first?.objectValue)
+        fields["productOfferingQualificationItem"] = .array(
+            ["epl-1", "epl-2", "epl-3"].map { id in
+                var copy = item
+                copy["id"] = .string(id)
+                return .object(copy)
+            })
+        let body = JSONValue.object(fields).canonicalData
+        try await fixture.server.application().test(.router) { client in
+            let created = try await SonataConformanceTests.post(body, as: fixture.buyer, to: client)
+            let id = try #require(try JSONValue.parse(Data(buffer: created.body))["id"]?.stringValue)
+            var read: JSONValue = .null
+            for _ in 0..<100 {
+                let one = try await SonataConformanceTests.get(
+                    NodeRoutes.poqPath + "/" + id, as: fixture.buyer, from: client)
+                read = try JSONValue.parse(Data(buffer: one.body))
+                if read["state"]?.stringValue == "done.ready" { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let items = read["productOfferingQualificationItem"]?.arrayValue ?? []
+            #expect(items.map { $0["id"] } == ["epl-1", "epl-2", "epl-3"])
+        }
+    }
+
     @Test(
         "MEF79-R78 MEF79-R80 MEF79-R81 MEF79-R79 the POQ list: 200 with zero or more rows, each with id and state, only the caller's; a refused list request gets an error body only"
     )

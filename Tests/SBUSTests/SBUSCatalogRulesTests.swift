@@ -105,6 +105,22 @@ struct SBUSCatalogRulesTests {
         )
     }
 
+    @Test("MEF79-R90 a REJECTED item carries only its id and state (and why), no confidence, interval or validity")
+    mutating func rejectedItemCarriesOnlyItsState() throws {
+        let (_, rendered) = try answer(
+            Self.poq([Self.product(offering: "SITE-PORT"), Self.product(offering: "CLOUD-PORT")]))
+        let rejected = try #require(rendered.productOfferingQualificationItem.first)
+        #expect(rejected.id == "item-1")
+        #expect(rejected.state == .terminatedWithError)
+        #expect(rejected.serviceabilityConfidence == nil)
+        #expect(rejected.serviceabilityConfidenceReason == nil)
+        #expect(rejected.installationInterval == nil)
+        #expect(rejected.guaranteedUntilDate == nil)
+        #expect(rejected.alternateProductOfferingProposal == nil)
+        // The other item is READY with its answer (Table 29: a REJECTED POQ may have READY items).
+        #expect(rendered.productOfferingQualificationItem.last?.serviceabilityConfidence == .green)
+    }
+
     @Test("MEF79-R20 an item giving a place its offering's specification forbids is REJECTED at that path")
     mutating func forbiddenPlaceGiven() throws {
         let (response, _) = try answer(
