@@ -164,6 +164,16 @@ struct SBUSAnswerRulesTests {
         #expect(rendered.productOfferingQualificationItem.map(\.state) == [.doneReady, .doneReady, .doneReady])
     }
 
+    @Test("MEF79-R98 a READY answer, immediate or deferred, names every request item, each READY")
+    mutating func readyAnswersHaveEveryItemReady() throws {
+        for immediate in [true, false] {
+            let (_, _, rendered) = try answer(Make.poq(Self.items, immediate: immediate, alternates: true))
+            #expect(rendered.state == .doneReady)
+            #expect(rendered.productOfferingQualificationItem.map(\.id) == ["item-1", "item-2", "item-3"])
+            #expect(rendered.productOfferingQualificationItem.map(\.state) == [.doneReady, .doneReady, .doneReady])
+        }
+    }
+
     @Test("MEF79-R95 an immediate answer's history is READY alone, dated when the POQ was received")
     mutating func immediateHistory() throws {
         let (_, _, rendered) = try answer(Make.poq(Self.items, immediate: true, alternates: true))
