@@ -111,14 +111,16 @@ struct SellerAnswerTests {
     func immediateConfidence() async throws {
         let answer = try await Self.immediateAnswer()
         #expect(answer.item?["serviceabilityConfidence"] == "green")
-        #expect(answer.item?["serviceabilityConfidenceReason"] == "on-net at PARIS-1")
+        #expect(answer.item?["serviceabilityConfidenceReason"] == "on-net at PARIS-1; delivery type ON_NET")
     }
 
     @Test("MEF79-R44 MEF79-R46 a green item carries its installation interval (10 days) and delivery type (ON_NET)")
     func immediateIntervalAndDeliveryType() async throws {
         let answer = try await Self.immediateAnswer()
         #expect(answer.item?["installationInterval"] == ["amount": 10, "units": "calendarDays"])
-        // Sonata v7 has no delivery type; the node gives it beside the POQ, in the core's answer.
+        // Sonata v7 has no delivery type: a plain v7 buyer reads it at the end of the confidence reason; the node's
+        // envelope carries it as a field of the core's answer.
+        #expect(answer.item?["serviceabilityConfidenceReason"]?.stringValue?.hasSuffix("; delivery type ON_NET") == true)
         #expect(answer.answer?.items.map { $0.offer?.deliveryType } == [.onNet])
         #expect(answer.answer?.items.first?.offer?.price == Money(amount: 110))
     }
@@ -211,12 +213,12 @@ struct SellerAnswerTests {
         #expect(items.map { $0["state"] } == ["done.ready"])
     }
 
-    @Test("MEF79-R83 a READY item read back carries confidence, its reason and the installation interval")
+    @Test("MEF79-R83 a READY item read back carries confidence, its reason, the installation interval and delivery type")
     func retrieveReadyItem() async throws {
         let item = try #require(
             try await Self.deferredAnswer().read["productOfferingQualificationItem"]?.arrayValue?.first)
         #expect(item["serviceabilityConfidence"] == "green")
-        #expect(item["serviceabilityConfidenceReason"] == "on-net at PARIS-1")
+        #expect(item["serviceabilityConfidenceReason"] == "on-net at PARIS-1; delivery type ON_NET")
         #expect(item["installationInterval"] == ["amount": 10, "units": "calendarDays"])
     }
 

@@ -151,7 +151,11 @@ struct SBUSAnswerRulesTests {
             rendered.productOfferingQualificationItem.map(\.installationInterval) == [
                 Duration(amount: 10, units: .calendarDays), nil, nil,
             ])
-        // Sonata v7 has no delivery type: it travels in the core's answer (and the node's envelope).
+        // Sonata v7 has no delivery type: the confidence reason ends with it, the core's answer (and the node's
+        // envelope) carries it as a field.
+        #expect(
+            rendered.productOfferingQualificationItem.first?.serviceabilityConfidenceReason
+                == "on-net at LON; delivery type ON_NET")
         #expect(response.items.map { $0.offer?.deliveryType } == [.onNet, nil, nil])
     }
 

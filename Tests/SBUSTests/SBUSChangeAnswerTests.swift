@@ -138,7 +138,10 @@ struct SBUSChangeAnswerTests {
             answer.productOfferingQualificationItem.map(\.installationInterval) == [
                 Duration(amount: 10, units: .calendarDays), nil, nil,
             ])
-        // Sonata v7 has no delivery type; the core's answer (the node's envelope) carries it.
+        // Sonata v7 has no delivery type: the confidence reason ends with it, the core's answer carries it as a field.
+        #expect(
+            answer.productOfferingQualificationItem.first?.serviceabilityConfidenceReason
+                == "on-net at LON; delivery type ON_NET")
         #expect(effects.finalResponse?.items.map { $0.offer?.deliveryType } == [.onNet, nil, nil])
     }
 

@@ -47,7 +47,7 @@ extension SBUS {
                 product: Self.product(original?.product ?? MEFProductRefOrValue(), offering: offer?.offering),
                 qualificationItemRelationship: original?.qualificationItemRelationship,
                 relatedContactInformation: original?.relatedContactInformation, state: answer.state.sonata,
-                serviceabilityConfidence: offer?.confidence, serviceabilityConfidenceReason: offer?.confidenceReason,
+                serviceabilityConfidence: offer?.confidence, serviceabilityConfidenceReason: offer.map(Self.confidenceReason),
                 installationInterval: interval,
                 guaranteedUntilDate: offer?.validUntil.map { MEFDateTime($0.date) },
                 alternateProductOfferingProposal: (alternates?.isEmpty ?? true) ? nil : alternates,
@@ -68,6 +68,13 @@ extension SBUS {
                     of: response, immediate: request?.instantSyncQualification == true, createdAt: created)
             },
             productOfferingQualificationItem: items)
+    }
+
+    /// The confidence reason as a plain Sonata v7 buyer reads it. v7 has no Delivery Type (MEF 79.1 R44, R46, R74,
+    /// R76), so a green or yellow item's reason ends with it: `on-net at PARIS-1; delivery type ON_NET`.
+    static func confidenceReason(_ offer: ElementOffer) -> String {
+        guard offer.confidence != .red, let deliveryType = offer.deliveryType else { return offer.confidenceReason }
+        return "\(offer.confidenceReason); delivery type \(deliveryType.rawValue)"
     }
 
     /// The item's product as the buyer sent it; for a POQ by product specification (Use Case 2b) with the offering
