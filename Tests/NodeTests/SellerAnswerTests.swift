@@ -213,6 +213,16 @@ struct SellerAnswerTests {
         #expect(items.map { $0["state"] } == ["done.ready"])
     }
 
+    @Test("MEF79-D7 a READY item read back carries its guaranteed-until date: the quote's 30 days")
+    func retrieveGuaranteedUntil() async throws {
+        let before = Date()
+        let item = try #require(
+            try await Self.deferredAnswer().read["productOfferingQualificationItem"]?.arrayValue?.first)
+        let until = try #require(item["guaranteedUntilDate"]?.stringValue.flatMap(MEFDateTime.parse))
+        #expect(until.timeIntervalSince(before) > 29 * 86_400)
+        #expect(until.timeIntervalSince(before) < 31 * 86_400)
+    }
+
     @Test("MEF79-R83 a READY item read back carries confidence, its reason, the installation interval and delivery type")
     func retrieveReadyItem() async throws {
         let item = try #require(

@@ -85,6 +85,50 @@ struct SBUSCatalogRulesTests {
         #expect(POQValidator.validateResponse(rendered, to: try payload.decode(ProductOfferingQualificationCreate.self)) == [])
     }
 
+    @Test("MEF79-CR1 a POQ by product specification may be deferred: acknowledged, then answered with the offering")
+    mutating func specificationDeferred() throws {
+        var payload = Self.poq([
+            [
+                "productSpecification": ["id": "EPL-SPEC"], "productConfiguration": ["@type": "urn:test"],
+                "place": Self.siteAtParis,
+            ]
+        ])
+        payload = payload.replacingMember("instantSyncQualification", with: false)
+            .replacingMember("requestedPOQCompletionDate", with: "2026-01-05T10:00:00Z")
+        var core = Self.core()
+        let effects = core.handle(
+            .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0, entropy: &entropy)
+        #expect(effects.sent.map(\.message.name) == ["acknowledgement", "response"])
+        let response = try #require(effects.finalResponse)
+        #expect(response.state == .ready)
+        #expect(response.items.map { $0.offer?.offering } == ["EPL-GOLD"])
+    }
+
+    @Test("MEF79-O10 a CHANGE may move a product to another offering of its specification: EPL-BASIC to EPL-GOLD")
+    mutating func changeToSiblingOffering() throws {
+        var core = Self.core()
+        let bought = Self.poq([
+            Self.product(offering: "EPL-BASIC", place: [["@type": "GeographicSiteRef", "id": "LON", "role": "INSTALL_LOCATION"]])
+        ])
+        let serviceID = try SBUSAnswerRulesTests.activate(&core, bought, entropy: &entropy)
+        let change = Self.poq([
+            [
+                "id": .string(serviceID), "productOffering": ["id": "EPL-GOLD"],
+                "productConfiguration": ["@type": "urn:test"], "place": Self.siteAtParis,
+            ]
+        ])
+        let payload: JSONValue = change.replacingMember(
+            "productOfferingQualificationItem",
+            with: .array(
+                (change["productOfferingQualificationItem"]?.arrayValue ?? []).map {
+                    $0.replacingMember("action", with: "modify")
+                }))
+        let (effects, rendered) = try SBUSAnswerRulesTests.change(&core, payload, entropy: &entropy)
+        #expect(effects.finalResponse?.state == .ready)
+        #expect(effects.finalResponse?.findings == [])
+        #expect(rendered.last?.productOfferingQualificationItem.map(\.serviceabilityConfidence) == [.green])
+    }
+
     @Test("MEF79-R18 MEF79-R19 an item without the place its offering mandates is REJECTED, naming the place's path")
     mutating func requiredPlaceMissing() throws {
         let (response, rendered) = try answer(

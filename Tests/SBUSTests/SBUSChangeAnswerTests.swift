@@ -145,6 +145,18 @@ struct SBUSChangeAnswerTests {
         #expect(effects.finalResponse?.items.map { $0.offer?.deliveryType } == [.onNet, nil, nil])
     }
 
+    @Test("MEF79-D5 the green item of a deferred CHANGE's answer is guaranteed for the quote's 30 days")
+    mutating func deferredGuaranteedUntil() throws {
+        let answer = try #require(try change(immediate: false).rendered.last)
+        #expect(answer.productOfferingQualificationItem.map { $0.guaranteedUntilDate?.text } == ["2026-02-24T09:00:00Z", nil, nil])
+    }
+
+    @Test("MEF79-D6 the green item of an immediate CHANGE's answer is guaranteed for the quote's 30 days")
+    mutating func immediateGuaranteedUntil() throws {
+        let answer = try #require(try change(immediate: true).rendered.last)
+        #expect(answer.productOfferingQualificationItem.map { $0.guaranteedUntilDate?.text } == ["2026-02-24T09:00:00Z", nil, nil])
+    }
+
     @Test("MEF79-R77 the alternate offered for the 1000 Mbps CHANGE has an id, unique within its item")
     mutating func alternateIdentifier() throws {
         let answer = try #require(try change(immediate: true).rendered.last)
