@@ -85,6 +85,20 @@ struct SBUSCatalogRulesTests {
         #expect(POQValidator.validateResponse(rendered, to: try payload.decode(ProductOfferingQualificationCreate.self)) == [])
     }
 
+    @Test("a Use Case 2b quote can be ordered: the offering chosen under the specification is reserved and activated")
+    mutating func specificationOrdered() throws {
+        var core = Self.core()
+        let payload = Self.poq([
+            [
+                "productSpecification": ["id": "EPL-SPEC"], "productConfiguration": ["@type": "urn:test"],
+                "place": Self.siteAtParis,
+            ]
+        ])
+        let serviceID = try SBUSAnswerRulesTests.activate(&core, payload, entropy: &entropy)
+        #expect(serviceID == "P-svc-3")
+        #expect(core.view.activeServiceIDs(of: "B") == ["P-svc-3"])
+    }
+
     @Test("MEF79-CR1 a POQ by product specification may be deferred: acknowledged, then answered with the offering")
     mutating func specificationDeferred() throws {
         var payload = Self.poq([
