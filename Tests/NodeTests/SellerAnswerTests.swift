@@ -120,7 +120,8 @@ struct SellerAnswerTests {
         #expect(answer.item?["installationInterval"] == ["amount": 10, "units": "calendarDays"])
         // Sonata v7 has no delivery type: a plain v7 buyer reads it at the end of the confidence reason; the node's
         // envelope carries it as a field of the core's answer.
-        #expect(answer.item?["serviceabilityConfidenceReason"]?.stringValue?.hasSuffix("; delivery type ON_NET") == true)
+        #expect(
+            answer.item?["serviceabilityConfidenceReason"]?.stringValue?.hasSuffix("; delivery type ON_NET") == true)
         #expect(answer.answer?.items.map { $0.offer?.deliveryType } == [.onNet])
         #expect(answer.answer?.items.first?.offer?.price == Money(amount: 110))
     }
@@ -223,7 +224,8 @@ struct SellerAnswerTests {
         #expect(until.timeIntervalSince(before) < 31 * 86_400)
     }
 
-    @Test("MEF79-R83 a READY item read back carries confidence, its reason, the installation interval and delivery type")
+    @Test(
+        "MEF79-R83 a READY item read back carries confidence, its reason, the installation interval and delivery type")
     func retrieveReadyItem() async throws {
         let item = try #require(
             try await Self.deferredAnswer().read["productOfferingQualificationItem"]?.arrayValue?.first)
@@ -258,7 +260,8 @@ struct SellerAnswerTests {
         #expect(try fixture.ledgerCount() == 0)
     }
 
-    @Test("MEF79-R4 MEF79-R7 a seller of deferred answers takes a hub registration with a callback, refuses one without")
+    @Test(
+        "MEF79-R4 MEF79-R7 a seller of deferred answers takes a hub registration with a callback, refuses one without")
     func registration() async throws {
         let fixture = try NodeRouteTests.Fixture()
         try await fixture.server.application().test(.router) { client in

@@ -152,7 +152,8 @@ struct SBUSAnswerRulesTests {
         #expect(rendered.productOfferingQualificationItem.map(\.serviceabilityConfidence) == [.green, .red, .red])
     }
 
-    @Test("MEF79-R44 a green item carries its installation interval (10 days) and delivery type (ON_NET); red ones none")
+    @Test(
+        "MEF79-R44 a green item carries its installation interval (10 days) and delivery type (ON_NET); red ones none")
     mutating func greenCarriesIntervalAndDeliveryType() throws {
         let (_, response, rendered) = try answer(Make.poq(Self.items, immediate: true, alternates: true))
         #expect(
@@ -214,7 +215,9 @@ struct SBUSAnswerRulesTests {
             switch sent.message {
             case .acknowledgement(let acknowledged):
                 poqStates.append(acknowledged.state.sonata.rawValue)
-                for item in acknowledged.items { itemStates[item.itemID, default: []].append(item.state.sonata.rawValue) }
+                for item in acknowledged.items {
+                    itemStates[item.itemID, default: []].append(item.state.sonata.rawValue)
+                }
             case .notification(let event, let state):
                 if let item = event.event.poqItemId {
                     itemStates[item, default: []].append(state)
@@ -292,10 +295,11 @@ struct SBUSAnswerRulesTests {
         #expect(response.items.map(\.state) == [.rejected, .rejected, .rejected])
         let message = "product 'P-svc-99' is not an active product of this Buyer's in the Seller's inventory"
         #expect(
-            response.findings == [0, 1, 2].map {
-                ValidationFinding(
-                    path: "/productOfferingQualificationItem/\($0)/product/id", rule: "MEF79-R50", message: message)
-            })
+            response.findings
+                == [0, 1, 2].map {
+                    ValidationFinding(
+                        path: "/productOfferingQualificationItem/\($0)/product/id", rule: "MEF79-R50", message: message)
+                })
         #expect(rendered.state == .terminatedWithError)
     }
 

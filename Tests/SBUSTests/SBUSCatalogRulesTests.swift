@@ -82,7 +82,9 @@ struct SBUSCatalogRulesTests {
         #expect(item.serviceabilityConfidence == .green)
         // 400 at cost with the provider's 10 % markup.
         #expect(response.items.first?.offer?.price == Money(amount: 440))
-        #expect(POQValidator.validateResponse(rendered, to: try payload.decode(ProductOfferingQualificationCreate.self)) == [])
+        #expect(
+            POQValidator.validateResponse(rendered, to: try payload.decode(ProductOfferingQualificationCreate.self))
+                == [])
     }
 
     @Test("a Use Case 2b quote can be ordered: the offering chosen under the specification is reserved and activated")
@@ -122,7 +124,8 @@ struct SBUSCatalogRulesTests {
     mutating func changeToSiblingOffering() throws {
         var core = Self.core()
         let bought = Self.poq([
-            Self.product(offering: "EPL-BASIC", place: [["@type": "GeographicSiteRef", "id": "LON", "role": "INSTALL_LOCATION"]])
+            Self.product(
+                offering: "EPL-BASIC", place: [["@type": "GeographicSiteRef", "id": "LON", "role": "INSTALL_LOCATION"]])
         ])
         let serviceID = try SBUSAnswerRulesTests.activate(&core, bought, entropy: &entropy)
         let change = Self.poq([

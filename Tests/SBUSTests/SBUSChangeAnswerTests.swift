@@ -109,7 +109,8 @@ struct SBUSChangeAnswerTests {
         let answer = try #require(try change(immediate: true).rendered.last)
         #expect(answer.id == "P-quote-4")
         #expect(answer.stateChange?.first?.changeDate.text == Self.receivedAt)
-        #expect(answer.relatedContactInformation.filter { $0.role == "sellerContactInformation" }.map(\.name) == ["P desk"])
+        #expect(
+            answer.relatedContactInformation.filter { $0.role == "sellerContactInformation" }.map(\.name) == ["P desk"])
         #expect(answer.productOfferingQualificationItem.map(\.id) == ["item-1", "item-2", "item-3"])
     }
 
@@ -148,13 +149,19 @@ struct SBUSChangeAnswerTests {
     @Test("MEF79-D5 the green item of a deferred CHANGE's answer is guaranteed for the quote's 30 days")
     mutating func deferredGuaranteedUntil() throws {
         let answer = try #require(try change(immediate: false).rendered.last)
-        #expect(answer.productOfferingQualificationItem.map { $0.guaranteedUntilDate?.text } == ["2026-02-24T09:00:00Z", nil, nil])
+        #expect(
+            answer.productOfferingQualificationItem.map { $0.guaranteedUntilDate?.text } == [
+                "2026-02-24T09:00:00Z", nil, nil,
+            ])
     }
 
     @Test("MEF79-D6 the green item of an immediate CHANGE's answer is guaranteed for the quote's 30 days")
     mutating func immediateGuaranteedUntil() throws {
         let answer = try #require(try change(immediate: true).rendered.last)
-        #expect(answer.productOfferingQualificationItem.map { $0.guaranteedUntilDate?.text } == ["2026-02-24T09:00:00Z", nil, nil])
+        #expect(
+            answer.productOfferingQualificationItem.map { $0.guaranteedUntilDate?.text } == [
+                "2026-02-24T09:00:00Z", nil, nil,
+            ])
     }
 
     @Test("MEF79-R77 the alternate offered for the 1000 Mbps CHANGE has an id, unique within its item")

@@ -115,7 +115,9 @@ struct SCOFulfilmentTests {
         #expect(service.elements.map(\.sellerServiceID) == [nil, nil, "S-svc-4"])
     }
 
-    @Test("PDL-033 PDL-050 once the seller accepts, the SOF is asked to activate each of its two elements by the window's end")
+    @Test(
+        "PDL-033 PDL-050 once the seller accepts, the SOF is asked to activate each of its two elements by the window's end"
+    )
     mutating func activationRequested() throws {
         let steps = accepted()
         let requests = steps.records.filter { $0.kind == "sof.activation_requested" }

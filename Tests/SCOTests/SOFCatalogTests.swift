@@ -53,7 +53,9 @@ struct SOFCatalogTests {
         let unknown = Self.sof.check(Self.bySpecification("SDWAN-SPEC", at: "ROME"), provideAlternative: true)
         #expect(!unknown.deliverable)
         #expect(unknown.offer.offering == nil)
-        #expect(unknown.offer.confidenceReason == "no offering of product specification SDWAN-SPEC in this provider's catalog")
+        #expect(
+            unknown.offer.confidenceReason
+                == "no offering of product specification SDWAN-SPEC in this provider's catalog")
     }
 
     @Test("a POQ naming the offering itself is answered for that offering alone, and the answer names none")

@@ -174,7 +174,8 @@ struct OrderLifecycleTests {
         #expect(Self.kinds(try Self.run("order-failures"), "CHEAPNET", "TRANSIT").contains("order.failed"))
     }
 
-    @Test("PDL-053 TRANSIT re-sources the failed element from the next-best quote: the order ends ACTIVATED via SOLIDNET")
+    @Test(
+        "PDL-053 TRANSIT re-sources the failed element from the next-best quote: the order ends ACTIVATED via SOLIDNET")
     func resourcing() throws {
         let result = try Self.run("order-failures")
         let order = try #require(try Self.demand(result, "resourced").order)

@@ -133,7 +133,8 @@ struct POQTransitionTests {
                 productOfferingQualificationItem: [
                     ProductOfferingQualificationItem(
                         id: "1", action: .add, product: MEFProductRefOrValue(), state: .doneReady,
-                        serviceabilityConfidence: .green, installationInterval: Duration(amount: 5, units: .calendarDays))
+                        serviceabilityConfidence: .green,
+                        installationInterval: Duration(amount: 5, units: .calendarDays))
                 ])
         }
         #expect(POQValidator.validateResponse(answer([.acknowledged, .inProgress, .doneReady]), to: request) == [])

@@ -247,7 +247,8 @@ struct POQValidatorTests {
         let result = POQValidator.validateRequest(payload)
         #expect(result.map(\.rule) == ["MEF79-R53"])
         #expect(
-            result.map(\.path) == ["/productOfferingQualificationItem/0/product/productRelationship/1/relationshipType"])
+            result.map(\.path) == ["/productOfferingQualificationItem/0/product/productRelationship/1/relationshipType"]
+        )
     }
 
     @Test("MEF79-R54 a CHANGE item's relationship to another POQ item gives its type")

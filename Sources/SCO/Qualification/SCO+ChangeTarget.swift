@@ -43,6 +43,7 @@ extension SCO {
                 path: JSONPointer.appending(JSONPointer.appending(productPath, "productOffering"), "id"),
                 rule: "MEF79-R49",
                 message:
-                    "offering '\(element.offering)' is not of the product specification of '\(productID)' (\(offered))"))
+                    "offering '\(element.offering)' is not of the product specification of '\(productID)' (\(offered))")
+        )
     }
 }

@@ -97,7 +97,9 @@ public struct SOF: Sendable {
         if let specification = element.specification {
             return check(element, specification: specification, provideAlternative: provideAlternative)
         }
-        return check(element, entries: catalog.filter { $0.offering == element.offering }, provideAlternative: provideAlternative)
+        return check(
+            element, entries: catalog.filter { $0.offering == element.offering }, provideAlternative: provideAlternative
+        )
     }
 
     private func check(

@@ -52,7 +52,8 @@ extension POQValidator {
             } else if states.last != MEF79POQState(response.state) {
                 report(
                     "/stateChange", immediate ? "MEF79-R95" : "MEF79-R96",
-                    "the history ends in \(states.last?.rawValue ?? "") but the POQ is \(MEF79POQState(response.state).rawValue)")
+                    "the history ends in \(states.last?.rawValue ?? "") but the POQ is \(MEF79POQState(response.state).rawValue)"
+                )
             }
         }
 
