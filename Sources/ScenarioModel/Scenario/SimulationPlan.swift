@@ -205,7 +205,8 @@ public struct SimulationPlan: Sendable {
                 if let text = entry.place {
                     guard let value = PlacePolicy.Requirement(rawValue: text) else {
                         throw ScenarioError(
-                            path: "\(entryPath).place", message: "'\(text)' is not one of: required, forbidden, optional")
+                            path: "\(entryPath).place",
+                            message: "'\(text)' is not one of: required, forbidden, optional")
                     }
                     placeRequirement = value
                 }
