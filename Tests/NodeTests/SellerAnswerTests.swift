@@ -337,37 +337,63 @@ struct SellerAnswerTests {
         }
     }
 
-    @Test(
-        "MEF79-R78 MEF79-R80 MEF79-R81 MEF79-R79 the POQ list: 200 with zero or more rows, each with id and state, only the caller's; a refused list request gets an error body only"
-    )
-    func list() async throws {
+    /// The caller's POQ list before and after two deferred POQs (`shop-a`, `shop-b`), another buyer's list, and an
+    /// unsigned list request: status and body of each.
+    struct Lists: Sendable {
+        let empty: (HTTPResponse.Status, JSONValue)
+        let two: (HTTPResponse.Status, JSONValue)
+        let theirs: JSONValue
+        let refused: (HTTPResponse.Status, JSONValue)
+    }
+
+    static func lists() async throws -> Lists {
         let fixture = try NodeRouteTests.Fixture()
-        try await fixture.server.application().test(.router) { client in
+        return try await fixture.server.application().test(.router) { client in
             let empty = try await SonataConformanceTests.get(NodeRoutes.poqPath, as: fixture.buyer, from: client)
-            #expect(empty.status == .ok)
-            #expect(try JSONValue.parse(Data(buffer: empty.body)) == [])  // R80: zero POQs
             for external in ["shop-a", "shop-b"] {
                 let created = try await SonataConformanceTests.post(
                     Self.poq(immediate: false, externalId: external), as: fixture.buyer, to: client)
                 #expect(created.status == .created)
             }
             let list = try await SonataConformanceTests.get(NodeRoutes.poqPath, as: fixture.buyer, from: client)
-            #expect(list.status == .ok)  // R78
-            let rows = try JSONValue.parse(Data(buffer: list.body)).arrayValue ?? []
-            #expect(rows.map { $0["externalId"]?.stringValue } == ["shop-a", "shop-b"])
-            for row in rows {  // R81: Table 26
-                #expect(row["id"]?.stringValue != nil)
-                #expect(row["state"]?.stringValue != nil)
-            }
             let theirs = try await SonataConformanceTests.get(NodeRoutes.poqPath, as: fixture.other, from: client)
-            #expect(try JSONValue.parse(Data(buffer: theirs.body)) == [])
             var unsigned = HTTPFields()
             unsigned[.accept] = "application/json"
             let refused = try await client.execute(uri: NodeRoutes.poqPath, method: .get, headers: unsigned)
-            #expect(refused.status == .unauthorized)
-            let body = try JSONValue.parse(Data(buffer: refused.body))
-            #expect(body.arrayValue == nil)  // R79: no list, only the error
-            #expect(body["code"]?.stringValue == "missingCredentials")
+            return Lists(
+                empty: (empty.status, try JSONValue.parse(Data(buffer: empty.body))),
+                two: (list.status, try JSONValue.parse(Data(buffer: list.body))),
+                theirs: try JSONValue.parse(Data(buffer: theirs.body)),
+                refused: (refused.status, try JSONValue.parse(Data(buffer: refused.body))))
         }
+    }
+
+    @Test(
+        "MEF79-R78 MEF79-R80 the POQ list is answered 200 with zero POQs, then the caller's two, and none of another's")
+    func list() async throws {
+        let lists = try await Self.lists()
+        #expect(lists.empty.0 == .ok)
+        #expect(lists.empty.1 == [])
+        #expect(lists.two.0 == .ok)
+        #expect(lists.two.1.arrayValue?.map { $0["externalId"] } == ["shop-a", "shop-b"])
+        #expect(lists.theirs == [])
+    }
+
+    @Test("MEF79-R81 each POQ listed carries the attributes of Table 26: its id and state")
+    func listRows() async throws {
+        let rows = try await Self.lists().two.1.arrayValue ?? []
+        #expect(rows.count == 2)
+        for row in rows {
+            #expect(row["id"]?.stringValue?.isEmpty == false)
+            #expect(row["state"] == "acknowledged" || row["state"] == "inProgress" || row["state"] == "done.ready")
+        }
+    }
+
+    @Test("MEF79-R79 a refused list request is answered with the error alone, no list")
+    func listRefused() async throws {
+        let refused = try await Self.lists().refused
+        #expect(refused.0 == .unauthorized)
+        #expect(refused.1.arrayValue == nil)
+        #expect(refused.1["code"] == "missingCredentials")
     }
 }

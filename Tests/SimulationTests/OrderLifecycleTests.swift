@@ -219,21 +219,48 @@ struct OrderLifecycleTests {
         #expect(refused.reason?.contains("refused to extend") == true)
     }
 
-    @Test("PDL-116 PDL-117 PDL-118 PDL-119 changes state price and outage; the relocation's outage is coordinated")
-    func serviceChange() throws {
-        let result = try Self.run("order-delivery")
-        let order = try #require(try Self.demand(result, "line").order)
+    @Test("PDL-116 each change ordered down the chain names the service it changes: the seller's service id")
+    func changeNamesTheService() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chg-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try ScenarioRunTests.run("order-delivery", out: directory)
+        for (buyer, seller) in [("RETAIL", "WHOLESALE"), ("WHOLESALE", "REGIONAL"), ("REGIONAL", "ACCESS")] {
+            let summary = try #require(result.ledgers.first { Set($0.parties) == [buyer, seller] })
+            let store = try SQLiteLedgerStore(readOnlyPath: directory.appendingPathComponent("\(buyer).sqlite").path)
+            let changes = try store.entries(of: LedgerID(rawValue: summary.ledgerID)).filter {
+                $0.kind == "change.request"
+            }
+            #expect(changes.count == 2, "\(buyer)↔\(seller)")
+            #expect(
+                changes.allSatisfy { $0.refs["service"]?.hasPrefix("\(seller)-svc-") == true }, "\(buyer)↔\(seller)")
+        }
+    }
+
+    @Test("PDL-117 each change is answered with its price and outage: 145.20 twice, no outage then 4 h")
+    func changeQuoted() throws {
+        let order = try #require(try Self.demand(Self.run("order-delivery"), "line").order)
         #expect(order.changesCompleted == 2)
+        // The change fee 100 × 1.10 × 1.10 × 1.20; only the relocation needs an outage.
         #expect(order.changePrices == [145.20, 145.20])
         #expect(order.outages == ["0ms", "4h"])
-        for (a, b) in [
-            ("ENTERPRISE", "RETAIL"), ("RETAIL", "WHOLESALE"), ("REGIONAL", "WHOLESALE"), ("ACCESS", "REGIONAL"),
-        ] {
-            let kinds = Self.kinds(result, a, b)
-            #expect(
-                kinds.contains("change.request") && kinds.contains("change.quoted")
-                    && kinds.contains("change.completed"))
-            #expect(kinds.contains("change.outage_scheduled"), "\(a)↔\(b)")
+    }
+
+    @Test("PDL-118 the relocation's outage is scheduled with the buyer and the seller on every ledger of the chain")
+    func outageCoordinated() throws {
+        let result = try Self.run("order-delivery")
+        for (buyer, seller) in Self.hops {
+            #expect(Self.kinds(result, buyer, seller).contains("change.outage_scheduled"), "\(buyer)↔\(seller)")
+        }
+    }
+
+    @Test("PDL-119 each change's request, quote and completion are on every ledger of the chain")
+    func changeLogged() throws {
+        let result = try Self.run("order-delivery")
+        for (buyer, seller) in Self.hops {
+            let kinds = Self.kinds(result, buyer, seller)
+            for kind in ["change.request", "change.quoted", "change.completed"] {
+                #expect(kinds.contains(kind), "\(buyer)↔\(seller): \(kind)")
+            }
         }
     }
 
