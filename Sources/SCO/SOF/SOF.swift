@@ -80,8 +80,8 @@ public struct SOF: Sendable {
             detail: change.isRelocation ? "relocation with an outage" : "bandwidth change, no outage")
     }
 
-    /// The place rules of the offering an element names, when this catalog sells it (R18–R21); a POQ by product
-    /// specification is checked once an offering is chosen, so it has none here.
+    /// The place rules of the offering an element names, when this catalog sells it (R18–R21); an element naming a
+    /// product specification names no offering, so no offering's rules bind it.
     public func placePolicy(for element: ServiceElement) -> PlacePolicy? {
         guard element.specification == nil else { return nil }
         return catalog.first { $0.offering == element.offering }?.placePolicy
@@ -118,13 +118,16 @@ public struct SOF: Sendable {
                 bandwidthMbps: element.bandwidthMbps)
             return (entry.offering, check(named, entries: [entry], provideAlternative: provideAlternative))
         }
+        // Green before yellow, then the cheaper, then catalog order, so the choice never depends on the sort.
         let rank: (ServiceabilityColor) -> Int = { $0 == .green ? 0 : $0 == .yellow ? 1 : 2 }
-        let deliverable = answers.filter(\.1.deliverable).sorted { a, b in
-            let (ra, rb) = (rank(a.1.offer.confidence), rank(b.1.offer.confidence))
+        let deliverable = answers.enumerated().filter(\.element.1.deliverable).min { a, b in
+            let (ra, rb) = (rank(a.element.1.offer.confidence), rank(b.element.1.offer.confidence))
             if ra != rb { return ra < rb }
-            return (a.1.offer.price?.amount ?? 0) < (b.1.offer.price?.amount ?? 0)
+            let (pa, pb) = (a.element.1.offer.price?.amount ?? 0, b.element.1.offer.price?.amount ?? 0)
+            if pa != pb { return pa < pb }
+            return a.offset < b.offset
         }
-        guard let (offering, best) = deliverable.first else {
+        guard let (offering, best) = deliverable?.element else {
             let reasons = answers.map { "\($0.0): \($0.1.offer.confidenceReason)" }.joined(separator: "; ")
             // R47: alternate ids are unique within the item, so the offerings' alternates are numbered anew.
             let alternates = answers.flatMap(\.1.offer.alternates).enumerated().map { index, alternate in
