@@ -166,6 +166,42 @@ struct SBUSCatalogRulesTests {
         )
     }
 
+    @Test(
+        "MEF79-R96 MEF79-R102 a deferred POQ refused by business validation moves ACKNOWLEDGED to REJECTED, never IN_PROGRESS"
+    )
+    mutating func rejectedSkipsInProgress() throws {
+        var core = Self.core()
+        _ = core.handle(
+            .message(from: "B", .hubRegistration(EventSubscriptionInput(callback: "https://b.example"))),
+            now: Make.t0, entropy: &entropy)
+        let payload = Self.poq([Self.product(offering: "SITE-PORT"), Self.product(offering: "CLOUD-PORT")])
+            .replacingMember("instantSyncQualification", with: false)
+            .replacingMember("requestedPOQCompletionDate", with: "2026-01-05T10:00:00Z")
+        let effects = core.handle(
+            .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0, entropy: &entropy)
+        var poqStates: [String] = []
+        var itemStates: [String: [String]] = [:]
+        for sent in effects.sent {
+            switch sent.message {
+            case .acknowledgement(let acknowledged):
+                poqStates.append(acknowledged.state.sonata.rawValue)
+                for item in acknowledged.items {
+                    itemStates[item.itemID, default: []].append(item.state.sonata.rawValue)
+                }
+            case .notification(let event, let state):
+                if let item = event.event.poqItemId {
+                    itemStates[item, default: []].append(state)
+                } else {
+                    poqStates.append(state)
+                }
+            default: break
+            }
+        }
+        #expect(poqStates == ["acknowledged", "terminatedWithError"])
+        #expect(itemStates["item-1"] == ["acknowledged", "terminatedWithError"])
+        #expect(itemStates["item-2"] == ["acknowledged", "inProgress", "done.ready"])
+    }
+
     @Test("MEF79-R90 a REJECTED item carries only its id and state (and why), no confidence, interval or validity")
     mutating func rejectedItemCarriesOnlyItsState() throws {
         let (_, rendered) = try answer(

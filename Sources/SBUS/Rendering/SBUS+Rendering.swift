@@ -89,9 +89,9 @@ extension SBUS {
     }
 
     /// The POQ's state history along MEF 79.1 Figure 2 (`MEF79POQState.transitions`, R95, R96): an immediate answer
-    /// is final from its creation; a deferred one is ACKNOWLEDGED when created, IN_PROGRESS once admitted (the S-BUS
-    /// notifies both on receipt), then final when answered. A deferred POQ refused by business validation (a loop)
-    /// moves from ACKNOWLEDGED to REJECTED.
+    /// is final from its creation; a deferred one is ACKNOWLEDGED when created, IN_PROGRESS once the SCO's business
+    /// validation passes (in the same step as the receipt), then final when answered. A deferred POQ refused by
+    /// business validation (a loop, a CHANGE of an unknown product, a place rule) moves from ACKNOWLEDGED to REJECTED.
     static func history(of response: SupplyResponse, immediate: Bool, createdAt: Instant) -> [POQStateChange] {
         let created = MEFDateTime(createdAt.date)
         if immediate { return [POQStateChange(state: response.state.sonata, changeDate: created)] }

@@ -58,14 +58,6 @@ extension SBUS {
                 items: poq.productOfferingQualificationItem.map { ItemAnswer(itemID: $0.id, state: .acknowledged) },
                 answeredAt: now)
             effects.append(.send(to: buyer, .acknowledgement(acknowledged)))
-            effects += notifications(
-                to: buyer, deferred: true, eventType: .poqStateChangeEvent, sellerReference: sellerReference,
-                state: POQState.inProgress.rawValue, now: now)
-            for item in poq.productOfferingQualificationItem {
-                effects += notifications(
-                    to: buyer, deferred: true, eventType: .poqItemStateChangeEvent, sellerReference: sellerReference,
-                    itemID: item.id, state: POQItemState.inProgress.rawValue, now: now)
-            }
         }
         receipts[key] = Receipt(request: request, poq: poq, sellerReference: sellerReference, deferred: deferred)
         let qualification = QualificationRequest(
@@ -73,6 +65,27 @@ extension SBUS {
             loopPreventionList: request.loopPreventionList,
             deadline: request.respondBy - configuration.processingTime)
         return effects.map(RoleStep.effect) + [.message(.sbusToSCO(.qualify(qualification)))]
+    }
+
+    /// The SCO's business validation passed for these items: a registered buyer of a deferred POQ hears that they,
+    /// and the POQ when every item passed, are IN_PROGRESS (Figures 2 and 3: an item or POQ that fails it moves from
+    /// ACKNOWLEDGED to REJECTED without passing IN_PROGRESS).
+    func inProgress(_ key: RequestKey, itemIDs: [String], complete: Bool, now: Instant) -> [Effect] {
+        guard let receipt = receipts[key], receipt.deferred else { return [] }
+        var effects: [Effect] = []
+        if complete {
+            effects += notifications(
+                to: key.buyer, deferred: true, eventType: .poqStateChangeEvent,
+                sellerReference: receipt.sellerReference,
+                state: POQState.inProgress.rawValue, now: now)
+        }
+        for itemID in itemIDs {
+            effects += notifications(
+                to: key.buyer, deferred: true, eventType: .poqItemStateChangeEvent,
+                sellerReference: receipt.sellerReference, itemID: itemID, state: POQItemState.inProgress.rawValue,
+                now: now)
+        }
+        return effects
     }
 
     /// The SCO chained every element: price each item for the buyer, keep the quote, answer (PDL-014..PDL-018).

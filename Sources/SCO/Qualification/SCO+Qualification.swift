@@ -68,6 +68,11 @@ extension SCO {
             }
         }
         qualifications[request.key] = Qualification(key: request.key, elements: elements)
+        // Business validation done: the items that passed it are being worked on.
+        let working = elements.filter(\.findings.isEmpty).map(\.itemID)
+        steps.append(
+            .message(
+                .scoToSBUS(.inProgress(key: request.key, itemIDs: working, complete: working.count == elements.count))))
         guard !needs.isEmpty else { return steps + chainAnswers(request.key, candidates: [:]) }
         return steps + [.message(.scoToBBUS(.source(SourcingRequest(request: request, needs: needs))))]
     }
