@@ -16,6 +16,12 @@ public struct BBUS: Sendable {
     var subOrders: [RequestID: SubOrder] = [:]
     /// The current sub-order of each bought element of an order.
     var currentSubOrder: [SubOrder.Slot: RequestID] = [:]
+    /// Tickets open with sellers, by the seller's service: the ticket id (one open ticket per service).
+    var sellerTickets: [SellerService: String] = [:]
+    /// Each seller's report scores C(t), in thousandths, oldest first (its reputation as this provider sees it).
+    var sellerRecords: [PartyID: [Int64]] = [:]
+    /// Reports received per service bought.
+    var sellerReportCounts: [SellerService: Int] = [:]
 
     public init(party: PartyID, configuration: BBUSConfiguration) {
         self.party = party
@@ -49,6 +55,10 @@ public struct BBUS: Sendable {
                 }
             }
             return []
+        case .ticketSeller, .agreeOutage, .closeSellerTicket, .requestTermination:
+            return handleAssurance(message, now: now, ids: &ids).map(RoleStep.effect)
+        case .requestReport(let service, let request):
+            return requestReport(service, request).map(RoleStep.effect)
         }
     }
 
@@ -60,6 +70,14 @@ public struct BBUS: Sendable {
         for seller in configuration.sellers where seller != party {
             if let offered = configuration.offerings[seller], !offered.contains(element.offering) {
                 choice.skipped.append(SkippedSeller(seller: seller, reason: .offeringNotBought(element.offering)))
+                continue
+            }
+            if let minimum = configuration.minimumReputation, let reputation = reputation(of: seller),
+                reputation.score < minimum
+            {
+                let text = Reputation.text(score: reputation.score, count: reputation.count)
+                choice.skipped.append(
+                    SkippedSeller(seller: seller, reason: .belowMinimumReputation(score: text, minimum: minimum)))
                 continue
             }
             if loopPreventionList.lists(seller) {
@@ -126,7 +144,7 @@ public struct BBUS: Sendable {
             let why = response.reason ?? response.items.first?.reason ?? response.state.rawValue
             return Candidate(source: source, offer: .red("\(seller) answered \(response.state.rawValue): \(why)"))
         }
-        return Candidate(source: source, offer: offer)
+        return Candidate(source: source, offer: offer, reputation: reputation(of: seller)?.score)
     }
 
     /// Silence past the response window counts as "unable to quote" (ETSI Inquiry and Quote step 6).

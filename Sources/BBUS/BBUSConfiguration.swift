@@ -13,11 +13,15 @@ public struct BBUSConfiguration: Sendable, Hashable {
     public let offerings: [PartyID: Set<String>]
     /// The contact put on requests this provider sends as a buyer (MEF79-R9).
     public let buyerContact: RelatedContactInformation
+    /// Sellers whose SLA reputation (as this provider computes it) is below this, in thousandths (7,000 = 7.0),
+    /// are not asked.
+    public var minimumReputation: Int64?
 
     public init(
         sellers: [PartyID], latency: [PartyID: TimeSpan] = [:], offerings: [PartyID: Set<String>] = [:],
-        buyerContact: RelatedContactInformation
+        buyerContact: RelatedContactInformation, minimumReputation: Int64? = nil
     ) {
+        self.minimumReputation = minimumReputation
         self.sellers = sellers
         self.latency = latency
         self.offerings = offerings

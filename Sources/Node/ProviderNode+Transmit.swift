@@ -71,6 +71,10 @@ extension ProviderNode {
             post(
                 SupplyEnvelope(message: message), to: to, path: NodeRoutes.sellerPath(for: message),
                 until: order.acceptBy, what: "order \(order.id)")
+        case .ticket(let notice):
+            transmitTicket(notice, to: to, replaying: replaying)
+        case .performance(let message):
+            transmitPerformance(message, to: to, replaying: replaying)
         case .orderNotice(let notice) where notice.event.isFromBuyer:
             if replaying { return }
             post(
@@ -113,7 +117,7 @@ extension ProviderNode {
 
     /// Posts a signed envelope to a seller (an order, or a buyer's notice on one), retrying while it is
     /// unreachable: until `until` on protocol time, and at most `retryLimit` on the wall clock.
-    private func post(_ envelope: SupplyEnvelope, to seller: PartyID, path: String, until: Instant?, what: String) {
+    func post(_ envelope: SupplyEnvelope, to seller: PartyID, path: String, until: Instant?, what: String) {
         let client = self.client
         let logger = self.logger
         let clock = self.clock
@@ -148,7 +152,7 @@ extension ProviderNode {
 
     /// POSTs `body` to `buyer`'s listener at `base` + `path`, retrying a few times while it is unreachable; only
     /// to an address `outbound` allows for that buyer (checked when it was given, and again here).
-    private func deliver(
+    func deliver(
         _ body: some Encodable & Sendable, contentType: String = NodeHeaders.supplyChainMediaType, to buyer: PartyID,
         base: String, path: String
     ) {

@@ -66,6 +66,15 @@ public actor ProviderNode {
     var orderOfExchange: [Exchange: String] = [:]
     var orderOrder: [String] = []
     var orderRequests: [Exchange: OrderRequest] = [:]
+    /// Buyers' trouble tickets at this node, by this node's ticket id; the id of each (buyer, buyer's ticket id);
+    /// the ids oldest first; what a new ticket reported, until the S-BUS acknowledges it.
+    var ticketResources: [String: TicketResource] = [:]
+    var ticketOfBuyerTicket: [Exchange: String] = [:]
+    var ticketOrder: [String] = []
+    var pendingTicketReports: [Exchange: (TicketReport, Instant)] = [:]
+    /// Buyers' listeners for ticket notifications (Sonata Trouble Ticket v4 hub).
+    var ticketHubs: [PartyID: [EventSubscription]] = [:]
+    var ticketHubCount = 0
     /// Inputs handled so far (requests, answers, timers).
     public private(set) var inputCount = 0
     /// Journal lines the last `restore()` set aside instead of replaying (reported on `/health`).
@@ -144,7 +153,7 @@ public actor ProviderNode {
         switch message {
         case .acknowledgement(let response), .response(let response):
             handle(.message(from: seller, message), trace: traceOf[response.requestID])
-        case .notification, .request, .hubRegistration, .order, .orderNotice:
+        case .notification, .request, .hubRegistration, .order, .orderNotice, .ticket, .performance:
             handle(.message(from: seller, message), trace: nil)
         }
     }
@@ -344,6 +353,10 @@ public actor ProviderNode {
             traceOf[request.id] = trace
         case .order(let order):
             orderRequests[Exchange(buyer: buyer, requestID: order.id)] = order
+        case .ticket(let notice) where notice.event.isFromBuyer:
+            noteTicket(notice, from: buyer, at: at)
+        case .performance(.request):
+            break
         default:
             return
         }

@@ -61,6 +61,17 @@ public struct ProviderCore: Sendable {
             return []  // B-BUS does not register with its sellers; it waits for their final answers
         case .message(let from, .order(let order)):
             steps = sbus.receive(order, from: from, now: now, ids: &ids)
+        case .message(let from, .ticket(let notice)):
+            // A buyer's ticket, close or termination goes to the S-BUS; a seller's word to the B-BUS.
+            steps =
+                notice.event.isFromBuyer
+                ? sbus.receive(notice, from: from, ids: &ids) : bbus.receive(notice, from: from)
+        case .message(let from, .performance(.request(let request))):
+            steps = sbus.receive(request, from: from)
+        case .message(let from, .performance(.report(let report))):
+            steps = bbus.receive(report, from: from)
+        case .fault(let report):
+            steps = sco.noteFault(report, now: now, ids: &ids)
         case .message(let from, .orderNotice(let notice)):
             // About an order this provider placed: the B-BUS's; otherwise the buyer's word to the S-BUS.
             steps =
@@ -72,6 +83,8 @@ public struct ProviderCore: Sendable {
                 steps = bbus.fire(timer, key: RequestKey(buyer: key.buyer, requestID: key.requestID))
             case .sco(let timer):
                 steps = sco.fire(timer, key: OrderKey(buyer: key.buyer, orderID: key.requestID), now: now, ids: &ids)
+            case .sbus(let timer):
+                steps = sbus.fire(timer, buyer: key.buyer, id: key.requestID, now: now)
             }
         }
         var effects: [Effect] = []

@@ -42,6 +42,10 @@ public struct ProviderView: Sendable {
     /// A service in operation (or ended), by id.
     public func service(_ serviceID: String) -> ServiceRecord? { sco.inventory[serviceID] }
 
+    /// This provider's SLA reputation over the reports it delivered, as of its newest record (PDL-112): the score
+    /// in thousandths and the records it rests on.
+    public var reputation: (score: Int64, count: Int)? { sco.reputation() }
+
     /// The active services this provider delivers to `buyer`, by id.
     public func activeServiceIDs(of buyer: PartyID) -> [String] {
         sco.inventory.filter { $0.value.buyer == buyer && $0.value.state == .active }.keys.sorted()

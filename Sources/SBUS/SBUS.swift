@@ -20,6 +20,10 @@ public struct SBUS: Sendable {
     var quotesHoldingOffersAfterSweep = 0
     /// Orders and changes the desk passed on and the SCO is still working on.
     var desk: [OrderKey: DeskEntry] = [:]
+    /// The buyers' trouble tickets not yet closed.
+    var tickets: [DeskTicket.Key: DeskTicket] = [:]
+    /// The open tickets per buyer service, oldest first.
+    var openTickets: [DeskTicket.ServiceKey: [String]] = [:]
 
     public init(party: PartyID, configuration: SBUSConfiguration) {
         self.party = party
@@ -75,6 +79,10 @@ public struct SBUS: Sendable {
         case .orderClosed(let key):
             desk.removeValue(forKey: key)
             return []
+        case .ticketAccepted, .ticketRefused, .serviceEvent:
+            return handleAssurance(message, now: now)
+        case .report(let buyer, let report):
+            return deliver(report, to: buyer).map(RoleStep.effect)
         }
     }
 }

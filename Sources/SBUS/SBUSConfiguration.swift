@@ -14,11 +14,16 @@ public struct SBUSConfiguration: Sendable, Hashable {
     public let processingTime: TimeSpan
     /// Seller Contact Information put on answers (MEF79-R38).
     public let sellerContact: RelatedContactInformation
+    /// How long a resolved ticket waits for the buyer's close before it closes on its own (after-delivery.md
+    /// decision 5).
+    public let ticketCloseAfter: TimeSpan
 
     public init(
         markupBasisPoints: Int64, discountBasisPoints: [PartyID: Int64] = [:], quoteValidity: TimeSpan = .days(30),
-        processingTime: TimeSpan = .seconds(1), sellerContact: RelatedContactInformation
+        processingTime: TimeSpan = .seconds(1), sellerContact: RelatedContactInformation,
+        ticketCloseAfter: TimeSpan = .days(3)
     ) {
+        self.ticketCloseAfter = ticketCloseAfter
         self.markupBasisPoints = markupBasisPoints
         self.discountBasisPoints = discountBasisPoints
         self.quoteValidity = quoteValidity

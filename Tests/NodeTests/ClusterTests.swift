@@ -95,16 +95,22 @@ struct ClusterTests {
         #expect(traceIDs.values.allSatisfy { $0 == ["A", "B", "C"] })
     }
 
-    @Test(
-        "PDL-019 PDL-047 PDL-116 order-delivery on live nodes (stepped clock): the simulator's orders, changes, terms and prices; both ledger copies clean",
-        arguments: ["order-delivery", "order-failures"])
-    func orderScenarioLive(_ name: String) async throws {
+    /// An embedded scenario's plan and a cluster runner for it (stepped clock when it orders).
+    static func embeddedRunner(_ name: String) throws -> (SimulationPlan, ClusterRunner) {
         let (text, directory) = try ScenarioLoader.embedded(name)
         let plan = try SimulationPlan(ScenarioLoader.parse(text), directory: directory)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
         let runner = ClusterRunner(
-            plan: plan, scenarioText: text, workDirectory: work, brokerExecutable: try Self.broker(),
+            plan: plan, scenarioText: text, workDirectory: work, brokerExecutable: try broker(),
             logger: Logger(label: "cluster-test"))
+        return (plan, runner)
+    }
+
+    @Test(
+        "PDL-019 PDL-047 PDL-116 order-delivery on live nodes (stepped clock): the simulator's orders, changes, terms and prices; both ledger copies clean",
+        arguments: ["order-delivery", "order-failures"])
+    func orderScenarioLive(_ name: String) async throws {
+        let (plan, runner) = try Self.embeddedRunner(name)
         #expect(runner.clock == .stepped)
         let live = try await runner.run()
         let simulated = try Simulator(plan: plan).run()
@@ -126,6 +132,35 @@ struct ClusterTests {
             #expect(a.order?.terms.count == b.order?.terms.count, "\(a.id)")
         }
         // Same ledgers between the same parties, with the same kinds of entry on each.
+        let kinds = { (result: SimulationResult) in
+            Dictionary(
+                uniqueKeysWithValues: result.ledgers.map { ($0.parties.sorted().joined(separator: "|"), $0.kinds) })
+        }
+        #expect(kinds(live) == kinds(simulated))
+    }
+
+    @Test(
+        "every fault scenario on live nodes ends as in the simulator: tickets, resolutions, outages, inventories, ledger kinds",
+        arguments: ScenarioLoader.embeddedNames().filter { $0.hasPrefix("fault-") })
+    func faultScenarioLive(_ name: String) async throws {
+        let (plan, runner) = try Self.embeddedRunner(name)
+        let live = try await runner.run()
+        let simulated = try Simulator(plan: plan).run()
+        #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
+        #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
+        try #require(live.demands.count == simulated.demands.count)
+        for index in live.demands.indices {
+            let (a, b) = (live.demands[index].order, simulated.demands[index].order)
+            let id = live.demands[index].id
+            #expect(a?.state == b?.state, "\(id)")
+            #expect(a?.reason == b?.reason, "\(id)")
+            #expect(a?.serviceStates == b?.serviceStates, "\(id)")
+            #expect(a?.tickets.map(\.state) == b?.tickets.map(\.state), "\(id)")
+            #expect(a?.tickets.map(\.resolution) == b?.tickets.map(\.resolution), "\(id)")
+            #expect(
+                a?.faultOutages.map { $0.prefix { $0 != " " } } == b?.faultOutages.map { $0.prefix { $0 != " " } },
+                "\(id)")
+        }
         let kinds = { (result: SimulationResult) in
             Dictionary(
                 uniqueKeysWithValues: result.ledgers.map { ($0.parties.sorted().joined(separator: "|"), $0.kinds) })

@@ -7,9 +7,17 @@ import SupplyChain
 extension BBUS {
     mutating func placeSubOrder(_ placement: SubOrderPlacement, now: Instant, ids: inout IDSequence) -> [Effect] {
         let subID = RequestID(ids.next("ord"))
+        // The item as the seller quoted it: the request it answered carried no relationships to items the seller
+        // does not receive (see `request(id:kind:itemID:…)`), so the order does not either (PDL-021).
+        var item = placement.item
+        if case .object(var fields) = item {
+            fields.removeValue(forKey: "qualificationItemRelationship")
+            item = .object(fields)
+        }
         let subOrder = OrderRequest(
-            id: subID, action: .provide(quoteReference: placement.quoteReference, items: [placement.item]),
-            acceptBy: max(placement.acceptBy, now), activateBy: placement.activateBy, term: placement.term)
+            id: subID, action: .provide(quoteReference: placement.quoteReference, items: [item]),
+            acceptBy: max(placement.acceptBy, now), activateBy: placement.activateBy, term: placement.term,
+            reporting: placement.reporting)
         let sub = SubOrder(
             order: placement.order, itemID: placement.itemID, seller: placement.seller, isChange: false)
         subOrders[subID] = sub

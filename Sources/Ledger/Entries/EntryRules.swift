@@ -78,6 +78,20 @@ public struct EntryRules: Sendable {
             "sof.activation_requested": .internalOnly, "sof.activated": .internalOnly,
             "sof.activation_failed": .internalOnly, "sof.released": .internalOnly, "sof.window_changed": .internalOnly,
             "sof.change_quoted": .internalOnly, "sco.resourced": .internalOnly, "sco.chain_tested": .internalOnly,
+            // Assurance: a buyer opens a ticket; the seller acknowledges and resolves it; either side closes it
+            // (the buyer confirms, or the seller after the agreed time). Faults, repair outages and terminations
+            // concern a service rather than a ticket (a fault the seller found itself has none): either party.
+            "ticket.opened": .request(ref: "ticket"), "ticket.acknowledged": .seller(ref: "ticket"),
+            "ticket.resolved": .seller(ref: "ticket"), "ticket.closed": .either,
+            "ticket.cancel_requested": .buyer(ref: "ticket"), "ticket.reopened": .buyer(ref: "ticket"),
+            "ticket.cancelled": .seller(ref: "ticket"),
+            "fault.notified": .either, "fault.cleared": .either, "outage.scheduled": .either,
+            "outage.agreed": .either, "outage.completed": .either, "service.termination_requested": .either,
+            "service.terminated": .either,
+            // Performance reports: a buyer asks (ref `report`), the seller takes it and reports; a scheduled report
+            // answers no request.
+            "report.requested": .request(ref: "report"), "report.receipt": .seller(ref: "report"),
+            "report.delivered": .either, "sof.measured": .internalOnly,
         ])
 
     /// True when `kind` is 1–64 characters of dot-separated lower-case words.

@@ -119,7 +119,8 @@ public struct ClusterRunner: Sendable {
             if let reached = await driver?.reached { protocolTime = reached - plan.start }
             return try collect(
                 cluster, observations: observations, ordering: await driver?.ordering, duration: duration,
-                steps: await driver?.steps ?? 0, protocolTime: protocolTime)
+                steps: await driver?.steps ?? 0, protocolTime: protocolTime,
+                serviceStates: await driver?.serviceStates ?? [:], reputations: await driver?.reputations ?? [:])
         }
     }
 
@@ -447,10 +448,11 @@ public struct ClusterRunner: Sendable {
         for buyer in cluster.retailLedgers.keys {
             clients[buyer] = NodeClient(key: cluster.keys[buyer]!, urls: cluster.urls)
         }
-        let driver = RetailDriver(
-            plan: plan, clients: clients, ledgers: cluster.retailLedgers, listener: cluster.retailURL, logger: logger)
-        retail.deliver { message, seller in await driver.receive(message, from: seller) }
         let controller = NodeClient(key: cluster.keys[Self.clockController]!, urls: cluster.urls)
+        let driver = RetailDriver(
+            plan: plan, clients: clients, ledgers: cluster.retailLedgers, listener: cluster.retailURL, logger: logger,
+            controller: controller)
+        retail.deliver { message, seller in await driver.receive(message, from: seller) }
         let providers = plan.providers.map(\.party)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
@@ -483,6 +485,7 @@ public struct ClusterRunner: Sendable {
                 }
                 await driver.stepped(to: next)
             }
+            await driver.readServiceStates()
             driver.jobs.finish()
         }
         for ledger in cluster.retailLedgers.values { try ledger.flush() }
@@ -530,7 +533,8 @@ public struct ClusterRunner: Sendable {
     ///   - protocolTime: on a stepped clock, the protocol time the run spanned (reported as its duration).
     public func collect(
         _ cluster: Cluster, observations: [String: SimulationResult.RetailObservation],
-        ordering: RetailOrdering? = nil, duration: Swift.Duration, steps: Int = 0, protocolTime: TimeSpan? = nil
+        ordering: RetailOrdering? = nil, duration: Swift.Duration, steps: Int = 0, protocolTime: TimeSpan? = nil,
+        serviceStates: [String: [String: String]] = [:], reputations: [String: String] = [:]
     ) throws -> SimulationResult {
         var trail = SourcingTrail()
         var orderTrail = SourcingTrail()
@@ -569,9 +573,11 @@ public struct ClusterRunner: Sendable {
         var orders: [String: SimulationResult.OrderOutcome] = [:]
         for demand in plan.demands {
             orders[demand.id] = ordering?.outcome(of: demand, trail: orderTrail)
+            if let states = serviceStates[demand.id] { orders[demand.id]?.serviceStates = states }
         }
         return SimulationResult(
             live: plan, observations: observations, trail: trail, orders: orders, ledgers: summaries,
+            reputations: reputations,
             requestsReceived: received,
             auditFindings: findings, events: steps, duration: protocolTime?.description ?? "\(duration)",
             ledgerDirectory: workDirectory.path)

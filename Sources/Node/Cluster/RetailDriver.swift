@@ -16,6 +16,12 @@ actor RetailDriver {
     let clock: SteppedClock
     nonisolated let jobs = JobQueue()
     private let clients: [PartyID: NodeClient]
+    /// The clock's controller: it reads the nodes' inventories and reports the scenario's faults to them.
+    private let controller: NodeClient?
+    /// Per demand, the state of its service in each provider's inventory (read at the end of the run).
+    private(set) var serviceStates: [String: [String: String]] = [:]
+    /// Each provider's SLA reputation at the end of the run (read from the nodes).
+    private(set) var reputations: [String: String] = [:]
     private let ledgers: [PartyID: NodeLedgers]
     private let listener: String
     private let logger: Logger
@@ -29,8 +35,9 @@ actor RetailDriver {
 
     init(
         plan: SimulationPlan, clients: [PartyID: NodeClient], ledgers: [PartyID: NodeLedgers], listener: String,
-        logger: Logger
+        logger: Logger, controller: NodeClient? = nil
     ) {
+        self.controller = controller
         self.plan = plan
         self.clock = SteppedClock(start: plan.start)
         self.reached = plan.start
@@ -45,6 +52,79 @@ actor RetailDriver {
     func start() {
         for demand in plan.demands {
             clock.schedule(at: plan.start + demand.at) { await self.send(demand) }
+        }
+        perform(ordering.scheduledTickets())
+        for fault in plan.faults {
+            clock.schedule(at: plan.start + fault.at) { await self.inject(fault) }
+        }
+    }
+
+    /// Reports a fault to every provider along the service's chain, from the faulty provider up, as the
+    /// simulator does (`SimulationPlan.FaultPlan.reports(along:)`).
+    private func inject(_ fault: SimulationPlan.FaultPlan) {
+        inputs += 1
+        guard let controller, let demand = plan.demands.first(where: { $0.id == fault.demand }),
+            let serviceID = ordering.views[fault.demand]?.serviceID
+        else { return }
+        let logger = self.logger
+        jobs.start {
+            let chain = await Self.chain(from: demand.seller, serviceID: serviceID, itemID: fault.itemID, controller)
+            for (party, report) in fault.reports(along: chain) {
+                do {
+                    let reply = try await controller.send(
+                        .POST, to: party, path: NodeRoutes.operatorBase + "/faults",
+                        body: try JSONEncoder().encode(report))
+                    if reply.status >= 300 {
+                        logger.error("fault not taken", metadata: ["party": "\(party)", "status": "\(reply.status)"])
+                    }
+                } catch {
+                    logger.error("fault not reported", metadata: ["party": "\(party)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// The chain behind a retail service's element, read from each node's inventory.
+    private static func chain(
+        from seller: PartyID, serviceID: String, itemID: String, _ controller: NodeClient
+    ) async -> [ServiceHop] {
+        var hops: [ServiceHop] = []
+        var next: (PartyID, String)? = (seller, serviceID)
+        while let (party, id) = next, hops.count < 64 {
+            guard
+                let reply = try? await controller.send(
+                    .GET, to: party, path: NodeRoutes.operatorBase + "/services/\(id)"),
+                reply.status == 200, let service = try? JSONDecoder().decode(ServiceSnapshot.self, from: reply.body)
+            else { break }
+            hops.append(ServiceHop(party: party, service: service))
+            next = service.next(itemID)
+        }
+        return hops
+    }
+
+    /// Reads, for every ordered service, its state in each provider's inventory along the chain.
+    func readServiceStates() async {
+        guard let controller else { return }
+        for provider in plan.providers.map(\.party) {
+            guard
+                let reply = try? await controller.send(
+                    .GET, to: provider, path: NodeRoutes.operatorBase + "/reputation"),
+                reply.status == 200,
+                let body = try? JSONDecoder().decode([String: String?].self, from: reply.body),
+                let text = body["reputation"] ?? nil
+            else { continue }
+            reputations[provider.rawValue] = text
+        }
+        for demand in plan.demands {
+            guard let serviceID = ordering.views[demand.id]?.serviceID else { continue }
+            var states: [String: String] = [:]
+            for item in demand.payload["productOfferingQualificationItem"]?.arrayValue ?? [] {
+                let itemID = item["id"]?.stringValue ?? ""
+                for hop in await Self.chain(from: demand.seller, serviceID: serviceID, itemID: itemID, controller) {
+                    states[hop.party.rawValue] = hop.service.state
+                }
+            }
+            serviceStates[demand.id] = states
         }
     }
 
@@ -92,6 +172,12 @@ actor RetailDriver {
             perform(ordering.answerArrived(response, demand: id, now: now))
         case .orderNotice(let notice):
             perform(ordering.notice(notice, from: seller, now: now))
+        case .ticket(let notice):
+            perform(ordering.notice(notice, from: seller, now: now))
+        case .performance(.report(let report)):
+            ordering.report(report, from: seller)
+        case .performance(.request):
+            break
         case .request, .notification, .hubRegistration, .order:
             break
         }

@@ -49,7 +49,10 @@ public final class RetailServer: Sendable {
             self.notificationCounts.withLock { $0[event.event.id, default: 0] += 1 }
             return Response(status: .noContent)
         }
-        for path in [NodeRoutes.listenerBase + "/poqStateChangeEvent", NodeRoutes.orderListenerBase + "/{eventType}"] {
+        for path in [
+            NodeRoutes.listenerBase + "/poqStateChangeEvent", NodeRoutes.orderListenerBase + "/{eventType}",
+            NodeRoutes.ticketListenerBase + "/{eventType}", NodeRoutes.performanceListenerBase + "/{eventType}",
+        ] {
             NodeRoutes.signedRoute(router, .post, RouterPath(path), limit: 1 << 20, verifier: verifier, json: true) {
                 incoming, request, _ in
                 guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body) else {

@@ -20,6 +20,8 @@ extension NodeRoutes {
     /// Where a buyer sends `message` at its seller: an order to `productOrder`, a cancellation to
     /// `cancelProductOrder`, an answer to an extension request to `modifyProductOrderItemRequestedDeliveryDate`.
     public static func sellerPath(for message: Message) -> String {
+        if case .ticket = message { return troubleTicketPath }
+        if case .performance = message { return performanceReportPath }
         if case .orderNotice(let notice) = message {
             if case .cancelled = notice.event { return cancelProductOrderPath }
             return modifyDeliveryDatePath
@@ -100,8 +102,22 @@ extension NodeRoutes {
     static func addOrderHubRoutes(
         to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier
     ) {
+        addHubRoutes(
+            to: router, path: productOrderHubPath, node: node, verifier: verifier,
+            register: { input, buyer in await node.registerOrderHub(input, buyer: buyer) },
+            delete: { id, buyer in await node.deleteOrderHub(id: id, buyer: buyer) })
+    }
+
+    /// `POST {path}` and `DELETE {path}/{id}`: a plain Sonata buyer's listener (`EventSubscriptionInput`), its
+    /// callback only on the buyer's configured origins (422 otherwise); 201 with the subscription / 204, 404 when
+    /// the buyer has no such hub.
+    static func addHubRoutes(
+        to router: Router<BasicRequestContext>, path: String, node: ProviderNode, verifier: RequestVerifier,
+        register: @escaping @Sendable (EventSubscriptionInput, PartyID) async -> EventSubscription?,
+        delete: @escaping @Sendable (String, PartyID) async -> Bool
+    ) {
         let limit = node.configuration.maxBodyBytes
-        signedRoute(router, .post, RouterPath(productOrderHubPath), limit: limit, verifier: verifier, json: true) {
+        signedRoute(router, .post, RouterPath(path), limit: limit, verifier: verifier, json: true) {
             incoming, _, _ in
             guard let input = try? JSONDecoder().decode(EventSubscriptionInput.self, from: incoming.body) else {
                 return error(MEFError(code: .invalidBody, reason: "not an EventSubscriptionInput (callback, query)"))
@@ -109,13 +125,15 @@ extension NodeRoutes {
             if case .failure(let refusal) = node.outbound.check(input.callback, for: incoming.party) {
                 return unprocessable(field: "/callback", refusal)
             }
-            return json(.created, await node.registerOrderHub(input, buyer: incoming.party))
+            guard let subscription = await register(input, incoming.party) else {
+                return error(MEFError(code: .internalError, reason: "the hub was not registered"))
+            }
+            return json(.created, subscription)
         }
-        signedRoute(
-            router, .delete, RouterPath(productOrderHubPath + "/{id}"), limit: limit, verifier: verifier, json: false
-        ) { incoming, _, context in
+        signedRoute(router, .delete, RouterPath(path + "/{id}"), limit: limit, verifier: verifier, json: false) {
+            incoming, _, context in
             let id = context.parameters.get("id") ?? ""
-            guard await node.deleteOrderHub(id: id, buyer: incoming.party) else {
+            guard await delete(id, incoming.party) else {
                 return error(MEFError(code: .notFound, reason: "no hub '\(id)' of this buyer"))
             }
             return Response(status: .noContent)

@@ -56,27 +56,10 @@ public enum NodeRoutes {
             }
             return await answer(resource, message: resource.latest, node: node, accept: incoming.accept, status: .ok)
         }
-        signedRoute(router, .post, RouterPath(hubPath), limit: limit, verifier: verifier, json: true) {
-            incoming, request, _ in
-            guard let input = try? JSONDecoder().decode(EventSubscriptionInput.self, from: incoming.body) else {
-                return error(MEFError(code: .invalidBody, reason: "not an EventSubscriptionInput (callback, query)"))
-            }
-            if case .failure(let refusal) = node.outbound.check(input.callback, for: incoming.party) {
-                return unprocessable(field: "/callback", refusal)
-            }
-            guard let subscription = await node.registerHub(input, buyer: incoming.party) else {
-                return error(MEFError(code: .internalError, reason: "the hub was not registered"))
-            }
-            return json(.created, subscription)
-        }
-        signedRoute(router, .delete, RouterPath(hubPath + "/{id}"), limit: limit, verifier: verifier, json: false) {
-            incoming, request, context in
-            let id = context.parameters.get("id") ?? ""
-            guard await node.deleteHub(id: id, buyer: incoming.party) else {
-                return error(MEFError(code: .notFound, reason: "no hub '\(id)' of this buyer"))
-            }
-            return Response(status: .noContent)
-        }
+        addHubRoutes(
+            to: router, path: hubPath, node: node, verifier: verifier,
+            register: { input, buyer in await node.registerHub(input, buyer: buyer) },
+            delete: { id, buyer in await node.deleteHub(id: id, buyer: buyer) })
         signedRoute(
             router, .post, RouterPath(listenerBase + "/{eventType}"), limit: limit, verifier: verifier, json: true
         ) { incoming, request, _ in
@@ -88,6 +71,9 @@ public enum NodeRoutes {
         }
         addOrderRoutes(to: router, node: node, verifier: verifier)
         addOrderHubRoutes(to: router, node: node, verifier: verifier)
+        addTicketRoutes(to: router, node: node, verifier: verifier)
+        addOperatorRoutes(to: router, node: node, verifier: verifier)
+        addPerformanceRoutes(to: router, node: node, verifier: verifier)
         addQuoteRoutes(to: router, node: node, verifier: verifier)
         addClockRoutes(to: router, node: node, verifier: verifier)
         addLedgerRoutes(

@@ -34,9 +34,14 @@ extension SCO {
                 itemID: element.itemID, seller: element.seller, sellerServiceID: sellerServiceID,
                 element: element.element)
         }
+        for element in elements {
+            guard let seller = element.seller, let sellerServiceID = element.sellerServiceID else { continue }
+            sellerServices[SellerService(seller: seller, serviceID: sellerServiceID)] = ElementOfService(
+                serviceID: serviceID, itemID: element.itemID)
+        }
         inventory[serviceID] = ServiceRecord(
             serviceID: serviceID, buyer: key.buyer, orderID: key.orderID, state: .active, elements: elements,
-            terms: state.order.term.map { [$0] } ?? [], changes: [])
+            terms: state.order.term.map { [$0] } ?? [], changes: [], reporting: state.order.reporting, activatedAt: now)
         var steps: [RoleStep] = [
             .message(.scoToBBUS(.forgetSubOrders(order: key, itemIDs: state.elements.map(\.itemID)))),
             .effect(
@@ -55,6 +60,11 @@ extension SCO {
         steps.append(tellBuyer(key, reference: state.reference, .activated(serviceID: serviceID), evidence: evidence))
         if let term = state.order.term {
             steps.append(effect: .setTimer(timer(key, .endOfTerm(serviceID: serviceID)), at: term.end))
+        }
+        if let reporting = state.order.reporting {
+            steps.append(
+                effect: .setTimer(
+                    timer(key, .reportInterval(serviceID: serviceID)), at: reporting.nextBoundary(after: now)))
         }
         return steps
     }

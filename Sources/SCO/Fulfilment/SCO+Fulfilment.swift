@@ -59,7 +59,7 @@ extension SCO {
         let placement = SubOrderPlacement(
             order: state.key, itemID: state.elements[index].itemID, item: state.elements[index].item, seller: seller,
             quoteReference: quoteReference, acceptBy: acceptBy, activateBy: state.activateBy - processing,
-            term: state.order.term)
+            term: state.order.term, reporting: state.order.reporting?.forSeller(processing: processing))
         return [.message(.scoToBBUS(.placeSubOrder(placement)))]
     }
 

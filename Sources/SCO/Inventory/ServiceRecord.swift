@@ -23,4 +23,17 @@ public struct ServiceRecord: Sendable, Hashable {
     public internal(set) var elements: [Element]
     public internal(set) var terms: [ProductTerm]
     public internal(set) var changes: [ServiceChange]
+    /// The performance reporting agreed with the order, if any.
+    public internal(set) var reporting: ReportingTerms? = nil
+    /// When it went into operation.
+    public internal(set) var activatedAt: Instant? = nil
+    /// Repair outages of its own elements, for availability.
+    public internal(set) var outages: [Outage] = []
+
+    /// A repair outage of one of the provider's own elements.
+    public struct Outage: Sendable, Hashable {
+        public let itemID: String
+        public let from: Instant
+        public let duration: TimeSpan
+    }
 }

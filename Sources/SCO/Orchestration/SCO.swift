@@ -16,6 +16,20 @@ public struct SCO: Sendable {
     var changes: [OrderKey: ChangeProcess] = [:]
     /// Services in operation (MEF inventory), by service id.
     public internal(set) var inventory: [String: ServiceRecord] = [:]
+    /// Where each service bought from a seller is used, by the seller's service id.
+    var sellerServices: [SellerService: ElementOfService] = [:]
+    /// Faults this provider knows of, by service id (its monitoring's register).
+    var faults: [String: FaultReport] = [:]
+    /// Faults being dealt with, by service id.
+    var faultProcesses: [String: FaultProcess] = [:]
+    /// Performance reports being put together.
+    var reports: [ReportKey: ReportProcess] = [:]
+    /// Sellers' scheduled reports that came before this provider's own interval ended, by the seller's service.
+    var earlyReports: [ReportKey: PerformanceReport] = [:]
+    /// The score C(t) of each report this provider delivered, oldest first (its SLA reputation's records).
+    var reputationRecords: [Int64] = []
+    /// Scheduled reports delivered per service: the service's instance so far in reporting intervals.
+    var scheduledReportCounts: [String: Int] = [:]
 
     public init(configuration: SCOConfiguration, sof: SOF) {
         self.configuration = configuration
@@ -64,6 +78,10 @@ public struct SCO: Sendable {
         case .change(let order): change(order, now: now)
         case .renew(let order): renew(order, now: now)
         case .buyerNotice(let key, let event): buyerNotice(key, event, now: now)
+        case .ticketOpened(let opening): ticketOpened(opening, now: now, ids: &ids)
+        case .terminationRequested(let buyer, let serviceID, let reason):
+            terminationRequested(buyer: buyer, serviceID: serviceID, reason: reason, now: now)
+        case .reportRequested(let buyer, let request): reportRequested(request, buyer: buyer, now: now)
         }
     }
 
@@ -73,6 +91,8 @@ public struct SCO: Sendable {
         case .answered(let key, let candidates): chainAnswers(key, candidates: candidates)
         case .unableToMeetTime(let key, let itemIDs): abandonQualification(key, unableToMeetTime: itemIDs)
         case .sellerNotice(let notice): sellerNotice(notice, now: now, ids: &ids)
+        case .sellerTicketNotice(let seller, let notice): sellerTicketNotice(notice, from: seller, now: now, ids: &ids)
+        case .sellerReport(let seller, let report): sellerReport(report, from: seller, now: now)
         }
     }
 
@@ -84,6 +104,10 @@ public struct SCO: Sendable {
         case .elementActivation(let itemID): elementActivated(key, itemID: itemID, now: now, ids: &ids)
         case .changeDone: ownPartOfChangeDone(key, now: now)
         case .endOfTerm(let serviceID): endOfTerm(serviceID: serviceID, now: now)
+        case .repairDone(let serviceID): repairDone(serviceID: serviceID, now: now)
+        case .reportInterval(let serviceID): reportInterval(serviceID: serviceID, now: now)
+        case .reportDeadline(let serviceID, let reportID):
+            reportDeadline(serviceID: serviceID, reportID: reportID, now: now)
         }
     }
 

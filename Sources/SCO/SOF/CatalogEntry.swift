@@ -36,6 +36,10 @@ public struct CatalogEntry: Codable, Sendable, Hashable {
     /// existed) means any place or none.
     private let placeRules: PlacePolicy?
     public var placePolicy: PlacePolicy { placeRules ?? .optional }
+    /// What the SLA of this offering commits to, if it has one.
+    public var sla: SLAObjectives? = nil
+    /// How the offering really performs, before noise and outages (default: comfortably within the SLA).
+    public var performance: PerformanceMetrics? = nil
 
     public init(
         offering: String, places: [String], buildPlaces: [String] = [], cost: Money,

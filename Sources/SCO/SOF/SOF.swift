@@ -199,3 +199,50 @@ public struct SOF: Sendable {
             detail: "NO: \(reason)")
     }
 }
+
+/// The SOF's measurements (PDL-093): a deterministic model, so that the same run gives the same reports
+/// everywhere — the catalog's performance (by default comfortably within its SLA: 80 % of the delay, half the
+/// loss, 70 % of the delay variation), a noise of up to ±10 % from a hash of the service, element and interval,
+/// and the repair outages in the interval taken off availability.
+extension SOF {
+    /// The element's performance over `from..<to` and its SLA objectives; nil when the catalog has no SLA for it.
+    public func measure(
+        _ element: ServiceElement, serviceID: String, from: Instant, to: Instant,
+        outages: [ServiceRecord.Outage]
+    ) -> (measured: PerformanceMetrics, objectives: SLAObjectives)? {
+        guard let entry = catalog.first(where: { $0.offering == element.offering }), let sla = entry.sla else {
+            return nil
+        }
+        let base =
+            entry.performance
+            ?? PerformanceMetrics(
+                availabilityPPM: PerformanceMetrics.million, delayMicros: sla.delayMicros * 8 / 10,
+                frameLossPPM: sla.frameLossPPM / 2, delayVariationMicros: sla.delayVariationMicros * 7 / 10)
+        let noise = Self.noise("\(serviceID)|\(element.itemID)|\(from.milliseconds)")
+        func jitter(_ value: Int64, _ salt: Int64) -> Int64 {
+            max(0, value + value * (((noise &+ salt) & 0x7fff_ffff) % 201 - 100) / 1_000)
+        }
+        let span = max(1, to.milliseconds - from.milliseconds)
+        var down: Int64 = 0
+        for outage in outages where outage.itemID == element.itemID {
+            let start = max(from.milliseconds, outage.from.milliseconds)
+            let end = min(to.milliseconds, (outage.from + outage.duration).milliseconds)
+            if end > start { down += end - start }
+        }
+        let availability = base.availabilityPPM * (span - min(span, down)) / span
+        let measured = PerformanceMetrics(
+            availabilityPPM: availability, delayMicros: jitter(base.delayMicros, 0),
+            frameLossPPM: jitter(base.frameLossPPM, 37), delayVariationMicros: jitter(base.delayVariationMicros, 71))
+        return (measured, sla)
+    }
+
+    /// A non-negative number from `text` (FNV-1a), the same on every machine.
+    static func noise(_ text: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return Int64(hash >> 1)
+    }
+}

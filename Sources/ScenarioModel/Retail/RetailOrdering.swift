@@ -8,6 +8,10 @@ public enum RetailStep: Sendable, Hashable {
     case placeOrder
     case change(Int)
     case renew
+    /// Open the scenario's trouble ticket of this index.
+    case openTicket(Int)
+    /// Ask for the scenario's on-demand report of this index.
+    case requestReport(Int)
 }
 
 /// What a retail buyer saw of its order and of the service behind it.
@@ -25,6 +29,22 @@ public struct RetailOrderView: Sendable {
     public var terms: [ProductTerm] = []
     /// The term the order asked for, the service's first once it is activated.
     var orderedTerm: ProductTerm?
+    /// The retail buyer's trouble tickets on the service, in the order it opened them.
+    public var tickets: [RetailTicketView] = []
+    /// Faults the seller told of and repair outages it scheduled (from, duration).
+    public var faultNotices: [String] = []
+    public var faultOutages: [(from: Instant, duration: TimeSpan)] = []
+    /// The performance reports received on the service, in order.
+    public var reports: [PerformanceReport] = []
+}
+
+/// One trouble ticket as its retail buyer saw it.
+public struct RetailTicketView: Sendable {
+    public let ticketID: String
+    public var state: String
+    public var resolution: String?
+    /// Each step with its time: `opened 2026-…`, `acknowledged …`.
+    public var history: [String]
 }
 
 /// The retail buyer's side of ordering, as a pure state machine shared by both drivers (the simulator and
@@ -41,8 +61,12 @@ public struct RetailOrdering: Sendable {
     }
 
     public let plan: SimulationPlan
-    public private(set) var views: [String: RetailOrderView] = [:]
+    public internal(set) var views: [String: RetailOrderView] = [:]
     private var demandOfOrder: [RequestID: String] = [:]
+    /// The demand each retail service id belongs to.
+    var demandOfService: [String: String] = [:]
+    /// The plan of each ticket the buyers opened, by ticket id.
+    var ticketDemands: [String: SimulationPlan.TicketPlan] = [:]
 
     public init(plan: SimulationPlan) {
         self.plan = plan
@@ -74,7 +98,8 @@ public struct RetailOrdering: Sendable {
             let order = OrderRequest(
                 id: RequestID("\(demand.buyer.rawValue)-\(demand.id)-order"),
                 action: .provide(quoteReference: quote.sellerReference, items: items),
-                acceptBy: now + plan.acceptanceWindow, activateBy: now + plan.activationWindow, term: term)
+                acceptBy: now + plan.acceptanceWindow, activateBy: now + plan.activationWindow, term: term,
+                reporting: plan.reports.map { ReportingTerms(anchor: now, every: $0.every, within: $0.within) })
             views[id, default: RetailOrderView()].orderID = order.id
             views[id]?.orderedTerm = term
             return [send(order, demand: demand)]
@@ -94,6 +119,10 @@ public struct RetailOrdering: Sendable {
                 action: .renew(serviceID: serviceID, term),
                 acceptBy: now + plan.acceptanceWindow, activateBy: now + plan.activationWindow, term: term)
             return [send(order, demand: demand)]
+        case .openTicket(let index):
+            return openTicket(index, demand: id, now: now)
+        case .requestReport(let index):
+            return requestReport(index, demand: id, now: now)
         }
     }
 
@@ -127,6 +156,7 @@ public struct RetailOrdering: Sendable {
         case .activated(let serviceID) where isMainOrder:
             view.state = "ACTIVATED"
             view.serviceID = serviceID
+            demandOfService[serviceID] = id
             view.activatedAt = now
             view.terms = view.orderedTerm.map { [$0] } ?? []
             for (index, change) in orderPlan.changes.enumerated() {
@@ -165,6 +195,16 @@ public struct RetailOrdering: Sendable {
         return actions
     }
 
+    /// The scenario's tickets and faults to run on the driver's clock.
+    public func scheduledTickets() -> [Action] {
+        plan.tickets.enumerated().map { index, ticket in
+            .schedule(.openTicket(index), demand: ticket.demand, at: plan.start + ticket.at)
+        }
+            + plan.reportRequests.enumerated().map { index, request in
+                .schedule(.requestReport(index), demand: request.demand, at: plan.start + request.at)
+            }
+    }
+
     /// What became of a demand's order; `trail` holds where each provider got each ordered element, `terms` the
     /// service's terms (the seller's inventory when the driver can read it, else what the notices said).
     public func outcome(
@@ -176,12 +216,20 @@ public struct RetailOrdering: Sendable {
             guard let itemID = item["id"]?.stringValue else { continue }
             paths[itemID] = trail.path(from: demand.seller, requestID: orderID, itemID: itemID).path
         }
-        return SimulationResult.OrderOutcome(
+        var outcome = SimulationResult.OrderOutcome(
             orderID: orderID.rawValue, state: view.state, reason: view.reason, serviceID: view.serviceID,
             activatedAt: view.activatedAt?.description, servicePaths: paths, extensionRequests: view.extensionRequests,
             changePrices: view.changeQuotes.map(\.price.amount), outages: view.changeQuotes.map(\.outage.description),
             changesCompleted: view.changesCompleted,
             terms: (terms ?? view.terms).map { "\($0.start) to \($0.end) (\($0.endOfTermAction.rawValue))" })
+        outcome.tickets = view.tickets.map {
+            SimulationResult.TicketOutcome(
+                ticketID: $0.ticketID, state: $0.state, resolution: $0.resolution, history: $0.history)
+        }
+        outcome.faultNotices = view.faultNotices
+        outcome.faultOutages = view.faultOutages.map { "\($0.duration) from \($0.from)" }
+        outcome.reports = view.reports.map(SimulationResult.ReportOutcome.init)
+        return outcome
     }
 }
 

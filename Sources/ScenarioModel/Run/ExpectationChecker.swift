@@ -83,6 +83,47 @@ enum ExpectationChecker {
                 parts.append("\(terms) term(s)")
                 if order?.terms.count != terms { problems.append("\(order?.terms.count ?? 0) term(s)") }
             }
+            if let state = expectation.ticket {
+                parts.append("ticket \(state)")
+                let actual = order?.tickets.last?.state
+                if actual != state { problems.append("ticket is \(actual ?? "not opened")") }
+            }
+            if let phrase = expectation.ticketResolution {
+                parts.append("ticket resolution mentions '\(phrase)'")
+                let actual = order?.tickets.last?.resolution
+                if !(actual?.contains(phrase) ?? false) { problems.append("resolution is \(actual ?? "none")") }
+            }
+            if let outages = expectation.faultOutages {
+                parts.append("repair outages \(outages)")
+                let actual = order?.faultOutages.map { String($0.prefix { $0 != " " }) } ?? []
+                if actual != outages { problems.append("repair outages \(actual)") }
+            }
+            if let states = expectation.serviceStates {
+                for (party, state) in states.sorted(by: { $0.key < $1.key }) {
+                    parts.append("service at \(party) \(state)")
+                    let actual = order?.serviceStates[party]
+                    if actual != state { problems.append("service at \(party) is \(actual ?? "not there")") }
+                }
+            }
+            if let count = expectation.reports {
+                parts.append("\(count) performance report(s)")
+                if order?.reports.count != count { problems.append("\(order?.reports.count ?? 0) report(s)") }
+            }
+            if let count = expectation.reportsMet {
+                parts.append("\(count) report(s) meeting every objective")
+                let actual = order?.reports.filter(\.allMet).count ?? 0
+                if actual != count { problems.append("\(actual) met every objective") }
+            }
+            if let count = expectation.reportsMissing {
+                parts.append("\(count) report(s) with a missing element")
+                let actual = order?.reports.filter { !$0.missing.isEmpty }.count ?? 0
+                if actual != count { problems.append("\(actual) with a missing element") }
+            }
+            if let availability = expectation.onDemandAvailability {
+                parts.append("on-demand availability \(availability)")
+                let actual = order?.reports.filter { !$0.scheduled }.map { $0.availability ?? "none" } ?? []
+                if actual != availability { problems.append("on-demand availability \(actual)") }
+            }
             if let notifications = expectation.notifications {
                 parts.append("\(notifications) notification(s)")
                 if demand.notifications != notifications { problems.append("\(demand.notifications) notification(s)") }
@@ -96,11 +137,23 @@ enum ExpectationChecker {
             let actual = expectation.demand.map { received[$0] ?? 0 } ?? received.values.reduce(0, +)
             if actual != count { problems.append("\(party) received \(actual)") }
         }
-        if let pair = expectation.ledger, let kind = expectation.hasEntry {
-            parts.append("ledger \(pair.joined(separator: "↔")) has \(kind)")
+        for (party, text) in (expectation.reputation ?? [:]).sorted(by: { $0.key < $1.key }) {
+            parts.append("\(party) reputation \(text)")
+            let actual = result.reputations[party]
+            if actual != text { problems.append("\(party) reputation is \(actual ?? "none")") }
+        }
+        if let pair = expectation.ledger {
             let ledger = result.ledgers.first { Set($0.parties) == Set(pair) }
-            if !(ledger?.kinds.contains(kind) ?? false) {
-                problems.append(ledger == nil ? "no such ledger" : "kinds are \(ledger!.kinds.joined(separator: ", "))")
+            if let kind = expectation.hasEntry {
+                parts.append("ledger \(pair.joined(separator: "↔")) has \(kind)")
+                if !(ledger?.kinds.contains(kind) ?? false) {
+                    problems.append(
+                        ledger == nil ? "no such ledger" : "kinds are \(ledger!.kinds.joined(separator: ", "))")
+                }
+            }
+            if let kind = expectation.lacksEntry {
+                parts.append("ledger \(pair.joined(separator: "↔")) has no \(kind)")
+                if ledger?.kinds.contains(kind) ?? false { problems.append("it has \(kind)") }
             }
         }
         if expectation.ledgers != nil {

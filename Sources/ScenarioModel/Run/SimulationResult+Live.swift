@@ -25,7 +25,7 @@ extension SimulationResult {
     ///   - orders: per demand id, what became of its order.
     public init(
         live plan: SimulationPlan, observations: [String: RetailObservation], trail: SourcingTrail,
-        orders: [String: OrderOutcome] = [:], ledgers: [LedgerSummary],
+        orders: [String: OrderOutcome] = [:], ledgers: [LedgerSummary], reputations: [String: String] = [:],
         requestsReceived: [String: [String: Int]], auditFindings: [String], events: Int, duration: String,
         ledgerDirectory: String?
     ) {
@@ -58,15 +58,17 @@ extension SimulationResult {
                     validUntil: response?.validUntil?.description, reason: response?.reason,
                     findings: response?.findings.map(\.description) ?? [], items: items, order: orders[demand.id]))
         }
-        let partial = SimulationResult(
+        var partial = SimulationResult(
             scenario: plan.name, seed: plan.seed, demands: demands, ledgers: ledgers,
             requestsReceived: requestsReceived, auditFindings: auditFindings, expectations: [], events: events,
             virtualDuration: duration, ledgerDirectory: ledgerDirectory)
+        partial.reputations = reputations
         self.init(
             scenario: partial.scenario, seed: partial.seed, demands: partial.demands, ledgers: partial.ledgers,
             requestsReceived: partial.requestsReceived, auditFindings: partial.auditFindings,
             expectations: ExpectationChecker.check(plan.expectations, against: partial),
             events: partial.events, virtualDuration: partial.virtualDuration, ledgerDirectory: partial.ledgerDirectory)
+        self.reputations = reputations
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SupplyChain
 
 /// What a run produced, for people (`summary`) and machines (`--json`).
 public struct SimulationResult: Encodable, Sendable {
@@ -52,6 +53,46 @@ public struct SimulationResult: Encodable, Sendable {
         public let changesCompleted: Int
         /// The service's product terms at the end of the run, oldest first (start/end).
         public let terms: [String]
+        /// The retail buyer's trouble tickets on the service.
+        public var tickets: [TicketOutcome] = []
+        /// Faults the seller told the buyer of, and the repair outages it scheduled.
+        public var faultNotices: [String] = []
+        public var faultOutages: [String] = []
+        /// The service's state in each provider's inventory along the chain, by provider.
+        public var serviceStates: [String: String] = [:]
+        /// The performance reports the buyer received, in order.
+        public var reports: [ReportOutcome] = []
+    }
+
+    /// One performance report as the retail buyer received it.
+    public struct ReportOutcome: Encodable, Sendable {
+        public let reportID: String
+        public let scheduled: Bool
+        public let from: String
+        public let to: String
+        public let availability: String?
+        public let compliance: [String: String]
+        public let missing: [String]
+
+        public init(_ report: PerformanceReport) {
+            reportID = report.reportID
+            scheduled = report.scheduled
+            from = report.from.description
+            to = report.to.description
+            availability = report.measured?.availabilityText
+            compliance = report.compliance.mapValues(\.rawValue)
+            missing = report.missing
+        }
+
+        var allMet: Bool { compliance.values.allSatisfy { $0 == "met" } }
+    }
+
+    /// A trouble ticket's life as the retail buyer saw it.
+    public struct TicketOutcome: Encodable, Sendable {
+        public let ticketID: String
+        public let state: String
+        public let resolution: String?
+        public let history: [String]
     }
 
     public struct LedgerSummary: Encodable, Sendable {
@@ -80,6 +121,8 @@ public struct SimulationResult: Encodable, Sendable {
     public let events: Int
     public let virtualDuration: String
     public let ledgerDirectory: String?
+    /// Each provider's SLA reputation at the end of the run, as it would publish it (`8.8:30`), by provider id.
+    public var reputations: [String: String] = [:]
 
     public var passed: Bool { expectations.allSatisfy(\.passed) }
 
@@ -123,6 +166,35 @@ public struct SimulationResult: Encodable, Sendable {
                 }
                 if order.changesCompleted > 0 { lines.append("    changes completed: \(order.changesCompleted)") }
                 if !order.terms.isEmpty { lines.append("    terms: \(order.terms.joined(separator: "; "))") }
+                for notice in order.faultNotices { lines.append("    fault notified: \(notice)") }
+                for outage in order.faultOutages { lines.append("    repair outage: \(outage)") }
+                for ticket in order.tickets {
+                    lines.append("    ticket \(ticket.ticketID): \(ticket.state)")
+                    for step in ticket.history { lines.append("      \(step)") }
+                }
+                if !order.reports.isEmpty {
+                    let met = order.reports.filter(\.allMet).count
+                    let missing = order.reports.filter { !$0.missing.isEmpty }.count
+                    lines.append(
+                        "    performance reports: \(order.reports.count) (\(met) met every objective, \(missing) with a missing element)"
+                    )
+                    let notable = order.reports.filter { !$0.scheduled || !$0.allMet }
+                    if notable.count > 6 {
+                        lines.append("      (the first 6 of \(notable.count) on demand or breaching)")
+                    }
+                    for report in notable.prefix(6) {
+                        let breached = report.compliance.filter { $0.value != "met" }.sorted { $0.key < $1.key }
+                            .map { "\($0.key) \($0.value)" }
+                        lines.append(
+                            "      \(report.scheduled ? "scheduled" : "on demand") \(report.from) to \(report.to): availability \(report.availability ?? "-")"
+                                + (breached.isEmpty ? ", every objective met" : ", \(breached.joined(separator: ", "))")
+                        )
+                    }
+                }
+                if !order.serviceStates.isEmpty {
+                    let states = order.serviceStates.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    lines.append("    service along the chain: \(states.joined(separator: ", "))")
+                }
             }
             for item in demand.items {
                 var text = "  \(item.id): \(item.state)"
@@ -144,6 +216,11 @@ public struct SimulationResult: Encodable, Sendable {
             )
         }
         if let ledgerDirectory { lines.append("  written to \(ledgerDirectory)") }
+        if !reputations.isEmpty {
+            lines.append(
+                "SLA reputation (x.y:n): "
+                    + reputations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         lines.append(
             auditFindings.isEmpty ? "audit: every copy clean, both copies of every ledger identical" : "audit findings:"
         )

@@ -8,6 +8,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         "name": .value, "description": .value, "seed": .value, "start": .value, "defaults": .section(Defaults.self),
         "providers": .list(.section(ProviderSpec.self)), "links": .list(.section(LinkSpec.self)),
         "demand": .list(.section(DemandSpec.self)), "expect": .list(.section(Expectation.self)), "runFor": .value,
+        "faults": .list(.section(FaultSpec.self)), "tickets": .list(.section(TicketSpec.self)),
+        "reportRequests": .list(.section(ReportRequestSpec.self)),
     ]
 
     public var name: String
@@ -21,6 +23,12 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
     public var links: [LinkSpec]?
     public var demand: [DemandSpec]
     public var expect: [Expectation]?
+    /// Elements of services that fail, where and when, and what each provider decides (ETSI PDL §25).
+    public var faults: [FaultSpec]?
+    /// Trouble tickets the retail buyers open on their services.
+    public var tickets: [TicketSpec]?
+    /// On-demand performance reports the retail buyers ask for.
+    public var reportRequests: [ReportRequestSpec]?
     /// How long virtual time runs after the last demand (renewals would otherwise go on forever); default 3 years.
     public var runFor: DurationText?
 
@@ -39,7 +47,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public static let knownKeys: [String: KeyShape] = [
             "id": .value, "markup": .value, "discounts": .value, "processingTime": .value, "quoteValidity": .value,
             "sellers": .list(.section(SellerSpec.self)), "ranking": .value, "behaviour": .section(Behaviour.self),
-            "catalog": .list(.section(CatalogSpec.self)),
+            "catalog": .list(.section(CatalogSpec.self)), "minimumReputation": .value,
         ]
 
         public var id: String
@@ -51,6 +59,9 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var ranking: [String]?
         public var behaviour: Behaviour?
         public var catalog: [CatalogSpec]?
+        /// Sellers whose SLA reputation (as this provider computes it from their reports) is below this are not
+        /// asked: 7.0.
+        public var minimumReputation: Double?
     }
 
     /// A seller this provider buys from: its id, or `{ id: FAR, offerings: [TRANSIT] }` when the relationship
@@ -95,6 +106,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "leadTime": .value, "buildTime": .value, "confidence": .value, "maxBandwidthMbps": .value,
             "capacity": .value, "activationFails": .value, "changeFee": .value, "relocationOutage": .value,
             "specification": .value, "place": .value, "placeTypes": .value,
+            "sla": .section(MetricsSpec.self), "performance": .section(MetricsSpec.self),
         ]
 
         public var offering: String
@@ -117,6 +129,39 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var place: String?
         /// The place types (`@type`) the offering takes; default every type (R21).
         public var placeTypes: [String]?
+        /// The SLA objectives of the offering.
+        public var sla: MetricsSpec?
+        /// How it really performs (default: comfortably within the SLA).
+        public var performance: MetricsSpec?
+    }
+
+    /// SLA objectives or measured performance: `availability: 99.9%`, `delay: 5ms`, `frameLoss: 0.01%`,
+    /// `delayVariation: 1ms` (delays also in `us`).
+    public struct MetricsSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "availability": .value, "delay": .value, "frameLoss": .value, "delayVariation": .value,
+        ]
+
+        public var availability: String?
+        public var delay: String?
+        public var frameLoss: String?
+        public var delayVariation: String?
+    }
+
+    /// A retail buyer asks for a performance report on its service.
+    public struct ReportRequestSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "at": .value, "demand": .value, "from": .value, "to": .value, "within": .value,
+        ]
+
+        /// When it asks, from the scenario's start.
+        public var at: DurationText
+        public var demand: String
+        /// The interval reported on, from the scenario's start.
+        public var from: DurationText
+        public var to: DurationText
+        /// How long the seller has to answer (default 1h).
+        public var within: DurationText?
     }
 
     public struct LinkSpec: Decodable, Sendable, KnownKeys {
@@ -163,6 +208,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "after": .value, "acceptanceWindow": .value, "activationWindow": .value, "term": .value,
             "endOfTermAction": .value, "grantExtension": .value, "alterItem": .value,
             "changes": .list(.section(ChangeSpec.self)), "renew": .section(RenewSpec.self),
+            "reports": .section(ReportsSpec.self),
         ]
 
         /// How long after the quote arrives the order is placed (past the quote's validity it is rejected).
@@ -179,6 +225,17 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var changes: [ChangeSpec]?
         /// A renewal after activation: a new term that keeps the old one in history.
         public var renew: RenewSpec?
+        /// Scheduled performance reports agreed with the order.
+        public var reports: ReportsSpec?
+    }
+
+    /// The reporting schedule agreed with an order: every `every` from the order, each due `within` after its
+    /// interval (default 1h).
+    public struct ReportsSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = ["every": .value, "within": .value]
+
+        public var every: DurationText
+        public var within: DurationText?
     }
 
     public struct ChangeSpec: Decodable, Sendable, KnownKeys {
@@ -195,6 +252,56 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var after: DurationText?
         public var term: DurationText
         public var endOfTermAction: String?
+    }
+
+    /// An element of a demand's service fails: where (the provider whose own element it is), who notices, whether
+    /// the service is in operation, and what the provider decides.
+    public struct FaultSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "at": .value, "demand": .value, "element": .value, "provider": .value, "detectedBy": .value,
+            "inOperation": .value, "decision": .value, "outage": .value, "repairTime": .value, "decisions": .value,
+            "description": .value,
+        ]
+
+        /// When, from the scenario's start.
+        public var at: DurationText
+        public var demand: String
+        /// The item id of the element (default: the demand's first item).
+        public var element: String?
+        /// The provider whose own element fails (default: the last provider on the element's path).
+        public var provider: String?
+        /// The provider that finds the fault and acts on it at once (default: `provider`); `none` when only a
+        /// buyer's ticket brings it to light.
+        public var detectedBy: String?
+        /// Whether the service is in operation (default true); false gives scenarios J and K.
+        public var inOperation: Bool?
+        /// The faulty provider's decision: restore (default), abandon or ignore.
+        public var decision: String?
+        /// With restore: how long the service is down for the repair (default: no outage).
+        public var outage: DurationText?
+        /// With restore and no outage: how long the repair takes (default 1h).
+        public var repairTime: DurationText?
+        /// The decisions of providers above the faulty one, by provider id (default restore: follow the seller's
+        /// repair); `abandon` there is scenario C.
+        public var decisions: [String: String]?
+        public var description: String?
+    }
+
+    /// A retail buyer opens a trouble ticket on its service.
+    public struct TicketSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "at": .value, "demand": .value, "description": .value, "observedImpact": .value, "close": .value,
+        ]
+
+        /// When, from the scenario's start.
+        public var at: DurationText
+        public var demand: String
+        public var description: String?
+        /// degraded, intermittent or down (default down).
+        public var observedImpact: String?
+        /// Whether the buyer closes the ticket once it is resolved (default true); otherwise it closes on its own
+        /// after the seller's agreed time.
+        public var close: Bool?
     }
 
     public struct ItemSpec: Decodable, Sendable, KnownKeys {
@@ -236,7 +343,9 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "itemState": .value, "notifications": .value, "alternates": .value, "party": .value,
             "requestsReceived": .value, "ledgers": .value, "order": .value, "orderReason": .value,
             "servicePath": .value, "changesCompleted": .value, "changePrices": .value, "outages": .value,
-            "terms": .value, "ledger": .value, "hasEntry": .value,
+            "terms": .value, "ledger": .value, "hasEntry": .value, "lacksEntry": .value, "ticket": .value,
+            "ticketResolution": .value, "faultOutages": .value, "serviceStates": .value, "reports": .value,
+            "reportsMet": .value, "reportsMissing": .value, "onDemandAvailability": .value, "reputation": .value,
         ]
 
         public var demand: String?
@@ -266,6 +375,25 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         /// With `ledger: [A, B]`: that ledger has an entry of this kind.
         public var ledger: [String]?
         public var hasEntry: String?
+        /// With `ledger: [A, B]`: that ledger has no entry of this kind.
+        public var lacksEntry: String?
+        /// The state of the retail buyer's trouble ticket on the demand's service at the end of the run.
+        public var ticket: String?
+        /// A phrase the ticket's resolution contains.
+        public var ticketResolution: String?
+        /// The repair outages the retail buyer was told of, in order.
+        public var faultOutages: [String]?
+        /// The state of the demand's service in each provider's inventory at the end (active, terminated), by id.
+        public var serviceStates: [String: String]?
+        /// How many performance reports the retail buyer received on the service; how many met every objective;
+        /// how many had a missing element.
+        public var reports: Int?
+        public var reportsMet: Int?
+        public var reportsMissing: Int?
+        /// The availability of each on-demand report, in order (`99.9722%`, four decimals).
+        public var onDemandAvailability: [String]?
+        /// Providers' SLA reputations at the end, as they publish them (`8.8:30`), by provider id.
+        public var reputation: [String: String]?
     }
 }
 

@@ -62,6 +62,8 @@ public struct SimulationPlan: Sendable {
         public let alterItem: String?
         public let changes: [(after: TimeSpan, change: ServiceChange)]
         public let renew: (after: TimeSpan, term: TimeSpan, action: EndOfTermAction)?
+        /// Scheduled performance reports: every, due within.
+        public var reports: (every: TimeSpan, within: TimeSpan)? = nil
     }
 
     public let name: String
@@ -71,6 +73,12 @@ public struct SimulationPlan: Sendable {
     public let behaviours: [PartyID: Behaviour]
     public let demands: [Demand]
     public let expectations: [Scenario.Expectation]
+    /// Faults injected into the providers' monitoring, in the file's order.
+    public let faults: [FaultPlan]
+    /// Trouble tickets the retail buyers open.
+    public let tickets: [TicketPlan]
+    /// On-demand performance reports the retail buyers ask for.
+    public let reportRequests: [ReportRequestPlan]
     /// Virtual time stops here.
     public let horizon: Instant
     let defaultLatency: TimeSpan
@@ -94,6 +102,9 @@ public struct SimulationPlan: Sendable {
         self.behaviours = [:]
         self.demands = demands
         self.expectations = []
+        self.faults = []
+        self.tickets = []
+        self.reportRequests = []
         self.horizon = start + (demands.map(\.at).max() ?? .zero) + .days(1_095)
         self.defaultLatency = latency
         self.linkLatency = [:]
@@ -217,8 +228,8 @@ public struct SimulationPlan: Sendable {
                     throw ScenarioError(
                         path: "\(entryPath).\(field)", message: "an amount from 0 to 1,000,000,000,000, not \(amount)")
                 }
-                catalog.append(
-                    CatalogEntry(
+                var catalogEntry =
+                    (CatalogEntry(
                         offering: entry.offering, places: entry.places ?? ["*"], buildPlaces: entry.buildPlaces ?? [],
                         cost: Money(amount: entry.cost, currency: currency),
                         buildCost: Money(amount: entry.buildCost ?? 0, currency: currency),
@@ -232,6 +243,19 @@ public struct SimulationPlan: Sendable {
                             ?? .hours(4),
                         specification: entry.specification,
                         placePolicy: PlacePolicy(placeRequirement, allowedTypes: entry.placeTypes ?? [])))
+                catalogEntry.sla = try Self.metrics(entry.sla, path: "\(entryPath).sla")
+                if let sla = catalogEntry.sla {
+                    catalogEntry.performance = try Self.metrics(
+                        entry.performance, path: "\(entryPath).performance",
+                        defaults: PerformanceMetrics(
+                            availabilityPPM: PerformanceMetrics.million, delayMicros: sla.delayMicros * 8 / 10,
+                            frameLossPPM: sla.frameLossPPM / 2, delayVariationMicros: sla.delayVariationMicros * 7 / 10)
+                    )
+                } else if entry.performance != nil {
+                    throw ScenarioError(
+                        path: "\(entryPath).performance", message: "performance is measured against an sla: give one")
+                }
+                catalog.append(catalogEntry)
             }
             var latencies: [PartyID: TimeSpan] = [:]
             for seller in sellers { latencies[seller] = links[[party, seller]] ?? defaultLatency }
@@ -253,7 +277,9 @@ public struct SimulationPlan: Sendable {
                         sellerContact: sellerContact),
                     catalog: catalog,
                     bbus: BBUSConfiguration(
-                        sellers: sellers, latency: latencies, offerings: offerings, buyerContact: contact),
+                        sellers: sellers, latency: latencies, offerings: offerings, buyerContact: contact,
+                        minimumReputation: try Self.reputation(
+                            spec.minimumReputation, path: "\(path).minimumReputation")),
                     ranking: ranking, chainTestFails: spec.behaviour?.chainTestFails ?? false))
             var behaviour = Behaviour()
             behaviour.silent = spec.behaviour?.silent ?? false
@@ -340,17 +366,33 @@ public struct SimulationPlan: Sendable {
                 throw ScenarioError(path: "\(path).ledgers", message: "the only ledger expectation is 'clean'")
             }
             if let pair = expectation.ledger {
-                guard pair.count == 2, expectation.hasEntry != nil else {
-                    throw ScenarioError(path: "\(path).ledger", message: "give two parties and hasEntry: KIND")
+                guard pair.count == 2, expectation.hasEntry != nil || expectation.lacksEntry != nil else {
+                    throw ScenarioError(
+                        path: "\(path).ledger", message: "give two parties and hasEntry: KIND or lacksEntry: KIND")
+                }
+            }
+            for (party, state) in (expectation.serviceStates ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard ids[party] != nil else {
+                    throw ScenarioError(
+                        path: "\(path).serviceStates.\(party)", message: "'\(party)' is not a provider of this scenario"
+                    )
+                }
+                guard ["active", "pendingTerminate", "terminated"].contains(state) else {
+                    throw ScenarioError(
+                        path: "\(path).serviceStates.\(party)",
+                        message: "'\(state)' is not one of: active, pendingTerminate, terminated")
                 }
             }
             if expectation.demand == nil && expectation.party == nil && expectation.ledgers == nil
-                && expectation.ledger == nil
+                && expectation.ledger == nil && expectation.reputation == nil
             {
                 throw ScenarioError(path: path, message: "an expectation names a demand, a party or ledgers")
             }
         }
         expectations = scenario.expect ?? []
+        faults = try Self.faultPlans(scenario.faults ?? [], demands: demands, providers: Set(ids.keys))
+        tickets = try Self.ticketPlans(scenario.tickets ?? [], demands: demands)
+        reportRequests = try Self.reportRequestPlans(scenario.reportRequests ?? [], demands: demands)
         let runFor = try Self.duration(scenario.runFor, path: "runFor") ?? .days(1_095)
         horizon = start + (demands.map(\.at).max() ?? .zero) + runFor
     }
@@ -385,13 +427,28 @@ public struct SimulationPlan: Sendable {
                 try action(spec.endOfTermAction, "renew.endOfTermAction")
             )
         }
-        return OrderPlan(
+        var plan = OrderPlan(
             after: try duration(spec.after, path: "\(path).after") ?? .minutes(1),
             acceptanceWindow: try duration(spec.acceptanceWindow, path: "\(path).acceptanceWindow") ?? .hours(1),
             activationWindow: try duration(spec.activationWindow, path: "\(path).activationWindow") ?? .days(60),
             term: try duration(spec.term, path: "\(path).term"),
             endOfTermAction: try action(spec.endOfTermAction, "endOfTermAction"),
             grantExtension: spec.grantExtension ?? true, alterItem: spec.alterItem, changes: changes, renew: renew)
+        if let reports = spec.reports {
+            guard let every = try duration(reports.every, path: "\(path).reports.every"), every > .zero else {
+                throw ScenarioError(path: "\(path).reports.every", message: "reports come every positive duration")
+            }
+            plan.reports = (every, try duration(reports.within, path: "\(path).reports.within") ?? .hours(1))
+        }
+        return plan
+    }
+
+    static func reputation(_ value: Double?, path: String) throws -> Int64? {
+        guard let value else { return nil }
+        guard (0...9.9).contains(value), let thousandths = Int64(roundingExactly: value * 1_000) else {
+            throw ScenarioError(path: path, message: "a reputation from 0.0 to 9.9, not \(value)")
+        }
+        return thousandths
     }
 
     /// A MEF Sonata POQ create payload for the compact `items:` form of a demand.

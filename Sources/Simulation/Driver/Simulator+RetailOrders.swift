@@ -19,7 +19,7 @@ extension Simulator {
         perform(ordering.notice(notice, from: seller, now: now))
     }
 
-    private func perform(_ actions: [RetailOrdering.Action]) {
+    func perform(_ actions: [RetailOrdering.Action]) {
         for action in actions {
             switch action {
             case .schedule(let step, let demand, let at):
@@ -31,6 +31,29 @@ extension Simulator {
                 self.record(record, by: buyer)
                 send(message, from: buyer, to: seller)
             }
+        }
+    }
+}
+
+/// Faults on the simulator's clock: each provider along the service's chain gets its fault report (the faulty
+/// provider its own element, the ones above it the alarm on the element they buy), in the chain's order from the
+/// faulty provider up.
+extension Simulator {
+    func inject(_ fault: SimulationPlan.FaultPlan) throws {
+        guard let demand = plan.demands.first(where: { $0.id == fault.demand }),
+            let serviceID = ordering.views[fault.demand]?.serviceID
+        else { return }
+        for (party, report) in fault.reports(along: chain(demand, serviceID: serviceID, itemID: fault.itemID)) {
+            try execute(handle(.fault(report), at: party) ?? [], by: party, demand: nil)
+        }
+    }
+
+    /// The chain behind a retail service's element, read from the providers' inventories.
+    func chain(_ demand: SimulationPlan.Demand, serviceID: String, itemID: String?) -> [ServiceHop] {
+        let item =
+            itemID ?? demand.payload["productOfferingQualificationItem"]?.arrayValue?.first?["id"]?.stringValue ?? ""
+        return ServiceHop.chain(from: demand.seller, serviceID: serviceID, itemID: item) { party, id in
+            cores[party]?.view.service(id).map(ServiceSnapshot.init)
         }
     }
 }

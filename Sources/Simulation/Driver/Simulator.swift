@@ -17,6 +17,7 @@ public final class Simulator {
         case deliver(from: PartyID, to: PartyID, Message)
         case timer(PartyID, TimerKey)
         case retail(demand: String, RetailStep)
+        case fault(Int)
     }
 
     /// What a retail buyer observed for one demand.
@@ -74,6 +75,10 @@ public final class Simulator {
         for (index, demand) in plan.demands.enumerated() {
             queue.schedule(.demand(index), at: plan.start + demand.at)
         }
+        perform(ordering.scheduledTickets())
+        for (index, fault) in plan.faults.enumerated() {
+            queue.schedule(.fault(index), at: plan.start + fault.at)
+        }
         while let (time, event) = queue.next() {
             if time > plan.horizon { break }
             now = time
@@ -87,6 +92,9 @@ public final class Simulator {
             case .retail(let demand, let step):
                 lastActivity = now
                 retailStep(step, demand: demand)
+            case .fault(let index):
+                lastActivity = now
+                try inject(plan.faults[index])
             case .timer(let party, let key):
                 guard let effects = handle(.timer(key), at: party) else { continue }
                 if !effects.isEmpty { lastActivity = now }
@@ -133,6 +141,12 @@ public final class Simulator {
             if let demand = demandOfSellerReference[event.event.id] { retail[demand]?.notifications += 1 }
         case .orderNotice(let notice):
             retailOrderNotice(notice, from: seller)
+        case .ticket(let notice):
+            perform(ordering.notice(notice, from: seller, now: now))
+        case .performance(.report(let report)):
+            ordering.report(report, from: seller)
+        case .performance(.request):
+            break
         case .request, .hubRegistration, .order:
             break
         }
@@ -236,6 +250,15 @@ public final class Simulator {
             orders[demand.id] = ordering.outcome(
                 of: demand, trail: orderSourcing,
                 terms: ordering.views[demand.id]?.serviceID.flatMap { cores[demand.seller]?.view.service($0)?.terms })
+            if let serviceID = ordering.views[demand.id]?.serviceID {
+                var states: [String: String] = [:]
+                for item in demand.payload["productOfferingQualificationItem"]?.arrayValue ?? [] {
+                    for hop in chain(demand, serviceID: serviceID, itemID: item["id"]?.stringValue) {
+                        states[hop.party.rawValue] = hop.service.state
+                    }
+                }
+                orders[demand.id]?.serviceStates = states
+            }
         }
         let book = writer.book
         var summaries: [SimulationResult.LedgerSummary] = []
@@ -255,8 +278,15 @@ public final class Simulator {
                 ).map(\.description)
             }
         }
+        var reputations: [String: String] = [:]
+        for (party, core) in cores {
+            if let reputation = core.view.reputation {
+                reputations[party.rawValue] = Reputation.text(score: reputation.score, count: reputation.count)
+            }
+        }
         return SimulationResult(
             live: plan, observations: observations, trail: sourcing, orders: orders, ledgers: summaries,
+            reputations: reputations,
             requestsReceived: Dictionary(uniqueKeysWithValues: requestsReceived.map { ($0.key.rawValue, $0.value) }),
             auditFindings: findings, events: eventCount, duration: (lastActivity - plan.start).description,
             ledgerDirectory: ledgerDirectory?.path)

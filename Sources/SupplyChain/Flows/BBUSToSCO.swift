@@ -9,4 +9,9 @@ public enum BBUSToSCO: Sendable {
     case unableToMeetTime(key: RequestKey, itemIDs: Set<String>)
     /// A seller's notice about the sub-order for one element of an order or change.
     case sellerNotice(SellerNotice)
+    /// A seller's word about a service it delivers to this provider: a ticket's progress, a fault, an outage, a
+    /// termination.
+    case sellerTicketNotice(seller: PartyID, TicketNotice)
+    /// A seller's performance report on a service it delivers to this provider (PDL-092).
+    case sellerReport(seller: PartyID, PerformanceReport)
 }

@@ -15,4 +15,10 @@ public enum SBUSToSCO: Sendable {
     case renew(RenewalOrder)
     /// The buyer cancels, extends the activation window or refuses an extension (PDL-056..PDL-060).
     case buyerNotice(OrderKey, OrderEvent)
+    /// A buyer's trouble ticket: find the fault and act on it (ETSI PDL §23–35).
+    case ticketOpened(TicketOpening)
+    /// The buyer ends a service (its buyer abandoned it, or it terminates with its sellers: PDL-067, PDL-072).
+    case terminationRequested(buyer: PartyID, serviceID: String, reason: String)
+    /// A buyer asks for a performance report on one of its services (PDL-088).
+    case reportRequested(buyer: PartyID, ReportRequest)
 }

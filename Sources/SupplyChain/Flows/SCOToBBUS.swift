@@ -17,4 +17,14 @@ public enum SCOToBBUS: Sendable {
     case tellSellers(order: OrderKey, itemIDs: [String], OrderEvent, closing: Bool)
     /// The order is active: the sub-orders of these elements need no more attention.
     case forgetSubOrders(order: OrderKey, itemIDs: [String])
+    /// Open a ticket with the seller of a faulty element (PDL-081; SHOULD in scenarios C–E).
+    case ticketSeller(SellerService, TicketReport)
+    /// Agree to the seller's repair outage (PDL-074).
+    case agreeOutage(SellerService, from: Instant, duration: TimeSpan)
+    /// The seller resolved the ticket: close it (after-delivery.md decision 5).
+    case closeSellerTicket(SellerService)
+    /// End the seller's part of a service (PDL-067, PDL-068, PDL-072).
+    case requestTermination(SellerService, reason: String)
+    /// Ask the seller of an element for a report (PDL-090, PDL-091).
+    case requestReport(SellerService, ReportRequest)
 }

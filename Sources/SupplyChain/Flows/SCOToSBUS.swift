@@ -16,4 +16,13 @@ public enum SCOToSBUS: Sendable {
     case orderEvent(OrderKey, reference: String, OrderEvent, evidence: [ActivationEvidence]?)
     /// The order is over without a word to the buyer (the buyer cancelled it).
     case orderClosed(OrderKey)
+    /// The diagnosis of a buyer's ticket begins: the S-BUS acknowledges it.
+    case ticketAccepted(TicketOpening)
+    /// The ticket is about no service of this buyer: nothing is recorded.
+    case ticketRefused(TicketOpening, Rejection)
+    /// Something the buyer must hear about one of its services: a fault (with this provider's incident id), a
+    /// repair outage, the resolution (every open ticket of the buyer's on the service is resolved), a termination.
+    case serviceEvent(buyer: PartyID, serviceID: String, incidentID: String, TicketEvent)
+    /// The SP-End performance report for the buyer (PDL-095).
+    case report(buyer: PartyID, PerformanceReport)
 }

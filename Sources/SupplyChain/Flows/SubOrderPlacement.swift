@@ -11,11 +11,13 @@ public struct SubOrderPlacement: Sendable {
     public let acceptBy: Instant
     public let activateBy: Instant
     public let term: ProductTerm?
+    public let reporting: ReportingTerms?
 
     public init(
         order: OrderKey, itemID: String, item: JSONValue, seller: PartyID, quoteReference: String, acceptBy: Instant,
-        activateBy: Instant, term: ProductTerm?
+        activateBy: Instant, term: ProductTerm?, reporting: ReportingTerms? = nil
     ) {
+        self.reporting = reporting
         self.order = order
         self.itemID = itemID
         self.item = item

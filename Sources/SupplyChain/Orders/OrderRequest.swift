@@ -53,13 +53,19 @@ public struct OrderRequest: Codable, Sendable, Hashable {
     public let activateBy: Instant
     /// The product term the buyer asks for.
     public let term: ProductTerm?
+    /// The performance reporting schedule agreed with the order (PDL-086), if any.
+    public let reporting: ReportingTerms?
 
-    public init(id: RequestID, action: OrderAction, acceptBy: Instant, activateBy: Instant, term: ProductTerm?) {
+    public init(
+        id: RequestID, action: OrderAction, acceptBy: Instant, activateBy: Instant, term: ProductTerm?,
+        reporting: ReportingTerms? = nil
+    ) {
         self.id = id
         self.action = action
         self.acceptBy = acceptBy
         self.activateBy = activateBy
         self.term = term
+        self.reporting = reporting
     }
 
     /// The ledger body of an `order.request` entry.
@@ -121,7 +127,7 @@ public enum OrderEvent: Codable, Sendable, Hashable {
         case .windowChanged: .windowChanged
         case .extensionRefused: .windowExtensionRefused
         case .changeQuoted: .changeQuoted
-        case .outageScheduled: .outageScheduled
+        case .outageScheduled: .changeOutageScheduled
         case .changed: .changeCompleted
         case .renewed: .orderRenewed
         case .disconnected: .serviceDisconnected

@@ -18,10 +18,14 @@ public enum Source: Hashable, Sendable, Codable, CustomStringConvertible {
 public struct Candidate: Hashable, Sendable {
     public let source: Source
     public let offer: ElementOffer
+    /// The seller's SLA reputation in thousandths as the buyer computes it; nil when it has no record yet (and for
+    /// the provider's own SOF).
+    public let reputation: Int64?
 
-    public init(source: Source, offer: ElementOffer) {
+    public init(source: Source, offer: ElementOffer, reputation: Int64? = nil) {
         self.source = source
         self.offer = offer
+        self.reputation = reputation
     }
 }
 
@@ -39,6 +43,8 @@ public struct RankingPolicy: Hashable, Sendable, Codable {
         case leadTime
         /// The provider's own SOF before sellers.
         case preferInternal
+        /// A higher SLA reputation first (a source without a record yet counts as 9.9).
+        case reputation
     }
 
     public let criteria: [Criterion]
@@ -53,6 +59,10 @@ public struct RankingPolicy: Hashable, Sendable, Codable {
         if lhs.offer.isDeliverable != rhs.offer.isDeliverable { return lhs.offer.isDeliverable }
         for criterion in criteria {
             switch criterion {
+            case .reputation:
+                let left = lhs.reputation ?? 9_900
+                let right = rhs.reputation ?? 9_900
+                if left != right { return left > right }
             case .price:
                 let left = lhs.offer.price?.minorUnits ?? .max
                 let right = rhs.offer.price?.minorUnits ?? .max

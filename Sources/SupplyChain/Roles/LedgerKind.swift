@@ -35,10 +35,31 @@ public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
     case windowChanged = "order.window_changed"
     case windowExtensionRefused = "order.window_extension_refused"
     case changeQuoted = "change.quoted"
-    case outageScheduled = "change.outage_scheduled"
+    case changeOutageScheduled = "change.outage_scheduled"
     case changeCompleted = "change.completed"
     case orderRenewed = "order.renewed"
     case serviceDisconnected = "service.disconnected"
+    // Assurance: trouble tickets, faults, repair outages, terminations (ETSI PDL §22–35), in either direction,
+    // and the SCO's internal tickets and fault notices to its SOF on the internal ledger.
+    case ticketOpened = "ticket.opened"
+    case ticketAcknowledged = "ticket.acknowledged"
+    case ticketResolved = "ticket.resolved"
+    case ticketClosed = "ticket.closed"
+    case ticketCancelRequested = "ticket.cancel_requested"
+    case ticketCancelled = "ticket.cancelled"
+    case ticketReopened = "ticket.reopened"
+    case faultNotified = "fault.notified"
+    case faultCleared = "fault.cleared"
+    case outageScheduled = "outage.scheduled"
+    case outageAgreed = "outage.agreed"
+    case outageCompleted = "outage.completed"
+    case terminationRequested = "service.termination_requested"
+    case serviceTerminated = "service.terminated"
+    // Performance reporting (ETSI PDL §37–46): requests and reports in either direction, the SOF's measurements.
+    case reportRequested = "report.requested"
+    case reportReceipt = "report.receipt"
+    case reportDelivered = "report.delivered"
+    case sofMeasured = "sof.measured"
 
     /// The receipt kind for a request of `kind` (PDL-007).
     public static func receipt(_ kind: RequestKind) -> LedgerKind { kind == .poq ? .poqReceipt : .inquiryReceipt }

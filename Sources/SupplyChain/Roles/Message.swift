@@ -17,6 +17,10 @@ public enum Message: Codable, Sendable, Hashable {
     case order(OrderRequest)
     /// What became of an order, in either direction.
     case orderNotice(OrderNotice)
+    /// A trouble ticket, a fault, a repair outage or a termination of a service in operation, in either direction.
+    case ticket(TicketNotice)
+    /// A performance report request or a report, about a service in operation.
+    case performance(PerformanceMessage)
 
     /// A short name for logs and summaries.
     public var name: String {
@@ -28,14 +32,18 @@ public enum Message: Codable, Sendable, Hashable {
         case .notification: "notification"
         case .order: "order"
         case .orderNotice: "orderNotice"
+        case .ticket: "ticket"
+        case .performance: "performance"
         }
     }
 }
 
-/// One thing that happens to a provider: a message, or one of its own timers.
+/// One thing that happens to a provider: a message, one of its own timers, or a fault its monitoring reports.
 public enum ProviderInput: Codable, Sendable, Hashable {
     case message(from: PartyID, Message)
     case timer(TimerKey)
+    /// An element of one of its services failed (ETSI PDL §22–25).
+    case fault(FaultReport)
 }
 
 /// A timer a role asked for; it comes back as `ProviderInput.timer` at the instant it was set for.

@@ -3,6 +3,7 @@
 public enum RoleTimer: Hashable, Codable, Sendable, CustomStringConvertible {
     case bbus(BBUSTimer)
     case sco(SCOTimer)
+    case sbus(SBUSTimer)
 
     /// A timer as journals written before timers were typed name it, or `nil` for a name no role ever used.
     public init?(journaled text: String) {
@@ -22,6 +23,7 @@ public enum RoleTimer: Hashable, Codable, Sendable, CustomStringConvertible {
         switch self {
         case .bbus(let timer): "bbus.\(timer)"
         case .sco(let timer): "sco.\(timer)"
+        case .sbus(let timer): "sbus.\(timer)"
         }
     }
 }

@@ -10,4 +10,10 @@ public enum SCOTimer: Hashable, Codable, Sendable {
     case changeDone
     /// A product term ends: roll, renew or disconnect.
     case endOfTerm(serviceID: String)
+    /// The SOF's repair of a fault (and its outage, if any) is over (scenarios F, G).
+    case repairDone(serviceID: String)
+    /// A reporting interval of a service ended: its scheduled report is due (PDL-086).
+    case reportInterval(serviceID: String)
+    /// A report's deadline: what has not come in by now is missing.
+    case reportDeadline(serviceID: String, reportID: String)
 }

@@ -86,14 +86,26 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
 
 /// RFC 3339 text for an `Instant`, as MEF Sonata dates are written.
 public enum MEFDateTimeFormatting {
+    /// Whole seconds go through the formatter; the milliseconds are written from the integer, since the formatter
+    /// works on a `Date` (a `Double`) and truncates `…01.120` to `…01.119`.
     public static func string(_ instant: Instant) -> String {
-        let style = Date.ISO8601FormatStyle(
-            includingFractionalSeconds: instant.milliseconds % 1000 != 0, timeZone: .gmt)
-        return style.format(instant.date)
+        let (seconds, milliseconds) = instant.milliseconds.floorDividedByThousand
+        let whole = Date.ISO8601FormatStyle(timeZone: .gmt).format(Date(timeIntervalSince1970: Double(seconds)))
+        guard milliseconds != 0 else { return whole }
+        let fraction = String(milliseconds + 1000).dropFirst()
+        return "\(whole.dropLast()).\(fraction)Z"
     }
 }
 
 extension Instant {
     /// Later than any instant a scenario reaches.
     public static let distantFuture = Instant(milliseconds: .max / 2)
+}
+
+extension Int64 {
+    /// Seconds and the milliseconds left over, rounding towards minus infinity (so the remainder is 0…999).
+    fileprivate var floorDividedByThousand: (Int64, Int64) {
+        let remainder = ((self % 1000) + 1000) % 1000
+        return ((self - remainder) / 1000, remainder)
+    }
 }
