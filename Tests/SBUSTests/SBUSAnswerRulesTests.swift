@@ -187,6 +187,32 @@ struct SBUSAnswerRulesTests {
         }
     }
 
+    @Test("MEF79-R99 a POQ read while a seller is still asked is IN_PROGRESS, its items IN_PROGRESS")
+    mutating func inProgressReadBack() throws {
+        // Nothing in its own catalog: the provider asks seller S, which has not answered yet.
+        var core = Make.provider("P", sellers: ["S"])
+        let payload = Make.poq([("EPL", "LON", 10), ("EPL", "PARIS", nil)])
+        let effects = core.handle(
+            .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0, entropy: &entropy)
+        #expect(effects.requests.map(\.to) == ["S", "S"])
+        guard case .acknowledgement(let acknowledgement) = effects.sent.first?.message else {
+            Issue.record("a deferred POQ is acknowledged first")
+            return
+        }
+        let current = core.view.current(acknowledgement, buyer: "B")
+        #expect(current.state == .inProgress)
+        #expect(current.items.map(\.state) == [.inProgress, .inProgress])
+        let request = try payload.decode(ProductOfferingQualificationCreate.self)
+        let rendered = core.view.sonataPOQ(current, request: request, createdAt: Make.t0)
+        #expect(rendered.state == .inProgress)
+        #expect(rendered.productOfferingQualificationItem.map(\.state) == [.inProgress, .inProgress])
+        #expect(rendered.stateChange?.map(\.state) == [.acknowledged, .inProgress])
+        #expect(POQValidator.validateResponse(rendered, to: request) == [])
+        // As sent, the acknowledgement itself stays ACKNOWLEDGED (R30, R31).
+        #expect(acknowledgement.state == .acknowledged)
+        #expect(acknowledgement.items.map(\.state) == [.acknowledged, .acknowledged])
+    }
+
     @Test("MEF79-R95 an immediate answer's history is READY alone, dated when the POQ was received")
     mutating func immediateHistory() throws {
         let (_, _, rendered) = try answer(Make.poq(Self.items, immediate: true, alternates: true))

@@ -70,7 +70,9 @@ extension SBUS {
     /// The SCO's business validation passed for these items: a registered buyer of a deferred POQ hears that they,
     /// and the POQ when every item passed, are IN_PROGRESS (Figures 2 and 3: an item or POQ that fails it moves from
     /// ACKNOWLEDGED to REJECTED without passing IN_PROGRESS).
-    func inProgress(_ key: RequestKey, itemIDs: [String], complete: Bool, now: Instant) -> [Effect] {
+    mutating func inProgress(_ key: RequestKey, itemIDs: [String], complete: Bool, now: Instant) -> [Effect] {
+        receipts[key]?.itemsInProgress = itemIDs
+        receipts[key]?.inProgress = complete
         guard let receipt = receipts[key], receipt.deferred else { return [] }
         var effects: [Effect] = []
         if complete {
@@ -86,6 +88,23 @@ extension SBUS {
                 now: now)
         }
         return effects
+    }
+
+    /// A deferred POQ's acknowledgement as it stands now (Figure 2, Table 29): once the SCO's business validation
+    /// has passed, the items being worked on are IN_PROGRESS, and the POQ too when every item passed; the others
+    /// stay ACKNOWLEDGED until the answer. What a buyer reads back while the POQ is worked on (R99).
+    public func current(_ acknowledgement: SupplyResponse, buyer: PartyID) -> SupplyResponse {
+        let key = RequestKey(buyer: buyer, requestID: acknowledgement.requestID)
+        guard acknowledgement.state == .acknowledged, let receipt = receipts[key],
+            receipt.sellerReference == acknowledgement.sellerReference, let working = receipt.itemsInProgress
+        else { return acknowledgement }
+        let items = acknowledgement.items.map { item in
+            working.contains(item.itemID) ? ItemAnswer(itemID: item.itemID, state: .inProgress) : item
+        }
+        return SupplyResponse(
+            requestID: acknowledgement.requestID, sellerReference: acknowledgement.sellerReference,
+            kind: acknowledgement.kind, state: receipt.inProgress ? .inProgress : .acknowledged, items: items,
+            answeredAt: acknowledgement.answeredAt)
     }
 
     /// The SCO chained every element: price each item for the buyer, keep the quote, answer (PDL-014..PDL-018).
