@@ -105,11 +105,16 @@ public struct BBUS: Sendable {
     /// does not know travel on unchanged.
     public func request(
         id: RequestID, kind: RequestKind, itemID: String, original: JSONValue,
-        loopPreventionList: LoopPreventionList, respondBy: Instant, salt: [UInt8]
+        loopPreventionList: LoopPreventionList, respondBy: Instant, salt: [UInt8], sellerProductID: String? = nil
     ) -> SupplyRequest {
         let items = original["productOfferingQualificationItem"]?.arrayValue ?? []
         var item = items.first { $0["id"]?.stringValue == itemID }?.objectValue ?? [:]
         item.removeValue(forKey: "qualificationItemRelationship")
+        // A CHANGE names the product as the seller knows it (MEF 79.1 R50).
+        if let sellerProductID, case .object(var product) = item["product"] {
+            product["id"] = .string(sellerProductID)
+            item["product"] = .object(product)
+        }
         var root: [String: JSONValue] = [
             "instantSyncQualification": false,
             "provideAlternative": original["provideAlternative"] ?? false,

@@ -52,7 +52,7 @@ extension ProviderNode {
                 waiter.finish()
             } else if let url = replyTo[to] {
                 let envelope = SupplyEnvelope(
-                    productOfferingQualification: resources[id].flatMap(render), message: message)
+                    productOfferingQualification: resources[id].flatMap { render($0, asSent: true) }, message: message)
                 deliver(envelope, to: to, base: url, path: NodeRoutes.listenerBase + "/poqStateChangeEvent")
             }
         case .notification(let event, _):

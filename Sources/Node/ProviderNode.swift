@@ -182,10 +182,15 @@ public actor ProviderNode {
         resourceOrder.compactMap { id in resources[id].flatMap { $0.buyer == buyer ? (id, $0) : nil } }
     }
 
-    /// The Sonata rendering of an answer.
-    public func render(_ resource: Resource) -> ProductOfferingQualification? {
+    /// The Sonata rendering of an answer: as it was sent (`asSent`, the body of the 201 that acknowledges a POQ), or
+    /// as it stands now, IN_PROGRESS once the seller's business validation passed (MEF79-R99).
+    public func render(_ resource: Resource, asSent: Bool = false) -> ProductOfferingQualification? {
         switch resource.latest {
-        case .acknowledgement(let response), .response(let response):
+        case .acknowledgement(let response):
+            return core.view.sonataPOQ(
+                asSent ? response : core.view.current(response, buyer: resource.buyer), request: resource.request,
+                createdAt: resource.createdAt)
+        case .response(let response):
             return core.view.sonataPOQ(response, request: resource.request, createdAt: resource.createdAt)
         default:
             return nil

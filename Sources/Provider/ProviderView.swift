@@ -29,6 +29,12 @@ public struct ProviderView: Sendable {
         sbus.sonataPOQ(response, request: request, createdAt: createdAt)
     }
 
+    /// A deferred POQ's acknowledgement as it stands now: IN_PROGRESS once the SCO's business validation passed
+    /// (see `SBUS.current`).
+    public func current(_ acknowledgement: SupplyResponse, buyer: PartyID) -> SupplyResponse {
+        sbus.current(acknowledgement, buyer: buyer)
+    }
+
     /// The items of a quote this provider gave `buyer` (what an order against it must repeat), by item id.
     public func quotedItems(_ quoteReference: String, buyer: PartyID) -> [String: JSONValue]? {
         sbus.quotedItems(quoteReference, buyer: buyer)

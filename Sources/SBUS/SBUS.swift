@@ -84,6 +84,8 @@ public struct SBUS: Sendable {
             return answer(key, outcomes: outcomes, now: now)
         case .unableToMeetTime(let key, let outcomes):
             return answerUnableToMeetTime(key, outcomes: outcomes, now: now)
+        case .inProgress(let key, let itemIDs, let complete):
+            return inProgress(key, itemIDs: itemIDs, complete: complete, now: now).map(RoleStep.effect)
         case .orderEvent(let key, let reference, let event, let evidence):
             if event.endsOrder { desk.removeValue(forKey: key) }
             return notice(to: key.buyer, order: key.orderID, reference: reference, event, evidence: evidence, now: now)

@@ -63,7 +63,11 @@ struct ClusterTests {
         let simulated = try Simulator(plan: runner.plan).run()
         #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
         #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
-        for (a, b) in zip(live.demands, simulated.demands) {
+        // Every demand of the simulator has its live counterpart, by index and by id: a missing one fails here.
+        try #require(live.demands.count == simulated.demands.count)
+        for index in simulated.demands.indices {
+            let (a, b) = (live.demands[index], simulated.demands[index])
+            #expect(a.id == b.id)
             #expect(a.state == b.state)
             #expect(a.totalPrice == b.totalPrice)
             #expect(a.items.map(\.path) == b.items.map(\.path))
@@ -112,7 +116,11 @@ struct ClusterTests {
         let simulated = try Simulator(plan: plan).run()
         #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
         #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
-        for (a, b) in zip(live.demands, simulated.demands) {
+        // Every demand of the simulator has its live counterpart, by index and by id: a missing one fails here.
+        try #require(live.demands.count == simulated.demands.count)
+        for index in simulated.demands.indices {
+            let (a, b) = (live.demands[index], simulated.demands[index])
+            #expect(a.id == b.id)
             #expect(a.state == b.state, "\(a.id)")
             #expect(a.totalPrice == b.totalPrice, "\(a.id)")
             #expect(a.order?.state == b.order?.state, "\(a.id)")
@@ -209,7 +217,11 @@ struct ClusterTests {
         #expect(restarted.value == 1)
         #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
         #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
-        for (a, b) in zip(live.demands, simulated.demands) {
+        // Every demand of the simulator has its live counterpart, by index and by id: a missing one fails here.
+        try #require(live.demands.count == simulated.demands.count)
+        for index in simulated.demands.indices {
+            let (a, b) = (live.demands[index], simulated.demands[index])
+            #expect(a.id == b.id)
             #expect(a.order?.state == b.order?.state, "\(a.id)")
             #expect(a.order?.servicePaths == b.order?.servicePaths, "\(a.id)")
             #expect(a.order?.changePrices == b.order?.changePrices, "\(a.id)")

@@ -138,34 +138,19 @@ struct SBUSFlowTests {
         #expect(effects.records.first { $0.kind == "quote.response" }?.body["findings"] != nil)
     }
 
-    @Test(
-        "MEF79-R28 MEF79-R34 MEF79-R38 MEF79-R42 MEF79-R43 MEF79-R44 MEF79-R70 MEF79-R72 MEF79-R73 MEF79-R100 the rendered Sonata answer meets MEF 79.1's response rules and echoes the request"
-    )
-    mutating func renderedAnswerConforms() throws {
+    /// The answer rules, one requirement per test, are in `SBUSAnswerRulesTests`; this only checks that the
+    /// response validator the node's conformance checks use agrees with the rendering.
+    @Test("the rendered Sonata answer to a three-item POQ passes the response validator")
+    mutating func renderedAnswerPassesValidator() throws {
         var core = Make.provider("P", catalog: [Make.entry("EPL", at: ["LON"], cost: 100, maxMbps: 100)])
         let payload = Make.poq([("EPL", "LON", 10), ("EPL", "PARIS", nil), ("EPL", "LON", 1000)], alternates: true)
         let effects = core.handle(
             .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0, entropy: &entropy)
         let response = try #require(effects.finalResponse)
         let request = try payload.decode(ProductOfferingQualificationCreate.self)
-        let rendered = core.view.sonataPOQ(response, request: request)
-        #expect(POQValidator.validateResponse(rendered, to: request).isEmpty)
-        #expect(rendered.state == .doneReady)
-        #expect(rendered.productOfferingQualificationItem.map(\.serviceabilityConfidence) == [.green, .red, .red])
+        let rendered = core.view.sonataPOQ(response, request: request, createdAt: Make.t0)
+        #expect(POQValidator.validateResponse(rendered, to: request) == [])
         #expect(rendered.productOfferingQualificationItem[2].alternateProductOfferingProposal?.count == 1)
-        #expect(
-            rendered.productOfferingQualificationItem[0].installationInterval
-                == Duration(amount: 10, units: .calendarDays))
-        // R34: what the buyer sent comes back: flags, dates, contacts, and each item's product and relationships.
-        #expect(rendered.instantSyncQualification == request.instantSyncQualification)
-        #expect(rendered.provideAlternative == request.provideAlternative)
-        #expect(rendered.requestedPOQCompletionDate == request.requestedPOQCompletionDate)
-        #expect(Array(rendered.relatedContactInformation.prefix(1)) == request.relatedContactInformation)
-        #expect(
-            rendered.productOfferingQualificationItem.map(\.product)
-                == request.productOfferingQualificationItem.map(\.product))
-        #expect(
-            rendered.productOfferingQualificationItem.map(\.id) == request.productOfferingQualificationItem.map(\.id))
     }
 }
 

@@ -174,4 +174,18 @@ struct SBUSOrderDeskTests {
         // The order is over: the desk no longer lists it.
         #expect(sbus.orderReference(buyer: "B", orderID: "o1") == nil)
     }
+
+    @Test("PDL-055 the buyer's abandonment of an order reaches the S-BUS, which tells the SCO of it")
+    func abandonmentPassedToSCO() throws {
+        let notice = OrderNotice(
+            orderID: "o1", sellerOrderReference: "P-order-2", event: .cancelled("no longer needed"), at: Make.t0)
+        let steps = sbus.receive(notice, from: "B")
+        #expect(steps.sbusToSCO.count == 1)
+        guard case .buyerNotice(let key, let event) = try #require(steps.sbusToSCO.first) else {
+            Issue.record("the S-BUS did not tell the SCO")
+            return
+        }
+        #expect(key == OrderKey(buyer: "B", orderID: "o1"))
+        #expect(event == .cancelled("no longer needed"))
+    }
 }

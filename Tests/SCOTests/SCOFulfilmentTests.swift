@@ -115,6 +115,29 @@ struct SCOFulfilmentTests {
         #expect(service.elements.map(\.sellerServiceID) == [nil, nil, "S-svc-4"])
     }
 
+    @Test(
+        "PDL-033 PDL-050 once the seller accepts, the SOF is asked to activate each of its two elements by the window's end"
+    )
+    mutating func activationRequested() throws {
+        let steps = accepted()
+        let requests = steps.records.filter { $0.kind == "sof.activation_requested" }
+        #expect(requests.map { $0.refs["element"] } == ["item-1", "item-2"])
+        // The order's activation window ends 30 days after t0; the SCO keeps its one second of processing time.
+        #expect(requests.map { $0.body["windowEnds"] } == ["2026-02-04T08:59:59Z", "2026-02-04T08:59:59Z"])
+        #expect(requests.map { $0.body["offering"] } == ["UNI", "EVC"])
+    }
+
+    @Test("PDL-037 PDL-041 the SOF activates each of its elements after its lead time and reports each activated")
+    mutating func internalElementsActivated() throws {
+        _ = accepted()
+        let evc = sco.fire(.elementActivation(itemID: "item-2"), key: key, now: Make.t0 + .days(5), ids: &ids)
+        #expect(evc.records.map(\.kind) == ["sof.activated"])
+        #expect(evc.records.first?.refs["element"] == "item-2")
+        let uni = sco.fire(.elementActivation(itemID: "item-1"), key: key, now: Make.t0 + .days(10), ids: &ids)
+        #expect(uni.records.map(\.kind) == ["sof.activated"])
+        #expect(uni.records.first?.refs["element"] == "item-1")
+    }
+
     @Test("PDL-046 PDL-048 an element whose evidence does not fit fails the chain test without an injected fault")
     mutating func evidenceMismatchFails() throws {
         _ = accepted()

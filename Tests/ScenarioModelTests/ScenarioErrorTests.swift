@@ -21,6 +21,24 @@ struct ScenarioErrorTests {
         }
     }
 
+    @Test("a catalog's place rule is one of required, forbidden, optional")
+    func unknownPlaceRule() {
+        let yaml = """
+            name: bad
+            providers:
+              - id: A
+                catalog: [{ offering: O, cost: 1, place: always }]
+            demand:
+              - { id: d, buyer: X, seller: A, items: [{ id: i, offering: O }] }
+            """
+        #expect(
+            throws: ScenarioError(
+                path: "providers[0].catalog[0].place", message: "'always' is not one of: required, forbidden, optional")
+        ) {
+            try SimulationPlan(ScenarioLoader.parse(yaml), directory: URL(fileURLWithPath: "/"))
+        }
+    }
+
     @Test("a field of the wrong type names its path")
     func wrongType() {
         let yaml = """

@@ -46,37 +46,64 @@ struct OrderLifecycleTests {
         #expect(Self.kinds(result, "CORE", "SLOWNET").contains("order.cancelled"))
     }
 
-    @Test(
-        "PDL-024 PDL-025 PDL-026 PDL-027 PDL-028 PDL-030 PDL-031 PDL-032 PDL-035 every hop records the order and its acceptance"
-    )
-    func orderAcceptedAlongTheChain() throws {
+    /// The four trading ledgers the line's order crosses, buyer first.
+    static let hops = [
+        ("ENTERPRISE", "RETAIL"), ("RETAIL", "WHOLESALE"), ("REGIONAL", "WHOLESALE"), ("ACCESS", "REGIONAL"),
+    ]
+
+    // The one-element order of `order-delivery` checks what each hop records; decomposing an order of several
+    // elements and chaining them (PDL-026, PDL-045) are checked on three-element orders in SCOFulfilmentTests.
+
+    @Test("PDL-024 every hop records the order on its upstream ledger")
+    func orderRecordedUpstream() throws {
         let result = try Self.run("order-delivery")
-        for (buyer, seller) in [
-            ("ENTERPRISE", "RETAIL"), ("RETAIL", "WHOLESALE"), ("REGIONAL", "WHOLESALE"), ("ACCESS", "REGIONAL"),
-        ] {
+        for (buyer, seller) in Self.hops {
+            #expect(Self.kinds(result, buyer, seller).contains("order.request"), "\(buyer)↔\(seller)")
+        }
+    }
+
+    @Test("PDL-030 PDL-031 each provider orders the element from its seller, and each seller answers Accepted")
+    func subOrdersAccepted() throws {
+        let result = try Self.run("order-delivery")
+        for (buyer, seller) in Self.hops.dropFirst() {
             let kinds = Self.kinds(result, buyer, seller)
             #expect(kinds.contains("order.request"), "\(buyer)↔\(seller)")
             #expect(kinds.contains("order.accepted"), "\(buyer)↔\(seller)")
+            #expect(!kinds.contains("order.rejected"), "\(buyer)↔\(seller)")
         }
-        #expect(Self.kinds(result, "RETAIL", "RETAIL#sof").contains("order.decomposed"))
-        // The internally sourced element is checked with the SOF, which answers Available (PDL-027, PDL-028).
-        #expect(Self.kinds(result, "ACCESS", "ACCESS#sof").contains("sof.reserve"))
     }
 
-    @Test("PDL-033 PDL-037 PDL-041 PDL-043 PDL-045 PDL-046 PDL-047 PDL-049 PDL-050 activation across four hops")
+    @Test("PDL-032 PDL-035 the enterprise is answered Order Accepted, never Rejected")
+    func buyerToldAccepted() throws {
+        let result = try Self.run("order-delivery")
+        let kinds = Self.kinds(result, "ENTERPRISE", "RETAIL")
+        #expect(kinds.contains("order.accepted"))
+        #expect(!kinds.contains("order.rejected"))
+        #expect(try Self.demand(result, "line").order?.state == "ACTIVATED")
+    }
+
+    @Test("PDL-033 PDL-037 PDL-041 ACCESS's SOF is asked to activate the element it delivers and reports it activated")
+    func internalActivation() throws {
+        let internalLedger = Self.kinds(try Self.run("order-delivery"), "ACCESS", "ACCESS#sof")
+        #expect(internalLedger.contains("sof.activation_requested"))
+        #expect(internalLedger.contains("sof.activated"))
+        #expect(!internalLedger.contains("sof.activation_failed"))
+    }
+
+    @Test("PDL-046 PDL-047 ACCESS tests the chain, and the enterprise's order is ACTIVATED after 14 days of lead time")
     func activation() throws {
         let result = try Self.run("order-delivery")
         let order = try #require(try Self.demand(result, "line").order)
         #expect(order.state == "ACTIVATED")
         #expect(order.activatedAt?.hasPrefix("2026-01-19T10:00:00") == true, "14 days of lead time after the order")
-        let internalLedger = Self.kinds(result, "ACCESS", "ACCESS#sof")
-        #expect(internalLedger.contains("sof.activation_requested"))
-        #expect(internalLedger.contains("sof.activated"))
-        #expect(internalLedger.contains("sco.chain_tested"))
-        for (a, b) in [
-            ("ENTERPRISE", "RETAIL"), ("RETAIL", "WHOLESALE"), ("REGIONAL", "WHOLESALE"), ("ACCESS", "REGIONAL"),
-        ] {
-            #expect(Self.kinds(result, a, b).contains("order.activated"))
+        #expect(Self.kinds(result, "ACCESS", "ACCESS#sof").contains("sco.chain_tested"))
+    }
+
+    @Test("PDL-043 PDL-049 Order Activated is recorded on every ledger of the chain, the enterprise's included")
+    func activationRecordedEverywhere() throws {
+        let result = try Self.run("order-delivery")
+        for (buyer, seller) in Self.hops {
+            #expect(Self.kinds(result, buyer, seller).contains("order.activated"), "\(buyer)↔\(seller)")
         }
     }
 
@@ -135,24 +162,44 @@ struct OrderLifecycleTests {
         #expect(Self.kinds(result, "METRO", "ACCESSCO").contains("order.cancelled"))
     }
 
-    @Test("PDL-042 PDL-044 PDL-051 PDL-052 PDL-053 a failed element is re-sourced from the next-best quote")
+    @Test("PDL-042 PDL-051 CHEAPNET's SOF reports the activation of its element failed")
+    func activationFailureReported() throws {
+        let result = try Self.run("order-failures")
+        #expect(Self.kinds(result, "CHEAPNET", "CHEAPNET#sof").contains("sof.activation_failed"))
+        #expect(!Self.kinds(result, "CHEAPNET", "CHEAPNET#sof").contains("sof.activated"))
+    }
+
+    @Test("PDL-044 PDL-052 the failure reaches TRANSIT, CHEAPNET's buyer, as Order Failed on their ledger")
+    func activationFailurePassedUp() throws {
+        #expect(Self.kinds(try Self.run("order-failures"), "CHEAPNET", "TRANSIT").contains("order.failed"))
+    }
+
+    @Test(
+        "PDL-053 TRANSIT re-sources the failed element from the next-best quote: the order ends ACTIVATED via SOLIDNET")
     func resourcing() throws {
         let result = try Self.run("order-failures")
         let order = try #require(try Self.demand(result, "resourced").order)
         #expect(order.state == "ACTIVATED")
         #expect(order.servicePaths["access"] == ["HOST", "TRANSIT", "SOLIDNET"])
-        #expect(Self.kinds(result, "CHEAPNET", "CHEAPNET#sof").contains("sof.activation_failed"))
-        #expect(Self.kinds(result, "CHEAPNET", "TRANSIT").contains("order.failed"))
         #expect(Self.kinds(result, "TRANSIT", "TRANSIT#sof").contains("sco.resourced"))
     }
 
-    @Test("PDL-054 PDL-055 PDL-056 PDL-057 PDL-058 abandonment releases the SOF and cancels every seller's order")
-    func abandonment() throws {
+    @Test("PDL-054 an order HOST abandons is reported Order Failed to its buyer")
+    func abandonmentReported() throws {
         let result = try Self.run("order-failures")
         let order = try #require(try Self.demand(result, "abandoned").order)
         #expect(order.state == "FAILED")
         #expect(Self.kinds(result, "HOST", "NORCO").contains("order.failed"))
-        #expect(Self.kinds(result, "HOST", "HOST#sof").contains("sof.released"))
+    }
+
+    @Test("PDL-056 PDL-057 on abandonment HOST's SOF releases its element")
+    func abandonmentReleases() throws {
+        #expect(Self.kinds(try Self.run("order-failures"), "HOST", "HOST#sof").contains("sof.released"))
+    }
+
+    @Test("PDL-058 on abandonment HOST cancels SOLIDNET's order, which releases its element")
+    func abandonmentCancels() throws {
+        let result = try Self.run("order-failures")
         #expect(Self.kinds(result, "HOST", "SOLIDNET").contains("order.cancelled"))
         #expect(Self.kinds(result, "SOLIDNET", "SOLIDNET#sof").contains("sof.released"))
     }
@@ -172,21 +219,48 @@ struct OrderLifecycleTests {
         #expect(refused.reason?.contains("refused to extend") == true)
     }
 
-    @Test("PDL-116 PDL-117 PDL-118 PDL-119 changes state price and outage; the relocation's outage is coordinated")
-    func serviceChange() throws {
-        let result = try Self.run("order-delivery")
-        let order = try #require(try Self.demand(result, "line").order)
+    @Test("PDL-116 each change ordered down the chain names the service it changes: the seller's service id")
+    func changeNamesTheService() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chg-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try ScenarioRunTests.run("order-delivery", out: directory)
+        for (buyer, seller) in [("RETAIL", "WHOLESALE"), ("WHOLESALE", "REGIONAL"), ("REGIONAL", "ACCESS")] {
+            let summary = try #require(result.ledgers.first { Set($0.parties) == [buyer, seller] })
+            let store = try SQLiteLedgerStore(readOnlyPath: directory.appendingPathComponent("\(buyer).sqlite").path)
+            let changes = try store.entries(of: LedgerID(rawValue: summary.ledgerID)).filter {
+                $0.kind == "change.request"
+            }
+            #expect(changes.count == 2, "\(buyer)↔\(seller)")
+            #expect(
+                changes.allSatisfy { $0.refs["service"]?.hasPrefix("\(seller)-svc-") == true }, "\(buyer)↔\(seller)")
+        }
+    }
+
+    @Test("PDL-117 each change is answered with its price and outage: 145.20 twice, no outage then 4 h")
+    func changeQuoted() throws {
+        let order = try #require(try Self.demand(Self.run("order-delivery"), "line").order)
         #expect(order.changesCompleted == 2)
+        // The change fee 100 × 1.10 × 1.10 × 1.20; only the relocation needs an outage.
         #expect(order.changePrices == [145.20, 145.20])
         #expect(order.outages == ["0ms", "4h"])
-        for (a, b) in [
-            ("ENTERPRISE", "RETAIL"), ("RETAIL", "WHOLESALE"), ("REGIONAL", "WHOLESALE"), ("ACCESS", "REGIONAL"),
-        ] {
-            let kinds = Self.kinds(result, a, b)
-            #expect(
-                kinds.contains("change.request") && kinds.contains("change.quoted")
-                    && kinds.contains("change.completed"))
-            #expect(kinds.contains("change.outage_scheduled"), "\(a)↔\(b)")
+    }
+
+    @Test("PDL-118 the relocation's outage is scheduled with the buyer and the seller on every ledger of the chain")
+    func outageCoordinated() throws {
+        let result = try Self.run("order-delivery")
+        for (buyer, seller) in Self.hops {
+            #expect(Self.kinds(result, buyer, seller).contains("change.outage_scheduled"), "\(buyer)↔\(seller)")
+        }
+    }
+
+    @Test("PDL-119 each change's request, quote and completion are on every ledger of the chain")
+    func changeLogged() throws {
+        let result = try Self.run("order-delivery")
+        for (buyer, seller) in Self.hops {
+            let kinds = Self.kinds(result, buyer, seller)
+            for kind in ["change.request", "change.quoted", "change.completed"] {
+                #expect(kinds.contains(kind), "\(buyer)↔\(seller): \(kind)")
+            }
         }
     }
 

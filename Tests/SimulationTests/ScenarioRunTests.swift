@@ -29,7 +29,7 @@ struct ScenarioRunTests {
         let names = Set(ScenarioLoader.embeddedNames())
         for expected in [
             "five-hop-chain", "diamond", "loop", "mutual-trade", "silent-seller", "multi-element", "deferred-hub",
-            "provide-alternate", "unable-to-meet-time", "capacity-exhausted", "chain-test",
+            "provide-alternate", "unable-to-meet-time", "capacity-exhausted", "chain-test", "catalog-rules",
         ] {
             #expect(names.contains(expected))
         }

@@ -206,6 +206,64 @@ struct POQValidatorTests {
         #expect(POQValidator.validateRequest(payload).map(\.rule).contains("MEF79-R50"))
     }
 
+    /// The SDK's Access E-Line CHANGE (Use Case 2c): one `modify` item naming product AccessEline-0001.
+    static let change = "ael_UseCase6Request.json"
+
+    @Test("MEF79-R48 a CHANGE item names its offering and gives its product-specific attributes")
+    func changeNeedsOfferingAndAttributes() throws {
+        #expect(POQValidator.validateRequest(try Fixtures.json(Self.change)) == [])
+        let payload = try Fixtures.json(Self.change)
+            .replacing(["productOfferingQualificationItem", "0", "product", "productOffering"], with: nil)
+            .replacing(["productOfferingQualificationItem", "0", "product", "productConfiguration"], with: nil)
+        #expect(
+            POQValidator.validateRequest(payload) == [
+                ValidationFinding(
+                    path: "/productOfferingQualificationItem/0/product/productOffering", rule: "MEF79-R48",
+                    message: "a CHANGE (modify) item names the Product Offering"),
+                ValidationFinding(
+                    path: "/productOfferingQualificationItem/0/product/productConfiguration", rule: "MEF79-R48",
+                    message: "a CHANGE (modify) item gives its Product-Specific Attributes"),
+            ])
+    }
+
+    @Test("MEF79-R52 a CHANGE item's relationship to another POQ item must name an item of this POQ")
+    func changeRelationshipToUnknownItem() throws {
+        let payload = try Fixtures.json(Self.change).replacing(
+            ["productOfferingQualificationItem", "0", "qualificationItemRelationship"],
+            with: [["relationshipType": "CONNECTS_TO_UNI", "id": "item-404"]])
+        #expect(
+            POQValidator.validateRequest(payload) == [
+                ValidationFinding(
+                    path: "/productOfferingQualificationItem/0/qualificationItemRelationship/0/id", rule: "MEF79-R52",
+                    message: "relationship to item 'item-404', which is not an item of this POQ")
+            ])
+    }
+
+    @Test("MEF79-R53 a CHANGE item's product relationship gives its type and the product's id")
+    func changeProductRelationshipIncomplete() throws {
+        let payload = try Fixtures.json(Self.change).replacing(
+            ["productOfferingQualificationItem", "0", "product", "productRelationship", "1", "relationshipType"],
+            with: nil)
+        let result = POQValidator.validateRequest(payload)
+        #expect(result.map(\.rule) == ["MEF79-R53"])
+        #expect(
+            result.map(\.path) == ["/productOfferingQualificationItem/0/product/productRelationship/1/relationshipType"]
+        )
+    }
+
+    @Test("MEF79-R54 a CHANGE item's relationship to another POQ item gives its type")
+    func changeItemRelationshipWithoutType() throws {
+        let payload = try Fixtures.json(Self.change).replacing(
+            ["productOfferingQualificationItem", "0", "qualificationItemRelationship"], with: [["id": "item-001"]])
+        let result = POQValidator.validateRequest(payload)
+        #expect(result.map(\.rule) == ["MEF79-R54", "MEF79-R52"])
+        #expect(
+            result.map(\.path) == [
+                "/productOfferingQualificationItem/0/qualificationItemRelationship/0/relationshipType",
+                "/productOfferingQualificationItem/0/qualificationItemRelationship/0/id",
+            ])
+    }
+
     @Test("a payload that is not an object is one finding at the root")
     func notAnObject() {
         #expect(POQValidator.validateRequest([1, 2]).map(\.path) == [""])

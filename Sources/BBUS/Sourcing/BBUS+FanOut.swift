@@ -18,7 +18,9 @@ extension BBUS {
         for need in sourcing.needs {
             let element = need.element
             var item = FanOut.Item(itemID: element.itemID)
-            let choice = sellers(for: element, loopPreventionList: request.loopPreventionList, window: window)
+            var choice = sellers(for: element, loopPreventionList: request.loopPreventionList, window: window)
+            // Use Case 2c: a CHANGE of a product bought from a seller is asked of that seller only.
+            if let changing = need.changing { choice.eligible = choice.eligible.filter { $0 == changing.seller } }
             for skipped in choice.skipped {
                 effects.append(
                     .trace(
@@ -43,7 +45,7 @@ extension BBUS {
                 let subRequest = self.request(
                     id: subID, kind: request.kind, itemID: element.itemID, original: request.payload,
                     loopPreventionList: request.loopPreventionList, respondBy: request.deadline,
-                    salt: entropy.bytes(16))
+                    salt: entropy.bytes(16), sellerProductID: need.changing?.sellerProductID)
                 outgoing[subID] = OutgoingRequest(key: key, itemID: element.itemID, seller: seller)
                 item.awaiting[subID] = seller
                 effects.append(

@@ -268,7 +268,7 @@ public enum NodeRoutes {
     ) async -> Response {
         var shown = resource
         shown.latest = message
-        let poq = await node.render(shown)
+        let poq = await node.render(shown, asSent: status == .created)
         if accept?.contains(NodeHeaders.supplyChainMediaType) == true {
             return json(
                 status, SupplyEnvelope(productOfferingQualification: poq, message: message),

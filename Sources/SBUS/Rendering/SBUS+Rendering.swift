@@ -7,8 +7,8 @@ extension SBUS {
     ///
     /// States map through `MEF79POQState.sonata` / `MEF79ItemState.sonata`, the one place where MEF 79.1 and
     /// Sonata v7 names meet. With `createdAt` (when the request was received: the POQ Create Date, MEF79-R33,
-    /// MEF79-R85), the answer carries its `stateChange` history: `acknowledged` then, and its final state when
-    /// answered.
+    /// MEF79-R85), the answer carries its `stateChange` history along Figure 2: its first entry's date is the
+    /// create date.
     public func sonataPOQ(
         _ response: SupplyResponse, request: ProductOfferingQualificationCreate?, createdAt: Instant? = nil
     ) -> ProductOfferingQualification {
@@ -44,10 +44,11 @@ extension SBUS {
             }
             return ProductOfferingQualificationItem(
                 id: answer.itemID, action: original?.action ?? .add,
-                product: original?.product ?? MEFProductRefOrValue(),
+                product: Self.product(original?.product ?? MEFProductRefOrValue(), offering: offer?.offering),
                 qualificationItemRelationship: original?.qualificationItemRelationship,
                 relatedContactInformation: original?.relatedContactInformation, state: answer.state.sonata,
-                serviceabilityConfidence: offer?.confidence, serviceabilityConfidenceReason: offer?.confidenceReason,
+                serviceabilityConfidence: offer?.confidence,
+                serviceabilityConfidenceReason: offer.map(Self.confidenceReason),
                 installationInterval: interval,
                 guaranteedUntilDate: offer?.validUntil.map { MEFDateTime($0.date) },
                 alternateProductOfferingProposal: (alternates?.isEmpty ?? true) ? nil : alternates,
@@ -64,15 +65,44 @@ extension SBUS {
             externalId: request?.externalId, projectId: request?.projectId,
             relatedContactInformation: (request?.relatedContactInformation ?? []) + [configuration.sellerContact],
             stateChange: createdAt.map { created in
-                [POQStateChange(state: .acknowledged, changeDate: MEFDateTime(created.date))]
-                    + (response.state.isFinal
-                        ? [
-                            POQStateChange(
-                                state: response.state.sonata, changeDate: MEFDateTime(response.answeredAt.date))
-                        ]
-                        : [])
+                Self.history(
+                    of: response, immediate: request?.instantSyncQualification == true, createdAt: created)
             },
             productOfferingQualificationItem: items)
+    }
+
+    /// The confidence reason as a plain Sonata v7 buyer reads it. v7 has no Delivery Type (MEF 79.1 R44, R46, R74,
+    /// R76), so a green or yellow item's reason ends with it: `on-net at PARIS-1; delivery type ON_NET`.
+    static func confidenceReason(_ offer: ElementOffer) -> String {
+        guard offer.confidence != .red, let deliveryType = offer.deliveryType else { return offer.confidenceReason }
+        return "\(offer.confidenceReason); delivery type \(deliveryType.rawValue)"
+    }
+
+    /// The item's product as the buyer sent it; for a POQ by product specification (Use Case 2b) with the offering
+    /// the seller chose under it added beside the specification (R13, R16).
+    static func product(_ asked: MEFProductRefOrValue, offering: String?) -> MEFProductRefOrValue {
+        guard let offering, asked.productOffering == nil else { return asked }
+        return MEFProductRefOrValue(
+            id: asked.id, href: asked.href, productOffering: ProductOfferingRef(id: offering),
+            productSpecification: asked.productSpecification, productConfiguration: asked.productConfiguration,
+            productRelationship: asked.productRelationship, place: asked.place)
+    }
+
+    /// The POQ's state history along MEF 79.1 Figure 2 (`MEF79POQState.transitions`, R95, R96): an immediate answer
+    /// is final from its creation; a deferred one is ACKNOWLEDGED when created, IN_PROGRESS once the SCO's business
+    /// validation passes (in the same step as the receipt), then final when answered. A deferred POQ refused by
+    /// business validation (a loop, a CHANGE of an unknown product, a place rule) moves from ACKNOWLEDGED to REJECTED.
+    static func history(of response: SupplyResponse, immediate: Bool, createdAt: Instant) -> [POQStateChange] {
+        let created = MEFDateTime(createdAt.date)
+        if immediate { return [POQStateChange(state: response.state.sonata, changeDate: created)] }
+        var states: [MEF79POQState] = [.acknowledged]
+        if response.state != .acknowledged && response.state != .rejected { states.append(.inProgress) }
+        var history = states.map { POQStateChange(state: $0.sonata, changeDate: created) }
+        if response.state.isFinal {
+            history.append(
+                POQStateChange(state: response.state.sonata, changeDate: MEFDateTime(response.answeredAt.date)))
+        }
+        return history
     }
 
     /// The body of a `poq.response` / `quote.response` ledger entry: the Sonata answer, and the quote's prices and

@@ -9,4 +9,8 @@ struct Receipt: Sendable {
     let sellerReference: String
     /// Answered ACKNOWLEDGED first, the final answer later (with notifications to a registered buyer).
     let deferred: Bool
+    /// The items the SCO's business validation passed, now IN_PROGRESS; `nil` until it has run.
+    var itemsInProgress: [String]?
+    /// Whether every item passed it, so the POQ itself is IN_PROGRESS.
+    var inProgress = false
 }

@@ -58,14 +58,6 @@ extension SBUS {
                 items: poq.productOfferingQualificationItem.map { ItemAnswer(itemID: $0.id, state: .acknowledged) },
                 answeredAt: now)
             effects.append(.send(to: buyer, .acknowledgement(acknowledged)))
-            effects += notifications(
-                to: buyer, deferred: true, eventType: .poqStateChangeEvent, sellerReference: sellerReference,
-                state: POQState.inProgress.rawValue, now: now)
-            for item in poq.productOfferingQualificationItem {
-                effects += notifications(
-                    to: buyer, deferred: true, eventType: .poqItemStateChangeEvent, sellerReference: sellerReference,
-                    itemID: item.id, state: POQItemState.inProgress.rawValue, now: now)
-            }
         }
         receipts[key] = Receipt(request: request, poq: poq, sellerReference: sellerReference, deferred: deferred)
         let qualification = QualificationRequest(
@@ -73,6 +65,46 @@ extension SBUS {
             loopPreventionList: request.loopPreventionList,
             deadline: request.respondBy - configuration.processingTime)
         return effects.map(RoleStep.effect) + [.message(.sbusToSCO(.qualify(qualification)))]
+    }
+
+    /// The SCO's business validation passed for these items: a registered buyer of a deferred POQ hears that they,
+    /// and the POQ when every item passed, are IN_PROGRESS (Figures 2 and 3: an item or POQ that fails it moves from
+    /// ACKNOWLEDGED to REJECTED without passing IN_PROGRESS).
+    mutating func inProgress(_ key: RequestKey, itemIDs: [String], complete: Bool, now: Instant) -> [Effect] {
+        receipts[key]?.itemsInProgress = itemIDs
+        receipts[key]?.inProgress = complete
+        guard let receipt = receipts[key], receipt.deferred else { return [] }
+        var effects: [Effect] = []
+        if complete {
+            effects += notifications(
+                to: key.buyer, deferred: true, eventType: .poqStateChangeEvent,
+                sellerReference: receipt.sellerReference,
+                state: POQState.inProgress.rawValue, now: now)
+        }
+        for itemID in itemIDs {
+            effects += notifications(
+                to: key.buyer, deferred: true, eventType: .poqItemStateChangeEvent,
+                sellerReference: receipt.sellerReference, itemID: itemID, state: POQItemState.inProgress.rawValue,
+                now: now)
+        }
+        return effects
+    }
+
+    /// A deferred POQ's acknowledgement as it stands now (Figure 2, Table 29): once the SCO's business validation
+    /// has passed, the items being worked on are IN_PROGRESS, and the POQ too when every item passed; the others
+    /// stay ACKNOWLEDGED until the answer. What a buyer reads back while the POQ is worked on (R99).
+    public func current(_ acknowledgement: SupplyResponse, buyer: PartyID) -> SupplyResponse {
+        let key = RequestKey(buyer: buyer, requestID: acknowledgement.requestID)
+        guard acknowledgement.state == .acknowledged, let receipt = receipts[key],
+            receipt.sellerReference == acknowledgement.sellerReference, let working = receipt.itemsInProgress
+        else { return acknowledgement }
+        let items = acknowledgement.items.map { item in
+            working.contains(item.itemID) ? ItemAnswer(itemID: item.itemID, state: .inProgress) : item
+        }
+        return SupplyResponse(
+            requestID: acknowledgement.requestID, sellerReference: acknowledgement.sellerReference,
+            kind: acknowledgement.kind, state: receipt.inProgress ? .inProgress : .acknowledged, items: items,
+            answeredAt: acknowledgement.answeredAt)
     }
 
     /// The SCO chained every element: price each item for the buyer, keep the quote, answer (PDL-014..PDL-018).
@@ -102,9 +134,15 @@ extension SBUS {
                             confidence: alternate.offer.confidence)
                     } : []
                 answers.append(ItemAnswer(itemID: itemID, state: .ready, offer: .red(reason, alternates: offered)))
-            case .internalOffer, .unableToMeetTime, .abandoned:
+            case .internalOffer, .unableToMeetTime, .abandoned, .rejected:
                 answers.append(itemAnswer(outcome, buyer: key.buyer, now: now))
             }
+        }
+        // R18–R21: an item refused against its offering's specification makes the POQ REJECTED (Table 29: one or
+        // more REJECTED items, the others READY), with every finding.
+        let findings = outcomes.flatMap { outcome -> [ValidationFinding] in
+            if case .rejected(_, let findings) = outcome { return findings }
+            return []
         }
         let validUntil = answers.compactMap { $0.offer?.validUntil }.min()
         file(
@@ -116,7 +154,8 @@ extension SBUS {
                 answers: answers, sources: sources, validUntil: validUntil), now: now)
         let response = SupplyResponse(
             requestID: key.requestID, sellerReference: receipt.sellerReference, kind: receipt.request.kind,
-            state: .ready, items: answers, validUntil: validUntil, answeredAt: now)
+            state: findings.isEmpty ? .ready : .rejected, items: answers, findings: findings, validUntil: validUntil,
+            answeredAt: now)
         return respond(
             response, to: key.buyer, request: receipt.request, poq: receipt.poq, deferred: receipt.deferred, now: now
         ).map(RoleStep.effect)
@@ -146,6 +185,9 @@ extension SBUS {
             return ItemAnswer(
                 itemID: itemID, state: .unableToMeetTime,
                 reason: "no seller can answer within the requested completion date")
+        case .rejected(let itemID, let findings):
+            return ItemAnswer(
+                itemID: itemID, state: .rejected, reason: findings.map(\.description).joined(separator: "; "))
         case .abandoned(let itemID), .sourced(let itemID, _, _), .unsourced(let itemID, _, _):
             return ItemAnswer(
                 itemID: itemID, state: .abandoned,
@@ -160,7 +202,7 @@ extension SBUS {
         ElementOffer(
             confidence: offer.confidence, confidenceReason: offer.confidenceReason,
             installationInterval: offer.installationInterval, deliveryType: deliveryType,
-            price: offer.price.map { price(cost: $0, for: buyer) }, validUntil: validUntil)
+            price: offer.price.map { price(cost: $0, for: buyer) }, validUntil: validUntil, offering: offer.offering)
     }
 
     /// Records the answer on the upstream ledger (PDL-017), sends it, and notifies a registered deferred buyer.

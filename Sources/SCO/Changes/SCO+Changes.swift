@@ -90,7 +90,7 @@ extension SCO {
             let old = service.elements[index].element
             service.elements[index].element = ServiceElement(
                 itemID: old.itemID, offering: old.offering, place: state.change.place ?? old.place,
-                bandwidthMbps: state.change.bandwidthMbps ?? old.bandwidthMbps)
+                bandwidthMbps: state.change.bandwidthMbps ?? old.bandwidthMbps, specification: old.specification)
         }
         service.changes.append(state.change)
         inventory[state.serviceID] = service

@@ -14,7 +14,8 @@ extension SCO {
             key: key, order: order, reference: placement.reference, phase: .accepting,
             elements: placement.elements.map { quoted in
                 FulfilmentElement(
-                    itemID: quoted.itemID, item: quoted.item, element: quoted.element, source: quoted.sources[0],
+                    itemID: quoted.itemID, item: quoted.item, element: Self.ordered(quoted.element, quoted.sources[0]),
+                    source: quoted.sources[0],
                     alternatives: Array(quoted.sources.dropFirst()), status: .awaitingAcceptance)
             }, activateBy: order.activateBy)
         // PDL-026: the order decomposed into its elements and where each comes from, on the INT ledger.
@@ -61,6 +62,14 @@ extension SCO {
             term: state.order.term, reporting: state.order.reporting?.forSeller(processing: processing),
             price: state.elements[index].source.offer.price)
         return [.message(.scoToBBUS(.placeSubOrder(placement)))]
+    }
+
+    /// The element as it is delivered: for an item quoted by product specification (Use Case 2b), the offering the
+    /// quote chose under it, which the SOF reserves and the chain test expects.
+    static func ordered(_ element: ServiceElement, _ source: Candidate) -> ServiceElement {
+        guard element.specification != nil, let offering = source.offer.offering else { return element }
+        return ServiceElement(
+            itemID: element.itemID, offering: offering, place: element.place, bandwidthMbps: element.bandwidthMbps)
     }
 
     /// PDL-032, PDL-035: every element accepted → Order Accepted; PDL-033: then activation starts.

@@ -10,7 +10,45 @@ extension SCO {
         var steps: [RoleStep] = []
         var needs: [SourcingNeed] = []
         var elements: [Qualification.Element] = []
-        for element in decompose(request.poq) {
+        for (index, element) in decompose(request.poq).enumerated() {
+            let item = request.poq.productOfferingQualificationItem[index]
+            let itemPath = JSONPointer.appending("/productOfferingQualificationItem", index)
+            // Business validation: an item whose CHANGE names no product of this buyer's (Use Case 2c, R49, R50) or
+            // that breaks its offering's place rules (R18–R21) is REJECTED with the findings; neither the SOF nor the
+            // sellers are asked about it.
+            var changed: ServiceRecord.Element?
+            var findings: [ValidationFinding] = []
+            if item.action == .modify {
+                switch changeTarget(of: item, element: element, buyer: request.key.buyer, itemPath: itemPath) {
+                case .found(let target): changed = target
+                case .refused(let finding): findings.append(finding)
+                }
+            }
+            findings += sof.placePolicy(for: element)?.findings(places: item.product.place, itemPath: itemPath) ?? []
+            guard findings.isEmpty else {
+                let reason = findings.map(\.description).joined(separator: "; ")
+                elements.append(
+                    Qualification.Element(
+                        itemID: element.itemID,
+                        sofAnswer: SOFAnswer(
+                            itemID: element.itemID, deliverable: false, offer: .red(reason), detail: "NO: \(reason)"),
+                        findings: findings))
+                continue
+            }
+            // A CHANGE of a product bought from a seller is that seller's to qualify: the SOF is not asked.
+            if let changed, let seller = changed.seller, let sellerProductID = changed.sellerServiceID {
+                let reason = "\(element.itemID) changes a product delivered by \(seller)"
+                elements.append(
+                    Qualification.Element(
+                        itemID: element.itemID,
+                        sofAnswer: SOFAnswer(
+                            itemID: element.itemID, deliverable: false, offer: .red(reason), detail: "NO: \(reason)")))
+                needs.append(
+                    SourcingNeed(
+                        element: element, deliverableInternally: false,
+                        changing: ChangedProduct(seller: seller, sellerProductID: sellerProductID)))
+                continue
+            }
             // PDL-008/009/010: ask the SOF about every element and record its answer on the INT ledger.
             let answer = sof.check(element, provideAlternative: request.poq.provideAlternative == true)
             steps.append(
@@ -24,11 +62,17 @@ extension SCO {
                         requestID: request.key.requestID, itemID: element.itemID, deliverable: answer.deliverable,
                         detail: answer.detail)))
             elements.append(Qualification.Element(itemID: element.itemID, sofAnswer: answer))
-            if needsExternalSourcing(answer) {
+            // A CHANGE of a product the SOF delivers is the SOF's alone to answer.
+            if changed == nil, needsExternalSourcing(answer) {
                 needs.append(SourcingNeed(element: element, deliverableInternally: answer.deliverable))
             }
         }
         qualifications[request.key] = Qualification(key: request.key, elements: elements)
+        // Business validation done: the items that passed it are being worked on.
+        let working = elements.filter(\.findings.isEmpty).map(\.itemID)
+        steps.append(
+            .message(
+                .scoToSBUS(.inProgress(key: request.key, itemIDs: working, complete: working.count == elements.count))))
         guard !needs.isEmpty else { return steps + chainAnswers(request.key, candidates: [:]) }
         return steps + [.message(.scoToBBUS(.source(SourcingRequest(request: request, needs: needs))))]
     }
@@ -39,6 +83,15 @@ extension SCO {
         var steps: [RoleStep] = []
         var outcomes: [ElementOutcome] = []
         for element in qualification.elements {
+            if !element.findings.isEmpty {
+                outcomes.append(.rejected(itemID: element.itemID, findings: element.findings))
+                steps.append(
+                    effect: .trace(
+                        .unsourced(
+                            requestID: key.requestID, itemID: element.itemID,
+                            reason: element.findings.map(\.description).joined(separator: "; "))))
+                continue
+            }
             switch chain(internal: element.sofAnswer, external: candidates[element.itemID] ?? []) {
             case .sourced(let best, let others):
                 outcomes.append(.sourced(itemID: element.itemID, best: best, others: others))
@@ -66,6 +119,7 @@ extension SCO {
     mutating func abandonQualification(_ key: RequestKey, unableToMeetTime itemIDs: Set<String>) -> [RoleStep] {
         guard let qualification = qualifications.removeValue(forKey: key) else { return [] }
         let outcomes = qualification.elements.map { element -> ElementOutcome in
+            if !element.findings.isEmpty { return .rejected(itemID: element.itemID, findings: element.findings) }
             if itemIDs.contains(element.itemID) { return .unableToMeetTime(itemID: element.itemID) }
             if !needsExternalSourcing(element.sofAnswer) {
                 return .internalOffer(itemID: element.itemID, element.sofAnswer.offer)

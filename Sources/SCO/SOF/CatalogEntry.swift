@@ -29,6 +29,13 @@ public struct CatalogEntry: Codable, Sendable, Hashable {
     public let changeFee: Money
     /// Outage a relocation needs (a bandwidth change needs none).
     public let relocationOutage: TimeSpan
+    /// The product specification this offering is one of (MEF 79.1 Use Case 2b: a POQ may name the
+    /// specification, and the seller picks the offering); `nil` when the offering is sold only by its own id.
+    public let specification: String?
+    /// What the offering's specification says of places (R18–R21); absent (as in catalogs written before it
+    /// existed) means any place or none.
+    private let placeRules: PlacePolicy?
+    public var placePolicy: PlacePolicy { placeRules ?? .optional }
     /// What the SLA of this offering commits to, if it has one.
     public var sla: SLAObjectives? = nil
     /// How the offering really performs, before noise and outages (default: comfortably within the SLA).
@@ -39,7 +46,8 @@ public struct CatalogEntry: Codable, Sendable, Hashable {
         buildCost: Money = Money(minorUnits: 0),
         leadTime: TimeSpan, buildTime: TimeSpan = .days(30), confidence: ServiceabilityColor = .green,
         maxBandwidthMbps: Int? = nil, capacity: Int? = nil, activationFails: Bool = false,
-        changeFee: Money = Money(minorUnits: 0), relocationOutage: TimeSpan = .hours(4)
+        changeFee: Money = Money(minorUnits: 0), relocationOutage: TimeSpan = .hours(4),
+        specification: String? = nil, placePolicy: PlacePolicy = .optional
     ) {
         self.offering = offering
         self.places = places
@@ -54,6 +62,8 @@ public struct CatalogEntry: Codable, Sendable, Hashable {
         self.activationFails = activationFails
         self.changeFee = changeFee
         self.relocationOutage = relocationOutage
+        self.specification = specification
+        self.placeRules = placePolicy == .optional ? nil : placePolicy
     }
 
     func serves(_ place: String?) -> Bool {

@@ -80,10 +80,77 @@ public struct SOF: Sendable {
             detail: change.isRelocation ? "relocation with an outage" : "bandwidth change, no outage")
     }
 
+    /// The place rules of the offering an element names, when this catalog sells it (R18–R21); an element naming a
+    /// product specification names no offering, so no offering's rules bind it.
+    public func placePolicy(for element: ServiceElement) -> PlacePolicy? {
+        guard element.specification == nil else { return nil }
+        return catalog.first { $0.offering == element.offering }?.placePolicy
+    }
+
     /// Can the provider deliver `element` itself? YES with cost and lead time, or NO with the reason, and
     /// lower-bandwidth alternates when `provideAlternative` and only bandwidth stands in the way.
+    ///
+    /// An element naming a product specification (MEF 79.1 Use Case 2b) is checked against every offering of that
+    /// specification in the catalog: the answer is for the one with the best confidence (green, else yellow; the
+    /// cheaper on a tie), and names it (R13, R14, R16).
     public func check(_ element: ServiceElement, provideAlternative: Bool) -> SOFAnswer {
-        let entries = catalog.filter { $0.offering == element.offering }
+        if let specification = element.specification {
+            return check(element, specification: specification, provideAlternative: provideAlternative)
+        }
+        return check(
+            element, entries: catalog.filter { $0.offering == element.offering }, provideAlternative: provideAlternative
+        )
+    }
+
+    private func check(
+        _ element: ServiceElement, specification: String, provideAlternative: Bool
+    ) -> SOFAnswer {
+        let offerings = catalog.filter { $0.specification == specification }
+        guard !offerings.isEmpty else {
+            return SOFAnswer(
+                itemID: element.itemID, deliverable: false,
+                offer: .red("no offering of product specification \(specification) in this provider's catalog"),
+                detail: "NO: specification \(specification) not in catalog")
+        }
+        let answers = offerings.map { entry in
+            let named = ServiceElement(
+                itemID: element.itemID, offering: entry.offering, place: element.place,
+                bandwidthMbps: element.bandwidthMbps)
+            return (entry.offering, check(named, entries: [entry], provideAlternative: provideAlternative))
+        }
+        // Green before yellow, then the cheaper, then catalog order, so the choice never depends on the sort.
+        let rank: (ServiceabilityColor) -> Int = { $0 == .green ? 0 : $0 == .yellow ? 1 : 2 }
+        let deliverable = answers.enumerated().filter(\.element.1.deliverable).min { a, b in
+            let (ra, rb) = (rank(a.element.1.offer.confidence), rank(b.element.1.offer.confidence))
+            if ra != rb { return ra < rb }
+            let (pa, pb) = (a.element.1.offer.price?.amount ?? 0, b.element.1.offer.price?.amount ?? 0)
+            if pa != pb { return pa < pb }
+            return a.offset < b.offset
+        }
+        guard let (offering, best) = deliverable?.element else {
+            let reasons = answers.map { "\($0.0): \($0.1.offer.confidenceReason)" }.joined(separator: "; ")
+            // R47: alternate ids are unique within the item, so the offerings' alternates are numbered anew.
+            let alternates = answers.flatMap(\.1.offer.alternates).enumerated().map { index, alternate in
+                AlternateOffer(
+                    id: "alt-\(index + 1)", offering: alternate.offering, bandwidthMbps: alternate.bandwidthMbps,
+                    price: alternate.price, installationInterval: alternate.installationInterval,
+                    confidence: alternate.confidence)
+            }
+            return SOFAnswer(
+                itemID: element.itemID, deliverable: false, offer: .red(reasons, alternates: alternates),
+                detail: "NO: no offering of \(specification) delivers: \(reasons)")
+        }
+        let offer = best.offer
+        return SOFAnswer(
+            itemID: element.itemID, deliverable: true,
+            offer: ElementOffer(
+                confidence: offer.confidence, confidenceReason: offer.confidenceReason,
+                installationInterval: offer.installationInterval, deliveryType: offer.deliveryType,
+                price: offer.price, validUntil: offer.validUntil, offering: offering),
+            detail: "\(best.detail) (best of specification \(specification))")
+    }
+
+    private func check(_ element: ServiceElement, entries: [CatalogEntry], provideAlternative: Bool) -> SOFAnswer {
         guard !entries.isEmpty else {
             return SOFAnswer(
                 itemID: element.itemID, deliverable: false,

@@ -113,6 +113,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "offering": .value, "places": .value, "buildPlaces": .value, "cost": .value, "buildCost": .value,
             "leadTime": .value, "buildTime": .value, "confidence": .value, "maxBandwidthMbps": .value,
             "capacity": .value, "activationFails": .value, "changeFee": .value, "relocationOutage": .value,
+            "specification": .value, "place": .value, "placeTypes": .value,
             "sla": .section(MetricsSpec.self), "performance": .section(MetricsSpec.self),
         ]
 
@@ -130,6 +131,12 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var activationFails: Bool?
         public var changeFee: Double?
         public var relocationOutage: DurationText?
+        /// The product specification the offering is one of (MEF 79.1 Use Case 2b).
+        public var specification: String?
+        /// What the specification says of places: required, forbidden or optional (default) (R18–R20).
+        public var place: String?
+        /// The place types (`@type`) the offering takes; default every type (R21).
+        public var placeTypes: [String]?
         /// The SLA objectives of the offering.
         public var sla: MetricsSpec?
         /// How it really performs (default: comfortably within the SLA).

@@ -219,6 +219,15 @@ public struct SimulationPlan: Sendable {
                     }
                     confidence = value
                 }
+                var placeRequirement = PlacePolicy.Requirement.optional
+                if let text = entry.place {
+                    guard let value = PlacePolicy.Requirement(rawValue: text) else {
+                        throw ScenarioError(
+                            path: "\(entryPath).place",
+                            message: "'\(text)' is not one of: required, forbidden, optional")
+                    }
+                    placeRequirement = value
+                }
                 for (field, amount) in [
                     ("cost", entry.cost), ("buildCost", entry.buildCost), ("changeFee", entry.changeFee),
                 ] {
@@ -238,7 +247,9 @@ public struct SimulationPlan: Sendable {
                         changeFee: Money(amount: entry.changeFee ?? 0, currency: currency),
                         relocationOutage: try Self.duration(
                             entry.relocationOutage, path: "\(entryPath).relocationOutage")
-                            ?? .hours(4)))
+                            ?? .hours(4),
+                        specification: entry.specification,
+                        placePolicy: PlacePolicy(placeRequirement, allowedTypes: entry.placeTypes ?? [])))
                 catalogEntry.sla = try Self.metrics(entry.sla, path: "\(entryPath).sla")
                 if let sla = catalogEntry.sla {
                     catalogEntry.performance = try Self.metrics(

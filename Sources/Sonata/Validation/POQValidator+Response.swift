@@ -2,7 +2,8 @@ import CanonicalJSON
 
 extension POQValidator {
     /// Validates a Seller's POQ answer against the Buyer's request: states (Table 29), items one-to-one,
-    /// confidence, installation interval and alternates (R38–R47, R90, R98–R100, O7).
+    /// confidence, installation interval and alternates, and the reported state histories
+    /// (R38–R47, R90, R95–R102, O7).
     public static func validateResponse(
         _ response: ProductOfferingQualification, to request: ProductOfferingQualificationCreate
     ) -> [ValidationFinding] {
@@ -42,9 +43,33 @@ extension POQValidator {
         if let problem = MEF79POQState(response.state).matrixViolation(itemStates: itemStates) {
             report("/state", "MEF79-R100", problem)
         }
+        // R95 / R96: the history a POQ reports follows Figure 2, and ends in the state it is in.
+        let immediate = request.instantSyncQualification == true
+        if let history = response.stateChange, !history.isEmpty {
+            let states = history.map { MEF79POQState($0.state) }
+            if let problem = MEF79POQState.historyViolation(states, immediate: immediate) {
+                report("/stateChange", immediate ? "MEF79-R95" : "MEF79-R96", problem)
+            } else if states.last != MEF79POQState(response.state) {
+                report(
+                    "/stateChange", immediate ? "MEF79-R95" : "MEF79-R96",
+                    "the history ends in \(states.last?.rawValue ?? "") but the POQ is \(MEF79POQState(response.state).rawValue)"
+                )
+            }
+        }
 
         for (index, item) in response.productOfferingQualificationItem.enumerated() {
             let path = JSONPointer.appending("/productOfferingQualificationItem", index)
+            // R101 / R102: an item's history follows Figure 3; its last entry is read with the item's termination
+            // error, which tells UNABLE_TO_MEET_TIME from REJECTED.
+            if let history = item.stateChange, !history.isEmpty {
+                let states = history.enumerated().map { step, change in
+                    MEF79ItemState(
+                        change.state, terminationErrors: step == history.count - 1 ? item.terminationError : nil)
+                }
+                if let problem = MEF79ItemState.historyViolation(states, immediate: immediate) {
+                    report(JSONPointer.appending(path, "stateChange"), immediate ? "MEF79-R101" : "MEF79-R102", problem)
+                }
+            }
             switch item.state {
             case .doneReady:
                 guard let confidence = item.serviceabilityConfidence else {

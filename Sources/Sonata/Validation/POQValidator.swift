@@ -81,20 +81,24 @@ public enum POQValidator {
                 ProductActionType.self, "action", of: fields, at: path, required: "MEF79-R17")
             checkItemProduct(
                 fields, action: action, provideAlternative: provideAlternative, at: path, inspector: &inspector)
+            // The relationship rules are stated twice: R24/R26 for Use Cases 2a and 2b, R52/R54 for a CHANGE (2c).
+            let change = action == .modify
             if let relationships = inspector.array("qualificationItemRelationship", of: fields, at: path) {
                 for (relIndex, relationship) in relationships.enumerated() {
                     let relPath = JSONPointer.appending(
                         JSONPointer.appending(path, "qualificationItemRelationship"), relIndex)
                     guard let rel = inspector.object(relationship, at: relPath) else { continue }
-                    _ = inspector.string("relationshipType", of: rel, at: relPath, required: "MEF79-R26")
-                    if let target = inspector.string("id", of: rel, at: relPath, required: "MEF79-R26") {
+                    let complete = change ? "MEF79-R54" : "MEF79-R26"
+                    let toItems = change ? "MEF79-R52" : "MEF79-R24"
+                    _ = inspector.string("relationshipType", of: rel, at: relPath, required: complete)
+                    if let target = inspector.string("id", of: rel, at: relPath, required: complete) {
                         if !itemIDs.contains(target) {
                             inspector.report(
-                                JSONPointer.appending(relPath, "id"), "MEF79-R24",
+                                JSONPointer.appending(relPath, "id"), toItems,
                                 "relationship to item '\(target)', which is not an item of this POQ")
                         } else if target == id {
                             inspector.report(
-                                JSONPointer.appending(relPath, "id"), "MEF79-R24", "an item cannot relate to itself")
+                                JSONPointer.appending(relPath, "id"), toItems, "an item cannot relate to itself")
                         }
                     }
                 }
@@ -214,8 +218,9 @@ public enum POQValidator {
             for (index, relationship) in relationships.enumerated() {
                 let relPath = JSONPointer.appending(JSONPointer.appending(path, "productRelationship"), index)
                 guard let rel = inspector.object(relationship, at: relPath) else { continue }
-                _ = inspector.string("relationshipType", of: rel, at: relPath, required: "MEF79-R25")
-                _ = inspector.string("id", of: rel, at: relPath, required: "MEF79-R25")
+                let rule = action == .modify ? "MEF79-R53" : "MEF79-R25"
+                _ = inspector.string("relationshipType", of: rel, at: relPath, required: rule)
+                _ = inspector.string("id", of: rel, at: relPath, required: rule)
             }
         }
         if let places = inspector.array("place", of: product, at: path) {

@@ -1,4 +1,5 @@
 import Ledger
+import Sonata
 
 /// What became of one element of a request.
 public enum ElementOutcome: Sendable {
@@ -12,4 +13,7 @@ public enum ElementOutcome: Sendable {
     case unableToMeetTime(itemID: String)
     /// Abandoned because another item cannot meet the time.
     case abandoned(itemID: String)
+    /// Refused by business validation against the offering's specification (its place rules, MEF 79.1 R18–R21):
+    /// the item is REJECTED with the findings, each naming the requirement and the field.
+    case rejected(itemID: String, findings: [ValidationFinding])
 }

@@ -7,6 +7,9 @@ public enum SCOToSBUS: Sendable {
     case qualified(key: RequestKey, outcomes: [ElementOutcome])
     /// An item cannot meet the time: the POQ ends UNABLE_TO_MEET_TIME (MEF79-R103).
     case unableToMeetTime(key: RequestKey, outcomes: [ElementOutcome])
+    /// The request passed the SCO's business validation for these items, which are now being worked on (MEF 79.1
+    /// Table 28: IN_PROGRESS once business validation passes); `complete` when every item passed.
+    case inProgress(key: RequestKey, itemIDs: [String], complete: Bool)
     /// A change's cost to this provider and its outage: the S-BUS prices it for the buyer (PDL-117).
     case changeCost(OrderKey, reference: String, cost: Money, outage: TimeSpan)
     /// An event to record on the buyer's ledger and send it.

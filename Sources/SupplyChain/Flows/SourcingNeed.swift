@@ -6,9 +6,12 @@ import Ledger
 public struct SourcingNeed: Sendable {
     public let element: ServiceElement
     public let deliverableInternally: Bool
+    /// For a CHANGE item, the product bought from a seller that it changes; `nil` for a new product.
+    public let changing: ChangedProduct?
 
-    public init(element: ServiceElement, deliverableInternally: Bool) {
+    public init(element: ServiceElement, deliverableInternally: Bool, changing: ChangedProduct? = nil) {
         self.element = element
         self.deliverableInternally = deliverableInternally
+        self.changing = changing
     }
 }

@@ -11,12 +11,18 @@ public struct ServiceElement: Hashable, Sendable, Codable {
     public let offering: String
     public let place: String?
     public let bandwidthMbps: Int?
+    /// The product specification the item names instead of an offering (MEF 79.1 Use Case 2b): the seller picks
+    /// the offering; `offering` then holds the specification's id.
+    public let specification: String?
 
-    public init(itemID: String, offering: String, place: String?, bandwidthMbps: Int?) {
+    public init(
+        itemID: String, offering: String, place: String?, bandwidthMbps: Int?, specification: String? = nil
+    ) {
         self.itemID = itemID
         self.offering = offering
         self.place = place
         self.bandwidthMbps = bandwidthMbps
+        self.specification = specification
     }
 
     /// The element a POQ item asks for.
@@ -30,6 +36,7 @@ public struct ServiceElement: Hashable, Sendable, Codable {
             itemID: item.id,
             offering: item.product.productOffering?.id ?? item.product.productSpecification?.id ?? "",
             place: place,
-            bandwidthMbps: bandwidth)
+            bandwidthMbps: bandwidth,
+            specification: item.product.productOffering == nil ? item.product.productSpecification?.id : nil)
     }
 }

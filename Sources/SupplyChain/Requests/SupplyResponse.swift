@@ -50,10 +50,14 @@ public struct ElementOffer: Codable, Sendable, Hashable {
     public let price: Money?
     public let validUntil: Instant?
     public let alternates: [AlternateOffer]
+    /// The product offering the seller chose, when the request named only a product specification (MEF 79.1
+    /// Use Case 2b, R13, R14); `nil` when the request named the offering itself.
+    public let offering: String?
 
     public init(
         confidence: ServiceabilityColor, confidenceReason: String, installationInterval: TimeSpan,
-        deliveryType: DeliveryType?, price: Money?, validUntil: Instant?, alternates: [AlternateOffer] = []
+        deliveryType: DeliveryType?, price: Money?, validUntil: Instant?, alternates: [AlternateOffer] = [],
+        offering: String? = nil
     ) {
         self.confidence = confidence
         self.confidenceReason = confidenceReason
@@ -62,6 +66,7 @@ public struct ElementOffer: Codable, Sendable, Hashable {
         self.price = price
         self.validUntil = validUntil
         self.alternates = alternates
+        self.offering = offering
     }
 
     /// An answer that says "cannot deliver as specified" (MEF 79.1 RED), with the reason.
