@@ -41,7 +41,8 @@ extension SCO {
         }
         inventory[serviceID] = ServiceRecord(
             serviceID: serviceID, buyer: key.buyer, orderID: key.orderID, state: .active, elements: elements,
-            terms: state.order.term.map { [$0] } ?? [], changes: [], reporting: state.order.reporting, activatedAt: now)
+            terms: state.order.term.map { [$0] } ?? [], changes: [],
+            reporting: state.order.reporting.map { $0.within(term: state.order.term) }, activatedAt: now)
         var steps: [RoleStep] = [
             .message(.scoToBBUS(.forgetSubOrders(order: key, itemIDs: state.elements.map(\.itemID)))),
             .effect(
@@ -61,7 +62,7 @@ extension SCO {
         if let term = state.order.term {
             steps.append(effect: .setTimer(timer(key, .endOfTerm(serviceID: serviceID)), at: term.end))
         }
-        if let reporting = state.order.reporting {
+        if let reporting = inventory[serviceID]?.reporting {
             steps.append(
                 effect: .setTimer(
                     timer(key, .reportInterval(serviceID: serviceID)), at: reporting.nextBoundary(after: now)))

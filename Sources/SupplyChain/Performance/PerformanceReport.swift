@@ -22,6 +22,13 @@ public struct ReportingTerms: Codable, Sendable, Hashable {
         return anchor + TimeSpan(milliseconds: intervals * every.milliseconds)
     }
 
+    /// PDL-114: performance is calculated at an interval no longer than the service's duration — the product term,
+    /// when the order has one; a longer agreed interval is shortened to the term.
+    public func within(term: ProductTerm?) -> ReportingTerms {
+        guard let term, term.length > .zero, every > term.length else { return self }
+        return ReportingTerms(anchor: anchor, every: term.length, within: within)
+    }
+
     /// The terms a seller gets: the same schedule, due `processing` earlier.
     public func forSeller(processing: TimeSpan) -> ReportingTerms {
         ReportingTerms(anchor: anchor, every: every, within: max(.zero, within - processing))
