@@ -136,7 +136,9 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "ScenarioModelTests", dependencies: ["ScenarioModel"], swiftSettings: settings),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ScenarioModel"], swiftSettings: settings),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "ScenarioModel", "Sonata", "SupplyChain"],
+            swiftSettings: settings),
         .testTarget(
             name: "NodeTests",
             dependencies: [

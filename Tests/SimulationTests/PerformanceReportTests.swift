@@ -2,6 +2,8 @@ import CanonicalJSON
 import Foundation
 import Ledger
 import ScenarioModel
+import Sonata
+import SupplyChain
 import Testing
 
 @testable import Simulation
@@ -168,5 +170,41 @@ struct PerformanceReportTests {
         #expect(second.items.first?.path == ["RETAIL", "GOOD"])
         #expect(result.requestsReceived["CHEAP"]?["second"] == nil)
         #expect(result.reputations["CHEAP"]?.hasPrefix("5.") == true)
+    }
+}
+
+/// PDL-114 on a service whose term is shorter than the reporting interval asked for.
+struct ReportingIntervalTests {
+    static let scenario = """
+        name: short-term
+        seed: 5
+        defaults: { latency: 20ms, processingTime: 1s }
+        providers:
+          - id: ACCESS
+            catalog:
+              - { offering: EPL, places: [PARIS-1], cost: 100, leadTime: 2d,
+                  sla: { availability: 99.9%, delay: 5ms, frameLoss: 0.01%, delayVariation: 1ms } }
+        demand:
+          - id: line
+            buyer: ENTERPRISE
+            seller: ACCESS
+            kind: inquiry
+            items: [{ id: access, offering: EPL, place: PARIS-1, bandwidthMbps: 100 }]
+            order: { after: 1h, term: 10d, endOfTermAction: autoRenew, reports: { every: 30d } }
+        runFor: 35d
+        """
+
+    @Test("PDL-114 a 30-day reporting interval on a 10-day service is calculated every 10 days")
+    func intervalWithinTerm() throws {
+        let plan = try SimulationPlan(
+            ScenarioLoader.parse(Self.scenario), directory: URL(fileURLWithPath: NSTemporaryDirectory()))
+        let result = try Simulator(plan: plan).run()
+        let reports = try #require(result.demands.first?.order?.reports)
+        #expect(reports.count >= 3)
+        for report in reports {
+            let from = try #require(MEFDateTime(text: report.from))
+            let to = try #require(MEFDateTime(text: report.to))
+            #expect(Instant(to.date) - Instant(from.date) == .days(10), "\(report.from) to \(report.to)")
+        }
     }
 }
