@@ -17,11 +17,15 @@ struct SimulateCommand: ParsableCommand {
             (--list shows them). Without SCENARIO the embedded demo 'five-hop-chain' runs.
 
             Prints, for each retail request, the answer, price, confidence and the path each item took down the \
-            chain; then every ledger with its head hash, the audit of both copies, and the expectations.
+            chain; for an ordered service, its order, changes and terms, each trouble ticket's life and repair \
+            outage, its performance reports and, when contracts bill it, the invoices; then every ledger with its \
+            head hash, each provider's SLA reputation (x.y:n), the audit of both copies, and the expectations.
 
             Examples:
               broker simulate
               broker simulate diamond --json
+              broker simulate fault-multi-hop         # a fibre cut four hops down: tickets, outages, closures
+              broker simulate performance-reports     # daily reports along four hops, an outage day
               broker simulate Scenarios/loop.yaml --seed 7 --out out/ledgers
               broker audit out/ledgers
 
