@@ -44,7 +44,9 @@ struct MoneyAuditTests {
 
     @Test(
         "the money audit is clean on every honest money scenario",
-        arguments: ["monthly-billing", "invoice-dispute", "netting", "partial-reconciliation", "sla-credit"])
+        arguments: [
+            "monthly-billing", "invoice-dispute", "netting", "partial-reconciliation", "sla-credit", "fault-billing",
+        ])
     func honestRunsClean(name: String) throws {
         let book = InvoiceBook(copies: try Self.copies(name))
         #expect(!book.entries.isEmpty)
@@ -64,6 +66,21 @@ struct MoneyAuditTests {
         #expect(inflated.detail.contains("550.00 EUR for 30 day(s); the ledger gives 30 day(s)"))
         #expect(inflated.detail.hasSuffix("500.00 EUR"))
         #expect(findings.contains { $0.rule == .wrongTotal && $0.invoiceID == inflated.invoiceID })
+    }
+
+    @Test("a service billed past its fault termination is found: the co-signed Service Terminated ends it")
+    func billedPastTermination() throws {
+        let copies = try Self.tampered(try Self.copies("fault-billing"), seller: "ACCESS", cycle: 2) { invoice in
+            // The whole 30-day cycle at 300.00 a month, though the service ended after 10 started days.
+            invoice.items.map {
+                $0.chargeType == .recurring ? $0.with(amount: Money(minorUnits: 30_000), unitQuantity: 30) : $0
+            }
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: copies))
+        let line = try #require(findings.first { $0.rule == .lineAmount })
+        #expect(line.invoiceID.hasPrefix("ACCESS-bill-"))
+        #expect(line.detail.contains("300.00 EUR for 30 day(s); the ledger gives 10 day(s)"))
+        #expect(line.detail.hasSuffix("100.00 EUR"))
     }
 
     @Test("a held-back line is found: a service active in an invoiced cycle has no line")

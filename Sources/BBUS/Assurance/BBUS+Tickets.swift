@@ -52,7 +52,10 @@ extension BBUS {
     public mutating func receive(_ notice: TicketNotice, from seller: PartyID) -> [RoleStep] {
         let service = SellerService(seller: seller, serviceID: notice.serviceID)
         switch notice.event {
-        case .closedOnTimeout, .serviceTerminated:
+        case .serviceTerminated:
+            sellerTickets.removeValue(forKey: service)
+            notePurchaseEnded(serviceID: notice.serviceID, from: seller, at: notice.at)
+        case .closedOnTimeout:
             sellerTickets.removeValue(forKey: service)
         default:
             break

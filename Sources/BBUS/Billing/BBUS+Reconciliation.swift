@@ -40,6 +40,15 @@ extension BBUS {
         }
     }
 
+    /// A seller's "Service Terminated" (ETSI PDL scenarios A–C): the buyer's estimate bills that service until then.
+    mutating func notePurchaseEnded(serviceID: String, from seller: PartyID, at: Instant) {
+        guard configuration.contracts[seller] != nil else { return }
+        for (orderID, purchase) in purchases.purchases
+        where purchase.seller == seller && purchase.serviceID == serviceID && purchase.endedAt == nil {
+            purchases.purchases[orderID]?.endedAt = at
+        }
+    }
+
     /// Notes an element ordered from a seller under contract, at the price the seller quoted.
     mutating func notePurchase(_ placement: SubOrderPlacement, subID: RequestID) {
         guard configuration.contracts[placement.seller] != nil else { return }

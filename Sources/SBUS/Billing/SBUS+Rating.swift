@@ -62,6 +62,15 @@ extension SBUS {
         case .orderClosed(let key):
             accounts[key.buyer]?.ordersInFulfilment.removeValue(forKey: key.orderID)
             return []
+        case .serviceEvent(let buyer, let serviceID, _, .serviceTerminated):
+            // A service terminated after a fault (ETSI PDL scenarios A–C) is billed until it ended.
+            guard var account = accounts[buyer] else { return [] }
+            for index in account.services.indices
+            where account.services[index].serviceID == serviceID && account.services[index].endedAt == nil {
+                account.services[index].endedAt = now
+            }
+            accounts[buyer] = account
+            return []
         default:
             return []  // answers to requests bill nothing
         }

@@ -128,10 +128,7 @@ public enum MoneyAudit {
                     finding(item.id, .missingEvidence, "no co-signed order.activated for order \(item.productOrder)")
                     continue
                 }
-                let ended = rows.first {
-                    $0.kind == LedgerKind.serviceDisconnected.rawValue && $0.refs["order"] == item.productOrder
-                        && $0.author == seller && $0.agreed
-                }
+                let ended = end(of: activation, rows: rows, seller: seller)
                 let days = item.coverage.billableDays(from: activation.time, until: ended?.time)
                 let expected = item.unitRate.proRated(days: days)
                 if days != item.unitQuantity || amount != expected {
@@ -302,6 +299,22 @@ public enum MoneyAudit {
         return nil
     }
 
+    /// When the service an activation started ended, on the seller's word: its order's `service.disconnected`
+    /// (end of term), or the `service.terminated` of its service id (a fault, ETSI PDL scenarios A–C).
+    static func end(
+        of activation: InvoiceBook.EntryRef, rows: [InvoiceBook.EntryRef], seller: String
+    ) -> InvoiceBook.EntryRef? {
+        let serviceID = activation.body["event"]?["activated"]?["serviceID"]?.stringValue
+        return rows.first {
+            guard $0.author == seller, $0.agreed else { return false }
+            if $0.kind == LedgerKind.serviceDisconnected.rawValue {
+                return $0.refs["order"] == activation.refs["order"]
+            }
+            return $0.kind == LedgerKind.serviceTerminated.rawValue && serviceID != nil
+                && $0.refs["service"] == serviceID
+        }
+    }
+
     /// Every service the seller activated on a ledger, still active in a cycle it invoiced that buyer, has a line in
     /// that cycle.
     static func heldBack(
@@ -317,10 +330,7 @@ public enum MoneyAudit {
                 && activation.agreed && activation.time < period.end
             {
                 guard let order = activation.refs["order"] else { continue }
-                let ended = rows.first {
-                    $0.kind == LedgerKind.serviceDisconnected.rawValue && $0.refs["order"] == order
-                        && $0.author == invoice.seller.rawValue
-                }
+                let ended = end(of: activation, rows: rows, seller: invoice.seller.rawValue)
                 if let ended, ended.time <= period.start { continue }
                 let lines =
                     billed
