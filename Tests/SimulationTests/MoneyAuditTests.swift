@@ -83,6 +83,21 @@ struct MoneyAuditTests {
         #expect(line.detail.hasSuffix("100.00 EUR"))
     }
 
+    @Test("a repair outage's SLA credit is checked against the co-signed outage.scheduled: 5 hours claimed, 4 there")
+    func repairCredit() throws {
+        let copies = try Self.tampered(try Self.copies("fault-billing"), seller: "ACCESS", cycle: 2) { invoice in
+            invoice.items.map {
+                $0.productOrderItem == InvoiceItem.outageCredit
+                    ? $0.with(amount: Money(minorUnits: -3_000), unitQuantity: 5) : $0
+            }
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: copies))
+        let credit = try #require(findings.first { $0.rule == .lineAmount })
+        // 2 % of 300.00 a month is 6.00 an hour; the repair outage lasted 4 hours: −24.00.
+        #expect(credit.detail.contains("-30.00 EUR for 5 hour(s); the ledger gives 4 hour(s)"))
+        #expect(credit.detail.hasSuffix("-24.00 EUR"))
+    }
+
     @Test("a held-back line is found: a service active in an invoiced cycle has no line")
     func heldBackLine() throws {
         let copies = try Self.tampered(try Self.copies("monthly-billing"), seller: "WHOLESALE", cycle: 3) { invoice in

@@ -55,6 +55,8 @@ extension BBUS {
         case .serviceTerminated:
             sellerTickets.removeValue(forKey: service)
             notePurchaseEnded(serviceID: notice.serviceID, from: seller, at: notice.at)
+        case .outageScheduled(let from, let duration):
+            notePurchaseOutage(serviceID: notice.serviceID, from: from, duration: duration, seller: seller)
         case .closedOnTimeout:
             sellerTickets.removeValue(forKey: service)
         default:

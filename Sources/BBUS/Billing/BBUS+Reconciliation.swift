@@ -49,6 +49,13 @@ extension BBUS {
         }
     }
 
+    /// A seller's repair outage: the SLA credit the buyer expects on the next invoice.
+    mutating func notePurchaseOutage(serviceID: String, from: Instant, duration: TimeSpan, seller: PartyID) {
+        guard configuration.contracts[seller] != nil, duration > .zero else { return }
+        purchases.outages[RequestID(InvoiceItem.repairOutage(from: from))] = PurchaseBook.Outage(
+            seller: seller, serviceID: serviceID, from: from, duration: duration)
+    }
+
     /// Notes an element ordered from a seller under contract, at the price the seller quoted.
     mutating func notePurchase(_ placement: SubOrderPlacement, subID: RequestID) {
         guard configuration.contracts[placement.seller] != nil else { return }

@@ -62,6 +62,14 @@ extension SBUS {
         case .orderClosed(let key):
             accounts[key.buyer]?.ordersInFulfilment.removeValue(forKey: key.orderID)
             return []
+        case .serviceEvent(let buyer, let serviceID, _, .outageScheduled(let from, let duration)):
+            // A repair outage is credited like a change's (the contract's SLA credit per started hour).
+            guard duration > .zero, accounts[buyer] != nil else { return [] }
+            accounts[buyer]?.outages.append(
+                BillingAccount.Outage(
+                    serviceID: serviceID, orderID: RequestID(InvoiceItem.repairOutage(from: from)), from: from,
+                    duration: duration))
+            return []
         case .serviceEvent(let buyer, let serviceID, _, .serviceTerminated):
             // A service terminated after a fault (ETSI PDL scenarios A–C) is billed until it ended.
             guard var account = accounts[buyer] else { return [] }
@@ -186,7 +194,11 @@ extension SBUS {
                     description: "\(outage.serviceID): SLA credit, \(hours) hour(s) of outage from \(outage.from)",
                     coverage: period, unit: "hour", unitQuantity: hours, unitRate: hourly,
                     amount: hourly.times(hours).negated,
-                    evidence: ["change.outage_scheduled order=\(outage.orderID.rawValue)"]))
+                    evidence: [
+                        outage.orderID.rawValue.hasPrefix("repair@")
+                            ? "outage.scheduled service=\(outage.serviceID)"
+                            : "change.outage_scheduled order=\(outage.orderID.rawValue)"
+                    ]))
         }
         for credit in account.credits where credit.cycle == period.cycle {
             items.append(

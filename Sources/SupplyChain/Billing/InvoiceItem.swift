@@ -78,3 +78,15 @@ public struct InvoiceItem: Codable, Sendable, Hashable {
             evidence: evidence, carriedFrom: carriedFrom ?? self.carriedFrom)
     }
 }
+
+extension InvoiceItem {
+    /// The `productOrder` of an SLA credit for a repair outage (ETSI PDL scenarios D and F), which answers no order:
+    /// `repair@` and the outage's start in Unix milliseconds.
+    public static func repairOutage(from: Instant) -> String { "repair@\(from.milliseconds)" }
+
+    /// The start of the repair outage a credit line is for, when it is one.
+    public var repairOutageStart: Instant? {
+        guard productOrder.hasPrefix("repair@"), let milliseconds = Int64(productOrder.dropFirst(7)) else { return nil }
+        return Instant(milliseconds: milliseconds)
+    }
+}

@@ -143,15 +143,9 @@ public enum MoneyAudit {
                         "\(item.unitRate) a month; the quote order \(item.productOrder) was placed on says \(quoted)")
                 }
             case .nonRecurring where item.productOrderItem == InvoiceItem.outageCredit:
-                guard
-                    let scheduled = rows.first(where: {
-                        $0.kind == LedgerKind.changeOutageScheduled.rawValue && $0.refs["order"] == item.productOrder
-                            && $0.author == seller && $0.agreed
-                    }),
-                    let notice = try? scheduled.body.decode(OrderNotice.self),
-                    case .outageScheduled(let from, let duration) = notice.event
-                else {
-                    finding(item.id, .missingEvidence, "no co-signed change.outage_scheduled for \(item.productOrder)")
+                guard let (from, duration) = outage(item, rows: rows, seller: seller) else {
+                    let kind = item.repairOutageStart == nil ? "change.outage_scheduled" : "outage.scheduled"
+                    finding(item.id, .missingEvidence, "no co-signed \(kind) for \(item.productOrder)")
                     continue
                 }
                 let hours = duration.wholeHoursRoundedUp
@@ -297,6 +291,34 @@ public enum MoneyAudit {
             return Money(amount: monthly, currency: priced["currency"]?.stringValue ?? item.unitRate.currency)
         }
         return nil
+    }
+
+    /// The co-signed outage an SLA credit line rests on: a change's `change.outage_scheduled` (by its order), or a
+    /// repair's `outage.scheduled` on the line's service starting when the line says.
+    static func outage(
+        _ item: InvoiceItem, rows: [InvoiceBook.EntryRef], seller: String
+    ) -> (from: Instant, duration: TimeSpan)? {
+        if let start = item.repairOutageStart {
+            for row in rows
+            where row.kind == LedgerKind.outageScheduled.rawValue && row.refs["service"] == item.product
+                && row.author == seller && row.agreed
+            {
+                guard let notice = try? row.body.decode(TicketNotice.self),
+                    case .outageScheduled(let from, let duration) = notice.event, from == start
+                else { continue }
+                return (from, duration)
+            }
+            return nil
+        }
+        guard
+            let scheduled = rows.first(where: {
+                $0.kind == LedgerKind.changeOutageScheduled.rawValue && $0.refs["order"] == item.productOrder
+                    && $0.author == seller && $0.agreed
+            }),
+            let notice = try? scheduled.body.decode(OrderNotice.self),
+            case .outageScheduled(let from, let duration) = notice.event
+        else { return nil }
+        return (from, duration)
     }
 
     /// When the service an activation started ended, on the seller's word: its order's `service.disconnected`
