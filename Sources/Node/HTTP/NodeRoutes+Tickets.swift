@@ -26,7 +26,7 @@ extension NodeRoutes {
             case .failure(let refusal): return refusal.response
             }
             let notice: TicketNotice
-            switch ticketNotice(incoming, now: await node.clock.now()) {
+            switch ticketNotice(incoming, now: node.clock.now()) {
             case .success(let value): notice = value
             case .failure(let refusal): return refusal.response
             }
