@@ -81,23 +81,28 @@ extension SimulationPlan {
         try specs.enumerated().map { index, spec in
             let path = "tickets[\(index)]"
             let demand = try orderedDemand(spec.demand, demands: demands, path: "\(path).demand")
-            var impact = TicketReport.Impact.down
-            if let text = spec.observedImpact {
-                guard let value = TicketReport.Impact(rawValue: text) else {
-                    throw ScenarioError(
-                        path: "\(path).observedImpact",
-                        message:
-                            "'\(text)' is not one of: \(TicketReport.Impact.allCases.map(\.rawValue).joined(separator: ", "))"
-                    )
-                }
-                impact = value
-            }
+            let impact =
+                try choice(spec.observedImpact, TicketReport.Impact.self, path: "\(path).observedImpact") ?? .down
             return TicketPlan(
                 at: try duration(spec.at, path: "\(path).at") ?? .zero, demand: demand.id,
                 report: TicketReport(
                     description: spec.description ?? "service of \(demand.id) is not working", observedImpact: impact),
                 close: spec.close ?? true)
         }
+    }
+
+    /// The value of a closed set a scenario names by text, or nil when it names none; an unknown text is refused
+    /// with the field's path and the values allowed.
+    static func choice<Value: RawRepresentable & CaseIterable>(
+        _ text: String?, _ type: Value.Type, path: String
+    ) throws -> Value? where Value.RawValue == String {
+        guard let text else { return nil }
+        guard let value = Value(rawValue: text) else {
+            throw ScenarioError(
+                path: path,
+                message: "'\(text)' is not one of: \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
     }
 
     private static func orderedDemand(_ id: String, demands: [Demand], path: String) throws -> Demand {

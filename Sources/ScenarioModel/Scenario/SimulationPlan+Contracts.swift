@@ -44,17 +44,8 @@ extension SimulationPlan {
             }
             var method = PaymentMethod(kind: .fiat, asset: contractCurrency, network: nil)
             if let methodSpec = spec.paymentMethod {
-                var kind = PaymentMethod.Kind.fiat
-                if let text = methodSpec.kind {
-                    guard let value = PaymentMethod.Kind(rawValue: text) else {
-                        throw ScenarioError(
-                            path: "\(path).paymentMethod.kind",
-                            message:
-                                "'\(text)' is not one of: \(PaymentMethod.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
-                        )
-                    }
-                    kind = value
-                }
+                let kind =
+                    try choice(methodSpec.kind, PaymentMethod.Kind.self, path: "\(path).paymentMethod.kind") ?? .fiat
                 if kind != .fiat, methodSpec.asset == nil {
                     throw ScenarioError(
                         path: "\(path).paymentMethod.asset",
