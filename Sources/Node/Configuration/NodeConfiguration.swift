@@ -97,6 +97,7 @@ public struct NodeConfiguration: Sendable {
             "database": .value, "traceLog": .value, "maxBodyBytes": .value, "scenario": .value,
             "defaults": .section(Scenario.Defaults.self), "provider": .section(Scenario.ProviderSpec.self),
             "peers": .list(.section(PeerSpec.self)), "clock": .section(ClockSpec.self), "metricsToken": .value,
+            "contracts": .list(.section(Scenario.ContractSpec.self)),
         ]
 
         struct Listen: Decodable, KnownKeys {
@@ -135,6 +136,8 @@ public struct NodeConfiguration: Sendable {
         var peers: [PeerSpec]?
         var clock: ClockSpec?
         var metricsToken: String?
+        /// With `provider:`: this provider's contracts, as seller and as buyer (the scenario format's `contracts:`).
+        var contracts: [Scenario.ContractSpec]?
 
         func configuration(directory: URL) throws -> NodeConfiguration {
             func resolve(_ path: String) -> String { URL(fileURLWithPath: path, relativeTo: directory).path }
@@ -142,8 +145,24 @@ public struct NodeConfiguration: Sendable {
             let party: PartyID
             if let provider {
                 party = PartyID(provider.id)
-                plan = try SimulationPlan(Scenario(node: provider, defaults: defaults), directory: directory)
+                for (index, contract) in (contracts ?? []).enumerated()
+                where contract.seller != provider.id && contract.buyer != provider.id {
+                    throw NodeError(
+                        .badConfiguration,
+                        "contracts[\(index)]: a node's contract has \(provider.id) as its seller or its buyer")
+                }
+                do {
+                    plan = try SimulationPlan(
+                        Scenario(node: provider, defaults: defaults, contracts: contracts ?? []), directory: directory)
+                } catch let error as ScenarioError where error.path.hasPrefix("contracts") {
+                    // A contract's field is at the same path in the node file as in a scenario.
+                    throw NodeError(.badConfiguration, error.description)
+                }
             } else if let scenario, let name = self.party {
+                guard contracts == nil else {
+                    throw NodeError(
+                        .badConfiguration, "contracts: with `scenario:`, the scenario's own contracts apply")
+                }
                 party = PartyID(name)
                 let loaded = try ScenarioLoader.load(resolve(scenario))
                 plan = try SimulationPlan(loaded.scenario, directory: loaded.directory)
