@@ -33,7 +33,7 @@ struct BillingRouteTests {
     }
 
     @Test(
-        "PDL-099 PDL-100 the bill the S-BUS issued under the node file's contract, read by its buyer: valid CustomerBill, CustomerBill_Find and CustomerBillItem"
+        "PDL-099 the bill the S-BUS issued under the node file's contract, read by its buyer: valid CustomerBill, CustomerBill_Find and CustomerBillItem"
     )
     func readBill() async throws {
         let fixture = try Self.fixture()
@@ -89,7 +89,7 @@ struct BillingRouteTests {
     }
 
     @Test(
-        "PDL-104 PDL-107 a buyer's final answer makes its bill paymentDue and its payment settled; another buyer's answer is 403 and changes nothing"
+        "a buyer's final answer makes its bill paymentDue and its payment settled; another buyer's answer is 403 and changes nothing"
     )
     func answerAndPayment() async throws {
         let fixture = try Self.fixture()
