@@ -108,7 +108,8 @@ struct BillingRouteTests {
             #expect(answered == .noContent)
             #expect(try await Self.state(id, fixture, client) == "paymentDue")
             let payment = Payment(
-                invoiceID: id, amount: Money(minorUnits: 7_333), method: PaymentMethod(kind: .fiat, asset: "EUR", network: nil),
+                invoiceID: id, amount: Money(minorUnits: 7_333),
+                method: PaymentMethod(kind: .fiat, asset: "EUR", network: nil),
                 dueDate: try #require(MEFDateTimeInstant.parse("2026-02-19T09:00:00Z")), paidAt: at)
             let paymentBody = try JSONEncoder().encode(SupplyEnvelope(message: .payment(payment)))
             // The payment of one bill posted on another bill's path is refused.

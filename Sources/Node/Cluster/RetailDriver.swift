@@ -199,7 +199,10 @@ actor RetailDriver {
     /// A retail buyer pays an invoice it accepted, on the day `RetailBilling` chose.
     private func pay(_ payment: Payment, buyer: PartyID, seller: PartyID) {
         inputs += 1
-        perform([.send(.payment(payment), buyer: buyer, seller: seller, record: RetailBilling.record(payment, seller: seller))])
+        perform([
+            .send(
+                .payment(payment), buyer: buyer, seller: seller, record: RetailBilling.record(payment, seller: seller))
+        ])
     }
 
     private func step(_ step: RetailStep, demand id: String) {
