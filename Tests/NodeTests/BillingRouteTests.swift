@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ledger
+import Logging
 import Node
 import Sonata
 import SupplyChain
@@ -121,6 +122,38 @@ struct BillingRouteTests {
                 NodeRoutes.customerBillPath + "/" + id + "/payment", body: paymentBody, as: fixture.buyer, to: client)
             #expect(paid == .noContent)
             #expect(try await Self.state(id, fixture, client) == "settled")
+        }
+    }
+
+    @Test("a restarted node rebuilds its bills and their states from its journal")
+    func restartRemembersBills() async throws {
+        let fixture = try Self.fixture()
+        let id = try await fixture.server.application().test(.router) { client -> String in
+            let id = try await Self.billed(fixture, client: client)
+            let at = try #require(MEFDateTimeInstant.parse("2026-02-05T09:00:00Z"))
+            let answer = Reconciliation(
+                invoiceID: id, outcome: .final, agreedItems: ["1"], agreedAmount: Money(minorUnits: 7_333),
+                disputed: [], at: at)
+            let body = try JSONEncoder().encode(SupplyEnvelope(message: .reconciliation(answer)))
+            let (answered, _) = try await Self.post(
+                NodeRoutes.customerBillPath + "/" + id + "/reconciliation", body: body, as: fixture.buyer, to: client)
+            #expect(answered == .noContent)
+            return id
+        }
+        // As after a crash: a new server on the same configuration and files.
+        let path = fixture.directory.appendingPathComponent("seller.yaml").path
+        let restarted = try NodeServer(configuration: NodeConfiguration.load(path: path), logger: Logger(label: "test"))
+        #expect(try await restarted.node.restore() > 0)
+        try await restarted.application().test(.router) { client in
+            let (status, bill) = try await OrderRouteTests.send(
+                .get, NodeRoutes.customerBillPath + "/" + id, as: fixture.buyer, to: client)
+            #expect(status == .ok)
+            #expect(bill["state"] == "paymentDue")
+            #expect(bill["amountDue"] == ["unit": "EUR", "value": 73.33])
+            let (listed, list) = try await OrderRouteTests.send(
+                .get, NodeRoutes.customerBillPath, as: fixture.buyer, to: client)
+            #expect(listed == .ok)
+            #expect(list.arrayValue?.count == 1)
         }
     }
 
