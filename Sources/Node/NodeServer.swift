@@ -46,7 +46,7 @@ public struct NodeServer: Sendable {
             configuration: configuration, key: key, ledgers: ledgers, client: client, jobs: jobs, traceLog: traceLog,
             logger: logger, clock: clock, metrics: metrics, journal: journal)
         self.verifier = RequestVerifier(
-            keys: keys, audiences: [configuration.party],
+            keys: keys, audiences: [configuration.party], maximumSkew: configuration.requestSkew.milliseconds,
             seen: try SeenSignatures(path: SeenSignatures.path(forDatabase: configuration.database)))
         self.service = NodeService(jobs: jobs, ledgers: ledgers, node: node, traceLog: traceLog, logger: logger)
         self.configuration = configuration

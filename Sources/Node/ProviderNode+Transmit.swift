@@ -67,8 +67,7 @@ extension ProviderNode {
         case .hubRegistration:
             break
         case .invoice, .reconciliation, .disputeResolution, .payment:
-            // Billing is simulated only: live nodes do not carry invoices between each other yet (README, "Not yet").
-            if !replaying { logger.info("billing message not carried by live nodes", metadata: ["to": "\(to)"]) }
+            transmitBilling(message, to: to, replaying: replaying)
         case .order(let order):
             if replaying { return }
             post(

@@ -75,6 +75,10 @@ public actor ProviderNode {
     /// Buyers' listeners for ticket notifications (Sonata Trouble Ticket v4 hub).
     var ticketHubs: [PartyID: [EventSubscription]] = [:]
     var ticketHubCount = 0
+    /// Invoices and credit notes this node issued to its buyers, by id, with what became of each; their ids
+    /// oldest first (Sonata billing v2 `customerBill`).
+    var billResources: [String: BillResource] = [:]
+    var billOrder: [String] = []
     /// Inputs handled so far (requests, answers, timers).
     public private(set) var inputCount = 0
     /// Journal lines the last `restore()` set aside instead of replaying (reported on `/health`).
@@ -363,6 +367,8 @@ public actor ProviderNode {
             noteTicket(notice, from: buyer, at: at)
         case .performance(.request):
             break
+        case .reconciliation, .payment:
+            noteBilling(message, from: buyer)
         default:
             return
         }

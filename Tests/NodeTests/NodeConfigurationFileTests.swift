@@ -1,5 +1,7 @@
 import Foundation
+import Ledger
 import ScenarioModel
+import SupplyChain
 import Testing
 
 @testable import Node
@@ -63,6 +65,20 @@ struct NodeConfigurationFileTests {
         #expect(try Self.refusal(missing) == "database: required field is missing")
         // Past the keys, the file is read on: the peer's key is checked next.
         #expect(try Self.refusal(Self.complete) == "peers[0].publicKey: not a 32-byte Ed25519 key (hex or base64)")
+    }
+
+    @Test("requestSkew sets the window a signed request's timestamp must fall in; outside 1s…1h it is refused")
+    func requestSkew() throws {
+        let peer = try PartyKey(party: "BUYER").publicKey.hexString
+        let valid = Self.complete.replacingOccurrences(of: "publicKey: \"00\"", with: "publicKey: \"\(peer)\"")
+        #expect(
+            try Self.refusal(valid + "\nrequestSkew: 2h") == "requestSkew: '2h' is not a duration from 1s to 1h (30s)")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("node-\(UUID().uuidString).yaml").path
+        try (valid + "\nrequestSkew: 45s").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try NodeConfiguration.load(path: path).requestSkew == .seconds(45))
+        try valid.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try NodeConfiguration.load(path: path).requestSkew == .seconds(30))
     }
 
     @Test("the node file's key lists name exactly the properties of each section")

@@ -45,6 +45,7 @@ struct NodeRouteTests {
                 keyFile: seller.key
                 database: seller.sqlite
                 maxBodyBytes: 65536
+                requestSkew: 10m
                 defaults: { processingTime: 100ms }
                 provider:
                   id: SELLER

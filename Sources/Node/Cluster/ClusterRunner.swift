@@ -580,7 +580,7 @@ public struct ClusterRunner: Sendable {
             reputations: reputations,
             requestsReceived: received,
             auditFindings: findings, events: steps, duration: protocolTime?.description ?? "\(duration)",
-            ledgerDirectory: workDirectory.path)
+            ledgerDirectory: workDirectory.path, invoices: try invoices(cluster))
     }
 
     /// Audits every ledger: each copy clean against the parties' keys, both copies identical.

@@ -8,7 +8,8 @@ import SupplyChain
 
 /// The retail buyers of a stepped-clock cluster run: they send the scenario's demand at its protocol times,
 /// take the final answers and order notices from their listener, and order, change and renew as
-/// `RetailOrdering` decides — the same decisions the simulator's retail buyers make.
+/// `RetailOrdering` decides, and answer and pay invoices as `RetailBilling` decides — the same decisions the
+/// simulator's retail buyers make.
 ///
 /// Everything they send goes out as counted jobs, so that the controller knows when they are quiet.
 actor RetailDriver {
@@ -178,10 +179,30 @@ actor RetailDriver {
             ordering.report(report, from: seller)
         case .performance(.request):
             break
-        case .request, .notification, .hubRegistration, .order, .invoice, .reconciliation, .disputeResolution,
-            .payment:
-            break  // billing is not carried between live nodes yet
+        case .invoice(let invoice):
+            // Accepted as issued and paid when due, as the simulator's retail buyers do (`RetailBilling`).
+            guard let answer = RetailBilling.answer(invoice, from: seller, contracts: plan.contracts, now: now)
+            else { return }
+            perform([
+                .send(
+                    .reconciliation(answer.reconciliation), buyer: invoice.buyer, seller: seller, record: answer.record)
+            ])
+            if let payment = answer.payment {
+                let buyer = invoice.buyer
+                clock.schedule(at: answer.payAt) { await self.pay(payment, buyer: buyer, seller: seller) }
+            }
+        case .request, .notification, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment:
+            break
         }
+    }
+
+    /// A retail buyer pays an invoice it accepted, on the day `RetailBilling` chose.
+    private func pay(_ payment: Payment, buyer: PartyID, seller: PartyID) {
+        inputs += 1
+        perform([
+            .send(
+                .payment(payment), buyer: buyer, seller: seller, record: RetailBilling.record(payment, seller: seller))
+        ])
     }
 
     private func step(_ step: RetailStep, demand id: String) {

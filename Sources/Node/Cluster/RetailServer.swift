@@ -9,7 +9,7 @@ import Synchronization
 
 /// The retail buyers' side of a cluster: one loopback HTTP server holding their ledger copies (so that providers
 /// can agree entries with them), their hub listeners (counting notifications per POQ), and the listeners for
-/// final POQ answers and order notices, handed to `inbox`.
+/// final POQ answers, order notices, ticket notices, performance reports and invoices, handed to `inbox`.
 public final class RetailServer: Sendable {
     public let ledgers: [PartyID: NodeLedgers]
     private let notificationCounts = Mutex<[String: Int]>([:])
@@ -52,6 +52,7 @@ public final class RetailServer: Sendable {
         for path in [
             NodeRoutes.listenerBase + "/poqStateChangeEvent", NodeRoutes.orderListenerBase + "/{eventType}",
             NodeRoutes.ticketListenerBase + "/{eventType}", NodeRoutes.performanceListenerBase + "/{eventType}",
+            NodeRoutes.billingListenerBase + "/{eventType}",
         ] {
             NodeRoutes.signedRoute(router, .post, RouterPath(path), limit: 1 << 20, verifier: verifier, json: true) {
                 incoming, request, _ in

@@ -54,13 +54,17 @@ public struct NodeConfiguration: Sendable {
     public let clock: ClockSetting
     /// When set, `GET /metrics` needs `Authorization: Bearer <token>` (its labels name every trading partner).
     public let metricsToken: String?
+    /// How far a signed request's timestamp may lie from this node's clock (default 30 s): the window in which a
+    /// request counts as fresh, and half how long its signature is remembered against replay.
+    public let requestSkew: TimeSpan
 
     public init(
         party: PartyID, host: String, port: Int, publicURL: String? = nil, keyFile: String, database: String,
         traceLog: String? = nil, maxBodyBytes: Int = 1 << 20, provider: ProviderConfiguration,
         behaviour: SimulationPlan.Behaviour = .init(), peers: [Peer], clock: ClockSetting = .wall,
-        metricsToken: String? = nil
+        metricsToken: String? = nil, requestSkew: TimeSpan = .seconds(30)
     ) {
+        self.requestSkew = requestSkew
         self.party = party
         self.host = host
         self.port = port
@@ -97,6 +101,8 @@ public struct NodeConfiguration: Sendable {
             "database": .value, "traceLog": .value, "maxBodyBytes": .value, "scenario": .value,
             "defaults": .section(Scenario.Defaults.self), "provider": .section(Scenario.ProviderSpec.self),
             "peers": .list(.section(PeerSpec.self)), "clock": .section(ClockSpec.self), "metricsToken": .value,
+            "requestSkew": .value,
+            "contracts": .list(.section(Scenario.ContractSpec.self)),
         ]
 
         struct Listen: Decodable, KnownKeys {
@@ -135,6 +141,9 @@ public struct NodeConfiguration: Sendable {
         var peers: [PeerSpec]?
         var clock: ClockSpec?
         var metricsToken: String?
+        var requestSkew: String?
+        /// With `provider:`: this provider's contracts, as seller and as buyer (the scenario format's `contracts:`).
+        var contracts: [Scenario.ContractSpec]?
 
         func configuration(directory: URL) throws -> NodeConfiguration {
             func resolve(_ path: String) -> String { URL(fileURLWithPath: path, relativeTo: directory).path }
@@ -142,8 +151,24 @@ public struct NodeConfiguration: Sendable {
             let party: PartyID
             if let provider {
                 party = PartyID(provider.id)
-                plan = try SimulationPlan(Scenario(node: provider, defaults: defaults), directory: directory)
+                for (index, contract) in (contracts ?? []).enumerated()
+                where contract.seller != provider.id && contract.buyer != provider.id {
+                    throw NodeError(
+                        .badConfiguration,
+                        "contracts[\(index)]: a node's contract has \(provider.id) as its seller or its buyer")
+                }
+                do {
+                    plan = try SimulationPlan(
+                        Scenario(node: provider, defaults: defaults, contracts: contracts ?? []), directory: directory)
+                } catch let error as ScenarioError where error.path.hasPrefix("contracts") {
+                    // A contract's field is at the same path in the node file as in a scenario.
+                    throw NodeError(.badConfiguration, error.description)
+                }
             } else if let scenario, let name = self.party {
+                guard contracts == nil else {
+                    throw NodeError(
+                        .badConfiguration, "contracts: with `scenario:`, the scenario's own contracts apply")
+                }
                 party = PartyID(name)
                 let loaded = try ScenarioLoader.load(resolve(scenario))
                 plan = try SimulationPlan(loaded.scenario, directory: loaded.directory)
@@ -193,7 +218,16 @@ public struct NodeConfiguration: Sendable {
                 keyFile: resolve(keyFile), database: resolve(database), traceLog: traceLog.map(resolve),
                 maxBodyBytes: maxBodyBytes ?? 1 << 20, provider: configuration,
                 behaviour: plan.behaviours[party] ?? .init(), peers: peers, clock: clock,
-                metricsToken: metricsToken)
+                metricsToken: metricsToken, requestSkew: try skew())
+        }
+
+        /// `requestSkew`: a duration from 1s to 1h.
+        func skew() throws -> TimeSpan {
+            guard let text = requestSkew else { return .seconds(30) }
+            guard let span = TimeSpan(parsing: text), span >= .seconds(1), span <= .hours(1) else {
+                throw NodeError(.badConfiguration, "requestSkew: '\(text)' is not a duration from 1s to 1h (30s)")
+            }
+            return span
         }
     }
 }

@@ -22,6 +22,7 @@ extension NodeRoutes {
     public static func sellerPath(for message: Message) -> String {
         if case .ticket = message { return troubleTicketPath }
         if case .performance = message { return performanceReportPath }
+        if let path = billingSellerPath(for: message) { return path }
         if case .orderNotice(let notice) = message {
             if case .cancelled = notice.event { return cancelProductOrderPath }
             return modifyDeliveryDatePath

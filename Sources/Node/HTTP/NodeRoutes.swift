@@ -74,6 +74,7 @@ public enum NodeRoutes {
         addTicketRoutes(to: router, node: node, verifier: verifier)
         addOperatorRoutes(to: router, node: node, verifier: verifier)
         addPerformanceRoutes(to: router, node: node, verifier: verifier)
+        addBillingRoutes(to: router, node: node, verifier: verifier)
         addQuoteRoutes(to: router, node: node, verifier: verifier)
         addClockRoutes(to: router, node: node, verifier: verifier)
         addLedgerRoutes(

@@ -2,33 +2,22 @@ import Ledger
 import ScenarioModel
 import SupplyChain
 
-/// A retail buyer under contract with its seller: it has no B-BUS of its own, so it accepts every invoice as
-/// issued (`invoice.final`) and pays it on the due date, or late by the contract's injected `paymentDelay`.
+/// A retail buyer under contract with its seller: it accepts every invoice as issued and pays it on the due date,
+/// or late by the contract's injected `paymentDelay` (`RetailBilling` decides, as for `broker cluster`).
 extension Simulator {
     func retailInvoice(_ invoice: Invoice, from seller: PartyID) {
         let buyer = invoice.buyer
-        guard let contract = plan.contracts.first(where: { $0.seller == seller && $0.buyer == buyer }) else { return }
-        let answer = Reconciliation(
-            invoiceID: invoice.id, outcome: .final, agreedItems: invoice.items.map(\.id),
-            agreedAmount: invoice.amountDue, disputed: [], at: now)
-        record(
-            LedgerRecord(
-                counterparty: seller, kind: answer.entryKind, refs: ["invoice": invoice.id], body: answer.ledgerBody),
-            by: buyer)
-        send(.reconciliation(answer), from: buyer, to: seller)
-        guard invoice.amountDue.minorUnits > 0 else { return }
-        let paidAt = invoice.paymentDueDate + contract.paymentDelay
-        let payment = Payment(
-            invoiceID: invoice.id, amount: invoice.amountDue, method: contract.paymentMethod,
-            dueDate: invoice.paymentDueDate, paidAt: paidAt)
-        queue.schedule(.retailPayment(buyer: buyer, seller: seller, payment), at: max(paidAt, now))
+        guard let answer = RetailBilling.answer(invoice, from: seller, contracts: plan.contracts, now: now) else {
+            return
+        }
+        record(answer.record, by: buyer)
+        send(.reconciliation(answer.reconciliation), from: buyer, to: seller)
+        guard let payment = answer.payment else { return }
+        queue.schedule(.retailPayment(buyer: buyer, seller: seller, payment), at: answer.payAt)
     }
 
     func retailPays(_ payment: Payment, buyer: PartyID, seller: PartyID) {
-        record(
-            LedgerRecord(
-                counterparty: seller, kind: .payment, refs: ["invoice": payment.invoiceID], body: payment.ledgerBody),
-            by: buyer)
+        record(RetailBilling.record(payment, seller: seller), by: buyer)
         send(.payment(payment), from: buyer, to: seller)
     }
 }
