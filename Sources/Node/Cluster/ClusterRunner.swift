@@ -624,13 +624,25 @@ public struct ClusterRunner: Sendable {
     }
 
     /// A TCP port nothing listens on now (bound to port 0 on loopback, then released).
+    /// A port free on loopback for a node to listen on. It is chosen below the kernel's ephemeral range (32768 and
+    /// up on Linux): a port from that range can be taken, between this check and the node's start, by any of the
+    /// cluster's own outgoing connections ("Address already in use" under load).
     static func freePort() throws -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 10_000..<30_000)
+            if (try? bindable(port)) == port { return port }
+        }
+        return try bindable(0)
+    }
+
+    /// Binds `port` (0: any) on loopback and closes it again; returns the port bound.
+    private static func bindable(_ port: Int) throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw NodeError(.cluster, "socket() failed") }
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) {
