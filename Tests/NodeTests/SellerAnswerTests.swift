@@ -188,8 +188,11 @@ struct SellerAnswerTests {
         #expect(items.map { $0["state"] } == ["acknowledged"])
         let history = answer.acknowledged["stateChange"]?.arrayValue ?? []
         #expect(history.map { $0["state"] } == ["acknowledged"])
+        let after = Date()
         let created = try #require(history.first?["changeDate"]?.stringValue.flatMap(MEFDateTime.parse))
-        #expect(abs(created.timeIntervalSince(before)) < 60)
+        // Stamped while the request was handled: between the moments before and after it (to the millisecond).
+        #expect(created.timeIntervalSince(before) > -0.001)
+        #expect(after.timeIntervalSince(created) > -0.001)
     }
 
     @Test("MEF79-R84 retrieving a POQ by its id is answered with the response code 200 OK")
