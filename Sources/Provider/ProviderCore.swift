@@ -65,7 +65,7 @@ public struct ProviderCore: Sendable {
             // A buyer's ticket, close or termination goes to the S-BUS; a seller's word to the B-BUS.
             steps =
                 notice.event.isFromBuyer
-                ? sbus.receive(notice, from: from, ids: &ids) : bbus.receive(notice, from: from)
+                ? sbus.receive(notice, from: from, now: now, ids: &ids) : bbus.receive(notice, from: from)
         case .message(let from, .performance(.request(let request))):
             steps = sbus.receive(request, from: from)
         case .message(let from, .performance(.report(let report))):

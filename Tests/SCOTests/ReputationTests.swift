@@ -1,5 +1,8 @@
+import RoleTestSupport
 import SupplyChain
 import Testing
+
+@testable import SCO
 
 /// SLA reputation and the chain's aggregation, with the values worked by hand from after-delivery.md §2 and §4.
 struct ReputationTests {
@@ -103,5 +106,25 @@ struct ReputationTests {
                 "availability": .unknown, "delay": .unknown, "frameLoss": .unknown, "delayVariation": .unknown,
             ])
         #expect(report.recordScore == 0)
+    }
+}
+
+/// The SOF's measurement of an interval a buyer asked for, however long: exact, no overflow.
+struct MeasurementTests {
+    @Test("an on-demand interval from the beginning to the end of time is measured without trapping")
+    func absurdInterval() throws {
+        var entry = Make.entry("EPL", at: ["*"], cost: 100)
+        entry.sla = SLAObjectives(
+            availabilityPPM: 999_000, delayMicros: 5_000, frameLossPPM: 100, delayVariationMicros: 1_000)
+        let sof = SOF(catalog: [entry])
+        let element = ServiceElement(itemID: "access", offering: "EPL", place: nil, bandwidthMbps: nil)
+        let outage = ServiceRecord.Outage(itemID: "access", from: Instant(milliseconds: 0), duration: .hours(4))
+        let measured = try #require(
+            sof.measure(
+                element, serviceID: "P-svc-1", from: Instant(milliseconds: .min), to: Instant(milliseconds: .max),
+                outages: [outage]))
+        // Four hours out of the whole span round down to 999,999 ppm.
+        #expect(measured.measured.availabilityPPM == 999_999)
+        #expect(measured.measured.isPlausible)
     }
 }

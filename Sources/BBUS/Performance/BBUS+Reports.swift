@@ -17,7 +17,9 @@ extension BBUS {
 
     /// A seller's report on a service it delivers to this provider; its score counts towards the seller's
     /// reputation as this provider sees it.
+    /// A report stating impossible values (availability above 100 %, a negative delay…) is not taken.
     public mutating func receive(_ report: PerformanceReport, from seller: PartyID) -> [RoleStep] {
+        guard report.isPlausible else { return [] }
         sellerRecords[seller, default: []].append(report.recordScore)
         sellerReportCounts[SellerService(seller: seller, serviceID: report.serviceID), default: 0] += 1
         return [.message(.bbusToSCO(.sellerReport(seller: seller, report)))]

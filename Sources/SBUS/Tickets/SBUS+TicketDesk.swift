@@ -8,7 +8,7 @@ import SupplyChain
 extension SBUS {
     /// A buyer's word about one of its services: a new ticket, a close, a termination, an agreed outage.
     public mutating func receive(
-        _ notice: TicketNotice, from buyer: PartyID, ids: inout IDSequence
+        _ notice: TicketNotice, from buyer: PartyID, now: Instant, ids: inout IDSequence
     ) -> [RoleStep] {
         let key = DeskTicket.Key(buyer: buyer, ticketID: notice.ticketID)
         switch notice.event {
@@ -31,7 +31,7 @@ extension SBUS {
             forget(key, serviceID: ticket.serviceID)
             return tell(
                 buyer, serviceID: ticket.serviceID, ticketID: notice.ticketID, sellerTicketID: ticket.sellerTicketID,
-                .cancelled, now: notice.at
+                .cancelled, now: now
             ).map(RoleStep.effect)
         case .reopened:
             // The buyer does not accept the resolution: the ticket is open again and diagnosed again.

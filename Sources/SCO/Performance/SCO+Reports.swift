@@ -10,7 +10,9 @@ import SupplyChain
 extension SCO {
     /// A buyer's request for a report (from the S-BUS).
     mutating func reportRequested(_ request: ReportRequest, buyer: PartyID, now: Instant) -> [RoleStep] {
-        guard let service = inventory[request.serviceID], service.buyer == buyer else { return [] }
+        guard let service = inventory[request.serviceID], service.buyer == buyer, request.from < request.to else {
+            return []
+        }
         let deadline = request.respondBy - processing
         return startReport(
             service, reportID: request.reportID, from: request.from, to: request.to, scheduled: false,

@@ -222,14 +222,16 @@ extension SOF {
         func jitter(_ value: Int64, _ salt: Int64) -> Int64 {
             max(0, value + value * (((noise &+ salt) & 0x7fff_ffff) % 201 - 100) / 1_000)
         }
-        let span = max(1, to.milliseconds - from.milliseconds)
+        let span = max(1, (to - from).milliseconds)
         var down: Int64 = 0
         for outage in outages where outage.itemID == element.itemID {
-            let start = max(from.milliseconds, outage.from.milliseconds)
-            let end = min(to.milliseconds, (outage.from + outage.duration).milliseconds)
-            if end > start { down += end - start }
+            let start = max(from, outage.from)
+            let end = min(to, outage.from + outage.duration)
+            if end > start { down = .saturating(down, plus: (end - start).milliseconds) }
         }
-        let availability = base.availabilityPPM * (span - min(span, down)) / span
+        // availability × up / span, exactly: the product is taken at double width (a requested interval can be long).
+        let up = span - min(span, down)
+        let availability = span.dividingFullWidth(base.availabilityPPM.multipliedFullWidth(by: up)).quotient
         let measured = PerformanceMetrics(
             availabilityPPM: availability, delayMicros: jitter(base.delayMicros, 0),
             frameLossPPM: jitter(base.frameLossPPM, 37), delayVariationMicros: jitter(base.delayVariationMicros, 71))

@@ -32,12 +32,14 @@ extension SimulationPlan {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             for (suffix, factor) in [("us", 1.0), ("ms", 1_000.0), ("s", 1_000_000.0)] where trimmed.hasSuffix(suffix) {
                 if let value = Double(trimmed.dropLast(suffix.count)), value >= 0,
-                    let micros = Int64(roundingExactly: value * factor)
+                    let micros = Int64(roundingExactly: value * factor),
+                    micros <= PerformanceMetrics.longestDelayMicros
                 {
                     return micros
                 }
             }
-            throw ScenarioError(path: "\(path).\(field)", message: "'\(text)' is not a delay (500us, 5ms)")
+            throw ScenarioError(
+                path: "\(path).\(field)", message: "'\(text)' is not a delay from 0 to a day (500us, 5ms)")
         }
         let base =
             defaults

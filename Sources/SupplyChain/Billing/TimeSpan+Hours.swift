@@ -1,6 +1,6 @@
 extension TimeSpan {
     /// Whole hours, a started hour counting as an hour (what an SLA credit counts).
-    public var wholeHoursRoundedUp: Int { Int((milliseconds + 3_599_999) / 3_600_000) }
+    public var wholeHoursRoundedUp: Int { whole(3_600_000) }
 }
 
 extension Money {

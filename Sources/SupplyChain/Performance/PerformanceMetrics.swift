@@ -19,6 +19,17 @@ public struct PerformanceMetrics: Codable, Sendable, Hashable {
 
     public static let million: Int64 = 1_000_000
 
+    /// The longest delay a report may state: a day, in microseconds.
+    public static let longestDelayMicros: Int64 = 86_400_000_000
+
+    /// Whether every value is one a measurement can have: ratios within 0…100 %, delays within 0…a day. A seller's
+    /// report with any other value is not taken (its arithmetic here could not be trusted, or could overflow).
+    public var isPlausible: Bool {
+        (0...Self.million).contains(availabilityPPM) && (0...Self.million).contains(frameLossPPM)
+            && (0...Self.longestDelayMicros).contains(delayMicros)
+            && (0...Self.longestDelayMicros).contains(delayVariationMicros)
+    }
+
     /// Elements in series along the chaining sequence (after-delivery.md §2, ITU-T Y.1541-style concatenation):
     /// availability multiplies, delay and delay variation add, loss combines as 1 − Π(1 − loss). Ratios are rounded
     /// down to the part per million, so an aggregate never looks better than its parts.
@@ -26,8 +37,8 @@ public struct PerformanceMetrics: Codable, Sendable, Hashable {
         guard var total = parts.first else { return nil }
         for part in parts.dropFirst() {
             total.availabilityPPM = total.availabilityPPM * part.availabilityPPM / million
-            total.delayMicros += part.delayMicros
-            total.delayVariationMicros += part.delayVariationMicros
+            total.delayMicros = .saturating(total.delayMicros, plus: part.delayMicros)
+            total.delayVariationMicros = .saturating(total.delayVariationMicros, plus: part.delayVariationMicros)
             let delivered = (million - total.frameLossPPM) * (million - part.frameLossPPM) / million
             total.frameLossPPM = million - delivered
         }

@@ -17,16 +17,22 @@ public struct ReportingTerms: Codable, Sendable, Hashable {
     /// The first interval end after `instant`.
     public func nextBoundary(after instant: Instant) -> Instant {
         guard every > .zero else { return .distantFuture }
-        let elapsed = max(0, instant.milliseconds - anchor.milliseconds)
-        let intervals = elapsed / every.milliseconds + 1
-        return anchor + TimeSpan(milliseconds: intervals * every.milliseconds)
+        let elapsed = max(0, (instant - anchor).milliseconds)
+        let (offset, overflow) = (elapsed / every.milliseconds + 1).multipliedReportingOverflow(by: every.milliseconds)
+        return overflow ? .distantFuture : anchor + TimeSpan(milliseconds: offset)
     }
+
+    /// The shortest interval a node reports at: a buyer's order cannot make it report every millisecond.
+    public static let shortestInterval = TimeSpan.minutes(1)
 
     /// PDL-114: performance is calculated at an interval no longer than the service's duration — the product term,
     /// when the order has one; a longer agreed interval is shortened to the term.
+    /// And never more often than `shortestInterval`.
     public func within(term: ProductTerm?) -> ReportingTerms {
-        guard let term, term.length > .zero, every > term.length else { return self }
-        return ReportingTerms(anchor: anchor, every: term.length, within: within)
+        var interval = every
+        if let term, term.length > .zero, interval > term.length { interval = term.length }
+        interval = max(interval, Self.shortestInterval)
+        return ReportingTerms(anchor: anchor, every: interval, within: max(.zero, within))
     }
 
     /// The terms a seller gets: the same schedule, due `processing` earlier.
@@ -96,6 +102,13 @@ public struct PerformanceReport: Codable, Sendable, Hashable {
             }
         }
         self.compliance = compliance
+    }
+
+    /// Whether every value it states could be a measurement (see `PerformanceMetrics.isPlausible`).
+    public var isPlausible: Bool {
+        ([measured, objectives] + elements.flatMap { [$0.measured, $0.objectives] }).allSatisfy {
+            $0?.isPlausible ?? true
+        }
     }
 
     /// Whether every objective was met.

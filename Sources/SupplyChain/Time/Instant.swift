@@ -15,16 +15,19 @@ public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConv
 
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
+    // Protocol time arithmetic saturates at the ends of `Int64` (like `Money`): an instant or a span a peer sent
+    // (an order's window, a report's interval, an outage) can be absurd, but never traps the process, and a journal
+    // replaying it cannot either.
     public static func + (lhs: Instant, rhs: TimeSpan) -> Instant {
-        Instant(milliseconds: lhs.milliseconds + rhs.milliseconds)
+        Instant(milliseconds: Int64.saturating(lhs.milliseconds, plus: rhs.milliseconds))
     }
 
     public static func - (lhs: Instant, rhs: TimeSpan) -> Instant {
-        Instant(milliseconds: lhs.milliseconds - rhs.milliseconds)
+        Instant(milliseconds: Int64.saturating(lhs.milliseconds, minus: rhs.milliseconds))
     }
 
     public static func - (lhs: Instant, rhs: Instant) -> TimeSpan {
-        TimeSpan(milliseconds: lhs.milliseconds - rhs.milliseconds)
+        TimeSpan(milliseconds: Int64.saturating(lhs.milliseconds, minus: rhs.milliseconds))
     }
 
     public var description: String { MEFDateTimeFormatting.string(self) }
@@ -44,14 +47,20 @@ public struct TimeSpan: Hashable, Comparable, Codable, Sendable, CustomStringCon
 
     public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.milliseconds < rhs.milliseconds }
     public static func + (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan {
-        TimeSpan(milliseconds: lhs.milliseconds + rhs.milliseconds)
+        TimeSpan(milliseconds: Int64.saturating(lhs.milliseconds, plus: rhs.milliseconds))
     }
     public static func - (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan {
-        TimeSpan(milliseconds: lhs.milliseconds - rhs.milliseconds)
+        TimeSpan(milliseconds: Int64.saturating(lhs.milliseconds, minus: rhs.milliseconds))
+    }
+
+    /// Whole units of `unit` milliseconds, rounded up (never trapping on an absurd span).
+    public func whole(_ unit: Int64) -> Int {
+        let (quotient, remainder) = milliseconds.quotientAndRemainder(dividingBy: unit)
+        return Int(quotient + (remainder > 0 ? 1 : 0))
     }
 
     /// Whole days, rounded up: what an installation interval in `calendarDays` states.
-    public var wholeDaysRoundedUp: Int { Int((milliseconds + 86_399_999) / 86_400_000) }
+    public var wholeDaysRoundedUp: Int { whole(86_400_000) }
 
     /// `1500ms`, `2s`, `3h`, `30d` (the notation scenario files use), or a sum such as `314d5h630ms`.
     public var description: String {
@@ -107,5 +116,19 @@ extension Int64 {
     fileprivate var floorDividedByThousand: (Int64, Int64) {
         let remainder = ((self % 1000) + 1000) % 1000
         return ((self - remainder) / 1000, remainder)
+    }
+}
+
+extension Int64 {
+    /// `a + b`, clamped to `Int64`'s range instead of trapping.
+    public static func saturating(_ a: Int64, plus b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b < 0 ? .min : .max) : sum
+    }
+
+    /// `a − b`, clamped to `Int64`'s range instead of trapping.
+    public static func saturating(_ a: Int64, minus b: Int64) -> Int64 {
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        return overflow ? (b < 0 ? .max : .min) : difference
     }
 }
