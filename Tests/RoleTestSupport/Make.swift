@@ -128,3 +128,27 @@ extension [Effect] {
         compactMap { if case .setTimer(let key, let at) = $0 { return (key, at) } else { return nil } }
     }
 }
+
+extension [Effect] {
+    /// The states a POQ and each of its items went through as its buyer saw them: the acknowledgement, then each
+    /// notification (MEF 79.1 Figures 2 and 3), in order.
+    public var notifiedStates: (poq: [String], items: [String: [String]]) {
+        var poq: [String] = []
+        var items: [String: [String]] = [:]
+        for sent in sent {
+            switch sent.message {
+            case .acknowledgement(let acknowledged):
+                poq.append(acknowledged.state.sonata.rawValue)
+                for item in acknowledged.items { items[item.itemID, default: []].append(item.state.sonata.rawValue) }
+            case .notification(let event, let state):
+                if let item = event.event.poqItemId {
+                    items[item, default: []].append(state)
+                } else {
+                    poq.append(state)
+                }
+            default: break
+            }
+        }
+        return (poq, items)
+    }
+}

@@ -235,24 +235,7 @@ struct SBUSAnswerRulesTests {
         let effects = core.handle(
             .message(from: "B", .request(Make.request("r1", payload: Make.poq(Self.items, alternates: true)))),
             now: Make.t0, entropy: &entropy)
-        var poqStates: [String] = []
-        var itemStates: [String: [String]] = [:]
-        for sent in effects.sent {
-            switch sent.message {
-            case .acknowledgement(let acknowledged):
-                poqStates.append(acknowledged.state.sonata.rawValue)
-                for item in acknowledged.items {
-                    itemStates[item.itemID, default: []].append(item.state.sonata.rawValue)
-                }
-            case .notification(let event, let state):
-                if let item = event.event.poqItemId {
-                    itemStates[item, default: []].append(state)
-                } else {
-                    poqStates.append(state)
-                }
-            default: break
-            }
-        }
+        let (poqStates, itemStates) = effects.notifiedStates
         #expect(poqStates == ["acknowledged", "inProgress", "done.ready"])
         #expect(itemStates.keys.sorted() == ["item-1", "item-2", "item-3"])
         for (item, states) in itemStates {

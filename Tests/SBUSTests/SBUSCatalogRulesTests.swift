@@ -179,24 +179,7 @@ struct SBUSCatalogRulesTests {
             .replacingMember("requestedPOQCompletionDate", with: "2026-01-05T10:00:00Z")
         let effects = core.handle(
             .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0, entropy: &entropy)
-        var poqStates: [String] = []
-        var itemStates: [String: [String]] = [:]
-        for sent in effects.sent {
-            switch sent.message {
-            case .acknowledgement(let acknowledged):
-                poqStates.append(acknowledged.state.sonata.rawValue)
-                for item in acknowledged.items {
-                    itemStates[item.itemID, default: []].append(item.state.sonata.rawValue)
-                }
-            case .notification(let event, let state):
-                if let item = event.event.poqItemId {
-                    itemStates[item, default: []].append(state)
-                } else {
-                    poqStates.append(state)
-                }
-            default: break
-            }
-        }
+        let (poqStates, itemStates) = effects.notifiedStates
         #expect(poqStates == ["acknowledged", "terminatedWithError"])
         #expect(itemStates["item-1"] == ["acknowledged", "terminatedWithError"])
         #expect(itemStates["item-2"] == ["acknowledged", "inProgress", "done.ready"])
