@@ -122,6 +122,7 @@ public final class OmniLedger: Sendable {
         id = LedgerID(rawValue: row["ledger_id"])
         publisher = PartyID(row["publisher"] as String)
         publicKey = Data(hexString: row["public_key"] as String) ?? Data()
+        if let last = try? entries().last { head.withLock { $0 = (last.seq, last.entryHash, last.time) } }
     }
 
     /// The last entry's seq (0 when empty).

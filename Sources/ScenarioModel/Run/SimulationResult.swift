@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import SupplyChain
 
 /// What a run produced, for people (`summary`) and machines (`--json`).
@@ -128,6 +129,18 @@ public struct SimulationResult: Encodable, Sendable {
             self.expected = expected
             self.countersigned = countersigned
             self.refused = refused
+        }
+
+        /// The summary of an omni-lateral ledger as stored.
+        public init(_ omni: OmniLedger) throws {
+            let entries = try omni.entries()
+            let verdicts = try omni.verdicts()
+            self.init(
+                publisher: omni.publisher.rawValue, ledgerID: omni.id.rawValue, entries: omni.size,
+                latest: entries.last.flatMap { try? ReputationPublication.decode($0.body).get().reputation },
+                expected: entries.reduce(0) { $0 + OmniReview.neighbours(of: $1).count },
+                countersigned: verdicts.filter(\.isEndorsement).count,
+                refused: verdicts.filter { !$0.isEndorsement }.count)
         }
     }
 

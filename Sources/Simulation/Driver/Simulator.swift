@@ -292,15 +292,7 @@ public final class Simulator {
         }
         var omniSummaries: [SimulationResult.OmniSummary] = []
         for (publisher, omni) in book.omniLedgers.sorted(by: { $0.key < $1.key }) {
-            let entries = try omni.entries()
-            let verdicts = try omni.verdicts()
-            omniSummaries.append(
-                SimulationResult.OmniSummary(
-                    publisher: publisher.rawValue, ledgerID: omni.id.rawValue, entries: omni.size,
-                    latest: entries.last.flatMap { try? ReputationPublication.decode($0.body).get().reputation },
-                    expected: entries.reduce(0) { $0 + OmniReview.neighbours(of: $1).count },
-                    countersigned: verdicts.filter(\.isEndorsement).count,
-                    refused: verdicts.filter { !$0.isEndorsement }.count))
+            omniSummaries.append(try SimulationResult.OmniSummary(omni))
             if auditAtEnd {
                 findings += OmniReview.audit(omni, trustedKeys: book.keyDirectory) { neighbour in
                     guard let ledger = book.ledgers[[publisher, neighbour]] else { return nil }
