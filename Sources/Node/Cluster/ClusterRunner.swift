@@ -587,7 +587,9 @@ public struct ClusterRunner: Sendable {
 
     /// Audits every ledger: each copy clean against the parties' keys, both copies identical; and every provider's
     /// omni-lateral ledger, recomputed from each neighbour's copy.
-    public func audit(_ cluster: Cluster) throws -> (
+    public func audit(
+        _ cluster: Cluster
+    ) throws -> (
         [SimulationResult.LedgerSummary], [String], [SimulationResult.OmniSummary]
     ) {
         var keys = KeyDirectory()

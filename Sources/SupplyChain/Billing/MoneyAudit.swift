@@ -158,6 +158,25 @@ public enum MoneyAudit {
                         "\(amount) for \(item.unitQuantity) hour(s); the ledger gives \(hours) hour(s) from \(from) at "
                             + "\(item.unitRate): \(expected)")
                 }
+            case .nonRecurring where item.productOrderItem == InvoiceItem.breachCredit:
+                guard
+                    let delivered = rows.first(where: {
+                        $0.kind == LedgerKind.reportDelivered.rawValue && $0.refs["report"] == item.productOrder
+                            && $0.refs["service"] == item.product && $0.author == seller && $0.agreed
+                    }),
+                    let report = try? delivered.body.decode(PerformanceReport.self)
+                else {
+                    finding(item.id, .missingEvidence, "no co-signed report.delivered \(item.productOrder)")
+                    continue
+                }
+                if report.breached.isEmpty || !report.scheduled {
+                    finding(item.id, .lineAmount, "credits report \(item.productOrder), which breached no objective")
+                } else if amount != item.unitRate.negated || item.unitQuantity != 1 || report.to > item.coverage.end {
+                    finding(
+                        item.id, .lineAmount,
+                        "\(amount) for report \(item.productOrder) to \(report.to); one credit of \(item.unitRate) "
+                            + "no earlier than the period its interval ended in (\(item.coverage))")
+                }
             case .nonRecurring where item.productOrderItem == InvoiceItem.creditNoteApplied:
                 let agreedNote = rows.last {
                     $0.kind == LedgerKind.invoiceFinal.rawValue && $0.refs["invoice"] == item.productOrder
