@@ -119,6 +119,19 @@ struct MoneyAuditTests {
         #expect(missing.detail == "no co-signed report.delivered CHEAP-svc-3@0")
     }
 
+    @Test("each provider's margin along the chain: what it invoiced minus what its seller invoiced it, per cycle")
+    func marginsAlongTheChain() throws {
+        let margins = MoneyAudit.margins(InvoiceBook(copies: try Self.copies("monthly-billing")))
+        // The second cycle (a full month and the change fee): ACCESS 600.00 with no seller; REGIONAL 660.00 − 600.00;
+        // WHOLESALE 726.00 − 660.00; RETAIL 871.20 − 726.00. ENTERPRISE only buys: no margin.
+        let second = margins.filter { $0.cycle == 2 }
+        #expect(second.map(\.party) == ["ACCESS", "REGIONAL", "RETAIL", "WHOLESALE"])
+        #expect(second.map(\.margin.minorUnits) == [60_000, 6_000, 14_520, 6_600])
+        #expect(second.map(\.invoicedBy.minorUnits) == [0, 60_000, 72_600, 66_000])
+        // The twelfth cycle's bills are issued on day 360 and answered: every provider has twelve cycles.
+        #expect(margins.filter { $0.party == "RETAIL" }.map(\.cycle) == Array(1...12))
+    }
+
     @Test("a held-back line is found: a service active in an invoiced cycle has no line")
     func heldBackLine() throws {
         let copies = try Self.tampered(try Self.copies("monthly-billing"), seller: "WHOLESALE", cycle: 3) { invoice in

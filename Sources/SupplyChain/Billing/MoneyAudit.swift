@@ -398,3 +398,53 @@ public enum MoneyAudit {
         return findings
     }
 }
+
+extension MoneyAudit {
+    /// What one provider invoiced its buyers and was invoiced by its sellers in one cycle, in one currency, final
+    /// amounts only (what both parties agreed on their ledger): its margin along the chain for that cycle.
+    public struct Margin: Sendable, Hashable, CustomStringConvertible {
+        public let party: String
+        /// The billing cycle, from 1.
+        public let cycle: Int
+        public let currency: String
+        public let invoiced: Money
+        public let invoicedBy: Money
+
+        public var margin: Money { invoiced + invoicedBy.negated }
+
+        public var description: String {
+            "\(party)\tcycle \(cycle)\tinvoiced \(invoiced)\tinvoiced by sellers \(invoicedBy)\tmargin \(margin)"
+        }
+    }
+
+    /// Every provider's margin per cycle and currency, from the final lines of the invoices in the book: what it
+    /// invoiced its buyers minus what its sellers invoiced it. A credit note counts where it is deducted (the line
+    /// on the next invoice), not twice; lines not final, and parties that only buy (retail buyers), do not count.
+    public static func margins(_ book: InvoiceBook) -> [Margin] {
+        struct Key: Hashable {
+            let party: String
+            let cycle: Int
+            let currency: String
+        }
+        var invoiced: [Key: Money] = [:]
+        var invoicedBy: [Key: Money] = [:]
+        var sellers: Set<String> = []
+        for entry in book.entries {
+            let invoice = entry.invoice
+            guard let (lines, _, _) = finalLines(entry), invoice.amountDue.minorUnits >= 0 else { continue }
+            let amount = lines.values.reduce(.zero(invoice.currency), +)
+            let cycle = invoice.period.cycle + 1
+            sellers.insert(invoice.seller.rawValue)
+            let sold = Key(party: invoice.seller.rawValue, cycle: cycle, currency: invoice.currency)
+            let bought = Key(party: invoice.buyer.rawValue, cycle: cycle, currency: invoice.currency)
+            invoiced[sold] = (invoiced[sold] ?? .zero(invoice.currency)) + amount
+            invoicedBy[bought] = (invoicedBy[bought] ?? .zero(invoice.currency)) + amount
+        }
+        let keys = Set(invoiced.keys).union(invoicedBy.keys.filter { sellers.contains($0.party) })
+        return keys.sorted { ($0.party, $0.cycle, $0.currency) < ($1.party, $1.cycle, $1.currency) }.map {
+            Margin(
+                party: $0.party, cycle: $0.cycle, currency: $0.currency,
+                invoiced: invoiced[$0] ?? .zero($0.currency), invoicedBy: invoicedBy[$0] ?? .zero($0.currency))
+        }
+    }
+}
