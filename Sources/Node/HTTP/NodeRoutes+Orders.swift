@@ -180,6 +180,16 @@ extension NodeRoutes {
             return unprocessable(
                 "/productOrderItem", "every item must reference (quoteItem) an item of one quote from this seller")
         }
+        if let withdrawn = await node.withdrawal(of: quoteID.rawValue, buyer: incoming.party) {
+            // PDL-023: the buyer cancelled or declined it; refused here, so that nothing is recorded.
+            return .failure(
+                ResponseError(
+                    Self.unprocessable([
+                        ValidationFinding(
+                            path: "/productOrderItem/0/quoteItem/quoteId", rule: "PDL-023",
+                            message: "quote \(quoteID) was \(withdrawn.decision.state.rawValue) by the buyer")
+                    ])))
+        }
         guard let quoted = await node.quotedItems(quoteID.rawValue, buyer: incoming.party) else {
             return unprocessable("/productOrderItem/0/quoteItem/quoteId", "\(quoteID) is not a quote of yours here")
         }
@@ -197,11 +207,42 @@ extension NodeRoutes {
             ?? create.productOrderItem.compactMap(\.requestedCompletionDate).max {
                 $0.date < $1.date
             }
+        // The product's first term: the first item's `requestedItemTerm`, from the order on (as a retail buyer's).
+        var term: ProductTerm?
+        if let (index, asked) = create.productOrderItem.enumerated().lazy
+            .compactMap({ index, item in item.requestedItemTerm.map { (index, $0) } }).first
+        {
+            guard let length = span(of: asked.duration) else {
+                return .failure(
+                    ResponseError(
+                        Self.unprocessable([
+                            ValidationFinding(
+                                path: "/productOrderItem/\(index)/requestedItemTerm/duration", rule: "SONATA-SCHEMA",
+                                message: "a term lasts at least one unit, at most ten years")
+                        ])))
+            }
+            term = ProductTerm(start: now, end: now + length, endOfTermAction: asked.endOfTermAction)
+        }
         return .success(
             OrderRequest(
                 id: RequestID(create.externalId ?? "\(incoming.party.rawValue)-\(now.milliseconds)"),
                 action: .provide(quoteReference: quoteID.rawValue, items: items), acceptBy: now + plainOrderAcceptance,
-                activateBy: due.map { Instant($0.date) } ?? now + .days(90), term: nil))
+                activateBy: due.map { Instant($0.date) } ?? now + .days(90), term: term))
+    }
+
+    /// A Sonata term duration as protocol time (a month as 30 days, business units as calendar ones); `nil` when it
+    /// is not positive or longer than ten years.
+    static func span(of duration: Duration) -> TimeSpan? {
+        guard duration.amount > 0 else { return nil }
+        let amount = Int64(duration.amount)
+        let span: TimeSpan =
+            switch duration.units {
+            case .calendarMonths: .days(30 * min(amount, 1_000))
+            case .calendarDays, .businessDays: .days(min(amount, 10_000))
+            case .calendarHours, .businessHours: .hours(min(amount, 100_000))
+            case .calendarMinutes, .businessMinutes: .minutes(min(amount, 10_000_000))
+            }
+        return span > .days(3_660) ? nil : span
     }
 
     private static func orderAnswer(
