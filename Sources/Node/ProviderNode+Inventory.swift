@@ -1,6 +1,7 @@
 import CanonicalJSON
 import Foundation
 import Ledger
+import SCO
 import Sonata
 import SupplyChain
 
@@ -15,10 +16,10 @@ extension ProviderNode {
     /// The product with this id, and whose it is.
     public func product(id: String) -> (buyer: PartyID, product: MEFProduct)? {
         guard let service = core.view.service(id), service.activatedAt != nil else { return nil }
-        return (service.buyer, product(service))
+        return (service.buyer, render(service))
     }
 
-    private func product(_ service: ServiceRecord) -> MEFProduct {
+    private func render(_ service: ServiceRecord) -> MEFProduct {
         let orderHref = configuration.publicURL + NodeRoutes.productOrderPath
         let provide = orderOfExchange[Exchange(buyer: service.buyer, requestID: service.orderID)]
             .flatMap { orderResources[$0] }

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import SBUS
 import Sonata
 import SupplyChain
 
@@ -55,11 +56,13 @@ extension ProviderNode {
     /// A deferred quote's final answer: a `quoteStateChangeEvent`, and a `quoteItemStateChangeEvent` per item.
     func notifyQuoteHubs(of answer: SupplyResponse, buyer: PartyID) {
         guard resources[answer.sellerReference]?.request?.instantSyncQualification != true else { return }
-        var events = [quoteEvent(answer.sellerReference, type: .quoteStateChangeEvent, at: answer.answeredAt)]
+        var events = [
+            quoteEvent(answer.sellerReference, type: .quoteStateChangeEvent, buyer: buyer, at: answer.answeredAt)
+        ]
         for item in answer.items {
             events.append(
                 quoteEvent(
-                    answer.sellerReference, type: .quoteItemStateChangeEvent, itemID: item.itemID,
+                    answer.sellerReference, type: .quoteItemStateChangeEvent, buyer: buyer, itemID: item.itemID,
                     at: answer.answeredAt))
         }
         for event in events { deliverQuoteEvent(event, to: buyer) }
@@ -68,11 +71,12 @@ extension ProviderNode {
     /// A quote the buyer cancelled or declined: a `quoteStateChangeEvent`.
     func notifyQuoteHubs(of decision: QuoteDecision, buyer: PartyID) {
         let at = decision.decidedAt ?? clock.now()
-        deliverQuoteEvent(quoteEvent(decision.quoteReference, type: .quoteStateChangeEvent, at: at), to: buyer)
+        deliverQuoteEvent(
+            quoteEvent(decision.quoteReference, type: .quoteStateChangeEvent, buyer: buyer, at: at), to: buyer)
     }
 
     private func quoteEvent(
-        _ reference: String, type: QuoteEventType, itemID: String? = nil, at: Instant
+        _ reference: String, type: QuoteEventType, buyer: PartyID, itemID: String? = nil, at: Instant
     ) -> QuoteEvent {
         QuoteEvent(
             eventId: [reference, type.rawValue, itemID, "\(at.milliseconds)"].compactMap { $0 }.joined(separator: "-"),

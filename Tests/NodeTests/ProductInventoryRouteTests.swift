@@ -80,7 +80,7 @@ struct ProductInventoryRouteTests {
             let (listed, list) = try await OrderRouteTests.send(
                 .get, NodeRoutes.productInventoryPath, as: fixture.buyer, to: client)
             #expect(listed == .ok)
-            #expect(list.arrayValue?.map { $0["id"] } == [.string(productID)])
+            #expect(list.arrayValue?.map { $0["id"]?.stringValue } == [productID])
             #expect(Self.inventorySchema.validate(list, againstArrayOf: "MEFProduct_Find") == [])
 
             let product = try await Self.readProduct(productID, fixture, client: client)
@@ -97,10 +97,11 @@ struct ProductInventoryRouteTests {
             #expect(price["priceType"] == "recurring")
             #expect(price["price"]?["dutyFreeAmount"]?["value"]?.numberValue == 110)
             #expect(
-                product["productOrderItem"]?.arrayValue?.map { [$0["productOrderId"], $0["productOrderItemId"]] }
-                    == [[.string(orderID), "epl-1"]])
+                product["productOrderItem"]?.arrayValue?.map {
+                    [$0["productOrderId"]?.stringValue, $0["productOrderItemId"]?.stringValue]
+                } == [[orderID, "epl-1"]])
             let firstTerms = product["productTerm"]?.arrayValue ?? []
-            #expect(firstTerms.map { $0["endOfTermAction"] } == ["autoRenew"])
+            #expect(firstTerms.map { $0["endOfTermAction"]?.stringValue } == ["autoRenew"])
             #expect(firstTerms.first?["duration"]?["amount"]?.numberValue == 360)
 
             // A renewal (the core's order in the supply envelope) starts a new term; the first one stays.
@@ -119,8 +120,8 @@ struct ProductInventoryRouteTests {
             let renewalID = try #require(renewalOrder["id"]?.stringValue)
             let after = try await Self.readProduct(productID, fixture, client: client)
             let terms = after["productTerm"]?.arrayValue ?? []
-            #expect(terms.map { $0["name"] } == ["term 1", "term 2"])
-            #expect(terms.map { $0["endOfTermAction"] } == ["autoRenew", "autoDisconnect"])
+            #expect(terms.map { $0["name"]?.stringValue } == ["term 1", "term 2"])
+            #expect(terms.map { $0["endOfTermAction"]?.stringValue } == ["autoRenew", "autoDisconnect"])
             #expect(terms.last?["duration"]?["amount"]?.numberValue == 730)
             #expect(after["productOrderItem"]?.arrayValue?.last?["productOrderId"]?.stringValue == renewalID)
             #expect(after["lastUpdateDate"] != nil)

@@ -16,8 +16,9 @@ import Testing
 struct QuoteDecisionRouteTests {
     static let notificationSchema = OrderRouteTests.schema("quoteNotification.api")
 
-    /// A deferred Quote_Create for one EPL at PARIS-1 (the fixture's catalog: EPL anywhere, cost 100, 10% markup).
-    static let quoteCreate: Data = {
+    /// A deferred Quote_Create for one `offering` at PARIS-1 (the fixture's catalog: EPL anywhere, cost 100, 10%
+    /// markup; anything else is asked of its supplier, when it has one).
+    static func quoteCreate(offering: String = "EPL") -> Data {
         let body: JSONValue = [
             "instantSyncQuote": false, "buyerRequestedQuoteLevel": "firm", "externalId": "shop-quote-1",
             "projectId": "paris-rollout", "requestedQuoteCompletionDate": "2026-01-05T10:00:00Z",
@@ -31,7 +32,7 @@ struct QuoteDecisionRouteTests {
                 [
                     "id": "epl-1", "action": "add",
                     "product": [
-                        "productOffering": ["id": "EPL"],
+                        "productOffering": ["id": .string(offering)],
                         "productConfiguration": ["@type": "urn:scbroker:product:v1", "bandwidthMbps": 100],
                         "place": [["@type": "GeographicSiteRef", "id": "PARIS-1", "role": "INSTALL_LOCATION"]],
                     ],
@@ -39,7 +40,7 @@ struct QuoteDecisionRouteTests {
             ],
         ]
         return body.canonicalData
-    }()
+    }
 
     static func operation(_ quoteID: String, reason: String? = nil) -> Data {
         var body: [String: JSONValue] = ["quoteId": .string(quoteID)]
@@ -49,10 +50,10 @@ struct QuoteDecisionRouteTests {
 
     /// Asks for the quote (201, acknowledged, valid against v8); returns its id.
     static func askQuote(
-        _ fixture: NodeRouteTests.Fixture, client: some TestClientProtocol
+        _ fixture: NodeRouteTests.Fixture, offering: String = "EPL", client: some TestClientProtocol
     ) async throws -> String {
         let (status, quote) = try await OrderRouteTests.send(
-            .post, NodeRoutes.quotePath, body: quoteCreate, as: fixture.buyer, to: client)
+            .post, NodeRoutes.quotePath, body: quoteCreate(offering: offering), as: fixture.buyer, to: client)
         #expect(status == .created)
         #expect(quote["state"] == "acknowledged")
         let violations = OrderRouteTests.quoteSchema.validate(quote, against: "Quote")
@@ -125,7 +126,7 @@ struct QuoteDecisionRouteTests {
                     return (String(decoding: parts[0], as: UTF8.self), try JSONValue.parse(Data(parts[1])))
                 }
                 #expect(
-                    events.map(\.0).sorted() == [
+                    events.map { $0.0 }.sorted() == [
                         "quoteItemStateChangeEvent", "quoteStateChangeEvent", "quoteStateChangeEvent",
                     ])
                 for (path, event) in events {
@@ -162,10 +163,11 @@ struct QuoteDecisionRouteTests {
         "PDL-023 cancelQuote withdraws a quote still in progress: recorded as quote.cancelled, it stays cancelled when the seller's work ends, and an order on it is refused"
     )
     func cancelledQuote() async throws {
-        let fixture = try OrderRouteTests.steppedFixture()
+        let fixture = try NodeRouteTests.Fixture(
+            clock: "{ mode: stepped, start: \"\(OrderRouteTests.start)\", controller: BUYER }", supplier: true)
         try await fixture.server.application().test(.router) { client in
-            let quoteID = try await Self.askQuote(fixture, client: client)
-            // Answered only once protocol time passes the processing time: still in progress.
+            // SELLER has no DIA of its own: it asks SUPPLIER, who does not answer, so the quote stays in progress.
+            let quoteID = try await Self.askQuote(fixture, offering: "DIA", client: client)
             let (early, _) = try await OrderRouteTests.send(
                 .post, NodeRoutes.rejectQuotePath, body: Self.operation(quoteID), as: fixture.buyer, to: client)
             #expect(early == .unprocessableContent)
@@ -176,9 +178,11 @@ struct QuoteDecisionRouteTests {
             #expect(OrderRouteTests.quoteSchema.validate(operation, against: "QuoteOperationData") == [])
             #expect(Self.recorded(fixture).contains(["quote.cancelled", quoteID]))
 
-            try await OrderRouteTests.advance(to: "2026-01-05T09:01:00Z", as: fixture.buyer, client: client)
+            // The quote's deadline passes: the seller's work ends, the quote stays cancelled and nothing is answered.
+            try await OrderRouteTests.advance(to: "2026-01-05T10:01:00Z", as: fixture.buyer, client: client)
             let quote = try await Self.readQuote(quoteID, fixture, client: client)
             #expect(quote["state"] == "cancelled")
+            #expect(quote["stateChange"]?.arrayValue?.last?["changeReason"] == "project stopped")
             #expect(!Self.recorded(fixture).contains(["quote.response", quoteID]))
 
             let before = try await TicketRouteTests.footprint(fixture)

@@ -30,13 +30,13 @@ extension NodeRoutes {
             router, .get, RouterPath(productInventoryPath + "/{id}"), limit: limit, verifier: verifier, json: false
         ) { incoming, _, context in
             let id = context.parameters.get("id") ?? ""
-            guard let (buyer, product) = await node.product(id: id) else {
+            guard let found = await node.product(id: id) else {
                 return error(MEFError(code: .notFound, reason: "no product '\(id)'"))
             }
-            guard buyer == incoming.party else {
+            guard found.buyer == incoming.party else {
                 return error(MEFError(code: .accessDenied, reason: "this product is another buyer's"))
             }
-            return json(.ok, product)
+            return json(.ok, found.product)
         }
     }
 }

@@ -209,8 +209,8 @@ extension NodeRoutes {
             }
         // The product's first term: the first item's `requestedItemTerm`, from the order on (as a retail buyer's).
         var term: ProductTerm?
-        if let (index, asked) = create.productOrderItem.enumerated().lazy
-            .compactMap({ index, item in item.requestedItemTerm.map { (index, $0) } }).first
+        if let index = create.productOrderItem.firstIndex(where: { $0.requestedItemTerm != nil }),
+            let asked = create.productOrderItem[index].requestedItemTerm
         {
             guard let length = span(of: asked.duration) else {
                 return .failure(

@@ -1,3 +1,4 @@
+import Ledger
 import SupplyChain
 
 /// A quote its buyer cancelled or declined, as the S-BUS recorded it: what it refuses later orders against.
