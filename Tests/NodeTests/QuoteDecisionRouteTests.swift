@@ -196,7 +196,7 @@ struct QuoteDecisionRouteTests {
     }
 
     @Test(
-        "cancelQuote and rejectQuote refusals: another buyer's quote 403, an unknown quote, a POQ's answer or a body without quoteId 422 naming /quoteId; none records anything"
+        "cancelQuote and rejectQuote refusals: another buyer's quote 403, an unknown quote, a POQ's answer, a body without quoteId or an expired quote 422 naming the field; none records anything"
     )
     func refusals() async throws {
         let fixture = try OrderRouteTests.steppedFixture()
@@ -230,7 +230,16 @@ struct QuoteDecisionRouteTests {
                 }
             }
             #expect(try await TicketRouteTests.footprint(fixture) == before)
-            #expect(try await Self.readQuote(quoteID, fixture, client: client)["state"] != "cancelled")
+            #expect(try await Self.readQuote(quoteID, fixture, client: client)["state"] == "approved.orderable")
+            // Past its validity (30 days) the quote reads expired, and cannot be declined any more.
+            try await OrderRouteTests.advance(to: "2026-02-05T09:00:00Z", as: fixture.buyer, client: client)
+            #expect(try await Self.readQuote(quoteID, fixture, client: client)["state"] == "expired")
+            let expired = try await TicketRouteTests.footprint(fixture)
+            let (late, refusal) = try await OrderRouteTests.send(
+                .post, NodeRoutes.rejectQuotePath, body: Self.operation(quoteID), as: fixture.buyer, to: client)
+            #expect(late == .unprocessableContent)
+            #expect(refusal.arrayValue?.first?["reason"]?.stringValue?.contains("expired") == true)
+            #expect(try await TicketRouteTests.footprint(fixture) == expired)
         }
     }
 
