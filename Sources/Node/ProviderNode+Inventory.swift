@@ -13,6 +13,9 @@ extension ProviderNode {
         core.view.serviceIDs(of: buyer).compactMap { product(id: $0)?.product }
     }
 
+    /// The service in the SCO's inventory with this id (the product's id), active or ended.
+    public func service(id: String) -> ServiceRecord? { core.view.service(id) }
+
     /// The product with this id, and whose it is.
     public func product(id: String) -> (buyer: PartyID, product: MEFProduct)? {
         guard let service = core.view.service(id), service.activatedAt != nil else { return nil }
