@@ -75,6 +75,9 @@ public actor ProviderNode {
     /// Buyers' listeners for ticket notifications (Sonata Trouble Ticket v4 hub).
     var ticketHubs: [PartyID: [EventSubscription]] = [:]
     var ticketHubCount = 0
+    /// Buyers' listeners for quote notifications (Sonata Quote v8 hub).
+    var quoteHubs: [PartyID: [EventSubscription]] = [:]
+    var quoteHubCount = 0
     /// Invoices and credit notes this node issued to its buyers, by id, with what became of each; their ids
     /// oldest first (Sonata billing v2 `customerBill`).
     var billResources: [String: BillResource] = [:]
@@ -158,7 +161,7 @@ public actor ProviderNode {
         case .acknowledgement(let response), .response(let response):
             handle(.message(from: seller, message), trace: traceOf[response.requestID])
         case .notification, .request, .hubRegistration, .order, .orderNotice, .ticket, .performance, .invoice,
-            .reconciliation, .disputeResolution, .payment:
+            .reconciliation, .disputeResolution, .payment, .quoteDecision:
             handle(.message(from: seller, message), trace: nil)
         }
     }
@@ -420,6 +423,10 @@ public actor ProviderNode {
                 addTicketHub(subscription, buyer: buyer)
             case .ticketHubDeleted(let id):
                 removeTicketHub(id)
+            case .quoteHubRegistered(let buyer, let subscription):
+                addQuoteHub(subscription, buyer: buyer)
+            case .quoteHubDeleted(let id):
+                removeQuoteHub(id)
             case .input(let input, let replyTo, let trace):
                 if case .timer(let key) = input { pending[key] = nil }
                 let effects = apply(input, at: line.at, seed: line.seed, replyTo: replyTo, trace: trace)

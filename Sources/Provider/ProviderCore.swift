@@ -85,6 +85,10 @@ public struct ProviderCore: Sendable {
             steps = bbus.receive(resolution, from: from, now: now)
         case .message(let from, .payment(let payment)):
             steps = sbus.receive(payment, from: from)
+        case .message(let from, .quoteDecision(let decision)):
+            // A buyer's cancellation or decline; a seller's confirmation of one is the B-BUS's, which asks none.
+            guard decision.decidedAt == nil else { return [] }
+            steps = sbus.receive(decision, from: from, now: now)
         case .timer(let key):
             switch key.purpose {
             case .bbus(let timer):

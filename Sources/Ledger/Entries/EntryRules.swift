@@ -64,6 +64,8 @@ public struct EntryRules: Sendable {
             "poq.request": .request(ref: "request"), "inquiry.request": .request(ref: "request"),
             "poq.receipt": .seller(ref: "request"), "inquiry.receipt": .seller(ref: "request"),
             "poq.response": .seller(ref: "request"), "quote.response": .seller(ref: "request"),
+            // The buyer's cancellation or decline of a quote, as the seller recorded it (like ticket.cancelled).
+            "quote.cancelled": .seller(ref: "request"), "quote.declined": .seller(ref: "request"),
             "hub.registered": .either,
             "order.request": .request(ref: "order"), "change.request": .request(ref: "order"),
             "order.renewal_request": .request(ref: "order"),

@@ -191,7 +191,8 @@ actor RetailDriver {
                 let buyer = invoice.buyer
                 clock.schedule(at: answer.payAt) { await self.pay(payment, buyer: buyer, seller: seller) }
             }
-        case .request, .notification, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment:
+        case .request, .notification, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment,
+            .quoteDecision:
             break
         }
     }

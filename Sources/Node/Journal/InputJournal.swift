@@ -26,6 +26,10 @@ public final class InputJournal: Sendable {
         case ticketHubRegistered(buyer: PartyID, EventSubscription)
         /// A buyer removed one.
         case ticketHubDeleted(String)
+        /// A buyer registered a listener for its quote notifications (Sonata Quote v8 hub).
+        case quoteHubRegistered(buyer: PartyID, EventSubscription)
+        /// A buyer removed one.
+        case quoteHubDeleted(String)
     }
 
     /// A journal line as read back.

@@ -160,6 +160,11 @@ public final class NodeLedgers: Sendable {
     /// True when no entry waits to be agreed.
     public var isIdle: Bool { state.withLock { $0.lanes.values.allSatisfy { !$0.draining } } }
 
+    /// The entries waiting for `counterparty`'s countersignature, oldest first.
+    public func queued(for counterparty: PartyID) -> [LedgerRecord] {
+        state.withLock { $0.lanes[counterparty]?.queue.map(\.record) ?? [] }
+    }
+
     /// Entries still waiting, all counterparties together.
     public var backlog: Int { state.withLock { $0.lanes.values.reduce(0) { $0 + $1.queue.count } } }
 

@@ -156,7 +156,7 @@ public final class Simulator {
             break
         case .invoice(let invoice):
             retailInvoice(invoice, from: seller)
-        case .request, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment:
+        case .request, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment, .quoteDecision:
             break
         }
     }

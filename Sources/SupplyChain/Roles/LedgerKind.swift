@@ -1,12 +1,14 @@
 /// The kind of a ledger entry a role writes. The raw values are the kinds LEDGER.md and the README document, so the
 /// ledger format stays exactly what it was when kinds were free strings.
 public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
-    // S-BUS: receipts, answers, hubs (upstream ledger).
+    // S-BUS: receipts, answers, a buyer's cancelled or declined quotes, hubs (upstream ledger).
     case poqReceipt = "poq.receipt"
     case inquiryReceipt = "inquiry.receipt"
     case poqResponse = "poq.response"
     case quoteResponse = "quote.response"
     case hubRegistered = "hub.registered"
+    case quoteCancelled = "quote.cancelled"
+    case quoteDeclined = "quote.declined"
     // B-BUS: requests and orders to sellers (each seller's ledger).
     case poqRequest = "poq.request"
     case inquiryRequest = "inquiry.request"
