@@ -19,10 +19,41 @@ extension NodeLedgers {
                 cosigned.signatureStatus(of: replica.counterparty, publicKey: replica.counterpartyKey) == .valid
             else { throw NodeError(.ledger, "the counterparty's co-signed checkpoint does not verify") }
             try store.saveCheckpoint(cosigned, of: replica.id)
+            if let witness { await submit(cosigned, of: replica, to: witness) }
         } catch {
             logger.warning(
                 "checkpoint not co-signed",
                 metadata: ["counterparty": "\(replica.counterparty)", "size": "\(seq)", "error": "\(error)"])
+        }
+    }
+
+    /// Sends a co-signed checkpoint to the witness with the consistency proof from the witness's latest checkpoint
+    /// of the ledger, and stores the note with the witness's cosignature in its place. A refusal or a failure is
+    /// logged, never thrown: the checkpoint stays co-signed by both parties either way.
+    func submit(_ checkpoint: Checkpoint, of replica: LedgerReplica, to witness: WitnessClient) async {
+        do {
+            let witnessed = try await witness.latest(of: replica.id)
+            // The counterparty may have sent a later checkpoint already; this one is then history.
+            if let witnessed, witnessed.size > checkpoint.size { return }
+            let leaves = MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(checkpoint.size))))
+            let proof = MerkleTree.consistencyProof(oldSize: Int(witnessed?.size ?? 0), leafHashes: leaves)
+            let verdict = try await witness.submit(
+                WitnessSubmission(checkpoint: checkpoint, consistencyProof: proof, header: replica.header))
+            switch verdict {
+            case .cosigned(let cosigned):
+                try store.saveCheckpoint(cosigned, of: replica.id)
+            case .refused(let refusal):
+                logger.error(
+                    "witness refused checkpoint",
+                    metadata: [
+                        "counterparty": "\(replica.counterparty)", "size": "\(checkpoint.size)",
+                        "refusal": "\(refusal)",
+                    ])
+            }
+        } catch {
+            logger.warning(
+                "checkpoint not witnessed",
+                metadata: ["counterparty": "\(replica.counterparty)", "size": "\(checkpoint.size)", "error": "\(error)"])
         }
     }
 
