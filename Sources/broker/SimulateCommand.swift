@@ -76,7 +76,8 @@ struct SimulateCommand: ParsableCommand {
                 FileHandle.standardError.write(
                     Data("broker simulate: witness \(key) cosigned the checkpoints of \(count) ledgers\n".utf8))
                 if let out {
-                    try Data("\(key)\n".utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent("witness.vkey"))
+                    try Data("\(key)\n".utf8).write(
+                        to: URL(fileURLWithPath: out).appendingPathComponent("witness.vkey"))
                 }
             }
         } catch let error as ScenarioError {

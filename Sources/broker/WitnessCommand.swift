@@ -83,8 +83,8 @@ struct WitnessCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("broker witness: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        print("witness \(server.witness.verifierKey)")
-        fflush(stdout)
+        // Unbuffered, so a script reading the first line gets it while the server runs.
+        FileHandle.standardOutput.write(Data("witness \(server.witness.verifierKey)\n".utf8))
         let host = self.host
         try await server.run { port in
             logger.info("listening", metadata: ["host": "\(host)", "port": "\(port)"])

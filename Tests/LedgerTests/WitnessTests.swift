@@ -24,7 +24,7 @@ struct WitnessTests {
             of: try SQLiteLedgerStore(readOnlyPath: fixture.alicePath).entries(of: fixture.aliceBob))
     }
 
-    func witness(_ store: any WitnessStore = InMemoryWitnessStore()) -> Witness {
+    func makeWitness(_ store: any WitnessStore = InMemoryWitnessStore()) -> Witness {
         Witness(key: witnessKey, store: store)
     }
 
@@ -37,7 +37,7 @@ struct WitnessTests {
             header: header)
     }
 
-    func cosigned(_ verdict: WitnessVerdict) throws -> Checkpoint {
+    func expectCosigned(_ verdict: WitnessVerdict) throws -> Checkpoint {
         guard case .cosigned(let checkpoint) = verdict else {
             Issue.record("expected a cosigned checkpoint, got \(verdict)")
             throw LedgerError(.invalidField, "refused")
@@ -45,7 +45,7 @@ struct WitnessTests {
         return checkpoint
     }
 
-    func refusal(_ verdict: WitnessVerdict) throws -> WitnessRefusal {
+    func expectRefusal(_ verdict: WitnessVerdict) throws -> WitnessRefusal {
         guard case .refused(let refusal) = verdict else {
             Issue.record("expected a refusal, got \(verdict)")
             throw LedgerError(.invalidField, "cosigned")
@@ -55,22 +55,22 @@ struct WitnessTests {
 
     @Test("honest growth: checkpoints at 8 then 12 entries, with a consistency proof, are cosigned")
     func honestGrowth() throws {
-        let witness = witness()
-        let first = try cosigned(try witness.submit(submission(fixture.checkpoint8)))
+        let witness = makeWitness()
+        let first = try expectCosigned(try witness.submit(submission(fixture.checkpoint8)))
         #expect(first.signatures.map(\.name) == ["alice", "bob", "witness-1"])
         #expect(first.noteText == fixture.checkpoint8.noteText)
         #expect(first.signatureStatus(of: "witness-1", publicKey: witnessKey.publicKey) == .valid)
 
         let proof = MerkleTree.consistencyProof(oldSize: 8, leafHashes: leaves)
         #expect(proof.count == 1)
-        let second = try cosigned(try witness.submit(submission(fixture.checkpoint12, from: 8)))
+        let second = try expectCosigned(try witness.submit(submission(fixture.checkpoint12, from: 8)))
         #expect(second.size == 12)
         #expect(second.root == fixture.checkpoint12.root)
         #expect(second.signatureStatus(of: "witness-1", publicKey: witnessKey.publicKey) == .valid)
         #expect(try witness.latest(of: fixture.aliceBob) == second)
 
         // The same checkpoint again is the same cosigned note, not a refusal.
-        #expect(try cosigned(try witness.submit(submission(fixture.checkpoint12))) == second)
+        #expect(try expectCosigned(try witness.submit(submission(fixture.checkpoint12))) == second)
         #expect(try witness.refusals(of: fixture.aliceBob) == [])
 
         // An auditor who knows the witness's verifier key accepts the cosignature, and catches a forged one.
@@ -90,9 +90,9 @@ struct WitnessTests {
 
     @Test("a checkpoint smaller than the one cosigned is refused as a rollback, with both notes")
     func rollbackRefused() throws {
-        let witness = witness()
-        _ = try cosigned(try witness.submit(submission(fixture.checkpoint12)))
-        let refusal = try refusal(try witness.submit(submission(fixture.checkpoint8)))
+        let witness = makeWitness()
+        _ = try expectCosigned(try witness.submit(submission(fixture.checkpoint12)))
+        let refusal = try expectRefusal(try witness.submit(submission(fixture.checkpoint8)))
         #expect(refusal.code == .rollback)
         #expect(refusal.message == "checkpoint of 8 entries, but one of 12 was already cosigned")
         #expect(refusal.witnessed?.size == 12)
@@ -108,10 +108,10 @@ struct WitnessTests {
 
     @Test("two roots for one size signed by both parties are refused as equivocation; the notes are the proof")
     func equivocationRefused() throws {
-        let witness = witness()
-        _ = try cosigned(try witness.submit(submission(fixture.checkpoint12)))
+        let witness = makeWitness()
+        _ = try expectCosigned(try witness.submit(submission(fixture.checkpoint12)))
         let forged = try fixture.forgedCheckpoint12(signedBy: [fixture.alice, fixture.bob])
-        let refusal = try refusal(try witness.submit(submission(forged)))
+        let refusal = try expectRefusal(try witness.submit(submission(forged)))
         #expect(refusal.code == .equivocation)
         #expect(refusal.witnessed?.root == fixture.checkpoint12.root)
         #expect(refusal.presented.root == Data(repeating: 7, count: 32))
@@ -128,8 +128,8 @@ struct WitnessTests {
 
     @Test("a fork that grew past the cosigned size has no valid consistency proof and is refused")
     func forkedGrowthRefused() throws {
-        let witness = witness()
-        _ = try cosigned(try witness.submit(submission(fixture.checkpoint8)))
+        let witness = makeWitness()
+        _ = try expectCosigned(try witness.submit(submission(fixture.checkpoint8)))
         // The same ledger id (same parties and nonce) with other entries: a second history.
         let fork = try BilateralLedger(
             partyA: fixture.alice, partyB: fixture.bob, genesisNonce: Data("ab".utf8),
@@ -137,12 +137,13 @@ struct WitnessTests {
         #expect(fork.id == fixture.aliceBob)
         for index in 1...12 {
             try fork.record(
-                author: "alice", kind: "poq.request", refs: ["poq": "fork-\(index)"], body: ["index": .string("\(index)")],
+                author: "alice", kind: "poq.request", refs: ["poq": "fork-\(index)"],
+                body: ["index": .string("\(index)")],
                 time: 1_700_000_000_000 + Int64(index))
         }
         let forkCheckpoint = try fork.checkpoint(time: 1_700_000_000_012)
         let forkLeaves = MerkleTree.leafHashes(of: try fork.copy(of: "alice").store.entries(of: fork.id))
-        let refusal = try refusal(
+        let refusal = try expectRefusal(
             try witness.submit(
                 WitnessSubmission(
                     checkpoint: forkCheckpoint,
@@ -151,21 +152,22 @@ struct WitnessTests {
         #expect(refusal.witnessed?.size == 8)
         #expect(refusal.consistencyProof.count == 1)
         // The honest next checkpoint is still accepted.
-        #expect(try cosigned(try witness.submit(submission(fixture.checkpoint12, from: 8))).size == 12)
+        #expect(try expectCosigned(try witness.submit(submission(fixture.checkpoint12, from: 8))).size == 12)
     }
 
     @Test("a note without both parties' valid signatures, or for another ledger, is refused")
     func badSignaturesRefused() throws {
-        let witness = witness()
+        let witness = makeWitness()
         let aliceOnly = try fixture.forgedCheckpoint12(signedBy: [fixture.alice])
-        let refusal = try refusal(try witness.submit(submission(aliceOnly)))
+        let refusal = try expectRefusal(try witness.submit(submission(aliceOnly)))
         #expect(refusal.code == .badSignature)
         #expect(refusal.message == "the note lacks bob's signature")
         let carolHeader = try LedgerHeader(
             "alice", publicKey: fixture.alice.publicKey, "carol", publicKey: fixture.carol.publicKey,
             genesisNonce: Data("ab".utf8))
-        let wrong = try refusal(
-            try witness.submit(WitnessSubmission(checkpoint: fixture.checkpoint12, consistencyProof: [], header: carolHeader)))
+        let wrong = try expectRefusal(
+            try witness.submit(
+                WitnessSubmission(checkpoint: fixture.checkpoint12, consistencyProof: [], header: carolHeader)))
         #expect(wrong.code == .wrongLedger)
         #expect(try witness.latest(of: fixture.aliceBob) == nil)
     }
@@ -174,20 +176,20 @@ struct WitnessTests {
     func restartKeepsState() throws {
         let path = fixture.directory.appendingPathComponent("witness.sqlite").path
         do {
-            let witness = witness(try SQLiteWitnessStore(path: path))
-            _ = try cosigned(try witness.submit(submission(fixture.checkpoint8)))
-            _ = try cosigned(try witness.submit(submission(fixture.checkpoint12, from: 8)))
+            let witness = makeWitness(try SQLiteWitnessStore(path: path))
+            _ = try expectCosigned(try witness.submit(submission(fixture.checkpoint8)))
+            _ = try expectCosigned(try witness.submit(submission(fixture.checkpoint12, from: 8)))
         }
-        let restarted = witness(try SQLiteWitnessStore(path: path))
+        let restarted = makeWitness(try SQLiteWitnessStore(path: path))
         let latest = try #require(try restarted.latest(of: fixture.aliceBob))
         #expect(latest.size == 12)
         #expect(latest.signatureStatus(of: "witness-1", publicKey: witnessKey.publicKey) == .valid)
         // The checkpoint at 8 it cosigned before is recognised as such, not taken for a rollback.
-        #expect(try cosigned(try restarted.submit(submission(fixture.checkpoint8))).size == 8)
+        #expect(try expectCosigned(try restarted.submit(submission(fixture.checkpoint8))).size == 8)
         let forged = try fixture.forgedCheckpoint12(signedBy: [fixture.alice, fixture.bob])
-        #expect(try refusal(try restarted.submit(submission(forged))).code == .equivocation)
+        #expect(try expectRefusal(try restarted.submit(submission(forged))).code == .equivocation)
 
-        let again = witness(try SQLiteWitnessStore(path: path))
+        let again = makeWitness(try SQLiteWitnessStore(path: path))
         let refusals = try again.refusals(of: fixture.aliceBob)
         #expect(refusals.map(\.code) == [.equivocation])
         #expect(refusals.first?.presented == forged)

@@ -26,7 +26,7 @@ struct WitnessNodeTests {
     }
 
     /// A ledger between SELLER and BUYER with `count` entries in memory, its header and its leaf hashes.
-    func ledger(entries count: Int) throws -> (BilateralLedger, [Data]) {
+    func makeLedger(entries count: Int) throws -> (BilateralLedger, [Data]) {
         let ledger = try BilateralLedger(
             partyA: seller, partyB: buyer, genesisNonce: Data("sb".utf8), storeA: InMemoryLedgerStore(),
             storeB: InMemoryLedgerStore())
@@ -47,7 +47,7 @@ struct WitnessNodeTests {
 
     @Test("POST /witness/v1/checkpoints cosigns honest growth, answers 409 with both notes to an equivocation")
     func routes() async throws {
-        let (ledger, leaves) = try ledger(entries: 6)
+        let (ledger, leaves) = try makeLedger(entries: 6)
         let four = Checkpoint.signed(ledger, size: 4, leaves: leaves, by: [seller, buyer])
         let six = Checkpoint.signed(ledger, size: 6, leaves: leaves, by: [seller, buyer])
         var forged = Checkpoint(ledgerID: ledger.id, size: 6, root: Data(repeating: 7, count: 32), time: nil)
@@ -94,7 +94,8 @@ struct WitnessNodeTests {
                 body: try Self.body(
                     Checkpoint.signed(ledger, size: 5, leaves: leaves, by: [seller, buyer]), header: ledger.header))
             #expect(rollback.status == .conflict)
-            #expect(try JSONDecoder().decode(WitnessAnswer.self, from: Data(buffer: rollback.body)).refusal == "rollback")
+            #expect(
+                try JSONDecoder().decode(WitnessAnswer.self, from: Data(buffer: rollback.body)).refusal == "rollback")
 
             let refusals = try await client.execute(
                 uri: WitnessRoutes.ledgerPath(ledger.id) + "/refusals", method: .get)
@@ -128,7 +129,8 @@ struct WitnessNodeTests {
             let at = Instant(milliseconds: 1_767_603_600_000)
             for index in 1...3 {
                 try await buyerLedgers.append(
-                    LedgerRecord(counterparty: "SELLER", kind: "poq.request", refs: ["request": "r-\(index)"], body: [:]),
+                    LedgerRecord(
+                        counterparty: "SELLER", kind: "poq.request", refs: ["request": "r-\(index)"], body: [:]),
                     at: at)
                 try await sellerLedgers.append(
                     LedgerRecord(

@@ -18,7 +18,7 @@ public final class InMemoryWitnessStore: WitnessStore {
     }
 
     public func latest(of ledgerID: LedgerID) throws -> Checkpoint? {
-        ledgers.withLock { $0[ledgerID]?.checkpoints.max { $0.key < $1.key }?.value }
+        ledgers.withLock { ledgers in ledgers[ledgerID]?.checkpoints.max { $0.key < $1.key }?.value }
     }
 
     public func checkpoint(of ledgerID: LedgerID, size: UInt64) throws -> Checkpoint? {

@@ -62,7 +62,8 @@ public final class SQLiteWitnessStore: WitnessStore {
 
     public func header(of ledgerID: LedgerID) throws -> LedgerHeader? {
         let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM witnessed_ledgers WHERE ledger_id = ?", arguments: [ledgerID.rawValue])
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM witnessed_ledgers WHERE ledger_id = ?", arguments: [ledgerID.rawValue])
         }
         guard let row else { return nil }
         guard let keyA = Data(hexString: row["public_key_a"]), let keyB = Data(hexString: row["public_key_b"]),

@@ -53,7 +53,9 @@ extension NodeLedgers {
         } catch {
             logger.warning(
                 "checkpoint not witnessed",
-                metadata: ["counterparty": "\(replica.counterparty)", "size": "\(checkpoint.size)", "error": "\(error)"])
+                metadata: [
+                    "counterparty": "\(replica.counterparty)", "size": "\(checkpoint.size)", "error": "\(error)",
+                ])
         }
     }
 

@@ -32,8 +32,7 @@ public struct WitnessServer: Sendable {
     }
 
     /// The HTTP application; `onRunning` gets the bound port (useful with port 0).
-    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol
-    {
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: WitnessRoutes.router(witness: witness, logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: "broker-witness"),

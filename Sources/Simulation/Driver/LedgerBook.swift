@@ -100,13 +100,13 @@ final class LedgerBook: Sendable {
             leaves.withLock { $0[ledger.id, default: []].append(MerkleTree.leafHashes(of: [agreed])[0]) }
         }
         if let checkpoint = try ledger.checkpointIfDue(every: Checkpoint.interval) {
-            try witness(checkpoint, of: ledger)
+            try submitToWitness(checkpoint, of: ledger)
         }
     }
 
     /// Submits a checkpoint to the witness, if any, with the consistency proof from the witness's latest one of
     /// that ledger, and stores the cosigned note in both copies. A refusal is an error: honest parties never get one.
-    private func witness(_ checkpoint: Checkpoint, of ledger: BilateralLedger) throws {
+    private func submitToWitness(_ checkpoint: Checkpoint, of ledger: BilateralLedger) throws {
         guard let witness else { return }
         var known = leaves.withLock { $0[ledger.id] ?? [] }
         if known.count < checkpoint.size {
@@ -122,7 +122,8 @@ final class LedgerBook: Sendable {
                 try ledger.copy(of: party).store.saveCheckpoint(cosigned, of: ledger.id)
             }
         case .refused(let refusal):
-            throw LedgerError(.divergence, "the witness refused checkpoint \(checkpoint.size) of \(ledger.id): \(refusal)")
+            throw LedgerError(
+                .divergence, "the witness refused checkpoint \(checkpoint.size) of \(ledger.id): \(refusal)")
         }
     }
 
@@ -130,7 +131,7 @@ final class LedgerBook: Sendable {
     /// copies, so that each copy alone proves how long the ledger was.
     func checkpointAll() throws {
         for ledger in ledgers.values.sorted(by: { $0.id < $1.id }) {
-            if let checkpoint = try ledger.checkpointIfDue() { try witness(checkpoint, of: ledger) }
+            if let checkpoint = try ledger.checkpointIfDue() { try submitToWitness(checkpoint, of: ledger) }
         }
     }
 
