@@ -50,9 +50,10 @@ struct WitnessNodeTests {
         let (ledger, leaves) = try makeLedger(entries: 6)
         let four = Checkpoint.signed(ledger, size: 4, leaves: leaves, by: [seller, buyer])
         let six = Checkpoint.signed(ledger, size: 6, leaves: leaves, by: [seller, buyer])
-        var forged = Checkpoint(ledgerID: ledger.id, size: 6, root: Data(repeating: 7, count: 32), time: nil)
-        try forged.sign(with: seller)
-        try forged.sign(with: buyer)
+        var fork = Checkpoint(ledgerID: ledger.id, size: 6, root: Data(repeating: 7, count: 32), time: nil)
+        try fork.sign(with: seller)
+        try fork.sign(with: buyer)
+        let forged = fork
         let path = WitnessRoutes.checkpointsPath
         try await server().application().test(.router) { client in
             let first = try await client.execute(
