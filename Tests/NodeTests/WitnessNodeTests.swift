@@ -156,7 +156,7 @@ struct WitnessNodeTests {
 
     @Test("witness: in a node file gives the URL and verifier key; its keys are strict and its values checked")
     func configuration() throws {
-        let peer = try PartyKey(party: "BUYER").publicKey.hexString
+        let peer = PartyKey(party: "BUYER").publicKey.hexString
         let valid = NodeConfigurationFileTests.complete.replacingOccurrences(
             of: "publicKey: \"00\"", with: "publicKey: \"\(peer)\"")
         let key = VerifierKey(witnessKey).description

@@ -53,8 +53,9 @@ public enum WitnessRoutes {
                     "checkpoint refused",
                     metadata: [
                         "ledger": "\(submission.header.ledgerID)", "refusal": "\(refusal.code.rawValue)",
-                        "message": "\(refusal.message)", "witnessed": "\(refusal.witnessed?.text ?? "-")",
-                        "presented": "\(refusal.presented.text)",
+                        "message": "\(refusal.message)",
+                        "witnessed": "\((refusal.witnessed?.text ?? "-").debugDescription)",
+                        "presented": "\(refusal.presented.text.debugDescription)",
                     ])
                 return NodeRoutes.json(status(of: refusal.code), WitnessAnswer(refusal))
             }
