@@ -147,10 +147,42 @@ struct WitnessNodeTests {
                 #expect(checkpoint.signatureStatus(of: "BUYER", publicKey: buyer.publicKey) == .valid)
             }
             #expect(try await link.latest(of: id)?.size == 6)
+            // The seller shared each witnessed note; the buyer, which knows the same witness, keeps its line too.
+            #expect(try buyerLedgers.store.checkpoints(of: id) == stored)
             // The auditor verifies the cosignatures given the witness's verifier key.
             let auditor = LedgerAuditor(rules: .broker, witnessKeys: [VerifierKey(witnessKey)])
             let path = directory.appendingPathComponent("SELLER.sqlite").path
             #expect(try auditor.audit(file: path) == [])
+        }
+    }
+
+    @Test("a counterparty without the witness keeps the shared note with the two parties' lines only")
+    func counterpartyWithoutWitness() async throws {
+        let transport = RestartLedgerTests.Loopback()
+        try await server().application().test(.live) { client in
+            let link = WitnessClient(url: "http://127.0.0.1:\(try #require(client.port))", key: VerifierKey(witnessKey))
+            func ledgers(_ key: PartyKey, witness: WitnessClient?) throws -> NodeLedgers {
+                let ledgers = try NodeLedgers(
+                    key: key, database: directory.appendingPathComponent("\(key.party).sqlite").path, withSOF: false,
+                    peerKeys: ["SELLER": seller.publicKey, "BUYER": buyer.publicKey], transport: transport,
+                    logger: Logger(label: "test"), checkpointInterval: 2, witness: witness)
+                transport.connect(key.party, ledgers)
+                return ledgers
+            }
+            let sellerLedgers = try ledgers(seller, witness: nil)
+            let buyerLedgers = try ledgers(buyer, witness: link)
+            for index in 1...2 {
+                try await buyerLedgers.append(
+                    LedgerRecord(
+                        counterparty: "SELLER", kind: "poq.request", refs: ["request": "r-\(index)"], body: [:]),
+                    at: Instant(milliseconds: 1_767_603_600_000))
+            }
+            let id = try buyerLedgers.replica(with: "SELLER").id
+            let buyerCheckpoint = try #require(try buyerLedgers.store.checkpoints(of: id).first)
+            #expect(buyerCheckpoint.signatures.map(\.name) == ["BUYER", "SELLER", "witness-1"])
+            let sellerCheckpoint = try #require(try sellerLedgers.store.checkpoints(of: id).first)
+            #expect(sellerCheckpoint.signatures.map(\.name) == ["BUYER", "SELLER"])
+            #expect(sellerCheckpoint.noteText == buyerCheckpoint.noteText)
         }
     }
 

@@ -42,6 +42,7 @@ extension NodeLedgers {
             switch verdict {
             case .cosigned(let cosigned):
                 try store.saveCheckpoint(cosigned, of: replica.id)
+                await share(cosigned, with: replica.counterparty)
             case .refused(let refusal):
                 logger.error(
                     "witness refused checkpoint",
@@ -59,9 +60,21 @@ extension NodeLedgers {
         }
     }
 
+    /// Sends the witnessed note to the counterparty (the co-signing route again), so its copy keeps the witness's
+    /// line too when it knows the witness. A failure is logged: its copy keeps the note the parties signed.
+    private func share(_ witnessed: Checkpoint, with counterparty: PartyID) async {
+        do {
+            _ = try await transport.cosign(witnessed, at: counterparty)
+        } catch {
+            logger.warning(
+                "witnessed checkpoint not shared",
+                metadata: ["counterparty": "\(counterparty)", "size": "\(witnessed.size)", "error": "\(error)"])
+        }
+    }
+
     /// The counterparty's side: checks a checkpoint `counterparty` signed against this party's copy (same ledger,
     /// no longer than the copy, the root of its first `size` entries, the counterparty's valid signature), adds this
-    /// party's signature and stores the co-signed note.
+    /// party's signature and stores the co-signed note, with the line of this node's witness when it verifies.
     /// - Throws: `NodeError(.ledger)` when the checkpoint is not one this copy can sign.
     public func countersign(_ checkpoint: Checkpoint, from counterparty: PartyID) throws -> Checkpoint {
         guard let id = checkpoint.ledgerID, let replica = try replica(id: id, counterparty: counterparty) else {
@@ -76,7 +89,13 @@ extension NodeLedgers {
         guard try Self.root(of: replica, size: checkpoint.size) == checkpoint.root else {
             throw NodeError(.ledger, "the root is not that of this copy's first \(checkpoint.size) entries")
         }
-        var cosigned = checkpoint
+        // Lines by other signers are kept only for this node's own witness, and only when its line verifies: a
+        // counterparty cannot leave a stranger's line, or a forged witness line, in this copy.
+        var signers: Set<String> = [counterparty.rawValue, key.party.rawValue]
+        if let witness, checkpoint.signatureStatus(of: witness.key.name, publicKey: witness.key.publicKey) == .valid {
+            signers.insert(witness.key.name.rawValue)
+        }
+        var cosigned = checkpoint.keepingSignatures { signers.contains($0.name) }
         if cosigned.signatureStatus(of: key.party, publicKey: key.publicKey) != .valid { try cosigned.sign(with: key) }
         try store.saveCheckpoint(cosigned, of: id)
         return cosigned

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Ledger
 import Logging
+import Sonata
 
 /// The witness's HTTP routes (`broker witness`). Requests are not signed: every note carries the parties'
 /// signatures, which is all the witness trusts.
@@ -36,7 +37,9 @@ public enum WitnessRoutes {
             } catch let error as NodeError {
                 return failure(.badRequest, error.message)
             } catch {
-                return failure(.badRequest, "not a witness request {note, consistencyProof, ledger}: \(error)")
+                return failure(
+                    .badRequest,
+                    "not a witness request {note, consistencyProof, ledger}: \(MEFError.describe(error).problem)")
             }
             let verdict: WitnessVerdict
             do {
