@@ -172,6 +172,32 @@ struct WitnessTests {
         #expect(try witness.latest(of: fixture.aliceBob) == nil)
     }
 
+    @Test("a witness with a key directory, or one that learned a ledger's keys, refuses other keys")
+    func keysPinned() throws {
+        var directory = KeyDirectory()
+        directory.register("alice", publicKey: fixture.alice.publicKey)
+        let strict = Witness(key: witnessKey, store: InMemoryWitnessStore(), trustedKeys: directory)
+        let unknown = try expectRefusal(try strict.submit(submission(fixture.checkpoint8)))
+        #expect(unknown.code == .wrongLedger)
+        #expect(unknown.message == "bob is not in this witness's key directory with that key")
+
+        // The ledger id binds the parties and the nonce, not the keys: the witness holds the keys it learned first.
+        let witness = makeWitness()
+        _ = try expectCosigned(try witness.submit(submission(fixture.checkpoint8)))
+        let impostor = try PartyKey(party: "bob", seed: LedgerFixture.seed(11))
+        let otherKeys = try LedgerHeader(
+            "alice", publicKey: fixture.alice.publicKey, "bob", publicKey: impostor.publicKey,
+            genesisNonce: Data("ab".utf8))
+        #expect(otherKeys.ledgerID == fixture.aliceBob)
+        var note = Checkpoint(ledgerID: fixture.aliceBob, size: 12, root: Data(repeating: 7, count: 32), time: nil)
+        try note.sign(with: fixture.alice)
+        try note.sign(with: impostor)
+        let refusal = try expectRefusal(
+            try witness.submit(WitnessSubmission(checkpoint: note, consistencyProof: [], header: otherKeys)))
+        #expect(refusal.code == .wrongLedger)
+        #expect(refusal.message.hasPrefix("the parties' keys are not the ones this witness knows"))
+    }
+
     @Test("a restarted witness keeps what it cosigned and the refusals it reported")
     func restartKeepsState() throws {
         let path = fixture.directory.appendingPathComponent("witness.sqlite").path
