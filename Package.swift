@@ -137,7 +137,8 @@ let package = Package(
         ),
         .testTarget(name: "ScenarioModelTests", dependencies: ["ScenarioModel"], swiftSettings: settings),
         .testTarget(
-            name: "SimulationTests", dependencies: ["Simulation", "ScenarioModel", "Sonata", "SupplyChain"],
+            name: "SimulationTests",
+            dependencies: ["Simulation", "ScenarioModel", "Sonata", "SupplyChain", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: settings),
         .testTarget(
             name: "NodeTests",

@@ -428,7 +428,8 @@ public actor ProviderNode {
                     case .setTimer(let key, let at): pending[key] = at
                     case .send(let to, let message): transmit(message, to: to, trace: trace, replaying: true)
                     case .record(let record): replayedRecords.append((record, line.at))
-                    case .trace: break
+                    // Published before the restart: the entry is in the omni-lateral ledger's own file.
+                    case .publish, .trace: break
                     }
                 }
             }
@@ -450,6 +451,8 @@ public actor ProviderNode {
                 clock.schedule(at: at) { await self.fire(key) }
             case .record(let record):
                 ledgers.submit(record, at: now) { self.jobs.start($0) }
+            case .publish(let record):
+                ledgers.publish(record, at: now) { self.jobs.start($0) }
             case .trace(let event):
                 self.trace(event, trace: trace)
             }

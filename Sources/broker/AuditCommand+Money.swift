@@ -17,15 +17,20 @@ extension AuditCommand {
                 every service the seller activated is billed in each cycle it invoiced. Findings are printed one \
                 per line: ledger id, invoice, line ('-' for the whole invoice), rule, detail.
 
+                --margins prints, before the findings, each provider's margin per cycle from the final lines: \
+                what it invoiced its buyers, what its sellers invoiced it, and the difference (tab-separated).
+
                 Example:
                   broker simulate monthly-billing --out out/billing
-                  broker audit money out/billing
+                  broker audit money out/billing --margins
 
                 Exit codes: 0 clean, 1 findings, 2 unreadable or bad input.
                 """
         )
 
         @Argument(help: "Ledger SQLite files or directories of them.") var paths: [String]
+        @Flag(help: "Print each provider's margin per cycle: invoiced, invoiced by its sellers, the difference.")
+        var margins = false
 
         func run() throws {
             var copies: [LedgerCopy] = []
@@ -45,7 +50,9 @@ extension AuditCommand {
                 }
             }
             guard !copies.isEmpty else { fail("no ledger file in \(paths.joined(separator: " "))") }
-            let findings = MoneyAudit.audit(InvoiceBook(copies: copies))
+            let book = InvoiceBook(copies: copies)
+            if margins { for margin in MoneyAudit.margins(book) { print(margin) } }
+            let findings = MoneyAudit.audit(book)
             for finding in findings { print(finding) }
             if !findings.isEmpty { throw ExitCode(1) }
         }

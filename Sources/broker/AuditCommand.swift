@@ -1,6 +1,8 @@
 import ArgumentParser
+import CanonicalJSON
 import Foundation
 import Ledger
+import SupplyChain
 
 /// `broker audit`: the auditor. Opens everything read-only and never modifies what it audits.
 struct AuditCommand: ParsableCommand {
@@ -30,6 +32,12 @@ extension AuditCommand {
                 the first differing seq, a copy cut short (truncated), or a copy missing from the other party's \
                 file. SQLite files without the ledger tables (a node's -journal and -replay files) are skipped \
                 with a note on standard error.
+
+                Omni-lateral ledgers (a provider's published SLA reputation, `*.omni.sqlite` from simulate --out, \
+                `*-omni.sqlite` beside a node's database) are verified too: chain, the publisher's signatures, \
+                every neighbour's countersignature or signed refusal, a neighbour that has not answered \
+                (missing_endorsement), and the auditor's own recomputation of each score from every neighbour's \
+                copy given (reputation_mismatch). LEDGER.md §13.
 
                 Examples:
                   broker audit buyer.sqlite
@@ -70,8 +78,18 @@ extension AuditCommand {
                 }
             }
             let auditor = LedgerAuditor(trustedKeys: try keys.map(readKeys), rules: .broker, witnessKeys: witnesses)
-            let files = try readLedgerFiles(expand(paths))
+            let (files, omniLedgers) = try readLedgerFiles(expand(paths))
             var report = auditor.audit(files, against: try against.map(readLedgerFile))
+            let trusted = try keys.map(readKeys)
+            for omni in omniLedgers {
+                report.findings += OmniReview.audit(omni, trustedKeys: trusted) { neighbour in
+                    files.flatMap(\.copies).first {
+                        $0.holder == neighbour
+                            && Set([$0.header.partyA, $0.header.partyB])
+                                == Set([omni.publisher.rawValue, neighbour.rawValue])
+                    }.map(\.entries)
+                }
+            }
             if let against, report.sharesNoLedger {
                 FileHandle.standardError.write(
                     Data("broker audit: \(paths.joined(separator: " ")) and \(against) share no ledger\n".utf8))
@@ -99,15 +117,20 @@ extension AuditCommand {
 
         /// The ledger files among `paths`, each read once; a SQLite file without the ledger tables (a node's
         /// journal or replay cache) is skipped with a note on standard error. Nothing left to audit is bad input.
-        private func readLedgerFiles(_ paths: [String]) throws -> [LedgerFile] {
+        private func readLedgerFiles(_ paths: [String]) throws -> ([LedgerFile], [OmniLedger]) {
             var seen = Set<String>()
             var files: [LedgerFile] = []
+            var omniLedgers: [OmniLedger] = []
             for path in paths where seen.insert((path as NSString).standardizingPath).inserted {
                 let file: LedgerFile?
                 do {
                     file = try LedgerFile.open(path: path)
                 } catch {
                     fail("\(path): not a readable ledger file (\(error))")
+                }
+                if file == nil, let omni = try? OmniLedger(readOnlyPath: path) {
+                    omniLedgers.append(omni)
+                    continue
                 }
                 guard let file else {
                     FileHandle.standardError.write(
@@ -116,8 +139,10 @@ extension AuditCommand {
                 }
                 files.append(file)
             }
-            if files.isEmpty && !paths.isEmpty { fail("no ledger file in \(self.paths.joined(separator: " "))") }
-            return files
+            if files.isEmpty && omniLedgers.isEmpty && !paths.isEmpty {
+                fail("no ledger file in \(self.paths.joined(separator: " "))")
+            }
+            return (files, omniLedgers)
         }
     }
 

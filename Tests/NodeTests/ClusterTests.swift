@@ -178,6 +178,14 @@ struct ClusterTests {
         #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
         #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
         #expect(live.reputations == simulated.reputations)
+        // PDL-115 on live nodes: the same providers publish on their omni-lateral ledgers, and every publication is
+        // countersigned by the neighbours holding its records (the cadence follows each node's clock, so the number
+        // of publications may differ from the simulator's).
+        #expect(live.omniLedgers.map(\.publisher) == simulated.omniLedgers.map(\.publisher))
+        #expect(!live.omniLedgers.isEmpty)
+        for omni in live.omniLedgers {
+            #expect(omni.entries > 0 && omni.countersigned == omni.expected && omni.refused == 0, "\(omni)")
+        }
         try #require(live.demands.count == simulated.demands.count)
         for index in live.demands.indices {
             let (a, b) = (live.demands[index], simulated.demands[index])

@@ -46,6 +46,7 @@ struct MoneyAuditTests {
         "the money audit is clean on every honest money scenario",
         arguments: [
             "monthly-billing", "invoice-dispute", "netting", "partial-reconciliation", "sla-credit", "fault-billing",
+            "performance-credits",
         ])
     func honestRunsClean(name: String) throws {
         let book = InvoiceBook(copies: try Self.copies(name))
@@ -96,6 +97,39 @@ struct MoneyAuditTests {
         // 2 % of 300.00 a month is 6.00 an hour; the repair outage lasted 4 hours: −24.00.
         #expect(credit.detail.contains("-30.00 EUR for 5 hour(s); the ledger gives 4 hour(s)"))
         #expect(credit.detail.hasSuffix("-24.00 EUR"))
+    }
+
+    @Test("a breach credit is checked against the co-signed report.delivered: one for a report not on the ledger")
+    func breachCreditWithoutBreach() throws {
+        let copies = try Self.copies("performance-credits")
+        // An honest credit line moved onto a report id the ledger does not have.
+        let tampered = try Self.tampered(copies, seller: "CHEAP", cycle: 2) { invoice in
+            invoice.items.map {
+                $0.productOrderItem == InvoiceItem.breachCredit && $0.id == "2"
+                    ? InvoiceItem(
+                        id: $0.id, chargeType: $0.chargeType, product: $0.product, productOrder: "CHEAP-svc-3@0",
+                        productOrderItem: $0.productOrderItem, description: $0.description, coverage: $0.coverage,
+                        unit: $0.unit, unitQuantity: 1, unitRate: $0.unitRate, amount: $0.amount, evidence: $0.evidence)
+                    : $0
+            }
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: tampered))
+        let missing = try #require(findings.first { $0.rule == .missingEvidence })
+        #expect(missing.invoiceID.hasPrefix("CHEAP-bill-") && missing.line == "2")
+        #expect(missing.detail == "no co-signed report.delivered CHEAP-svc-3@0")
+    }
+
+    @Test("each provider's margin along the chain: what it invoiced minus what its seller invoiced it, per cycle")
+    func marginsAlongTheChain() throws {
+        let margins = MoneyAudit.margins(InvoiceBook(copies: try Self.copies("monthly-billing")))
+        // The second cycle (a full month and the change fee): ACCESS 600.00 with no seller; REGIONAL 660.00 − 600.00;
+        // WHOLESALE 726.00 − 660.00; RETAIL 871.20 − 726.00. ENTERPRISE only buys: no margin.
+        let second = margins.filter { $0.cycle == 2 }
+        #expect(second.map(\.party) == ["ACCESS", "REGIONAL", "RETAIL", "WHOLESALE"])
+        #expect(second.map(\.margin.minorUnits) == [60_000, 6_000, 14_520, 6_600])
+        #expect(second.map(\.invoicedBy.minorUnits) == [0, 60_000, 72_600, 66_000])
+        // The twelfth cycle's bills are issued on day 360 and answered: every provider has twelve cycles.
+        #expect(margins.filter { $0.party == "RETAIL" }.map(\.cycle) == Array(1...12))
     }
 
     @Test("a held-back line is found: a service active in an invoiced cycle has no line")

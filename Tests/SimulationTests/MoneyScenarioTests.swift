@@ -35,6 +35,18 @@ struct MoneyScenarioTests {
         #expect(result.invoices.allSatisfy { $0.answers == ["final"] && $0.disputedLines == 0 })
     }
 
+    @Test("PDL-097 each breached daily report is credited at the contracted 1 % of the month, down and up the chain")
+    func breachCredits() throws {
+        let result = try ScenarioRunTests.run("performance-credits")
+        // 25 started days less 24 credits, then a full month less 30 (see the scenario file for the working).
+        #expect(Self.invoices(result, "CHEAP", "RETAIL").map(\.amountDue) == [178.00, 210.00])
+        #expect(Self.invoices(result, "RETAIL", "ENTERPRISE").map(\.amountDue) == [213.60, 252.00])
+        // RETAIL's B-BUS found every credit in the reports it received: nothing disputed, both final.
+        #expect(
+            Self.invoices(result, "CHEAP", "RETAIL").allSatisfy { $0.answers == ["final"] && $0.disputedLines == 0 })
+        #expect(Self.invoices(result, "CHEAP", "RETAIL").map(\.lines) == [25, 31])
+    }
+
     @Test("PDL-109 the late payer's payments are recorded ten days late; every other payment is on time")
     func latePaymentsVisible() throws {
         let result = try ScenarioRunTests.run("monthly-billing")

@@ -56,6 +56,25 @@ extension BBUS {
             seller: seller, serviceID: serviceID, from: from, duration: duration)
     }
 
+    /// A seller's scheduled report that breached an objective: the SLA breach credit the buyer expects, unless an
+    /// outage credited by the hour explains it (`PerformanceReport.earnsBreachCredit`).
+    mutating func notePurchaseBreach(_ report: PerformanceReport, from seller: PartyID) {
+        guard let contract = configuration.contracts[seller], contract.slaCreditBasisPointsPerBreach > 0 else { return }
+        let outages =
+            contract.slaCreditBasisPointsPerHour > 0
+            ? purchases.outages.values.filter { $0.seller == seller && $0.serviceID == report.serviceID }.map(\.from)
+            : []
+        guard report.earnsBreachCredit(outagesFrom: outages) else { return }
+        purchases.breaches[report.reportID] = PurchaseBook.Breach(
+            seller: seller, serviceID: report.serviceID, to: report.to)
+    }
+
+    /// The monthly price of what the buyer bought from `seller` as service `serviceID`.
+    func purchasedMonthly(_ serviceID: String, from seller: PartyID, currency: String) -> Money {
+        purchases.purchases.values.filter { $0.seller == seller && $0.serviceID == serviceID }.compactMap(\.price)
+            .reduce(.zero(currency), +)
+    }
+
     /// Notes an element ordered from a seller under contract, at the price the seller quoted.
     mutating func notePurchase(_ placement: SubOrderPlacement, subID: RequestID) {
         guard configuration.contracts[placement.seller] != nil else { return }
@@ -85,11 +104,18 @@ extension BBUS {
                 outage.from >= line.coverage.start, outage.from < line.coverage.end,
                 let contract = configuration.contracts[seller]
             else { return (zero, "no outage of \(line.product) announced for \(line.productOrder) in the period") }
-            let monthly = purchases.purchases.values.filter { $0.seller == seller && $0.serviceID == outage.serviceID }
-                .compactMap(\.price).reduce(zero, +)
+            let monthly = purchasedMonthly(outage.serviceID, from: seller, currency: zero.currency)
             let hours = outage.duration.wholeHoursRoundedUp
             let hourly = contract.hourlyCredit(monthly: monthly)
             return (hourly.times(hours).negated, "SLA credit: \(hours) hour(s) at \(hourly)")
+        case .nonRecurring where line.productOrderItem == InvoiceItem.breachCredit:
+            guard let breach = purchases.breaches[line.productOrder], breach.seller == seller,
+                breach.serviceID == line.product, breach.to <= line.coverage.end,
+                let contract = configuration.contracts[seller]
+            else { return (zero, "no breached report \(line.productOrder) on \(line.product) in the period") }
+            let credit = contract.breachCredit(
+                monthly: purchasedMonthly(breach.serviceID, from: seller, currency: zero.currency))
+            return (credit.negated, "SLA credit for breached report \(line.productOrder): \(credit)")
         case .nonRecurring where line.productOrderItem == InvoiceItem.creditNoteApplied:
             guard let credit = purchases.creditNotes[line.productOrder] else {
                 return (zero, "no agreed credit note \(line.productOrder)")

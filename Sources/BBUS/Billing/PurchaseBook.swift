@@ -31,6 +31,14 @@ struct PurchaseBook: Sendable {
         let duration: TimeSpan
     }
 
+    /// A seller's scheduled report that breached an objective: the SLA breach credit the buyer expects.
+    struct Breach: Sendable {
+        let seller: PartyID
+        let serviceID: String
+        /// The end of the report's interval: no invoice of a period ending earlier credits it.
+        let to: Instant
+    }
+
     /// An invoice received and where its reconciliation stands.
     struct Payable: Sendable {
         let invoice: Invoice
@@ -51,6 +59,8 @@ struct PurchaseBook: Sendable {
     /// Outages announced for changes in progress, then completed, by the change's sub-order id.
     var pendingOutages: [RequestID: (from: Instant, duration: TimeSpan)] = [:]
     var outages: [RequestID: Outage] = [:]
+    /// Breached reports credited per the contract, by report id.
+    var breaches: [String: Breach] = [:]
     /// Credit notes agreed (their amount positive), by document id: deducted from a later invoice.
     var creditNotes: [String: Money] = [:]
     var payables: [String: Payable] = [:]

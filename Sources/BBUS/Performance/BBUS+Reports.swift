@@ -22,6 +22,7 @@ extension BBUS {
         guard report.isPlausible else { return [] }
         sellerRecords[seller, default: []].append(report.recordScore)
         sellerReportCounts[SellerService(seller: seller, serviceID: report.serviceID), default: 0] += 1
+        notePurchaseBreach(report, from: seller)
         return [.message(.bbusToSCO(.sellerReport(seller: seller, report)))]
     }
 

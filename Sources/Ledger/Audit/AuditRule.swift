@@ -57,4 +57,13 @@ public enum AuditRule: String, Codable, Sendable, Hashable, CaseIterable {
     case bodyTooLarge = "body_too_large"
     /// An entry is dated too far ahead of the countersigner's clock.
     case timeAhead = "time_ahead"
+    /// A neighbour's countersignature or refusal of an omni-lateral entry does not verify, or answers an entry
+    /// the ledger does not have.
+    case badEndorsement = "bad_endorsement"
+    /// A neighbour refused to countersign an omni-lateral entry; the detail is its signed reason.
+    case refusedEndorsement = "refused_endorsement"
+    /// A neighbour whose copy holds records an omni-lateral entry rests on has not countersigned it (pending).
+    case missingEndorsement = "missing_endorsement"
+    /// The auditor's own recomputation of a published SLA reputation, from a neighbour's copy, disagrees.
+    case reputationMismatch = "reputation_mismatch"
 }

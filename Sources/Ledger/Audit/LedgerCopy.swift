@@ -185,3 +185,21 @@ public struct LedgerFile: Sendable {
         return checkpoints.first { $0.size == size }
     }
 }
+
+extension LedgerCopy {
+    /// The rows that read as entries (refs and body parse as JSON; hashes and signatures as stored), in seq order:
+    /// what a reader of the ledger's content — such as an omni-lateral review — needs. The integrity of each row is
+    /// the auditor's business (`LedgerAuditor.audit`).
+    public var entries: [LedgerEntry] {
+        rows.compactMap { row in
+            guard let refs = try? JSONValue.parse(Data(row.refs.utf8)), case .object(let members) = refs,
+                let body = try? JSONValue.parse(Data(row.body.utf8)), let signature = Data(hexString: row.authorSig)
+            else { return nil }
+            return LedgerEntry(
+                ledgerID: LedgerID(rawValue: row.ledgerID), seq: UInt64(clamping: row.seq), prevHash: row.prevHash,
+                time: row.time, author: PartyID(row.author), kind: row.kind,
+                refs: members.compactMapValues { $0.stringValue }, body: body, entryHash: row.entryHash,
+                authorSignature: signature, counterSignature: row.counterSig.flatMap { Data(hexString: $0) })
+        }
+    }
+}

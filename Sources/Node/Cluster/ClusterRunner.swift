@@ -569,22 +569,29 @@ public struct ClusterRunner: Sendable {
                 }
             }
         }
-        let (summaries, findings) = try audit(cluster)
+        let (summaries, findings, omniSummaries) = try audit(cluster)
         var orders: [String: SimulationResult.OrderOutcome] = [:]
         for demand in plan.demands {
             orders[demand.id] = ordering?.outcome(of: demand, trail: orderTrail)
             if let states = serviceStates[demand.id] { orders[demand.id]?.serviceStates = states }
         }
-        return SimulationResult(
+        var result = SimulationResult(
             live: plan, observations: observations, trail: trail, orders: orders, ledgers: summaries,
             reputations: reputations,
             requestsReceived: received,
             auditFindings: findings, events: steps, duration: protocolTime?.description ?? "\(duration)",
             ledgerDirectory: workDirectory.path, invoices: try invoices(cluster))
+        result.omniLedgers = omniSummaries
+        return result
     }
 
-    /// Audits every ledger: each copy clean against the parties' keys, both copies identical.
-    public func audit(_ cluster: Cluster) throws -> ([SimulationResult.LedgerSummary], [String]) {
+    /// Audits every ledger: each copy clean against the parties' keys, both copies identical; and every provider's
+    /// omni-lateral ledger, recomputed from each neighbour's copy.
+    public func audit(
+        _ cluster: Cluster
+    ) throws -> (
+        [SimulationResult.LedgerSummary], [String], [SimulationResult.OmniSummary]
+    ) {
         var keys = KeyDirectory()
         var files: [(holder: PartyID, path: String)] = []
         for (party, key) in cluster.keys { keys.register(party, publicKey: key.publicKey) }
@@ -620,7 +627,23 @@ public struct ClusterRunner: Sendable {
             summaries.append(
                 .init(parties: header.parties, ledgerID: id, entries: head.seq, head: head.hash, kinds: kinds))
         }
-        return (summaries, findings)
+        var omniSummaries: [SimulationResult.OmniSummary] = []
+        for (publisher, database) in cluster.databases.sorted(by: { $0.key < $1.key }) {
+            let path = NodeLedgers.omniDatabase(database)
+            guard FileManager.default.fileExists(atPath: path), let omni = try OmniLedger(readOnlyPath: path) else {
+                continue
+            }
+            omniSummaries.append(try SimulationResult.OmniSummary(omni))
+            findings += OmniReview.audit(omni, trustedKeys: keys) { neighbour in
+                guard
+                    let id = headers.first(where: { Set($0.value.parties) == [publisher, neighbour] })?
+                        .key,
+                    let store = copies[id]?.first(where: { $0.0 == neighbour })?.1
+                else { return nil }
+                return try? store.entries(of: id)
+            }.map(\.description)
+        }
+        return (summaries, findings, omniSummaries)
     }
 
     /// A TCP port nothing listens on now (bound to port 0 on loopback, then released).

@@ -33,7 +33,12 @@ public final class RetailServer: Sendable {
     public func application(port: Int, verifier: RequestVerifier, logger: Logger) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         let ledgers = self.ledgers
-        NodeRoutes.addLedgerRoutes(to: router, limit: 1 << 20, verifier: verifier) { id, party in
+        NodeRoutes.addLedgerRoutes(
+            to: router, limit: 1 << 20, verifier: verifier,
+            review: { neighbour, entry, publisher in
+                try neighbour.flatMap { ledgers[PartyID($0)] }?.review(entry, from: publisher)
+            }
+        ) { id, party in
             guard let id else { return nil }
             for buyer in ledgers.values {
                 if let replica = try? buyer.replica(id: LedgerID(rawValue: id), counterparty: party) { return replica }

@@ -93,6 +93,18 @@ public struct NodeClient: LedgerTransport {
         return try Checkpoint.parse(try JSONDecoder().decode(CheckpointNote.self, from: reply.body).note)
     }
 
+    public func review(_ entry: LedgerEntry, by neighbour: PartyID) async throws -> OmniVerdict {
+        let reply = try await send(
+            .POST, to: neighbour, path: NodeRoutes.omniReviewPath(neighbour), body: try JSONEncoder().encode(entry))
+        guard reply.status == 200 else {
+            throw NodeError(
+                .ledger,
+                "\(neighbour) did not review omni entry \(entry.seq): \(reply.status) "
+                    + String(decoding: reply.body.prefix(2_000), as: UTF8.self))
+        }
+        return try JSONDecoder().decode(OmniVerdict.self, from: reply.body)
+    }
+
     public func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry] {
         let reply = try await send(
             .GET, to: counterparty, path: NodeRoutes.ledgerEntriesPath(ledger) + "?from=\(seq)")

@@ -16,6 +16,8 @@ public enum NodeRoutes {
 
     public static func ledgerEntriesPath(_ id: LedgerID) -> String { "/ledger/v1/\(id.rawValue)/entries" }
     public static func ledgerCheckpointsPath(_ id: LedgerID) -> String { "/ledger/v1/\(id.rawValue)/checkpoints" }
+    /// Where a publisher asks `neighbour` to review an entry of its omni-lateral ledger.
+    public static func omniReviewPath(_ neighbour: PartyID) -> String { "/omni/v1/\(neighbour.rawValue)/reviews" }
 
     /// The MEF 79.1 Immediate Response bound (less than 30 seconds).
     static let immediateWindow = TimeSpan.seconds(30)
@@ -81,7 +83,11 @@ public enum NodeRoutes {
             to: router, limit: limit, verifier: verifier,
             now: { node.clock is WallClock ? node.clock.now().milliseconds : nil },
             behind: { party in node.jobs.start { _ = await node.ledgers.catchUp(with: party) } },
-            countersign: { checkpoint, party in try node.ledgers.countersign(checkpoint, from: party) }
+            countersign: { checkpoint, party in try node.ledgers.countersign(checkpoint, from: party) },
+            review: { neighbour, entry, publisher in
+                guard neighbour == node.party.rawValue else { return nil }
+                return try node.ledgers.review(entry, from: publisher)
+            }
         ) { id, party in
             ledgerCopy(id, with: party, node: node)
         }
@@ -97,8 +103,29 @@ public enum NodeRoutes {
         to router: Router<BasicRequestContext>, limit: Int, verifier: RequestVerifier,
         now: @escaping @Sendable () -> Int64? = { nil }, behind: @escaping @Sendable (PartyID) -> Void = { _ in },
         countersign: (@Sendable (Checkpoint, PartyID) throws -> Checkpoint)? = nil,
+        review: @escaping @Sendable (String?, LedgerEntry, PartyID) throws -> OmniVerdict? = { _, _, _ in nil },
         copy: @escaping @Sendable (String?, PartyID) -> LedgerReplica?
     ) {
+        // An entry of the caller's omni-lateral ledger, reviewed against this party's copy (LEDGER.md §13): the
+        // countersignature or signed refusal; 409 while the records it lists are not on the copy yet.
+        signedRoute(router, .post, "/omni/v1/{neighbour}/reviews", limit: limit, verifier: verifier, json: true) {
+            incoming, _, context in
+            guard let entry = try? JSONDecoder().decode(LedgerEntry.self, from: incoming.body) else {
+                return error(MEFError(code: .invalidBody, reason: "not an omni-lateral ledger entry"))
+            }
+            do {
+                guard let verdict = try review(context.parameters.get("neighbour"), entry, incoming.party) else {
+                    return error(MEFError(code: .notFound, reason: "no such neighbour on this node"))
+                }
+                return json(.ok, verdict)
+            } catch {
+                let text = "\(error)"
+                if text.contains(NodeLedgers.notYet) {
+                    return Self.error(MEFError(code: .conflict, reason: text))
+                }
+                return Self.error(MEFError(code: .invalidValue, reason: "review refused: \(error)"))
+            }
+        }
         if let countersign {
             // A checkpoint the counterparty signed, checked against this copy, signed here too and stored.
             signedRoute(router, .post, "/ledger/v1/{ledger}/checkpoints", limit: limit, verifier: verifier, json: true)

@@ -10,12 +10,19 @@ public protocol LedgerTransport: Sendable {
     func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry]
     /// Has the counterparty check a checkpoint this party signed against its copy and add its signature.
     func cosign(_ checkpoint: Checkpoint, at counterparty: PartyID) async throws -> Checkpoint
+    /// Has a neighbour review an entry of this party's omni-lateral ledger: its countersignature or refusal.
+    func review(_ entry: LedgerEntry, by neighbour: PartyID) async throws -> OmniVerdict
 }
 
 extension LedgerTransport {
     /// A transport that cannot co-sign: no checkpoint is stored for ledgers it carries.
     public func cosign(_ checkpoint: Checkpoint, at counterparty: PartyID) async throws -> Checkpoint {
         throw NodeError(.transport, "this transport does not co-sign checkpoints")
+    }
+
+    /// A transport that cannot carry reviews: omni-lateral entries stay pending.
+    public func review(_ entry: LedgerEntry, by neighbour: PartyID) async throws -> OmniVerdict {
+        throw NodeError(.transport, "this transport does not carry omni-lateral reviews")
     }
 }
 

@@ -21,6 +21,8 @@ public final class NodeLedgers: Sendable {
     let transport: any LedgerTransport
     let logger: Logger
     private let state = Mutex(State())
+    /// The omni-lateral ledger, opened on the first publication (`NodeLedgers+Omni`).
+    let omni = Mutex<OmniLedger?>(nil)
     /// How long `append` keeps retrying one entry while its counterparty is unreachable or behind; nil (a node's
     /// lanes): for as long as it takes — an entry is never dropped because its counterparty was away.
     public let retryLimit: Duration?
@@ -88,6 +90,9 @@ public final class NodeLedgers: Sendable {
         self.checkpointInterval = checkpointInterval
         self.witness = witness
     }
+
+    /// A counterparty's public key, as configured.
+    func peerKey(of party: PartyID) -> Data? { peerKeys[party] }
 
     /// The key of the provider's own SOF on its internal ledger, derived from the provider's key.
     public static func sofKey(of key: PartyKey) throws -> PartyKey {

@@ -36,6 +36,17 @@ struct BillingAccount: Sendable {
         let duration: TimeSpan
     }
 
+    /// A scheduled report on a service that breached an objective, credited per the contract's SLA breach credit
+    /// on the first invoice whose period ends after the report's interval (a report that ends just before a cycle's
+    /// end but comes in after it is credited on the next invoice, never lost).
+    struct Breach: Sendable {
+        let serviceID: String
+        let reportID: String
+        let to: Instant
+        /// The cycle whose invoice credits it, once issued.
+        var cycle: Int?
+    }
+
     /// A final credit note to deduct from the next invoice (its amount positive), and the cycle it was applied in.
     struct Credit: Sendable {
         let documentID: String
@@ -62,6 +73,7 @@ struct BillingAccount: Sendable {
     /// Outages announced for changes not yet completed, by change order.
     var pendingOutages: [RequestID: (from: Instant, duration: TimeSpan)] = [:]
     var outages: [Outage] = []
+    var breaches: [Breach] = []
     /// Credit notes the buyer agreed, deducted from the next invoice (decision 12: credit notes settle like invoices).
     var credits: [Credit] = []
     /// The next cycle to invoice.
@@ -81,6 +93,12 @@ struct BillingAccount: Sendable {
         let start = contract.period(nextCycle).start
         return !carried.isEmpty || !changeFees.isEmpty || !ordersInFulfilment.isEmpty
             || credits.contains { $0.cycle == nil } || outages.contains { $0.from >= start }
+            || breaches.contains { $0.cycle == nil }
             || services.contains { ($0.endedAt ?? .distantFuture) > start } || oneOffs.contains { $0.at >= start }
+    }
+
+    /// The monthly price of a service: the sum of its items' prices.
+    func monthlyPrice(of serviceID: String) -> Money {
+        services.filter { $0.serviceID == serviceID }.flatMap(\.prices).map(\.price).reduce(.zero(contract.currency), +)
     }
 }

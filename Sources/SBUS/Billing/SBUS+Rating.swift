@@ -70,6 +70,17 @@ extension SBUS {
                     serviceID: serviceID, orderID: RequestID(InvoiceItem.repairOutage(from: from)), from: from,
                     duration: duration))
             return []
+        case .report(let buyer, let report):
+            // A scheduled report that breached an objective: the contract's breach credit (outages already credited
+            // by the hour are not credited again).
+            guard let account = accounts[buyer], account.contract.slaCreditBasisPointsPerBreach > 0,
+                report.earnsBreachCredit(
+                    outagesFrom: account.outages.filter { $0.serviceID == report.serviceID }.map(\.from)
+                        .filter { _ in account.contract.slaCreditBasisPointsPerHour > 0 })
+            else { return [] }
+            accounts[buyer]?.breaches.append(
+                BillingAccount.Breach(serviceID: report.serviceID, reportID: report.reportID, to: report.to))
+            return []
         case .serviceEvent(let buyer, let serviceID, _, .serviceTerminated):
             // A service terminated after a fault (ETSI PDL scenarios A–C) is billed until it ended.
             guard var account = accounts[buyer] else { return [] }
@@ -106,6 +117,10 @@ extension SBUS {
         var steps: [RoleStep] = []
         for index in account.credits.indices where account.credits[index].cycle == nil {
             account.credits[index].cycle = period.cycle
+        }
+        for index in account.breaches.indices
+        where account.breaches[index].cycle == nil && account.breaches[index].to <= period.end {
+            account.breaches[index].cycle = period.cycle
         }
         var items = Self.lines(for: period, account: account)
         items += account.carried
@@ -182,9 +197,7 @@ extension SBUS {
                     ]))
         }
         for outage in account.outages where outage.from >= period.start && outage.from < period.end {
-            let monthly = account.services.filter { $0.serviceID == outage.serviceID }.flatMap(\.prices).map(\.price)
-                .reduce(.zero(account.contract.currency), +)
-            let hourly = account.contract.hourlyCredit(monthly: monthly)
+            let hourly = account.contract.hourlyCredit(monthly: account.monthlyPrice(of: outage.serviceID))
             let hours = outage.duration.wholeHoursRoundedUp
             guard hourly.minorUnits > 0, hours > 0 else { continue }
             items.append(
@@ -199,6 +212,17 @@ extension SBUS {
                             ? "outage.scheduled service=\(outage.serviceID)"
                             : "change.outage_scheduled order=\(outage.orderID.rawValue)"
                     ]))
+        }
+        for breach in account.breaches where breach.cycle == period.cycle {
+            let credit = account.contract.breachCredit(monthly: account.monthlyPrice(of: breach.serviceID))
+            guard credit.minorUnits > 0 else { continue }
+            items.append(
+                InvoiceItem(
+                    id: "", chargeType: .nonRecurring, product: breach.serviceID, productOrder: breach.reportID,
+                    productOrderItem: InvoiceItem.breachCredit,
+                    description: "\(breach.serviceID): SLA credit, report \(breach.reportID) breached its objectives",
+                    coverage: period, unit: "each", unitQuantity: 1, unitRate: credit, amount: credit.negated,
+                    evidence: ["report.delivered report=\(breach.reportID)"]))
         }
         for credit in account.credits where credit.cycle == period.cycle {
             items.append(

@@ -26,8 +26,10 @@ public struct SCO: Sendable {
     var reports: [ReportKey: ReportProcess] = [:]
     /// Sellers' scheduled reports that came before this provider's own interval ended, by the seller's service.
     var earlyReports: [ReportKey: PerformanceReport] = [:]
-    /// The score C(t) of each report this provider delivered, oldest first (its SLA reputation's records).
-    var reputationRecords: [Int64] = []
+    /// Each report this provider delivered with its score C(t), oldest first (its SLA reputation's records).
+    var reputationRecords: [ReputationRecord] = []
+    /// When the reputation may next be published, and how many records the last publication had seen.
+    var reputationPublishing = ReputationPublishing()
     /// Scheduled reports delivered per service: the service's instance so far in reporting intervals.
     var scheduledReportCounts: [String: Int] = [:]
 
@@ -108,6 +110,7 @@ public struct SCO: Sendable {
         case .reportInterval(let serviceID): reportInterval(serviceID: serviceID, now: now)
         case .reportDeadline(let serviceID, let reportID):
             reportDeadline(serviceID: serviceID, reportID: reportID, now: now)
+        case .publishReputation: publishReputation(now: now)
         }
     }
 

@@ -129,9 +129,12 @@ extension SCO {
         var sources: [String: String] = [:]
         for element in service.elements { sources[element.itemID] = element.seller?.rawValue ?? "internal" }
         let report = process.report(sources: sources)
-        reputationRecords.append(report.recordScore)
+        reputationRecords.append(
+            ReputationRecord(
+                buyer: process.buyer, serviceID: report.serviceID, reportID: report.reportID,
+                score: report.recordScore))
         if report.scheduled { scheduledReportCounts[key.serviceID, default: 0] += 1 }
-        return [.message(.scoToSBUS(.report(buyer: process.buyer, report)))]
+        return [.message(.scoToSBUS(.report(buyer: process.buyer, report)))] + reputationDue(now: now)
     }
 
     /// A seller's report as the part of one element: the seller's chain aggregate.
@@ -146,9 +149,11 @@ extension SCO {
     /// most intervals any one service has been reported on (counted, so that the clock's milliseconds between
     /// activation and the interval ends cannot move it).
     public func reputation() -> (score: Int64, count: Int)? {
-        Reputation.weightedMovingAverage(
-            reputationRecords, n: scheduledReportCounts.values.max() ?? reputationRecords.count)
+        Reputation.weightedMovingAverage(reputationRecords.map(\.score), n: reputationWindow)
     }
+
+    /// n of the WMA.
+    var reputationWindow: Int { scheduledReportCounts.values.max() ?? reputationRecords.count }
 
     /// A timer of this SCO about a service.
     func serviceTimer(_ service: ServiceRecord, _ timer: SCOTimer) -> TimerKey {

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import SupplyChain
 
 /// What a run produced, for people (`summary`) and machines (`--json`).
@@ -104,6 +105,45 @@ public struct SimulationResult: Encodable, Sendable {
         public let kinds: [String]
     }
 
+    /// A provider's omni-lateral ledger at the end of a run: its SLA reputation publications and the neighbours'
+    /// answers (PDL-115).
+    public struct OmniSummary: Encodable, Sendable, Hashable {
+        public let publisher: String
+        public let ledgerID: String
+        public let entries: UInt64
+        /// The newest publication's `x.y:n`.
+        public let latest: String?
+        /// Answers expected (one per neighbour holding records of each entry), and what they were.
+        public let expected: Int
+        public let countersigned: Int
+        public let refused: Int
+
+        public init(
+            publisher: String, ledgerID: String, entries: UInt64, latest: String?, expected: Int, countersigned: Int,
+            refused: Int
+        ) {
+            self.publisher = publisher
+            self.ledgerID = ledgerID
+            self.entries = entries
+            self.latest = latest
+            self.expected = expected
+            self.countersigned = countersigned
+            self.refused = refused
+        }
+
+        /// The summary of an omni-lateral ledger as stored.
+        public init(_ omni: OmniLedger) throws {
+            let entries = try omni.entries()
+            let verdicts = try omni.verdicts()
+            self.init(
+                publisher: omni.publisher.rawValue, ledgerID: omni.id.rawValue, entries: omni.size,
+                latest: entries.last.flatMap { try? ReputationPublication.decode($0.body).get().reputation },
+                expected: entries.reduce(0) { $0 + OmniReview.neighbours(of: $1).count },
+                countersigned: verdicts.filter(\.isEndorsement).count,
+                refused: verdicts.filter { !$0.isEndorsement }.count)
+        }
+    }
+
     public struct ExpectationOutcome: Encodable, Sendable {
         public let expectation: String
         public let passed: Bool
@@ -123,6 +163,8 @@ public struct SimulationResult: Encodable, Sendable {
     public let ledgerDirectory: String?
     /// Each provider's SLA reputation at the end of the run, as it would publish it (`8.8:30`), by provider id.
     public var reputations: [String: String] = [:]
+    /// Each publisher's omni-lateral ledger, by publisher id.
+    public var omniLedgers: [OmniSummary] = []
     /// Every invoice of the run, in the order issued, and what became of it.
     public internal(set) var invoices: [InvoiceOutcome] = []
 
@@ -249,6 +291,15 @@ public struct SimulationResult: Encodable, Sendable {
             lines.append(
                 "SLA reputation (x.y:n): "
                     + reputations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        if !omniLedgers.isEmpty {
+            lines.append("omni-lateral ledgers (each publication countersigned by the neighbours holding its records):")
+            for omni in omniLedgers {
+                lines.append(
+                    "  \(omni.publisher): \(omni.entries) publications, latest \(omni.latest ?? "-"), "
+                        + "\(omni.countersigned)/\(omni.expected) countersigned"
+                        + (omni.refused > 0 ? ", \(omni.refused) refused" : ""))
+            }
         }
         lines.append(
             auditFindings.isEmpty ? "audit: every copy clean, both copies of every ledger identical" : "audit findings:"

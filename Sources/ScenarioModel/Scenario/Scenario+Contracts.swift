@@ -6,7 +6,7 @@ extension Scenario {
             "seller": .value, "buyer": .value, "currency": .value, "paymentTerms": .value,
             "paymentMethod": .section(PaymentMethodSpec.self), "disputeThreshold": .section(ThresholdSpec.self),
             "netting": .value, "paymentDelay": .value, "manualResolution": .value,
-            "slaCreditPerHour": .value,
+            "slaCreditPerHour": .value, "slaCreditPerBreach": .value,
         ]
 
         /// The provider that invoices.
@@ -28,6 +28,9 @@ extension Scenario {
         public var manualResolution: String?
         /// The SLA credit per started hour of a service's outage, as a share of its monthly price; default none.
         public var slaCreditPerHour: Percentage?
+        /// The SLA credit per scheduled performance report that breached an objective, as a share of the service's
+        /// monthly price; default none.
+        public var slaCreditPerBreach: Percentage?
     }
 
     /// `{ kind: stablecoin, asset: USDC, network: ethereum }`; default fiat in the contract's currency.

@@ -86,7 +86,9 @@ extension SimulationPlan {
                     currency: contractCurrency, terms: terms, paymentMethod: method, disputeThreshold: threshold,
                     netting: spec.netting ?? false, anchor: anchor, paymentDelay: delay, manualResolution: manual,
                     slaCreditBasisPointsPerHour: try percentage(spec.slaCreditPerHour, path: "\(path).slaCreditPerHour")
-                        ?? 0))
+                        ?? 0,
+                    slaCreditBasisPointsPerBreach: try percentage(
+                        spec.slaCreditPerBreach, path: "\(path).slaCreditPerBreach") ?? 0))
         }
         return contracts
     }

@@ -24,10 +24,13 @@ final class LedgerBook: Sendable {
         var keys: [PartyID: PartyKey] = [:]
         var stores: [PartyID: any LedgerStore] = [:]
         var ledgers: [Set<PartyID>: BilateralLedger] = [:]
+        var omni: [PartyID: OmniLedger] = [:]
     }
 
     var keys: [PartyID: PartyKey] { tables.withLock { $0.keys } }
     var ledgers: [Set<PartyID>: BilateralLedger] { tables.withLock { $0.ledgers } }
+    /// Each publisher's omni-lateral ledger, once it published.
+    var omniLedgers: [PartyID: OmniLedger] { tables.withLock { $0.omni } }
 
     /// - Parameter witnessed: whether an in-process witness, its key derived from the seed, cosigns every
     ///   checkpoint (in memory; the cosigned notes are stored in both copies).
@@ -127,6 +130,41 @@ final class LedgerBook: Sendable {
         }
     }
 
+    /// Appends `record` to `publisher`'s omni-lateral ledger (a file `<publisher>.omni.sqlite` beside the copies,
+    /// or in memory), where it waits for the neighbours' answers (`answerOmni`).
+    func publish(_ record: OmniRecord, by publisher: PartyID, at time: Instant) throws {
+        let omni = try tables.withLock { tables -> OmniLedger in
+            if let omni = tables.omni[publisher] { return omni }
+            var hasher = SHA256()
+            hasher.update(data: Array("scbroker-sim-omni\n\(seed)\n\(publisher.rawValue)".utf8))
+            let path = directory.map { $0.appendingPathComponent("\(publisher.rawValue).omni.sqlite").path }
+            if let path { try? FileManager.default.removeItem(atPath: path) }
+            let omni = try OmniLedger(
+                publisher: key(publisher, in: &tables), genesisNonce: Data(hasher.finalize()), path: path,
+                created: time.milliseconds)
+            tables.omni[publisher] = omni
+            return omni
+        }
+        try omni.append(kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
+    }
+
+    /// Every neighbour answers every entry of every omni-lateral ledger from its own copy of its ledger with the
+    /// publisher (the end of a run, when every copy is written): a countersignature, or a signed refusal.
+    func answerOmni() throws {
+        for (publisher, omni) in omniLedgers.sorted(by: { $0.key < $1.key }) {
+            var copies: [PartyID: [LedgerEntry]] = [:]
+            for entry in try omni.entries() {
+                for neighbour in OmniReview.neighbours(of: entry) {
+                    if copies[neighbour] == nil {
+                        copies[neighbour] =
+                            try ledgers[[publisher, neighbour]].map { try store(neighbour).entries(of: $0.id) } ?? []
+                    }
+                    try omni.record(OmniReview.answer(entry, by: key(neighbour), copy: copies[neighbour] ?? []))
+                }
+            }
+        }
+    }
+
     /// A co-signed checkpoint of every ledger's head not checkpointed yet (the end of a run), stored in both
     /// copies, so that each copy alone proves how long the ledger was.
     func checkpointAll() throws {
@@ -187,6 +225,8 @@ final class LedgerWriter: Sendable {
         for lane in lanes { lane.sync {} }
         if let failure = failure.withLock({ $0 }) { throw failure }
         try book.checkpointAll()
+        try book.flush()
+        try book.answerOmni()
         try book.flush()
     }
 

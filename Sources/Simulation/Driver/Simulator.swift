@@ -219,6 +219,8 @@ public final class Simulator {
                 queue.schedule(.timer(party, key), at: max(at, now))
             case .record(let record):
                 self.record(record, by: party)
+            case .publish(let record):
+                try writer.book.publish(record, by: party, at: now)
             case .trace(let event):
                 trace(event, by: party, demand: demand)
             }
@@ -302,17 +304,29 @@ public final class Simulator {
                 ).map(\.description)
             }
         }
+        var omniSummaries: [SimulationResult.OmniSummary] = []
+        for (publisher, omni) in book.omniLedgers.sorted(by: { $0.key < $1.key }) {
+            omniSummaries.append(try SimulationResult.OmniSummary(omni))
+            if auditAtEnd {
+                findings += OmniReview.audit(omni, trustedKeys: book.keyDirectory) { neighbour in
+                    guard let ledger = book.ledgers[[publisher, neighbour]] else { return nil }
+                    return try? book.store(neighbour).entries(of: ledger.id)
+                }.map(\.description)
+            }
+        }
         var reputations: [String: String] = [:]
         for (party, core) in cores {
             if let reputation = core.view.reputation {
                 reputations[party.rawValue] = Reputation.text(score: reputation.score, count: reputation.count)
             }
         }
-        return SimulationResult(
+        var result = SimulationResult(
             live: plan, observations: observations, trail: sourcing, orders: orders, ledgers: summaries,
             reputations: reputations,
             requestsReceived: Dictionary(uniqueKeysWithValues: requestsReceived.map { ($0.key.rawValue, $0.value) }),
             auditFindings: findings, events: eventCount, duration: (lastActivity - plan.start).description,
             ledgerDirectory: ledgerDirectory?.path, invoices: invoiceTrail.outcomes)
+        result.omniLedgers = omniSummaries
+        return result
     }
 }

@@ -57,6 +57,9 @@ public struct InvoiceItem: Codable, Sendable, Hashable {
 
     /// The `productOrderItem` of an SLA credit line (an outage, credited per the contract; a negative amount).
     public static let outageCredit = "outage"
+    /// The `productOrderItem` of an SLA credit for a breached performance report (its `productOrder` is the report
+    /// id; a negative amount).
+    public static let breachCredit = "sla-breach"
     /// The `productOrderItem` of a line deducting an agreed credit note (a negative amount).
     public static let creditNoteApplied = "creditnote"
 

@@ -158,6 +158,25 @@ public enum MoneyAudit {
                         "\(amount) for \(item.unitQuantity) hour(s); the ledger gives \(hours) hour(s) from \(from) at "
                             + "\(item.unitRate): \(expected)")
                 }
+            case .nonRecurring where item.productOrderItem == InvoiceItem.breachCredit:
+                guard
+                    let delivered = rows.first(where: {
+                        $0.kind == LedgerKind.reportDelivered.rawValue && $0.refs["report"] == item.productOrder
+                            && $0.refs["service"] == item.product && $0.author == seller && $0.agreed
+                    }),
+                    let report = try? delivered.body.decode(PerformanceReport.self)
+                else {
+                    finding(item.id, .missingEvidence, "no co-signed report.delivered \(item.productOrder)")
+                    continue
+                }
+                if report.breached.isEmpty || !report.scheduled {
+                    finding(item.id, .lineAmount, "credits report \(item.productOrder), which breached no objective")
+                } else if amount != item.unitRate.negated || item.unitQuantity != 1 || report.to > item.coverage.end {
+                    finding(
+                        item.id, .lineAmount,
+                        "\(amount) for report \(item.productOrder) to \(report.to); one credit of \(item.unitRate) "
+                            + "no earlier than the period its interval ended in (\(item.coverage))")
+                }
             case .nonRecurring where item.productOrderItem == InvoiceItem.creditNoteApplied:
                 let agreedNote = rows.last {
                     $0.kind == LedgerKind.invoiceFinal.rawValue && $0.refs["invoice"] == item.productOrder
@@ -377,5 +396,55 @@ public enum MoneyAudit {
             }
         }
         return findings
+    }
+}
+
+extension MoneyAudit {
+    /// What one provider invoiced its buyers and was invoiced by its sellers in one cycle, in one currency, final
+    /// amounts only (what both parties agreed on their ledger): its margin along the chain for that cycle.
+    public struct Margin: Sendable, Hashable, CustomStringConvertible {
+        public let party: String
+        /// The billing cycle, from 1.
+        public let cycle: Int
+        public let currency: String
+        public let invoiced: Money
+        public let invoicedBy: Money
+
+        public var margin: Money { invoiced + invoicedBy.negated }
+
+        public var description: String {
+            "\(party)\tcycle \(cycle)\tinvoiced \(invoiced)\tinvoiced by sellers \(invoicedBy)\tmargin \(margin)"
+        }
+    }
+
+    /// Every provider's margin per cycle and currency, from the final lines of the invoices in the book: what it
+    /// invoiced its buyers minus what its sellers invoiced it. A credit note counts where it is deducted (the line
+    /// on the next invoice), not twice; lines not final, and parties that only buy (retail buyers), do not count.
+    public static func margins(_ book: InvoiceBook) -> [Margin] {
+        struct Key: Hashable {
+            let party: String
+            let cycle: Int
+            let currency: String
+        }
+        var invoiced: [Key: Money] = [:]
+        var invoicedBy: [Key: Money] = [:]
+        var sellers: Set<String> = []
+        for entry in book.entries {
+            let invoice = entry.invoice
+            guard let (lines, _, _) = finalLines(entry), invoice.amountDue.minorUnits >= 0 else { continue }
+            let amount = lines.values.reduce(.zero(invoice.currency), +)
+            let cycle = invoice.period.cycle + 1
+            sellers.insert(invoice.seller.rawValue)
+            let sold = Key(party: invoice.seller.rawValue, cycle: cycle, currency: invoice.currency)
+            let bought = Key(party: invoice.buyer.rawValue, cycle: cycle, currency: invoice.currency)
+            invoiced[sold] = (invoiced[sold] ?? .zero(invoice.currency)) + amount
+            invoicedBy[bought] = (invoicedBy[bought] ?? .zero(invoice.currency)) + amount
+        }
+        let keys = Set(invoiced.keys).union(invoicedBy.keys.filter { sellers.contains($0.party) })
+        return keys.sorted { ($0.party, $0.cycle, $0.currency) < ($1.party, $1.cycle, $1.currency) }.map {
+            Margin(
+                party: $0.party, cycle: $0.cycle, currency: $0.currency,
+                invoiced: invoiced[$0] ?? .zero($0.currency), invoicedBy: invoicedBy[$0] ?? .zero($0.currency))
+        }
     }
 }

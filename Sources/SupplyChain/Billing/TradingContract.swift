@@ -26,6 +26,9 @@ public struct TradingContract: Codable, Sendable, Hashable {
     /// The SLA credit for outages: per started hour of a service's outage, this share of its monthly price, in
     /// basis points (0: none).
     public let slaCreditBasisPointsPerHour: Int64
+    /// The SLA credit for performance: per scheduled report that breached an objective (PDL-111's comparison of
+    /// measurement and commitment), this share of the service's monthly price, in basis points (0: none).
+    public let slaCreditBasisPointsPerBreach: Int64
 
     /// The outcome of the parties' manual resolution of a disputed line the ledger facts cannot settle.
     public enum ManualResolution: String, Codable, Sendable, Hashable, CaseIterable {
@@ -39,8 +42,9 @@ public struct TradingContract: Codable, Sendable, Hashable {
         seller: PartyID, buyer: PartyID, currency: String = "EUR", terms: PaymentTerms = .standard,
         paymentMethod: PaymentMethod? = nil, disputeThreshold: DisputeThreshold = .exact, netting: Bool = false,
         anchor: Instant, paymentDelay: TimeSpan = .zero, manualResolution: ManualResolution? = nil,
-        slaCreditBasisPointsPerHour: Int64 = 0
+        slaCreditBasisPointsPerHour: Int64 = 0, slaCreditBasisPointsPerBreach: Int64 = 0
     ) {
+        self.slaCreditBasisPointsPerBreach = slaCreditBasisPointsPerBreach
         self.manualResolution = manualResolution
         self.slaCreditBasisPointsPerHour = slaCreditBasisPointsPerHour
         self.seller = seller
@@ -65,6 +69,11 @@ public struct TradingContract: Codable, Sendable, Hashable {
     /// the contract gives none).
     public func hourlyCredit(monthly: Money) -> Money {
         monthly.scaled(basisPoints: slaCreditBasisPointsPerHour)
+    }
+
+    /// The SLA credit for one breached report on a service of `monthly` price (positive; zero when none).
+    public func breachCredit(monthly: Money) -> Money {
+        monthly.scaled(basisPoints: slaCreditBasisPointsPerBreach)
     }
 
     /// The index of the cycle that contains `instant` (0 for instants before the anchor).

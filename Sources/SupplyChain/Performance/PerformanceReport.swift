@@ -114,6 +114,21 @@ public struct PerformanceReport: Codable, Sendable, Hashable {
     /// Whether every objective was met.
     public var allMet: Bool { compliance.values.allSatisfy { $0 == .met } }
 
+    /// The metrics measured and breached (a missing element breaches nothing: it is unknown, never assumed either
+    /// way).
+    public var breached: [String] { compliance.filter { $0.value == .breached }.map(\.key).sorted() }
+
+    /// Whether the report earns a breach credit: a scheduled report that breached an objective — unless the only
+    /// breach is availability and an outage, credited by the hour, began in its interval (credited once, not twice).
+    public func earnsBreachCredit(outagesFrom starts: [Instant]) -> Bool {
+        let breached = breached
+        guard scheduled, !breached.isEmpty else { return false }
+        if breached == [SLAMetric.availability.rawValue], starts.contains(where: { $0 >= from && $0 < to }) {
+            return false
+        }
+        return true
+    }
+
     /// The record's reputation score C(t), in thousandths (missing elements count as failures).
     public var recordScore: Int64 {
         guard missing.isEmpty, let objectives else { return 0 }

@@ -1,3 +1,4 @@
+import CanonicalJSON
 import Ledger
 import Sonata
 
@@ -143,5 +144,20 @@ public enum Effect: Sendable, Hashable {
     case send(to: PartyID, Message)
     case setTimer(TimerKey, at: Instant)
     case record(LedgerRecord)
+    /// An entry on this provider's own omni-lateral ledger, for its neighbours to countersign (PDL-115).
+    case publish(OmniRecord)
     case trace(TraceEvent)
+}
+
+/// What a provider publishes on its omni-lateral ledger: the kind, refs and body of the entry.
+public struct OmniRecord: Sendable, Hashable {
+    public let kind: String
+    public let refs: [String: String]
+    public let body: JSONValue
+
+    public init(kind: String, refs: [String: String], body: JSONValue) {
+        self.kind = kind
+        self.refs = refs
+        self.body = body
+    }
 }

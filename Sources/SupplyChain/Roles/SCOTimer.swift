@@ -16,4 +16,6 @@ public enum SCOTimer: Hashable, Codable, Sendable {
     case reportInterval(serviceID: String)
     /// A report's deadline: what has not come in by now is missing.
     case reportDeadline(serviceID: String, reportID: String)
+    /// Time to publish the SLA reputation again, if records came in since the last publication (PDL-115).
+    case publishReputation
 }
