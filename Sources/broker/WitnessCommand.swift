@@ -17,18 +17,18 @@ struct WitnessCommand: AsyncParsableCommand {
             cosignature under its key file's name) and remembers the new head in --database. It never sees an \
             entry body.
 
-            It refuses, and keeps the refusal with its proof:
-              equivocation  (409) both parties signed another root for a size it cosigned: both notes returned
-              rollback      (409) a checkpoint smaller than the last one it cosigned: both notes returned
-              inconsistent  (409) no valid consistency proof from the last one it cosigned: both notes, the proof
-              bad_signature (422) a party's signature is missing or invalid
-              wrong_ledger  (422) the header does not bind the ledger id, or carries other keys than before
+            It refuses, and keeps each refusal with its proof (409: both notes in the answer):
+              equivocation  409  both parties signed another root for a size it cosigned
+              rollback      409  smaller than the last checkpoint it cosigned
+              inconsistent  409  no valid consistency proof from the last one it cosigned
+              bad_signature 422  a party's signature is missing or invalid
+              wrong_ledger  422  the header does not bind the ledger id, or has new keys
 
             Routes (unsigned: the notes carry the signatures):
-              POST /witness/v1/checkpoints             {"note", "consistencyProof": [hex], "ledger": header}
-              GET  /witness/v1/ledgers/{id}            the latest cosigned note (text), 404 when none
-              GET  /witness/v1/ledgers/{id}/refusals   the refusals reported about that ledger
-              GET  /health                             status and the verifier key
+              POST /witness/v1/checkpoints            {note, consistencyProof, ledger}
+              GET  /witness/v1/ledgers/{id}           the latest cosigned note, 404 if none
+              GET  /witness/v1/ledgers/{id}/refusals  the refusals about that ledger
+              GET  /health                            status and verifier key
 
             At start it prints its verifier key (name+keyhash+base64key): put it in the nodes' files \
             (`witness: {url: http://host:port, key: <verifier key>}`) and give it to auditors \
