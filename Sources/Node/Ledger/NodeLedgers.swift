@@ -32,6 +32,8 @@ public final class NodeLedgers: Sendable {
     public let metrics: NodeMetrics?
     /// Every this many entries a ledger gets a co-signed checkpoint (`NodeLedgers+Checkpoints`); 0: never.
     public let checkpointInterval: UInt64
+    /// The witness each co-signed checkpoint is sent to (`witness:` in the node file); nil: none.
+    public let witness: WitnessClient?
 
     /// What the node has opened and queued, only touched with the mutex held.
     private struct State {
@@ -68,7 +70,7 @@ public final class NodeLedgers: Sendable {
     public init(
         key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
         logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
-        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval
+        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval, witness: WitnessClient? = nil
     ) throws {
         self.key = key
         self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
@@ -86,6 +88,7 @@ public final class NodeLedgers: Sendable {
         self.maximumBackoff = maximumBackoff
         self.metrics = metrics
         self.checkpointInterval = checkpointInterval
+        self.witness = witness
     }
 
     /// A counterparty's public key, as configured.
