@@ -1,3 +1,4 @@
+import CanonicalJSON
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,14 +6,20 @@ import Ledger
 import Sonata
 import SupplyChain
 
-/// Performance reports between nodes (ETSI PDL §37–46), on the MEF Interlude Performance Monitoring v2 paths: a
-/// buyer's on-demand request in the supply envelope to `performanceReport`, the seller's reports (scheduled and
-/// asked for) to the buyer's listener. Plain Interlude `performanceJob`/`performanceReport` bodies are not served
-/// yet (README, "Not yet").
+/// Performance monitoring (MEF Interlude Performance Monitoring v2, ETSI PDL §37–46). A plain Interlude buyer creates
+/// `performanceJob`s (a schedule of reports on one of its services, run by the SCO), cancels them, asks for
+/// on-demand `performanceReport`s, reads both, and registers a `hub` for their notifications. Between nodes, a
+/// buyer's on-demand request travels in the supply envelope to `performanceReport`, and the seller's reports
+/// (scheduled and asked for) to the buyer's listener.
 extension NodeRoutes {
     public static let performanceBase = "/mefApi/interlude/performanceMonitoring/v2"
     public static let performanceReportPath = performanceBase + "/performanceReport"
+    public static let performanceJobPath = performanceBase + "/performanceJob"
+    public static let performanceHubPath = performanceBase + "/hub"
     public static let performanceListenerBase = "/mefApi/interlude/performanceMonitoringNotification/v2/listener"
+
+    /// The rule id of this node's own limits on performance requests (findings name it with the field).
+    static let performanceRule = "SCBROKER-PERFORMANCE"
 
     static func addPerformanceRoutes(
         to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier
@@ -20,6 +27,10 @@ extension NodeRoutes {
         let limit = node.configuration.maxBodyBytes
         signedRoute(router, .post, RouterPath(performanceReportPath), limit: limit, verifier: verifier, json: true) {
             incoming, _, _ in
+            let type = incoming.headers[.contentType]?.lowercased() ?? ""
+            guard type.hasPrefix(NodeHeaders.supplyChainMediaType) else {
+                return await createPerformanceReport(incoming, node: node)
+            }
             guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
                 case .performance(.request(let request)) = envelope.message
             else {
@@ -42,6 +53,122 @@ extension NodeRoutes {
             await node.requestReport(request, from: incoming.party, replyTo: replyTo)
             return Response(status: .created)
         }
+        signedRoute(router, .get, RouterPath(performanceReportPath), limit: limit, verifier: verifier, json: false) {
+            incoming, request, _ in
+            let query = request.uri.queryParameters
+            var reports = await node.performanceReports(of: incoming.party)
+            if let job = query.get("performanceJobId") { reports = reports.filter { $0.jobID == job } }
+            if let state = query.get("state") {
+                reports = reports.filter { ($0.report == nil ? "inProgress" : "completed") == state }
+            }
+            reports = reports.filter { within($0.createdAt, query, prefix: "creationDate") }
+            reports = reports.filter { within($0.from, query, prefix: "reportingTimeframe.startDate") }
+            reports = reports.filter { within($0.to, query, prefix: "reportingTimeframe.endDate") }
+            let page = paged(reports, query)
+            return json(
+                .ok,
+                page.map {
+                    PerformanceRendering.report(
+                        $0, href: "", jobBase: node.configuration.publicURL + performanceJobPath, find: true)
+                })
+        }
+        signedRoute(
+            router, .get, RouterPath(performanceReportPath + "/{id}"), limit: limit, verifier: verifier, json: false
+        ) { incoming, _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let resource = await node.performanceReport(id: id) else {
+                return error(MEFError(code: .notFound, reason: "no performanceReport '\(id)'"))
+            }
+            guard resource.buyer == incoming.party else {
+                return error(MEFError(code: .accessDenied, reason: "this performanceReport is another buyer's"))
+            }
+            return json(.ok, await render(resource, node: node))
+        }
+        signedRoute(router, .post, RouterPath(performanceJobPath), limit: limit, verifier: verifier, json: true) {
+            incoming, _, _ in
+            await createPerformanceJob(incoming, node: node)
+        }
+        signedRoute(router, .get, RouterPath(performanceJobPath), limit: limit, verifier: verifier, json: false) {
+            incoming, request, _ in
+            let query = request.uri.queryParameters
+            var list: [(ProviderNode.PerformanceJobResource, PerformanceJobState)] = []
+            for job in await node.performanceJobs(of: incoming.party) {
+                list.append((job, await node.performanceJobState(job)))
+            }
+            if let state = query.get("state") { list = list.filter { $0.1.rawValue == state } }
+            if let jobType = query.get("jobType"), jobType != "proactive" { list = [] }
+            list = list.filter { within($0.0.createdAt, query, prefix: "creationDate") }
+            var rendered: [JSONValue] = []
+            for (job, state) in list {
+                let request = await node.performanceJobRequest(id: job.id)
+                if let buyerJobId = query.get("buyerJobId"), request?["buyerJobId"]?.stringValue != buyerJobId {
+                    continue
+                }
+                rendered.append(
+                    PerformanceRendering.job(
+                        job, state: state, terms: await node.performanceJobTerms(job), request: request, href: "",
+                        find: true))
+            }
+            return json(.ok, paged(rendered, query))
+        }
+        signedRoute(
+            router, .get, RouterPath(performanceJobPath + "/{id}"), limit: limit, verifier: verifier, json: false
+        ) { incoming, _, context in
+            switch await ownJob(context.parameters.get("id") ?? "", of: incoming.party, node: node) {
+            case .failure(let refusal): return refusal.response
+            case .success(let job): return json(.ok, await render(job, node: node))
+            }
+        }
+        signedRoute(
+            router, .post, RouterPath(performanceBase + "/cancelPerformanceJob"), limit: limit, verifier: verifier,
+            json: true
+        ) { incoming, _, _ in
+            let job: ProviderNode.PerformanceJobResource
+            switch await referencedJob(incoming, node: node) {
+            case .failure(let refusal): return refusal.response
+            case .success(let value): job = value
+            }
+            let state = await node.performanceJobState(job)
+            guard state == .scheduled || state == .inProgress else {
+                return unprocessable([
+                    ValidationFinding(
+                        path: "/performanceJob/id", rule: performanceRule,
+                        message: "a performance job that is \(state.rawValue) cannot be cancelled")
+                ])
+            }
+            guard let cancelled = await node.cancelPerformanceJob(id: job.id, buyer: incoming.party),
+                let at = cancelled.cancelledAt
+            else {
+                return error(MEFError(code: .internalError, reason: "the cancellation was not taken"))
+            }
+            let body: JSONValue = [
+                "id": .string(job.id + "-cancel"), "creationDate": PerformanceRendering.date(at), "state": "completed",
+                "href": .string(
+                    node.configuration.publicURL + performanceBase + "/cancelPerformanceJob/\(job.id)-cancel"),
+                "performanceJob": [
+                    "@type": "PerformanceJobRef", "id": .string(job.id),
+                    "href": .string(node.configuration.publicURL + performanceJobPath + "/" + job.id),
+                ],
+            ]
+            return json(.created, body)
+        }
+        // Suspend, resume and modify: the SCO runs a schedule from its start to its end unless it is cancelled; it
+        // has no paused or changed schedule, so these are refused rather than pretended.
+        for process in ["suspend", "resume", "modify"] {
+            signedRoute(
+                router, .post, RouterPath(performanceBase + "/\(process)PerformanceJob"), limit: limit,
+                verifier: verifier, json: true
+            ) { incoming, _, _ in
+                if case .failure(let refusal) = await referencedJob(incoming, node: node) { return refusal.response }
+                return unprocessable([
+                    ValidationFinding(
+                        path: "/performanceJob", rule: performanceRule,
+                        message:
+                            "a performance job cannot be \(process == "modify" ? "modifie" : process)d here: a job runs from its start to its end unless cancelled; cancel it and create another"
+                    )
+                ])
+            }
+        }
         signedRoute(
             router, .post, RouterPath(performanceListenerBase + "/{eventType}"), limit: limit, verifier: verifier,
             json: true
@@ -57,31 +184,358 @@ extension NodeRoutes {
             await node.receive(envelope.message, from: incoming.party)
             return Response(status: .noContent)
         }
-    }
-}
-
-extension ProviderNode {
-    /// A buyer's on-demand report request, journaled and handed to the core.
-    public func requestReport(_ request: ReportRequest, from buyer: PartyID, replyTo: String?) {
-        handle(.message(from: buyer, .performance(.request(request))), trace: nil, replyTo: replyTo)
+        addHubRoutes(
+            to: router, path: performanceHubPath, node: node, verifier: verifier,
+            register: { input, buyer in await node.registerPerformanceHub(input, buyer: buyer) },
+            delete: { id, buyer in await node.deletePerformanceHub(id: id, buyer: buyer) })
     }
 
-    /// Carries a report request to a seller, or a report to the buyer's listener.
-    func transmitPerformance(_ message: PerformanceMessage, to: PartyID, replaying: Bool) {
-        guard !replaying else { return }
-        switch message {
-        case .request(let request):
-            post(
-                SupplyEnvelope(message: .performance(message)), to: to, path: NodeRoutes.performanceReportPath,
-                until: request.respondBy, what: "report request \(request.reportID)")
-        case .report:
-            guard let url = replyTo[to] else {
-                logger.info("no listener for a buyer's performance reports", metadata: ["buyer": "\(to)"])
-                return
-            }
-            deliver(
-                SupplyEnvelope(message: .performance(message)), to: to, base: url,
-                path: NodeRoutes.performanceListenerBase + "/performanceReportReadyEvent")
+    // MARK: - Creating
+
+    /// A plain `PerformanceJob_Create`: read, checked, handed to the core as the buyer's schedule; 201 with the job.
+    private static func createPerformanceJob(_ incoming: Incoming, node: ProviderNode) async -> Response {
+        let schedule: ReportSchedule
+        switch performanceSchedule(incoming.json, now: node.clock.now()) {
+        case .failure(let finding): return unprocessable([finding])
+        case .success(let value): schedule = value
         }
+        switch await node.createPerformanceJob(schedule, request: incoming.json ?? .null, from: incoming.party) {
+        case .failure(let refusal):
+            return refused(refusal, path: "/servicePayloadSpecificAttributes/serviceId")
+        case .success(let job):
+            return json(.created, await render(job, node: node))
+        }
+    }
+
+    /// A plain `PerformanceReport_Create`: read, checked, handed to the core as an on-demand request (PDL-087);
+    /// 201 with the report (completed at once when every element is this provider's own).
+    private static func createPerformanceReport(_ incoming: Incoming, node: ProviderNode) async -> Response {
+        let request: ReportRequest
+        switch reportRequest(incoming.json, now: node.clock.now()) {
+        case .failure(let finding): return unprocessable([finding])
+        case .success(let value): request = value
+        }
+        switch await node.requestPerformanceReport(request, from: incoming.party) {
+        case .failure(let refusal):
+            return refused(refusal, path: "/performanceJob/servicePayloadSpecificAttributes/serviceId")
+        case .success(let resource):
+            return json(.created, await render(resource, node: node))
+        }
+    }
+
+    private static func refused(_ refusal: ProviderNode.PerformanceRefusal, path: String) -> Response {
+        switch refusal {
+        case .unknownService(let id):
+            return error(MEFError(code: .notFound, reason: "PDL-085: no service '\(id)' here (\(path))"))
+        case .othersService(let id):
+            return error(MEFError(code: .accessDenied, reason: "PDL-085: service '\(id)' is another buyer's (\(path))"))
+        case .notInOperation(let id):
+            return unprocessable([
+                ValidationFinding(path: path, rule: "PDL-085", message: "service '\(id)' is not in operation")
+            ])
+        case .notTaken:
+            return error(MEFError(code: .internalError, reason: "the request was not taken"))
+        }
+    }
+
+    // MARK: - Reading requests
+
+    /// The schedule a `PerformanceJob_Create` asks for, or the first thing wrong with it (naming the field).
+    /// The job id is left empty: the node gives it.
+    static func performanceSchedule(_ body: JSONValue?, now: Instant) -> Result<ReportSchedule, ValidationFinding> {
+        guard let body, body.objectValue != nil else {
+            return .failure(schema("", "expected a PerformanceJob_Create object"))
+        }
+        guard let profile = body["performanceProfile"]?.objectValue else {
+            return .failure(schema("/performanceProfile", "required: a PerformanceProfileValue object"))
+        }
+        guard let profileType = profile["@type"]?.stringValue else {
+            return .failure(schema("/performanceProfile/@type", "required"))
+        }
+        guard profileType == "PerformanceProfileValue" else {
+            return .failure(
+                ValidationFinding(
+                    path: "/performanceProfile/@type", rule: performanceRule,
+                    message:
+                        "performance profiles are not kept here: give the profile's values (PerformanceProfileValue)"))
+        }
+        guard let jobType = profile["jobType"]?.stringValue else {
+            return .failure(schema("/performanceProfile/jobType", "required"))
+        }
+        guard ["proactive", "on-demand", "passive"].contains(jobType) else {
+            return .failure(schema("/performanceProfile/jobType", "not one of proactive, on-demand, passive"))
+        }
+        guard jobType == "proactive" else {
+            return .failure(
+                ValidationFinding(
+                    path: "/performanceProfile/jobType", rule: performanceRule,
+                    message:
+                        "a job reports at each interval of its schedule (proactive); ask for an on-demand report with POST performanceReport"
+                ))
+        }
+        if let finding = formats(profile, at: "/performanceProfile") { return .failure(finding) }
+        let serviceID: String
+        switch serviceAttributes(body["servicePayloadSpecificAttributes"], at: "/servicePayloadSpecificAttributes") {
+        case .failure(let finding): return .failure(finding)
+        case .success(let value): serviceID = value
+        }
+        let definition = body["scheduleDefinition"]?.objectValue ?? [:]
+        if body["scheduleDefinition"] != nil, body["scheduleDefinition"]?.objectValue == nil {
+            return .failure(schema("/scheduleDefinition", "expected an object"))
+        }
+        for field in ["scheduleDefinitionHourRange", "monthlyScheduleDayOfWeekDefinition", "weeklyScheduledDefinition"]
+        where definition[field] != nil {
+            return .failure(
+                ValidationFinding(
+                    path: "/scheduleDefinition/" + field, rule: performanceRule,
+                    message:
+                        "a job here reports at every interval from its start to its end; no hours, days or weeks within"
+                ))
+        }
+        var start = now
+        if let value = definition["scheduleDefinitionStartTime"] {
+            guard let instant = instant(value) else {
+                return .failure(schema("/scheduleDefinition/scheduleDefinitionStartTime", "expected a date-time"))
+            }
+            start = instant
+        }
+        var end: Instant?
+        if let value = definition["scheduleDefinitionEndTime"] {
+            guard let instant = instant(value) else {
+                return .failure(schema("/scheduleDefinition/scheduleDefinitionEndTime", "expected a date-time"))
+            }
+            end = instant
+        }
+        let every: TimeSpan
+        let everyPath: String
+        if let frequency = definition["recurringFrequency"] {
+            everyPath = "/scheduleDefinition/recurringFrequency"
+            guard let value = frequency["recurringFrequencyValue"]?.numberValue, value >= 1, value == value.rounded(),
+                value < 1e9
+            else {
+                return .failure(schema(everyPath + "/recurringFrequencyValue", "required: an integer of at least 1"))
+            }
+            let units: [String: TimeSpan] = [
+                "MINUTES": .minutes(1), "HOURS": .hours(1), "DAYS": .days(1), "WEEKS": .days(7), "MONTHS": .days(30),
+            ]
+            guard let unit = frequency["recurringFrequencyUnits"]?.stringValue.flatMap({ units[$0] }) else {
+                return .failure(
+                    schema(everyPath + "/recurringFrequencyUnits", "required: MINUTES, HOURS, DAYS, WEEKS or MONTHS"))
+            }
+            every = TimeSpan(milliseconds: unit.milliseconds * Int64(value))
+        } else if let period = profile["reportingPeriod"] ?? profile["granularity"] {
+            everyPath =
+                profile["reportingPeriod"] != nil
+                ? "/performanceProfile/reportingPeriod" : "/performanceProfile/granularity"
+            guard let interval = period.stringValue.flatMap(interval) else {
+                return .failure(
+                    ValidationFinding(
+                        path: everyPath, rule: performanceRule, message: "not an interval a report can cover"))
+            }
+            every = interval
+        } else {
+            return .failure(
+                ValidationFinding(
+                    path: "/scheduleDefinition/recurringFrequency", rule: performanceRule,
+                    message:
+                        "a job needs its reporting interval: a recurringFrequency, or the profile's reportingPeriod"))
+        }
+        guard every >= ReportingTerms.shortestInterval else {
+            return .failure(
+                ValidationFinding(path: everyPath, rule: performanceRule, message: "a report covers at least a minute"))
+        }
+        if let end {
+            guard start < end else {
+                return .failure(
+                    ValidationFinding(
+                        path: "/scheduleDefinition/scheduleDefinitionEndTime", rule: performanceRule,
+                        message: "the schedule must end after it starts"))
+            }
+            guard now < end else {
+                return .failure(
+                    ValidationFinding(
+                        path: "/scheduleDefinition/scheduleDefinitionEndTime", rule: performanceRule,
+                        message: "the schedule has already ended"))
+            }
+        }
+        return .success(
+            ReportSchedule(
+                jobID: "", serviceID: serviceID, start: start, every: every, end: end,
+                within: ProviderNode.performanceReportAllowance))
+    }
+
+    /// The on-demand request a `PerformanceReport_Create` makes, or the first thing wrong with it.
+    /// The report id is left empty: the node gives it.
+    static func reportRequest(_ body: JSONValue?, now: Instant) -> Result<ReportRequest, ValidationFinding> {
+        guard let body, body.objectValue != nil else {
+            return .failure(schema("", "expected a PerformanceReport_Create object"))
+        }
+        guard let job = body["performanceJob"]?.objectValue else {
+            return .failure(schema("/performanceJob", "required: a PerformanceJobValue object"))
+        }
+        guard let jobType = job["@type"]?.stringValue else {
+            return .failure(schema("/performanceJob/@type", "required"))
+        }
+        guard jobType == "PerformanceJobValue" else {
+            return .failure(
+                ValidationFinding(
+                    path: "/performanceJob/@type", rule: performanceRule,
+                    message:
+                        "a job's reports come at each of its intervals; ask for one on demand with a PerformanceJobValue"
+                ))
+        }
+        if let finding = formats(job, at: "/performanceJob") { return .failure(finding) }
+        let serviceID: String
+        switch serviceAttributes(
+            job["servicePayloadSpecificAttributes"], at: "/performanceJob/servicePayloadSpecificAttributes")
+        {
+        case .failure(let finding): return .failure(finding)
+        case .success(let value): serviceID = value
+        }
+        guard let timeframe = body["reportingTimeframe"]?.objectValue else {
+            return .failure(
+                ValidationFinding(
+                    path: "/reportingTimeframe", rule: performanceRule, message: "required: the interval to report on"))
+        }
+        guard let from = timeframe["reportingStartDate"].flatMap(instant) else {
+            return .failure(schema("/reportingTimeframe/reportingStartDate", "required: a date-time"))
+        }
+        guard let to = timeframe["reportingEndDate"].flatMap(instant) else {
+            return .failure(schema("/reportingTimeframe/reportingEndDate", "required: a date-time"))
+        }
+        guard from < to else {
+            return .failure(
+                ValidationFinding(
+                    path: "/reportingTimeframe/reportingEndDate", rule: performanceRule,
+                    message: "the timeframe must end after it starts"))
+        }
+        guard to - from >= ReportingTerms.shortestInterval else {
+            return .failure(
+                ValidationFinding(
+                    path: "/reportingTimeframe/reportingEndDate", rule: performanceRule,
+                    message: "a report covers at least a minute"))
+        }
+        guard to <= now else {
+            return .failure(
+                ValidationFinding(
+                    path: "/reportingTimeframe/reportingEndDate", rule: performanceRule,
+                    message: "the timeframe has not ended yet"))
+        }
+        return .success(
+            ReportRequest(
+                reportID: "", serviceID: serviceID, from: from, to: to,
+                respondBy: now + ProviderNode.performanceReportAllowance))
+    }
+
+    /// `outputFormat` json and `resultFormat` payload: the only ones served.
+    private static func formats(_ object: [String: JSONValue], at base: String) -> ValidationFinding? {
+        for (field, wanted, all) in [
+            ("outputFormat", "json", ["json", "xml", "avro", "csv"]),
+            ("resultFormat", "payload", ["payload", "attachment"]),
+        ] {
+            guard let value = object[field]?.stringValue else { return schema(base + "/" + field, "required") }
+            guard all.contains(value) else {
+                return schema(base + "/" + field, "not one of \(all.joined(separator: ", "))")
+            }
+            guard value == wanted else {
+                return ValidationFinding(
+                    path: base + "/" + field, rule: performanceRule, message: "reports are served as \(wanted) only")
+            }
+        }
+        return nil
+    }
+
+    /// The service id in `servicePayloadSpecificAttributes` (under this node's `@type`).
+    private static func serviceAttributes(_ value: JSONValue?, at base: String) -> Result<String, ValidationFinding> {
+        guard let object = value?.objectValue else { return .failure(schema(base, "required: an object")) }
+        guard let type = object["@type"]?.stringValue else { return .failure(schema(base + "/@type", "required")) }
+        guard type == PerformanceRendering.serviceAttributesType else {
+            return .failure(
+                ValidationFinding(
+                    path: base + "/@type", rule: performanceRule,
+                    message: "expected \(PerformanceRendering.serviceAttributesType) (with the serviceId to monitor)"))
+        }
+        guard let id = object["serviceId"]?.stringValue, !id.isEmpty else {
+            return .failure(
+                ValidationFinding(path: base + "/serviceId", rule: "PDL-085", message: "required: the service id"))
+        }
+        return .success(id)
+    }
+
+    private static func schema(_ path: String, _ message: String) -> ValidationFinding {
+        ValidationFinding(path: path, rule: ValidationFinding.schemaRule, message: message)
+    }
+
+    private static func instant(_ value: JSONValue) -> Instant? {
+        value.stringValue.flatMap { MEFDateTime(text: $0) }.map { Instant($0.date) }
+    }
+
+    /// An Interlude `Interval` as a time span (a month is 30 days); nil for `not applicable` or an unknown value.
+    static func interval(_ text: String) -> TimeSpan? {
+        let intervals: [String: TimeSpan] = [
+            "10 milliseconds": TimeSpan(milliseconds: 10), "100 milliseconds": TimeSpan(milliseconds: 100),
+            "1 second": .seconds(1), "10 second": .seconds(10), "1 minute": .minutes(1), "5 minutes": .minutes(5),
+            "15 minutes": .minutes(15), "30 minutes": .minutes(30), "1 hour": .hours(1), "24 hours": .hours(24),
+            "1 month": .days(30), "1 year": .days(365),
+        ]
+        return intervals[text]
+    }
+
+    // MARK: - Reading and rendering resources
+
+    /// The caller's job with this id: 404 when there is none, 403 when it is another buyer's.
+    private static func ownJob(
+        _ id: String, of buyer: PartyID, node: ProviderNode
+    ) async -> Result<ProviderNode.PerformanceJobResource, ResponseError> {
+        guard let job = await node.performanceJob(id: id) else {
+            return .failure(ResponseError(error(MEFError(code: .notFound, reason: "no performanceJob '\(id)'"))))
+        }
+        guard job.buyer == buyer else {
+            return .failure(
+                ResponseError(error(MEFError(code: .accessDenied, reason: "this performanceJob is another buyer's"))))
+        }
+        return .success(job)
+    }
+
+    /// The caller's job a cancel, suspend, resume or modify request names in `performanceJob.id`.
+    private static func referencedJob(
+        _ incoming: Incoming, node: ProviderNode
+    ) async -> Result<ProviderNode.PerformanceJobResource, ResponseError> {
+        guard let id = incoming.json?["performanceJob"]?["id"]?.stringValue else {
+            return .failure(ResponseError(unprocessable([schema("/performanceJob/id", "required")])))
+        }
+        return await ownJob(id, of: incoming.party, node: node)
+    }
+
+    private static func render(_ job: ProviderNode.PerformanceJobResource, node: ProviderNode) async -> JSONValue {
+        PerformanceRendering.job(
+            job, state: await node.performanceJobState(job), terms: await node.performanceJobTerms(job),
+            request: await node.performanceJobRequest(id: job.id),
+            href: node.configuration.publicURL + performanceJobPath + "/" + job.id)
+    }
+
+    private static func render(_ report: ProviderNode.PerformanceReportResource, node: ProviderNode) async -> JSONValue
+    {
+        PerformanceRendering.report(
+            report, href: node.configuration.publicURL + performanceReportPath + "/" + report.id,
+            jobBase: node.configuration.publicURL + performanceJobPath)
+    }
+
+    /// Whether `instant` is within the `<prefix>.gt` / `<prefix>.lt` bounds of the query (each optional).
+    private static func within(_ instant: Instant, _ query: Parameters, prefix: String) -> Bool {
+        if let text = query.get(prefix + ".gt"), let bound = MEFDateTime(text: text), !(instant > Instant(bound.date)) {
+            return false
+        }
+        if let text = query.get(prefix + ".lt"), let bound = MEFDateTime(text: text), !(instant < Instant(bound.date)) {
+            return false
+        }
+        return true
+    }
+
+    /// `offset` and `limit` of the query.
+    private static func paged<T>(_ items: [T], _ query: Parameters) -> [T] {
+        let offset = max(0, query.get("offset").flatMap { Int($0) } ?? 0)
+        let limit = max(0, query.get("limit").flatMap { Int($0) } ?? items.count)
+        return Array(items.dropFirst(offset).prefix(limit))
     }
 }

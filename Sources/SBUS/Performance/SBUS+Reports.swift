@@ -15,6 +15,30 @@ extension SBUS {
         ]
     }
 
+    /// A buyer's schedule of its own for reports on one of its services (a performance job): taken on the upstream
+    /// ledger like a request (PDL-088) and handed to the SCO, which reports at each of its intervals.
+    public func receive(_ schedule: ReportSchedule, from buyer: PartyID) -> [RoleStep] {
+        [
+            .effect(
+                .record(
+                    LedgerRecord(
+                        counterparty: buyer, kind: .reportReceipt, refs: schedule.refs, body: schedule.ledgerBody))),
+            .message(.sbusToSCO(.reportScheduled(buyer: buyer, schedule))),
+        ]
+    }
+
+    /// A buyer stops one of its schedules: recorded on the upstream ledger, and the SCO reports on it no more.
+    public func cancelSchedule(serviceID: String, jobID: String, from buyer: PartyID) -> [RoleStep] {
+        [
+            .effect(
+                .record(
+                    LedgerRecord(
+                        counterparty: buyer, kind: .reportScheduleCancelled,
+                        refs: ["service": serviceID, "report": jobID], body: ["cancelled": .string(jobID)]))),
+            .message(.sbusToSCO(.reportScheduleCancelled(buyer: buyer, serviceID: serviceID, jobID: jobID))),
+        ]
+    }
+
     func deliver(_ report: PerformanceReport, to buyer: PartyID) -> [Effect] {
         [
             .record(

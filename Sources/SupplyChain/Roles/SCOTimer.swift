@@ -16,4 +16,6 @@ public enum SCOTimer: Hashable, Codable, Sendable {
     case reportInterval(serviceID: String)
     /// A report's deadline: what has not come in by now is missing.
     case reportDeadline(serviceID: String, reportID: String)
+    /// An interval of a buyer's own schedule (performance job) ended: its report is due.
+    case jobInterval(serviceID: String, jobID: String)
 }
