@@ -22,8 +22,10 @@ struct NodeRouteTests {
         ///   - callbacks: more origins on which BUYER may register hub callbacks (beside its url and
         ///     `https://buyer.example`, `https://hooks.buyer.example/sonata`).
         ///   - extra: more top-level configuration lines.
+        ///   - catalog: the seller's catalog entry (EPL anywhere, cost 100, no SLA unless given).
         init(
-            clock: String? = nil, restarting previous: Fixture? = nil, callbacks: [String] = [], extra: String = ""
+            clock: String? = nil, restarting previous: Fixture? = nil, callbacks: [String] = [], extra: String = "",
+            catalog: String = #"{ offering: EPL, places: ["*"], cost: 100 }"#
         ) throws {
             if let previous {
                 directory = previous.directory
@@ -51,7 +53,7 @@ struct NodeRouteTests {
                   id: SELLER
                   markup: 10%
                   catalog:
-                    - { offering: EPL, places: ["*"], cost: 100 }
+                    - \(catalog)
                 peers:
                   - id: BUYER
                     publicKey: \(buyer.publicKey.hexString)

@@ -118,7 +118,7 @@ public enum PerformanceRendering {
                 point["measured"] = metrics(measured)
                 if let objectives = element.objectives {
                     point["compliance"] = .object(
-                        measured.compliance(with: objectives).reduce(into: [:]) {
+                        measured.compliance(with: objectives).reduce(into: [String: JSONValue]()) {
                             $0[$1.key.rawValue] = .string($1.value.rawValue)
                         })
                 }
