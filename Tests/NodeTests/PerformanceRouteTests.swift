@@ -69,10 +69,14 @@ struct PerformanceRouteTests {
         ]
     }
 
-    /// Every entry on the node's ledgers.
-    static func entries(_ fixture: NodeRouteTests.Fixture) throws -> [LedgerEntry] {
-        let store = fixture.server.node.ledgers.store
-        return try store.ledgerIDs().flatMap { try store.entries(of: $0) }
+    /// What the node recorded: the entries on its ledgers, then those still waiting for BUYER's countersignature
+    /// (the plain client here countersigns nothing).
+    static func entries(_ fixture: NodeRouteTests.Fixture) throws -> [LedgerRecord] {
+        let ledgers = fixture.server.node.ledgers
+        let agreed = try ledgers.store.ledgerIDs().flatMap { try ledgers.store.entries(of: $0) }.map {
+            LedgerRecord(counterparty: $0.author, kind: $0.kind, refs: $0.refs, body: $0.body)
+        }
+        return agreed + ledgers.waiting(for: "BUYER")
     }
 
     /// The service's aggregate data point of a report.
@@ -81,7 +85,7 @@ struct PerformanceRouteTests {
     }
 
     @Test(
-        "PDL-086 PDL-094 PDL-096 a plain Interlude performance job: a report at each 15-minute interval end, read as v2 PerformanceReports with the aggregate availability and verdicts the S-BUS recorded (report.delivered); the hub hears each; a cancelled job reports no more"
+        "PDL-086 PDL-096 a plain Interlude performance job: a report at each 15-minute interval end, read as v2 PerformanceReports with the aggregate availability and verdicts the S-BUS recorded (report.delivered); the hub hears each; a cancelled job reports no more"
     )
     func scheduledJob() async throws {
         let captured = OrderRouteTests.Captured()
