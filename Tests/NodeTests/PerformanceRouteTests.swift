@@ -164,6 +164,12 @@ struct PerformanceRouteTests {
                     as: fixture.buyer, to: client)
                 #expect(cancelled == .created)
                 #expect(Self.schema.validate(process, against: "CancelPerformanceJob") == [])
+                let processID = try #require(process["id"]?.stringValue)
+                let (readProcess, processAgain) = try await OrderRouteTests.send(
+                    .get, NodeRoutes.performanceBase + "/cancelPerformanceJob/" + processID, as: fixture.buyer,
+                    to: client)
+                #expect(readProcess == .ok)
+                #expect(processAgain == process)
                 #expect(try Self.entries(fixture).contains { $0.kind == "report.schedule_cancelled" })
                 try await OrderRouteTests.advance(to: "2026-01-16T09:50:00Z", as: fixture.buyer, client: client)
                 let (_, after) = try await OrderRouteTests.send(

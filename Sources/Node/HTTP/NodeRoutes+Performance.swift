@@ -141,16 +141,22 @@ extension NodeRoutes {
             else {
                 return error(MEFError(code: .internalError, reason: "the cancellation was not taken"))
             }
-            let body: JSONValue = [
-                "id": .string(job.id + "-cancel"), "creationDate": PerformanceRendering.date(at), "state": "completed",
-                "href": .string(
-                    node.configuration.publicURL + performanceBase + "/cancelPerformanceJob/\(job.id)-cancel"),
-                "performanceJob": [
-                    "@type": "PerformanceJobRef", "id": .string(job.id),
-                    "href": .string(node.configuration.publicURL + performanceJobPath + "/" + job.id),
-                ],
-            ]
-            return json(.created, body)
+            return json(.created, cancellation(job.id, at: at, node: node))
+        }
+        signedRoute(
+            router, .get, RouterPath(performanceBase + "/cancelPerformanceJob/{id}"), limit: limit,
+            verifier: verifier, json: false
+        ) { incoming, _, context in
+            let id = context.parameters.get("id") ?? ""
+            let jobID = id.hasSuffix("-cancel") ? String(id.dropLast(7)) : ""
+            switch await ownJob(jobID, of: incoming.party, node: node) {
+            case .failure(let refusal): return refusal.response
+            case .success(let job):
+                guard let at = job.cancelledAt else {
+                    return error(MEFError(code: .notFound, reason: "no cancelPerformanceJob '\(id)'"))
+                }
+                return json(.ok, cancellation(job.id, at: at, node: node))
+            }
         }
         // Suspend, resume and modify: the SCO runs a schedule from its start to its end unless it is cancelled; it
         // has no paused or changed schedule, so these are refused rather than pretended.
@@ -188,6 +194,20 @@ extension NodeRoutes {
             to: router, path: performanceHubPath, node: node, verifier: verifier,
             register: { input, buyer in await node.registerPerformanceHub(input, buyer: buyer) },
             delete: { id, buyer in await node.deletePerformanceHub(id: id, buyer: buyer) })
+    }
+
+    /// The `CancelPerformanceJob` of a job the buyer cancelled (taken at once: `completed`); its id is the job's
+    /// and `-cancel`.
+    private static func cancellation(_ jobID: String, at: Instant, node: ProviderNode) -> JSONValue {
+        let id = jobID + "-cancel"
+        return [
+            "id": .string(id), "creationDate": PerformanceRendering.date(at), "state": "completed",
+            "href": .string(node.configuration.publicURL + performanceBase + "/cancelPerformanceJob/" + id),
+            "performanceJob": [
+                "@type": "PerformanceJobRef", "id": .string(jobID),
+                "href": .string(node.configuration.publicURL + performanceJobPath + "/" + jobID),
+            ],
+        ]
     }
 
     // MARK: - Creating
