@@ -85,7 +85,7 @@ struct PerformanceRouteTests {
     }
 
     @Test(
-        "PDL-086 PDL-096 a plain Interlude performance job: a report at each 15-minute interval end, read as v2 PerformanceReports with the aggregate availability and verdicts the S-BUS recorded (report.delivered); the hub hears each; a cancelled job reports no more"
+        "PDL-086 PDL-096 a plain Interlude performance job: a report at each 15-minute interval end, read as v2 PerformanceReports with the aggregate availability and verdicts the S-BUS recorded (report.delivered); the hub hears of the job, each report and an on-demand report; a cancelled job reports no more"
     )
     func scheduledJob() async throws {
         let captured = OrderRouteTests.Captured()
@@ -183,21 +183,36 @@ struct PerformanceRouteTests {
                     .get, NodeRoutes.performanceJobPath + "/" + jobID, as: fixture.other, to: client)
                 #expect(theirs["code"] == "accessDenied")
 
-                for _ in 0..<250 where captured.all.count < 4 { try await Task.sleep(for: .milliseconds(20)) }
+                // An on-demand report: created and completed at once, each told to the hub.
+                let (onDemand, report) = try await OrderRouteTests.send(
+                    .post, NodeRoutes.performanceReportPath,
+                    body: Self.reportRequest(
+                        service: serviceID, from: "2026-01-16T09:00:00Z", to: "2026-01-16T09:45:00Z"
+                    )
+                    .canonicalData,
+                    as: fixture.buyer, to: client)
+                #expect(onDemand == .created)
+                let reportID = try #require(report["id"]?.stringValue)
+
+                for _ in 0..<250 where captured.all.count < 6 { try await Task.sleep(for: .milliseconds(20)) }
                 let events = try captured.all.map { try JSONValue.parse($0) }
                 let types = events.compactMap { $0["eventType"]?.stringValue }
                 #expect(
                     types.sorted() == [
                         "performanceJobCreateEvent", "performanceJobReportReadyEvent", "performanceJobReportReadyEvent",
-                        "performanceJobStateChangeEvent",
+                        "performanceJobStateChangeEvent", "performanceReportCreateEvent",
+                        "performanceReportStateChangeEvent",
                     ])
                 for event in events {
+                    let type = event["eventType"]?.stringValue ?? ""
                     let schemaName =
-                        event["eventType"] == "performanceJobReportReadyEvent"
-                        ? "PerformanceJobReportReadyEvent" : "PerformanceJobEvent"
+                        type == "performanceJobReportReadyEvent"
+                        ? "PerformanceJobReportReadyEvent"
+                        : type.hasPrefix("performanceReport") ? "PerformanceReportEvent" : "PerformanceJobEvent"
                     let violations = Self.notificationSchema.validate(event, against: schemaName)
                     #expect(violations.isEmpty, "\(violations)")
-                    #expect(event["event"]?["id"]?.stringValue == jobID)
+                    #expect(
+                        event["event"]?["id"]?.stringValue == (type.hasPrefix("performanceReport") ? reportID : jobID))
                 }
                 let ready = events.filter { $0["eventType"] == "performanceJobReportReadyEvent" }
                 #expect(Set(ready.compactMap { $0["event"]?["reportId"]?.stringValue }) == Set(ids))

@@ -16,28 +16,27 @@ extension SBUS {
         ]
     }
 
-    /// A buyer's schedule of its own for reports on one of its services (a performance job): taken on the upstream
-    /// ledger like a request (PDL-088) and handed to the SCO, which reports at each of its intervals.
+    /// A buyer's schedule of its own for reports on one of its services (a performance job): handed to the SCO,
+    /// which reports at each of its intervals; taken on the upstream ledger like a request (PDL-088) once the SCO
+    /// runs it, so a schedule on no service of this buyer's is recorded nowhere.
     public func receive(_ schedule: ReportSchedule, from buyer: PartyID) -> [RoleStep] {
-        [
-            .effect(
-                .record(
-                    LedgerRecord(
-                        counterparty: buyer, kind: .reportReceipt, refs: schedule.refs, body: schedule.ledgerBody))),
-            .message(.sbusToSCO(.reportScheduled(buyer: buyer, schedule))),
-        ]
+        [.message(.sbusToSCO(.reportScheduled(buyer: buyer, schedule)))]
     }
 
-    /// A buyer stops one of its schedules: recorded on the upstream ledger, and the SCO reports on it no more.
+    /// A buyer stops one of its schedules: the SCO reports on it no more, and the S-BUS records that.
     public func cancelSchedule(serviceID: String, jobID: String, from buyer: PartyID) -> [RoleStep] {
-        [
-            .effect(
-                .record(
-                    LedgerRecord(
-                        counterparty: buyer, kind: .reportScheduleCancelled,
-                        refs: ["service": serviceID, "report": jobID], body: ["cancelled": .string(jobID)]))),
-            .message(.sbusToSCO(.reportScheduleCancelled(buyer: buyer, serviceID: serviceID, jobID: jobID))),
-        ]
+        [.message(.sbusToSCO(.reportScheduleCancelled(buyer: buyer, serviceID: serviceID, jobID: jobID)))]
+    }
+
+    func scheduleTaken(_ schedule: ReportSchedule, buyer: PartyID) -> Effect {
+        .record(LedgerRecord(counterparty: buyer, kind: .reportReceipt, refs: schedule.refs, body: schedule.ledgerBody))
+    }
+
+    func scheduleCancelled(serviceID: String, jobID: String, buyer: PartyID) -> Effect {
+        .record(
+            LedgerRecord(
+                counterparty: buyer, kind: .reportScheduleCancelled, refs: ["service": serviceID, "report": jobID],
+                body: ["cancelled": .string(jobID)]))
     }
 
     func deliver(_ report: PerformanceReport, to buyer: PartyID) -> [Effect] {

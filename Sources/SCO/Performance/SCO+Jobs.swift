@@ -29,8 +29,9 @@ public struct ReportJobKey: Hashable, Sendable {
 /// internal element (PDL-089), the B-BUS asks the seller of every external one (PDL-090) — and aggregates it for
 /// the S-BUS (PDL-094, PDL-095).
 extension SCO {
-    /// A buyer's new schedule on one of its services in operation; a schedule that cannot be run (another
-    /// buyer's service, an interval under a minute, an end not after its start) is not taken.
+    /// A buyer's new schedule on one of its services in operation, for the S-BUS to record; a schedule that cannot
+    /// be run (another buyer's service, an interval under a minute, an end not after its start) is not taken, and
+    /// nothing is recorded.
     mutating func reportScheduled(_ schedule: ReportSchedule, buyer: PartyID, now: Instant) -> [RoleStep] {
         let key = ReportJobKey(serviceID: schedule.serviceID, jobID: schedule.jobID)
         guard reportJobs[key] == nil, let service = inventory[schedule.serviceID], service.buyer == buyer,
@@ -40,19 +41,20 @@ extension SCO {
         let terms = schedule.terms.within(term: service.terms.last)
         reportJobs[key] = ReportJob(buyer: buyer, schedule: schedule, terms: terms)
         return [
+            .message(.scoToSBUS(.scheduleTaken(buyer: buyer, schedule))),
             .effect(
                 .setTimer(
                     serviceTimer(service, .jobInterval(serviceID: schedule.serviceID, jobID: schedule.jobID)),
-                    at: terms.nextBoundary(after: now)))
+                    at: terms.nextBoundary(after: now))),
         ]
     }
 
-    /// The buyer stops its schedule: no report after this.
+    /// The buyer stops its schedule: no report after this; the S-BUS records it.
     mutating func reportScheduleCancelled(serviceID: String, jobID: String, buyer: PartyID) -> [RoleStep] {
         let key = ReportJobKey(serviceID: serviceID, jobID: jobID)
-        guard reportJobs[key]?.buyer == buyer else { return [] }
+        guard reportJobs[key]?.buyer == buyer, reportJobs[key]?.cancelled == false else { return [] }
         reportJobs[key]?.cancelled = true
-        return []
+        return [.message(.scoToSBUS(.scheduleCancelled(buyer: buyer, serviceID: serviceID, jobID: jobID)))]
     }
 
     /// An interval of a buyer's schedule ended: its report, and the next interval's timer while the schedule
