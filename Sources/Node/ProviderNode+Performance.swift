@@ -136,11 +136,13 @@ extension ProviderNode {
         performanceReportOrder.compactMap { id in performanceReports[id].flatMap { $0.buyer == buyer ? $0 : nil } }
     }
 
-    /// A job's state now: cancelled by the buyer, scheduled before its start, completed after its end, else in
-    /// progress; rejected if the SCO did not take it.
+    /// A job's state now: cancelled by the buyer, scheduled before its start, completed after its end (or once its
+    /// service is no longer in operation: the SCO reports on it no more), else in progress; rejected if the SCO did
+    /// not take it.
     public func performanceJobState(_ job: PerformanceJobResource) -> PerformanceJobState {
         if job.cancelledAt != nil { return .cancelled }
         guard core.view.reportJob(serviceID: job.schedule.serviceID, jobID: job.id) != nil else { return .rejected }
+        if core.view.service(job.schedule.serviceID)?.state != .active { return .completed }
         let now = clock.now()
         if now < job.schedule.start { return .scheduled }
         if let end = job.schedule.end, now >= end { return .completed }
