@@ -82,6 +82,17 @@ public actor ProviderNode {
     /// oldest first (Sonata billing v2 `customerBill`).
     var billResources: [String: BillResource] = [:]
     var billOrder: [String] = []
+    /// Buyers' performance jobs and reports at this node (Interlude Performance Monitoring v2), by id, with their
+    /// ids oldest first; each job's create request as sent; buyers' listeners for their notifications.
+    var performanceJobs: [String: PerformanceJobResource] = [:]
+    var performanceJobOrder: [String] = []
+    var performanceJobRequests: [String: JSONValue] = [:]
+    var performanceReports: [String: PerformanceReportResource] = [:]
+    var performanceReportOrder: [String] = []
+    var performanceHubs: [PartyID: [EventSubscription]] = [:]
+    var performanceHubCount = 0
+    /// The protocol time of the input being handled, live or replayed.
+    var inputTime = Instant(milliseconds: 0)
     /// Inputs handled so far (requests, answers, timers).
     public private(set) var inputCount = 0
     /// Journal lines the last `restore()` set aside instead of replaying (reported on `/health`).
@@ -347,6 +358,7 @@ public actor ProviderNode {
         _ input: ProviderInput, at now: Instant, seed: UInt64, replyTo: String?, trace: String?
     ) -> [Effect] {
         inputCount += 1
+        inputTime = now
         note(input, replyTo: replyTo, trace: trace, at: now)
         var entropy = SeededEntropy(seed: seed)
         let effects = core.handle(input, now: now, entropy: &entropy)
@@ -368,8 +380,10 @@ public actor ProviderNode {
             orderRequests[Exchange(buyer: buyer, requestID: order.id)] = order
         case .ticket(let notice) where notice.event.isFromBuyer:
             noteTicket(notice, from: buyer, at: at)
-        case .performance(.request):
-            break
+        case .performance(.report):
+            return
+        case .performance(let message):
+            notePerformance(message, from: buyer, at: at)
         case .reconciliation, .payment:
             noteBilling(message, from: buyer)
         default:
@@ -427,6 +441,12 @@ public actor ProviderNode {
                 addQuoteHub(subscription, buyer: buyer)
             case .quoteHubDeleted(let id):
                 removeQuoteHub(id)
+            case .performanceJobRequested(let id, let request):
+                performanceJobRequests[id] = request
+            case .performanceHubRegistered(let buyer, let subscription):
+                addPerformanceHub(subscription, buyer: buyer)
+            case .performanceHubDeleted(let id):
+                removePerformanceHub(id)
             case .input(let input, let replyTo, let trace):
                 if case .timer(let key) = input { pending[key] = nil }
                 let effects = apply(input, at: line.at, seed: line.seed, replyTo: replyTo, trace: trace)

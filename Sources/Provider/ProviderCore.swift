@@ -70,6 +70,10 @@ public struct ProviderCore: Sendable {
             steps = sbus.receive(request, from: from)
         case .message(let from, .performance(.report(let report))):
             steps = bbus.receive(report, from: from)
+        case .message(let from, .performance(.schedule(let schedule))):
+            steps = sbus.receive(schedule, from: from)
+        case .message(let from, .performance(.cancelSchedule(let serviceID, let jobID))):
+            steps = sbus.cancelSchedule(serviceID: serviceID, jobID: jobID, from: from)
         case .fault(let report):
             steps = sco.noteFault(report, now: now, ids: &ids)
         case .message(let from, .orderNotice(let notice)):

@@ -61,6 +61,11 @@ public struct ProviderView: Sendable {
     /// A service in operation (or ended), by id.
     public func service(_ serviceID: String) -> ServiceRecord? { sco.inventory[serviceID] }
 
+    /// A buyer's own report schedule (performance job) as the SCO runs it, if it took it.
+    public func reportJob(serviceID: String, jobID: String) -> ReportJob? {
+        sco.reportJobs[ReportJobKey(serviceID: serviceID, jobID: jobID)]
+    }
+
     /// This provider's SLA reputation over the reports it delivered, as of its newest record (PDL-112): the score
     /// in thousandths and the records it rests on.
     public var reputation: (score: Int64, count: Int)? { sco.reputation() }

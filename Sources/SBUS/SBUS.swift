@@ -105,6 +105,10 @@ public struct SBUS: Sendable {
             return handleAssurance(message, now: now)
         case .report(let buyer, let report):
             return deliver(report, to: buyer).map(RoleStep.effect)
+        case .scheduleTaken(let buyer, let schedule):
+            return [.effect(scheduleTaken(schedule, buyer: buyer))]
+        case .scheduleCancelled(let buyer, let serviceID, let jobID):
+            return [.effect(scheduleCancelled(serviceID: serviceID, jobID: jobID, buyer: buyer))]
         }
     }
 }

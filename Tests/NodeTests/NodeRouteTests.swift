@@ -24,9 +24,10 @@ struct NodeRouteTests {
         ///   - extra: more top-level configuration lines.
         ///   - supplier: whether SELLER sources what its catalog lacks from SUPPLIER, a seller that never answers
         ///     (a request for it stays in progress until its deadline).
+        ///   - catalog: the seller's catalog entry (EPL anywhere, cost 100, no SLA unless given).
         init(
             clock: String? = nil, restarting previous: Fixture? = nil, callbacks: [String] = [], extra: String = "",
-            supplier: Bool = false
+            supplier: Bool = false, catalog: String = #"{ offering: EPL, places: ["*"], cost: 100 }"#
         ) throws {
             if let previous {
                 directory = previous.directory
@@ -59,7 +60,7 @@ struct NodeRouteTests {
                   id: SELLER
                   markup: 10%
                   catalog:
-                    - { offering: EPL, places: ["*"], cost: 100 }\(sellers)
+                    - \(catalog)\(sellers)
                 peers:
                   - id: BUYER
                     publicKey: \(buyer.publicKey.hexString)

@@ -91,9 +91,10 @@ public struct EntryRules: Sendable {
             "outage.agreed": .either, "outage.completed": .either, "service.termination_requested": .either,
             "service.terminated": .either,
             // Performance reports: a buyer asks (ref `report`), the seller takes it and reports; a scheduled report
-            // answers no request.
+            // answers no request. A buyer's own schedule is taken like a request, and its cancellation too.
             "report.requested": .request(ref: "report"), "report.receipt": .seller(ref: "report"),
-            "report.delivered": .either, "sof.measured": .internalOnly,
+            "report.delivered": .either, "report.schedule_cancelled": .seller(ref: "report"),
+            "sof.measured": .internalOnly,
             // Money: the seller opens an invoice; the buyer answers and pays it; the seller resolves its disputes.
             "invoice": .request(ref: "invoice"), "invoice.final": .seller(ref: "invoice"),
             "invoice.partial": .seller(ref: "invoice"), "invoice.dispute": .seller(ref: "invoice"),

@@ -177,7 +177,7 @@ actor RetailDriver {
             perform(ordering.notice(notice, from: seller, now: now))
         case .performance(.report(let report)):
             ordering.report(report, from: seller)
-        case .performance(.request):
+        case .performance(.request), .performance(.schedule), .performance(.cancelSchedule):
             break
         case .invoice(let invoice):
             // Accepted as issued and paid when due, as the simulator's retail buyers do (`RetailBilling`).

@@ -171,6 +171,11 @@ public final class NodeLedgers: Sendable {
     /// Entries still waiting, all counterparties together.
     public var backlog: Int { state.withLock { $0.lanes.values.reduce(0) { $0 + $1.queue.count } } }
 
+    /// The records waiting to be agreed with `counterparty`, oldest first (what its countersignature would add).
+    public func waiting(for counterparty: PartyID) -> [LedgerRecord] {
+        state.withLock { $0.lanes[counterparty]?.queue.map(\.record) ?? [] }
+    }
+
     /// Entries still waiting, per counterparty with any, by party id.
     public func backlogs(now: Date = Date()) -> [Backlog] {
         state.withLock { state in

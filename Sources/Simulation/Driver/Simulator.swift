@@ -164,7 +164,7 @@ public final class Simulator {
             perform(ordering.notice(notice, from: seller, now: now))
         case .performance(.report(let report)):
             ordering.report(report, from: seller)
-        case .performance(.request):
+        case .performance(.request), .performance(.schedule), .performance(.cancelSchedule):
             break
         case .invoice(let invoice):
             retailInvoice(invoice, from: seller)

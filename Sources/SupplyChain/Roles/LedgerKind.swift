@@ -61,6 +61,7 @@ public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
     case reportRequested = "report.requested"
     case reportReceipt = "report.receipt"
     case reportDelivered = "report.delivered"
+    case reportScheduleCancelled = "report.schedule_cancelled"
     case sofMeasured = "sof.measured"
     // Money (ETSI PDL §47–64, decision 12): the seller's invoice and resolution, the buyer's answers and payment.
     case invoice = "invoice"
