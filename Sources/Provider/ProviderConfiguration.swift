@@ -14,11 +14,14 @@ public struct ProviderConfiguration: Sendable {
     public let ranking: RankingPolicy
     /// Injected fault: the SCO's end-to-end test of every service chain it builds fails (PDL-048).
     public let chainTestFails: Bool
+    /// The shortest time between two publications of the SLA reputation on the omni-lateral ledger.
+    public let reputationPublication: TimeSpan
 
     public init(
         party: PartyID, sbus: SBUSConfiguration, catalog: [CatalogEntry], bbus: BBUSConfiguration,
-        ranking: RankingPolicy = .default, chainTestFails: Bool = false
+        ranking: RankingPolicy = .default, chainTestFails: Bool = false, reputationPublication: TimeSpan = .days(1)
     ) {
+        self.reputationPublication = reputationPublication
         self.party = party
         self.sbus = sbus
         self.catalog = catalog

@@ -27,7 +27,8 @@ public struct ProviderCore: Sendable {
         self.sco = SCO(
             configuration: SCOConfiguration(
                 party: configuration.party, processingTime: configuration.sbus.processingTime,
-                ranking: configuration.ranking, chainTestFails: configuration.chainTestFails),
+                ranking: configuration.ranking, chainTestFails: configuration.chainTestFails,
+                reputationPublication: configuration.reputationPublication),
             sof: SOF(catalog: configuration.catalog))
         self.bbus = BBUS(party: configuration.party, configuration: configuration.bbus)
         self.ids = IDSequence(party: configuration.party)

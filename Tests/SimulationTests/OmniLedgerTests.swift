@@ -124,3 +124,23 @@ struct OmniLedgerTests {
             refs: ["provider": "ACCESS"], body: publication.ledgerBody)
     }
 }
+
+extension OmniLedgerTests {
+    @Test("publishReputationEvery spaces the publications: at least ten days apart with 10d")
+    func cadence() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (text, scenarioDirectory) = try ScenarioLoader.embedded("performance-reports")
+        let edited = text.replacingOccurrences(
+            of: "- id: ACCESS\n", with: "- id: ACCESS\n    publishReputationEvery: 10d\n")
+        #expect(edited != text)
+        _ = try Simulator(
+            plan: SimulationPlan(ScenarioLoader.parse(edited), directory: scenarioDirectory), ledgerDirectory: directory
+        ).run()
+        let times = try omni("ACCESS").entries().map(\.time)
+        #expect(times.count >= 2 && times.count < 30)
+        for (earlier, later) in zip(times, times.dropFirst()) { #expect(later - earlier >= 10 * 86_400_000) }
+        // The newest publication still rests on every record since the last: the window's n records.
+        let last = try #require(try omni("ACCESS").entries().last)
+        #expect(last.body["records"]?.arrayValue?.count == last.body["window"]?.numberValue.map { Int($0) })
+    }
+}

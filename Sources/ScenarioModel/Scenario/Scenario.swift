@@ -51,6 +51,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "id": .value, "markup": .value, "discounts": .value, "processingTime": .value, "quoteValidity": .value,
             "sellers": .list(.section(SellerSpec.self)), "ranking": .value, "behaviour": .section(Behaviour.self),
             "catalog": .list(.section(CatalogSpec.self)), "minimumReputation": .value,
+            "publishReputationEvery": .value,
         ]
 
         public var id: String
@@ -65,6 +66,9 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         /// Sellers whose SLA reputation (as this provider computes it from their reports) is below this are not
         /// asked: 7.0.
         public var minimumReputation: Double?
+        /// The shortest time between two publications of this provider's SLA reputation on its omni-lateral
+        /// ledger: 1d by default.
+        public var publishReputationEvery: DurationText?
     }
 
     /// A seller this provider buys from: its id, or `{ id: FAR, offerings: [TRANSIT] }` when the relationship

@@ -292,7 +292,9 @@ public struct SimulationPlan: Sendable {
             configurations.append(
                 ProviderConfiguration(
                     party: party, sbus: sbus, catalog: catalog, bbus: bbus, ranking: ranking,
-                    chainTestFails: spec.behaviour?.chainTestFails ?? false))
+                    chainTestFails: spec.behaviour?.chainTestFails ?? false,
+                    reputationPublication: try Self.reputationCadence(
+                        spec.publishReputationEvery, path: "\(path).publishReputationEvery")))
             var behaviour = Behaviour()
             behaviour.silent = spec.behaviour?.silent ?? false
             behaviour.delay = try Self.duration(spec.behaviour?.delay, path: "\(path).behaviour.delay") ?? .zero
@@ -509,6 +511,15 @@ public struct SimulationPlan: Sendable {
                 return .object(fields)
             })
         return .object(root)
+    }
+
+    /// `publishReputationEvery`: a minute to a year; a day when absent.
+    static func reputationCadence(_ text: DurationText?, path: String) throws -> TimeSpan {
+        guard let span = try duration(text, path: path) else { return .days(1) }
+        guard span >= .minutes(1), span <= .days(366) else {
+            throw ScenarioError(path: path, message: "'\(text?.text ?? "")' is not between 1m and 366d")
+        }
+        return span
     }
 
     static func duration(_ text: DurationText?, path: String) throws -> TimeSpan? {
