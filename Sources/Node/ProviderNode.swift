@@ -79,6 +79,11 @@ public actor ProviderNode {
     /// oldest first (Sonata billing v2 `customerBill`).
     var billResources: [String: BillResource] = [:]
     var billOrder: [String] = []
+    /// Buyers' listeners for bill notifications (Sonata billing v2 hub).
+    var billingHubs: [PartyID: [EventSubscription]] = [:]
+    var billingHubCount = 0
+    /// Bills whose buyer's answer or payment the last input recorded, until their hubs are notified (live only).
+    var changedBills: [String] = []
     /// Inputs handled so far (requests, answers, timers).
     public private(set) var inputCount = 0
     /// Journal lines the last `restore()` set aside instead of replaying (reported on `/health`).
@@ -335,6 +340,7 @@ public actor ProviderNode {
         }
         let effects = apply(input, at: now, seed: seed, replyTo: replyTo, trace: trace)
         execute(effects, now: now, trace: trace)
+        notifyBillChanges()
         return true
     }
 
@@ -368,7 +374,7 @@ public actor ProviderNode {
         case .performance(.request):
             break
         case .reconciliation, .payment:
-            noteBilling(message, from: buyer)
+            if let changed = noteBilling(message, from: buyer) { changedBills.append(changed) }
         default:
             return
         }
@@ -420,9 +426,15 @@ public actor ProviderNode {
                 addTicketHub(subscription, buyer: buyer)
             case .ticketHubDeleted(let id):
                 removeTicketHub(id)
+            case .billingHubRegistered(let buyer, let subscription):
+                addBillingHub(subscription, buyer: buyer)
+            case .billingHubDeleted(let id):
+                removeBillingHub(id)
             case .input(let input, let replyTo, let trace):
                 if case .timer(let key) = input { pending[key] = nil }
                 let effects = apply(input, at: line.at, seed: line.seed, replyTo: replyTo, trace: trace)
+                // Notified before the restart.
+                changedBills = []
                 for effect in effects {
                     switch effect {
                     case .setTimer(let key, let at): pending[key] = at

@@ -26,6 +26,10 @@ public final class InputJournal: Sendable {
         case ticketHubRegistered(buyer: PartyID, EventSubscription)
         /// A buyer removed one.
         case ticketHubDeleted(String)
+        /// A buyer registered a listener for its bill notifications (Sonata billing v2 hub).
+        case billingHubRegistered(buyer: PartyID, EventSubscription)
+        /// A buyer removed one.
+        case billingHubDeleted(String)
     }
 
     /// A journal line as read back.
