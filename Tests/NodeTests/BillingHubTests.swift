@@ -69,7 +69,10 @@ struct BillingHubTests {
         try await OrderRouteTests.send(.post, NodeRoutes.billingHubPath, body: Data(input.utf8), as: key, to: client)
     }
 
-    static func answer(_ id: String, as key: PartyKey, to client: some TestClientProtocol) async throws -> HTTPResponse
+    static func answer(
+        _ id: String, as key: PartyKey, to client: some TestClientProtocol
+    ) async throws
+        -> HTTPResponse
         .Status
     {
         let at = try #require(MEFDateTimeInstant.parse("2026-02-05T09:00:00Z"))
@@ -82,11 +85,15 @@ struct BillingHubTests {
         ).0
     }
 
-    static func pay(_ id: String, as key: PartyKey, to client: some TestClientProtocol) async throws -> HTTPResponse
+    static func pay(
+        _ id: String, as key: PartyKey, to client: some TestClientProtocol
+    ) async throws
+        -> HTTPResponse
         .Status
     {
         let payment = Payment(
-            invoiceID: id, amount: Money(minorUnits: 7_333), method: PaymentMethod(kind: .fiat, asset: "EUR", network: nil),
+            invoiceID: id, amount: Money(minorUnits: 7_333),
+            method: PaymentMethod(kind: .fiat, asset: "EUR", network: nil),
             dueDate: try #require(MEFDateTimeInstant.parse("2026-02-19T09:00:00Z")),
             paidAt: try #require(MEFDateTimeInstant.parse("2026-02-06T09:00:00Z")))
         let body = try JSONEncoder().encode(SupplyEnvelope(message: .payment(payment)))
