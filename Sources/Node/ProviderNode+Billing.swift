@@ -69,7 +69,7 @@ extension ProviderNode {
         default: return nil
         }
         billResources[id] = bill
-        return bill.state != before || bill.answers.last == .partial && bill.payment == nil ? id : nil
+        return bill.state != before || (bill.answers.last == .partial && bill.payment == nil) ? id : nil
     }
 
     /// Carries a billing message: a seller's invoice (kept as a bill, also when replaying) or dispute resolution

@@ -33,7 +33,7 @@ struct BillingHubTests {
     }
 
     /// A listener on 127.0.0.1 that keeps what arrives at `/shop/listener/{eventType}`; runs `body` with its port.
-    static func listening(_ heard: Heard, _ body: @Sendable (Int) async throws -> Void) async throws {
+    static func listening(_ heard: Heard, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
         let router = Router(context: BasicRequestContext.self)
         router.post("/shop/listener/{eventType}") { request, context -> Response in
             let data = Data(buffer: try await request.body.collect(upTo: 1 << 20))
@@ -188,7 +188,8 @@ struct BillingHubTests {
                     #expect(try await Self.answer(id, as: fixture.buyer, to: client) == .noContent)
                     #expect(try await Self.pay(id, as: fixture.buyer, to: client) == .noContent)
                     try await heard.wait(for: 2)
-                    #expect(heard.all.map(\.type) == ["customerBillStateChangeEvent", "customerBillStateChangeEvent"])
+                    #expect(
+                        heard.all.map { $0.type } == ["customerBillStateChangeEvent", "customerBillStateChangeEvent"])
                     #expect(heard.all.map { $0.body["event"]?["id"]?.stringValue } == [id, id])
                     #expect(heard.all.map { $0.body["eventId"]?.stringValue } == [id + "-event-2", id + "-event-3"])
                 }
@@ -284,7 +285,7 @@ struct BillingHubTests {
 
                     let id = try await BillingRouteTests.billed(restarted, client: client)
                     try await heard.wait(for: 1)
-                    #expect(heard.all.map(\.type) == ["customerBillCreateEvent"])
+                    #expect(heard.all.map { $0.type } == ["customerBillCreateEvent"])
                     #expect(heard.all.first?.body["event"]?["id"]?.stringValue == id)
                     let (status, bill) = try await OrderRouteTests.send(
                         .get, NodeRoutes.customerBillPath + "/" + id, as: restarted.buyer, to: client)
