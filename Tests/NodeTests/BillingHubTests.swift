@@ -251,6 +251,12 @@ struct BillingHubTests {
             let (still, kept) = try await OrderRouteTests.send(.get, path, as: fixture.buyer, to: client)
             #expect(still == .ok)
             #expect(kept == hub)
+            // EventSubscriptionInput is open in the yaml (no additionalProperties: false): an unknown field is
+            // accepted and not kept.
+            let (open, extra) = try await Self.register(
+                #"{"callback":"https://buyer.example/billing","x-note":"ours"}"#, as: fixture.buyer, to: client)
+            #expect(open == .created)
+            #expect(extra == ["id": "SELLER-billing-hub-2", "callback": "https://buyer.example/billing"])
         }
     }
 
