@@ -47,6 +47,7 @@ extension ProviderNode {
                 resources[id]?.latest = message
             }
             if replaying { return }
+            if case .response = message, response.kind == .inquiry { notifyQuoteHubs(of: response, buyer: to) }
             if let waiter = waiters.removeValue(forKey: exchange) {
                 waiter.yield(message)
                 waiter.finish()
@@ -66,6 +67,9 @@ extension ProviderNode {
                 path: "/listener/" + event.eventType.rawValue)
         case .hubRegistration:
             break
+        case .quoteDecision(let decision):
+            guard !replaying else { return }
+            notifyQuoteHubs(of: decision, buyer: to)
         case .invoice, .reconciliation, .disputeResolution, .payment:
             transmitBilling(message, to: to, replaying: replaying)
         case .order(let order):

@@ -75,6 +75,9 @@ public actor ProviderNode {
     /// Buyers' listeners for ticket notifications (Sonata Trouble Ticket v4 hub).
     var ticketHubs: [PartyID: [EventSubscription]] = [:]
     var ticketHubCount = 0
+    /// Buyers' listeners for quote notifications (Sonata Quote v8 hub).
+    var quoteHubs: [PartyID: [EventSubscription]] = [:]
+    var quoteHubCount = 0
     /// Invoices and credit notes this node issued to its buyers, by id, with what became of each; their ids
     /// oldest first (Sonata billing v2 `customerBill`).
     var billResources: [String: BillResource] = [:]
@@ -84,6 +87,17 @@ public actor ProviderNode {
     var billingHubCount = 0
     /// Bills whose buyer's answer or payment the last input recorded, until their hubs are notified (live only).
     var changedBills: [String] = []
+    /// Buyers' performance jobs and reports at this node (Interlude Performance Monitoring v2), by id, with their
+    /// ids oldest first; each job's create request as sent; buyers' listeners for their notifications.
+    var performanceJobs: [String: PerformanceJobResource] = [:]
+    var performanceJobOrder: [String] = []
+    var performanceJobRequests: [String: JSONValue] = [:]
+    var performanceReports: [String: PerformanceReportResource] = [:]
+    var performanceReportOrder: [String] = []
+    var performanceHubs: [PartyID: [EventSubscription]] = [:]
+    var performanceHubCount = 0
+    /// The protocol time of the input being handled, live or replayed.
+    var inputTime = Instant(milliseconds: 0)
     /// Inputs handled so far (requests, answers, timers).
     public private(set) var inputCount = 0
     /// Journal lines the last `restore()` set aside instead of replaying (reported on `/health`).
@@ -163,7 +177,7 @@ public actor ProviderNode {
         case .acknowledgement(let response), .response(let response):
             handle(.message(from: seller, message), trace: traceOf[response.requestID])
         case .notification, .request, .hubRegistration, .order, .orderNotice, .ticket, .performance, .invoice,
-            .reconciliation, .disputeResolution, .payment:
+            .reconciliation, .disputeResolution, .payment, .quoteDecision:
             handle(.message(from: seller, message), trace: nil)
         }
     }
@@ -350,6 +364,7 @@ public actor ProviderNode {
         _ input: ProviderInput, at now: Instant, seed: UInt64, replyTo: String?, trace: String?
     ) -> [Effect] {
         inputCount += 1
+        inputTime = now
         note(input, replyTo: replyTo, trace: trace, at: now)
         var entropy = SeededEntropy(seed: seed)
         let effects = core.handle(input, now: now, entropy: &entropy)
@@ -371,8 +386,10 @@ public actor ProviderNode {
             orderRequests[Exchange(buyer: buyer, requestID: order.id)] = order
         case .ticket(let notice) where notice.event.isFromBuyer:
             noteTicket(notice, from: buyer, at: at)
-        case .performance(.request):
-            break
+        case .performance(.report):
+            return
+        case .performance(let message):
+            notePerformance(message, from: buyer, at: at)
         case .reconciliation, .payment:
             if let changed = noteBilling(message, from: buyer) { changedBills.append(changed) }
         default:
@@ -430,6 +447,16 @@ public actor ProviderNode {
                 addBillingHub(subscription, buyer: buyer)
             case .billingHubDeleted(let id):
                 removeBillingHub(id)
+            case .quoteHubRegistered(let buyer, let subscription):
+                addQuoteHub(subscription, buyer: buyer)
+            case .quoteHubDeleted(let id):
+                removeQuoteHub(id)
+            case .performanceJobRequested(let id, let request):
+                performanceJobRequests[id] = request
+            case .performanceHubRegistered(let buyer, let subscription):
+                addPerformanceHub(subscription, buyer: buyer)
+            case .performanceHubDeleted(let id):
+                removePerformanceHub(id)
             case .input(let input, let replyTo, let trace):
                 if case .timer(let key) = input { pending[key] = nil }
                 let effects = apply(input, at: line.at, seed: line.seed, replyTo: replyTo, trace: trace)

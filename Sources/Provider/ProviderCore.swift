@@ -70,6 +70,10 @@ public struct ProviderCore: Sendable {
             steps = sbus.receive(request, from: from)
         case .message(let from, .performance(.report(let report))):
             steps = bbus.receive(report, from: from)
+        case .message(let from, .performance(.schedule(let schedule))):
+            steps = sbus.receive(schedule, from: from)
+        case .message(let from, .performance(.cancelSchedule(let serviceID, let jobID))):
+            steps = sbus.cancelSchedule(serviceID: serviceID, jobID: jobID, from: from)
         case .fault(let report):
             steps = sco.noteFault(report, now: now, ids: &ids)
         case .message(let from, .orderNotice(let notice)):
@@ -85,6 +89,10 @@ public struct ProviderCore: Sendable {
             steps = bbus.receive(resolution, from: from, now: now)
         case .message(let from, .payment(let payment)):
             steps = sbus.receive(payment, from: from)
+        case .message(let from, .quoteDecision(let decision)):
+            // A buyer's cancellation or decline; a seller's confirmation of one is the B-BUS's, which asks none.
+            guard decision.decidedAt == nil else { return [] }
+            steps = sbus.receive(decision, from: from, now: now)
         case .timer(let key):
             switch key.purpose {
             case .bbus(let timer):

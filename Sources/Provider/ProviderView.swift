@@ -40,6 +40,19 @@ public struct ProviderView: Sendable {
         sbus.quotedItems(quoteReference, buyer: buyer)
     }
 
+    /// Why the S-BUS would refuse a buyer's cancellation or decline of a quote, or `nil` when it would take it.
+    public func refusal(of decision: QuoteDecision, from buyer: PartyID, now: Instant) -> Rejection? {
+        sbus.refusal(of: decision, from: buyer, now: now)
+    }
+
+    /// The quote `buyer` cancelled or declined, if it did.
+    public func withdrawal(of quoteReference: String, buyer: PartyID) -> WithdrawnQuote? {
+        sbus.withdrawal(of: quoteReference, buyer: buyer)
+    }
+
+    /// Whether an order was accepted against the quote.
+    public func isOrdered(_ quoteReference: String) -> Bool { sbus.isOrdered(quoteReference) }
+
     /// This provider's reference for a buyer's order or change while it is being worked on.
     public func orderReference(buyer: PartyID, orderID: RequestID) -> String? {
         sbus.orderReference(buyer: buyer, orderID: orderID)
@@ -48,9 +61,19 @@ public struct ProviderView: Sendable {
     /// A service in operation (or ended), by id.
     public func service(_ serviceID: String) -> ServiceRecord? { sco.inventory[serviceID] }
 
+    /// A buyer's own report schedule (performance job) as the SCO runs it, if it took it.
+    public func reportJob(serviceID: String, jobID: String) -> ReportJob? {
+        sco.reportJobs[ReportJobKey(serviceID: serviceID, jobID: jobID)]
+    }
+
     /// This provider's SLA reputation over the reports it delivered, as of its newest record (PDL-112): the score
     /// in thousandths and the records it rests on.
     public var reputation: (score: Int64, count: Int)? { sco.reputation() }
+
+    /// Every service this provider delivers or delivered to `buyer`, in operation or ended, by id.
+    public func serviceIDs(of buyer: PartyID) -> [String] {
+        sco.inventory.filter { $0.value.buyer == buyer }.keys.sorted()
+    }
 
     /// The active services this provider delivers to `buyer`, by id.
     public func activeServiceIDs(of buyer: PartyID) -> [String] {

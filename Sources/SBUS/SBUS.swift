@@ -18,6 +18,10 @@ public struct SBUS: Sendable {
     var quotesHoldingOffers: [String] = []
     /// How many of them were still valid at the last sweep; the next one runs when the list has doubled.
     var quotesHoldingOffersAfterSweep = 0
+    /// The quotes their buyers cancelled or declined, by reference, as recorded (no order can use them).
+    var withdrawnQuotes: [String: WithdrawnQuote] = [:]
+    /// The quotes an order was accepted against (ACCEPTED: they can no longer be declined).
+    var orderedQuotes: Set<String> = []
     /// Orders and changes the desk passed on and the SCO is still working on.
     var desk: [OrderKey: DeskEntry] = [:]
     /// The buyers' trouble tickets not yet closed.
@@ -101,6 +105,10 @@ public struct SBUS: Sendable {
             return handleAssurance(message, now: now)
         case .report(let buyer, let report):
             return deliver(report, to: buyer).map(RoleStep.effect)
+        case .scheduleTaken(let buyer, let schedule):
+            return [.effect(scheduleTaken(schedule, buyer: buyer))]
+        case .scheduleCancelled(let buyer, let serviceID, let jobID):
+            return [.effect(scheduleCancelled(serviceID: serviceID, jobID: jobID, buyer: buyer))]
         }
     }
 }

@@ -50,6 +50,9 @@ extension AuditCommand {
                 --checkpoint checks a co-signed checkpoint (signed note) against the copy; several checkpoints of \
                 one size with different roots are reported as equivocation. --known-checkpoint is a checkpoint \
                 seen before: a --checkpoint older than it is a rollback.
+                --witness-key takes a witness's verifier key (name+keyhash+base64key, as `broker witness` prints \
+                it): every checkpoint's cosignature line by that witness must verify (bad_witness_cosignature); \
+                a checkpoint the witness did not cosign is not a finding.
 
                 Exit codes: 0 clean, 1 findings, 2 unreadable or bad input.
                 """
@@ -62,10 +65,19 @@ extension AuditCommand {
         @Option(help: "A checkpoint seen earlier; a --checkpoint older than it is a rollback.")
         var knownCheckpoint: String?
         @Option(help: "Trusted keys: one \"party-id <hex or base64 public key>\" per line.") var keys: String?
+        @Option(help: "A witness's verifier key (name+keyhash+base64key) whose cosignatures to verify; repeatable.")
+        var witnessKey: [String] = []
         @Flag(help: "Print findings as a JSON array.") var json = false
 
         func run() throws {
-            let auditor = LedgerAuditor(trustedKeys: try keys.map(readKeys), rules: .broker)
+            let witnesses = witnessKey.map { text -> VerifierKey in
+                do {
+                    return try VerifierKey(parsing: text)
+                } catch {
+                    fail("--witness-key: \(error)")
+                }
+            }
+            let auditor = LedgerAuditor(trustedKeys: try keys.map(readKeys), rules: .broker, witnessKeys: witnesses)
             let (files, omniLedgers) = try readLedgerFiles(expand(paths))
             var report = auditor.audit(files, against: try against.map(readLedgerFile))
             let trusted = try keys.map(readKeys)

@@ -20,12 +20,13 @@ struct Broker: AsyncParsableCommand {
               broker serve --config metro.yaml     run one provider as a live HTTP node
               broker cluster diamond               run a scenario as live nodes on loopback
               broker invoice out/billing           list a run's invoices; --id ID prints one as HTML
+              broker witness --key w.key --database w.sqlite   cosign checkpoints as a neutral witness
 
             Exit codes: 0 ok, 1 findings or failed expectations, 2 bad input.
             """,
         subcommands: [
             SimulateCommand.self, ValidateCommand.self, AuditCommand.self, KeysCommand.self, ServeCommand.self,
-            ClusterCommand.self, BenchCommand.self, InvoiceCommand.self,
+            ClusterCommand.self, BenchCommand.self, InvoiceCommand.self, WitnessCommand.self,
         ]
     )
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ledger
 import ScenarioModel
 import Simulation
 
@@ -28,6 +29,13 @@ struct SimulateCommand: ParsableCommand {
               broker simulate performance-reports     # daily reports along four hops, an outage day
               broker simulate Scenarios/loop.yaml --seed 7 --out out/ledgers
               broker audit out/ledgers
+              broker simulate diamond --witness --out out/w   # a witness cosigns every checkpoint
+              broker audit out/w --witness-key "$(cat out/w/witness.vkey)"
+
+            --witness runs a neutral witness in the process (LEDGER.md, "The witness"): every checkpoint is \
+            submitted with its consistency proof and stored in both copies with the witness's cosignature; the \
+            end-of-run audit verifies it. The witness's verifier key is printed on standard error and, with \
+            --out, written to witness.vkey there.
 
             Exit codes: 0 every expectation met, 1 an expectation failed, 2 bad scenario file.
             """
@@ -45,6 +53,9 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Print the result as one JSON document.")
     var json = false
 
+    @Flag(help: "Have an in-process witness cosign every checkpoint (its key derives from the seed).")
+    var witness = false
+
     @Flag(help: "List the embedded scenarios and exit.")
     var list = false
 
@@ -57,7 +68,18 @@ struct SimulateCommand: ParsableCommand {
         do {
             let (parsed, directory) = try ScenarioLoader.load(scenario ?? ScenarioLoader.defaultScenarioName)
             let plan = try SimulationPlan(parsed, directory: directory, seedOverride: seed)
-            result = try Simulator(plan: plan, ledgerDirectory: out.map { URL(fileURLWithPath: $0) }).run()
+            let simulator = try Simulator(
+                plan: plan, ledgerDirectory: out.map { URL(fileURLWithPath: $0) }, witnessed: witness)
+            result = try simulator.run()
+            if let key = simulator.witnessKey {
+                let count = try simulator.witnessedCheckpoints().count
+                FileHandle.standardError.write(
+                    Data("broker simulate: witness \(key) cosigned the checkpoints of \(count) ledgers\n".utf8))
+                if let out {
+                    try Data("\(key)\n".utf8).write(
+                        to: URL(fileURLWithPath: out).appendingPathComponent("witness.vkey"))
+                }
+            }
         } catch let error as ScenarioError {
             FileHandle.standardError.write(Data("broker simulate: bad scenario: \(error)\n".utf8))
             throw ExitCode(2)

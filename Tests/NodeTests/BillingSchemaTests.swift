@@ -48,4 +48,22 @@ struct BillingSchemaTests {
         #expect(items.map { $0["customerBillItemType"] } == ["recurring", "nonRecurring"])
         #expect(items.map { $0["taxExcludedAmount"]?["value"] } == [266.67, 100.00])
     }
+
+    @Test("PDL-099 a taxed invoice shows its tax as a MEF TaxItem: 20 % VAT on 366.67 is 73.33, 440.00 due")
+    func taxedCustomerBill() throws {
+        let plain = Self.invoice
+        let taxed = Invoice(
+            id: plain.id, seller: plain.seller, buyer: plain.buyer, billDate: plain.billDate, period: plain.period,
+            paymentDueDate: plain.paymentDueDate, paymentMethod: plain.paymentMethod, currency: plain.currency,
+            items: plain.items, tax: InvoiceTax(category: "VAT", basisPoints: 2_000))
+        let bill = taxed.customerBill()
+        #expect(Self.billingSchema.validate(bill, against: "CustomerBill") == [])
+        #expect(bill["taxExcludedAmount"] == ["unit": "EUR", "value": 366.67])
+        #expect(bill["taxIncludedAmount"] == ["unit": "EUR", "value": 440.00])
+        #expect(bill["amountDue"] == ["unit": "EUR", "value": 440.00])
+        #expect(
+            bill["taxItem"] == [["taxCategory": "VAT", "taxRate": 0.2, "taxAmount": ["unit": "EUR", "value": 73.33]]])
+        // Only the first line agreed: 266.67 and its 53.33 tax.
+        #expect(taxed.amountDue(of: ["1": Money(minorUnits: 26_667)]) == Money(minorUnits: 32_000))
+    }
 }

@@ -22,8 +22,12 @@ struct NodeRouteTests {
         ///   - callbacks: more origins on which BUYER may register hub callbacks (beside its url and
         ///     `https://buyer.example`, `https://hooks.buyer.example/sonata`).
         ///   - extra: more top-level configuration lines.
+        ///   - supplier: whether SELLER sources what its catalog lacks from SUPPLIER, a seller that never answers
+        ///     (a request for it stays in progress until its deadline).
+        ///   - catalog: the seller's catalog entry (EPL anywhere, cost 100, no SLA unless given).
         init(
-            clock: String? = nil, restarting previous: Fixture? = nil, callbacks: [String] = [], extra: String = ""
+            clock: String? = nil, restarting previous: Fixture? = nil, callbacks: [String] = [], extra: String = "",
+            supplier: Bool = false, catalog: String = #"{ offering: EPL, places: ["*"], cost: 100 }"#
         ) throws {
             if let previous {
                 directory = previous.directory
@@ -40,6 +44,11 @@ struct NodeRouteTests {
             buyer = PartyKey(party: "BUYER")
             other = PartyKey(party: "OTHER")
             try KeyFile(key: seller).write(to: directory.appendingPathComponent("seller.key").path)
+            let sellers = supplier ? "\n  sellers: [SUPPLIER]" : ""
+            let supplierPeer =
+                supplier
+                ? "\n  - { id: SUPPLIER, url: \"http://127.0.0.1:9\", publicKey: "
+                    + "\(PartyKey(party: "SUPPLIER").publicKey.hexString) }" : ""
             let yaml = """
                 listen: { host: 127.0.0.1, port: 0 }
                 keyFile: seller.key
@@ -51,13 +60,13 @@ struct NodeRouteTests {
                   id: SELLER
                   markup: 10%
                   catalog:
-                    - { offering: EPL, places: ["*"], cost: 100 }
+                    - \(catalog)\(sellers)
                 peers:
                   - id: BUYER
                     publicKey: \(buyer.publicKey.hexString)
                     url: "http://127.0.0.1:9"
                     callbacks: [\((["https://buyer.example", "https://hooks.buyer.example/sonata"] + callbacks).map { "\"\($0)\"" }.joined(separator: ", "))]
-                  - { id: OTHER, publicKey: \(other.publicKey.hexString) }
+                  - { id: OTHER, publicKey: \(other.publicKey.hexString) }\(supplierPeer)
                 """ + (clock.map { "\nclock: \($0)\n" } ?? "") + "\n" + extra
             let path = directory.appendingPathComponent("seller.yaml").path
             try yaml.write(toFile: path, atomically: true, encoding: .utf8)

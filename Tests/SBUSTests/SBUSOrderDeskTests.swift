@@ -188,4 +188,63 @@ struct SBUSOrderDeskTests {
         #expect(key == OrderKey(buyer: "B", orderID: "o1"))
         #expect(event == .cancelled("no longer needed"))
     }
+
+    @Test(
+        "PDL-023 a quote the buyer declined is recorded as quote.declined, confirmed to it, and no order is accepted against it"
+    )
+    mutating func declinedQuote() throws {
+        let reference = try quote()
+        let decline = QuoteDecision(quoteReference: reference, action: .decline, reason: "too dear")
+        // Another buyer cannot decline it; a still-valid quote cannot be cancelled: refused, nothing recorded.
+        #expect(sbus.refusal(of: decline, from: "C", now: Make.t0)?.field == "/quoteId")
+        #expect(sbus.receive(decline, from: "C", now: Make.t0).isEmpty)
+        let cancel = QuoteDecision(quoteReference: reference, action: .cancel)
+        #expect(
+            sbus.refusal(of: cancel, from: "B", now: Make.t0)?.message.contains("only a quote still in progress")
+                == true)
+        let steps = sbus.receive(decline, from: "B", now: Make.t0 + .minutes(1))
+        #expect(steps.records.map(\.kind) == ["quote.declined"])
+        #expect(steps.records.first?.refs == ["request": "r1", "quote": reference])
+        #expect(steps.records.first?.body["reason"] == "too dear")
+        #expect(
+            steps.effects.sent.map(\.message) == [.quoteDecision(decline.recorded(at: Make.t0 + .minutes(1)))])
+        #expect(sbus.quotes[reference]?.offersForgotten == true)
+        // Declined once is final.
+        #expect(sbus.receive(decline, from: "B", now: Make.t0 + .minutes(2)).isEmpty)
+        let ordered = sbus.receive(order(reference), from: "B", now: Make.t0 + .minutes(3), ids: &ids)
+        #expect(rejection(ordered) == "PDL-023: quote \(reference) was declined by the buyer")
+        #expect(ordered.sbusToSCO.isEmpty)
+    }
+
+    @Test(
+        "PDL-023 a quote cancelled while the SCO works on it is recorded as quote.cancelled; the SCO's later answer is dropped and orders are refused"
+    )
+    mutating func cancelledQuote() throws {
+        let steps = sbus.receive(
+            Make.request("r1", payload: payload, kind: .inquiry), from: "B", now: Make.t0, ids: &ids)
+        guard case .qualify(let request) = try #require(steps.sbusToSCO.first) else {
+            Issue.record("the S-BUS did not hand the request to the SCO")
+            return
+        }
+        let reference = request.sellerReference
+        let decline = QuoteDecision(quoteReference: reference, action: .decline)
+        #expect(sbus.refusal(of: decline, from: "B", now: Make.t0)?.message.contains("still in progress") == true)
+        let cancelled = sbus.receive(
+            QuoteDecision(quoteReference: reference, action: .cancel), from: "B", now: Make.t0 + .seconds(1))
+        #expect(cancelled.records.map(\.kind) == ["quote.cancelled"])
+        #expect(sbus.openRequestCount == 0)
+        let offer = ElementOffer(
+            confidence: .green, confidenceReason: "on-net", installationInterval: .days(10), deliveryType: .onNet,
+            price: Money(amount: 100), validUntil: nil)
+        let late = sbus.handle(
+            .qualified(
+                key: request.key,
+                outcomes: [.sourced(itemID: "item-1", best: Candidate(source: .internal, offer: offer), others: [])]),
+            now: Make.t0 + .seconds(2))
+        #expect(late.records.isEmpty)
+        #expect(late.effects.sent.isEmpty)
+        let ordered = sbus.receive(order(reference), from: "B", now: Make.t0 + .minutes(1), ids: &ids)
+        #expect(rejection(ordered) == "PDL-023: quote \(reference) was cancelled by the buyer")
+    }
+
 }

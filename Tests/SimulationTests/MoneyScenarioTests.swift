@@ -38,9 +38,12 @@ struct MoneyScenarioTests {
     @Test("PDL-097 each breached daily report is credited at the contracted 1 % of the month, down and up the chain")
     func breachCredits() throws {
         let result = try ScenarioRunTests.run("performance-credits")
-        // 25 started days less 24 credits, then a full month less 30 (see the scenario file for the working).
-        #expect(Self.invoices(result, "CHEAP", "RETAIL").map(\.amountDue) == [178.00, 210.00])
-        #expect(Self.invoices(result, "RETAIL", "ENTERPRISE").map(\.amountDue) == [213.60, 252.00])
+        // 25 started days less 24 credits, then a full month less 30, plus VAT (see the scenario file): CHEAP
+        // 178.00 and 210.00 + 10 %, RETAIL 213.60 and 252.00 + 20 %.
+        #expect(Self.invoices(result, "CHEAP", "RETAIL").map(\.amountDue) == [195.80, 231.00])
+        #expect(Self.invoices(result, "RETAIL", "ENTERPRISE").map(\.amountDue) == [256.32, 302.40])
+        // RETAIL's B-BUS pays the tax its contract says on the lines it agreed.
+        #expect(Self.invoices(result, "CHEAP", "RETAIL").first?.paid == 195.80)
         // RETAIL's B-BUS found every credit in the reports it received: nothing disputed, both final.
         #expect(
             Self.invoices(result, "CHEAP", "RETAIL").allSatisfy { $0.answers == ["final"] && $0.disputedLines == 0 })

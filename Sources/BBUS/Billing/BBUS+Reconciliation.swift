@@ -136,7 +136,7 @@ extension BBUS {
         guard let contract = configuration.contracts[seller], invoice.seller == seller, invoice.buyer == party,
             purchases.payables[invoice.id] == nil
         else { return [] }
-        var payable = PurchaseBook.Payable(invoice: invoice, agreed: [:], open: [:])
+        var payable = PurchaseBook.Payable(invoice: invoice, agreed: [:], open: [:], tax: contract.tax)
         var disputed: [Reconciliation.DisputedLine] = []
         for line in invoice.items {
             let (estimate, basis) = self.estimate(line, seller: seller)

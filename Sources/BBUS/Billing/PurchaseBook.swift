@@ -48,7 +48,17 @@ struct PurchaseBook: Sendable {
         var open: [String: Money]
         var paid = false
 
-        var agreedAmount: Money { agreed.values.reduce(.zero(invoice.currency), +) }
+        /// The tax the buyer's own contract charges (not the invoice's word for it).
+        let tax: InvoiceTax?
+
+        /// The agreed lines and the tax on them at the contract's rate.
+        var agreedAmount: Money {
+            Invoice(
+                id: invoice.id, seller: invoice.seller, buyer: invoice.buyer, billDate: invoice.billDate,
+                period: invoice.period, paymentDueDate: invoice.paymentDueDate, paymentMethod: invoice.paymentMethod,
+                currency: invoice.currency, items: invoice.items, tax: tax
+            ).amountDue(of: agreed)
+        }
     }
 
     /// By the sub-order id the B-BUS gave the element's order.

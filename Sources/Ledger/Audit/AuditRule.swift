@@ -36,6 +36,8 @@ public enum AuditRule: String, Codable, Sendable, Hashable, CaseIterable {
     case equivocation = "equivocation"
     /// A checkpoint lacks a party's signature or the signature does not verify.
     case badCheckpointSignature = "bad_checkpoint_signature"
+    /// A checkpoint carries a cosignature line by a witness the auditor knows (`witnessKeys`) that does not verify.
+    case badWitnessCosignature = "bad_witness_cosignature"
     /// A checkpoint is not a well-formed signed note.
     case malformedCheckpoint = "malformed_checkpoint"
     /// An inclusion or consistency proof does not verify against the checkpoint.

@@ -44,6 +44,7 @@ extension LedgerAuditor {
             ]
         }
         var findings = checkSignatures(checkpoint, ledgerID: ledgerID, parties: keys(of: copy))
+        findings += checkWitnessCosignatures(checkpoint, ledgerID: ledgerID)
         let count = UInt64(copy.rows.count)
         if checkpoint.size > count {
             findings.append(
@@ -171,6 +172,20 @@ extension LedgerAuditor {
             return AuditFinding(
                 ledgerID: ledgerID, seq: nil, party: party, rule: .badCheckpointSignature,
                 detail: status == .missing ? "checkpoint lacks this party's signature" : "signature does not verify")
+        }
+    }
+
+    /// Checks the cosignature lines of the witnesses in `witnessKeys`: a line by one of them that does not verify
+    /// under its key (or has another key hash) is `bad_witness_cosignature`; no line is no finding.
+    public func checkWitnessCosignatures(_ checkpoint: Checkpoint, ledgerID: LedgerID) -> [AuditFinding] {
+        witnessKeys.compactMap { witness in
+            guard checkpoint.signatureStatus(of: witness.name, publicKey: witness.publicKey) == .invalid else {
+                return nil
+            }
+            return AuditFinding(
+                ledgerID: ledgerID, seq: checkpoint.size, party: witness.name, rule: .badWitnessCosignature,
+                detail: "the witness cosignature on the checkpoint of \(checkpoint.size) entries does not verify "
+                    + "under \(witness)")
         }
     }
 

@@ -15,11 +15,17 @@ public struct LedgerAuditor: Sendable {
     public var cores: Int?
     /// Who may say what (`EntryRules.broker` for the product's ledgers); nil checks only the chain's integrity.
     public var rules: EntryRules?
+    /// Witnesses whose cosignature lines on checkpoints are verified (`bad_witness_cosignature` when one does not);
+    /// a checkpoint without a line by one of them is not a finding.
+    public var witnessKeys: [VerifierKey]
 
-    public init(trustedKeys: KeyDirectory? = nil, cores: Int? = nil, rules: EntryRules? = nil) {
+    public init(
+        trustedKeys: KeyDirectory? = nil, cores: Int? = nil, rules: EntryRules? = nil, witnessKeys: [VerifierKey] = []
+    ) {
         self.trustedKeys = trustedKeys
         self.cores = cores
         self.rules = rules
+        self.witnessKeys = witnessKeys
     }
 
     // MARK: - Files

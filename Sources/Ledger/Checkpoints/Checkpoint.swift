@@ -98,6 +98,11 @@ public struct Checkpoint: Sendable, Hashable {
                 signature: signature))
     }
 
+    /// The same note with only the signature lines `keep` accepts (a node drops lines by signers it does not know).
+    public func keepingSignatures(where keep: (Signature) -> Bool) -> Checkpoint {
+        Checkpoint(origin: origin, size: size, root: root, extensions: extensions, signatures: signatures.filter(keep))
+    }
+
     /// Whether `party`'s signature is on the note and valid under `publicKey`.
     public enum SignatureStatus: String, Sendable, Hashable {
         case valid, invalid, missing

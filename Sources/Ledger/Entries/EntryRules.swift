@@ -64,6 +64,8 @@ public struct EntryRules: Sendable {
             "poq.request": .request(ref: "request"), "inquiry.request": .request(ref: "request"),
             "poq.receipt": .seller(ref: "request"), "inquiry.receipt": .seller(ref: "request"),
             "poq.response": .seller(ref: "request"), "quote.response": .seller(ref: "request"),
+            // The buyer's cancellation or decline of a quote, as the seller recorded it (like ticket.cancelled).
+            "quote.cancelled": .seller(ref: "request"), "quote.declined": .seller(ref: "request"),
             "hub.registered": .either,
             "order.request": .request(ref: "order"), "change.request": .request(ref: "order"),
             "order.renewal_request": .request(ref: "order"),
@@ -89,9 +91,10 @@ public struct EntryRules: Sendable {
             "outage.agreed": .either, "outage.completed": .either, "service.termination_requested": .either,
             "service.terminated": .either,
             // Performance reports: a buyer asks (ref `report`), the seller takes it and reports; a scheduled report
-            // answers no request.
+            // answers no request. A buyer's own schedule is taken like a request, and its cancellation too.
             "report.requested": .request(ref: "report"), "report.receipt": .seller(ref: "report"),
-            "report.delivered": .either, "sof.measured": .internalOnly,
+            "report.delivered": .either, "report.schedule_cancelled": .seller(ref: "report"),
+            "sof.measured": .internalOnly,
             // Money: the seller opens an invoice; the buyer answers and pays it; the seller resolves its disputes.
             "invoice": .request(ref: "invoice"), "invoice.final": .seller(ref: "invoice"),
             "invoice.partial": .seller(ref: "invoice"), "invoice.dispute": .seller(ref: "invoice"),

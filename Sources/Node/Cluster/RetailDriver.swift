@@ -177,7 +177,7 @@ actor RetailDriver {
             perform(ordering.notice(notice, from: seller, now: now))
         case .performance(.report(let report)):
             ordering.report(report, from: seller)
-        case .performance(.request):
+        case .performance(.request), .performance(.schedule), .performance(.cancelSchedule):
             break
         case .invoice(let invoice):
             // Accepted as issued and paid when due, as the simulator's retail buyers do (`RetailBilling`).
@@ -191,7 +191,8 @@ actor RetailDriver {
                 let buyer = invoice.buyer
                 clock.schedule(at: answer.payAt) { await self.pay(payment, buyer: buyer, seller: seller) }
             }
-        case .request, .notification, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment:
+        case .request, .notification, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment,
+            .quoteDecision:
             break
         }
     }

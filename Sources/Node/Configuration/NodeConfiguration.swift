@@ -37,6 +37,17 @@ public struct NodeConfiguration: Sendable {
         case stepped(start: Instant, controller: PartyID)
     }
 
+    /// A witness the node sends its co-signed checkpoints to (`broker witness`): its base URL and its verifier key.
+    public struct WitnessSetting: Sendable, Hashable {
+        public let url: String
+        public let key: VerifierKey
+
+        public init(url: String, key: VerifierKey) {
+            self.url = url
+            self.key = key
+        }
+    }
+
     public let party: PartyID
     public let host: String
     public let port: Int
@@ -57,14 +68,17 @@ public struct NodeConfiguration: Sendable {
     /// How far a signed request's timestamp may lie from this node's clock (default 30 s): the window in which a
     /// request counts as fresh, and half how long its signature is remembered against replay.
     public let requestSkew: TimeSpan
+    /// The witness of this node's checkpoints; nil (the default): none.
+    public let witness: WitnessSetting?
 
     public init(
         party: PartyID, host: String, port: Int, publicURL: String? = nil, keyFile: String, database: String,
         traceLog: String? = nil, maxBodyBytes: Int = 1 << 20, provider: ProviderConfiguration,
         behaviour: SimulationPlan.Behaviour = .init(), peers: [Peer], clock: ClockSetting = .wall,
-        metricsToken: String? = nil, requestSkew: TimeSpan = .seconds(30)
+        metricsToken: String? = nil, requestSkew: TimeSpan = .seconds(30), witness: WitnessSetting? = nil
     ) {
         self.requestSkew = requestSkew
+        self.witness = witness
         self.party = party
         self.host = host
         self.port = port
@@ -101,7 +115,7 @@ public struct NodeConfiguration: Sendable {
             "database": .value, "traceLog": .value, "maxBodyBytes": .value, "scenario": .value,
             "defaults": .section(Scenario.Defaults.self), "provider": .section(Scenario.ProviderSpec.self),
             "peers": .list(.section(PeerSpec.self)), "clock": .section(ClockSpec.self), "metricsToken": .value,
-            "requestSkew": .value,
+            "requestSkew": .value, "witness": .section(WitnessSpec.self),
             "contracts": .list(.section(Scenario.ContractSpec.self)),
         ]
 
@@ -128,6 +142,12 @@ public struct NodeConfiguration: Sendable {
             var callbacks: [String]?
         }
 
+        struct WitnessSpec: Decodable, KnownKeys {
+            static let knownKeys: [String: KeyShape] = ["url": .value, "key": .value]
+            var url: String
+            var key: String
+        }
+
         var party: String?
         var listen: Listen
         var publicURL: String?
@@ -142,6 +162,7 @@ public struct NodeConfiguration: Sendable {
         var clock: ClockSpec?
         var metricsToken: String?
         var requestSkew: String?
+        var witness: WitnessSpec?
         /// With `provider:`: this provider's contracts, as seller and as buyer (the scenario format's `contracts:`).
         var contracts: [Scenario.ContractSpec]?
 
@@ -218,7 +239,19 @@ public struct NodeConfiguration: Sendable {
                 keyFile: resolve(keyFile), database: resolve(database), traceLog: traceLog.map(resolve),
                 maxBodyBytes: maxBodyBytes ?? 1 << 20, provider: configuration,
                 behaviour: plan.behaviours[party] ?? .init(), peers: peers, clock: clock,
-                metricsToken: metricsToken, requestSkew: try skew())
+                metricsToken: metricsToken, requestSkew: try skew(), witness: try witnessSetting())
+        }
+
+        /// `witness`: an http(s) URL and the witness's verifier key (`name+keyhash+base64key`).
+        func witnessSetting() throws -> WitnessSetting? {
+            guard let witness else { return nil }
+            guard let url = URL(string: witness.url), ["http", "https"].contains(url.scheme ?? ""), url.host != nil
+            else { throw NodeError(.badConfiguration, "witness.url: '\(witness.url)' is not an http(s) URL") }
+            do {
+                return WitnessSetting(url: witness.url, key: try VerifierKey(parsing: witness.key))
+            } catch {
+                throw NodeError(.badConfiguration, "witness.key: \(error)")
+            }
         }
 
         /// `requestSkew`: a duration from 1s to 1h.

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Ledger
+import SCO
 import Sonata
 import SupplyChain
 
@@ -158,6 +159,17 @@ extension NodeRoutes {
             }
             return .success(order)
         }
+        // A term without its duration: 422 naming it (the schema requires it), not a 400 for the whole body.
+        for (index, item) in (incoming.json?["productOrderItem"]?.arrayValue ?? []).enumerated() {
+            if let term = item["requestedItemTerm"], term["duration"] == nil {
+                let path = "/productOrderItem/\(index)/requestedItemTerm/duration"
+                return .failure(
+                    ResponseError(
+                        json(
+                            .unprocessableContent,
+                            [MEFError(code: .missingProperty, reason: "\(path) is required", propertyPath: path)])))
+            }
+        }
         let create: ProductOrderCreate
         do {
             create = try JSONDecoder().decode(ProductOrderCreate.self, from: incoming.body)
@@ -169,6 +181,9 @@ extension NodeRoutes {
                         MEFError(
                             code: .invalidBody, reason: "not a ProductOrder_Create: \(problem)", propertyPath: path))))
         }
+        if create.productOrderItem.contains(where: { $0.action == .modify }) {
+            return await modifyRequest(create, buyer: incoming.party, node: node)
+        }
         func unprocessable(_ path: String, _ reason: String) -> Result<OrderRequest, ResponseError> {
             .failure(
                 ResponseError(Self.unprocessable([ValidationFinding(path: path, rule: "PDL-020", message: reason)])))
@@ -179,6 +194,16 @@ extension NodeRoutes {
         else {
             return unprocessable(
                 "/productOrderItem", "every item must reference (quoteItem) an item of one quote from this seller")
+        }
+        if let withdrawn = await node.withdrawal(of: quoteID.rawValue, buyer: incoming.party) {
+            // PDL-023: the buyer cancelled or declined it; refused here, so that nothing is recorded.
+            return .failure(
+                ResponseError(
+                    Self.unprocessable([
+                        ValidationFinding(
+                            path: "/productOrderItem/0/quoteItem/quoteId", rule: "PDL-023",
+                            message: "quote \(quoteID) was \(withdrawn.decision.state.rawValue) by the buyer")
+                    ])))
         }
         guard let quoted = await node.quotedItems(quoteID.rawValue, buyer: incoming.party) else {
             return unprocessable("/productOrderItem/0/quoteItem/quoteId", "\(quoteID) is not a quote of yours here")
@@ -197,11 +222,110 @@ extension NodeRoutes {
             ?? create.productOrderItem.compactMap(\.requestedCompletionDate).max {
                 $0.date < $1.date
             }
+        // The product's first term: the first item's `requestedItemTerm`, from the order on (as a retail buyer's).
+        var term: ProductTerm?
+        if let index = create.productOrderItem.firstIndex(where: { $0.requestedItemTerm != nil }),
+            let asked = create.productOrderItem[index].requestedItemTerm
+        {
+            guard let length = span(of: asked.duration) else {
+                return .failure(
+                    ResponseError(
+                        Self.unprocessable([
+                            ValidationFinding(
+                                path: "/productOrderItem/\(index)/requestedItemTerm/duration", rule: "SONATA-SCHEMA",
+                                message: "a term lasts at least one unit, at most ten years")
+                        ])))
+            }
+            term = ProductTerm(start: now, end: now + length, endOfTermAction: asked.endOfTermAction)
+        }
         return .success(
             OrderRequest(
                 id: RequestID(create.externalId ?? "\(incoming.party.rawValue)-\(now.milliseconds)"),
                 action: .provide(quoteReference: quoteID.rawValue, items: items), acceptBy: now + plainOrderAcceptance,
-                activateBy: due.map { Instant($0.date) } ?? now + .days(90), term: nil))
+                activateBy: due.map { Instant($0.date) } ?? now + .days(90), term: term))
+    }
+
+    /// A plain Sonata order's `modify` item as the core's change or renewal of one of the buyer's products (its
+    /// `product.id`): a `requestedItemTerm` starts a new term from now on (PDL: the product keeps its earlier terms);
+    /// otherwise `product.productConfiguration.bandwidthMbps` changes the bandwidth and `product.place` relocates it
+    /// (PDL-116..PDL-118: priced, with its outage announced). Each refusal is a 422 naming the field, and reaches
+    /// neither the core nor the ledger: a product unknown or another buyer's (the same answer, so another buyer's
+    /// products are not revealed), one not active, a modify beside other items, a renewal with a change.
+    static func modifyRequest(
+        _ create: ProductOrderCreate, buyer: PartyID, node: ProviderNode
+    ) async -> Result<OrderRequest, ResponseError> {
+        func refuse(_ code: MEFErrorCode, _ path: String, _ reason: String) -> Result<OrderRequest, ResponseError> {
+            .failure(
+                ResponseError(
+                    json(.unprocessableContent, [MEFError(code: code, reason: reason, propertyPath: path)])))
+        }
+        guard create.productOrderItem.count == 1, let item = create.productOrderItem.first else {
+            return refuse(
+                .invalidValue, "/productOrderItem", "a modify order has one item: one product changed at a time")
+        }
+        guard let productID = item.product?.id?.rawValue else {
+            return refuse(.missingProperty, "/productOrderItem/0/product/id", "a modify item names its product's id")
+        }
+        guard let service = await node.service(id: productID), service.buyer == buyer else {
+            return refuse(
+                .referenceNotFound, "/productOrderItem/0/product/id", "no product '\(productID)' of yours here")
+        }
+        guard service.state == .active else {
+            return refuse(
+                .invalidValue, "/productOrderItem/0/product/id", "product '\(productID)' is \(service.state.rawValue)")
+        }
+        let bandwidth = item.product?.productConfiguration?["bandwidthMbps"]?.numberValue
+        if let bandwidth, Int(exactly: bandwidth) == nil || bandwidth <= 0 {
+            return refuse(
+                .invalidValue, "/productOrderItem/0/product/productConfiguration/bandwidthMbps",
+                "a bandwidth is a whole number of Mbit/s above 0")
+        }
+        let place = item.product?.place?.first?["id"]?.stringValue
+        let now = node.clock.now()
+        let due = (create.requestedCompletionDate ?? item.requestedCompletionDate).map { Instant($0.date) }
+        let action: OrderAction
+        if let asked = item.requestedItemTerm {
+            guard bandwidth == nil && place == nil else {
+                return refuse(
+                    .invalidValue, "/productOrderItem/0/requestedItemTerm",
+                    "a renewal changes nothing else: order the change apart")
+            }
+            guard let length = span(of: asked.duration) else {
+                return refuse(
+                    .invalidValue, "/productOrderItem/0/requestedItemTerm/duration",
+                    "a term lasts at least one unit, at most ten years")
+            }
+            action = .renew(
+                serviceID: productID, ProductTerm(start: now, end: now + length, endOfTermAction: asked.endOfTermAction)
+            )
+        } else {
+            guard bandwidth != nil || place != nil else {
+                return refuse(
+                    .missingProperty, "/productOrderItem/0/product",
+                    "a modify item gives a new productConfiguration.bandwidthMbps, a new place, or a requestedItemTerm")
+            }
+            action = .change(
+                serviceID: productID, ServiceChange(bandwidthMbps: bandwidth.map { Int($0) }, place: place))
+        }
+        return .success(
+            OrderRequest(
+                id: RequestID(create.externalId ?? "\(buyer.rawValue)-\(now.milliseconds)"), action: action,
+                acceptBy: now + plainOrderAcceptance, activateBy: due ?? now + .days(30), term: nil))
+    }
+
+    /// A Sonata term duration as protocol time (a month as 30 days, business units as calendar ones); `nil` when it
+    /// is not positive or longer than ten years.
+    static func span(of duration: Duration) -> TimeSpan? {
+        guard duration.amount > 0 else { return nil }
+        let amount = Int64(duration.amount)
+        let span: TimeSpan =
+            switch duration.units {
+            case .calendarMonths: .days(30 * min(amount, 1_000))
+            case .calendarDays, .businessDays: .days(min(amount, 10_000))
+            case .calendarHours, .businessHours: .hours(min(amount, 100_000))
+            case .calendarMinutes, .businessMinutes: .minutes(min(amount, 10_000_000))
+            }
+        return span > .days(3_660) ? nil : span
     }
 
     private static func orderAnswer(

@@ -7,7 +7,11 @@ import SupplyChain
 /// Quotes (Sonata Quote v8): a quote request is an inquiry to the core, and the answer to an inquiry is this
 /// provider's quote, priced per item, valid until a date, and what an order must reference (PDL-019, PDL-023).
 extension NodeRoutes {
-    public static let quotePath = "/mefApi/sonata/quoteManagement/v8/quote"
+    public static let quoteBase = "/mefApi/sonata/quoteManagement/v8"
+    public static let quotePath = quoteBase + "/quote"
+    public static let cancelQuotePath = quoteBase + "/cancelQuote"
+    public static let rejectQuotePath = quoteBase + "/rejectQuote"
+    public static let quoteHubPath = quoteBase + "/hub"
 
     static func addQuoteRoutes(to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier) {
         let limit = node.configuration.maxBodyBytes
@@ -29,7 +33,58 @@ extension NodeRoutes {
             }
             return json(
                 .ok,
-                Quote(answer, request: resource.request, href: node.configuration.publicURL + quotePath))
+                Quote(
+                    answer, request: resource.request, href: node.configuration.publicURL + quotePath,
+                    withdrawn: await node.withdrawal(of: id, buyer: incoming.party)?.decision,
+                    ordered: await node.isOrdered(id), now: node.clock.now()))
+        }
+        for (path, action) in [(cancelQuotePath, QuoteDecision.Action.cancel), (rejectQuotePath, .decline)] {
+            signedRoute(router, .post, RouterPath(path), limit: limit, verifier: verifier, json: true) {
+                incoming, _, _ in
+                await decideQuote(incoming, action: action, node: node)
+            }
+        }
+        addHubRoutes(
+            to: router, path: quoteHubPath, node: node, verifier: verifier,
+            register: { input, buyer in await node.registerQuoteHub(input, buyer: buyer) },
+            delete: { id, buyer in await node.deleteQuoteHub(id: id, buyer: buyer) })
+    }
+
+    /// `POST …/cancelQuote` and `…/rejectQuote`: a `QuoteOperationData` naming one of the caller's quotes, handed
+    /// to the S-BUS, which cancels it (still in progress) or declines it (answered, orderable, not yet ordered);
+    /// 200 with the operation. A missing or malformed `quoteId` or `reason`, an unknown quote, a POQ's answer, or a
+    /// quote in a state that does not allow it: 422 naming `/quoteId` (or `/reason`); another buyer's quote: 403.
+    /// None of those reaches the core or the ledger.
+    static func decideQuote(_ incoming: Incoming, action: QuoteDecision.Action, node: ProviderNode) async -> Response {
+        func refuse(_ code: MEFErrorCode, _ path: String, _ reason: String) -> Response {
+            json(.unprocessableContent, [MEFError(code: code, reason: reason, propertyPath: path)])
+        }
+        guard case .object(let body)? = incoming.json else {
+            return error(MEFError(code: .invalidBody, reason: "the body is not a QuoteOperationData object"))
+        }
+        guard let value = body["quoteId"] else { return refuse(.missingProperty, "/quoteId", "quoteId is required") }
+        guard let reference = value.stringValue else {
+            return refuse(.invalidFormat, "/quoteId", "quoteId must be a string")
+        }
+        if let reason = body["reason"], reason.stringValue == nil {
+            return refuse(.invalidFormat, "/reason", "reason must be a string")
+        }
+        guard let resource = await node.resource(id: reference) else {
+            return refuse(.referenceNotFound, "/quoteId", "no quote '\(reference)'")
+        }
+        guard resource.buyer == incoming.party else {
+            return error(MEFError(code: .accessDenied, reason: "this quote is another buyer's"))
+        }
+        guard await node.answer(reference: reference, buyer: incoming.party)?.kind == .inquiry else {
+            return refuse(.referenceNotFound, "/quoteId", "'\(reference)' answered a POQ, not a quote request")
+        }
+        let reason = body["reason"]?.stringValue
+        let decision = QuoteDecision(quoteReference: reference, action: action, reason: reason)
+        switch await node.decide(decision, buyer: incoming.party) {
+        case .success:
+            return json(.ok, QuoteOperationData(quoteId: QuoteID(rawValue: reference), reason: reason))
+        case .failure(let rejection):
+            return refuse(.invalidValue, rejection.field ?? "/quoteId", rejection.description)
         }
     }
 }
@@ -103,9 +158,16 @@ extension Quote {
     /// An inquiry's answer as a Sonata quote: per item its monthly recurring price, installation interval and
     /// state; the whole valid until the earliest item validity. What the buyer asked (`request`) is echoed: its
     /// references, contacts, requested date, and each item's action and product.
-    init(_ answer: SupplyResponse, request: ProductOfferingQualificationCreate?, href: String) {
+    ///
+    /// The quote's state follows MEF 80: `cancelled` or `declined` once the buyer said so (`withdrawn`, also the
+    /// last `stateChange`), `accepted` once an order was placed against it (`ordered`), `expired` after its
+    /// validity (at `now`).
+    init(
+        _ answer: SupplyResponse, request: ProductOfferingQualificationCreate?, href: String,
+        withdrawn: QuoteDecision? = nil, ordered: Bool = false, now: Instant? = nil
+    ) {
         let instantSync = request?.instantSyncQualification ?? false
-        let state: QuoteState =
+        var state: QuoteState =
             switch answer.state {
             case .acknowledged: .acknowledged
             case .inProgress: .inProgress
@@ -113,6 +175,13 @@ extension Quote {
             case .rejected: .rejected
             case .unableToMeetTime: .unableToProvide
             }
+        if let withdrawn {
+            state = withdrawn.state
+        } else if state == .approvedOrderable && ordered {
+            state = .accepted
+        } else if state == .approvedOrderable, let now, let validUntil = answer.validUntil, now > validUntil {
+            state = .expired
+        }
         let items = answer.items.map { item -> QuoteItem in
             let itemState: QuoteItemState =
                 switch item.state {
@@ -152,6 +221,13 @@ extension Quote {
             requestedQuoteCompletionDate: request?.requestedPOQCompletionDate,
             effectiveQuoteCompletionDate: answer.state == .ready ? MEFDateTime(answer.answeredAt.date) : nil,
             validFor: answer.validUntil.map { TimePeriod(endDateTime: MEFDateTime($0.date)) },
+            stateChange: withdrawn.map { decision in
+                [
+                    QuoteStateChange(
+                        state: decision.state, changeDate: MEFDateTime((decision.decidedAt ?? answer.answeredAt).date),
+                        changeReason: decision.reason)
+                ]
+            },
             externalId: request?.externalId, projectId: request?.projectId,
             relatedContactInformation: request?.relatedContactInformation)
     }

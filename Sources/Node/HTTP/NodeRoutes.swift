@@ -78,6 +78,7 @@ public enum NodeRoutes {
         addPerformanceRoutes(to: router, node: node, verifier: verifier)
         addBillingRoutes(to: router, node: node, verifier: verifier)
         addQuoteRoutes(to: router, node: node, verifier: verifier)
+        addInventoryRoutes(to: router, node: node, verifier: verifier)
         addClockRoutes(to: router, node: node, verifier: verifier)
         addLedgerRoutes(
             to: router, limit: limit, verifier: verifier,

@@ -1,3 +1,4 @@
+import CanonicalJSON
 import Foundation
 import GRDB
 import Ledger
@@ -30,6 +31,16 @@ public final class InputJournal: Sendable {
         case billingHubRegistered(buyer: PartyID, EventSubscription)
         /// A buyer removed one.
         case billingHubDeleted(String)
+        /// A buyer registered a listener for its quote notifications (Sonata Quote v8 hub).
+        case quoteHubRegistered(buyer: PartyID, EventSubscription)
+        /// A buyer removed one.
+        case quoteHubDeleted(String)
+        /// A buyer's performance job as it sent it, before the schedule was handed to the core.
+        case performanceJobRequested(id: String, JSONValue)
+        /// A buyer registered a listener for its performance notifications.
+        case performanceHubRegistered(buyer: PartyID, EventSubscription)
+        /// A buyer removed one.
+        case performanceHubDeleted(String)
     }
 
     /// A journal line as read back.

@@ -19,6 +19,7 @@ extension NodeLedgers {
                 cosigned.signatureStatus(of: replica.counterparty, publicKey: replica.counterpartyKey) == .valid
             else { throw NodeError(.ledger, "the counterparty's co-signed checkpoint does not verify") }
             try store.saveCheckpoint(cosigned, of: replica.id)
+            if let witness { await submit(cosigned, of: replica, to: witness) }
         } catch {
             logger.warning(
                 "checkpoint not co-signed",
@@ -26,9 +27,54 @@ extension NodeLedgers {
         }
     }
 
+    /// Sends a co-signed checkpoint to the witness with the consistency proof from the witness's latest checkpoint
+    /// of the ledger, and stores the note with the witness's cosignature in its place. A refusal or a failure is
+    /// logged, never thrown: the checkpoint stays co-signed by both parties either way.
+    func submit(_ checkpoint: Checkpoint, of replica: LedgerReplica, to witness: WitnessClient) async {
+        do {
+            let witnessed = try await witness.latest(of: replica.id)
+            // The counterparty may have sent a later checkpoint already; this one is then history.
+            if let witnessed, witnessed.size > checkpoint.size { return }
+            let leaves = MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(checkpoint.size))))
+            let proof = MerkleTree.consistencyProof(oldSize: Int(witnessed?.size ?? 0), leafHashes: leaves)
+            let verdict = try await witness.submit(
+                WitnessSubmission(checkpoint: checkpoint, consistencyProof: proof, header: replica.header))
+            switch verdict {
+            case .cosigned(let cosigned):
+                try store.saveCheckpoint(cosigned, of: replica.id)
+                await share(cosigned, with: replica.counterparty)
+            case .refused(let refusal):
+                logger.error(
+                    "witness refused checkpoint",
+                    metadata: [
+                        "counterparty": "\(replica.counterparty)", "size": "\(checkpoint.size)",
+                        "refusal": "\(refusal)",
+                    ])
+            }
+        } catch {
+            logger.warning(
+                "checkpoint not witnessed",
+                metadata: [
+                    "counterparty": "\(replica.counterparty)", "size": "\(checkpoint.size)", "error": "\(error)",
+                ])
+        }
+    }
+
+    /// Sends the witnessed note to the counterparty (the co-signing route again), so its copy keeps the witness's
+    /// line too when it knows the witness. A failure is logged: its copy keeps the note the parties signed.
+    private func share(_ witnessed: Checkpoint, with counterparty: PartyID) async {
+        do {
+            _ = try await transport.cosign(witnessed, at: counterparty)
+        } catch {
+            logger.warning(
+                "witnessed checkpoint not shared",
+                metadata: ["counterparty": "\(counterparty)", "size": "\(witnessed.size)", "error": "\(error)"])
+        }
+    }
+
     /// The counterparty's side: checks a checkpoint `counterparty` signed against this party's copy (same ledger,
     /// no longer than the copy, the root of its first `size` entries, the counterparty's valid signature), adds this
-    /// party's signature and stores the co-signed note.
+    /// party's signature and stores the co-signed note, with the line of this node's witness when it verifies.
     /// - Throws: `NodeError(.ledger)` when the checkpoint is not one this copy can sign.
     public func countersign(_ checkpoint: Checkpoint, from counterparty: PartyID) throws -> Checkpoint {
         guard let id = checkpoint.ledgerID, let replica = try replica(id: id, counterparty: counterparty) else {
@@ -43,7 +89,13 @@ extension NodeLedgers {
         guard try Self.root(of: replica, size: checkpoint.size) == checkpoint.root else {
             throw NodeError(.ledger, "the root is not that of this copy's first \(checkpoint.size) entries")
         }
-        var cosigned = checkpoint
+        // Lines by other signers are kept only for this node's own witness, and only when its line verifies: a
+        // counterparty cannot leave a stranger's line, or a forged witness line, in this copy.
+        var signers: Set<String> = [counterparty.rawValue, key.party.rawValue]
+        if let witness, checkpoint.signatureStatus(of: witness.key.name, publicKey: witness.key.publicKey) == .valid {
+            signers.insert(witness.key.name.rawValue)
+        }
+        var cosigned = checkpoint.keepingSignatures { signers.contains($0.name) }
         if cosigned.signatureStatus(of: key.party, publicKey: key.publicKey) != .valid { try cosigned.sign(with: key) }
         try store.saveCheckpoint(cosigned, of: id)
         return cosigned

@@ -32,6 +32,8 @@ public final class NodeLedgers: Sendable {
     public let metrics: NodeMetrics?
     /// Every this many entries a ledger gets a co-signed checkpoint (`NodeLedgers+Checkpoints`); 0: never.
     public let checkpointInterval: UInt64
+    /// The witness each co-signed checkpoint is sent to (`witness:` in the node file); nil: none.
+    public let witness: WitnessClient?
 
     /// What the node has opened and queued, only touched with the mutex held.
     private struct State {
@@ -68,7 +70,7 @@ public final class NodeLedgers: Sendable {
     public init(
         key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
         logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
-        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval
+        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval, witness: WitnessClient? = nil
     ) throws {
         self.key = key
         self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
@@ -86,6 +88,7 @@ public final class NodeLedgers: Sendable {
         self.maximumBackoff = maximumBackoff
         self.metrics = metrics
         self.checkpointInterval = checkpointInterval
+        self.witness = witness
     }
 
     /// A counterparty's public key, as configured.
@@ -160,8 +163,18 @@ public final class NodeLedgers: Sendable {
     /// True when no entry waits to be agreed.
     public var isIdle: Bool { state.withLock { $0.lanes.values.allSatisfy { !$0.draining } } }
 
+    /// The entries waiting for `counterparty`'s countersignature, oldest first.
+    public func queued(for counterparty: PartyID) -> [LedgerRecord] {
+        state.withLock { $0.lanes[counterparty]?.queue.map(\.record) ?? [] }
+    }
+
     /// Entries still waiting, all counterparties together.
     public var backlog: Int { state.withLock { $0.lanes.values.reduce(0) { $0 + $1.queue.count } } }
+
+    /// The records waiting to be agreed with `counterparty`, oldest first (what its countersignature would add).
+    public func waiting(for counterparty: PartyID) -> [LedgerRecord] {
+        state.withLock { $0.lanes[counterparty]?.queue.map(\.record) ?? [] }
+    }
 
     /// Entries still waiting, per counterparty with any, by party id.
     public func backlogs(now: Date = Date()) -> [Backlog] {

@@ -141,7 +141,7 @@ extension SBUS {
             let invoice = Invoice(
                 id: invoiceID, seller: party, buyer: buyer, billDate: now, period: period,
                 paymentDueDate: now + .days(Int64(contract.terms.dueDays)), paymentMethod: contract.paymentMethod,
-                currency: contract.currency, items: items)
+                currency: contract.currency, items: items, tax: contract.tax)
             account.issued[invoiceID] = BillingAccount.IssuedInvoice(invoice: invoice, state: .issued)
             account.invoiceOrder.append(invoiceID)
             steps += [

@@ -25,6 +25,7 @@ extension SBUS {
                 .map(RoleStep.effect)
             case .success(let elements):
                 desk[key] = DeskEntry(reference: reference, process: .provide)
+                orderedQuotes.insert(quoteReference)
                 let placement = OrderPlacement(
                     key: key, order: order, reference: reference, quoteReference: quoteReference, elements: elements)
                 notePrices(of: placement)
@@ -58,7 +59,10 @@ extension SBUS {
         ) -> Result<[QuotedElement], Rejection> {
             .failure(Rejection(requirement, field: field, message))
         }
-        // PDL-020, PDL-023: a valid quote id, given to this buyer, still valid.
+        // PDL-020, PDL-023: a valid quote id, given to this buyer, not cancelled or declined, still valid.
+        if let withdrawn = withdrawnQuotes[quoteReference], withdrawn.buyer == buyer {
+            return reject("PDL-023", "quote \(quoteReference) was \(withdrawn.decision.state.rawValue) by the buyer")
+        }
         guard let quote = quotes[quoteReference], quote.buyer == buyer else {
             return reject("PDL-023", "\(quoteReference) is not a quote this provider gave \(buyer)")
         }

@@ -6,6 +6,8 @@ import SupplyChain
 /// (the first is what was quoted; the others are the alternatives the SCO falls back on after a failure).
 struct QuoteRecord: Sendable {
     let buyer: PartyID
+    /// The buyer's id of the inquiry it answered (the `request` ref of its ledger entries).
+    let requestID: RequestID
     let reference: String
     let kind: RequestKind
     let items: [String: JSONValue]
@@ -16,10 +18,12 @@ struct QuoteRecord: Sendable {
     private(set) var offersForgotten = false
 
     init(
-        buyer: PartyID, reference: String, kind: RequestKind, items: [String: JSONValue], answers: [ItemAnswer],
+        buyer: PartyID, requestID: RequestID, reference: String, kind: RequestKind, items: [String: JSONValue],
+        answers: [ItemAnswer],
         sources: [String: [Candidate]], validUntil: Instant?
     ) {
         self.buyer = buyer
+        self.requestID = requestID
         self.reference = reference
         self.kind = kind
         self.items = items

@@ -147,7 +147,8 @@ extension SBUS {
         let validUntil = answers.compactMap { $0.offer?.validUntil }.min()
         file(
             QuoteRecord(
-                buyer: key.buyer, reference: receipt.sellerReference, kind: receipt.request.kind,
+                buyer: key.buyer, requestID: key.requestID, reference: receipt.sellerReference,
+                kind: receipt.request.kind,
                 items: Dictionary(
                     uniqueKeysWithValues: (receipt.request.payload["productOfferingQualificationItem"]?.arrayValue ?? [])
                         .compactMap { item in item["id"]?.stringValue.map { ($0, item) } }),

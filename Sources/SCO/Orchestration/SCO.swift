@@ -32,6 +32,8 @@ public struct SCO: Sendable {
     var reputationPublishing = ReputationPublishing()
     /// Scheduled reports delivered per service: the service's instance so far in reporting intervals.
     var scheduledReportCounts: [String: Int] = [:]
+    /// Buyers' own report schedules (performance jobs), by service and job id.
+    public internal(set) var reportJobs: [ReportJobKey: ReportJob] = [:]
 
     public init(configuration: SCOConfiguration, sof: SOF) {
         self.configuration = configuration
@@ -84,6 +86,9 @@ public struct SCO: Sendable {
         case .terminationRequested(let buyer, let serviceID, let reason):
             terminationRequested(buyer: buyer, serviceID: serviceID, reason: reason, now: now)
         case .reportRequested(let buyer, let request): reportRequested(request, buyer: buyer, now: now)
+        case .reportScheduled(let buyer, let schedule): reportScheduled(schedule, buyer: buyer, now: now)
+        case .reportScheduleCancelled(let buyer, let serviceID, let jobID):
+            reportScheduleCancelled(serviceID: serviceID, jobID: jobID, buyer: buyer)
         }
     }
 
@@ -111,6 +116,7 @@ public struct SCO: Sendable {
         case .reportDeadline(let serviceID, let reportID):
             reportDeadline(serviceID: serviceID, reportID: reportID, now: now)
         case .publishReputation: publishReputation(now: now)
+        case .jobInterval(let serviceID, let jobID): jobInterval(serviceID: serviceID, jobID: jobID, now: now)
         }
     }
 

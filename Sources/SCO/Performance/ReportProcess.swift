@@ -10,6 +10,8 @@ struct ReportProcess: Sendable {
     let from: Instant
     let to: Instant
     let scheduled: Bool
+    /// The buyer's schedule it is made for, if any.
+    var jobID: String? = nil
     /// The elements in chaining order, and each one's part once in.
     let order: [String]
     var parts: [String: ElementPerformance] = [:]
@@ -21,7 +23,7 @@ struct ReportProcess: Sendable {
     /// The report: every element in chaining order, the ones not in marked missing.
     func report(sources: [String: String]) -> PerformanceReport {
         PerformanceReport(
-            serviceID: serviceID, reportID: reportID, from: from, to: to, scheduled: scheduled,
+            serviceID: serviceID, reportID: reportID, from: from, to: to, scheduled: scheduled, jobID: jobID,
             elements: order.map { itemID in
                 parts[itemID]
                     ?? ElementPerformance(

@@ -33,28 +33,31 @@ extension SCO {
         return steps
     }
 
-    private mutating func startReport(
-        _ service: ServiceRecord, reportID: String, from: Instant, to: Instant, scheduled: Bool, deadline: Instant,
-        now: Instant
+    /// Starts a report. Sellers are asked for their part on demand unless the report is on the schedule agreed with
+    /// the order (their own scheduled reports come in then); a buyer's own schedule (`jobID`) asks them.
+    mutating func startReport(
+        _ service: ServiceRecord, reportID: String, from: Instant, to: Instant, scheduled: Bool, jobID: String? = nil,
+        deadline: Instant, now: Instant
     ) -> [RoleStep] {
         let key = ReportKey(serviceID: service.serviceID, reportID: reportID)
         guard reports[key] == nil else { return [] }
+        let askSellers = !scheduled || jobID != nil
         var process = ReportProcess(
             serviceID: service.serviceID, buyer: service.buyer, reportID: reportID, from: from, to: to,
-            scheduled: scheduled, order: service.elements.map(\.itemID), awaiting: [:])
+            scheduled: scheduled, jobID: jobID, order: service.elements.map(\.itemID), awaiting: [:])
         var steps: [RoleStep] = []
         for element in service.elements {
             if let seller = element.seller, let sellerServiceID = element.sellerServiceID {
                 let sellerService = SellerService(seller: seller, serviceID: sellerServiceID)
                 process.awaiting[sellerService] = element.itemID
                 let sellerReportID =
-                    scheduled ? "\(sellerServiceID)@\(from.milliseconds)" : "\(reportID)/\(element.itemID)"
+                    askSellers ? "\(reportID)/\(element.itemID)" : "\(sellerServiceID)@\(from.milliseconds)"
                 if let early = earlyReports.removeValue(
                     forKey: ReportKey(serviceID: sellerServiceID, reportID: sellerReportID))
                 {
                     process.awaiting.removeValue(forKey: sellerService)
                     process.parts[element.itemID] = part(early, itemID: element.itemID, seller: seller)
-                } else if !scheduled {
+                } else if askSellers {
                     let request = ReportRequest(
                         reportID: sellerReportID, serviceID: sellerServiceID, from: from, to: to, respondBy: deadline)
                     steps.append(.message(.scoToBBUS(.requestReport(sellerService, request))))
@@ -133,7 +136,8 @@ extension SCO {
             ReputationRecord(
                 buyer: process.buyer, serviceID: report.serviceID, reportID: report.reportID,
                 score: report.recordScore))
-        if report.scheduled { scheduledReportCounts[key.serviceID, default: 0] += 1 }
+        // A buyer's own schedule does not lengthen the service's instance in intervals (the reputation's n).
+        if report.scheduled && process.jobID == nil { scheduledReportCounts[key.serviceID, default: 0] += 1 }
         return [.message(.scoToSBUS(.report(buyer: process.buyer, report)))] + reputationDue(now: now)
     }
 

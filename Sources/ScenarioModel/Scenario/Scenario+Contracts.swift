@@ -6,7 +6,7 @@ extension Scenario {
             "seller": .value, "buyer": .value, "currency": .value, "paymentTerms": .value,
             "paymentMethod": .section(PaymentMethodSpec.self), "disputeThreshold": .section(ThresholdSpec.self),
             "netting": .value, "paymentDelay": .value, "manualResolution": .value,
-            "slaCreditPerHour": .value, "slaCreditPerBreach": .value,
+            "slaCreditPerHour": .value, "slaCreditPerBreach": .value, "tax": .section(TaxSpec.self),
         ]
 
         /// The provider that invoices.
@@ -31,6 +31,17 @@ extension Scenario {
         /// The SLA credit per scheduled performance report that breached an objective, as a share of the service's
         /// monthly price; default none.
         public var slaCreditPerBreach: Percentage?
+        /// `{ rate: 20%, category: VAT }`: the tax on every invoice; default none.
+        public var tax: TaxSpec?
+    }
+
+    /// `{ rate: 20%, category: VAT }`.
+    public struct TaxSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = ["rate": .value, "category": .value]
+
+        public var rate: Percentage
+        /// Default `VAT`.
+        public var category: String?
     }
 
     /// `{ kind: stablecoin, asset: USDC, network: ethereum }`; default fiat in the contract's currency.

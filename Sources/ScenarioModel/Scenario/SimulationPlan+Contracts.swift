@@ -88,7 +88,12 @@ extension SimulationPlan {
                     slaCreditBasisPointsPerHour: try percentage(spec.slaCreditPerHour, path: "\(path).slaCreditPerHour")
                         ?? 0,
                     slaCreditBasisPointsPerBreach: try percentage(
-                        spec.slaCreditPerBreach, path: "\(path).slaCreditPerBreach") ?? 0))
+                        spec.slaCreditPerBreach, path: "\(path).slaCreditPerBreach") ?? 0,
+                    tax: try spec.tax.map { tax in
+                        InvoiceTax(
+                            category: tax.category ?? "VAT",
+                            basisPoints: try percentage(tax.rate, path: "\(path).tax.rate") ?? 0)
+                    }))
         }
         return contracts
     }

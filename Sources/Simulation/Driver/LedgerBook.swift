@@ -12,7 +12,12 @@ import Synchronization
 final class LedgerBook: Sendable {
     let seed: UInt64
     let directory: URL?
+    /// The in-process witness every checkpoint is submitted to (`broker simulate --witness`); nil: none.
+    let witness: Witness?
     private let tables = Mutex(Tables())
+    /// Per ledger, the leaf hashes of its agreed entries, for the consistency proofs the witness asks for (kept
+    /// only with a witness).
+    private let leaves = Mutex<[LedgerID: [Data]]>([:])
 
     /// What the book has opened so far, only touched with the mutex held.
     private struct Tables {
@@ -27,9 +32,19 @@ final class LedgerBook: Sendable {
     /// Each publisher's omni-lateral ledger, once it published.
     var omniLedgers: [PartyID: OmniLedger] { tables.withLock { $0.omni } }
 
-    init(seed: UInt64, directory: URL?) {
+    /// - Parameter witnessed: whether an in-process witness, its key derived from the seed, cosigns every
+    ///   checkpoint (in memory; the cosigned notes are stored in both copies).
+    init(seed: UInt64, directory: URL?, witnessed: Bool = false) throws {
         self.seed = seed
         self.directory = directory
+        if witnessed {
+            var hasher = SHA256()
+            hasher.update(data: Array("scbroker-sim-witness\n\(seed)".utf8))
+            let key = try PartyKey(party: "witness", seed: Data(hasher.finalize()))
+            witness = Witness(key: key, store: InMemoryWitnessStore())
+        } else {
+            witness = nil
+        }
     }
 
     func key(_ party: PartyID) throws -> PartyKey {
@@ -82,9 +97,37 @@ final class LedgerBook: Sendable {
     /// Records an agreed entry in both copies, and a co-signed checkpoint every `Checkpoint.interval` entries.
     func record(_ record: LedgerRecord, by author: PartyID, at time: Instant) throws {
         let ledger = try ledger(author, record.counterparty, created: time)
-        try ledger.record(
+        let agreed = try ledger.record(
             author: author, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
-        try ledger.checkpointIfDue(every: Checkpoint.interval)
+        if witness != nil {
+            leaves.withLock { $0[ledger.id, default: []].append(MerkleTree.leafHashes(of: [agreed])[0]) }
+        }
+        if let checkpoint = try ledger.checkpointIfDue(every: Checkpoint.interval) {
+            try submitToWitness(checkpoint, of: ledger)
+        }
+    }
+
+    /// Submits a checkpoint to the witness, if any, with the consistency proof from the witness's latest one of
+    /// that ledger, and stores the cosigned note in both copies. A refusal is an error: honest parties never get one.
+    private func submitToWitness(_ checkpoint: Checkpoint, of ledger: BilateralLedger) throws {
+        guard let witness else { return }
+        var known = leaves.withLock { $0[ledger.id] ?? [] }
+        if known.count < checkpoint.size {
+            known = MerkleTree.leafHashes(of: try ledger.copy(of: ledger.header.partyA).store.entries(of: ledger.id))
+        }
+        let oldSize = Int(try witness.latest(of: ledger.id)?.size ?? 0)
+        let proof = MerkleTree.consistencyProof(oldSize: oldSize, leafHashes: Array(known.prefix(Int(checkpoint.size))))
+        switch try witness.submit(
+            WitnessSubmission(checkpoint: checkpoint, consistencyProof: proof, header: ledger.header))
+        {
+        case .cosigned(let cosigned):
+            for party in ledger.header.parties {
+                try ledger.copy(of: party).store.saveCheckpoint(cosigned, of: ledger.id)
+            }
+        case .refused(let refusal):
+            throw LedgerError(
+                .divergence, "the witness refused checkpoint \(checkpoint.size) of \(ledger.id): \(refusal)")
+        }
     }
 
     /// Appends `record` to `publisher`'s omni-lateral ledger (a file `<publisher>.omni.sqlite` beside the copies,
@@ -125,7 +168,9 @@ final class LedgerBook: Sendable {
     /// A co-signed checkpoint of every ledger's head not checkpointed yet (the end of a run), stored in both
     /// copies, so that each copy alone proves how long the ledger was.
     func checkpointAll() throws {
-        for ledger in ledgers.values.sorted(by: { $0.id < $1.id }) { try ledger.checkpointIfDue() }
+        for ledger in ledgers.values.sorted(by: { $0.id < $1.id }) {
+            if let checkpoint = try ledger.checkpointIfDue() { try submitToWitness(checkpoint, of: ledger) }
+        }
     }
 
     func flush() throws {

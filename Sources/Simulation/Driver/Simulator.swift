@@ -57,12 +57,15 @@ public final class Simulator {
     /// Whether `run()` audits every ledger copy at the end (the benchmark measures the run alone).
     let auditAtEnd: Bool
 
-    public init(plan: SimulationPlan, ledgerDirectory: URL? = nil, audit: Bool = true) throws {
+    /// - Parameter witnessed: whether an in-process witness cosigns every checkpoint (`broker simulate --witness`);
+    ///   the end-of-run audit then verifies its cosignatures.
+    public init(plan: SimulationPlan, ledgerDirectory: URL? = nil, audit: Bool = true, witnessed: Bool = false) throws {
         self.plan = plan
         self.auditAtEnd = audit
         self.ledgerDirectory = ledgerDirectory
         self.entropy = SeededEntropy(seed: plan.seed)
-        self.writer = LedgerWriter(book: LedgerBook(seed: plan.seed, directory: ledgerDirectory))
+        self.writer = LedgerWriter(
+            book: try LedgerBook(seed: plan.seed, directory: ledgerDirectory, witnessed: witnessed))
         self.now = plan.start
         self.ordering = RetailOrdering(plan: plan)
         self.lastActivity = plan.start
@@ -72,6 +75,15 @@ public final class Simulator {
         if let ledgerDirectory {
             try FileManager.default.createDirectory(at: ledgerDirectory, withIntermediateDirectories: true)
         }
+    }
+
+    /// The verifier key of the in-process witness, when the run has one.
+    public var witnessKey: VerifierKey? { writer.book.witness?.verifierKey }
+
+    /// What the in-process witness cosigned last of each ledger, when the run has one.
+    public func witnessedCheckpoints() throws -> [Checkpoint] {
+        guard let witness = writer.book.witness else { return [] }
+        return try writer.book.ledgers.values.map(\.id).sorted().compactMap { try witness.latest(of: $0) }
     }
 
     /// Runs every event to the end and checks the expectations.
@@ -152,11 +164,11 @@ public final class Simulator {
             perform(ordering.notice(notice, from: seller, now: now))
         case .performance(.report(let report)):
             ordering.report(report, from: seller)
-        case .performance(.request):
+        case .performance(.request), .performance(.schedule), .performance(.cancelSchedule):
             break
         case .invoice(let invoice):
             retailInvoice(invoice, from: seller)
-        case .request, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment:
+        case .request, .hubRegistration, .order, .reconciliation, .disputeResolution, .payment, .quoteDecision:
             break
         }
     }
@@ -285,7 +297,9 @@ public final class Simulator {
                     kinds: auditAtEnd
                         ? Array(Set(try book.store(parties[0]).entries(of: ledger.id).map(\.kind))).sorted() : []))
             if auditAtEnd {
-                findings += try LedgerAuditor(trustedKeys: book.keyDirectory, rules: .broker).audit(
+                findings += try LedgerAuditor(
+                    trustedKeys: book.keyDirectory, rules: .broker, witnessKeys: witnessKey.map { [$0] } ?? []
+                ).audit(
                     ledger: ledger.id, holders: parties, stores: parties.map { try book.store($0) }
                 ).map(\.description)
             }

@@ -19,6 +19,9 @@ public struct ValidationFinding: Sendable, Hashable, Codable, CustomStringConver
     public var description: String { "\(path.isEmpty ? "/" : path)\t\(rule)\t\(message)" }
 }
 
+/// A finding can be the failure of a reading that stops at the first thing wrong.
+extension ValidationFinding: Error {}
+
 /// Builds RFC 6901 JSON Pointers.
 public enum JSONPointer {
     /// Appends one reference token, escaping `~` and `/`.

@@ -14,11 +14,15 @@ public struct Invoice: Codable, Sendable, Hashable {
     public let paymentMethod: PaymentMethod
     public let currency: String
     public let items: [InvoiceItem]
+    /// The tax the contract charges on the lines (nil: none configured); absent from the ledger body when nil.
+    public let tax: InvoiceTax?
 
     public init(
         id: String, seller: PartyID, buyer: PartyID, billDate: Instant, period: BillingPeriod,
-        paymentDueDate: Instant, paymentMethod: PaymentMethod, currency: String, items: [InvoiceItem]
+        paymentDueDate: Instant, paymentMethod: PaymentMethod, currency: String, items: [InvoiceItem],
+        tax: InvoiceTax? = nil
     ) {
+        self.tax = tax
         self.id = id
         self.seller = seller
         self.buyer = buyer
@@ -30,8 +34,25 @@ public struct Invoice: Codable, Sendable, Hashable {
         self.items = items
     }
 
-    /// The sum of the lines.
-    public var amountDue: Money { items.map(\.amount).reduce(.zero(currency), +) }
+    /// The sum of the lines and the tax on them.
+    public var amountDue: Money { amountDue(of: Dictionary(uniqueKeysWithValues: items.map { ($0.id, $0.amount) })) }
+
+    /// The sum of the lines before tax.
+    public var amountBeforeTax: Money { items.map(\.amount).reduce(.zero(currency), +) }
+
+    /// The tax on the whole invoice.
+    public var taxAmount: Money { amountDue + amountBeforeTax.negated }
+
+    /// What is due for some of the lines (the agreed ones, by line number, at the amounts given): their sum and the
+    /// tax on those that are taxable. A line deducting a credit note is not taxed again: the note's agreed amount
+    /// already includes its tax.
+    public func amountDue(of lines: [String: Money]) -> Money {
+        let zero = Money.zero(currency)
+        let taxable = items.filter { lines[$0.id] != nil && $0.productOrderItem != InvoiceItem.creditNoteApplied }
+            .compactMap { lines[$0.id] }.reduce(zero, +)
+        let sum = lines.values.reduce(zero, +)
+        return sum + (tax.map { taxable.scaled(basisPoints: $0.basisPoints) } ?? zero)
+    }
 
     /// The ledger body of an `invoice` entry: the invoice itself, with exact minor units.
     public var ledgerBody: JSONValue { (try? JSONValue(encoding: self)) ?? .null }
@@ -43,6 +64,16 @@ public struct Invoice: Codable, Sendable, Hashable {
         // MEF Money is positive: credit lines are shown as `credits`, and a credit note owes nothing.
         let credits = items.filter { $0.amount.minorUnits < 0 }.map(\.amount.negated).reduce(.zero(currency), +)
         let due = Money(minorUnits: max(amountDue.minorUnits, 0), currency: currency)
+        let beforeTax = Money(minorUnits: max(amountBeforeTax.minorUnits, 0), currency: currency)
+        let taxItems: [JSONValue] =
+            tax.map { tax in
+                [
+                    [
+                        "taxCategory": .string(tax.category), "taxRate": .number(Double(tax.basisPoints) / 10_000),
+                        "taxAmount": Self.money(Money(minorUnits: max(taxAmount.minorUnits, 0), currency: currency)),
+                    ]
+                ]
+            } ?? []
         let bill: [String: JSONValue] = [
             "id": .string(id), "billNo": .string(id), "billDate": .string(billDate.description),
             "billCycle": .string("\(period.cycle + 1)"),
@@ -55,7 +86,8 @@ public struct Invoice: Codable, Sendable, Hashable {
             ],
             "category": "normal", "runType": "onCycle", "state": .string(state),
             "amountDue": Self.money(due), "remainingAmount": Self.money(due),
-            "taxExcludedAmount": Self.money(due), "taxIncludedAmount": Self.money(due), "taxItem": [],
+            "taxExcludedAmount": Self.money(beforeTax), "taxIncludedAmount": Self.money(due),
+            "taxItem": .array(taxItems),
             "credits": Self.money(credits), "discounts": zero, "fees": zero, "appliedPayment": [],
             "paymentDueDate": .string(paymentDueDate.description), "lastUpdate": .string(billDate.description),
             "billDocument": ["url": .string("invoices/\(id).html")],
@@ -100,5 +132,16 @@ public struct Invoice: Codable, Sendable, Hashable {
     /// MEF `Money` (`{unit, value}`); the value is the decimal rendering of the exact minor units.
     static func money(_ amount: Money) -> JSONValue {
         ["unit": .string(amount.currency), "value": .number(Double(amount.minorUnits) / 100)]
+    }
+}
+
+/// A tax on an invoice's lines (MEF `TaxItem`): its category (`VAT`) and rate in basis points (2,000 = 20 %).
+public struct InvoiceTax: Codable, Sendable, Hashable {
+    public let category: String
+    public let basisPoints: Int64
+
+    public init(category: String, basisPoints: Int64) {
+        self.category = category
+        self.basisPoints = basisPoints
     }
 }

@@ -49,12 +49,14 @@ public enum InvoiceDocument {
 
                 """
         }
-        let zero = Money.zero(invoice.currency)
+        let taxLabel =
+            invoice.tax.map { "\($0.category) at \(Double($0.basisPoints) / 100) % of the taxable lines" }
+            ?? "Tax (none configured)"
         page += """
             </tbody>
             <tfoot>
-            <tr><td colspan="6">Total before tax</td><td class="amount">\(escape(invoice.amountDue.description))</td></tr>
-            <tr><td colspan="6">Tax (none configured)</td><td class="amount">\(escape(zero.description))</td></tr>
+            <tr><td colspan="6">Total before tax</td><td class="amount">\(escape(invoice.amountBeforeTax.description))</td></tr>
+            <tr><td colspan="6">\(escape(taxLabel))</td><td class="amount">\(escape(invoice.taxAmount.description))</td></tr>
             <tr><td colspan="6">Amount due</td><td class="amount">\(escape(invoice.amountDue.description))</td></tr>
             </tfoot></table>
             <h2>On the ledger since</h2>

@@ -217,9 +217,12 @@ public enum MoneyAudit {
                 finding(item.id, .missingEvidence, "no usage records on the ledger")
             }
         }
-        let sum = lines.values.reduce(.zero(invoice.currency), +)
+        let sum = invoice.amountDue(of: lines)
         if sum != agreed {
-            finding(nil, .wrongTotal, "agreed \(agreed), but the agreed lines add up to \(sum)")
+            finding(
+                nil, .wrongTotal,
+                "agreed \(agreed), but the agreed lines add up to \(sum)"
+                    + (invoice.tax.map { " with \($0.category) at \(Double($0.basisPoints) / 100) %" } ?? ""))
         }
         var net: Money?
         for followUp in entry.followUps where followUp.kind == LedgerKind.netting.rawValue {

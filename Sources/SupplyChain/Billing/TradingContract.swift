@@ -29,6 +29,8 @@ public struct TradingContract: Codable, Sendable, Hashable {
     /// The SLA credit for performance: per scheduled report that breached an objective (PDL-111's comparison of
     /// measurement and commitment), this share of the service's monthly price, in basis points (0: none).
     public let slaCreditBasisPointsPerBreach: Int64
+    /// The tax on every invoice (nil: none): the seller adds it, the buyer pays it at this rate.
+    public let tax: InvoiceTax?
 
     /// The outcome of the parties' manual resolution of a disputed line the ledger facts cannot settle.
     public enum ManualResolution: String, Codable, Sendable, Hashable, CaseIterable {
@@ -42,8 +44,9 @@ public struct TradingContract: Codable, Sendable, Hashable {
         seller: PartyID, buyer: PartyID, currency: String = "EUR", terms: PaymentTerms = .standard,
         paymentMethod: PaymentMethod? = nil, disputeThreshold: DisputeThreshold = .exact, netting: Bool = false,
         anchor: Instant, paymentDelay: TimeSpan = .zero, manualResolution: ManualResolution? = nil,
-        slaCreditBasisPointsPerHour: Int64 = 0, slaCreditBasisPointsPerBreach: Int64 = 0
+        slaCreditBasisPointsPerHour: Int64 = 0, slaCreditBasisPointsPerBreach: Int64 = 0, tax: InvoiceTax? = nil
     ) {
+        self.tax = tax
         self.slaCreditBasisPointsPerBreach = slaCreditBasisPointsPerBreach
         self.manualResolution = manualResolution
         self.slaCreditBasisPointsPerHour = slaCreditBasisPointsPerHour

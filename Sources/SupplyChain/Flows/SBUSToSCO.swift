@@ -21,4 +21,8 @@ public enum SBUSToSCO: Sendable {
     case terminationRequested(buyer: PartyID, serviceID: String, reason: String)
     /// A buyer asks for a performance report on one of its services (PDL-088).
     case reportRequested(buyer: PartyID, ReportRequest)
+    /// A buyer asks for reports on one of its services at every interval of its own schedule (PDL-086, PDL-088).
+    case reportScheduled(buyer: PartyID, ReportSchedule)
+    /// A buyer stops one of its schedules.
+    case reportScheduleCancelled(buyer: PartyID, serviceID: String, jobID: String)
 }

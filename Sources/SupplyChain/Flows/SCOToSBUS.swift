@@ -25,4 +25,8 @@ public enum SCOToSBUS: Sendable {
     case serviceEvent(buyer: PartyID, serviceID: String, incidentID: String, TicketEvent)
     /// The SP-End performance report for the buyer (PDL-095).
     case report(buyer: PartyID, PerformanceReport)
+    /// The SCO runs a buyer's own schedule: the S-BUS records it (a schedule it cannot run is recorded nowhere).
+    case scheduleTaken(buyer: PartyID, ReportSchedule)
+    /// The SCO stopped a buyer's schedule at its word: the S-BUS records the cancellation.
+    case scheduleCancelled(buyer: PartyID, serviceID: String, jobID: String)
 }

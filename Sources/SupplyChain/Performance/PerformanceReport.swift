@@ -67,6 +67,9 @@ public struct PerformanceReport: Codable, Sendable, Hashable {
     public let from: Instant
     public let to: Instant
     public let scheduled: Bool
+    /// The buyer's schedule (performance job) it was made for; nil for an on-demand report or one on the
+    /// schedule agreed with the order.
+    public let jobID: String?
     /// The chain's performance, elements in series; nil when no element reported.
     public let measured: PerformanceMetrics?
     /// The chain's SLA objectives, aggregated the same way.
@@ -79,8 +82,10 @@ public struct PerformanceReport: Codable, Sendable, Hashable {
     public let elements: [ElementPerformance]
 
     public init(
-        serviceID: String, reportID: String, from: Instant, to: Instant, scheduled: Bool, elements: [ElementPerformance]
+        serviceID: String, reportID: String, from: Instant, to: Instant, scheduled: Bool, jobID: String? = nil,
+        elements: [ElementPerformance]
     ) {
+        self.jobID = jobID
         self.serviceID = serviceID
         self.reportID = reportID
         self.from = from
@@ -170,4 +175,8 @@ public enum PerformanceMessage: Codable, Sendable, Hashable {
     case request(ReportRequest)
     /// The seller's report, scheduled or asked for.
     case report(PerformanceReport)
+    /// The buyer asks for a report at every interval of a schedule of its own (a performance job, PDL-086).
+    case schedule(ReportSchedule)
+    /// The buyer stops one of its schedules.
+    case cancelSchedule(serviceID: String, jobID: String)
 }

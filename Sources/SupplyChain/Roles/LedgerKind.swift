@@ -1,12 +1,14 @@
 /// The kind of a ledger entry a role writes. The raw values are the kinds LEDGER.md and the README document, so the
 /// ledger format stays exactly what it was when kinds were free strings.
 public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
-    // S-BUS: receipts, answers, hubs (upstream ledger).
+    // S-BUS: receipts, answers, a buyer's cancelled or declined quotes, hubs (upstream ledger).
     case poqReceipt = "poq.receipt"
     case inquiryReceipt = "inquiry.receipt"
     case poqResponse = "poq.response"
     case quoteResponse = "quote.response"
     case hubRegistered = "hub.registered"
+    case quoteCancelled = "quote.cancelled"
+    case quoteDeclined = "quote.declined"
     // B-BUS: requests and orders to sellers (each seller's ledger).
     case poqRequest = "poq.request"
     case inquiryRequest = "inquiry.request"
@@ -59,6 +61,7 @@ public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
     case reportRequested = "report.requested"
     case reportReceipt = "report.receipt"
     case reportDelivered = "report.delivered"
+    case reportScheduleCancelled = "report.schedule_cancelled"
     case sofMeasured = "sof.measured"
     // Money (ETSI PDL §47–64, decision 12): the seller's invoice and resolution, the buyer's answers and payment.
     case invoice = "invoice"

@@ -30,6 +30,8 @@ public enum Message: Codable, Sendable, Hashable {
     case disputeResolution(DisputeResolution)
     /// The buyer's payment of an invoice (PDL-107..PDL-109).
     case payment(Payment)
+    /// A buyer cancels or declines a quote; the seller sends it back once recorded.
+    case quoteDecision(QuoteDecision)
 
     /// A short name for logs and summaries.
     public var name: String {
@@ -47,6 +49,7 @@ public enum Message: Codable, Sendable, Hashable {
         case .reconciliation: "reconciliation"
         case .disputeResolution: "disputeResolution"
         case .payment: "payment"
+        case .quoteDecision: "quoteDecision"
         }
     }
 }

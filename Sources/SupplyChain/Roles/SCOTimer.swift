@@ -18,4 +18,6 @@ public enum SCOTimer: Hashable, Codable, Sendable {
     case reportDeadline(serviceID: String, reportID: String)
     /// Time to publish the SLA reputation again, if records came in since the last publication (PDL-115).
     case publishReputation
+    /// An interval of a buyer's own schedule (performance job) ended: its report is due.
+    case jobInterval(serviceID: String, jobID: String)
 }
