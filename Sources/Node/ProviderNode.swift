@@ -82,6 +82,11 @@ public actor ProviderNode {
     /// oldest first (Sonata billing v2 `customerBill`).
     var billResources: [String: BillResource] = [:]
     var billOrder: [String] = []
+    /// Buyers' listeners for bill notifications (Sonata billing v2 hub).
+    var billingHubs: [PartyID: [EventSubscription]] = [:]
+    var billingHubCount = 0
+    /// Bills whose buyer's answer or payment the last input recorded, until their hubs are notified (live only).
+    var changedBills: [String] = []
     /// Buyers' performance jobs and reports at this node (Interlude Performance Monitoring v2), by id, with their
     /// ids oldest first; each job's create request as sent; buyers' listeners for their notifications.
     var performanceJobs: [String: PerformanceJobResource] = [:]
@@ -349,6 +354,7 @@ public actor ProviderNode {
         }
         let effects = apply(input, at: now, seed: seed, replyTo: replyTo, trace: trace)
         execute(effects, now: now, trace: trace)
+        notifyBillChanges()
         return true
     }
 
@@ -385,7 +391,7 @@ public actor ProviderNode {
         case .performance(let message):
             notePerformance(message, from: buyer, at: at)
         case .reconciliation, .payment:
-            noteBilling(message, from: buyer)
+            if let changed = noteBilling(message, from: buyer) { changedBills.append(changed) }
         default:
             return
         }
@@ -437,6 +443,10 @@ public actor ProviderNode {
                 addTicketHub(subscription, buyer: buyer)
             case .ticketHubDeleted(let id):
                 removeTicketHub(id)
+            case .billingHubRegistered(let buyer, let subscription):
+                addBillingHub(subscription, buyer: buyer)
+            case .billingHubDeleted(let id):
+                removeBillingHub(id)
             case .quoteHubRegistered(let buyer, let subscription):
                 addQuoteHub(subscription, buyer: buyer)
             case .quoteHubDeleted(let id):
@@ -450,6 +460,8 @@ public actor ProviderNode {
             case .input(let input, let replyTo, let trace):
                 if case .timer(let key) = input { pending[key] = nil }
                 let effects = apply(input, at: line.at, seed: line.seed, replyTo: replyTo, trace: trace)
+                // Notified before the restart.
+                changedBills = []
                 for effect in effects {
                     switch effect {
                     case .setTimer(let key, let at): pending[key] = at

@@ -9,11 +9,13 @@ import SupplyChain
 /// Money between nodes, on the MEF Sonata billing v2 paths: the bills a seller issued (`customerBill`,
 /// `customerBillItem`, read by any buyer), a node buyer's reconciliation and payment of one of its bills
 /// (`customerBill/{id}/reconciliation`, `…/payment`, in the supply envelope), and the buyer's listener for the
-/// seller's invoices (`customerBillCreateEvent`) and dispute resolutions (`customerBillStateChangeEvent`).
+/// seller's invoices (`customerBillCreateEvent`) and dispute resolutions (`customerBillStateChangeEvent`); a plain
+/// buyer's listener for notifications of its own bills (`hub`, `hub/{id}`).
 extension NodeRoutes {
     public static let billingBase = "/mefApi/sonata/customerBillManagement/v2"
     public static let customerBillPath = billingBase + "/customerBill"
     public static let customerBillItemPath = billingBase + "/customerBillItem"
+    public static let billingHubPath = billingBase + "/hub"
     public static let billingListenerBase = "/mefApi/sonata/customerBillNotification/v2/listener"
 
     /// Where a buyer sends its answer to, or payment of, a bill; nil for any other message.
@@ -111,6 +113,80 @@ extension NodeRoutes {
                         code: .invalidBody,
                         reason: "expected a \(NodeHeaders.supplyChainMediaType) body with an invoice or a resolution"))
             }
+        }
+        addBillingHubRoutes(to: router, node: node, verifier: verifier)
+    }
+
+    /// A buyer's billing hub: register (`EventSubscriptionInput`, 201 `EventSubscription`), read (200) and remove
+    /// (204) it. The billing yaml answers a bad body with 400 `invalidBody` (it has no 422), here naming the field
+    /// in `propertyPath`; another buyer's hub is 403, an unknown one 404; a refused request changes nothing.
+    static func addBillingHubRoutes(
+        to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier
+    ) {
+        let limit = node.configuration.maxBodyBytes
+        signedRoute(router, .post, RouterPath(billingHubPath), limit: limit, verifier: verifier, json: true) {
+            incoming, _, _ in
+            switch billingHubInput(incoming, node: node) {
+            case .failure(let refusal): return refusal.response
+            case .success(let input):
+                return json(.created, await node.registerBillingHub(input, buyer: incoming.party))
+            }
+        }
+        signedRoute(
+            router, .get, RouterPath(billingHubPath + "/{id}"), limit: limit, verifier: verifier, json: false
+        ) { incoming, _, context in
+            switch await node.billingHub(id: context.parameters.get("id") ?? "", buyer: incoming.party) {
+            case .failure(let refusal): return refused(refusal)
+            case .success(let hub): return json(.ok, hub)
+            }
+        }
+        signedRoute(
+            router, .delete, RouterPath(billingHubPath + "/{id}"), limit: limit, verifier: verifier, json: false
+        ) { incoming, _, context in
+            switch await node.deleteBillingHub(id: context.parameters.get("id") ?? "", buyer: incoming.party) {
+            case .failure(let refusal): return refused(refusal)
+            case .success: return Response(status: .noContent)
+            }
+        }
+    }
+
+    /// The `EventSubscriptionInput` of a hub registration: `callback` a string on an origin this buyer may be
+    /// called back on, `query` (optional) a string naming only `CustomerBillEventType`s.
+    private static func billingHubInput(
+        _ incoming: Incoming, node: ProviderNode
+    ) -> Result<EventSubscriptionInput, ResponseError> {
+        func invalid(_ path: String, _ reason: String) -> Result<EventSubscriptionInput, ResponseError> {
+            .failure(ResponseError(error(MEFError(code: .invalidBody, reason: reason, propertyPath: path))))
+        }
+        guard case .object(let body)? = incoming.json else {
+            return invalid("", "not an EventSubscriptionInput (an object with callback and query)")
+        }
+        guard let value = body["callback"] else { return invalid("/callback", "callback is required") }
+        guard let callback = value.stringValue, !callback.isEmpty else {
+            return invalid("/callback", "callback must be a non-empty string (the listener's base URL)")
+        }
+        var query: String?
+        if let value = body["query"], value != .null {
+            guard let text = value.stringValue else { return invalid("/query", "query must be a string") }
+            query = text
+        }
+        let input = EventSubscriptionInput(callback: callback, query: query)
+        if let unknown = input.eventTypeNames.first(where: { CustomerBillEventType(rawValue: $0) == nil }) {
+            return invalid(
+                "/query",
+                "query names '\(unknown)', not a CustomerBillEventType (customerBillCreateEvent, "
+                    + "customerBillStateChangeEvent)")
+        }
+        if case .failure(let refusal) = node.outbound.check(callback, for: incoming.party) {
+            return invalid("/callback", refusal.reason)
+        }
+        return .success(input)
+    }
+
+    private static func refused(_ refusal: ProviderNode.BillingHubRefusal) -> Response {
+        switch refusal {
+        case .unknown(let id): error(MEFError(code: .notFound, reason: "no hub '\(id)'"))
+        case .othersHub(let id): error(MEFError(code: .accessDenied, reason: "hub '\(id)' is another buyer's"))
         }
     }
 

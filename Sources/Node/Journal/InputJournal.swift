@@ -27,6 +27,10 @@ public final class InputJournal: Sendable {
         case ticketHubRegistered(buyer: PartyID, EventSubscription)
         /// A buyer removed one.
         case ticketHubDeleted(String)
+        /// A buyer registered a listener for its bill notifications (Sonata billing v2 hub).
+        case billingHubRegistered(buyer: PartyID, EventSubscription)
+        /// A buyer removed one.
+        case billingHubDeleted(String)
         /// A buyer registered a listener for its quote notifications (Sonata Quote v8 hub).
         case quoteHubRegistered(buyer: PartyID, EventSubscription)
         /// A buyer removed one.
