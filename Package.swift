@@ -138,7 +138,9 @@ let package = Package(
         .testTarget(name: "ScenarioModelTests", dependencies: ["ScenarioModel"], swiftSettings: settings),
         .testTarget(
             name: "SimulationTests",
-            dependencies: ["Simulation", "ScenarioModel", "Sonata", "SupplyChain", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Simulation", "ScenarioModel", "Sonata", "SupplyChain", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: settings),
         .testTarget(
             name: "NodeTests",
