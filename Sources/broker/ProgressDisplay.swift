@@ -5,7 +5,8 @@ import Synchronization
 /// Shows a run's progress on standard error, one line redrawn in place, when standard error is a terminal and the
 /// user did not ask for quiet; otherwise does nothing. The line's text and its throttling are `ProgressMeter`'s.
 final class ProgressDisplay: Sendable {
-    private let meter: Mutex<ProgressMeter>?
+    private let enabled: Bool
+    private let meter = Mutex(ProgressMeter(started: 0))
     private let shown = Mutex(false)
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
@@ -13,12 +14,12 @@ final class ProgressDisplay: Sendable {
     /// - Parameter quiet: `--quiet`: never show anything.
     init(quiet: Bool) {
         start = clock.now
-        meter = quiet || isatty(STDERR_FILENO) == 0 ? nil : Mutex(ProgressMeter(started: 0))
+        enabled = !quiet && isatty(STDERR_FILENO) != 0
     }
 
     /// Redraws the line for `progress`, unless one was drawn a moment ago.
     func update(_ progress: RunProgress) {
-        guard let meter else { return }
+        guard enabled else { return }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         guard let line = meter.withLock({ $0.line(for: progress, at: seconds) }) else { return }

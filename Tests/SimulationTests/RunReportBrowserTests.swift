@@ -41,8 +41,8 @@ struct RunReportBrowserTests {
     func reportRendersInChromium(scenario name: String) throws {
         guard let chromium = Self.chromium else {
             Issue.record(
-                "chromium is not installed: the run report is checked in a real browser; install it with "
-                    + "scripts/install-system-packages (apt-get install chromium)")
+                "chromium is not installed: the run report is checked in a real browser; install it with scripts/install-system-packages (apt-get install chromium)"
+            )
             return
         }
         let (scenario, directory) = try ScenarioLoader.load(name)
