@@ -105,6 +105,7 @@ struct RunReportBrowserTests {
         let height = image[20..<24].reduce(0) { $0 << 8 | Int($1) }
         #expect(width >= 1000 && height >= 1000)
         #expect(Set(image.dropFirst(64)).count > 200, "compressed pixels of more than one colour")
-        #expect(image.count > 20_000 && image.count > 4 * blankImage.count, "\(image.count) vs blank \(blankImage.count)")
+        #expect(
+            image.count > 20_000 && image.count > 4 * blankImage.count, "\(image.count) vs blank \(blankImage.count)")
     }
 }

@@ -62,7 +62,8 @@ extension RunReport {
         for (from, to) in edges {
             guard let a = position[from], let b = position[to] else { continue }
             let (x1, y1) = (a.x + boxWidth, a.y + boxHeight / 2)
-            let (x2, y2) = b.x > a.x ? (b.x, b.y + boxHeight / 2) : (b.x + boxWidth / 2, b.y + (b.y > a.y ? 0 : boxHeight))
+            let (x2, y2) =
+                b.x > a.x ? (b.x, b.y + boxHeight / 2) : (b.x + boxWidth / 2, b.y + (b.y > a.y ? 0 : boxHeight))
             svg +=
                 "<line class=\"sells-to\" data-buyer=\"\(Self.escape(from.rawValue))\" data-seller=\"\(Self.escape(to.rawValue))\" "
                 + "x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\" stroke=\"#5b6675\" stroke-width=\"1.5\" "
@@ -131,7 +132,7 @@ extension RunReport {
         }
         let (columnGap, rowGap, top) = (150.0, 26.0, 44.0)
         let x = { (party: String) in 70 + Double(participants.firstIndex(of: party) ?? 0) * columnGap }
-        let width = 140 + Double(participants.count - 1) * columnGap + 160
+        let width = 140 + Double(participants.count - 1) * columnGap + 200
         let height = top + Double(messages.count) * rowGap + 20
         var svg = """
             <svg class="sequence" xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
@@ -156,7 +157,8 @@ extension RunReport {
             let label =
                 message.kind + (message.detail.isEmpty ? "" : " " + message.detail)
                 + (message.unanswered ? " ✕ silence: never answered" : "")
-            let classes = "message \(message.kind.replacingOccurrences(of: " ", with: "-"))"
+            let classes =
+                "message \(message.kind.replacingOccurrences(of: " ", with: "-"))"
                 + (message.unanswered ? " unanswered" : "") + (onPath ? " chosen" : "")
             svg +=
                 "<g class=\"\(classes)\"><title>\(Self.escape(message.from)) → \(Self.escape(message.to)) "
@@ -165,7 +167,9 @@ extension RunReport {
                 + "stroke-width=\"\(onPath ? 2 : 1.2)\"\(message.unanswered ? " stroke-dasharray=\"5 3\"" : "") "
                 + "marker-end=\"url(#seq-\(Self.anchor(demand.id)))\"/>"
                 + "<text x=\"\(min(x1, x2) + 6)\" y=\"\(y - 4)\" font-size=\"11\" fill=\"\(colour)\">"
-                + "\(Self.escape(label))</text></g>\n"
+                + "\(Self.escape(label))</text>"
+                + "<text x=\"\(width - 8)\" y=\"\(y + 4)\" font-size=\"10\" fill=\"#5b6675\" text-anchor=\"end\">"
+                + "\(Self.escape(message.at))</text></g>\n"
         }
         svg += "</svg>\n"
         if derived {

@@ -177,7 +177,8 @@ public struct RunReport: Sendable {
             events.append(
                 (
                     "invoice",
-                    String(format: "invoice %@ cycle %d: %.2f %@", invoice.id, invoice.cycle, invoice.amountDue,
+                    String(
+                        format: "invoice %@ cycle %d: %.2f %@", invoice.id, invoice.cycle, invoice.amountDue,
                         invoice.currency)
                         + (invoice.answers.isEmpty ? "" : ", \(invoice.answers.joined(separator: " → "))")
                 ))

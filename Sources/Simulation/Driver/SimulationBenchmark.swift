@@ -1,6 +1,6 @@
 import Foundation
-import ScenarioModel
 import Ledger
+import ScenarioModel
 
 /// The simulator benchmark: a generated ecosystem run end to end, reported beside the crypto bound measured in
 /// the same run (an agreed entry costs two Ed25519 signatures and two verifications, DESIGN.md §7).
