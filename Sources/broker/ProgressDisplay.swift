@@ -9,18 +9,24 @@ final class ProgressDisplay: Sendable {
     private let meter = Mutex(ProgressMeter(started: 0))
     private let shown = Mutex(false)
     private let clock = ContinuousClock()
-    private let start: ContinuousClock.Instant
+    /// The first report's time: the rate counts from there (`bench simulate` measures the crypto bound first).
+    private let start = Mutex<ContinuousClock.Instant?>(nil)
 
     /// - Parameter quiet: `--quiet`: never show anything.
     init(quiet: Bool) {
-        start = clock.now
         enabled = !quiet && isatty(STDERR_FILENO) != 0
     }
 
     /// Redraws the line for `progress`, unless one was drawn a moment ago.
     func update(_ progress: RunProgress) {
         guard enabled else { return }
-        let elapsed = clock.now - start
+        let now = clock.now
+        let began = start.withLock { first in
+            let began = first ?? now
+            first = began
+            return began
+        }
+        let elapsed = now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         guard let line = meter.withLock({ $0.line(for: progress, at: seconds) }) else { return }
         shown.withLock { $0 = true }
