@@ -31,7 +31,7 @@ struct SimulateCommand: ParsableCommand {
               broker audit out/ledgers
               broker simulate diamond --witness --out out/w   # a witness cosigns every checkpoint
               broker audit out/w --witness-key "$(cat out/w/witness.vkey)"
-              broker simulate order-delivery --report run.html   # open run.html in a browser
+              broker simulate order-delivery --report run.html
 
             --report FILE writes one self-contained HTML page (inline CSS and SVG, nothing fetched): the topology, \
             each demand's message sequence (requests, answers, silences, the path chosen, prices), each service's \
