@@ -13,7 +13,8 @@ extension BenchCommand {
                 Generates a random wholesale ecosystem (providers, routes of 3 to 8 hops per product offering, a
                 competing seller on a third of them), sends the retail POQs through it on the simulator with real,
                 co-signed in-memory ledgers, and prints retail POQs/s, agreed ledger entries/s beside the one-core
-                crypto bound 1/(2·t_sign + 2·t_verify), and peak memory. Build in release first.
+                crypto bound 1/(2·t_sign + 2·t_verify), and peak memory. Build in release first. On a terminal,
+                the run's progress shows on standard error a few times a second (--quiet: none).
 
                 Example:
                   swift build -c release && .build/release/broker bench simulate --providers 1000 --requests 10000
@@ -27,6 +28,7 @@ extension BenchCommand {
         @Option(help: "Routes (one product offering each).") var chains = 2_000
         @Option(help: "Seed of the generated ecosystem.") var seed: UInt64 = 1
         @Flag(help: "Print the figures as JSON.") var json = false
+        @Flag(help: "Show no progress on standard error.") var quiet = false
 
         func validate() throws {
             guard providers >= 8 else {
@@ -36,8 +38,11 @@ extension BenchCommand {
         }
 
         func run() throws {
+            let progress = ProgressDisplay(quiet: quiet)
             let result = try SimulationBenchmark.run(
-                EcosystemGenerator.Shape(providers: providers, requests: requests, chains: chains), seed: seed)
+                EcosystemGenerator.Shape(providers: providers, requests: requests, chains: chains), seed: seed,
+                progress: progress.update)
+            progress.finish()
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -29,6 +29,12 @@ struct ClusterCommand: AsyncParsableCommand {
               broker cluster five-hop-chain --clock stepped
               broker cluster Scenarios/loop.yaml --work-dir out/loop --json
               broker audit out/loop
+              broker cluster order-delivery --report run.html
+
+            --report FILE writes the run report, one self-contained HTML page, as `broker simulate --report` \
+            does; a live run keeps no per-message record, so each demand's exchange is drawn from its items' paths.
+            On a terminal, a stepped run shows its progress on standard error (steps, protocol time, answers, \
+            rate); --quiet, or standard error not a terminal, keeps it silent.
 
             Exit codes: 0 every expectation met, 1 an expectation failed, 2 bad scenario.
             """
@@ -45,6 +51,12 @@ struct ClusterCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the result as one JSON document.")
     var json = false
+
+    @Option(help: "Write the run report, one self-contained HTML file, here.")
+    var report: String?
+
+    @Flag(help: "Show no progress on standard error.")
+    var quiet = false
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -88,12 +100,20 @@ struct ClusterCommand: AsyncParsableCommand {
         let directory =
             workDir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("broker-cluster-\(UUID().uuidString)")
-        let runner = ClusterRunner(
+        var runner = ClusterRunner(
             plan: plan, scenarioText: text, workDirectory: directory,
             brokerExecutable: Self.executablePath(), logger: Logger(label: "broker.cluster"), clock: mode)
+        let progress = ProgressDisplay(quiet: quiet)
+        runner.onProgress = { progress.update($0) }
         let signalSources = ClusterRunner.stopChildrenOnSignals()
         let result = try await runner.run()
         signalSources.forEach { $0.cancel() }
+        progress.finish()
+        if let report {
+            let document = RunReport(
+                plan: plan, result: result, ledgers: try runner.ledgerCopies(), driver: "live cluster")
+            try Data(document.html.utf8).write(to: URL(fileURLWithPath: report))
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -31,6 +31,14 @@ struct SimulateCommand: ParsableCommand {
               broker audit out/ledgers
               broker simulate diamond --witness --out out/w   # a witness cosigns every checkpoint
               broker audit out/w --witness-key "$(cat out/w/witness.vkey)"
+              broker simulate order-delivery --report run.html
+
+            --report FILE writes one self-contained HTML page (inline CSS and SVG, nothing fetched): the topology, \
+            each demand's message sequence (requests, answers, silences, the path chosen, prices), each service's \
+            timeline, and every ledger with its entries, their verification state and the audit.
+
+            On a terminal, a long run shows its progress on standard error (events, virtual time, answers, rate), \
+            a few times a second; --quiet, or standard error not a terminal, keeps it silent.
 
             --witness runs a neutral witness in the process (LEDGER.md, "The witness"): every checkpoint is \
             submitted with its consistency proof and stored in both copies with the witness's cosignature; the \
@@ -59,6 +67,12 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "List the embedded scenarios and exit.")
     var list = false
 
+    @Option(help: "Write the run report, one self-contained HTML file, here.")
+    var report: String?
+
+    @Flag(help: "Show no progress on standard error.")
+    var quiet = false
+
     func run() throws {
         if list {
             for name in ScenarioLoader.embeddedNames() { print(name) }
@@ -70,7 +84,15 @@ struct SimulateCommand: ParsableCommand {
             let plan = try SimulationPlan(parsed, directory: directory, seedOverride: seed)
             let simulator = try Simulator(
                 plan: plan, ledgerDirectory: out.map { URL(fileURLWithPath: $0) }, witnessed: witness)
+            let progress = ProgressDisplay(quiet: quiet)
+            simulator.onProgress = progress.update
             result = try simulator.run()
+            progress.finish()
+            if let report {
+                let document = RunReport(
+                    plan: plan, result: result, ledgers: try simulator.ledgerCopies(), driver: "simulated")
+                try Data(document.html.utf8).write(to: URL(fileURLWithPath: report))
+            }
             if let key = simulator.witnessKey {
                 let count = try simulator.witnessedCheckpoints().count
                 FileHandle.standardError.write(

@@ -30,6 +30,8 @@ public struct ClusterRunner: Sendable {
     /// On a stepped clock: called each time the whole cluster is quiet, before the clocks move, with the number of
     /// steps so far (tests crash and restart nodes here).
     public var whenQuiet: (@Sendable (Int, Cluster) async throws -> Void)?
+    /// Called after each step of a stepped clock with how far the run is (`broker cluster` shows it on a terminal).
+    public var onProgress: (@Sendable (RunProgress) -> Void)?
 
     /// How a cluster keeps protocol time.
     public enum ClockMode: String, Sendable, CaseIterable {
@@ -484,6 +486,13 @@ public struct ClusterRunner: Sendable {
                     try await advance.waitForAll()
                 }
                 await driver.stepped(to: next)
+                if let onProgress {
+                    let answers = await driver.observations.values.filter { $0.response != nil }.count
+                    onProgress(
+                        RunProgress(
+                            events: await driver.steps, virtualTime: next - plan.start, answers: answers,
+                            demands: plan.demands.count))
+                }
             }
             await driver.readServiceStates()
             driver.jobs.finish()

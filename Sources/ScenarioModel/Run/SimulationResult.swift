@@ -167,6 +167,9 @@ public struct SimulationResult: Encodable, Sendable {
     public var omniLedgers: [OmniSummary] = []
     /// Every invoice of the run, in the order issued, and what became of it.
     public internal(set) var invoices: [InvoiceOutcome] = []
+    /// Per demand id, the messages of its exchange in the order they were delivered (simulated runs; a live run
+    /// leaves it empty and the report draws the exchange from the items' paths).
+    public var messages: [String: [MessageTrace]] = [:]
 
     public var passed: Bool { expectations.allSatisfy(\.passed) }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import ScenarioModel
 
 /// The simulator benchmark: a generated ecosystem run end to end, reported beside the crypto bound measured in
 /// the same run (an agreed entry costs two Ed25519 signatures and two verifications, DESIGN.md §7).
@@ -38,12 +39,18 @@ public enum SimulationBenchmark {
     }
 
     /// Generates the ecosystem, runs it, and measures Ed25519 sign and verify rates on one core.
-    public static func run(_ shape: EcosystemGenerator.Shape, seed: UInt64 = 1) throws -> Result {
+    /// - Parameter progress: called every few thousand events with how far the run is (the CLI shows it).
+    public static func run(
+        _ shape: EcosystemGenerator.Shape, seed: UInt64 = 1, progress: ((RunProgress) -> Void)? = nil
+    ) throws -> Result {
         let (signRate, verifyRate) = try measureCrypto()
         let plan = EcosystemGenerator.plan(shape, seed: seed)
         let clock = ContinuousClock()
         let begin = clock.now
-        let result = try Simulator(plan: plan, audit: false).run()
+        let simulator = try Simulator(plan: plan, audit: false)
+        simulator.recordsExchanges = false
+        simulator.onProgress = progress
+        let result = try simulator.run()
         let seconds = Self.seconds(clock.now - begin)
         return Result(
             providers: shape.providers, requests: shape.requests,

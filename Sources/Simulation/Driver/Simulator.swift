@@ -51,6 +51,13 @@ public final class Simulator {
     var lastActivity: Instant
     /// The invoices, answers and payments recorded on every ledger.
     var invoiceTrail = InvoiceTrail()
+    /// Per demand, the messages of its exchange as they were delivered (the report's sequence diagrams).
+    var messages: [String: [MessageTrace]] = [:]
+    /// Called every `progressInterval` events with how far the run is (the CLI shows it); never changes the run.
+    public var onProgress: ((RunProgress) -> Void)?
+    public var progressInterval = 1_000
+    /// Whether the run keeps each demand's messages for the report (the benchmark measures the run without).
+    public var recordsExchanges = true
 
     /// - Parameter ledgerDirectory: where to write one SQLite file per party (its copy of each of its ledgers);
     ///   `nil` keeps the ledgers in memory.
@@ -99,6 +106,7 @@ public final class Simulator {
             if time > plan.horizon { break }
             now = time
             eventCount += 1
+            if let onProgress, eventCount % progressInterval == 0 { onProgress(progress) }
             switch event {
             case .demand(let index):
                 try startDemand(plan.demands[index])
@@ -121,7 +129,15 @@ public final class Simulator {
             }
         }
         try writer.drain()
+        onProgress?(progress)
         return try result()
+    }
+
+    /// How far the run is: events handled, virtual time reached, retail answers received.
+    var progress: RunProgress {
+        RunProgress(
+            events: eventCount, virtualTime: now - plan.start,
+            answers: retail.values.filter { $0.response != nil }.count, demands: plan.demands.count)
     }
 
     // MARK: - Retail buyers
@@ -188,6 +204,7 @@ public final class Simulator {
     }
 
     func deliver(_ message: Message, from: PartyID, to: PartyID) throws {
+        if recordsExchanges { noteExchange(message, from: from, to: to) }
         guard cores.keys.contains(to) else {
             try retailReceives(message, from: from)
             return
@@ -206,6 +223,39 @@ public final class Simulator {
         }
         let effects = handle(.message(from: from, message), at: to) ?? []
         try execute(effects, by: to, demand: demand)
+    }
+
+    /// Keeps a demand's request, answers, order and order notices for the report's sequence diagram.
+    func noteExchange(_ message: Message, from: PartyID, to: PartyID) {
+        let demand: String?
+        let kind: String
+        var detail = ""
+        switch message {
+        case .request(let request):
+            (demand, kind) = (demandOfRequest[request.id], "request")
+            detail = request.kind.rawValue
+        case .acknowledgement(let response):
+            (demand, kind) = (demandOfRequest[response.requestID], "acknowledgement")
+        case .response(let response):
+            (demand, kind) = (demandOfRequest[response.requestID], "response")
+            let prices = response.items.compactMap { $0.offer?.price }
+            let total = prices.dropFirst().reduce(prices.first) { sum, price in sum.map { $0 + price } }
+            detail = response.state.rawValue + (total.map { " \($0)" } ?? "")
+        case .order(let order):
+            (demand, kind) = (demandOfRequest[order.id], "order")
+            detail = String(describing: order.action).prefix { $0 != "(" }.description
+        case .orderNotice(let notice):
+            (demand, kind) = (demandOfRequest[notice.orderID], "order notice")
+            detail = String(describing: notice.event).prefix { $0 != "(" }.description
+        default:
+            return
+        }
+        guard let demand else { return }
+        let sent = now - (plan.latency(from, to) + (plan.behaviours[from]?.delay ?? .zero))
+        messages[demand, default: []].append(
+            MessageTrace(
+                sentAt: sent.description, at: now.description, from: from.rawValue, to: to.rawValue, kind: kind,
+                detail: detail, unanswered: plan.behaviours[to]?.silent == true))
     }
 
     func execute(_ effects: [Effect], by party: PartyID, demand: String?) throws {
@@ -327,6 +377,19 @@ public final class Simulator {
             auditFindings: findings, events: eventCount, duration: (lastActivity - plan.start).description,
             ledgerDirectory: ledgerDirectory?.path, invoices: invoiceTrail.outcomes)
         result.omniLedgers = omniSummaries
+        result.messages = messages
         return result
+    }
+
+    /// Every ledger of the run with both parties' copies of its entries, for the run report.
+    public func ledgerCopies() throws -> [RunReport.LedgerCopies] {
+        let book = writer.book
+        return try ledgerOrder.compactMap { pair in
+            guard let ledger = book.ledgers[pair] else { return nil }
+            let parties = pair.sorted()
+            return RunReport.LedgerCopies(
+                id: ledger.id, parties: parties,
+                copies: try parties.map { ($0, try book.store($0).entries(of: ledger.id)) })
+        }
     }
 }
