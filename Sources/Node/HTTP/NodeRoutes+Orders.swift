@@ -181,6 +181,9 @@ extension NodeRoutes {
                         MEFError(
                             code: .invalidBody, reason: "not a ProductOrder_Create: \(problem)", propertyPath: path))))
         }
+        if create.productOrderItem.contains(where: { $0.action == .delete }) {
+            return await deleteRequest(create, buyer: incoming.party, node: node)
+        }
         if create.productOrderItem.contains(where: { $0.action == .modify }) {
             return await modifyRequest(create, buyer: incoming.party, node: node)
         }
@@ -311,6 +314,53 @@ extension NodeRoutes {
             OrderRequest(
                 id: RequestID(create.externalId ?? "\(buyer.rawValue)-\(now.milliseconds)"), action: action,
                 acceptBy: now + plainOrderAcceptance, activateBy: due ?? now + .days(30), term: nil))
+    }
+
+    /// A plain Sonata order's `delete` item as the core's disconnection of one of the buyer's products (its
+    /// `product.id`) at the item's (or the order's) `requestedCompletionDate`, at once when it gives none. Each refusal
+    /// is a 422 naming the field and reaches neither the core nor the ledger: a delete beside other items (one
+    /// product's delete stands alone: no change or renewal of it in the same order), no product id, a product unknown
+    /// or another buyer's (the same answer, as for `modify`, so another buyer's products are not revealed), one not
+    /// active, a date in the past.
+    static func deleteRequest(
+        _ create: ProductOrderCreate, buyer: PartyID, node: ProviderNode
+    ) async -> Result<OrderRequest, ResponseError> {
+        func refuse(_ code: MEFErrorCode, _ path: String, _ reason: String) -> Result<OrderRequest, ResponseError> {
+            .failure(
+                ResponseError(
+                    json(.unprocessableContent, [MEFError(code: code, reason: reason, propertyPath: path)])))
+        }
+        guard create.productOrderItem.count == 1, let item = create.productOrderItem.first else {
+            let index = create.productOrderItem.firstIndex { $0.action != .delete } ?? 1
+            return refuse(
+                .invalidValue, "/productOrderItem/\(index)/action",
+                "a delete order has one item: a product's delete is not combined with other actions")
+        }
+        guard let productID = item.product?.id?.rawValue else {
+            return refuse(.missingProperty, "/productOrderItem/0/product/id", "a delete item names its product's id")
+        }
+        guard let service = await node.service(id: productID), service.buyer == buyer else {
+            return refuse(
+                .referenceNotFound, "/productOrderItem/0/product/id", "no product '\(productID)' of yours here")
+        }
+        guard service.state == .active else {
+            return refuse(
+                .invalidValue, "/productOrderItem/0/product/id", "product '\(productID)' is \(service.state.rawValue)")
+        }
+        let now = node.clock.now()
+        let (path, asked): (String, MEFDateTime?) =
+            item.requestedCompletionDate != nil
+            ? ("/productOrderItem/0/requestedCompletionDate", item.requestedCompletionDate)
+            : ("/requestedCompletionDate", create.requestedCompletionDate)
+        let at = asked.map { Instant($0.date) } ?? now
+        guard at >= now else {
+            return refuse(.invalidValue, path, "the disconnection date \(asked.map { "\($0)" } ?? "") is in the past")
+        }
+        return .success(
+            OrderRequest(
+                id: RequestID(create.externalId ?? "\(buyer.rawValue)-\(now.milliseconds)"),
+                action: .disconnect(serviceID: productID, at: at), acceptBy: now + plainOrderAcceptance,
+                activateBy: at, term: nil))
     }
 
     /// A Sonata term duration as protocol time (a month as 30 days, business units as calendar ones); `nil` when it
