@@ -76,6 +76,54 @@ struct PlainDeleteRouteTests {
     }
 
     @Test(
+        "a delete order's state changes reach the buyer's order hub: accepted, then completed at the date, each a ProductOrderEvent valid against the v10 notification schema"
+    )
+    func deleteNotified() async throws {
+        let captured = OrderRouteTests.Captured()
+        let listener = Router(context: BasicRequestContext.self)
+        listener.post("/shop/listener/{eventType}") { request, _ -> Response in
+            captured.append(Data(buffer: try await request.body.collect(upTo: 1 << 20)))
+            return Response(status: .noContent)
+        }
+        let listening = Application(router: listener, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await listening.test(.live) { listenerClient in
+            let port = try #require(listenerClient.port)
+            let fixture = try OrderRouteTests.steppedFixture(callbacks: ["http://127.0.0.1:\(port)"])
+            var service = fixture.server.service  // runs the node's jobs: the deliveries
+            service.drainLimit = .zero
+            let jobs = Task { try await service.run() }
+            defer { jobs.cancel() }
+            try await fixture.server.application().test(.router) { client in
+                let (_, productID) = try await ProductInventoryRouteTests.deliver(fixture, client: client)
+                let input = Data(
+                    #"{"callback":"http://127.0.0.1:\#(port)/shop","query":"eventType=productOrderStateChangeEvent"}"#
+                        .utf8)
+                let (created, _) = try await OrderRouteTests.send(
+                    .post, NodeRoutes.productOrderHubPath, body: input, as: fixture.buyer, to: client)
+                #expect(created == .created)
+                let (_, order) = try await OrderRouteTests.send(
+                    .post, NodeRoutes.productOrderPath,
+                    body: try Self.delete(productID, externalId: "shop-delete-2", at: "2026-02-01T00:00:00Z"),
+                    as: fixture.buyer, to: client)
+                try await OrderRouteTests.advance(to: "2026-02-02T00:00:00Z", as: fixture.buyer, client: client)
+                for _ in 0..<250 where captured.all.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+                let events = try captured.all.map { try JSONValue.parse($0) }
+                #expect(events.count == 2)  // accepted, then disconnected at the date
+                let schema = OrderRouteTests.schema("productOrderNotification.api")
+                for event in events {
+                    #expect(event["eventType"]?.stringValue == "productOrderStateChangeEvent")
+                    #expect(event["event"]?["id"] == order["id"])
+                    let violations = schema.validate(event, against: "ProductOrderEvent")
+                    #expect(violations.isEmpty, "\(violations)")
+                }
+                #expect(
+                    events.compactMap { $0["eventTime"]?.stringValue.flatMap { MEFDateTime(text: $0)?.date } }.last
+                        == MEFDateTime(text: "2026-02-01T00:00:00Z")?.date)
+            }
+        }
+    }
+
+    @Test(
         "a delete item on an unknown product or another buyer's, with a date in the past, or beside a modify of the same product: 422 naming the field; nothing recorded"
     )
     func badDeleteItems() async throws {
