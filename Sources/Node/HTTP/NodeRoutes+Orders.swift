@@ -360,7 +360,7 @@ extension NodeRoutes {
         // A node's disconnection keeps its buyer's date even when it passed in transit (the core ends it at once).
         let at = windows?.activateBy ?? asked.map { Instant($0.date) } ?? now
         guard at >= now || windows != nil else {
-            return refuse(.invalidValue, path, "the disconnection date \(asked.map { "\($0)" } ?? "") is in the past")
+            return refuse(.invalidValue, path, "the disconnection date \(MEFDateTime(at.date)) is in the past")
         }
         return .success(
             OrderRequest(
