@@ -24,6 +24,8 @@ public struct BBUS: Sendable {
     var sellerReportCounts: [SellerService: Int] = [:]
     /// What it bought from sellers under contract, and their invoices (the buyer's own estimate).
     var purchases = PurchaseBook()
+    /// Disconnections asked of sellers and not yet done: sub-order id → the seller's service.
+    var disconnections: [RequestID: SellerService] = [:]
 
     public init(party: PartyID, configuration: BBUSConfiguration) {
         self.party = party
@@ -33,6 +35,7 @@ public struct BBUS: Sendable {
     /// Whether `seller` says something about an order this provider placed with it (then it goes to the B-BUS).
     public func placed(_ orderID: RequestID, with seller: PartyID) -> Bool {
         subOrders[orderID]?.seller == seller || purchases.purchases[orderID]?.seller == seller
+            || disconnections[orderID]?.seller == seller
     }
 
     /// Handles what the SCO asks of the sellers.
@@ -48,6 +51,8 @@ public struct BBUS: Sendable {
             return placeChange(change, ids: &ids).map(RoleStep.effect)
         case .placeRenewal(let renewal):
             return placeRenewal(renewal, ids: &ids).map(RoleStep.effect)
+        case .placeDisconnection(let disconnection):
+            return placeDisconnection(disconnection, ids: &ids).map(RoleStep.effect)
         case .tellSellers(let order, let itemIDs, let event, let closing):
             return tellSellers(order: order, itemIDs: itemIDs, event, closing: closing, now: now).map(RoleStep.effect)
         case .forgetSubOrders(let order, let itemIDs):

@@ -29,7 +29,8 @@ extension ProviderNode {
         // The orders that changed or renewed it since, oldest first.
         let later = orders(of: service.buyer).filter { resource in
             switch resource.request.action {
-            case .change(let serviceID, _), .renew(let serviceID, _): serviceID == service.serviceID
+            case .change(let serviceID, _), .renew(let serviceID, _), .disconnect(let serviceID, _):
+                serviceID == service.serviceID
             case .provide: false
             }
         }

@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Foundation
+import HTTPTypes
 import Ledger
 import Logging
 import NIOHTTP1
@@ -74,6 +75,15 @@ extension ProviderNode {
             transmitBilling(message, to: to, replaying: replaying)
         case .order(let order):
             if replaying { return }
+            // Changes, renewals and disconnections as plain Sonata orders; an order of a quote in the envelope.
+            if let (create, windows) = NodeRoutes.plainOrder(order, buyer: party),
+                let body = try? JSONEncoder().encode(create)
+            {
+                post(
+                    body, contentType: "application/json", extraHeaders: [(NodeHeaders.orderWindows, windows.header)],
+                    to: to, path: NodeRoutes.productOrderPath, until: order.acceptBy, what: "order \(order.id)")
+                return
+            }
             post(
                 SupplyEnvelope(message: message), to: to, path: NodeRoutes.sellerPath(for: message),
                 until: order.acceptBy, what: "order \(order.id)")
@@ -124,20 +134,30 @@ extension ProviderNode {
     /// Posts a signed envelope to a seller (an order, or a buyer's notice on one), retrying while it is
     /// unreachable: until `until` on protocol time, and at most `retryLimit` on the wall clock.
     func post(_ envelope: SupplyEnvelope, to seller: PartyID, path: String, until: Instant?, what: String) {
+        guard let body = try? JSONEncoder().encode(envelope) else { return }
+        post(
+            body, contentType: NodeHeaders.supplyChainMediaType, extraHeaders: [], to: seller, path: path, until: until,
+            what: what)
+    }
+
+    /// Posts a signed body of `contentType` to a seller, with `extraHeaders`, retrying as `post(_:to:…)` does.
+    func post(
+        _ body: Data, contentType: String, extraHeaders: [(HTTPField.Name, String)], to seller: PartyID, path: String,
+        until: Instant?, what: String
+    ) {
         let client = self.client
         let logger = self.logger
         let clock = self.clock
         let publicURL = configuration.publicURL
         jobs.start {
-            guard let body = try? JSONEncoder().encode(envelope) else { return }
-            let headers = [(NodeHeaders.replyTo.rawName, publicURL)]
+            let headers = [(NodeHeaders.replyTo.rawName, publicURL)] + extraHeaders.map { ($0.0.rawName, $0.1) }
             let giveUp = ContinuousClock.now + Self.retryLimit
             var backoff = 50
             while ContinuousClock.now < giveUp && until.map({ clock.now() < $0 }) ?? true {
                 do {
                     let reply = try await client.send(
-                        .POST, to: seller, path: path, body: body, headers: headers,
-                        contentType: NodeHeaders.supplyChainMediaType, accept: NodeHeaders.supplyChainMediaType)
+                        .POST, to: seller, path: path, body: body, headers: headers, contentType: contentType,
+                        accept: contentType)
                     if reply.status >= 300 {
                         logger.warning(
                             "seller refused",

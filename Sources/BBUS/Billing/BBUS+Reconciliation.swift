@@ -29,8 +29,12 @@ extension BBUS {
             }
             guard let fee = purchases.quotedFees.removeValue(forKey: orderID), fee.minorUnits != 0 else { return }
             purchases.oneOffs[orderID] = PurchaseBook.OneOff(seller: seller, fee: fee, at: notice.at)
-        case .disconnected:
-            guard purchases.purchases[orderID]?.seller == seller else { return }
+        case .disconnected(let serviceID):
+            // On the disconnection's own sub-order (the buyer asked for it), the purchase is found by its service.
+            guard purchases.purchases[orderID]?.seller == seller else {
+                notePurchaseEnded(serviceID: serviceID, from: seller, at: notice.at)
+                return
+            }
             purchases.purchases[orderID]?.endedAt = notice.at
         case .rejected, .failed:
             purchases.purchases.removeValue(forKey: orderID)

@@ -66,6 +66,23 @@ extension BBUS {
         ]
     }
 
+    /// Asks a seller to disconnect its part of a service at the buyer's date.
+    mutating func placeDisconnection(_ disconnection: SubOrderDisconnection, ids: inout IDSequence) -> [Effect] {
+        let subID = RequestID(ids.next("disc-ord"))
+        let subOrder = OrderRequest(
+            id: subID, action: .disconnect(serviceID: disconnection.sellerServiceID, at: disconnection.at),
+            acceptBy: disconnection.acceptBy, activateBy: disconnection.at, term: nil)
+        disconnections[subID] = SellerService(seller: disconnection.seller, serviceID: disconnection.sellerServiceID)
+        return [
+            .record(
+                LedgerRecord(
+                    counterparty: disconnection.seller, kind: .disconnectionRequest,
+                    refs: ["order": subID.rawValue, "service": disconnection.sellerServiceID],
+                    body: subOrder.ledgerBody)),
+            .send(to: disconnection.seller, .order(subOrder)),
+        ]
+    }
+
     /// Tells the seller of each listed element's current sub-order; closing forgets those sub-orders.
     mutating func tellSellers(
         order: OrderKey, itemIDs: [String], _ event: OrderEvent, closing: Bool, now: Instant
@@ -99,6 +116,13 @@ extension BBUS {
     /// it serves. A sub-order that was rejected, failed or completed its change is over.
     public mutating func receive(_ notice: OrderNotice, from seller: PartyID) -> [RoleStep] {
         notePurchase(notice, from: seller)
+        if disconnections[notice.orderID]?.seller == seller {
+            switch notice.event {
+            case .disconnected, .rejected: disconnections.removeValue(forKey: notice.orderID)
+            default: break
+            }
+            return []
+        }
         guard let sub = subOrders[notice.orderID], sub.seller == seller else { return [] }
         // A notice about a sub-order an element no longer uses (re-sourced since) changes nothing.
         if !sub.isChange, currentSubOrder[sub.slot] != notice.orderID { return [] }

@@ -68,7 +68,7 @@ public struct EntryRules: Sendable {
             "quote.cancelled": .seller(ref: "request"), "quote.declined": .seller(ref: "request"),
             "hub.registered": .either,
             "order.request": .request(ref: "order"), "change.request": .request(ref: "order"),
-            "order.renewal_request": .request(ref: "order"),
+            "order.renewal_request": .request(ref: "order"), "order.disconnect_request": .request(ref: "order"),
             "order.accepted": .seller(ref: "order"), "order.rejected": .seller(ref: "order"),
             "order.activated": .seller(ref: "order"), "order.failed": .seller(ref: "order"),
             "order.window_extension_requested": .seller(ref: "order"), "change.quoted": .seller(ref: "order"),

@@ -22,6 +22,9 @@ public enum NodeHeaders {
     public static let respondBy = HTTPField.Name("X-SCBroker-Respond-By")!
     /// The buyer node's base URL, where later answers for this request are posted (its Sonata listener).
     public static let replyTo = HTTPField.Name("X-SCBroker-Reply-To")!
+    /// Beside a plain Sonata `modify` or `delete` order from another node: the instants Sonata cannot say exactly
+    /// (`acceptBy=<ms>; activateBy=<ms>`, and a renewal's `termStart=<ms>; termEnd=<ms>`), protocol milliseconds.
+    public static let orderWindows = HTTPField.Name("X-SCBroker-Order-Windows")!
     /// A correlation id that follows a retail request down the chain (for traces and `broker cluster`).
     public static let trace = HTTPField.Name("X-SCBroker-Trace")!
     /// W3C Trace Context of a request between nodes (`TraceContext`): the trace id follows the retail request.

@@ -181,8 +181,13 @@ extension NodeRoutes {
                         MEFError(
                             code: .invalidBody, reason: "not a ProductOrder_Create: \(problem)", propertyPath: path))))
         }
+        // From another node: the exact instants beside the Sonata order (absent from a plain buyer's).
+        let windows = OrderWindows(header: incoming.headers[NodeHeaders.orderWindows])
+        if create.productOrderItem.contains(where: { $0.action == .delete }) {
+            return await deleteRequest(create, buyer: incoming.party, node: node, windows: windows)
+        }
         if create.productOrderItem.contains(where: { $0.action == .modify }) {
-            return await modifyRequest(create, buyer: incoming.party, node: node)
+            return await modifyRequest(create, buyer: incoming.party, node: node, windows: windows)
         }
         func unprocessable(_ path: String, _ reason: String) -> Result<OrderRequest, ResponseError> {
             .failure(
@@ -252,7 +257,7 @@ extension NodeRoutes {
     /// neither the core nor the ledger: a product unknown or another buyer's (the same answer, so another buyer's
     /// products are not revealed), one not active, a modify beside other items, a renewal with a change.
     static func modifyRequest(
-        _ create: ProductOrderCreate, buyer: PartyID, node: ProviderNode
+        _ create: ProductOrderCreate, buyer: PartyID, node: ProviderNode, windows: OrderWindows? = nil
     ) async -> Result<OrderRequest, ResponseError> {
         func refuse(_ code: MEFErrorCode, _ path: String, _ reason: String) -> Result<OrderRequest, ResponseError> {
             .failure(
@@ -295,9 +300,10 @@ extension NodeRoutes {
                     .invalidValue, "/productOrderItem/0/requestedItemTerm/duration",
                     "a term lasts at least one unit, at most ten years")
             }
+            let start = windows?.termStart ?? now
+            let end = windows?.termEnd ?? now + length
             action = .renew(
-                serviceID: productID, ProductTerm(start: now, end: now + length, endOfTermAction: asked.endOfTermAction)
-            )
+                serviceID: productID, ProductTerm(start: start, end: end, endOfTermAction: asked.endOfTermAction))
         } else {
             guard bandwidth != nil || place != nil else {
                 return refuse(
@@ -310,7 +316,63 @@ extension NodeRoutes {
         return .success(
             OrderRequest(
                 id: RequestID(create.externalId ?? "\(buyer.rawValue)-\(now.milliseconds)"), action: action,
-                acceptBy: now + plainOrderAcceptance, activateBy: due ?? now + .days(30), term: nil))
+                acceptBy: windows?.acceptBy ?? now + plainOrderAcceptance,
+                activateBy: windows?.activateBy ?? due ?? now + .days(30),
+                term: windows == nil ? nil : renewalTerm(action)))
+    }
+
+    /// A plain Sonata order's `delete` item as the core's disconnection of one of the buyer's products (its
+    /// `product.id`) at the item's (or the order's) `requestedCompletionDate`, at once when it gives none. Each refusal
+    /// is a 422 naming the field and reaches neither the core nor the ledger: a delete beside other items (one
+    /// product's delete stands alone: no change or renewal of it in the same order), no product id, a product unknown
+    /// or another buyer's (the same answer, as for `modify`, so another buyer's products are not revealed), one not
+    /// active, a date in the past.
+    static func deleteRequest(
+        _ create: ProductOrderCreate, buyer: PartyID, node: ProviderNode, windows: OrderWindows? = nil
+    ) async -> Result<OrderRequest, ResponseError> {
+        func refuse(_ code: MEFErrorCode, _ path: String, _ reason: String) -> Result<OrderRequest, ResponseError> {
+            .failure(
+                ResponseError(
+                    json(.unprocessableContent, [MEFError(code: code, reason: reason, propertyPath: path)])))
+        }
+        guard create.productOrderItem.count == 1, let item = create.productOrderItem.first else {
+            let index = create.productOrderItem.firstIndex { $0.action != .delete } ?? 1
+            return refuse(
+                .invalidValue, "/productOrderItem/\(index)/action",
+                "a delete order has one item: a product's delete is not combined with other actions")
+        }
+        guard let productID = item.product?.id?.rawValue else {
+            return refuse(.missingProperty, "/productOrderItem/0/product/id", "a delete item names its product's id")
+        }
+        guard let service = await node.service(id: productID), service.buyer == buyer else {
+            return refuse(
+                .referenceNotFound, "/productOrderItem/0/product/id", "no product '\(productID)' of yours here")
+        }
+        guard service.state == .active else {
+            return refuse(
+                .invalidValue, "/productOrderItem/0/product/id", "product '\(productID)' is \(service.state.rawValue)")
+        }
+        let now = node.clock.now()
+        let (path, asked): (String, MEFDateTime?) =
+            item.requestedCompletionDate != nil
+            ? ("/productOrderItem/0/requestedCompletionDate", item.requestedCompletionDate)
+            : ("/requestedCompletionDate", create.requestedCompletionDate)
+        // A node's disconnection keeps its buyer's date even when it passed in transit (the core ends it at once).
+        let at = windows?.activateBy ?? asked.map { Instant($0.date) } ?? now
+        guard at >= now || windows != nil else {
+            return refuse(.invalidValue, path, "the disconnection date \(MEFDateTime(at.date)) is in the past")
+        }
+        return .success(
+            OrderRequest(
+                id: RequestID(create.externalId ?? "\(buyer.rawValue)-\(now.milliseconds)"),
+                action: .disconnect(serviceID: productID, at: at),
+                acceptBy: windows?.acceptBy ?? now + plainOrderAcceptance, activateBy: at, term: nil))
+    }
+
+    /// The order-level term of a renewal (as a node's B-BUS sends it: the new term on the order too).
+    private static func renewalTerm(_ action: OrderAction) -> ProductTerm? {
+        if case .renew(_, let term) = action { return term }
+        return nil
     }
 
     /// A Sonata term duration as protocol time (a month as 30 days, business units as calendar ones); `nil` when it

@@ -11,7 +11,7 @@ extension ProviderNode.OrderResource {
             switch notice.event {
             case .accepted: state = .inProgress
             case .rejected where state == .acknowledged: state = .rejected
-            case .activated, .changed, .renewed: state = .completed
+            case .activated, .changed, .renewed, .disconnected: state = .completed
             case .failed: state = .failed
             case .cancelled: state = .cancelled
             default: break
@@ -55,6 +55,13 @@ extension ProviderNode.OrderResource {
                     id: "1", action: .modify, state: itemState,
                     product: OrderProductRefOrValue(id: ProductID(rawValue: serviceID)),
                     requestedCompletionDate: MEFDateTime(request.activateBy.date))
+            ]
+        case .disconnect(let serviceID, let at):
+            items = [
+                ProductOrderItem(
+                    id: "1", action: .delete, state: itemState,
+                    product: OrderProductRefOrValue(id: ProductID(rawValue: serviceID)),
+                    requestedCompletionDate: MEFDateTime(at.date))
             ]
         }
         let reason = notices.lazy.compactMap { notice -> String? in

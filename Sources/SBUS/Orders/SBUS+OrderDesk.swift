@@ -5,9 +5,9 @@ import SupplyChain
 
 /// The order desk (ETSI PDL "Order"): an order must reference a quote this provider gave the buyer, still valid,
 /// and repeat it unchanged (PDL-019..PDL-023); what passes goes to the SCO for fulfilment. Changes and renewals go
-/// to the SCO, which keeps the inventory.
+/// to the SCO, which keeps the inventory, and so do disconnections at a date.
 extension SBUS {
-    /// A buyer's order, change or renewal arrives.
+    /// A buyer's order, change, renewal or disconnection arrives.
     public mutating func receive(
         _ order: OrderRequest, from buyer: PartyID, now: Instant, ids: inout IDSequence
     ) -> [RoleStep] {
@@ -41,6 +41,11 @@ extension SBUS {
             let reference = ids.next("renewal")
             let renewal = RenewalOrder(key: key, order: order, reference: reference, serviceID: serviceID, term: term)
             return [.message(.sbusToSCO(.renew(renewal)))]
+        case .disconnect(let serviceID, let at):
+            let reference = ids.next("disc")
+            let disconnection = DisconnectionOrder(
+                key: key, order: order, reference: reference, serviceID: serviceID, at: at)
+            return [.message(.sbusToSCO(.disconnect(disconnection)))]
         }
     }
 

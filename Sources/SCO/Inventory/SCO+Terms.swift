@@ -2,7 +2,8 @@ import Ledger
 import SupplyChain
 
 /// Product terms: a renewal starts a new term and keeps the old ones as history (TMF622 renewal as a modify order),
-/// and at a term's end the service rolls month to month, renews for the same length, or is disconnected.
+/// and at a term's end the service rolls month to month, renews for the same length, or is disconnected; a buyer may
+/// also disconnect it at a date of its choosing.
 extension SCO {
     mutating func renew(_ renewal: RenewalOrder, now: Instant) -> [RoleStep] {
         let key = renewal.key
@@ -43,18 +44,65 @@ extension SCO {
                 .effect(.setTimer(timer(key, .endOfTerm(serviceID: serviceID)), at: next.end)),
             ]
         case .autoDisconnect:
-            service.state = .terminated
-            inventory[serviceID] = service
-            var steps: [RoleStep] = []
-            for element in service.elements where element.seller == nil {
-                sof.release(element.element)
-                steps.append(
-                    effect: .record(
-                        LedgerRecord(
-                            counterparty: configuration.sofParty, kind: .sofReleased,
-                            refs: ["service": serviceID, "element": element.itemID], body: ["reason": "end of term"])))
-            }
-            return steps + [tellBuyer(key, reference: reference, .disconnected(serviceID: serviceID))]
+            return release(serviceID, reason: "end of term")
+                + [tellBuyer(key, reference: reference, .disconnected(serviceID: serviceID))]
         }
+    }
+
+    /// A buyer disconnects one of its active services at a date (Sonata `delete`): accepted at once, each seller's
+    /// part disconnected at the same date down the chain, and this provider's own elements released then. A date
+    /// already passed means at once (the request travelled); refused when the service is not the buyer's, not
+    /// active, or already to be disconnected.
+    mutating func disconnect(_ order: DisconnectionOrder, now: Instant) -> [RoleStep] {
+        let key = order.key
+        guard var service = inventory[order.serviceID], service.buyer == key.buyer, service.state == .active else {
+            let rejection = Rejection(nil, "\(order.serviceID) is not an active service of \(key.buyer)")
+            return [tellBuyer(key, reference: order.reference, .rejected(rejection.description))]
+        }
+        if let scheduled = service.disconnection {
+            let rejection = Rejection(nil, "\(order.serviceID) is already to be disconnected at \(scheduled.at)")
+            return [tellBuyer(key, reference: order.reference, .rejected(rejection.description))]
+        }
+        let at = max(order.at, now)
+        service.disconnection = ServiceRecord.Disconnection(order: key, reference: order.reference, at: at)
+        inventory[order.serviceID] = service
+        var steps: [RoleStep] = [tellBuyer(key, reference: order.reference, .accepted)]
+        for element in service.elements {
+            guard let seller = element.seller, let sellerService = element.sellerServiceID else { continue }
+            let part = SubOrderDisconnection(
+                seller: seller, sellerServiceID: sellerService, at: at,
+                acceptBy: max(order.order.acceptBy - processing, now))
+            steps.append(.message(.scoToBBUS(.placeDisconnection(part))))
+        }
+        return steps + [.effect(.setTimer(timer(key, .disconnection(serviceID: order.serviceID)), at: at))]
+    }
+
+    /// The date of a buyer's disconnection: the service ends, its own elements are released, the buyer is told.
+    mutating func disconnectionDate(serviceID: String, now: Instant) -> [RoleStep] {
+        guard let service = inventory[serviceID], service.state == .active, let disconnection = service.disconnection,
+            now >= disconnection.at
+        else { return [] }
+        return release(serviceID, reason: "disconnected by the buyer")
+            + [
+                tellBuyer(
+                    disconnection.order, reference: disconnection.reference, .disconnected(serviceID: serviceID))
+            ]
+    }
+
+    /// Ends a service: terminated in the inventory, and every element the SOF delivers released.
+    private mutating func release(_ serviceID: String, reason: String) -> [RoleStep] {
+        guard var service = inventory[serviceID] else { return [] }
+        service.state = .terminated
+        inventory[serviceID] = service
+        var steps: [RoleStep] = []
+        for element in service.elements where element.seller == nil {
+            sof.release(element.element)
+            steps.append(
+                effect: .record(
+                    LedgerRecord(
+                        counterparty: configuration.sofParty, kind: .sofReleased,
+                        refs: ["service": serviceID, "element": element.itemID], body: ["reason": .string(reason)])))
+        }
+        return steps
     }
 }

@@ -29,6 +29,15 @@ public struct ServiceRecord: Sendable, Hashable {
     public internal(set) var activatedAt: Instant? = nil
     /// Repair outages of its own elements, for availability.
     public internal(set) var outages: [Outage] = []
+    /// The buyer's disconnection, once accepted: when it ends, and the order that asked for it.
+    public internal(set) var disconnection: Disconnection? = nil
+
+    /// A disconnection the buyer ordered: the service ends `at`, and the buyer hears it on that order.
+    public struct Disconnection: Sendable, Hashable {
+        public let order: OrderKey
+        public let reference: String
+        public let at: Instant
+    }
 
     /// A repair outage of one of the provider's own elements.
     public struct Outage: Sendable, Hashable {

@@ -81,6 +81,7 @@ public struct SCO: Sendable {
         case .fulfil(let placement): fulfil(placement, now: now, ids: &ids)
         case .change(let order): change(order, now: now)
         case .renew(let order): renew(order, now: now)
+        case .disconnect(let order): disconnect(order, now: now)
         case .buyerNotice(let key, let event): buyerNotice(key, event, now: now)
         case .ticketOpened(let opening): ticketOpened(opening, now: now, ids: &ids)
         case .terminationRequested(let buyer, let serviceID, let reason):
@@ -111,6 +112,7 @@ public struct SCO: Sendable {
         case .elementActivation(let itemID): elementActivated(key, itemID: itemID, now: now, ids: &ids)
         case .changeDone: ownPartOfChangeDone(key, now: now)
         case .endOfTerm(let serviceID): endOfTerm(serviceID: serviceID, now: now)
+        case .disconnection(let serviceID): disconnectionDate(serviceID: serviceID, now: now)
         case .repairDone(let serviceID): repairDone(serviceID: serviceID, now: now)
         case .reportInterval(let serviceID): reportInterval(serviceID: serviceID, now: now)
         case .reportDeadline(let serviceID, let reportID):

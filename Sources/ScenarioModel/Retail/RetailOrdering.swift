@@ -8,6 +8,8 @@ public enum RetailStep: Sendable, Hashable {
     case placeOrder
     case change(Int)
     case renew
+    /// Disconnect the service (a Sonata `delete`), effective at once.
+    case disconnect
     /// Open the scenario's trouble ticket of this index.
     case openTicket(Int)
     /// Ask for the scenario's on-demand report of this index.
@@ -36,6 +38,8 @@ public struct RetailOrderView: Sendable {
     public var faultOutages: [(from: Instant, duration: TimeSpan)] = []
     /// The performance reports received on the service, in order.
     public var reports: [PerformanceReport] = []
+    /// When the seller said the service was disconnected (at a term's end, or at the buyer's request).
+    public var disconnectedAt: Instant?
 }
 
 /// One trouble ticket as its retail buyer saw it.
@@ -119,6 +123,13 @@ public struct RetailOrdering: Sendable {
                 action: .renew(serviceID: serviceID, term),
                 acceptBy: now + plan.acceptanceWindow, activateBy: now + plan.activationWindow, term: term)
             return [send(order, demand: demand)]
+        case .disconnect:
+            guard let serviceID = views[id]?.serviceID else { return [] }
+            let order = OrderRequest(
+                id: RequestID("\(demand.buyer.rawValue)-\(demand.id)-disconnect"),
+                action: .disconnect(serviceID: serviceID, at: now), acceptBy: now + plan.acceptanceWindow,
+                activateBy: now, term: nil)
+            return [send(order, demand: demand)]
         case .openTicket(let index):
             return openTicket(index, demand: id, now: now)
         case .requestReport(let index):
@@ -133,6 +144,7 @@ public struct RetailOrdering: Sendable {
         case .provide: kind = "order.request"
         case .change: kind = "change.request"
         case .renew: kind = "order.renewal_request"
+        case .disconnect: kind = "order.disconnect_request"
         }
         return .send(
             .order(order), buyer: demand.buyer, seller: demand.seller,
@@ -163,6 +175,9 @@ public struct RetailOrdering: Sendable {
                 actions.append(.schedule(.change(index), demand: id, at: now + change.after))
             }
             if let renewal = orderPlan.renew { actions.append(.schedule(.renew, demand: id, at: now + renewal.after)) }
+            if let after = orderPlan.disconnectAfter {
+                actions.append(.schedule(.disconnect, demand: id, at: now + after))
+            }
         case .failed(let reason) where isMainOrder:
             view.state = "FAILED"
             view.reason = reason
@@ -188,6 +203,7 @@ public struct RetailOrdering: Sendable {
             view.terms.append(term)
         case .disconnected:
             view.state = "DISCONNECTED"
+            view.disconnectedAt = view.disconnectedAt ?? now
         default:
             break
         }

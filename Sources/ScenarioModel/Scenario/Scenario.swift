@@ -220,7 +220,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "after": .value, "acceptanceWindow": .value, "activationWindow": .value, "term": .value,
             "endOfTermAction": .value, "grantExtension": .value, "alterItem": .value,
             "changes": .list(.section(ChangeSpec.self)), "renew": .section(RenewSpec.self),
-            "reports": .section(ReportsSpec.self),
+            "reports": .section(ReportsSpec.self), "disconnect": .section(DisconnectSpec.self),
         ]
 
         /// How long after the quote arrives the order is placed (past the quote's validity it is rejected).
@@ -239,6 +239,15 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var renew: RenewSpec?
         /// Scheduled performance reports agreed with the order.
         public var reports: ReportsSpec?
+        /// The buyer disconnects the service (a Sonata `delete`) this long after activation.
+        public var disconnect: DisconnectSpec?
+    }
+
+    /// A disconnection the buyer orders `after` the activation, effective at once (its date is the order's time).
+    public struct DisconnectSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = ["after": .value]
+
+        public var after: DurationText
     }
 
     /// The reporting schedule agreed with an order: every `every` from the order, each due `within` after its

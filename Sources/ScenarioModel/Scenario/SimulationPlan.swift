@@ -64,6 +64,8 @@ public struct SimulationPlan: Sendable {
         public let renew: (after: TimeSpan, term: TimeSpan, action: EndOfTermAction)?
         /// Scheduled performance reports: every, due within.
         public var reports: (every: TimeSpan, within: TimeSpan)? = nil
+        /// How long after activation the buyer disconnects the service, if it does.
+        public var disconnectAfter: TimeSpan? = nil
     }
 
     public let name: String
@@ -454,6 +456,9 @@ public struct SimulationPlan: Sendable {
             term: try duration(spec.term, path: "\(path).term"),
             endOfTermAction: try action(spec.endOfTermAction, "endOfTermAction"),
             grantExtension: spec.grantExtension ?? true, alterItem: spec.alterItem, changes: changes, renew: renew)
+        if let disconnect = spec.disconnect {
+            plan.disconnectAfter = try duration(disconnect.after, path: "\(path).disconnect.after")
+        }
         if let reports = spec.reports {
             guard let every = try duration(reports.every, path: "\(path).reports.every"), every > .zero else {
                 throw ScenarioError(path: "\(path).reports.every", message: "reports come every positive duration")

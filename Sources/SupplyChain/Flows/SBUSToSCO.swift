@@ -13,6 +13,8 @@ public enum SBUSToSCO: Sendable {
     case change(ServiceChangeOrder)
     /// A new product term on an active service.
     case renew(RenewalOrder)
+    /// The buyer disconnects an active service at a date.
+    case disconnect(DisconnectionOrder)
     /// The buyer cancels, extends the activation window or refuses an extension (PDL-056..PDL-060).
     case buyerNotice(OrderKey, OrderEvent)
     /// A buyer's trouble ticket: find the fault and act on it (ETSI PDL §23–35).

@@ -12,6 +12,8 @@ public enum SCOToBBUS: Sendable {
     case placeChange(SubOrderChange)
     /// Renew a seller's part of a service for a new term.
     case placeRenewal(SubOrderRenewal)
+    /// Disconnect a seller's part of a service at the buyer's date.
+    case placeDisconnection(SubOrderDisconnection)
     /// Tell the seller of each listed element of an order what happened (cancellation, window change); with
     /// `closing`, those sub-orders are over (PDL-058).
     case tellSellers(order: OrderKey, itemIDs: [String], OrderEvent, closing: Bool)

@@ -40,6 +40,8 @@ public enum OrderAction: Codable, Sendable, Hashable {
     case change(serviceID: String, ServiceChange)
     /// Start a new product term on an active service, keeping the old term in its history.
     case renew(serviceID: String, ProductTerm)
+    /// Disconnect an active service at a date (Sonata `delete`): it ends there, down the chain, and billing with it.
+    case disconnect(serviceID: String, at: Instant)
 }
 
 /// An order from a buyer to a seller, with its windows (PDL-036).

@@ -15,6 +15,7 @@ public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
     case orderRequest = "order.request"
     case changeRequest = "change.request"
     case renewalRequest = "order.renewal_request"
+    case disconnectionRequest = "order.disconnect_request"
     // SCO and its SOF (internal ledger).
     case sofAnswer = "sof.answer"
     case orderDecomposed = "order.decomposed"

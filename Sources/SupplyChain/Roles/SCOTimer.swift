@@ -10,6 +10,8 @@ public enum SCOTimer: Hashable, Codable, Sendable {
     case changeDone
     /// A product term ends: roll, renew or disconnect.
     case endOfTerm(serviceID: String)
+    /// The date a buyer asked a service to be disconnected at.
+    case disconnection(serviceID: String)
     /// The SOF's repair of a fault (and its outage, if any) is over (scenarios F, G).
     case repairDone(serviceID: String)
     /// A reporting interval of a service ended: its scheduled report is due (PDL-086).

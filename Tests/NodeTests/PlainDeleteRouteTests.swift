@@ -1,0 +1,164 @@
+import CanonicalJSON
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ledger
+import Sonata
+import SupplyChain
+import Testing
+
+@testable import Node
+
+/// Sonata Product Order v10 `delete` items from a plain buyer: its product disconnected at the requested date, the
+/// order and the product valid against the v10 and v7 schemas, the product `terminated` on that date; bad delete
+/// items get 422 naming the field and record nothing.
+struct PlainDeleteRouteTests {
+    /// A ProductOrder_Create with one `delete` item on `product` (its date on the item), then `extra` items.
+    static func delete(
+        _ product: String, externalId: String, at date: String? = nil, extra: [JSONValue] = []
+    ) throws -> Data {
+        var item: [String: JSONValue] = ["id": "1", "action": "delete", "product": ["id": .string(product)]]
+        if let date { item["requestedCompletionDate"] = .string(date) }
+        let body: JSONValue = [
+            "externalId": .string(externalId),
+            "relatedContactInformation": [
+                [
+                    "name": "Shop procurement", "emailAddress": "buying@shop.example", "number": "+44-20-1111-1111",
+                    "role": "buyerContactInformation",
+                ]
+            ],
+            "productOrderItem": .array([.object(item)] + extra),
+        ]
+        // The request itself is a valid ProductOrder_Create: what a Sonata client would send.
+        #expect(OrderRouteTests.orderSchema.validate(body, against: "ProductOrder_Create") == [])
+        return body.canonicalData
+    }
+
+    @Test(
+        "a plain buyer disconnects its product at a date with a delete item: accepted at once, completed with service.disconnected at the date, the product terminated on it"
+    )
+    func deleteAtDate() async throws {
+        let fixture = try OrderRouteTests.steppedFixture()
+        try await fixture.server.application().test(.router) { client in
+            let (_, productID) = try await ProductInventoryRouteTests.deliver(fixture, client: client)
+            let (status, order) = try await OrderRouteTests.send(
+                .post, NodeRoutes.productOrderPath,
+                body: try Self.delete(productID, externalId: "shop-delete-1", at: "2026-02-01T00:00:00Z"),
+                as: fixture.buyer, to: client)
+            #expect(status == .created)
+            #expect(OrderRouteTests.orderSchema.validate(order, against: "ProductOrder") == [])
+            let item = order["productOrderItem"]?.arrayValue?.first
+            #expect(item?["action"] == "delete")
+            #expect(item?["product"]?["id"]?.stringValue == productID)
+            let orderID = try #require(order["id"]?.stringValue)
+
+            // Accepted, the product still active until the date.
+            var read = try await PlainModifyRouteTests.read(orderID, fixture, client: client)
+            #expect(read.state == "inProgress", "\(read)")
+            #expect(read.notices == ["order.accepted"])
+            var product = try await ProductInventoryRouteTests.readProduct(productID, fixture, client: client)
+            #expect(product["status"] == "active")
+
+            try await OrderRouteTests.advance(to: "2026-02-02T00:00:00Z", as: fixture.buyer, client: client)
+            read = try await PlainModifyRouteTests.read(orderID, fixture, client: client)
+            #expect(read.state == "completed", "\(read)")
+            #expect(read.notices == ["order.accepted", "service.disconnected"])
+            product = try await ProductInventoryRouteTests.readProduct(productID, fixture, client: client)
+            #expect(product["status"] == "terminated")
+            let ended = try #require(product["terminationDate"]?.stringValue.flatMap { MEFDateTime(text: $0) })
+            #expect(ended.date == MEFDateTime(text: "2026-02-01T00:00:00Z")?.date)
+            #expect(
+                product["productOrderItem"]?.arrayValue?.compactMap { $0["productOrderId"]?.stringValue }.last
+                    == orderID)
+            #expect(await fixture.server.node.service(id: productID)?.state == .terminated)
+        }
+    }
+
+    @Test(
+        "a delete order's state changes reach the buyer's order hub: accepted, then completed at the date, each a ProductOrderEvent valid against the v10 notification schema"
+    )
+    func deleteNotified() async throws {
+        let captured = OrderRouteTests.Captured()
+        let listener = Router(context: BasicRequestContext.self)
+        listener.post("/shop/listener/{eventType}") { request, _ -> Response in
+            captured.append(Data(buffer: try await request.body.collect(upTo: 1 << 20)))
+            return Response(status: .noContent)
+        }
+        let listening = Application(router: listener, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await listening.test(.live) { listenerClient in
+            let port = try #require(listenerClient.port)
+            let fixture = try OrderRouteTests.steppedFixture(callbacks: ["http://127.0.0.1:\(port)"])
+            var service = fixture.server.service  // runs the node's jobs: the deliveries
+            service.drainLimit = .zero
+            let jobs = Task { try await service.run() }
+            defer { jobs.cancel() }
+            try await fixture.server.application().test(.router) { client in
+                let (_, productID) = try await ProductInventoryRouteTests.deliver(fixture, client: client)
+                let input = Data(
+                    #"{"callback":"http://127.0.0.1:\#(port)/shop","query":"eventType=productOrderStateChangeEvent"}"#
+                        .utf8)
+                let (created, _) = try await OrderRouteTests.send(
+                    .post, NodeRoutes.productOrderHubPath, body: input, as: fixture.buyer, to: client)
+                #expect(created == .created)
+                let (_, order) = try await OrderRouteTests.send(
+                    .post, NodeRoutes.productOrderPath,
+                    body: try Self.delete(productID, externalId: "shop-delete-2", at: "2026-02-01T00:00:00Z"),
+                    as: fixture.buyer, to: client)
+                try await OrderRouteTests.advance(to: "2026-02-02T00:00:00Z", as: fixture.buyer, client: client)
+                for _ in 0..<250 where captured.all.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+                let events = try captured.all.map { try JSONValue.parse($0) }
+                #expect(events.count == 2)  // accepted, then disconnected at the date
+                let schema = OrderRouteTests.schema("productOrderNotification.api")
+                for event in events {
+                    #expect(event["eventType"]?.stringValue == "productOrderStateChangeEvent")
+                    #expect(event["event"]?["id"] == order["id"])
+                    let violations = schema.validate(event, against: "ProductOrderEvent")
+                    #expect(violations.isEmpty, "\(violations)")
+                }
+                #expect(
+                    events.compactMap { $0["eventTime"]?.stringValue.flatMap { MEFDateTime(text: $0)?.date } }.last
+                        == MEFDateTime(text: "2026-02-01T00:00:00Z")?.date)
+            }
+        }
+    }
+
+    @Test(
+        "a delete item on an unknown product or another buyer's, with a date in the past, or beside a modify of the same product: 422 naming the field; nothing recorded"
+    )
+    func badDeleteItems() async throws {
+        let fixture = try OrderRouteTests.steppedFixture()
+        try await fixture.server.application().test(.router) { client in
+            let (_, productID) = try await ProductInventoryRouteTests.deliver(fixture, client: client)
+            let before = try await TicketRouteTests.footprint(fixture)
+            let modify: JSONValue = [
+                "id": "2", "action": "modify",
+                "product": [
+                    "id": .string(productID),
+                    "productConfiguration": ["@type": "urn:scbroker:product:v1", "bandwidthMbps": 500],
+                ],
+            ]
+            let cases: [(Data, PartyKey, String)] = [
+                (try Self.delete("SELLER-svc-999", externalId: "d-1"), fixture.buyer, "/productOrderItem/0/product/id"),
+                (try Self.delete(productID, externalId: "d-2"), fixture.other, "/productOrderItem/0/product/id"),
+                (
+                    try Self.delete(productID, externalId: "d-3", at: "2026-01-10T00:00:00Z"), fixture.buyer,
+                    "/productOrderItem/0/requestedCompletionDate"
+                ),
+                (
+                    try Self.delete(productID, externalId: "d-4", at: "2026-02-01T00:00:00Z", extra: [modify]),
+                    fixture.buyer, "/productOrderItem/1/action"
+                ),
+            ]
+            for (body, caller, field) in cases {
+                let (status, errors) = try await OrderRouteTests.send(
+                    .post, NodeRoutes.productOrderPath, body: body, as: caller, to: client)
+                #expect(status == .unprocessableContent, "\(field)")
+                #expect(errors.arrayValue?.first?["propertyPath"]?.stringValue == field)
+                #expect(OrderRouteTests.orderSchema.validate(errors, againstArrayOf: "Error422") == [])
+            }
+            #expect(try await TicketRouteTests.footprint(fixture) == before)
+            #expect(await fixture.server.node.service(id: productID)?.state == .active)
+        }
+    }
+}
