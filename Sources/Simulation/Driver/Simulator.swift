@@ -51,6 +51,8 @@ public final class Simulator {
     var lastActivity: Instant
     /// The invoices, answers and payments recorded on every ledger.
     var invoiceTrail = InvoiceTrail()
+    /// How many entries of each kind were recorded, on all ledgers together.
+    var recordedKinds: [String: Int] = [:]
 
     /// - Parameter ledgerDirectory: where to write one SQLite file per party (its copy of each of its ledgers);
     ///   `nil` keeps the ledgers in memory.
@@ -244,10 +246,27 @@ public final class Simulator {
         let pair: Set<PartyID> = [author, record.counterparty]
         if ledgerPairs.insert(pair).inserted { ledgerOrder.append(pair) }
         invoiceTrail.note(record, by: author)
+        recordedKinds[record.kind, default: 0] += 1
         writer.submit(record, by: author, at: now)
     }
 
     // MARK: - Result
+
+    /// Audits both copies of every ledger of the run (after `run()`): the findings, none when all are clean.
+    func auditLedgers() throws -> [String] {
+        let book = writer.book
+        let auditor = LedgerAuditor(trustedKeys: book.keyDirectory, rules: .broker)
+        var findings: [String] = []
+        for pair in ledgerOrder {
+            guard let ledger = book.ledgers[pair] else { continue }
+            let parties = pair.sorted()
+            findings += try auditor.audit(
+                ledger: ledger.id, holders: parties, stores: parties.map { try book.store($0) }
+            )
+            .map(\.description)
+        }
+        return findings
+    }
 
     func result() throws -> SimulationResult {
         var observations: [String: SimulationResult.RetailObservation] = [:]
@@ -282,12 +301,8 @@ public final class Simulator {
                     head: ledger.headHash,
                     kinds: auditAtEnd
                         ? Array(Set(try book.store(parties[0]).entries(of: ledger.id).map(\.kind))).sorted() : []))
-            if auditAtEnd {
-                findings += try LedgerAuditor(trustedKeys: book.keyDirectory, rules: .broker).audit(
-                    ledger: ledger.id, holders: parties, stores: parties.map { try book.store($0) }
-                ).map(\.description)
-            }
         }
+        if auditAtEnd { findings = try auditLedgers() }
         var reputations: [String: String] = [:]
         for (party, core) in cores {
             if let reputation = core.view.reputation {
