@@ -12,6 +12,9 @@ import Synchronization
 final class LedgerBook: Sendable {
     let seed: UInt64
     let directory: URL?
+    /// Entries each SQLite store buffers before committing them: with thousands of parties, each holding this
+    /// many, a large batch keeps most of a long run's entries in memory.
+    let batchSize: Int
     private let tables = Mutex(Tables())
 
     /// What the book has opened so far, only touched with the mutex held.
@@ -24,9 +27,10 @@ final class LedgerBook: Sendable {
     var keys: [PartyID: PartyKey] { tables.withLock { $0.keys } }
     var ledgers: [Set<PartyID>: BilateralLedger] { tables.withLock { $0.ledgers } }
 
-    init(seed: UInt64, directory: URL?) {
+    init(seed: UInt64, directory: URL?, batchSize: Int = 1_000) {
         self.seed = seed
         self.directory = directory
+        self.batchSize = batchSize
     }
 
     func key(_ party: PartyID) throws -> PartyKey {
@@ -68,7 +72,7 @@ final class LedgerBook: Sendable {
         if let directory {
             let url = directory.appendingPathComponent("\(party.rawValue).sqlite")
             try? FileManager.default.removeItem(at: url)
-            store = try SQLiteLedgerStore(path: url.path, durability: .normal, batchSize: 1_000)
+            store = try SQLiteLedgerStore(path: url.path, durability: .normal, batchSize: batchSize)
         } else {
             store = InMemoryLedgerStore()
         }

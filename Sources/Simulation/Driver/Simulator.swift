@@ -59,12 +59,16 @@ public final class Simulator {
     /// Whether `run()` audits every ledger copy at the end (the benchmark measures the run alone).
     let auditAtEnd: Bool
 
-    public init(plan: SimulationPlan, ledgerDirectory: URL? = nil, audit: Bool = true) throws {
+    /// - Parameter ledgerBatchSize: entries each party's SQLite file buffers before a commit.
+    public init(
+        plan: SimulationPlan, ledgerDirectory: URL? = nil, audit: Bool = true, ledgerBatchSize: Int = 1_000
+    ) throws {
         self.plan = plan
         self.auditAtEnd = audit
         self.ledgerDirectory = ledgerDirectory
         self.entropy = SeededEntropy(seed: plan.seed)
-        self.writer = LedgerWriter(book: LedgerBook(seed: plan.seed, directory: ledgerDirectory))
+        self.writer = LedgerWriter(
+            book: LedgerBook(seed: plan.seed, directory: ledgerDirectory, batchSize: ledgerBatchSize))
         self.now = plan.start
         self.ordering = RetailOrdering(plan: plan)
         self.lastActivity = plan.start
