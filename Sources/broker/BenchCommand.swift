@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed beside the bound the hardware allows.",
-        subcommands: [LedgerBench.self, SimulateBench.self, ClusterBench.self]
+        subcommands: [LedgerBench.self, SimulateBench.self, ReportsBench.self, ClusterBench.self]
     )
 
     struct LedgerBench: ParsableCommand {

@@ -134,6 +134,46 @@ public enum LedgerBenchmark {
                 }
             }
             precondition(valid == verifyCount)
+            return try measureParallel(
+                key: key, signature: signature, message: message, verifyCount: verifyCount, cores: cores,
+                sign: Double(signCount) / signSeconds, verify: Double(verifyCount) / verifySeconds)
+        }
+
+        /// One-core rates measured for about `budget` seconds each (sign, then verify), however fast the build:
+        /// a debug build does a few hundred operations in that time, a release build tens of thousands.
+        public static func measure(key: PartyKey, budget: Double) throws -> RawCrypto {
+            let message = Data(repeating: 0xab, count: 32)
+            var signature = Data()
+            var signCount = 0
+            let signSeconds = try timeFor(budget) {
+                signature = try key.sign(message)
+                signCount += 1
+            }
+            var verifyCount = 0
+            var valid = 0
+            let verifySeconds = timeFor(budget) {
+                if Ed25519.verify(signature: signature, of: message, publicKey: key.publicKey) { valid += 1 }
+                verifyCount += 1
+            }
+            precondition(valid == verifyCount)
+            let verify = Double(verifyCount) / verifySeconds
+            return RawCrypto(sign: Double(signCount) / signSeconds, verify: verify, parallelVerify: verify)
+        }
+
+        /// Runs `body` in batches of 16 until `budget` seconds have passed; the seconds it took.
+        private static func timeFor(_ budget: Double, _ body: () throws -> Void) rethrows -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            while true {
+                for _ in 0..<16 { try body() }
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if elapsed >= budget { return elapsed }
+            }
+        }
+
+        private static func measureParallel(
+            key: PartyKey, signature: Data, message: Data, verifyCount: Int, cores: Int, sign: Double,
+            verify: Double
+        ) throws -> RawCrypto {
             let parallelCount = verifyCount * cores
             var parallelResults: [Bool] = []
             let parallelSeconds = time {
@@ -143,9 +183,7 @@ public enum LedgerBenchmark {
             }
             precondition(parallelResults.allSatisfy { $0 })
 
-            return RawCrypto(
-                sign: Double(signCount) / signSeconds, verify: Double(verifyCount) / verifySeconds,
-                parallelVerify: Double(parallelCount) / parallelSeconds)
+            return RawCrypto(sign: sign, verify: verify, parallelVerify: Double(parallelCount) / parallelSeconds)
         }
     }
 

@@ -66,6 +66,26 @@ public struct SimulationPlan: Sendable {
         public var reports: (every: TimeSpan, within: TimeSpan)? = nil
         /// How long after activation the buyer disconnects the service, if it does.
         public var disconnectAfter: TimeSpan? = nil
+
+        /// An order built in code (the reports benchmark's generated ecosystems) or compiled from a scenario's.
+        public init(
+            after: TimeSpan, acceptanceWindow: TimeSpan = .hours(1), activationWindow: TimeSpan = .days(60),
+            term: TimeSpan?, endOfTermAction: EndOfTermAction = .roll, grantExtension: Bool = true,
+            alterItem: String? = nil, changes: [(after: TimeSpan, change: ServiceChange)] = [],
+            renew: (after: TimeSpan, term: TimeSpan, action: EndOfTermAction)? = nil,
+            reports: (every: TimeSpan, within: TimeSpan)? = nil
+        ) {
+            self.after = after
+            self.acceptanceWindow = acceptanceWindow
+            self.activationWindow = activationWindow
+            self.term = term
+            self.endOfTermAction = endOfTermAction
+            self.grantExtension = grantExtension
+            self.alterItem = alterItem
+            self.changes = changes
+            self.renew = renew
+            self.reports = reports
+        }
     }
 
     public let name: String
@@ -94,10 +114,11 @@ public struct SimulationPlan: Sendable {
     /// The MEF Immediate Response bound (MEF 79.1 §4: less than 30 seconds).
     public static let immediateWindow = TimeSpan.seconds(30)
 
-    /// A plan built in code (the benchmark's generated ecosystems), with one latency on every link.
+    /// A plan built in code (the benchmark's generated ecosystems), with one latency on every link; virtual time
+    /// stops `runFor` after the last demand (default: three years).
     public init(
         name: String, seed: UInt64, start: Instant, providers: [ProviderConfiguration], demands: [Demand],
-        latency: TimeSpan
+        latency: TimeSpan, runFor: TimeSpan = .days(1_095)
     ) {
         self.name = name
         self.seed = seed
@@ -109,7 +130,7 @@ public struct SimulationPlan: Sendable {
         self.faults = []
         self.tickets = []
         self.reportRequests = []
-        self.horizon = start + (demands.map(\.at).max() ?? .zero) + .days(1_095)
+        self.horizon = start + (demands.map(\.at).max() ?? .zero) + runFor
         self.defaultLatency = latency
         self.linkLatency = [:]
     }

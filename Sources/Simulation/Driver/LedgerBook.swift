@@ -14,6 +14,9 @@ final class LedgerBook: Sendable {
     let directory: URL?
     /// The in-process witness every checkpoint is submitted to (`broker simulate --witness`); nil: none.
     let witness: Witness?
+    /// Entries each SQLite store buffers before committing them: with thousands of parties, each holding this
+    /// many, a large batch keeps most of a long run's entries in memory.
+    let batchSize: Int
     private let tables = Mutex(Tables())
     /// Per ledger, the leaf hashes of its agreed entries, for the consistency proofs the witness asks for (kept
     /// only with a witness).
@@ -34,9 +37,10 @@ final class LedgerBook: Sendable {
 
     /// - Parameter witnessed: whether an in-process witness, its key derived from the seed, cosigns every
     ///   checkpoint (in memory; the cosigned notes are stored in both copies).
-    init(seed: UInt64, directory: URL?, witnessed: Bool = false) throws {
+    init(seed: UInt64, directory: URL?, witnessed: Bool = false, batchSize: Int = 1_000) throws {
         self.seed = seed
         self.directory = directory
+        self.batchSize = batchSize
         if witnessed {
             var hasher = SHA256()
             hasher.update(data: Array("scbroker-sim-witness\n\(seed)".utf8))
@@ -86,7 +90,7 @@ final class LedgerBook: Sendable {
         if let directory {
             let url = directory.appendingPathComponent("\(party.rawValue).sqlite")
             try? FileManager.default.removeItem(at: url)
-            store = try SQLiteLedgerStore(path: url.path, durability: .normal, batchSize: 1_000)
+            store = try SQLiteLedgerStore(path: url.path, durability: .normal, batchSize: batchSize)
         } else {
             store = InMemoryLedgerStore()
         }

@@ -58,6 +58,8 @@ public final class Simulator {
     public var progressInterval = 1_000
     /// Whether the run keeps each demand's messages for the report (the benchmark measures the run without).
     public var recordsExchanges = true
+    /// How many entries of each kind were recorded, on all ledgers together.
+    var recordedKinds: [String: Int] = [:]
 
     /// - Parameter ledgerDirectory: where to write one SQLite file per party (its copy of each of its ledgers);
     ///   `nil` keeps the ledgers in memory.
@@ -66,13 +68,18 @@ public final class Simulator {
 
     /// - Parameter witnessed: whether an in-process witness cosigns every checkpoint (`broker simulate --witness`);
     ///   the end-of-run audit then verifies its cosignatures.
-    public init(plan: SimulationPlan, ledgerDirectory: URL? = nil, audit: Bool = true, witnessed: Bool = false) throws {
+    /// - Parameter ledgerBatchSize: entries each party's SQLite file buffers before a commit.
+    public init(
+        plan: SimulationPlan, ledgerDirectory: URL? = nil, audit: Bool = true, witnessed: Bool = false,
+        ledgerBatchSize: Int = 1_000
+    ) throws {
         self.plan = plan
         self.auditAtEnd = audit
         self.ledgerDirectory = ledgerDirectory
         self.entropy = SeededEntropy(seed: plan.seed)
         self.writer = LedgerWriter(
-            book: try LedgerBook(seed: plan.seed, directory: ledgerDirectory, witnessed: witnessed))
+            book: try LedgerBook(
+                seed: plan.seed, directory: ledgerDirectory, witnessed: witnessed, batchSize: ledgerBatchSize))
         self.now = plan.start
         self.ordering = RetailOrdering(plan: plan)
         self.lastActivity = plan.start
@@ -308,10 +315,35 @@ public final class Simulator {
         let pair: Set<PartyID> = [author, record.counterparty]
         if ledgerPairs.insert(pair).inserted { ledgerOrder.append(pair) }
         invoiceTrail.note(record, by: author)
+        recordedKinds[record.kind, default: 0] += 1
         writer.submit(record, by: author, at: now)
     }
 
     // MARK: - Result
+
+    /// Audits both copies of every ledger of the run (after `run()`), with the witness's cosignatures when one ran,
+    /// and every omni-lateral ledger against the neighbours' copies: the findings, none when all are clean.
+    func auditLedgers() throws -> [String] {
+        let book = writer.book
+        let auditor = LedgerAuditor(
+            trustedKeys: book.keyDirectory, rules: .broker, witnessKeys: witnessKey.map { [$0] } ?? [])
+        var findings: [String] = []
+        for pair in ledgerOrder {
+            guard let ledger = book.ledgers[pair] else { continue }
+            let parties = pair.sorted()
+            findings += try auditor.audit(
+                ledger: ledger.id, holders: parties, stores: parties.map { try book.store($0) }
+            )
+            .map(\.description)
+        }
+        for (publisher, omni) in book.omniLedgers.sorted(by: { $0.key < $1.key }) {
+            findings += OmniReview.audit(omni, trustedKeys: book.keyDirectory) { neighbour in
+                guard let ledger = book.ledgers[[publisher, neighbour]] else { return nil }
+                return try? book.store(neighbour).entries(of: ledger.id)
+            }.map(\.description)
+        }
+        return findings
+    }
 
     func result() throws -> SimulationResult {
         var observations: [String: SimulationResult.RetailObservation] = [:]
@@ -346,23 +378,10 @@ public final class Simulator {
                     head: ledger.headHash,
                     kinds: auditAtEnd
                         ? Array(Set(try book.store(parties[0]).entries(of: ledger.id).map(\.kind))).sorted() : []))
-            if auditAtEnd {
-                findings += try LedgerAuditor(
-                    trustedKeys: book.keyDirectory, rules: .broker, witnessKeys: witnessKey.map { [$0] } ?? []
-                ).audit(
-                    ledger: ledger.id, holders: parties, stores: parties.map { try book.store($0) }
-                ).map(\.description)
-            }
         }
-        var omniSummaries: [SimulationResult.OmniSummary] = []
-        for (publisher, omni) in book.omniLedgers.sorted(by: { $0.key < $1.key }) {
-            omniSummaries.append(try SimulationResult.OmniSummary(omni))
-            if auditAtEnd {
-                findings += OmniReview.audit(omni, trustedKeys: book.keyDirectory) { neighbour in
-                    guard let ledger = book.ledgers[[publisher, neighbour]] else { return nil }
-                    return try? book.store(neighbour).entries(of: ledger.id)
-                }.map(\.description)
-            }
+        if auditAtEnd { findings = try auditLedgers() }
+        let omniSummaries = try book.omniLedgers.sorted(by: { $0.key < $1.key }).map {
+            try SimulationResult.OmniSummary($0.value)
         }
         var reputations: [String: String] = [:]
         for (party, core) in cores {
