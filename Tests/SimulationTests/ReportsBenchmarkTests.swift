@@ -32,9 +32,8 @@ struct ReportsBenchmarkTests {
         // The entries are in the SQLite files: each ledger has two copies, one in each party's file.
         var delivered = 0
         var measured = 0
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
-            $0.hasSuffix(".sqlite")
-        }
+        let all = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        let files = all.filter { $0.hasSuffix(".sqlite") && !$0.hasSuffix(".omni.sqlite") }
         for file in files {
             let store = try SQLiteLedgerStore(readOnlyPath: directory.appendingPathComponent(file).path)
             for ledger in try store.ledgerIDs() {
@@ -45,6 +44,16 @@ struct ReportsBenchmarkTests {
         }
         #expect(delivered == 2 * 84)
         #expect(measured == 2 * 28)
+        // Every provider that delivered reports published its reputation once (a month's cadence, a week's run),
+        // countersigned by the buyers holding its records.
+        let omniFiles = all.filter { $0.hasSuffix(".omni.sqlite") }
+        #expect(!omniFiles.isEmpty)
+        for file in omniFiles {
+            let omni = try #require(try OmniLedger(readOnlyPath: directory.appendingPathComponent(file).path))
+            #expect(omni.size == 1, "\(file)")
+            let verdicts = try omni.verdicts()
+            #expect(!verdicts.isEmpty && verdicts.allSatisfy(\.isEndorsement), "\(file)")
+        }
         #expect(result.signPerSecond > 0 && result.verifyPerSecond > 0)
     }
 

@@ -49,6 +49,8 @@ public enum EcosystemGenerator {
         public static let orderAfter = TimeSpan.minutes(1)
         public static let leadTime = TimeSpan.days(5)
         public static let every = TimeSpan.days(1)
+        /// Each provider publishes its SLA reputation on its omni-lateral ledger at most once a month.
+        public static let publication = TimeSpan.days(30)
         public static let within = TimeSpan.hours(1)
 
         /// Virtual time after the last demand: until its service, ordered and activated, has had `days` daily
@@ -118,7 +120,8 @@ public enum EcosystemGenerator {
                         name: contact.name, emailAddress: contact.emailAddress, number: contact.number,
                         role: POQValidator.sellerContactRole)),
                 catalog: catalogs[index],
-                bbus: BBUSConfiguration(sellers: sellers[index], offerings: offerings[index], buyerContact: contact))
+                bbus: BBUSConfiguration(sellers: sellers[index], offerings: offerings[index], buyerContact: contact),
+                reputationPublication: Reporting.publication)
         }
 
         var demands: [SimulationPlan.Demand] = []
