@@ -70,7 +70,7 @@ struct PlainModifyRouteTests {
     }
 
     @Test(
-        "a plain buyer changes its product's bandwidth, relocates it (priced, its outage announced) and renews it with modify items; the inventory shows each, with both terms oldest first"
+        "a plain buyer changes its product's bandwidth, relocates it (priced, its outage announced), renews it with modify items and disconnects it with a delete item; the inventory shows each, with both terms oldest first"
     )
     func changeRelocateRenew() async throws {
         let fixture = try OrderRouteTests.steppedFixture()
@@ -110,6 +110,21 @@ struct PlainModifyRouteTests {
             #expect(
                 product["productOrderItem"]?.arrayValue?.compactMap { $0["productOrderId"]?.stringValue }.suffix(3)
                     == [bandwidth, relocation, renewal])
+
+            // The end of its life: a delete item for 2026-02-01, carried out at that date; both terms stay listed.
+            let (status, placed) = try await OrderRouteTests.send(
+                .post, NodeRoutes.productOrderPath,
+                body: try PlainDeleteRouteTests.delete(productID, externalId: "shop-end-1", at: "2026-02-01T00:00:00Z"),
+                as: fixture.buyer, to: client)
+            #expect(status == .created)
+            let disconnection = try #require(placed["id"]?.stringValue)
+            try await OrderRouteTests.advance(to: "2026-02-02T00:00:00Z", as: fixture.buyer, client: client)
+            let ended = try await Self.read(disconnection, fixture, client: client)
+            #expect(ended.state == "completed", "\(ended)")
+            #expect(ended.notices == ["order.accepted", "service.disconnected"])
+            product = try await ProductInventoryRouteTests.readProduct(productID, fixture, client: client)
+            #expect(product["status"] == "terminated")
+            #expect(product["productTerm"]?.arrayValue?.count == 2)
         }
     }
 
