@@ -134,4 +134,22 @@ struct OmniReviewNodeTests {
             at: report.to)
         #expect(try buyer.review(entry, from: "SELLER").isEndorsement)
     }
+
+    @Test("a publication stating an impossible score is refused with a reason, not a crash (no arithmetic on it)")
+    func hostileScore() async throws {
+        let (seller, buyer, _) = try pair()
+        let body: JSONValue = [
+            "records": [
+                ["buyer": "BUYER", "service": "S-1", "report": "S-1@0", "score": 5_000_000_000_000_000_000],
+                ["buyer": "BUYER", "service": "S-1", "report": "S-1@1", "score": 5_000_000_000_000_000_000],
+            ],
+            "recordsToDate": 2, "reputation": "9.9:2", "score": 9_900, "window": 2,
+        ]
+        let entry = try seller.omniLedger().append(
+            kind: ReputationPublication.kind, refs: ["provider": "SELLER"], body: body,
+            time: Self.start.milliseconds)
+        #expect(OmniReview.review(entry, by: "BUYER", copy: [])?.reason == "a record's score is outside 0.0–9.9")
+        // Live, the reports are not on the buyer's copy: it asks to be asked again, still without arithmetic.
+        #expect(throws: NodeError.self) { try buyer.review(entry, from: "SELLER") }
+    }
 }

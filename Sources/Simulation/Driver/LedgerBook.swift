@@ -231,7 +231,6 @@ final class LedgerWriter: Sendable {
         try book.checkpointAll()
         try book.flush()
         try book.answerOmni()
-        try book.flush()
     }
 
     /// A stable lane for the pair (FNV-1a over the sorted ids), so one ledger always lands on one lane.

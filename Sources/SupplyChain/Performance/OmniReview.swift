@@ -42,15 +42,17 @@ public enum OmniReview {
         var findings = omni.audit(trustedKeys: trustedKeys)
         guard let entries = try? omni.entries(), let verdicts = try? omni.verdicts() else { return findings }
         let answered = Set(verdicts.map { "\($0.seq)|\($0.party.rawValue)" })
+        var copies: [PartyID: [LedgerEntry]?] = [:]  // each neighbour's copy read once
         for entry in entries {
             for neighbour in neighbours(of: entry) {
+                if copies[neighbour] == nil { copies[neighbour] = .some(copy(neighbour)) }
                 if !answered.contains("\(entry.seq)|\(neighbour.rawValue)") {
                     findings.append(
                         AuditFinding(
                             ledgerID: omni.id, seq: entry.seq, party: neighbour, rule: .missingEndorsement,
                             detail: "holds records of this publication and has not countersigned it"))
                 }
-                if let copy = copy(neighbour), let refusal = review(entry, by: neighbour, copy: copy) {
+                if let copy = copies[neighbour] ?? nil, let refusal = review(entry, by: neighbour, copy: copy) {
                     findings.append(
                         AuditFinding(
                             ledgerID: omni.id, seq: entry.seq, party: neighbour, rule: .reputationMismatch,

@@ -100,11 +100,12 @@ extension ReputationPublication {
                 "\(records.count) records listed; the window \(window) over \(recordsToDate) records to date needs "
                     + "\(expectedCount)")
         }
-        guard let wma = Reputation.weightedMovingAverage(records.map(\.score), n: records.count) else {
-            return ReputationRefusal("no records listed")
-        }
+        // Checked before any arithmetic: a publisher's body could state any integer.
         guard records.allSatisfy({ (0...9_900).contains($0.score) }) else {
             return ReputationRefusal("a record's score is outside 0.0–9.9")
+        }
+        guard let wma = Reputation.weightedMovingAverage(records.map(\.score), n: records.count) else {
+            return ReputationRefusal("no records listed")
         }
         guard wma.score == score else {
             return ReputationRefusal("the listed records give a WMA of \(wma.score), not \(score) (thousandths)")
