@@ -310,3 +310,67 @@ struct BBUSCreditTests {
         #expect(try answer.body.decode(Reconciliation.self).outcome == .final)
     }
 }
+
+/// Usage at the B-BUS: it estimates a usage line from the reports it received itself, never from the seller's word.
+struct BBUSUsageTests {
+    /// BBUSBillingTests' buyer under a contract at 0.02 a gigabyte, after S1's daily reports on S1-svc-4 for days 14,
+    /// 15 and 16 of the first cycle with 40,000, 38,333 and 31,666 MB of traffic.
+    static func withReports() throws -> BBUSBillingTests {
+        let contract = TradingContract(
+            seller: "S1", buyer: "P", terms: PaymentTerms(cycleDays: 30, dueDays: 15),
+            disputeThreshold: DisputeThreshold(absoluteMinorUnits: 0, relativeBasisPoints: 0), anchor: Make.t0,
+            usageRate: Money(minorUnits: 2))
+        var billing = try BBUSBillingTests(contract: contract)
+        for (day, megabytes) in [(14, Int64(40_000)), (15, 38_333), (16, 31_666)] {
+            let report = PerformanceReport(
+                serviceID: "S1-svc-4", reportID: "S1-svc-4@d\(day)", from: Make.t0 + .days(Int64(day)),
+                to: Make.t0 + .days(Int64(day + 1)), scheduled: true,
+                elements: [
+                    ElementPerformance(
+                        itemID: "a", source: "internal", measured: nil, objectives: nil, usageMB: megabytes)
+                ])
+            _ = billing.bbus.receive(report, from: "S1")
+        }
+        return billing
+    }
+
+    static func usageLine(_ reports: [String], gigabytes: Int, amount: Int64) -> InvoiceItem {
+        InvoiceItem(
+            id: "1", chargeType: .usageBased, product: "S1-svc-4", productOrder: "o", productOrderItem: InvoiceItem.usage,
+            description: "usage", coverage: BBUSBillingTests.contract().period(0), unit: "GB", unitQuantity: gigabytes,
+            unitRate: Money(minorUnits: 2), amount: Money(minorUnits: amount),
+            evidence: reports.map { "report.delivered report=\($0)" })
+    }
+
+    @Test("a usage line at the contracted rate over the reports received is final: 109,999 MB is 110 GB, 2.20")
+    func usageLineAgreed() throws {
+        var billing = try Self.withReports()
+        // 40,000 + 38,333 + 31,666 = 109,999 MB: 110 started GB × 0.02 = 2.20.
+        let line = Self.usageLine(["S1-svc-4@d14", "S1-svc-4@d15", "S1-svc-4@d16"], gigabytes: 110, amount: 220)
+        let bill = BBUSCreditTests.document("S1-bill-8", cycle: 0, items: [line])
+        let answer = try #require(billing.bbus.receive(bill, from: "S1", now: Make.t0 + .days(30)).records.first)
+        let reconciliation = try answer.body.decode(Reconciliation.self)
+        #expect(reconciliation.outcome == .final && reconciliation.agreedAmount == Money(minorUnits: 220))
+    }
+
+    @Test("a usage line citing a report twice, one never received or one already charged is disputed at the buyer's figure")
+    func inflatedUsageDisputed() throws {
+        var billing = try Self.withReports()
+        // Day 14 cited twice and an unknown day 20: the buyer counts days 14 and 15 once each, 78,333 MB: 79 GB, 1.58.
+        let line = Self.usageLine(["S1-svc-4@d14", "S1-svc-4@d14", "S1-svc-4@d15", "S1-svc-4@d20"], gigabytes: 159, amount: 318)
+        let bill = BBUSCreditTests.document("S1-bill-8", cycle: 0, items: [line])
+        let answer = try #require(billing.bbus.receive(bill, from: "S1", now: Make.t0 + .days(30)).records.first)
+        let reconciliation = try answer.body.decode(Reconciliation.self)
+        #expect(reconciliation.outcome == .dispute)
+        #expect(reconciliation.disputed.map(\.estimate) == [Money(minorUnits: 158)])
+        // A later invoice charging day 16 again after the first agreed it: only what was not yet charged counts.
+        var other = try Self.withReports()
+        let first = BBUSCreditTests.document(
+            "S1-bill-8", cycle: 0, items: [Self.usageLine(["S1-svc-4@d16"], gigabytes: 32, amount: 64)])
+        _ = other.bbus.receive(first, from: "S1", now: Make.t0 + .days(30))
+        let again = BBUSCreditTests.document(
+            "S1-bill-9", cycle: 0, items: [Self.usageLine(["S1-svc-4@d16"], gigabytes: 32, amount: 64)])
+        let second = try #require(other.bbus.receive(again, from: "S1", now: Make.t0 + .days(31)).records.first)
+        #expect(try second.body.decode(Reconciliation.self).disputed.map(\.estimate) == [Money(minorUnits: 0)])
+    }
+}

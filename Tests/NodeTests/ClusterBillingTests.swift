@@ -13,7 +13,7 @@ extension ClusterTests {
         "PDL-100 PDL-107 the money scenarios on live nodes: the simulator's invoices, answers, final amounts and payments to the cent; ledgers and money audit clean",
         arguments: [
             "monthly-billing", "invoice-dispute", "netting", "partial-reconciliation", "sla-credit",
-            "performance-credits",
+            "performance-credits", "usage-billing",
         ])
     func moneyScenarioLive(_ name: String) async throws {
         let (plan, runner) = try Self.embeddedRunner(name)

@@ -234,6 +234,74 @@ struct SBUSBillingTests {
         #expect(next.items.map(\.amount.minorUnits) == [55_000, 22_000])
     }
 
+    @Test("PDL-103 the parties' manual decision on one line: that line corrected to the buyer's estimate, the other carried")
+    func manualDecisionForOneLine() throws {
+        let contract = TradingContract(
+            seller: "P", buyer: "B", terms: PaymentTerms(cycleDays: 30, dueDays: 15), anchor: Make.t0,
+            manualDecisions: [.init(service: "P-svc-9", cycle: 0, item: "item-1", decision: .buyer)])
+        var billing = SBUSBillingTests(overcharge: 0, contract: contract)
+        _ = try billing.activate()
+        let bill = try #require(billing.closeCycle(at: Make.t0 + .days(30)).invoice)
+        #expect(bill.items.map(\.productOrderItem) == ["item-1", "item-2"])
+        // Both lines right by the facts (311.67 and 124.67), both disputed by a buyer expecting 300.00 and 120.00.
+        let dispute = Reconciliation(
+            invoiceID: bill.id, outcome: .dispute, agreedItems: [], agreedAmount: Money(minorUnits: 0),
+            disputed: [
+                .init(
+                    itemID: "1", chargeKey: bill.items[0].chargeKey, invoiced: Money(minorUnits: 31_167),
+                    estimate: Money(minorUnits: 30_000), reason: "expected 300.00"),
+                .init(
+                    itemID: "2", chargeKey: bill.items[1].chargeKey, invoiced: Money(minorUnits: 12_467),
+                    estimate: Money(minorUnits: 12_000), reason: "expected 120.00"),
+            ], at: Make.t0 + .days(30))
+        let record = try #require(
+            billing.sbus.receive(dispute, from: "B", now: Make.t0 + .days(30)).effects.records.first)
+        let lines = try record.body.decode(DisputeResolution.self).lines
+        // Line 1 settled by hand for the buyer's 300.00; line 2 has no decision: upheld at 124.67 and carried.
+        #expect(lines.map(\.itemID) == ["1", "2"])
+        #expect(lines.map(\.corrected) == [true, false])
+        #expect(lines.map(\.manual) == [true, nil])
+        #expect(lines.map(\.recomputed) == [Money(minorUnits: 30_000), Money(minorUnits: 12_467)])
+        let next = try #require(billing.closeCycle(at: Make.t0 + .days(60)).invoice)
+        #expect(next.items.map(\.amount.minorUnits) == [55_000, 22_000, 12_467])
+        #expect(next.items.map(\.carriedFrom) == [nil, nil, bill.id])
+    }
+
+    @Test("PDL-097 metered traffic is rated at the buyer contract's rate per started gigabyte, on one usage line")
+    func usageRated() throws {
+        let contract = TradingContract(
+            seller: "P", buyer: "B", terms: PaymentTerms(cycleDays: 30, dueDays: 15), anchor: Make.t0,
+            usageRate: Money(minorUnits: 5))
+        var billing = SBUSBillingTests(overcharge: 0, contract: contract)
+        _ = try billing.activate()
+        func report(_ id: String, day: Int64, megabytes: Int64, jobID: String? = nil) -> PerformanceReport {
+            PerformanceReport(
+                serviceID: "P-svc-9", reportID: id, from: Make.t0 + .days(day - 1), to: Make.t0 + .days(day),
+                scheduled: true, jobID: jobID,
+                elements: [
+                    ElementPerformance(itemID: "item-1", source: "internal", measured: nil, objectives: nil, usageMB: megabytes),
+                    ElementPerformance(itemID: "item-2", source: "S", measured: nil, objectives: nil, usageMB: 1_500),
+                ])
+        }
+        // Two daily reports in the cycle, the same day again on the buyer's own schedule (not charged twice), and
+        // one whose interval ends after the cycle (billed next cycle).
+        for (message, at) in [
+            (report("P-svc-9@15", day: 15, megabytes: 40_000), Make.t0 + .days(15)),
+            (report("P-svc-9@16", day: 16, megabytes: 38_333), Make.t0 + .days(16)),
+            (report("job-1@16", day: 16, megabytes: 38_333, jobID: "job-1"), Make.t0 + .days(16)),
+            (report("P-svc-9@31", day: 31, megabytes: 40_000), Make.t0 + .days(31)),
+        ] {
+            _ = billing.sbus.handle(.report(buyer: "B", message), now: at)
+        }
+        let bill = try #require(billing.closeCycle(at: Make.t0 + .days(30)).invoice)
+        let usage = try #require(bill.items.last)
+        // (40,000 + 1,500) + (38,333 + 1,500) = 81,333 MB: 82 started GB × 0.05 = 4.10.
+        #expect(usage.chargeType == .usageBased && usage.unit == "GB")
+        #expect(usage.unitQuantity == 82 && usage.amount == Money(minorUnits: 410))
+        #expect(usage.evidence == ["report.delivered report=P-svc-9@15", "report.delivered report=P-svc-9@16"])
+        #expect(bill.amountDue == Money(minorUnits: 43_634 + 410))
+    }
+
     @Test(
         "PDL-103 PDL-106 a disputed line the ledger facts confirm is upheld and stays open, carried to the next cycle")
     mutating func upheldLineIsCarried() throws {

@@ -87,6 +87,15 @@ struct ContractTests {
             ),
             ("  - { seller: CARRIER, buyer: SHOP, paymentDelay: soon }", "contracts[0].paymentDelay"),
             ("  - { seller: CARRIER, buyer: SHOP, manualResolution: coin }", "contracts[0].manualResolution"),
+            ("  - { seller: CARRIER, buyer: SHOP, usageRate: -0.02 }", "contracts[0].usageRate"),
+            (
+                "  - { seller: CARRIER, buyer: SHOP, manualDecisions: [{ service: S, cycle: 0, decision: coin }] }",
+                "contracts[0].manualDecisions[0].decision"
+            ),
+            (
+                "  - { seller: CARRIER, buyer: SHOP, manualDecisions: [{ service: S, cycle: -1, decision: buyer }] }",
+                "contracts[0].manualDecisions[0].cycle"
+            ),
             ("  - { seller: TELCO, buyer: SHOP }", "contracts[0].seller"),
             ("  - { seller: CARRIER, buyer: NOBODY }", "contracts[0].buyer"),
             ("  - { seller: SHOP, buyer: SHOP }", "contracts[0].buyer"),

@@ -39,6 +39,29 @@ struct ScenarioErrorTests {
         }
     }
 
+    @Test("metered usage needs an SLA to be measured with, and a day's gigabytes within bounds")
+    func usageWithoutSLA() {
+        for (catalog, message) in [
+            ("{ offering: O, cost: 1, usagePerDay: 40 }", "usage is metered with the performance: give an sla"),
+            (
+                "{ offering: O, cost: 1, usagePerDay: -1, sla: { availability: 99.9% } }",
+                "gigabytes a day from 0 to 1,000,000,000, not -1"
+            ),
+        ] {
+            let yaml = """
+                name: bad
+                providers:
+                  - id: A
+                    catalog: [\(catalog)]
+                demand:
+                  - { id: d, buyer: X, seller: A, items: [{ id: i, offering: O }] }
+                """
+            #expect(throws: ScenarioError(path: "providers[0].catalog[0].usagePerDay", message: message)) {
+                try SimulationPlan(ScenarioLoader.parse(yaml), directory: URL(fileURLWithPath: "/"))
+            }
+        }
+    }
+
     @Test("a field of the wrong type names its path")
     func wrongType() {
         let yaml = """

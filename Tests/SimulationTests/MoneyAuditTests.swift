@@ -46,7 +46,7 @@ struct MoneyAuditTests {
         "the money audit is clean on every honest money scenario",
         arguments: [
             "monthly-billing", "invoice-dispute", "netting", "partial-reconciliation", "sla-credit", "fault-billing",
-            "performance-credits",
+            "performance-credits", "usage-billing",
         ])
     func honestRunsClean(name: String) throws {
         let book = InvoiceBook(copies: try Self.copies(name))
@@ -117,6 +117,57 @@ struct MoneyAuditTests {
         let missing = try #require(findings.first { $0.rule == .missingEvidence })
         #expect(missing.invoiceID.hasPrefix("CHEAP-bill-") && missing.line == "2")
         #expect(missing.detail == "no co-signed report.delivered CHEAP-svc-3@0")
+    }
+
+    @Test("PDL-097 an inflated usage line is found: the co-signed reports' traffic gives 1,190 GB, not 1,250")
+    func inflatedUsage() throws {
+        let tampered = try Self.tampered(try Self.copies("usage-billing"), seller: "ACCESS", cycle: 2) { invoice in
+            invoice.items.map {
+                $0.chargeType == .usageBased ? $0.with(amount: Money(minorUnits: 2_500), unitQuantity: 1_250) : $0
+            }
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: tampered))
+        let line = try #require(findings.first { $0.rule == .lineAmount })
+        #expect(line.invoiceID.hasPrefix("ACCESS-bill-") && line.line == "2")
+        // 28 whole days of 40,000 MB and the two days of the 6-hour outage (38,333 and 31,666 MB): 1,189,999 MB,
+        // 1,190 started GB at 0.02: 23.80.
+        #expect(line.detail == "25.00 EUR for 1250 GB; the reports give 1189999 MB, 1190 GB at 0.02 EUR: 23.80 EUR")
+    }
+
+    @Test("a report's traffic charged on two invoices is double billing; one not on the ledger is missing evidence")
+    func usageChargedTwice() throws {
+        let copies = try Self.copies("usage-billing")
+        let first = try #require(
+            InvoiceBook(copies: copies).entries.first {
+                $0.invoice.seller == "ACCESS" && $0.invoice.period.cycle == 0
+            }?.invoice.items.first { $0.chargeType == .usageBased })
+        let reportID = try #require(first.evidenceRefs(kind: .reportDelivered, ref: "report").first)
+        // The second cycle's usage line also cites the first cycle's first report, and a report the ledger lacks.
+        let tampered = try Self.tampered(copies, seller: "ACCESS", cycle: 2) { invoice in
+            invoice.items.map { item in
+                guard item.chargeType == .usageBased else { return item }
+                return InvoiceItem(
+                    id: item.id, chargeType: item.chargeType, product: item.product, productOrder: item.productOrder,
+                    productOrderItem: item.productOrderItem, description: item.description, coverage: item.coverage,
+                    unit: item.unit, unitQuantity: item.unitQuantity, unitRate: item.unitRate, amount: item.amount,
+                    evidence: item.evidence + ["report.delivered report=\(reportID)"])
+            }
+        }
+        let findings = MoneyAudit.audit(InvoiceBook(copies: tampered))
+        let double = try #require(findings.first { $0.rule == .doubleBilled })
+        #expect(double.line == "2" && double.detail.hasPrefix("the traffic of report \(reportID) is already charged on"))
+        let unreported = try Self.tampered(copies, seller: "ACCESS", cycle: 2) { invoice in
+            invoice.items.map { item in
+                guard item.chargeType == .usageBased else { return item }
+                return InvoiceItem(
+                    id: item.id, chargeType: item.chargeType, product: item.product, productOrder: item.productOrder,
+                    productOrderItem: item.productOrderItem, description: item.description, coverage: item.coverage,
+                    unit: item.unit, unitQuantity: item.unitQuantity, unitRate: item.unitRate, amount: item.amount,
+                    evidence: item.evidence + ["report.delivered report=ACCESS-svc-3@0"])
+            }
+        }
+        let missing = try #require(MoneyAudit.audit(InvoiceBook(copies: unreported)).first { $0.rule == .missingEvidence })
+        #expect(missing.line == "2" && missing.detail.hasSuffix("for ACCESS-svc-3@0"))
     }
 
     @Test("each provider's margin along the chain: what it invoiced minus what its seller invoiced it, per cycle")

@@ -50,6 +50,19 @@ struct MoneyScenarioTests {
         #expect(Self.invoices(result, "CHEAP", "RETAIL").map(\.lines) == [25, 31])
     }
 
+    @Test("PDL-097 metered traffic is charged per started gigabyte at each contract's rate, down and up the chain")
+    func usageCharged() throws {
+        let result = try ScenarioRunTests.run("usage-billing")
+        // 25 days of 300.00 and 960 GB at 0.02, then a month and 1,190 GB (the outage day less); RETAIL the same at
+        // 360.00 and 0.05 (see the scenario file).
+        #expect(Self.invoices(result, "ACCESS", "RETAIL").map(\.amountDue) == [269.20, 323.80])
+        #expect(Self.invoices(result, "RETAIL", "ENTERPRISE").map(\.amountDue) == [348.00, 419.50])
+        // RETAIL's B-BUS found every usage line in the reports it received: final, nothing disputed.
+        #expect(
+            Self.invoices(result, "ACCESS", "RETAIL").allSatisfy { $0.answers == ["final"] && $0.disputedLines == 0 })
+        #expect(Self.invoices(result, "ACCESS", "RETAIL").map(\.lines) == [2, 2])
+    }
+
     @Test("PDL-109 the late payer's payments are recorded ten days late; every other payment is on time")
     func latePaymentsVisible() throws {
         let result = try ScenarioRunTests.run("monthly-billing")

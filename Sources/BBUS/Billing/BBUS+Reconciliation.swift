@@ -73,6 +73,30 @@ extension BBUS {
             seller: seller, serviceID: report.serviceID, to: report.to)
     }
 
+    /// A seller's scheduled report with metered traffic, under a contract that charges usage: what a usage line may
+    /// charge for.
+    mutating func notePurchaseUsage(_ report: PerformanceReport, from seller: PartyID) {
+        guard configuration.contracts[seller]?.usageRate != nil, report.billsUsage, let megabytes = report.usageMB,
+            purchases.usage[report.reportID] == nil
+        else { return }
+        purchases.usage[report.reportID] = PurchaseBook.Usage(
+            seller: seller, serviceID: report.serviceID, to: report.to, megabytes: megabytes)
+    }
+
+    /// The reports a usage line of `invoiceID` may charge for: those it cites that the buyer received from the
+    /// seller on that service, ended by the period's end, and not charged on another invoice (a line carried open
+    /// may charge them again).
+    func usageReports(of line: InvoiceItem, invoiceID: String, seller: PartyID) -> [String] {
+        let origin = line.carriedFrom ?? invoiceID
+        var counted = Set<String>()
+        return line.evidenceRefs(kind: .reportDelivered, ref: "report").filter { reportID in
+            guard let usage = purchases.usage[reportID], usage.seller == seller, usage.serviceID == line.product,
+                usage.to <= line.coverage.end, usage.billedOn == nil || usage.billedOn == origin
+            else { return false }
+            return counted.insert(reportID).inserted
+        }
+    }
+
     /// The monthly price of what the buyer bought from `seller` as service `serviceID`.
     func purchasedMonthly(_ serviceID: String, from seller: PartyID, currency: String) -> Money {
         purchases.purchases.values.filter { $0.seller == seller && $0.serviceID == serviceID }.compactMap(\.price)
@@ -87,11 +111,11 @@ extension BBUS {
     }
 
     /// The buyer's own estimate of an invoice line, from its records alone, with what the estimate rests on.
-    func estimate(_ line: InvoiceItem, seller: PartyID) -> (amount: Money, basis: String) {
+    func estimate(_ line: InvoiceItem, seller: PartyID, invoiceID: String) -> (amount: Money, basis: String) {
         let zero = Money.zero(line.amount.currency)
         let orderID = RequestID(line.productOrder)
         // A line carried open after the facts upheld it, which the parties settled manually for the seller.
-        if line.carriedFrom != nil, configuration.contracts[seller]?.manualResolution == .seller {
+        if line.carriedFrom != nil, configuration.contracts[seller]?.manualResolution(of: line) == .seller {
             return (line.amount, "settled manually for the seller")
         }
         switch line.chargeType {
@@ -131,7 +155,12 @@ extension BBUS {
             else { return (zero, "no completed change \(line.productOrder) in the period") }
             return (charge.fee, "change fee quoted \(charge.fee)")
         case .usageBased:
-            return (zero, "no usage measured")
+            let reports = usageReports(of: line, invoiceID: invoiceID, seller: seller)
+            let megabytes = reports.compactMap { purchases.usage[$0]?.megabytes }.reduce(Int64(0)) { .saturating($0, plus: $1) }
+            guard let contract = configuration.contracts[seller], !reports.isEmpty,
+                let (gigabytes, amount) = contract.usageCharge(megabytes: megabytes)
+            else { return (zero, "no report with metered traffic on \(line.product) to charge in the period") }
+            return (amount, "\(megabytes) MB in \(reports.count) report(s) received: \(gigabytes) GB")
         }
     }
 
@@ -143,7 +172,12 @@ extension BBUS {
         var payable = PurchaseBook.Payable(invoice: invoice, agreed: [:], open: [:], tax: contract.tax)
         var disputed: [Reconciliation.DisputedLine] = []
         for line in invoice.items {
-            let (estimate, basis) = self.estimate(line, seller: seller)
+            let (estimate, basis) = self.estimate(line, seller: seller, invoiceID: invoice.id)
+            if line.chargeType == .usageBased {
+                for reportID in usageReports(of: line, invoiceID: invoice.id, seller: seller) {
+                    purchases.usage[reportID]?.billedOn = line.carriedFrom ?? invoice.id
+                }
+            }
             if contract.disputeThreshold.isActionable(invoiced: line.amount, estimate: estimate) {
                 payable.open[line.id] = estimate
                 disputed.append(

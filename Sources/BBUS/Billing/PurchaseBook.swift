@@ -39,6 +39,16 @@ struct PurchaseBook: Sendable {
         let to: Instant
     }
 
+    /// A seller's scheduled report with metered traffic: what a usage line may charge for, once.
+    struct Usage: Sendable {
+        let seller: PartyID
+        let serviceID: String
+        let to: Instant
+        let megabytes: Int64
+        /// The invoice whose usage line first charged it (a line carried open keeps it).
+        var billedOn: String?
+    }
+
     /// An invoice received and where its reconciliation stands.
     struct Payable: Sendable {
         let invoice: Invoice
@@ -71,6 +81,8 @@ struct PurchaseBook: Sendable {
     var outages: [RequestID: Outage] = [:]
     /// Breached reports credited per the contract, by report id.
     var breaches: [String: Breach] = [:]
+    /// Reports with metered traffic, by report id.
+    var usage: [String: Usage] = [:]
     /// Credit notes agreed (their amount positive), by document id: deducted from a later invoice.
     var creditNotes: [String: Money] = [:]
     var payables: [String: Payable] = [:]

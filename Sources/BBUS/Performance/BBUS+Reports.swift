@@ -23,6 +23,7 @@ extension BBUS {
         sellerRecords[seller, default: []].append(report.recordScore)
         sellerReportCounts[SellerService(seller: seller, serviceID: report.serviceID), default: 0] += 1
         notePurchaseBreach(report, from: seller)
+        notePurchaseUsage(report, from: seller)
         return [.message(.bbusToSCO(.sellerReport(seller: seller, report)))]
     }
 

@@ -47,6 +47,17 @@ struct BillingAccount: Sendable {
         var cycle: Int?
     }
 
+    /// A scheduled report's metered traffic on a service (usage-based charging, PDL-097: rated at the contract's
+    /// usage rate), billed like a breach credit on the first invoice whose period ends after the report's interval.
+    struct Usage: Sendable {
+        let serviceID: String
+        let reportID: String
+        let to: Instant
+        let megabytes: Int64
+        /// The cycle whose invoice bills it, once issued.
+        var cycle: Int?
+    }
+
     /// A final credit note to deduct from the next invoice (its amount positive), and the cycle it was applied in.
     struct Credit: Sendable {
         let documentID: String
@@ -74,6 +85,7 @@ struct BillingAccount: Sendable {
     var pendingOutages: [RequestID: (from: Instant, duration: TimeSpan)] = [:]
     var outages: [Outage] = []
     var breaches: [Breach] = []
+    var usage: [Usage] = []
     /// Credit notes the buyer agreed, deducted from the next invoice (decision 12: credit notes settle like invoices).
     var credits: [Credit] = []
     /// The next cycle to invoice.
@@ -93,7 +105,7 @@ struct BillingAccount: Sendable {
         let start = contract.period(nextCycle).start
         return !carried.isEmpty || !changeFees.isEmpty || !ordersInFulfilment.isEmpty
             || credits.contains { $0.cycle == nil } || outages.contains { $0.from >= start }
-            || breaches.contains { $0.cycle == nil }
+            || breaches.contains { $0.cycle == nil } || usage.contains { $0.cycle == nil }
             || services.contains { ($0.endedAt ?? .distantFuture) > start } || oneOffs.contains { $0.at >= start }
     }
 

@@ -23,7 +23,7 @@ extension SBUS {
                 lines.append(
                     DisputeResolution.Line(
                         itemID: line.id, chargeKey: line.chargeKey, recomputed: recomputed, corrected: true))
-            } else if account.contract.manualResolution == .buyer {
+            } else if account.contract.manualResolution(of: line) == .buyer {
                 // The facts uphold the line, but the parties settled it manually for the buyer's estimate.
                 lines.append(
                     DisputeResolution.Line(

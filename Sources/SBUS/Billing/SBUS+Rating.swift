@@ -71,6 +71,14 @@ extension SBUS {
                     duration: duration))
             return []
         case .report(let buyer, let report):
+            // Metered traffic on the schedule agreed with the order: rated at the contract's usage rate.
+            if let account = accounts[buyer], account.contract.usageRate != nil, report.billsUsage,
+                let megabytes = report.usageMB
+            {
+                accounts[buyer]?.usage.append(
+                    BillingAccount.Usage(
+                        serviceID: report.serviceID, reportID: report.reportID, to: report.to, megabytes: megabytes))
+            }
             // A scheduled report that breached an objective: the contract's breach credit (outages already credited
             // by the hour are not credited again).
             guard let account = accounts[buyer], account.contract.slaCreditBasisPointsPerBreach > 0,
@@ -121,6 +129,10 @@ extension SBUS {
         for index in account.breaches.indices
         where account.breaches[index].cycle == nil && account.breaches[index].to <= period.end {
             account.breaches[index].cycle = period.cycle
+        }
+        for index in account.usage.indices
+        where account.usage[index].cycle == nil && account.usage[index].to <= period.end {
+            account.usage[index].cycle = period.cycle
         }
         var items = Self.lines(for: period, account: account)
         items += account.carried
@@ -223,6 +235,25 @@ extension SBUS {
                     description: "\(breach.serviceID): SLA credit, report \(breach.reportID) breached its objectives",
                     coverage: period, unit: "each", unitQuantity: 1, unitRate: credit, amount: credit.negated,
                     evidence: ["report.delivered report=\(breach.reportID)"]))
+        }
+        // One usage line per service: the traffic of the reports billed in the cycle, in started gigabytes.
+        let billedUsage = account.usage.filter { $0.cycle == period.cycle }
+        var usageServices = Set<String>()
+        for serviceID in billedUsage.map(\.serviceID) where usageServices.insert(serviceID).inserted {
+            let reports = billedUsage.filter { $0.serviceID == serviceID }
+            let megabytes = reports.map(\.megabytes).reduce(Int64(0)) { .saturating($0, plus: $1) }
+            guard let rate = account.contract.usageRate,
+                let (gigabytes, amount) = account.contract.usageCharge(megabytes: megabytes),
+                let orderID = account.services.last(where: { $0.serviceID == serviceID })?.orderID
+            else { continue }
+            items.append(
+                InvoiceItem(
+                    id: "", chargeType: .usageBased, product: serviceID, productOrder: orderID.rawValue,
+                    productOrderItem: InvoiceItem.usage,
+                    description:
+                        "\(serviceID): usage, \(megabytes) MB over \(reports.count) report(s), \(gigabytes) GB at \(rate) a GB",
+                    coverage: period, unit: "GB", unitQuantity: gigabytes, unitRate: rate, amount: amount,
+                    evidence: reports.map { "report.delivered report=\($0.reportID)" }))
         }
         for credit in account.credits where credit.cycle == period.cycle {
             items.append(

@@ -68,13 +68,14 @@ extension SCO {
                     element.element, serviceID: service.serviceID, from: from, to: to, outages: service.outages)
                 process.parts[element.itemID] = ElementPerformance(
                     itemID: element.itemID, source: "internal", measured: measurement?.measured,
-                    objectives: measurement?.objectives)
+                    objectives: measurement?.objectives, usageMB: measurement?.usageMB)
                 var body: [String: JSONValue] = [
                     "from": .string(from.description), "to": .string(to.description),
                 ]
                 if let measurement {
                     body["measured"] = (try? JSONValue(encoding: measurement.measured)) ?? .null
                     body["objectives"] = (try? JSONValue(encoding: measurement.objectives)) ?? .null
+                    if let usage = measurement.usageMB { body["usageMB"] = .number(Double(usage)) }
                 } else {
                     body["measured"] = "no SLA in the catalog for this offering"
                 }
@@ -145,7 +146,7 @@ extension SCO {
     private func part(_ report: PerformanceReport, itemID: String, seller: PartyID) -> ElementPerformance {
         ElementPerformance(
             itemID: itemID, source: seller.rawValue, measured: report.missing.isEmpty ? report.measured : nil,
-            objectives: report.objectives)
+            objectives: report.objectives, usageMB: report.usageMB)
     }
 
     /// This provider's SLA reputation over the reports it delivered (PDL-111..PDL-113): the score in thousandths

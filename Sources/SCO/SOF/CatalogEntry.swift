@@ -40,6 +40,9 @@ public struct CatalogEntry: Codable, Sendable, Hashable {
     public var sla: SLAObjectives? = nil
     /// How the offering really performs, before noise and outages (default: comfortably within the SLA).
     public var performance: PerformanceMetrics? = nil
+    /// The traffic the offering's hand-off carries a day, in gigabytes, when the SOF meters it (usage-based
+    /// charging): measured with the performance, pro rata the time the element was up.
+    public var usagePerDayGB: Int64? = nil
 
     public init(
         offering: String, places: [String], buildPlaces: [String] = [], cost: Money,

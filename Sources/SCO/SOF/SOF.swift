@@ -203,13 +203,16 @@ public struct SOF: Sendable {
 /// The SOF's measurements (PDL-093): a deterministic model, so that the same run gives the same reports
 /// everywhere — the catalog's performance (by default comfortably within its SLA: 80 % of the delay, half the
 /// loss, 70 % of the delay variation), a noise of up to ±10 % from a hash of the service, element and interval,
-/// and the repair outages in the interval taken off availability.
+/// and the repair outages in the interval taken off availability. Where the catalog meters traffic
+/// (`usagePerDayGB`), the element carried that much a day, pro rata the time it was up (no noise: the usage a buyer
+/// is charged for can be worked by hand).
 extension SOF {
-    /// The element's performance over `from..<to` and its SLA objectives; nil when the catalog has no SLA for it.
+    /// The element's performance over `from..<to`, its SLA objectives and the traffic it carried in megabytes (nil
+    /// when not metered); nil when the catalog has no SLA for it.
     public func measure(
         _ element: ServiceElement, serviceID: String, from: Instant, to: Instant,
         outages: [ServiceRecord.Outage]
-    ) -> (measured: PerformanceMetrics, objectives: SLAObjectives)? {
+    ) -> (measured: PerformanceMetrics, objectives: SLAObjectives, usageMB: Int64?)? {
         guard let entry = catalog.first(where: { $0.offering == element.offering }), let sla = entry.sla else {
             return nil
         }
@@ -235,7 +238,14 @@ extension SOF {
         let measured = PerformanceMetrics(
             availabilityPPM: availability, delayMicros: jitter(base.delayMicros, 0),
             frameLossPPM: jitter(base.frameLossPPM, 37), delayVariationMicros: jitter(base.delayVariationMicros, 71))
-        return (measured, sla)
+        // Megabytes a day × the milliseconds up / a day's, exactly (at double width: a requested interval can be long).
+        let usage = entry.usagePerDayGB.map { perDay -> Int64 in
+            let megabytesPerDay = max(0, min(perDay, 1_000_000_000)) * 1_000
+            let (quotient, _) = TimeSpan.days(1).milliseconds.dividingFullWidth(
+                megabytesPerDay.multipliedFullWidth(by: up))
+            return min(quotient, ElementPerformance.largestUsageMB)
+        }
+        return (measured, sla, usage)
     }
 
     /// A non-negative number from `text` (FNV-1a), the same on every machine.

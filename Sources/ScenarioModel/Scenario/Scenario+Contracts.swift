@@ -7,6 +7,7 @@ extension Scenario {
             "paymentMethod": .section(PaymentMethodSpec.self), "disputeThreshold": .section(ThresholdSpec.self),
             "netting": .value, "paymentDelay": .value, "manualResolution": .value,
             "slaCreditPerHour": .value, "slaCreditPerBreach": .value, "tax": .section(TaxSpec.self),
+            "usageRate": .value, "manualDecisions": .list(.section(ManualDecisionSpec.self)),
         ]
 
         /// The provider that invoices.
@@ -33,6 +34,24 @@ extension Scenario {
         public var slaCreditPerBreach: Percentage?
         /// `{ rate: 20%, category: VAT }`: the tax on every invoice; default none.
         public var tax: TaxSpec?
+        /// The price of a gigabyte of metered traffic (the seller's catalog `usagePerDay`), charged per started GB
+        /// on a usage line each cycle; default none (usage is not charged).
+        public var usageRate: Double?
+        /// The parties' manual decisions on single disputed lines, by service and cycle, before `manualResolution`.
+        public var manualDecisions: [ManualDecisionSpec]?
+    }
+
+    /// `{ service: CARRIER-svc-5, cycle: 0, item: a, decision: buyer }`: how the parties settled the disputed line
+    /// of one service's item (or, without `item`, every line of the service) in one billing cycle (0 is the first).
+    public struct ManualDecisionSpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "service": .value, "cycle": .value, "item": .value, "decision": .value,
+        ]
+
+        public var service: String
+        public var cycle: Int
+        public var item: String?
+        public var decision: String
     }
 
     /// `{ rate: 20%, category: VAT }`.

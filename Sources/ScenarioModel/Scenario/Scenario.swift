@@ -118,7 +118,7 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
             "leadTime": .value, "buildTime": .value, "confidence": .value, "maxBandwidthMbps": .value,
             "capacity": .value, "activationFails": .value, "changeFee": .value, "relocationOutage": .value,
             "specification": .value, "place": .value, "placeTypes": .value,
-            "sla": .section(MetricsSpec.self), "performance": .section(MetricsSpec.self),
+            "sla": .section(MetricsSpec.self), "performance": .section(MetricsSpec.self), "usagePerDay": .value,
         ]
 
         public var offering: String
@@ -145,6 +145,8 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var sla: MetricsSpec?
         /// How it really performs (default: comfortably within the SLA).
         public var performance: MetricsSpec?
+        /// Gigabytes a day its hand-off carries, metered with the performance (needs an `sla`); default not metered.
+        public var usagePerDay: Int?
     }
 
     /// SLA objectives or measured performance: `availability: 99.9%`, `delay: 5ms`, `frameLoss: 0.01%`,

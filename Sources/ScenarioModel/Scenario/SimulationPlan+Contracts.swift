@@ -80,6 +80,29 @@ extension SimulationPlan {
                 }
                 manual = value
             }
+            var decisions: [TradingContract.ManualDecision] = []
+            for (index, decision) in (spec.manualDecisions ?? []).enumerated() {
+                let decisionPath = "\(path).manualDecisions[\(index)]"
+                guard (0...100_000).contains(decision.cycle) else {
+                    throw ScenarioError(
+                        path: "\(decisionPath).cycle", message: "a billing cycle from 0 to 100000, not \(decision.cycle)")
+                }
+                guard
+                    let value = try choice(
+                        decision.decision, TradingContract.ManualResolution.self, path: "\(decisionPath).decision")
+                else { continue }
+                decisions.append(
+                    TradingContract.ManualDecision(
+                        service: decision.service, cycle: decision.cycle, item: decision.item, decision: value))
+            }
+            var usageRate: Money?
+            if let rate = spec.usageRate {
+                guard (0...Money.largestAmount).contains(rate) else {
+                    throw ScenarioError(
+                        path: "\(path).usageRate", message: "an amount from 0 to 1,000,000,000,000, not \(rate)")
+                }
+                usageRate = Money(amount: rate, currency: contractCurrency)
+            }
             contracts.append(
                 TradingContract(
                     seller: PartyID(rawValue: spec.seller), buyer: PartyID(rawValue: spec.buyer),
@@ -93,7 +116,7 @@ extension SimulationPlan {
                         InvoiceTax(
                             category: tax.category ?? "VAT",
                             basisPoints: try percentage(tax.rate, path: "\(path).tax.rate") ?? 0)
-                    }))
+                    }, usageRate: usageRate, manualDecisions: decisions))
         }
         return contracts
     }

@@ -285,6 +285,17 @@ public struct SimulationPlan: Sendable {
                     throw ScenarioError(
                         path: "\(entryPath).performance", message: "performance is measured against an sla: give one")
                 }
+                if let usage = entry.usagePerDay {
+                    guard catalogEntry.sla != nil else {
+                        throw ScenarioError(
+                            path: "\(entryPath).usagePerDay", message: "usage is metered with the performance: give an sla")
+                    }
+                    guard (0...1_000_000_000).contains(usage) else {
+                        throw ScenarioError(
+                            path: "\(entryPath).usagePerDay", message: "gigabytes a day from 0 to 1,000,000,000, not \(usage)")
+                    }
+                    catalogEntry.usagePerDayGB = Int64(usage)
+                }
                 catalog.append(catalogEntry)
             }
             var latencies: [PartyID: TimeSpan] = [:]

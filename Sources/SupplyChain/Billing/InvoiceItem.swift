@@ -60,8 +60,17 @@ public struct InvoiceItem: Codable, Sendable, Hashable {
     /// The `productOrderItem` of an SLA credit for a breached performance report (its `productOrder` is the report
     /// id; a negative amount).
     public static let breachCredit = "sla-breach"
+    /// The `productOrderItem` of a usage-based line: the traffic of one service over the reports it cites, in
+    /// started gigabytes at the contract's rate.
+    public static let usage = "usage"
     /// The `productOrderItem` of a line deducting an agreed credit note (a negative amount).
     public static let creditNoteApplied = "creditnote"
+
+    /// The ids the line's evidence names for `kind`, by `ref` (`report.delivered report=X` gives X).
+    public func evidenceRefs(kind: LedgerKind, ref: String) -> [String] {
+        let prefix = "\(kind.rawValue) \(ref)="
+        return evidence.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
 
     /// What identifies the charge whatever invoice it is on: its type, the service and the order behind it.
     public var chargeKey: String {

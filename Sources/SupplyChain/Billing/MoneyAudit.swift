@@ -72,6 +72,26 @@ public enum MoneyAudit {
                 }
             }
         }
+        // A report's traffic charged on two usage lines (not one carried from the other).
+        var usageCharged: [String: (entry: InvoiceBook.Entry, item: InvoiceItem)] = [:]
+        for entry in book.entries {
+            for item in entry.invoice.items where item.chargeType == .usageBased && item.carriedFrom == nil {
+                for reportID in item.evidenceRefs(kind: .reportDelivered, ref: "report") {
+                    let key = "\(entry.ledgerID)|\(reportID)"
+                    if let first = usageCharged[key], first.entry.invoice.id != entry.invoice.id || first.item.id != item.id {
+                        findings.append(
+                            Finding(
+                                ledgerID: entry.ledgerID, invoiceID: entry.invoice.id, line: item.id,
+                                rule: .doubleBilled,
+                                detail:
+                                    "the traffic of report \(reportID) is already charged on \(first.entry.invoice.id) "
+                                    + "line \(first.item.id)"))
+                    } else {
+                        usageCharged[key] = (entry, item)
+                    }
+                }
+            }
+        }
         findings += heldBack(book, billed: billed)
         findings += netting(book)
         return findings
@@ -214,7 +234,42 @@ public enum MoneyAudit {
                     )
                 }
             case .usageBased:
-                finding(item.id, .missingEvidence, "no usage records on the ledger")
+                var megabytes: Int64 = 0
+                var missing: [String] = []
+                let reportIDs = item.evidenceRefs(kind: .reportDelivered, ref: "report")
+                for reportID in reportIDs {
+                    guard
+                        let delivered = rows.first(where: {
+                            $0.kind == LedgerKind.reportDelivered.rawValue && $0.refs["report"] == reportID
+                                && $0.refs["service"] == item.product && $0.author == seller && $0.agreed
+                        }),
+                        let report = try? delivered.body.decode(PerformanceReport.self), report.billsUsage,
+                        let usage = report.usageMB, report.to <= item.coverage.end
+                    else {
+                        missing.append(reportID)
+                        continue
+                    }
+                    megabytes = .saturating(megabytes, plus: usage)
+                }
+                guard missing.isEmpty, !reportIDs.isEmpty, Set(reportIDs).count == reportIDs.count else {
+                    finding(
+                        item.id, .missingEvidence,
+                        reportIDs.isEmpty
+                            ? "names no report.delivered"
+                            : missing.isEmpty
+                                ? "names a report twice"
+                                : "no co-signed report.delivered with metered traffic ended by \(item.coverage.end) "
+                                    + "for \(missing.joined(separator: ", "))")
+                    continue
+                }
+                let gigabytes = Int((min(megabytes, Int64.max - 999) + 999) / 1_000)
+                let expected = item.unitRate.times(gigabytes)
+                if item.unitQuantity != gigabytes || amount != expected {
+                    finding(
+                        item.id, .lineAmount,
+                        "\(amount) for \(item.unitQuantity) GB; the reports give \(megabytes) MB, \(gigabytes) GB at "
+                            + "\(item.unitRate): \(expected)")
+                }
             }
         }
         let sum = invoice.amountDue(of: lines)

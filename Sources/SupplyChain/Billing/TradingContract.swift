@@ -31,6 +31,11 @@ public struct TradingContract: Codable, Sendable, Hashable {
     public let slaCreditBasisPointsPerBreach: Int64
     /// The tax on every invoice (nil: none): the seller adds it, the buyer pays it at this rate.
     public let tax: InvoiceTax?
+    /// The price of a gigabyte of metered traffic (usage-based charging, §49's rated utilization records); nil: no
+    /// usage is charged.
+    public let usageRate: Money?
+    /// The parties' manual decisions on single disputed lines (PDL-103, "manually"), before `manualResolution`.
+    public let manualDecisions: [ManualDecision]?
 
     /// The outcome of the parties' manual resolution of a disputed line the ledger facts cannot settle.
     public enum ManualResolution: String, Codable, Sendable, Hashable, CaseIterable {
@@ -40,13 +45,41 @@ public struct TradingContract: Codable, Sendable, Hashable {
         case buyer
     }
 
+    /// The parties' manual decision on a disputed line: the charge of one service in one billing cycle, for one
+    /// ordered item or every line of the service.
+    public struct ManualDecision: Codable, Sendable, Hashable {
+        /// The seller's service id the line charges for (the invoice line's `product`).
+        public let service: String
+        /// The billing cycle the line covers (0 is the first).
+        public let cycle: Int
+        /// The line's `productOrderItem` (the ordered item of a recurring line, `usage`, `change` …); nil: every line
+        /// of the service in the cycle.
+        public let item: String?
+        public let decision: ManualResolution
+
+        public init(service: String, cycle: Int, item: String? = nil, decision: ManualResolution) {
+            self.service = service
+            self.cycle = cycle
+            self.item = item
+            self.decision = decision
+        }
+
+        /// Whether the decision is about `line`.
+        public func covers(_ line: InvoiceItem) -> Bool {
+            service == line.product && cycle == line.coverage.cycle && (item.map { $0 == line.productOrderItem } ?? true)
+        }
+    }
+
     public init(
         seller: PartyID, buyer: PartyID, currency: String = "EUR", terms: PaymentTerms = .standard,
         paymentMethod: PaymentMethod? = nil, disputeThreshold: DisputeThreshold = .exact, netting: Bool = false,
         anchor: Instant, paymentDelay: TimeSpan = .zero, manualResolution: ManualResolution? = nil,
-        slaCreditBasisPointsPerHour: Int64 = 0, slaCreditBasisPointsPerBreach: Int64 = 0, tax: InvoiceTax? = nil
+        slaCreditBasisPointsPerHour: Int64 = 0, slaCreditBasisPointsPerBreach: Int64 = 0, tax: InvoiceTax? = nil,
+        usageRate: Money? = nil, manualDecisions: [ManualDecision] = []
     ) {
         self.tax = tax
+        self.usageRate = usageRate
+        self.manualDecisions = manualDecisions.isEmpty ? nil : manualDecisions
         self.slaCreditBasisPointsPerBreach = slaCreditBasisPointsPerBreach
         self.manualResolution = manualResolution
         self.slaCreditBasisPointsPerHour = slaCreditBasisPointsPerHour
@@ -77,6 +110,21 @@ public struct TradingContract: Codable, Sendable, Hashable {
     /// The SLA credit for one breached report on a service of `monthly` price (positive; zero when none).
     public func breachCredit(monthly: Money) -> Money {
         monthly.scaled(basisPoints: slaCreditBasisPointsPerBreach)
+    }
+
+    /// How the parties settled `line` manually, if they did: their first decision that covers it, else the
+    /// contract's rule for every line.
+    public func manualResolution(of line: InvoiceItem) -> ManualResolution? {
+        manualDecisions?.first { $0.covers(line) }?.decision
+            ?? manualResolution
+    }
+
+    /// The usage line's quantity and amount for `megabytes` of traffic: whole gigabytes, a started one counting (1
+    /// GB = 1,000 MB), at the contract's rate; nil when the contract charges no usage.
+    public func usageCharge(megabytes: Int64) -> (gigabytes: Int, amount: Money)? {
+        guard let usageRate else { return nil }
+        let gigabytes = Int((min(max(0, megabytes), Int64.max - 999) + 999) / 1_000)
+        return (gigabytes, usageRate.times(gigabytes))
     }
 
     /// The index of the cycle that contains `instant` (0 for instants before the anchor).

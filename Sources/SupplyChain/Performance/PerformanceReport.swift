@@ -48,13 +48,23 @@ public struct ElementPerformance: Codable, Sendable, Hashable {
     public let source: String
     public let measured: PerformanceMetrics?
     public let objectives: SLAObjectives?
+    /// The traffic the element carried over the interval, in megabytes, where it is metered (usage-based charging);
+    /// absent when it is not.
+    public let usageMB: Int64?
 
-    public init(itemID: String, source: String, measured: PerformanceMetrics?, objectives: SLAObjectives?) {
+    public init(
+        itemID: String, source: String, measured: PerformanceMetrics?, objectives: SLAObjectives?,
+        usageMB: Int64? = nil
+    ) {
         self.itemID = itemID
         self.source = source
         self.measured = measured
         self.objectives = objectives
+        self.usageMB = usageMB
     }
+
+    /// The most traffic a report may state for one element: an exabyte, in megabytes.
+    public static let largestUsageMB: Int64 = 1_000_000_000_000
 }
 
 /// A performance report on one service over one interval (ETSI PDL §40), covering the whole chain below the
@@ -109,12 +119,25 @@ public struct PerformanceReport: Codable, Sendable, Hashable {
         self.compliance = compliance
     }
 
-    /// Whether every value it states could be a measurement (see `PerformanceMetrics.isPlausible`).
+    /// Whether every value it states could be a measurement (see `PerformanceMetrics.isPlausible`; traffic within
+    /// 0…an exabyte per element).
     public var isPlausible: Bool {
         ([measured, objectives] + elements.flatMap { [$0.measured, $0.objectives] }).allSatisfy {
             $0?.isPlausible ?? true
         }
+            && elements.allSatisfy { ($0.usageMB ?? 0) >= 0 && ($0.usageMB ?? 0) <= ElementPerformance.largestUsageMB }
     }
+
+    /// The traffic the service carried over the interval, in megabytes: the sum over its metered elements (each
+    /// hand-off meters what it carries); nil when no element is metered.
+    public var usageMB: Int64? {
+        let parts = elements.compactMap(\.usageMB)
+        return parts.isEmpty ? nil : parts.reduce(Int64(0)) { .saturating($0, plus: $1) }
+    }
+
+    /// Whether the report counts for usage-based charging: one on the schedule agreed with the order (a buyer's
+    /// own extra schedule reports the same traffic again), with metered traffic.
+    public var billsUsage: Bool { scheduled && jobID == nil && usageMB != nil }
 
     /// Whether every objective was met.
     public var allMet: Bool { compliance.values.allSatisfy { $0 == .met } }
