@@ -336,7 +336,8 @@ struct BBUSUsageTests {
 
     static func usageLine(_ reports: [String], gigabytes: Int, amount: Int64) -> InvoiceItem {
         InvoiceItem(
-            id: "1", chargeType: .usageBased, product: "S1-svc-4", productOrder: "o", productOrderItem: InvoiceItem.usage,
+            id: "1", chargeType: .usageBased, product: "S1-svc-4", productOrder: "o",
+            productOrderItem: InvoiceItem.usage,
             description: "usage", coverage: BBUSBillingTests.contract().period(0), unit: "GB", unitQuantity: gigabytes,
             unitRate: Money(minorUnits: 2), amount: Money(minorUnits: amount),
             evidence: reports.map { "report.delivered report=\($0)" })
@@ -353,11 +354,14 @@ struct BBUSUsageTests {
         #expect(reconciliation.outcome == .final && reconciliation.agreedAmount == Money(minorUnits: 220))
     }
 
-    @Test("a usage line citing a report twice, one never received or one already charged is disputed at the buyer's figure")
+    @Test(
+        "a usage line citing a report twice, one never received or one already charged is disputed at the buyer's figure"
+    )
     func inflatedUsageDisputed() throws {
         var billing = try Self.withReports()
         // Day 14 cited twice and an unknown day 20: the buyer counts days 14 and 15 once each, 78,333 MB: 79 GB, 1.58.
-        let line = Self.usageLine(["S1-svc-4@d14", "S1-svc-4@d14", "S1-svc-4@d15", "S1-svc-4@d20"], gigabytes: 159, amount: 318)
+        let line = Self.usageLine(
+            ["S1-svc-4@d14", "S1-svc-4@d14", "S1-svc-4@d15", "S1-svc-4@d20"], gigabytes: 159, amount: 318)
         let bill = BBUSCreditTests.document("S1-bill-8", cycle: 0, items: [line])
         let answer = try #require(billing.bbus.receive(bill, from: "S1", now: Make.t0 + .days(30)).records.first)
         let reconciliation = try answer.body.decode(Reconciliation.self)

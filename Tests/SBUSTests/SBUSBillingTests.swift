@@ -234,7 +234,9 @@ struct SBUSBillingTests {
         #expect(next.items.map(\.amount.minorUnits) == [55_000, 22_000])
     }
 
-    @Test("PDL-103 the parties' manual decision on one line: that line corrected to the buyer's estimate, the other carried")
+    @Test(
+        "PDL-103 the parties' manual decision on one line: that line corrected to the buyer's estimate, the other carried"
+    )
     func manualDecisionForOneLine() throws {
         let contract = TradingContract(
             seller: "P", buyer: "B", terms: PaymentTerms(cycleDays: 30, dueDays: 15), anchor: Make.t0,
@@ -279,7 +281,8 @@ struct SBUSBillingTests {
                 serviceID: "P-svc-9", reportID: id, from: Make.t0 + .days(day - 1), to: Make.t0 + .days(day),
                 scheduled: true, jobID: jobID,
                 elements: [
-                    ElementPerformance(itemID: "item-1", source: "internal", measured: nil, objectives: nil, usageMB: megabytes),
+                    ElementPerformance(
+                        itemID: "item-1", source: "internal", measured: nil, objectives: nil, usageMB: megabytes),
                     ElementPerformance(itemID: "item-2", source: "S", measured: nil, objectives: nil, usageMB: 1_500),
                 ])
         }

@@ -155,7 +155,8 @@ struct MoneyAuditTests {
         }
         let findings = MoneyAudit.audit(InvoiceBook(copies: tampered))
         let double = try #require(findings.first { $0.rule == .doubleBilled })
-        #expect(double.line == "2" && double.detail.hasPrefix("the traffic of report \(reportID) is already charged on"))
+        #expect(
+            double.line == "2" && double.detail.hasPrefix("the traffic of report \(reportID) is already charged on"))
         let unreported = try Self.tampered(copies, seller: "ACCESS", cycle: 2) { invoice in
             invoice.items.map { item in
                 guard item.chargeType == .usageBased else { return item }
@@ -166,7 +167,8 @@ struct MoneyAuditTests {
                     evidence: item.evidence + ["report.delivered report=ACCESS-svc-3@0"])
             }
         }
-        let missing = try #require(MoneyAudit.audit(InvoiceBook(copies: unreported)).first { $0.rule == .missingEvidence })
+        let missing = try #require(
+            MoneyAudit.audit(InvoiceBook(copies: unreported)).first { $0.rule == .missingEvidence })
         #expect(missing.line == "2" && missing.detail.hasSuffix("for ACCESS-svc-3@0"))
     }
 

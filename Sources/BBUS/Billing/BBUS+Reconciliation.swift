@@ -156,7 +156,9 @@ extension BBUS {
             return (charge.fee, "change fee quoted \(charge.fee)")
         case .usageBased:
             let reports = usageReports(of: line, invoiceID: invoiceID, seller: seller)
-            let megabytes = reports.compactMap { purchases.usage[$0]?.megabytes }.reduce(Int64(0)) { .saturating($0, plus: $1) }
+            let megabytes = reports.compactMap { purchases.usage[$0]?.megabytes }.reduce(Int64(0)) {
+                .saturating($0, plus: $1)
+            }
             guard let contract = configuration.contracts[seller], !reports.isEmpty,
                 let (gigabytes, amount) = contract.usageCharge(megabytes: megabytes)
             else { return (zero, "no report with metered traffic on \(line.product) to charge in the period") }

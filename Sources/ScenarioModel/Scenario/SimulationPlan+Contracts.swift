@@ -85,7 +85,8 @@ extension SimulationPlan {
                 let decisionPath = "\(path).manualDecisions[\(index)]"
                 guard (0...100_000).contains(decision.cycle) else {
                     throw ScenarioError(
-                        path: "\(decisionPath).cycle", message: "a billing cycle from 0 to 100000, not \(decision.cycle)")
+                        path: "\(decisionPath).cycle",
+                        message: "a billing cycle from 0 to 100000, not \(decision.cycle)")
                 }
                 guard
                     let value = try choice(

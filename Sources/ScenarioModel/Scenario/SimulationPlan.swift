@@ -288,11 +288,13 @@ public struct SimulationPlan: Sendable {
                 if let usage = entry.usagePerDay {
                     guard catalogEntry.sla != nil else {
                         throw ScenarioError(
-                            path: "\(entryPath).usagePerDay", message: "usage is metered with the performance: give an sla")
+                            path: "\(entryPath).usagePerDay",
+                            message: "usage is metered with the performance: give an sla")
                     }
                     guard (0...1_000_000_000).contains(usage) else {
                         throw ScenarioError(
-                            path: "\(entryPath).usagePerDay", message: "gigabytes a day from 0 to 1,000,000,000, not \(usage)")
+                            path: "\(entryPath).usagePerDay",
+                            message: "gigabytes a day from 0 to 1,000,000,000, not \(usage)")
                     }
                     catalogEntry.usagePerDayGB = Int64(usage)
                 }

@@ -78,7 +78,9 @@ public enum MoneyAudit {
             for item in entry.invoice.items where item.chargeType == .usageBased && item.carriedFrom == nil {
                 for reportID in item.evidenceRefs(kind: .reportDelivered, ref: "report") {
                     let key = "\(entry.ledgerID)|\(reportID)"
-                    if let first = usageCharged[key], first.entry.invoice.id != entry.invoice.id || first.item.id != item.id {
+                    if let first = usageCharged[key],
+                        first.entry.invoice.id != entry.invoice.id || first.item.id != item.id
+                    {
                         findings.append(
                             Finding(
                                 ledgerID: entry.ledgerID, invoiceID: entry.invoice.id, line: item.id,

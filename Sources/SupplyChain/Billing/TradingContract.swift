@@ -66,7 +66,8 @@ public struct TradingContract: Codable, Sendable, Hashable {
 
         /// Whether the decision is about `line`.
         public func covers(_ line: InvoiceItem) -> Bool {
-            service == line.product && cycle == line.coverage.cycle && (item.map { $0 == line.productOrderItem } ?? true)
+            service == line.product && cycle == line.coverage.cycle
+                && (item.map { $0 == line.productOrderItem } ?? true)
         }
     }
 
