@@ -20,17 +20,19 @@ public final class LedgerReplica: Sendable {
     /// Where this copy lives.
     public let store: any LedgerStore
 
-    private let key: PartyKey
-    private let counterpartyKey: Data
+    let key: PartyKey
+    let counterpartyKey: Data
     /// What a countersignature vouches for beyond hash, chain and signature (nil: nothing more).
     public let rules: EntryRules?
-    private let state: Mutex<ReplicaState>
+    let state: Mutex<ReplicaState>
 
     /// What the protocol steps change, only touched with the mutex held.
-    private struct ReplicaState {
+    struct ReplicaState {
         var currentHead: LedgerHead
         var headTime: Int64
         var pendingEntry: LedgerEntry?
+        /// This party's proposed batch not yet committed (`proposeBatch`), by seq: its entries need no re-hashing.
+        var pendingBatch: [UInt64: LedgerEntry] = [:]
         /// Who opened each correlation on this ledger (`request:rq-7` → its buyer), built on first use.
         var openers: [String: PartyID]?
 
@@ -176,7 +178,7 @@ public final class LedgerReplica: Sendable {
             // This party's own pending entry was hashed when proposed: an identical entry needs no re-hashing.
             var unsigned = countersigned
             unsigned.counterSignature = nil
-            let isMine = state.pendingEntry == unsigned
+            let isMine = state.pendingEntry == unsigned || state.pendingBatch[unsigned.seq] == unsigned
             let hash = isMine ? countersigned.entryHashBytes ?? Data() : try verifiedHash(of: countersigned)
             guard isMine || Ed25519.verify(signature: countersigned.authorSignature, of: hash, publicKey: key.publicKey)
             else { throw LedgerError(.badSignature, "entry \(countersigned.seq): author signature does not verify") }
@@ -188,7 +190,10 @@ public final class LedgerReplica: Sendable {
             }
             try store.append([countersigned], to: id)
             state.advance(to: countersigned, rules: rules)
-            if isMine { state.pendingEntry = nil }
+            if isMine {
+                if state.pendingEntry?.seq == countersigned.seq { state.pendingEntry = nil }
+                state.pendingBatch.removeValue(forKey: countersigned.seq)
+            }
         }
     }
 
@@ -233,7 +238,7 @@ public final class LedgerReplica: Sendable {
 
     // MARK: - Private, called with the mutex held (they take its state)
 
-    private func storeAgreed(_ agreed: [LedgerEntry], in state: inout ReplicaState) throws {
+    func storeAgreed(_ agreed: [LedgerEntry], in state: inout ReplicaState) throws {
         for entry in agreed.sorted(by: { $0.seq < $1.seq }) {
             if entry.seq <= state.currentHead.seq {
                 guard let stored = try store.entry(of: id, at: entry.seq), stored.entryHash == entry.entryHash
@@ -253,7 +258,7 @@ public final class LedgerReplica: Sendable {
     }
 
     /// True when `entry` answers a request that is not on this copy yet (`EntryRules.Violation.requestNotSeen`).
-    private func awaitsRequest(_ entry: LedgerEntry, in state: inout ReplicaState) throws -> Bool {
+    func awaitsRequest(_ entry: LedgerEntry, in state: inout ReplicaState) throws -> Bool {
         guard let rules else { return false }
         let openers = try loadOpeners(rules, in: &state)
         let violation = rules.check(
@@ -262,7 +267,7 @@ public final class LedgerReplica: Sendable {
         return violation?.rule == .requestNotSeen
     }
 
-    private func loadOpeners(_ rules: EntryRules, in state: inout ReplicaState) throws -> [String: PartyID] {
+    func loadOpeners(_ rules: EntryRules, in state: inout ReplicaState) throws -> [String: PartyID] {
         if let openers = state.openers { return openers }
         var found: [String: PartyID] = [:]
         for entry in try store.entries(of: id, from: 1, limit: Int.max) {

@@ -1,0 +1,160 @@
+import CanonicalJSON
+import Foundation
+import Testing
+
+@testable import Ledger
+
+/// Batched agreement (group commit): a batch proposed in one message is countersigned and stored in one
+/// transaction, gives exactly the entries the one-at-a-time protocol gives, and conflicts and refusals leave both
+/// copies consistent.
+@Suite("Batched agreement")
+struct BatchAgreementTests {
+    let alice = try! PartyKey(party: "alice", seed: Data(repeating: 1, count: 32))
+    let bob = try! PartyKey(party: "bob", seed: Data(repeating: 2, count: 32))
+
+    private func header() throws -> LedgerHeader {
+        try LedgerHeader(
+            "alice", publicKey: alice.publicKey, "bob", publicKey: bob.publicKey, genesisNonce: Data("g".utf8))
+    }
+
+    private func drafts(_ count: Int, from first: Int = 1) -> [EntryDraft] {
+        (first..<(first + count)).map {
+            EntryDraft(
+                kind: "poq.request", refs: ["request": "rq-\($0)"], body: ["n": .number(Double($0))],
+                time: 1_000 + Int64($0))
+        }
+    }
+
+    @Test("a batch of 40 entries is countersigned in one answer; both copies hold the same 40 agreed entries")
+    func batchAgreed() throws {
+        let header = try header()
+        let a = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())
+        let b = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        let batch = try a.proposeBatch(drafts(40))
+        #expect(batch.map(\.seq) == Array(1...40))
+        #expect(zip(batch.dropFirst(), batch).allSatisfy { $0.prevHash == $1.entryHash })
+        guard case .countersigned(let agreed) = try b.receiveBatch(batch) else {
+            Issue.record("the batch was not countersigned")
+            return
+        }
+        #expect(agreed.count == 40)
+        try a.commitBatch(agreed)
+        #expect(a.head.seq == 40 && b.head.seq == 40)
+        #expect(try a.entries() == b.entries())
+        #expect(try a.entries().allSatisfy(\.isAgreed))
+        // A repeated delivery returns the stored entries and stores nothing twice.
+        guard case .countersigned(let again) = try b.receiveBatch(batch) else {
+            Issue.record("a repeated batch was not answered with the stored entries")
+            return
+        }
+        #expect(again == agreed && b.head.seq == 40)
+    }
+
+    @Test("a batch gives the entries one-at-a-time agreement gives: same hashes, same head")
+    func sameAsOneAtATime() throws {
+        let header = try header()
+        let batched = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())
+        let batchedPeer = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        guard case .countersigned(let agreed) = try batchedPeer.receiveBatch(try batched.proposeBatch(drafts(5)))
+        else {
+            Issue.record("not countersigned")
+            return
+        }
+        try batched.commitBatch(agreed)
+        let single = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())
+        let singlePeer = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        for draft in drafts(5) {
+            let entry = try single.propose(kind: draft.kind, refs: draft.refs, body: draft.body, time: draft.time)
+            guard case .countersigned(let one) = try singlePeer.receive(entry) else {
+                Issue.record("not countersigned")
+                return
+            }
+            try single.commit(one)
+        }
+        #expect(batched.head == single.head)
+        #expect(try batched.entries() == single.entries())
+    }
+
+    @Test("a batch proposed on a stale head conflicts as a whole; after catching up it is proposed again and agreed")
+    func conflictThenAgreed() throws {
+        let header = try header()
+        let a = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())
+        let b = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        // Bob appends two entries of his own first.
+        guard case .countersigned(let bobs) = try a.receiveBatch(
+            try b.proposeBatch([
+                EntryDraft(kind: "ticket.opened", refs: ["ticket": "t-1"], body: [:], time: 900),
+                EntryDraft(kind: "ticket.opened", refs: ["ticket": "t-2"], body: [:], time: 901),
+            ]))
+        else {
+            Issue.record("bob's batch was not countersigned")
+            return
+        }
+        try b.commitBatch(bobs)
+        #expect(b.head.seq == 2)
+        // A copy of Alice's that has not stored Bob's proposes on genesis: stale at Bob, nothing stored.
+        let stale = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())
+        #expect(try b.receiveBatch(try stale.proposeBatch(drafts(3))) == .conflict(head: b.ledgerHead))
+        #expect(b.head.seq == 2)
+        // Alice's copy holds Bob's two: her batch goes on top of them.
+        let batch = try a.proposeBatch(drafts(3))
+        #expect(batch.first?.seq == 3 && batch.first?.prevHash == bobs.last?.entryHash)
+        guard case .countersigned(let agreed) = try b.receiveBatch(batch) else {
+            Issue.record("not countersigned after catching up")
+            return
+        }
+        try a.commitBatch(agreed)
+        #expect(try a.entries() == b.entries() && a.head.seq == 5)
+    }
+
+    @Test("an entry in the middle that breaks a rule: the prefix is agreed, the entry refused alone when proposed again")
+    func refusedEntryInTheMiddle() throws {
+        let header = try header()
+        let seller = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore(), rules: .broker)
+        let buyer = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore(), rules: .broker)
+        // Alice (the buyer) may not author a quote: entry 3 breaks the entitlement rule.
+        let drafts = [
+            EntryDraft(kind: "poq.request", refs: ["request": "rq-1"], body: [:], time: 1),
+            EntryDraft(kind: "poq.request", refs: ["request": "rq-2"], body: [:], time: 2),
+            EntryDraft(kind: "quote.response", refs: ["quote": "q-1", "request": "rq-2"], body: [:], time: 3),
+            EntryDraft(kind: "poq.request", refs: ["request": "rq-3"], body: [:], time: 4),
+        ]
+        guard case .countersigned(let prefix) = try seller.receiveBatch(try buyer.proposeBatch(drafts)) else {
+            Issue.record("the valid prefix was not countersigned")
+            return
+        }
+        #expect(prefix.map(\.seq) == [1, 2])
+        try buyer.commitBatch(prefix)
+        buyer.dropPending()
+        let rest = try buyer.proposeBatch(Array(drafts[2...]))
+        #expect(throws: LedgerError.self) { try seller.receiveBatch(rest) }
+        #expect(seller.head.seq == 2 && buyer.head.seq == 2)
+        #expect(try seller.entries() == buyer.entries())
+    }
+
+    @Test("an entry with a bad signature in a batch: nothing past the genuine prefix is stored, and a bad first entry stores nothing")
+    func tamperedEntry() throws {
+        let header = try header()
+        let a = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())
+        let b = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        var batch = try a.proposeBatch(drafts(10))
+        batch[6].authorSignature = Data(repeating: 0, count: 64)
+        guard case .countersigned(let prefix) = try b.receiveBatch(batch) else {
+            Issue.record("the genuine prefix was not countersigned")
+            return
+        }
+        #expect(prefix.count == 6 && b.head.seq == 6)
+        var first = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore()).proposeBatch(drafts(3))
+        first[0].authorSignature = Data(repeating: 0, count: 64)
+        let fresh = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        #expect(throws: LedgerError.self) { try fresh.receiveBatch(first) }
+        #expect(fresh.head.seq == 0)
+        // A countersignature that does not verify: the author commits nothing.
+        var forged = prefix
+        forged[3].counterSignature = Data(repeating: 7, count: 64)
+        #expect(throws: LedgerError.self) { try a.commitBatch(forged) }
+        #expect(a.head.seq == 0)
+        try a.commitBatch(prefix)
+        #expect(a.head.seq == 6)
+    }
+}
