@@ -79,6 +79,28 @@ public struct NodeClient: LedgerTransport {
         }
     }
 
+    public func proposeBatch(_ entries: [LedgerEntry], to counterparty: PartyID) async throws -> BatchProposalOutcome
+    {
+        guard let first = entries.first else { return .countersigned([]) }
+        let reply = try await send(
+            .POST, to: counterparty, path: NodeRoutes.ledgerEntriesPath(first.ledgerID),
+            body: try JSONEncoder().encode(entries))
+        switch reply.status {
+        case 200, 201:
+            return .countersigned(try JSONDecoder().decode([LedgerEntry].self, from: reply.body))
+        case 409:
+            return .conflict(try JSONDecoder().decode(LedgerHead.self, from: reply.body))
+        case 400, 413, 415, 422:
+            // The batch's first entry is refused: sending it again cannot change the answer.
+            throw NodeError(
+                .ledger,
+                "\(counterparty) refused entry \(first.seq): \(reply.status) \(String(decoding: reply.body.prefix(2_000), as: UTF8.self))"
+            )
+        default:
+            throw NodeError(.transport, "\(counterparty) answered \(reply.status) to entries from \(first.seq)")
+        }
+    }
+
     public func cosign(_ checkpoint: Checkpoint, at counterparty: PartyID) async throws -> Checkpoint {
         let id = checkpoint.ledgerID ?? LedgerID(rawValue: "-")
         let reply = try await send(

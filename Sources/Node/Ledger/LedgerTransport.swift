@@ -6,6 +6,9 @@ import Ledger
 public protocol LedgerTransport: Sendable {
     /// Sends an author-signed entry to the counterparty's copy.
     func propose(_ entry: LedgerEntry, to counterparty: PartyID) async throws -> ProposalOutcome
+    /// Sends author-signed entries chained on each other in one message (batched agreement): the counterparty
+    /// countersigns the longest acceptable prefix, or answers a conflict when the first does not sit on its head.
+    func proposeBatch(_ entries: [LedgerEntry], to counterparty: PartyID) async throws -> BatchProposalOutcome
     /// The counterparty's agreed entries of `ledger` with `seq >= from`.
     func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry]
     /// Has the counterparty check a checkpoint this party signed against its copy and add its signature.
@@ -15,6 +18,16 @@ public protocol LedgerTransport: Sendable {
 }
 
 extension LedgerTransport {
+    /// A transport without batches: the first entry alone.
+    public func proposeBatch(_ entries: [LedgerEntry], to counterparty: PartyID) async throws -> BatchProposalOutcome
+    {
+        guard let first = entries.first else { return .countersigned([]) }
+        switch try await propose(first, to: counterparty) {
+        case .countersigned(let agreed): return .countersigned([agreed])
+        case .conflict(let head): return .conflict(head)
+        }
+    }
+
     /// A transport that cannot co-sign: no checkpoint is stored for ledgers it carries.
     public func cosign(_ checkpoint: Checkpoint, at counterparty: PartyID) async throws -> Checkpoint {
         throw NodeError(.transport, "this transport does not co-sign checkpoints")
@@ -29,6 +42,12 @@ extension LedgerTransport {
 /// The body of a checkpoint sent to be co-signed, and of the answer: the signed-note text.
 struct CheckpointNote: Codable, Sendable {
     var note: String
+}
+
+/// What the counterparty's copy answered to a batch: the countersigned prefix, or its head.
+public enum BatchProposalOutcome: Sendable {
+    case countersigned([LedgerEntry])
+    case conflict(LedgerHead)
 }
 
 /// What the counterparty's copy answered to a proposal.

@@ -8,9 +8,9 @@ import Synchronization
 
 /// One party's copies of its ledgers in a live node, and the append protocol with each counterparty.
 ///
-/// Every counterparty has a lane: entries are appended in the order they were submitted, one at a time
-/// (propose locally, send, commit the countersigned entry; on a conflict, fetch the missing entries, rebase,
-/// send again). The internal ledger with the provider's own SOF (`P#sof`) is appended locally, both copies
+/// Every counterparty has a lane: entries are appended in the order they were submitted, in batches of
+/// everything waiting (up to `batchLimit`): propose them chained on the head, send them in one message, commit
+/// the countersigned prefix in one transaction; on a conflict, fetch the missing entries, propose again on top. The internal ledger with the provider's own SOF (`P#sof`) is appended locally, both copies
 /// on this node. Thread-safe: the replicas, lanes and gates are behind one mutex.
 public final class NodeLedgers: Sendable {
     public let key: PartyKey
@@ -34,6 +34,8 @@ public final class NodeLedgers: Sendable {
     public let checkpointInterval: UInt64
     /// The witness each co-signed checkpoint is sent to (`witness:` in the node file); nil: none.
     public let witness: WitnessClient?
+    /// The most entries a lane proposes in one message (batched agreement); 1 agrees them one at a time.
+    public let batchLimit: Int
 
     /// What the node has opened and queued, only touched with the mutex held.
     private struct State {
@@ -70,8 +72,10 @@ public final class NodeLedgers: Sendable {
     public init(
         key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
         logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
-        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval, witness: WitnessClient? = nil
+        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval, witness: WitnessClient? = nil,
+        batchLimit: Int = 128
     ) throws {
+        self.batchLimit = max(1, min(batchLimit, LedgerReplica.largestBatch))
         self.key = key
         self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
         if withSOF {
@@ -205,32 +209,36 @@ public final class NodeLedgers: Sendable {
         }
     }
 
-    /// Agrees the lane's entries one after the other. An entry leaves the lane only once agreed, or once the
-    /// counterparty refused it outright (422: it breaks a rule there; counted and logged, never retried); an
-    /// unreachable or lagging counterparty is waited for as long as it takes. At shutdown the lane stops where it
-    /// is: the journal proposes what is left at the next start (`reproposeMissing`).
+    /// Agrees the lane's entries in order, in batches of whatever waits (up to `batchLimit`). An entry leaves the
+    /// lane only once agreed, or once the counterparty refused it outright (422: it breaks a rule there; counted
+    /// and logged, never retried); an unreachable or lagging counterparty is waited for as long as it takes. At
+    /// shutdown the lane stops where it is: the journal proposes what is left at the next start
+    /// (`reproposeMissing`).
     private func drain(counterparty: PartyID) async {
         while true {
-            let next: Queued? = state.withLock { state in
-                guard let first = state.lanes[counterparty]?.queue.first else {
+            let batch: [Queued] = state.withLock { state in
+                guard let queue = state.lanes[counterparty]?.queue, !queue.isEmpty else {
                     state.lanes[counterparty]?.draining = false
-                    return nil
+                    return []
                 }
-                return first
+                return Array(queue.prefix(batchLimit))
             }
-            guard let next else { return }
+            guard !batch.isEmpty else { return }
+            var done = 1
             do {
-                try await append(next.record, at: next.time)
+                done = try await appendBatch(batch.map { ($0.record, $0.time) }, with: counterparty)
             } catch is CancellationError {
                 state.withLock { state in state.lanes[counterparty]?.draining = false }
                 return
             } catch {
                 logger.error(
                     "ledger entry refused by the counterparty; not proposed again",
-                    metadata: ["counterparty": "\(counterparty)", "kind": "\(next.record.kind)", "error": "\(error)"])
+                    metadata: [
+                        "counterparty": "\(counterparty)", "kind": "\(batch[0].record.kind)", "error": "\(error)",
+                    ])
                 metrics?.ledgerEntryRefused(counterparty: counterparty)
             }
-            state.withLock { state in _ = state.lanes[counterparty]?.queue.removeFirst() }
+            state.withLock { state in state.lanes[counterparty]?.queue.removeFirst(done) }
             updateBacklogMetric(counterparty)
         }
     }
@@ -319,6 +327,77 @@ public final class NodeLedgers: Sendable {
                 logger.debug(
                     "counterparty unreachable; retrying",
                     metadata: ["counterparty": "\(record.counterparty)", "error": "\(error)"])
+            }
+            try await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, maximumBackoff)
+        }
+    }
+
+    /// Proposes `records` (all for `counterparty`) as one batch chained on the head, sends it, and commits the
+    /// countersigned prefix in one transaction; on a conflict, catches up and proposes them again on the new head;
+    /// retries while the counterparty is unreachable or behind, as `append` does.
+    /// - Returns: how many of `records`, from the first, are agreed (at least one).
+    /// - Throws: `NodeError(.ledger)` when the counterparty refuses the first entry, `CancellationError` at shutdown.
+    func appendBatch(_ records: [(LedgerRecord, Instant)], with counterparty: PartyID) async throws -> Int {
+        let replica = try replica(with: counterparty)
+        let drafts = records.map { record, time in
+            EntryDraft(kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
+        }
+        var entries = try replica.proposeBatch(drafts)
+        let clock = ContinuousClock()
+        let giveUp = retryLimit.map { clock.now + $0 }
+        var backoff = Duration.milliseconds(20)
+        var waiting = Duration.milliseconds(2)
+        while true {
+            try Task.checkCancellation()
+            do {
+                switch try await transport.proposeBatch(entries, to: counterparty) {
+                case .countersigned(let agreed)
+                where !agreed.isEmpty && agreed.count <= entries.count
+                    && zip(agreed, entries).allSatisfy({ $0.entryHash == $1.entryHash }):
+                    let before = replica.head.seq
+                    try replica.commitBatch(agreed)
+                    if agreed.count < entries.count { replica.dropPending() }
+                    for _ in agreed { metrics?.ledgerEntryAppended(counterparty: counterparty) }
+                    if let last = agreed.last, checkpointInterval > 0 {
+                        let boundary = last.seq - last.seq % checkpointInterval
+                        if boundary > before, let entry = agreed.first(where: { $0.seq == boundary }) {
+                            await checkpointIfDue(replica, at: boundary, time: entry.time)
+                        }
+                    }
+                    return agreed.count
+                case .countersigned:
+                    throw NodeError(.ledger, "\(counterparty) answered a batch with entries it was not sent")
+                case .conflict(let head):
+                    let before = replica.head.seq
+                    let missing = try await transport.entries(
+                        of: replica.id, from: replica.head.seq + 1, at: counterparty)
+                    try replica.catchUp(with: missing)
+                    entries = try replica.proposeBatch(drafts)
+                    let progressed = replica.head.seq > before
+                    metrics?.ledgerConflict(counterparty: counterparty, progressed: progressed)
+                    if progressed {
+                        backoff = .milliseconds(20)
+                        waiting = .milliseconds(2)
+                        continue
+                    }
+                    guard giveUp.map({ clock.now < $0 }) ?? true else {
+                        throw NodeError(
+                            .ledger, "\(counterparty)'s copy stays behind this one (its head \(head.seq), ours \(before))")
+                    }
+                    logger.log(
+                        level: waiting >= .seconds(1) ? .notice : .debug,
+                        "nothing newer at the counterparty (its copy is behind, or it waits for a request); backing off",
+                        metadata: ["counterparty": "\(counterparty)", "theirs": "\(head.seq)", "ours": "\(before)"])
+                    try await Task.sleep(for: waiting)
+                    waiting = min(waiting * 2, min(maximumBackoff, .seconds(5)))
+                    continue
+                }
+            } catch let error as NodeError where error.code == .transport {
+                guard giveUp.map({ clock.now < $0 }) ?? true else { throw error }
+                logger.debug(
+                    "counterparty unreachable; retrying",
+                    metadata: ["counterparty": "\(counterparty)", "error": "\(error)"])
             }
             try await Task.sleep(for: backoff)
             backoff = min(backoff * 2, maximumBackoff)
