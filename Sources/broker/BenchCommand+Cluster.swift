@@ -14,7 +14,9 @@ extension BenchCommand {
                 client on loopback (the physical bound of this transport on this machine); the latency of \
                 immediate POQs through a chain of five `broker serve` processes (p50, p99; each hop validates, \
                 signs, and records request, receipt and answer on co-signed SQLite ledgers); and the POQs per \
-                second one node answers when all are sent at once. Build in release first.
+                second one node answers when all are sent at once, by one retail buyer (one ledger: batched agreement must \
+                carry it) and by many, each beside the Ed25519 bound of that work on two cores (measured in the same \
+                run). Build in release first.
 
                 Example:
                   swift build -c release && .build/release/broker bench cluster --chain-requests 100
@@ -24,12 +26,14 @@ extension BenchCommand {
         )
 
         @Option(help: "Immediate POQs sent through the five-hop chain, one every 100 ms.") var chainRequests = 100
-        @Option(help: "POQs sent at once to a single node.") var nodeRequests = 200
+        @Option(help: "POQs sent at once to a single node (by one buyer, then by --buyers).") var nodeRequests = 200
+        @Option(help: "Retail buyers of the many-buyers run.") var buyers = 16
         @Option(help: "Work directory (default: a new temporary one).") var workDir: String?
         @Flag(help: "Print the figures as JSON.") var json = false
 
         func validate() throws {
             guard chainRequests > 0, nodeRequests > 0 else { throw ValidationError("request counts must be positive") }
+            guard (2...1_000).contains(buyers) else { throw ValidationError("--buyers: from 2 to 1000, not \(buyers)") }
         }
 
         func run() async throws {
@@ -45,7 +49,8 @@ extension BenchCommand {
             defer { signals.forEach { $0.cancel() } }
             let result = try await ClusterBenchmark.run(
                 brokerExecutable: ClusterCommand.executablePath(), workDirectory: directory,
-                chainRequests: chainRequests, nodeRequests: nodeRequests, logger: Logger(label: "broker.bench"))
+                chainRequests: chainRequests, nodeRequests: nodeRequests, manyBuyers: buyers,
+                logger: Logger(label: "broker.bench"))
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

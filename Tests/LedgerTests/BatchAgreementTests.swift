@@ -81,11 +81,12 @@ struct BatchAgreementTests {
         let a = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())
         let b = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
         // Bob appends two entries of his own first.
-        guard case .countersigned(let bobs) = try a.receiveBatch(
-            try b.proposeBatch([
-                EntryDraft(kind: "ticket.opened", refs: ["ticket": "t-1"], body: [:], time: 900),
-                EntryDraft(kind: "ticket.opened", refs: ["ticket": "t-2"], body: [:], time: 901),
-            ]))
+        guard
+            case .countersigned(let bobs) = try a.receiveBatch(
+                try b.proposeBatch([
+                    EntryDraft(kind: "ticket.opened", refs: ["ticket": "t-1"], body: [:], time: 900),
+                    EntryDraft(kind: "ticket.opened", refs: ["ticket": "t-2"], body: [:], time: 901),
+                ]))
         else {
             Issue.record("bob's batch was not countersigned")
             return
@@ -107,7 +108,8 @@ struct BatchAgreementTests {
         #expect(try a.entries() == b.entries() && a.head.seq == 5)
     }
 
-    @Test("an entry in the middle that breaks a rule: the prefix is agreed, the entry refused alone when proposed again")
+    @Test(
+        "an entry in the middle that breaks a rule: the prefix is agreed, the entry refused alone when proposed again")
     func refusedEntryInTheMiddle() throws {
         let header = try header()
         let seller = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore(), rules: .broker)
@@ -132,7 +134,9 @@ struct BatchAgreementTests {
         #expect(try seller.entries() == buyer.entries())
     }
 
-    @Test("an entry with a bad signature in a batch: nothing past the genuine prefix is stored, and a bad first entry stores nothing")
+    @Test(
+        "an entry with a bad signature in a batch: nothing past the genuine prefix is stored, and a bad first entry stores nothing"
+    )
     func tamperedEntry() throws {
         let header = try header()
         let a = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())

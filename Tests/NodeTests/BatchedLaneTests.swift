@@ -21,7 +21,8 @@ struct BatchedLaneTests {
         func release() { gate.withLock { $0 = true } }
 
         private func replica(_ party: PartyID, ledger: LedgerID, other: PartyID) throws -> LedgerReplica {
-            guard let peer = peers.withLock({ $0[party] }), let replica = try peer.replica(id: ledger, counterparty: other)
+            guard let peer = peers.withLock({ $0[party] }),
+                let replica = try peer.replica(id: ledger, counterparty: other)
             else { throw NodeError(.transport, "no \(party)") }
             return replica
         }

@@ -170,14 +170,16 @@ extension LedgerReplica {
                         throw LedgerError(.unknownParty, "\(holder) commits only its own entries")
                     }
                     guard entry.seq == state.currentHead.seq + 1, entry.prevHash == state.currentHead.hash else {
-                        throw LedgerError(.notOnHead, "entry \(entry.seq) is not on head \(state.currentHead); rebase it")
+                        throw LedgerError(
+                            .notOnHead, "entry \(entry.seq) is not on head \(state.currentHead); rebase it")
                     }
                     var unsigned = entry
                     unsigned.counterSignature = nil
                     // This party's own pending entries were hashed and signed here; anything else is verified.
                     if state.pendingBatch[entry.seq] != unsigned {
                         let hash = try verifiedHashOf(entry)
-                        guard Ed25519.verify(signature: entry.authorSignature, of: hash, publicKey: key.publicKey) else {
+                        guard Ed25519.verify(signature: entry.authorSignature, of: hash, publicKey: key.publicKey)
+                        else {
                             throw LedgerError(.badSignature, "entry \(entry.seq): author signature does not verify")
                         }
                     }

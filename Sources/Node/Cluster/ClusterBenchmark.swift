@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import Ledger
 import Logging
 import NIOCore
 import ScenarioModel
@@ -13,45 +14,88 @@ import SupplyChain
 public enum ClusterBenchmark {
     public struct Result: Sendable, Encodable {
         public let bareRequestsPerSecond: Double
+        /// One-core Ed25519 rates measured in the same run.
+        public let signPerSecond: Double
+        public let verifyPerSecond: Double
         public let chainRequests: Int
         public let chainAnswered: Int
         public let chainLatencyP50Milliseconds: Double
         public let chainLatencyP99Milliseconds: Double
-        public let nodeRequests: Int
-        public let nodeAnswered: Int
-        public let nodePOQsPerSecond: Double
+        /// One node under POQs sent at once: by one buyer (one ledger) and by many.
+        public let node: [NodeRun]
 
         public var report: String {
-            """
-            live nodes on loopback (every POQ signed, validated, recorded and co-signed on the ledgers of every hop)
-              bare Hummingbird, same client      \(String(format: "%.0f", bareRequestsPerSecond)) requests/s
-              5-hop chain, immediate POQ         p50 \(String(format: "%.0f", chainLatencyP50Milliseconds)) ms, p99 \(String(format: "%.0f", chainLatencyP99Milliseconds)) ms (\(chainAnswered)/\(chainRequests) answered)
-              one node, concurrent POQs          \(String(format: "%.1f", nodePOQsPerSecond)) POQs/s (\(nodeAnswered)/\(nodeRequests) answered; \(String(format: "%.2f", nodePOQsPerSecond / max(bareRequestsPerSecond, 1) * 100)) % of the bare rate)
-            """
+            var lines = [
+                "live nodes on loopback (every POQ signed, validated, recorded and co-signed on the ledgers of every hop)",
+                "  bare Hummingbird, same client      \(String(format: "%.0f", bareRequestsPerSecond)) requests/s",
+                "  Ed25519 on one core                sign \(String(format: "%.0f", signPerSecond))/s, verify \(String(format: "%.0f", verifyPerSecond))/s",
+                "  5-hop chain, immediate POQ         p50 \(String(format: "%.0f", chainLatencyP50Milliseconds)) ms, p99 \(String(format: "%.0f", chainLatencyP99Milliseconds)) ms (\(chainAnswered)/\(chainRequests) answered)",
+            ]
+            for run in node {
+                let who = run.buyers == 1 ? "one buyer" : "\(run.buyers) buyers"
+                lines.append(
+                    "  one node, \(who), POQs at once\(String(repeating: " ", count: max(1, 13 - who.count)))"
+                        + "\(String(format: "%.1f", run.poqsPerSecond)) POQs/s (\(run.answered)/\(run.requests) answered); "
+                        + "crypto bound \(String(format: "%.0f", run.cryptoBoundPerSecond))/s on two cores at "
+                        + "\(String(format: "%.2f", run.entriesPerPOQ)) entries per POQ: "
+                        + "\(String(format: "%.0f", run.poqsPerSecond / max(run.cryptoBoundPerSecond, 1) * 100)) %; "
+                        + "\(String(format: "%.2f", run.poqsPerSecond / max(bareRequestsPerSecond, 1) * 100)) % of the bare rate"
+                )
+            }
+            return lines.joined(separator: "\n")
         }
     }
 
+    /// One node's rate under POQs sent at once by `buyers` retail buyers, beside the Ed25519 bound of that work.
+    public struct NodeRun: Sendable, Encodable {
+        public let buyers: Int
+        public let requests: Int
+        public let answered: Int
+        public let poqsPerSecond: Double
+        /// Agreed ledger entries per answered POQ, counted on every ledger of the run (with the retail buyers and the
+        /// node's internal one).
+        public let entriesPerPOQ: Double
+        /// POQs per second two cores could answer if they did nothing but the Ed25519 work of one: the signed request
+        /// (one signature, one verification) and, per entry, the author's signature and the countersignature, each
+        /// verified by the other side.
+        public let cryptoBoundPerSecond: Double
+    }
+
     public static func run(
-        brokerExecutable: String, workDirectory: URL, chainRequests: Int, nodeRequests: Int, logger: Logger
+        brokerExecutable: String, workDirectory: URL, chainRequests: Int, nodeRequests: Int, manyBuyers: Int = 16,
+        logger: Logger
     ) async throws -> Result {
         let bare = try await bareRate(requests: 2_000, concurrency: 8, logger: logger)
+        let crypto = try LedgerBenchmark.RawCrypto.measure(key: PartyKey(party: "BENCH"), budget: 0.5)
         let chain = try await cluster(
             scenario: chainScenario(requests: chainRequests), directory: workDirectory.appendingPathComponent("chain"),
             executable: brokerExecutable, logger: logger)
         let latencies = chain.demands.compactMap(latency).sorted()
-        let node = try await cluster(
-            scenario: nodeScenario(requests: nodeRequests), directory: workDirectory.appendingPathComponent("node"),
-            executable: brokerExecutable, logger: logger)
-        let sent = node.demands.compactMap { MEFDateTimeFormatting.instant($0.sentAt) }
-        let answered = node.demands.compactMap { $0.answeredAt.flatMap(MEFDateTimeFormatting.instant) }
-        let span = Double(
-            ((answered.max() ?? Instant(milliseconds: 0)) - (sent.min() ?? Instant(milliseconds: 0))).milliseconds)
+        var runs: [NodeRun] = []
+        for buyers in [1, manyBuyers] {
+            let node = try await cluster(
+                scenario: nodeScenario(requests: nodeRequests, buyers: buyers),
+                directory: workDirectory.appendingPathComponent("node-\(buyers)"), executable: brokerExecutable,
+                logger: logger)
+            let sent = node.demands.compactMap { MEFDateTimeFormatting.instant($0.sentAt) }
+            let answered = node.demands.compactMap { $0.answeredAt.flatMap(MEFDateTimeFormatting.instant) }
+            let span = Double(
+                ((answered.max() ?? Instant(milliseconds: 0)) - (sent.min() ?? Instant(milliseconds: 0))).milliseconds)
+            let entries = Double(node.ledgers.reduce(0) { $0 + $1.entries })
+            let perPOQ = answered.isEmpty ? 0 : entries / Double(answered.count)
+            let operations = 1 + 2 * perPOQ
+            let secondsPerPOQ = operations / crypto.sign + operations / crypto.verify
+            runs.append(
+                NodeRun(
+                    buyers: buyers, requests: nodeRequests, answered: answered.count,
+                    poqsPerSecond: span > 0 ? Double(answered.count) / (span / 1000) : 0, entriesPerPOQ: perPOQ,
+                    cryptoBoundPerSecond: 2 / secondsPerPOQ))
+        }
         return Result(
-            bareRequestsPerSecond: bare, chainRequests: chainRequests, chainAnswered: latencies.count,
+            bareRequestsPerSecond: bare, signPerSecond: crypto.sign, verifyPerSecond: crypto.verify,
+            chainRequests: chainRequests, chainAnswered: latencies.count,
             chainLatencyP50Milliseconds: percentile(latencies, 0.50),
-            chainLatencyP99Milliseconds: percentile(latencies, 0.99),
-            nodeRequests: nodeRequests, nodeAnswered: answered.count,
-            nodePOQsPerSecond: span > 0 ? Double(answered.count) / (span / 1000) : 0)
+            chainLatencyP99Milliseconds: percentile(latencies, 0.99), node: runs)
     }
 
     static func latency(_ demand: SimulationResult.DemandOutcome) -> Double? {
@@ -100,8 +144,8 @@ public enum ClusterBenchmark {
         return text
     }
 
-    /// One provider with its own catalog; every POQ sent at once.
-    static func nodeScenario(requests: Int) -> String {
+    /// One provider with its own catalog; every POQ sent at once, by `buyers` retail buyers in turn.
+    static func nodeScenario(requests: Int, buyers: Int) -> String {
         var text = """
             name: bench-node
             providers:
@@ -111,7 +155,7 @@ public enum ClusterBenchmark {
             """
         for index in 0..<requests {
             text +=
-                "  - { id: q\(index), buyer: BUYER\(index % 4), seller: SOLO, immediate: true, "
+                "  - { id: q\(index), buyer: BUYER\(index % max(1, buyers)), seller: SOLO, immediate: true, "
                 + "items: [{ id: i, offering: EPL, place: X }] }\n"
         }
         return text

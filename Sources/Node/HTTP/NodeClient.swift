@@ -79,8 +79,7 @@ public struct NodeClient: LedgerTransport {
         }
     }
 
-    public func proposeBatch(_ entries: [LedgerEntry], to counterparty: PartyID) async throws -> BatchProposalOutcome
-    {
+    public func proposeBatch(_ entries: [LedgerEntry], to counterparty: PartyID) async throws -> BatchProposalOutcome {
         guard let first = entries.first else { return .countersigned([]) }
         let reply = try await send(
             .POST, to: counterparty, path: NodeRoutes.ledgerEntriesPath(first.ledgerID),

@@ -19,8 +19,7 @@ public protocol LedgerTransport: Sendable {
 
 extension LedgerTransport {
     /// A transport without batches: the first entry alone.
-    public func proposeBatch(_ entries: [LedgerEntry], to counterparty: PartyID) async throws -> BatchProposalOutcome
-    {
+    public func proposeBatch(_ entries: [LedgerEntry], to counterparty: PartyID) async throws -> BatchProposalOutcome {
         guard let first = entries.first else { return .countersigned([]) }
         switch try await propose(first, to: counterparty) {
         case .countersigned(let agreed): return .countersigned([agreed])

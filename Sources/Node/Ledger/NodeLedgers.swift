@@ -383,7 +383,8 @@ public final class NodeLedgers: Sendable {
                     }
                     guard giveUp.map({ clock.now < $0 }) ?? true else {
                         throw NodeError(
-                            .ledger, "\(counterparty)'s copy stays behind this one (its head \(head.seq), ours \(before))")
+                            .ledger,
+                            "\(counterparty)'s copy stays behind this one (its head \(head.seq), ours \(before))")
                     }
                     logger.log(
                         level: waiting >= .seconds(1) ? .notice : .debug,
