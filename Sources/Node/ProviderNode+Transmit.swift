@@ -149,7 +149,12 @@ extension ProviderNode {
         let logger = self.logger
         let clock = self.clock
         let publicURL = configuration.publicURL
+        let order = deliveryOrder
+        let line = "to-seller:\(seller.rawValue)"
+        let turn = order.turn(on: line)
         jobs.start {
+            await order.wait(for: turn, on: line)
+            defer { order.done(turn, on: line) }
             let headers = [(NodeHeaders.replyTo.rawName, publicURL)] + extraHeaders.map { ($0.0.rawName, $0.1) }
             let giveUp = ContinuousClock.now + Self.retryLimit
             var backoff = 50
@@ -190,7 +195,12 @@ extension ProviderNode {
             return
         }
         let url = checked + path
+        let order = deliveryOrder
+        let line = "to-buyer:\(buyer.rawValue)"
+        let turn = order.turn(on: line)
         jobs.start {
+            await order.wait(for: turn, on: line)
+            defer { order.done(turn, on: line) }
             guard let body = try? JSONEncoder().encode(body), let parsed = URLComponents(string: url),
                 let scheme = parsed.scheme, let host = parsed.host
             else { return }

@@ -19,6 +19,8 @@ public actor ProviderNode {
     public nonisolated let ledgers: NodeLedgers
     nonisolated let client: NodeClient
     nonisolated let jobs: JobQueue
+    /// The order of the messages sent to each counterparty (`DeliveryOrder`).
+    nonisolated let deliveryOrder = DeliveryOrder()
     nonisolated let traceLog: TraceLog?
     nonisolated let logger: Logger
     /// Protocol time: the wall clock, or a cluster's stepped clock.

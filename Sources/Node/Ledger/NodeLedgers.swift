@@ -11,7 +11,7 @@ import Synchronization
 /// Every counterparty has a lane: entries are appended in the order they were submitted, in batches of
 /// everything waiting (up to `batchLimit`): propose them chained on the head, send them in one message, commit
 /// the countersigned prefix in one transaction; on a conflict, fetch the missing entries, propose again on top. The internal ledger with the provider's own SOF (`P#sof`) is appended locally, both copies
-/// on this node. Thread-safe: the replicas, lanes and gates are behind one mutex.
+/// on this node. Thread-safe: the replicas and lanes are behind one mutex.
 public final class NodeLedgers: Sendable {
     public let key: PartyKey
     public let store: SQLiteLedgerStore
@@ -43,7 +43,6 @@ public final class NodeLedgers: Sendable {
         var sofLedger: BilateralLedger?
         /// Per counterparty, the entries waiting to be agreed, in order.
         var lanes: [PartyID: Lane] = [:]
-        var gates: [PartyID: SerialGate] = [:]
     }
 
     private struct Lane {
@@ -55,6 +54,8 @@ public final class NodeLedgers: Sendable {
         let record: LedgerRecord
         let time: Instant
         let queuedAt: Date
+        /// A caller of `appendInOrder` waiting for the entry to be agreed.
+        var waiter: CheckedContinuation<Void, any Error>? = nil
     }
 
     /// What waits to be agreed with one counterparty: how many entries, and since when the oldest has waited.
@@ -149,19 +150,21 @@ public final class NodeLedgers: Sendable {
             }
             return
         }
+        enqueue(Queued(record: record, time: time, queuedAt: Date()), start: start)
+    }
+
+    private func enqueue(_ queued: Queued, start: (@escaping @Sendable () async -> Void) -> Void) {
+        let counterparty = queued.record.counterparty
         let mustStart = state.withLock { state in
-            var lane = state.lanes[record.counterparty] ?? Lane()
-            lane.queue.append(Queued(record: record, time: time, queuedAt: Date()))
+            var lane = state.lanes[counterparty] ?? Lane()
+            lane.queue.append(queued)
             let mustStart = !lane.draining
             lane.draining = true
-            state.lanes[record.counterparty] = lane
+            state.lanes[counterparty] = lane
             return mustStart
         }
-        updateBacklogMetric(record.counterparty)
-        if mustStart {
-            let counterparty = record.counterparty
-            start { await self.drain(counterparty: counterparty) }
-        }
+        updateBacklogMetric(counterparty)
+        if mustStart { start { await self.drain(counterparty: counterparty) } }
     }
 
     /// True when no entry waits to be agreed.
@@ -225,12 +228,23 @@ public final class NodeLedgers: Sendable {
             }
             guard !batch.isEmpty else { return }
             var done = 1
+            var failure: (any Error)?
             do {
                 done = try await appendBatch(batch.map { ($0.record, $0.time) }, with: counterparty)
             } catch is CancellationError {
-                state.withLock { state in state.lanes[counterparty]?.draining = false }
+                // Shutdown: what waits stays queued (the journal proposes it again); callers waiting are told.
+                let waiters = state.withLock { state in
+                    state.lanes[counterparty]?.draining = false
+                    let waiters = state.lanes[counterparty]?.queue.compactMap(\.waiter) ?? []
+                    for index in state.lanes[counterparty]?.queue.indices ?? 0..<0 {
+                        state.lanes[counterparty]?.queue[index].waiter = nil
+                    }
+                    return waiters
+                }
+                for waiter in waiters { waiter.resume(throwing: CancellationError()) }
                 return
             } catch {
+                failure = error
                 logger.error(
                     "ledger entry refused by the counterparty; not proposed again",
                     metadata: [
@@ -238,7 +252,14 @@ public final class NodeLedgers: Sendable {
                     ])
                 metrics?.ledgerEntryRefused(counterparty: counterparty)
             }
-            state.withLock { state in state.lanes[counterparty]?.queue.removeFirst(done) }
+            let finished = state.withLock { state in
+                let finished = state.lanes[counterparty]?.queue.prefix(done).compactMap(\.waiter) ?? []
+                state.lanes[counterparty]?.queue.removeFirst(done)
+                return finished
+            }
+            for waiter in finished {
+                if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
+            }
             updateBacklogMetric(counterparty)
         }
     }
@@ -248,21 +269,16 @@ public final class NodeLedgers: Sendable {
         metrics?.ledgerBacklog(counterparty: counterparty, entries: count)
     }
 
-    /// Appends like `append`, but one at a time per counterparty: concurrent callers (a retail buyer with several
-    /// requests in flight) wait their turn instead of proposing on the same head.
+    /// Appends through the counterparty's lane and returns once the entry is agreed: concurrent callers (a retail
+    /// buyer with several requests in flight) are agreed in order, in batches, instead of proposing on the same
+    /// head one round trip each.
+    /// - Throws: what ended the entry's journey: the counterparty's refusal, `retryLimit` passing, or
+    ///   `CancellationError` at shutdown.
     public func appendInOrder(_ record: LedgerRecord, at time: Instant) async throws {
-        let gate = state.withLock { state in
-            let gate = state.gates[record.counterparty] ?? SerialGate()
-            state.gates[record.counterparty] = gate
-            return gate
-        }
-        await gate.enter()
-        do {
-            try await append(record, at: time)
-            await gate.leave()
-        } catch {
-            await gate.leave()
-            throw error
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            enqueue(Queued(record: record, time: time, queuedAt: Date(), waiter: continuation)) { work in
+                Task { await work() }
+            }
         }
     }
 
@@ -480,27 +496,5 @@ public final class NodeLedgers: Sendable {
     public func flush() throws {
         try store.flush()
         try sofStore?.flush()
-    }
-}
-
-/// One caller at a time, in arrival order.
-actor SerialGate {
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func enter() async {
-        if busy {
-            await withCheckedContinuation { waiters.append($0) }
-        } else {
-            busy = true
-        }
-    }
-
-    func leave() {
-        if waiters.isEmpty {
-            busy = false
-        } else {
-            waiters.removeFirst().resume()
-        }
     }
 }
