@@ -79,45 +79,12 @@ struct OrderDisconnectionTests {
         #expect(invoices.allSatisfy { $0.passed }, "\(invoices.map { $0.detail })")
     }
 
-    /// `order-disconnect` with the disconnection ordered for ten days after the order and cancelled two days in.
-    static let withdrawnScenario = """
-        name: order-disconnect-withdrawn
-        seed: 41
-        defaults: { latency: 30ms, processingTime: 1s, quoteValidity: 30d }
-        providers:
-          - { id: RETAIL, markup: 20%, sellers: [WHOLESALE] }
-          - { id: WHOLESALE, markup: 10%, sellers: [ACCESS] }
-          - id: ACCESS
-            markup: 0%
-            catalog:
-              - { offering: ACCESS-EPL, places: [LYON-1], cost: 500, leadTime: 14d, maxBandwidthMbps: 1000 }
-        demand:
-          - id: line
-            buyer: ENTERPRISE
-            seller: RETAIL
-            kind: inquiry
-            items: [{ id: access, offering: ACCESS-EPL, place: LYON-1, bandwidthMbps: 100 }]
-            order:
-              after: 1h
-              activationWindow: 30d
-              term: 365d
-              endOfTermAction: autoRenew
-              disconnect: { after: 40d, effective: 10d, withdrawAfter: 2d }
-        runFor: 150d
-        expect:
-          - { demand: line, order: ACTIVATED, servicePath: [RETAIL, WHOLESALE, ACCESS], terms: 1 }
-          - { demand: line, serviceStates: { RETAIL: active, WHOLESALE: active, ACCESS: active } }
-          - { ledgers: clean }
-        """
-
     @Test(
-        "a buyer cancels its disconnection before the date: order.cancelled goes down the chain, every seller answers order.disconnect_withdrawn, nothing is disconnected or released and every inventory keeps the service active"
+        "order-disconnect-withdrawn: a buyer cancels its disconnection before the date: order.cancelled goes down the chain, every seller answers order.disconnect_withdrawn, nothing is disconnected or released and every inventory keeps the service active"
     )
     func withdrawnDownTheChain() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        let plan = try SimulationPlan(
-            ScenarioLoader.parse(Self.withdrawnScenario), directory: FileManager.default.temporaryDirectory)
-        let result = try Simulator(plan: plan, ledgerDirectory: directory).run()
+        let result = try ScenarioRunTests.run("order-disconnect-withdrawn", out: directory)
         #expect(result.expectations.allSatisfy { $0.passed }, "\(result.expectations.filter { !$0.passed })")
         #expect(result.auditFindings.isEmpty)
         let kinds: Set = [
@@ -150,7 +117,8 @@ struct OrderDisconnectionTests {
 
     @Test("a scenario's withdrawal must come before the disconnection takes effect: refused naming the field")
     func withdrawalAfterTheDateRefused() throws {
-        let text = Self.withdrawnScenario.replacingOccurrences(of: "withdrawAfter: 2d", with: "withdrawAfter: 10d")
+        let text = try ScenarioLoader.embedded("order-disconnect-withdrawn").text.replacingOccurrences(
+            of: "withdrawAfter: 2d", with: "withdrawAfter: 10d")
         #expect {
             try SimulationPlan(ScenarioLoader.parse(text), directory: FileManager.default.temporaryDirectory)
         } throws: { error in
