@@ -215,6 +215,20 @@ struct PlainModifyRouteTests {
                 let window = try #require(outage.first?["date"]?.stringValue.flatMap { MEFDateTime(text: $0) })
                 #expect(window.date > MEFDateTime(text: "2026-01-17T09:00:00Z")!.date)
                 #expect(window.date < MEFDateTime(text: "2026-01-20T09:00:00Z")!.date)
+                // The move's outage window from the moment the relocation was ordered: the simulator's (whose
+                // buyer orders it 2 days after activation), one processing time (100 ms) after the order came.
+                let simulatedWindow = try #require(expectedOrder.changeOutages.first)
+                #expect(expectedOrder.changeOutages.count == 1)
+                #expect(simulatedWindow.hasPrefix("4h from "))
+                let simulatedOutage = try #require(MEFDateTime(text: String(simulatedWindow.dropFirst(8))))
+                let (_, moveOrder) = try await OrderRouteTests.send(
+                    .get, NodeRoutes.productOrderPath + "/" + relocation, as: fixture.buyer, to: client)
+                let moveOrdered = try #require(moveOrder["orderDate"]?.stringValue.flatMap { MEFDateTime(text: $0) })
+                let liveLead = window.date.timeIntervalSince(moveOrdered.date)
+                let simulatedLead = simulatedOutage.date.timeIntervalSince(
+                    simulatedActivation.date.addingTimeInterval(2 * 86_400))
+                #expect(liveLead == simulatedLead)
+                #expect((liveLead * 1000).rounded() == 100)
                 let oneOff = product["productPrice"]?.arrayValue?.filter { $0["priceType"] == "nonRecurring" } ?? []
                 #expect(
                     oneOff.compactMap { $0["price"]?["dutyFreeAmount"]?["value"]?.numberValue }

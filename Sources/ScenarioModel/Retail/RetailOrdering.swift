@@ -26,6 +26,8 @@ public struct RetailOrderView: Sendable {
     public var serviceID: String?
     public var activatedAt: Instant?
     public var changeQuotes: [(price: Money, outage: TimeSpan)] = []
+    /// The outages the seller scheduled for changes (PDL-118): from, duration.
+    public var changeOutages: [(from: Instant, duration: TimeSpan)] = []
     public var changesCompleted = 0
     public var extensionRequests = 0
     public var renewals = 0
@@ -213,6 +215,8 @@ public struct RetailOrdering: Sendable {
                         body: reply.ledgerBody)))
         case .changeQuoted(let price, let outage):
             view.changeQuotes.append((price, outage))
+        case .outageScheduled(let from, let duration):
+            view.changeOutages.append((from, duration))
         case .changed:
             view.changesCompleted += 1
         case .rejected(let reason):
@@ -265,6 +269,7 @@ public struct RetailOrdering: Sendable {
         }
         outcome.faultNotices = view.faultNotices
         outcome.faultOutages = view.faultOutages.map { "\($0.duration) from \($0.from)" }
+        outcome.changeOutages = view.changeOutages.map { "\($0.duration) from \($0.from)" }
         outcome.reports = view.reports.map(SimulationResult.ReportOutcome.init)
         return outcome
     }
