@@ -116,8 +116,9 @@ struct PlainDeleteRouteTests {
                     let violations = schema.validate(event, against: "ProductOrderEvent")
                     #expect(violations.isEmpty, "\(violations)")
                 }
+                // Deliveries run concurrently (arrival order is not event order): the latest event is at the date.
                 #expect(
-                    events.compactMap { $0["eventTime"]?.stringValue.flatMap { MEFDateTime(text: $0)?.date } }.last
+                    events.compactMap { $0["eventTime"]?.stringValue.flatMap { MEFDateTime(text: $0)?.date } }.max()
                         == MEFDateTime(text: "2026-02-01T00:00:00Z")?.date)
             }
         }
@@ -292,6 +293,35 @@ struct PlainDeleteRouteTests {
             #expect(OrderRouteTests.orderSchema.validate(denied, against: "Error403") == [])
             #expect(try await TicketRouteTests.footprint(fixture) == before)
             #expect(try await PlainModifyRouteTests.read(deleteID, fixture, client: client).state == "inProgress")
+        }
+    }
+
+    @Test(
+        "restart: a withdrawn disconnection stays withdrawn (the cancellation is journaled): the order reads cancelled and the product stays active past the date"
+    )
+    func restartKeepsWithdrawal() async throws {
+        let fixture = try OrderRouteTests.steppedFixture()
+        let (orderID, productID) = try await fixture.server.application().test(.router) {
+            client -> (String, String) in
+            let (_, productID) = try await ProductInventoryRouteTests.deliver(fixture, client: client)
+            let (_, placed) = try await OrderRouteTests.send(
+                .post, NodeRoutes.productOrderPath,
+                body: try Self.delete(productID, externalId: "shop-delete-1", at: "2026-02-01T00:00:00Z"),
+                as: fixture.buyer, to: client)
+            let orderID = try #require(placed["id"]?.stringValue)
+            let (cancelled, _) = try await OrderRouteTests.send(
+                .post, NodeRoutes.cancelProductOrderPath, body: Self.cancel(orderID), as: fixture.buyer, to: client)
+            #expect(cancelled == .created)
+            return (orderID, productID)
+        }
+        let restarted = try NodeRouteTests.Fixture(restarting: fixture)
+        #expect(try await restarted.server.node.restore() > 0)
+        try await restarted.server.application().test(.router) { client in
+            #expect(try await PlainModifyRouteTests.read(orderID, restarted, client: client).state == "cancelled")
+            try await OrderRouteTests.advance(to: "2026-02-02T00:00:00Z", as: restarted.buyer, client: client)
+            let product = try await ProductInventoryRouteTests.readProduct(productID, restarted, client: client)
+            #expect(product["status"] == "active")
+            #expect(await restarted.server.node.service(id: productID)?.state == .active)
         }
     }
 }
