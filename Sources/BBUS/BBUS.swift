@@ -53,6 +53,8 @@ public struct BBUS: Sendable {
             return placeRenewal(renewal, ids: &ids).map(RoleStep.effect)
         case .placeDisconnection(let disconnection):
             return placeDisconnection(disconnection, ids: &ids).map(RoleStep.effect)
+        case .withdrawDisconnection(let service, let reason):
+            return withdrawDisconnection(service, reason: reason, now: now).map(RoleStep.effect)
         case .tellSellers(let order, let itemIDs, let event, let closing):
             return tellSellers(order: order, itemIDs: itemIDs, event, closing: closing, now: now).map(RoleStep.effect)
         case .forgetSubOrders(let order, let itemIDs):

@@ -53,6 +53,16 @@ extension ProviderNode {
                 }
             }
         }
+        // Each change's one-off price, as the seller quoted it (PDL-116), beside the monthly price.
+        for resource in later {
+            for notice in resource.notices {
+                guard case .changeQuoted(let money, _) = notice.event else { continue }
+                prices.append(
+                    ProductPrice(
+                        name: "change", description: "order \(resource.id)", priceType: .nonRecurring,
+                        price: Price(dutyFreeAmount: MEFMoney(unit: money.currency, value: money.amount))))
+            }
+        }
         items += later.map {
             ProductOrderItemRef(
                 productOrderId: $0.id, productOrderItemId: "1", productOrderHref: orderHref + "/" + $0.id)
@@ -107,8 +117,13 @@ extension ProviderNode {
 
     /// The `number`th term (from 0) as a Sonata item term: its length in days, its dates in the description.
     static func itemTerm(number: Int, _ term: ProductTerm) -> MEFItemTerm {
+        itemTerm(name: "term \(number + 1)", term)
+    }
+
+    /// A term as a Sonata item term named `name`: its length in days, its dates in the description.
+    static func itemTerm(name: String, _ term: ProductTerm) -> MEFItemTerm {
         MEFItemTerm(
-            name: "term \(number + 1)",
+            name: name,
             description: "from \(MEFDateTime(term.start.date)) to \(MEFDateTime(term.end.date))",
             duration: Duration(amount: term.length.wholeDaysRoundedUp, units: .calendarDays),
             endOfTermAction: term.endOfTermAction,

@@ -108,7 +108,7 @@ struct ClusterTests {
 
     @Test(
         "PDL-019 PDL-047 PDL-116 order-delivery on live nodes (stepped clock): the simulator's orders, changes, terms and prices; both ledger copies clean",
-        arguments: ["order-delivery", "order-failures", "order-disconnect"])
+        arguments: ["order-delivery", "order-failures", "order-disconnect", "order-disconnect-withdrawn"])
     func orderScenarioLive(_ name: String) async throws {
         let (plan, runner) = try Self.embeddedRunner(name)
         #expect(runner.clock == .stepped)

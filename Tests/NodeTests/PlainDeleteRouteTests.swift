@@ -116,8 +116,9 @@ struct PlainDeleteRouteTests {
                     let violations = schema.validate(event, against: "ProductOrderEvent")
                     #expect(violations.isEmpty, "\(violations)")
                 }
+                // Deliveries run concurrently (arrival order is not event order): the latest event is at the date.
                 #expect(
-                    events.compactMap { $0["eventTime"]?.stringValue.flatMap { MEFDateTime(text: $0)?.date } }.last
+                    events.compactMap { $0["eventTime"]?.stringValue.flatMap { MEFDateTime(text: $0)?.date } }.max()
                         == MEFDateTime(text: "2026-02-01T00:00:00Z")?.date)
             }
         }
@@ -159,6 +160,168 @@ struct PlainDeleteRouteTests {
             }
             #expect(try await TicketRouteTests.footprint(fixture) == before)
             #expect(await fixture.server.node.service(id: productID)?.state == .active)
+        }
+    }
+
+    /// A Sonata `CancelProductOrder_Create` for `order`, valid against the v10 schema unless `body` replaces it.
+    static func cancel(_ order: String, reason: String = "the site stays open") -> Data {
+        let body: JSONValue = [
+            "productOrder": ["productOrderId": .string(order)],
+            "cancellationReason": .string(reason), "cancellationReasonType": "commercial",
+            "relatedContactInformation": [
+                [
+                    "name": "Shop procurement", "emailAddress": "buying@shop.example", "number": "+44-20-1111-1111",
+                    "role": "buyerContactInformation",
+                ]
+            ],
+        ]
+        #expect(OrderRouteTests.orderSchema.validate(body, against: "CancelProductOrder_Create") == [])
+        return body.canonicalData
+    }
+
+    @Test(
+        "a plain buyer cancels its delete order before the date (cancelProductOrder): done, the order cancelled with order.disconnect_withdrawn, the product still active after the date; a delete placed afterwards is carried out"
+    )
+    func deleteCancelled() async throws {
+        let fixture = try OrderRouteTests.steppedFixture()
+        try await fixture.server.application().test(.router) { client in
+            let (_, productID) = try await ProductInventoryRouteTests.deliver(fixture, client: client)
+            let (_, placed) = try await OrderRouteTests.send(
+                .post, NodeRoutes.productOrderPath,
+                body: try Self.delete(productID, externalId: "shop-delete-1", at: "2026-02-01T00:00:00Z"),
+                as: fixture.buyer, to: client)
+            let orderID = try #require(placed["id"]?.stringValue)
+            try await OrderRouteTests.advance(to: "2026-01-20T09:00:00Z", as: fixture.buyer, client: client)
+
+            let (status, answer) = try await OrderRouteTests.send(
+                .post, NodeRoutes.cancelProductOrderPath, body: Self.cancel(orderID), as: fixture.buyer, to: client)
+            #expect(status == .created)
+            #expect(OrderRouteTests.orderSchema.validate(answer, against: "CancelProductOrder") == [])
+            #expect(answer["state"] == "done")
+            #expect(answer["productOrder"]?["productOrderId"]?.stringValue == orderID)
+            #expect(answer["cancellationReason"] == "the site stays open")
+            var read = try await PlainModifyRouteTests.read(orderID, fixture, client: client)
+            #expect(read.state == "cancelled", "\(read)")
+            #expect(read.notices == ["order.accepted", "order.disconnect_withdrawn"])
+            let recorded = fixture.server.node.ledgers.queued(for: "BUYER").map { [$0.kind, $0.refs["order"] ?? ""] }
+            #expect(recorded.contains(["order.disconnect_withdrawn", "shop-delete-1"]), "\(recorded)")
+
+            // The date passes: nothing happens, the product stays active.
+            try await OrderRouteTests.advance(to: "2026-02-02T00:00:00Z", as: fixture.buyer, client: client)
+            read = try await PlainModifyRouteTests.read(orderID, fixture, client: client)
+            #expect(read.state == "cancelled")
+            var product = try await ProductInventoryRouteTests.readProduct(productID, fixture, client: client)
+            #expect(product["status"] == "active")
+            #expect(product["terminationDate"] == nil)
+
+            // Cancelling it again: 422 on the order's id, nothing recorded.
+            let before = try await TicketRouteTests.footprint(fixture)
+            let (again, errors) = try await OrderRouteTests.send(
+                .post, NodeRoutes.cancelProductOrderPath, body: Self.cancel(orderID), as: fixture.buyer, to: client)
+            #expect(again == .unprocessableContent)
+            #expect(errors.arrayValue?.first?["propertyPath"] == "/productOrder/productOrderId")
+            #expect(errors.arrayValue?.first?["code"] == "invalidValue")
+            #expect(try await TicketRouteTests.footprint(fixture) == before)
+
+            // A new delete is taken and carried out at its date.
+            let (_, second) = try await OrderRouteTests.send(
+                .post, NodeRoutes.productOrderPath,
+                body: try Self.delete(productID, externalId: "shop-delete-2", at: "2026-02-10T00:00:00Z"),
+                as: fixture.buyer, to: client)
+            let secondID = try #require(second["id"]?.stringValue)
+            try await OrderRouteTests.advance(to: "2026-02-11T00:00:00Z", as: fixture.buyer, client: client)
+            #expect(try await PlainModifyRouteTests.read(secondID, fixture, client: client).state == "completed")
+            product = try await ProductInventoryRouteTests.readProduct(productID, fixture, client: client)
+            #expect(product["status"] == "terminated")
+        }
+    }
+
+    @Test(
+        "cancelProductOrder refused with 422 naming the field: no order id, no contact, a reason of the wrong type, an unknown order, an order that is not a pending delete; 403 another buyer's; nothing recorded"
+    )
+    func badCancellations() async throws {
+        let fixture = try OrderRouteTests.steppedFixture()
+        try await fixture.server.application().test(.router) { client in
+            let (addOrderID, productID) = try await ProductInventoryRouteTests.deliver(fixture, client: client)
+            let (_, placed) = try await OrderRouteTests.send(
+                .post, NodeRoutes.productOrderPath,
+                body: try Self.delete(productID, externalId: "shop-delete-1", at: "2026-02-01T00:00:00Z"),
+                as: fixture.buyer, to: client)
+            let deleteID = try #require(placed["id"]?.stringValue)
+            let before = try await TicketRouteTests.footprint(fixture)
+            let contact: JSONValue = [
+                ["name": "Shop", "emailAddress": "b@shop.example", "number": "+1", "role": "buyerContactInformation"]
+            ]
+            let cases: [(JSONValue, String, String)] = [
+                (["relatedContactInformation": contact], "/productOrder/productOrderId", "missingProperty"),
+                (
+                    ["productOrder": ["productOrderId": .string(deleteID)]], "/relatedContactInformation",
+                    "missingProperty"
+                ),
+                (
+                    [
+                        "productOrder": ["productOrderId": .string(deleteID)], "relatedContactInformation": contact,
+                        "cancellationReason": 42,
+                    ], "/cancellationReason", "invalidValue"
+                ),
+                (
+                    [
+                        "productOrder": ["productOrderId": .string(deleteID)], "relatedContactInformation": contact,
+                        "cancellationReasonType": "whim",
+                    ], "/cancellationReasonType", "invalidValue"
+                ),
+                (
+                    ["productOrder": ["productOrderId": "SELLER-order-999"], "relatedContactInformation": contact],
+                    "/productOrder/productOrderId", "referenceNotFound"
+                ),
+                (
+                    ["productOrder": ["productOrderId": .string(addOrderID)], "relatedContactInformation": contact],
+                    "/productOrder/productOrderId", "invalidValue"
+                ),
+            ]
+            for (body, field, code) in cases {
+                let (status, errors) = try await OrderRouteTests.send(
+                    .post, NodeRoutes.cancelProductOrderPath, body: body.canonicalData, as: fixture.buyer, to: client)
+                #expect(status == .unprocessableContent, "\(field)")
+                #expect(errors.arrayValue?.first?["propertyPath"]?.stringValue == field)
+                #expect(errors.arrayValue?.first?["code"]?.stringValue == code, "\(field)")
+                #expect(OrderRouteTests.orderSchema.validate(errors, againstArrayOf: "Error422") == [])
+            }
+            let (theirs, denied) = try await OrderRouteTests.send(
+                .post, NodeRoutes.cancelProductOrderPath, body: Self.cancel(deleteID), as: fixture.other, to: client)
+            #expect(theirs == .forbidden)
+            #expect(OrderRouteTests.orderSchema.validate(denied, against: "Error403") == [])
+            #expect(try await TicketRouteTests.footprint(fixture) == before)
+            #expect(try await PlainModifyRouteTests.read(deleteID, fixture, client: client).state == "inProgress")
+        }
+    }
+
+    @Test(
+        "restart: a withdrawn disconnection stays withdrawn (the cancellation is journaled): the order reads cancelled and the product stays active past the date"
+    )
+    func restartKeepsWithdrawal() async throws {
+        let fixture = try OrderRouteTests.steppedFixture()
+        let (orderID, productID) = try await fixture.server.application().test(.router) {
+            client -> (String, String) in
+            let (_, productID) = try await ProductInventoryRouteTests.deliver(fixture, client: client)
+            let (_, placed) = try await OrderRouteTests.send(
+                .post, NodeRoutes.productOrderPath,
+                body: try Self.delete(productID, externalId: "shop-delete-1", at: "2026-02-01T00:00:00Z"),
+                as: fixture.buyer, to: client)
+            let orderID = try #require(placed["id"]?.stringValue)
+            let (cancelled, _) = try await OrderRouteTests.send(
+                .post, NodeRoutes.cancelProductOrderPath, body: Self.cancel(orderID), as: fixture.buyer, to: client)
+            #expect(cancelled == .created)
+            return (orderID, productID)
+        }
+        let restarted = try NodeRouteTests.Fixture(restarting: fixture)
+        #expect(try await restarted.server.node.restore() > 0)
+        try await restarted.server.application().test(.router) { client in
+            #expect(try await PlainModifyRouteTests.read(orderID, restarted, client: client).state == "cancelled")
+            try await OrderRouteTests.advance(to: "2026-02-02T00:00:00Z", as: restarted.buyer, client: client)
+            let product = try await ProductInventoryRouteTests.readProduct(productID, restarted, client: client)
+            #expect(product["status"] == "active")
+            #expect(await restarted.server.node.service(id: productID)?.state == .active)
         }
     }
 }

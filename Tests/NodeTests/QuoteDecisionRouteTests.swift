@@ -270,4 +270,91 @@ struct QuoteDecisionRouteTests {
             #expect(deleted == .noContent)
         }
     }
+
+    /// `quoteCreate` with its own external id.
+    static func quoteCreate(externalId: String) throws -> Data {
+        var body = try JSONValue.parse(quoteCreate())
+        if case .object(var fields) = body {
+            fields["externalId"] = .string(externalId)
+            body = .object(fields)
+        }
+        return body.canonicalData
+    }
+
+    @Test(
+        "GET …/v8/quote lists the caller's quotes as Quote_Find (not its POQs, not another buyer's), with the listQuote filters; a bad filter 400 naming the parameter; reads record nothing"
+    )
+    func listQuotes() async throws {
+        let fixture = try OrderRouteTests.steppedFixture()
+        try await fixture.server.application().test(.router) { client in
+            var ids: [String] = []
+            for externalId in ["shop-quote-1", "shop-quote-2"] {
+                let (status, quote) = try await OrderRouteTests.send(
+                    .post, NodeRoutes.quotePath, body: try Self.quoteCreate(externalId: externalId), as: fixture.buyer,
+                    to: client)
+                #expect(status == .created)
+                ids.append(try #require(quote["id"]?.stringValue))
+            }
+            // A POQ of the same buyer and another buyer's quote: neither is in BUYER's list.
+            let (_, poq) = try await OrderRouteTests.send(
+                .post, NodeRoutes.poqPath, body: SellerAnswerTests.poq(immediate: true), as: fixture.buyer, to: client)
+            #expect(poq["id"] != nil)
+            let (_, theirs) = try await OrderRouteTests.send(
+                .post, NodeRoutes.quotePath, body: Self.quoteCreate(), as: fixture.other, to: client)
+            let theirID = try #require(theirs["id"]?.stringValue)
+
+            try await OrderRouteTests.advance(to: "2026-01-05T09:01:00Z", as: fixture.buyer, client: client)
+            let (cancelled, _) = try await OrderRouteTests.send(
+                .post, NodeRoutes.rejectQuotePath, body: Self.operation(ids[1], reason: "too dear"), as: fixture.buyer,
+                to: client)
+            #expect(cancelled == .ok)
+            let before = try await TicketRouteTests.footprint(fixture)
+
+            let (status, list) = try await OrderRouteTests.send(
+                .get, NodeRoutes.quotePath, as: fixture.buyer, to: client)
+            #expect(status == .ok)
+            #expect(OrderRouteTests.quoteSchema.validate(list, againstArrayOf: "Quote_Find") == [])
+            #expect(list.arrayValue?.compactMap { $0["id"]?.stringValue } == ids)
+            #expect(list.arrayValue?.map { $0["state"] } == ["approved.orderable", "declined"])
+            #expect(list.arrayValue?.map { $0["externalId"] } == ["shop-quote-1", "shop-quote-2"])
+            #expect(list.arrayValue?.first?["quoteLevel"] == "firm")
+            #expect(list.arrayValue?.first?["projectId"] == "paris-rollout")
+            let (_, otherList) = try await OrderRouteTests.send(
+                .get, NodeRoutes.quotePath, as: fixture.other, to: client)
+            #expect(otherList.arrayValue?.compactMap { $0["id"]?.stringValue } == [theirID])
+
+            let filters: [(String, [String])] = [
+                ("state=approved.orderable", [ids[0]]), ("state=declined", [ids[1]]), ("state=cancelled", []),
+                ("externalId=shop-quote-2", [ids[1]]), ("projectId=paris-rollout", ids), ("projectId=other", []),
+                ("quoteLevel=firm", ids), ("quoteLevel=budgetary", []),
+                ("quoteDate.gt=2026-01-05T08:00:00Z", ids), ("quoteDate.lt=2026-01-05T08:00:00Z", []),
+                ("requestedQuoteCompletionDate.lt=2026-01-05T11:00:00Z", ids),
+                ("requestedQuoteCompletionDate.gt=2026-01-05T11:00:00Z", []),
+                ("effectiveQuoteCompletionDate.gt=2026-01-05T08:00:00Z", ids),
+                ("effectiveQuoteCompletionDate.lt=2026-01-05T08:00:00Z", []),
+                ("offset=1", [ids[1]]), ("limit=1", [ids[0]]), ("limit=1&offset=1", [ids[1]]), ("buyerId=BUYER", ids),
+            ]
+            for (query, expected) in filters {
+                let (status, found) = try await OrderRouteTests.send(
+                    .get, NodeRoutes.quotePath + "?" + query, as: fixture.buyer, to: client)
+                #expect(status == .ok, "\(query)")
+                #expect(found.arrayValue?.compactMap { $0["id"]?.stringValue } == expected, "\(query)")
+                #expect(OrderRouteTests.quoteSchema.validate(found, againstArrayOf: "Quote_Find") == [])
+            }
+            for (query, parameter) in [
+                ("state=bogus", "state"), ("quoteLevel=cheap", "quoteLevel"),
+                ("quoteDate.gt=yesterday", "quoteDate.gt"),
+                ("limit=0", "limit"), ("offset=-1", "offset"),
+            ] {
+                let (status, error) = try await OrderRouteTests.send(
+                    .get, NodeRoutes.quotePath + "?" + query, as: fixture.buyer, to: client)
+                #expect(status == .badRequest, "\(query)")
+                #expect(error["code"] == "invalidQuery")
+                #expect(error["propertyPath"]?.stringValue == parameter)
+                #expect(error["reason"]?.stringValue?.hasPrefix(parameter + ":") == true, "\(error)")
+                #expect(OrderRouteTests.quoteSchema.validate(error, against: "Error400") == [])
+            }
+            #expect(try await TicketRouteTests.footprint(fixture) == before)
+        }
+    }
 }

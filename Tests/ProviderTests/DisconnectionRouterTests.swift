@@ -78,4 +78,54 @@ struct DisconnectionRouterTests {
         #expect(accepted.records.map(\.kind) == ["order.accepted"])
         #expect(accepted.timers.map(\.1) == [now])
     }
+
+    static func cancel(_ id: RequestID, at now: Instant) -> OrderNotice {
+        OrderNotice(orderID: id, sellerOrderReference: "", event: .cancelled("changed our mind"), at: now)
+    }
+
+    @Test(
+        "a disconnection cancelled before its date is withdrawn: order.disconnect_withdrawn to the buyer, the service stays active past the date, and a new disconnection is taken; a cancellation after the date changes nothing"
+    )
+    mutating func withdrawnBeforeTheDate() throws {
+        var (core, serviceID, activatedAt) = try activeService()
+        let now = activatedAt + .days(1)
+        let date = activatedAt + .days(10)
+        let accepted = core.handle(
+            .message(from: "B", .order(Self.disconnect("d1", serviceID, at: date, now: now))), now: now,
+            entropy: &entropy)
+        let timer = try #require(accepted.timers.first)
+
+        let withdrawn = core.handle(
+            .message(from: "B", .orderNotice(Self.cancel("d1", at: now + .days(2)))), now: now + .days(2),
+            entropy: &entropy)
+        #expect(withdrawn.records.map(\.kind) == ["order.disconnect_withdrawn"])
+        #expect(withdrawn.records.first?.refs["order"] == "d1")
+        #expect(withdrawn.records.first?.counterparty == "B")
+        #expect(core.view.service(serviceID)?.disconnection == nil)
+
+        // The date comes: nothing happens, the service stays in operation.
+        let dateReached = core.handle(.timer(timer.0), now: date, entropy: &entropy)
+        #expect(dateReached.records.isEmpty)
+        #expect(core.view.service(serviceID)?.state == .active)
+
+        // Cancelling it again, or an order that never was a disconnection: nothing recorded.
+        let again = core.handle(
+            .message(from: "B", .orderNotice(Self.cancel("d1", at: date))), now: date, entropy: &entropy)
+        #expect(again.records.isEmpty)
+
+        // A new disconnection is taken (the withdrawn one no longer blocks it) and carried out at its date.
+        let later = date + .days(5)
+        let second = core.handle(
+            .message(from: "B", .order(Self.disconnect("d2", serviceID, at: later, now: date))), now: date,
+            entropy: &entropy)
+        #expect(second.records.map(\.kind) == ["order.accepted"])
+        let secondTimer = try #require(second.timers.first)
+        let ended = core.handle(.timer(secondTimer.0), now: later, entropy: &entropy)
+        #expect(ended.records.map(\.kind) == ["sof.released", "service.disconnected"])
+        let tooLate = core.handle(
+            .message(from: "B", .orderNotice(Self.cancel("d2", at: later + .days(1)))), now: later + .days(1),
+            entropy: &entropy)
+        #expect(tooLate.records.isEmpty)
+        #expect(core.view.service(serviceID)?.state == .terminated)
+    }
 }

@@ -78,4 +78,51 @@ struct OrderDisconnectionTests {
             ])
         #expect(invoices.allSatisfy { $0.passed }, "\(invoices.map { $0.detail })")
     }
+
+    @Test(
+        "order-disconnect-withdrawn: a buyer cancels its disconnection before the date: order.cancelled goes down the chain, every seller answers order.disconnect_withdrawn, nothing is disconnected or released and every inventory keeps the service active"
+    )
+    func withdrawnDownTheChain() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try ScenarioRunTests.run("order-disconnect-withdrawn", out: directory)
+        #expect(result.expectations.allSatisfy { $0.passed }, "\(result.expectations.filter { !$0.passed })")
+        #expect(result.auditFindings.isEmpty)
+        let kinds: Set = [
+            "order.disconnect_request", "order.accepted", "order.cancelled", "order.disconnect_withdrawn",
+            "service.disconnected",
+        ]
+        let retail = try entries("ENTERPRISE", "RETAIL", kinds, in: result).filter { $0.joined().contains("disc") }
+        #expect(
+            retail.map { [$0[0], $0[1]] } == [
+                ["ENTERPRISE", "order.disconnect_request"], ["RETAIL", "order.accepted"],
+                ["ENTERPRISE", "order.cancelled"],
+                ["RETAIL", "order.disconnect_withdrawn"],
+            ])
+        #expect(retail.allSatisfy { $0.contains("order=ENTERPRISE-line-disconnect") })
+        for (seller, buyer) in [("WHOLESALE", "RETAIL"), ("ACCESS", "WHOLESALE")] {
+            let hop = try entries(seller, buyer, kinds, in: result).filter { $0.joined().contains("disc") }
+            #expect(
+                hop.map { [$0[0], $0[1]] } == [
+                    [buyer, "order.disconnect_request"], [seller, "order.accepted"], [buyer, "order.cancelled"],
+                    [seller, "order.disconnect_withdrawn"],
+                ], "\(seller)")
+            // The cancellation names the sub-order the disconnection request opened.
+            #expect(Set(hop.compactMap { $0.first { $0.hasPrefix("order=") } }).count == 1, "\(hop)")
+        }
+        #expect(try entries("ACCESS", "ACCESS#sof", ["sof.released"], in: result).isEmpty)
+        let order = try #require(result.demands.first { $0.id == "line" }?.order)
+        #expect(order.state == "ACTIVATED")
+        #expect(order.serviceStates == ["RETAIL": "active", "WHOLESALE": "active", "ACCESS": "active"])
+    }
+
+    @Test("a scenario's withdrawal must come before the disconnection takes effect: refused naming the field")
+    func withdrawalAfterTheDateRefused() throws {
+        let text = try ScenarioLoader.embedded("order-disconnect-withdrawn").text.replacingOccurrences(
+            of: "withdrawAfter: 2d", with: "withdrawAfter: 10d")
+        #expect {
+            try SimulationPlan(ScenarioLoader.parse(text), directory: FileManager.default.temporaryDirectory)
+        } throws: { error in
+            "\(error)".contains("demand[0].order.disconnect.withdrawAfter")
+        }
+    }
 }

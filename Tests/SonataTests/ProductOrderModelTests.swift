@@ -150,4 +150,14 @@ struct ProductOrderModelTests {
         let missing = try schemaFinding(decoding: ProductOrderEvent.self, json.replacing("/event/id", with: nil))
         #expect(missing.path == "/event/id")
     }
+
+    @Test(
+        "a date renders to the millisecond it holds: 09:00:00.100 reads .100 (not .099, the Double's truncation), whole seconds without a fraction"
+    )
+    func dateMilliseconds() {
+        #expect(MEFDateTime(Date(timeIntervalSince1970: 1_768_640_400.1)).text == "2026-01-17T09:00:00.100Z")
+        #expect(MEFDateTime(Date(timeIntervalSince1970: 1_768_640_400.999)).text == "2026-01-17T09:00:00.999Z")
+        #expect(MEFDateTime(Date(timeIntervalSince1970: 1_768_640_400)).text == "2026-01-17T09:00:00Z")
+        #expect(MEFDateTime(Date(timeIntervalSince1970: 1_768_640_399.9996)).text == "2026-01-17T09:00:00Z")
+    }
 }

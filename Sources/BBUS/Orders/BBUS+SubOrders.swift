@@ -83,6 +83,15 @@ extension BBUS {
         ]
     }
 
+    /// Cancels the disconnection asked of a seller for its part of a service (the buyer above withdrew its own):
+    /// the cancellation is recorded on the seller's ledger and sent; nothing when no disconnection is pending there.
+    mutating func withdrawDisconnection(_ service: SellerService, reason: String, now: Instant) -> [Effect] {
+        guard let subID = disconnections.filter({ $0.value == service }).keys.min(by: { $0.rawValue < $1.rawValue })
+        else { return [] }
+        disconnections.removeValue(forKey: subID)
+        return noticeToSeller(service.seller, subID, .cancelled(reason), now: now)
+    }
+
     /// Tells the seller of each listed element's current sub-order; closing forgets those sub-orders.
     mutating func tellSellers(
         order: OrderKey, itemIDs: [String], _ event: OrderEvent, closing: Bool, now: Instant

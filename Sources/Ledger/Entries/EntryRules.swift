@@ -74,6 +74,7 @@ public struct EntryRules: Sendable {
             "order.window_extension_requested": .seller(ref: "order"), "change.quoted": .seller(ref: "order"),
             "change.outage_scheduled": .seller(ref: "order"), "change.completed": .seller(ref: "order"),
             "order.renewed": .seller(ref: "order"), "service.disconnected": .seller(ref: "order"),
+            "order.disconnect_withdrawn": .seller(ref: "order"),
             "order.cancelled": .buyer(ref: "order"), "order.window_changed": .buyer(ref: "order"),
             "order.window_extension_refused": .buyer(ref: "order"),
             "order.decomposed": .internalOnly, "sof.answer": .internalOnly, "sof.reserve": .internalOnly,

@@ -72,7 +72,11 @@ extension NodeRoutes {
         for path in [cancelProductOrderPath, modifyDeliveryDatePath] {
             signedRoute(router, .post, RouterPath(path), limit: limit, verifier: verifier, json: true) {
                 incoming, request, _ in
-                guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
+                let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body)
+                if envelope == nil, path == cancelProductOrderPath {
+                    return await plainCancel(incoming, node: node)
+                }
+                guard let envelope,
                     case .orderNotice(let notice) = envelope.message, notice.event.isFromBuyer
                 else {
                     return error(
@@ -98,6 +102,76 @@ extension NodeRoutes {
             await node.receive(.orderNotice(notice), from: incoming.party)
             return Response(status: .noContent)
         }
+    }
+
+    /// `POST …/v10/cancelProductOrder` from a plain buyer: a Sonata `CancelProductOrder_Create` naming one of its
+    /// disconnection (`delete`) orders, accepted and not yet carried out. The S-BUS takes it as the buyer's
+    /// cancellation: the SCO withdraws the disconnection here and down the chain, and the order ends `cancelled`
+    /// (`order.disconnect_withdrawn`); 201 with the `CancelProductOrder` (`done`). A missing or malformed field is
+    /// 422 naming it (`/productOrder/productOrderId`, `/relatedContactInformation`, `/cancellationReason`,
+    /// `/cancellationReasonType`); an unknown order is 422 `referenceNotFound`, another buyer's 403; any other
+    /// order, or a disconnection already carried out, is 422 `invalidValue` on `/productOrder/productOrderId`.
+    /// None of those reaches the core or the ledger.
+    static func plainCancel(_ incoming: Incoming, node: ProviderNode) async -> Response {
+        func refuse(_ code: MEFErrorCode, _ path: String, _ reason: String) -> Response {
+            json(.unprocessableContent, [MEFError(code: code, reason: reason, propertyPath: path)])
+        }
+        guard let body = incoming.json, case .object = body else {
+            return error(MEFError(code: .invalidBody, reason: "expected a CancelProductOrder_Create object"))
+        }
+        guard let reference = body["productOrder"]?["productOrderId"] else {
+            return refuse(.missingProperty, "/productOrder/productOrderId", "the order to cancel is missing")
+        }
+        guard let id = reference.stringValue, !id.isEmpty else {
+            return refuse(.invalidValue, "/productOrder/productOrderId", "expected the order's id, a string")
+        }
+        guard let contactValue = body["relatedContactInformation"] else {
+            return refuse(.missingProperty, "/relatedContactInformation", "the buyer's contact is missing")
+        }
+        guard let contacts = try? contactValue.decode([RelatedContactInformation].self) else {
+            return refuse(
+                .invalidValue, "/relatedContactInformation", "expected RelatedContactInformation objects")
+        }
+        let reason = body["cancellationReason"]
+        if let reason, reason.stringValue == nil {
+            return refuse(.invalidValue, "/cancellationReason", "expected a string")
+        }
+        let reasonType = body["cancellationReasonType"]
+        if let reasonType, !["technical", "commercial"].contains(reasonType.stringValue ?? "") {
+            return refuse(.invalidValue, "/cancellationReasonType", "expected 'technical' or 'commercial'")
+        }
+        guard let resource = await node.order(id: id) else {
+            return refuse(.referenceNotFound, "/productOrder/productOrderId", "no productOrder '\(id)'")
+        }
+        guard resource.buyer == incoming.party else {
+            return error(MEFError(code: .accessDenied, reason: "this productOrder is another buyer's"))
+        }
+        guard case .disconnect(_, let at) = resource.request.action else {
+            return refuse(
+                .invalidValue, "/productOrder/productOrderId",
+                "only a disconnection (a `delete` order) not yet carried out can be cancelled over Sonata; '\(id)' is not one"
+            )
+        }
+        guard resource.state == .inProgress, node.clock.now() < at else {
+            return refuse(
+                .invalidValue, "/productOrder/productOrderId",
+                "'\(id)' is \(resource.state.rawValue): its disconnection was carried out or refused already")
+        }
+        let text = reason?.stringValue ?? "cancelled by the buyer"
+        let notice = OrderNotice(
+            orderID: resource.request.id, sellerOrderReference: id, event: .cancelled(text), at: node.clock.now())
+        await node.receive(.orderNotice(notice), from: incoming.party)
+        let after = await node.order(id: id)
+        let done = after?.state == .cancelled
+        let href = node.configuration.publicURL + productOrderPath
+        let answer = CancelProductOrder(
+            id: id + "-cancel", href: node.configuration.publicURL + cancelProductOrderPath + "/" + id + "-cancel",
+            productOrder: CancelProductOrder.OrderRef(productOrderId: id, productOrderHref: href + "/" + id),
+            state: done ? .done : .rejected, cancellationReason: reason?.stringValue,
+            cancellationReasonType: reasonType?.stringValue,
+            cancellationDeniedReason: done ? nil : "the disconnection could no longer be withdrawn",
+            relatedContactInformation: contacts)
+        return json(.created, answer)
     }
 
     /// `POST …/v10/hub` and `DELETE …/v10/hub/{id}`: a buyer's listener for its order notifications.

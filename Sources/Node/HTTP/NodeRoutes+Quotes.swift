@@ -1,6 +1,8 @@
 import CanonicalJSON
 import Foundation
+import HTTPTypes
 import Hummingbird
+import Ledger
 import Sonata
 import SupplyChain
 
@@ -19,6 +21,24 @@ extension NodeRoutes {
             incoming, _, _ in
             await createQuote(incoming, node: node)
         }
+        signedRoute(router, .get, RouterPath(quotePath), limit: limit, verifier: verifier, json: false) {
+            incoming, request, _ in
+            let filter: QuoteFilter
+            switch QuoteFilter.read(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) {
+            case .success(let value): filter = value
+            case .failure(let refusal): return error(refusal)
+            }
+            var quotes: [Quote] = []
+            for (id, _) in await node.resources(of: incoming.party) {
+                if let quote = await quote(id, buyer: incoming.party, node: node) { quotes.append(quote) }
+            }
+            let matching = quotes.filter(filter.matches)
+            let page = Array(matching.dropFirst(filter.offset).prefix(filter.limit ?? matching.count))
+            var response = json(.ok, page.map(QuoteFind.init))
+            response.headers[HTTPField.Name("X-Total-Count")!] = String(matching.count)
+            response.headers[HTTPField.Name("X-Result-Count")!] = String(page.count)
+            return response
+        }
         signedRoute(router, .get, RouterPath(quotePath + "/{id}"), limit: limit, verifier: verifier, json: false) {
             incoming, request, context in
             let id = context.parameters.get("id") ?? ""
@@ -28,15 +48,10 @@ extension NodeRoutes {
             guard resource.buyer == incoming.party else {
                 return error(MEFError(code: .accessDenied, reason: "this quote is another buyer's"))
             }
-            guard let answer = await node.answer(reference: id, buyer: incoming.party), answer.kind == .inquiry else {
+            guard let quote = await quote(id, buyer: incoming.party, node: node) else {
                 return error(MEFError(code: .notFound, reason: "'\(id)' answered a POQ, not an inquiry: no quote"))
             }
-            return json(
-                .ok,
-                Quote(
-                    answer, request: resource.request, href: node.configuration.publicURL + quotePath,
-                    withdrawn: await node.withdrawal(of: id, buyer: incoming.party)?.decision,
-                    ordered: await node.isOrdered(id), now: node.clock.now()))
+            return json(.ok, quote)
         }
         for (path, action) in [(cancelQuotePath, QuoteDecision.Action.cancel), (rejectQuotePath, .decline)] {
             signedRoute(router, .post, RouterPath(path), limit: limit, verifier: verifier, json: true) {
@@ -48,6 +63,17 @@ extension NodeRoutes {
             to: router, path: quoteHubPath, node: node, verifier: verifier,
             register: { input, buyer in await node.registerQuoteHub(input, buyer: buyer) },
             delete: { id, buyer in await node.deleteQuoteHub(id: id, buyer: buyer) })
+    }
+
+    /// The quote `id` as `buyer` sees it now; nil when it is not `buyer`'s or answered a POQ, not an inquiry.
+    static func quote(_ id: String, buyer: PartyID, node: ProviderNode) async -> Quote? {
+        guard let resource = await node.resource(id: id), resource.buyer == buyer,
+            let answer = await node.answer(reference: id, buyer: buyer), answer.kind == .inquiry
+        else { return nil }
+        return Quote(
+            answer, request: resource.request, href: node.configuration.publicURL + quotePath,
+            withdrawn: await node.withdrawal(of: id, buyer: buyer)?.decision, ordered: await node.isOrdered(id),
+            now: node.clock.now())
     }
 
     /// `POST …/cancelQuote` and `…/rejectQuote`: a `QuoteOperationData` naming one of the caller's quotes, handed
@@ -230,5 +256,77 @@ extension Quote {
             },
             externalId: request?.externalId, projectId: request?.projectId,
             relatedContactInformation: request?.relatedContactInformation)
+    }
+}
+
+/// The `listQuote` filters of Quote v8, read from the query: `state`, `quoteLevel`, `externalId`, `projectId`,
+/// the `.gt`/`.lt` bounds of `quoteDate` and of the requested, expected and effective completion dates, `offset`
+/// and `limit`. `buyerId` and `sellerId` select nothing here: a buyer only ever sees its own quotes, from this seller.
+struct QuoteFilter: Sendable {
+    var state: QuoteState?
+    var quoteLevel: SellerQuoteLevel?
+    var equal: [(name: String, value: String)] = []
+    var dates: [(name: String, date: MEFDateTime)] = []
+    var offset = 0
+    var limit: Int?
+
+    static let dateFields = [
+        "quoteDate", "requestedQuoteCompletionDate", "expectedQuoteCompletionDate", "effectiveQuoteCompletionDate",
+    ]
+
+    /// The filters, or a 400 `invalidQuery` naming the first parameter with a value it cannot take.
+    static func read(_ parameters: [(name: String, value: String)]) -> Result<QuoteFilter, MEFError> {
+        var filter = QuoteFilter()
+        func invalid(_ name: String, _ why: String) -> Result<QuoteFilter, MEFError> {
+            .failure(MEFError(code: .invalidQuery, reason: "\(name): \(why)", propertyPath: name))
+        }
+        for (name, value) in parameters {
+            switch name {
+            case "state":
+                guard let state = QuoteState(rawValue: value) else {
+                    return invalid(name, "'\(value)' is not a quote state")
+                }
+                filter.state = state
+            case "quoteLevel":
+                guard let level = SellerQuoteLevel(rawValue: value) else {
+                    return invalid(name, "'\(value)' is not a seller quote level")
+                }
+                filter.quoteLevel = level
+            case "externalId", "projectId":
+                filter.equal.append((name, value))
+            case _ where dateFields.contains { name == $0 + ".gt" || name == $0 + ".lt" }:
+                guard let date = MEFDateTime(text: value) else { return invalid(name, "'\(value)' is not RFC 3339") }
+                filter.dates.append((name, date))
+            case "offset", "limit":
+                guard let number = Int(value), number >= (name == "offset" ? 0 : 1) else {
+                    return invalid(name, "'\(value)' is not a whole number of at least \(name == "offset" ? 0 : 1)")
+                }
+                if name == "offset" { filter.offset = number } else { filter.limit = number }
+            default:
+                continue  // buyerId, sellerId, and what a later version adds: not filters here
+            }
+        }
+        return .success(filter)
+    }
+
+    func matches(_ quote: Quote) -> Bool {
+        if let state, quote.state != state { return false }
+        if let quoteLevel, quote.quoteLevel != quoteLevel { return false }
+        for (name, value) in equal where (name == "externalId" ? quote.externalId : quote.projectId) != value {
+            return false
+        }
+        for (name, bound) in dates {
+            let field = name.dropLast(3)
+            let date: MEFDateTime? =
+                switch field {
+                case "quoteDate": quote.quoteDate
+                case "requestedQuoteCompletionDate": quote.requestedQuoteCompletionDate
+                case "expectedQuoteCompletionDate": quote.expectedQuoteCompletionDate
+                default: quote.effectiveQuoteCompletionDate
+                }
+            guard let date else { return false }
+            if name.hasSuffix(".lt") ? !(date.date < bound.date) : !(date.date > bound.date) { return false }
+        }
+        return true
     }
 }

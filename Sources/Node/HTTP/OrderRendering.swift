@@ -13,11 +13,29 @@ extension ProviderNode.OrderResource {
             case .rejected where state == .acknowledged: state = .rejected
             case .activated, .changed, .renewed, .disconnected: state = .completed
             case .failed: state = .failed
-            case .cancelled: state = .cancelled
+            case .cancelled, .disconnectionWithdrawn: state = .cancelled
             default: break
             }
         }
         return state
+    }
+
+    /// A change's milestones as the seller announced them (PDL-116..PDL-118): `change.quoted` when it was priced,
+    /// its note the one-off price and the outage it needs (`price 110.00 EUR; outage 4h`), and
+    /// `change.outage_scheduled` dated at the outage's start, its note the length (`outage 4h`).
+    public var milestones: [Milestone] {
+        notices.compactMap { notice in
+            switch notice.event {
+            case .changeQuoted(let price, let outage):
+                Milestone(
+                    name: notice.event.ledgerKind, date: MEFDateTime(notice.at.date),
+                    note: "price \(price); outage \(outage)")
+            case .outageScheduled(let from, let duration):
+                Milestone(name: notice.event.ledgerKind, date: MEFDateTime(from.date), note: "outage \(duration)")
+            default:
+                nil
+            }
+        }
     }
 
     /// The order as a Sonata v10 `ProductOrder`.
@@ -50,11 +68,17 @@ extension ProviderNode.OrderResource {
                     requestedCompletionDate: MEFDateTime(request.activateBy.date))
             }
         case .change(let serviceID, _), .renew(let serviceID, _):
+            let renewed = notices.lazy.compactMap { notice -> ProductTerm? in
+                if case .renewed(_, let term) = notice.event { return term }
+                return nil
+            }.first
             items = [
                 ProductOrderItem(
                     id: "1", action: .modify, state: itemState,
                     product: OrderProductRefOrValue(id: ProductID(rawValue: serviceID)),
-                    requestedCompletionDate: MEFDateTime(request.activateBy.date))
+                    requestedCompletionDate: MEFDateTime(request.activateBy.date),
+                    itemTerm: renewed.map { [ProviderNode.itemTerm(name: "renewal", $0)] },
+                    milestone: milestones.isEmpty ? nil : milestones)
             ]
         case .disconnect(let serviceID, let at):
             items = [

@@ -54,7 +54,11 @@ extension SCO {
 
     /// The buyer's word about an order in fulfilment (passed on by the S-BUS).
     mutating func buyerNotice(_ key: OrderKey, _ event: OrderEvent, now: Instant) -> [RoleStep] {
-        guard var state = fulfilments[key] else { return [] }
+        guard var state = fulfilments[key] else {
+            // Not an order in fulfilment: perhaps a disconnection at a date the buyer now cancels.
+            if case .cancelled(let reason) = event { return withdrawDisconnection(key, reason: reason, now: now) }
+            return []
+        }
         switch event {
         case .cancelled(let reason):
             // PDL-056..PDL-058: the buyer abandons; release and cancel downstream, nothing more to tell the buyer.

@@ -77,6 +77,31 @@ extension SCO {
         return steps + [.effect(.setTimer(timer(key, .disconnection(serviceID: order.serviceID)), at: at))]
     }
 
+    /// The buyer cancels its disconnection order before the date (Sonata `cancelProductOrder`): the service stays
+    /// in operation, each seller's part of the disconnection is cancelled down the chain, and the buyer hears
+    /// `order.disconnect_withdrawn`. The date's timer then finds no disconnection and does nothing. On or after the
+    /// date, or for an order that is not a pending disconnection, nothing changes.
+    mutating func withdrawDisconnection(_ key: OrderKey, reason: String, now: Instant) -> [RoleStep] {
+        guard
+            let serviceID = inventory.filter({ $0.value.disconnection?.order == key }).keys.min(),
+            var service = inventory[serviceID], service.state == .active, let disconnection = service.disconnection,
+            now < disconnection.at
+        else { return [] }
+        service.disconnection = nil
+        inventory[serviceID] = service
+        var steps: [RoleStep] = []
+        for element in service.elements {
+            guard let seller = element.seller, let sellerService = element.sellerServiceID else { continue }
+            steps.append(
+                .message(
+                    .scoToBBUS(
+                        .withdrawDisconnection(SellerService(seller: seller, serviceID: sellerService), reason: reason)
+                    )))
+        }
+        return steps
+            + [tellBuyer(key, reference: disconnection.reference, .disconnectionWithdrawn(serviceID: serviceID))]
+    }
+
     /// The date of a buyer's disconnection: the service ends, its own elements are released, the buyer is told.
     mutating func disconnectionDate(serviceID: String, now: Instant) -> [RoleStep] {
         guard let service = inventory[serviceID], service.state == .active, let disconnection = service.disconnection,

@@ -8,8 +8,10 @@ public enum RetailStep: Sendable, Hashable {
     case placeOrder
     case change(Int)
     case renew
-    /// Disconnect the service (a Sonata `delete`), effective at once.
+    /// Disconnect the service (a Sonata `delete`), at once or at the scenario's date.
     case disconnect
+    /// Cancel that disconnection before its date (Sonata `cancelProductOrder`).
+    case withdrawDisconnection
     /// Open the scenario's trouble ticket of this index.
     case openTicket(Int)
     /// Ask for the scenario's on-demand report of this index.
@@ -24,6 +26,8 @@ public struct RetailOrderView: Sendable {
     public var serviceID: String?
     public var activatedAt: Instant?
     public var changeQuotes: [(price: Money, outage: TimeSpan)] = []
+    /// The outages the seller scheduled for changes (PDL-118): from, duration.
+    public var changeOutages: [(from: Instant, duration: TimeSpan)] = []
     public var changesCompleted = 0
     public var extensionRequests = 0
     public var renewals = 0
@@ -40,6 +44,8 @@ public struct RetailOrderView: Sendable {
     public var reports: [PerformanceReport] = []
     /// When the seller said the service was disconnected (at a term's end, or at the buyer's request).
     public var disconnectedAt: Instant?
+    /// How many of the buyer's disconnections the seller withdrew at its request.
+    public var disconnectionsWithdrawn = 0
 }
 
 /// One trouble ticket as its retail buyer saw it.
@@ -125,11 +131,26 @@ public struct RetailOrdering: Sendable {
             return [send(order, demand: demand)]
         case .disconnect:
             guard let serviceID = views[id]?.serviceID else { return [] }
+            let at = now + plan.disconnectEffective
             let order = OrderRequest(
                 id: RequestID("\(demand.buyer.rawValue)-\(demand.id)-disconnect"),
-                action: .disconnect(serviceID: serviceID, at: now), acceptBy: now + plan.acceptanceWindow,
-                activateBy: now, term: nil)
-            return [send(order, demand: demand)]
+                action: .disconnect(serviceID: serviceID, at: at), acceptBy: now + plan.acceptanceWindow,
+                activateBy: at, term: nil)
+            let withdrawal = plan.withdrawDisconnectionAfter.map {
+                Action.schedule(.withdrawDisconnection, demand: id, at: now + $0)
+            }
+            return [send(order, demand: demand)] + (withdrawal.map { [$0] } ?? [])
+        case .withdrawDisconnection:
+            let orderID = RequestID("\(demand.buyer.rawValue)-\(demand.id)-disconnect")
+            let notice = OrderNotice(
+                orderID: orderID, sellerOrderReference: "", event: .cancelled("withdrawn by the buyer"), at: now)
+            return [
+                .send(
+                    .orderNotice(notice), buyer: demand.buyer, seller: demand.seller,
+                    record: LedgerRecord(
+                        counterparty: demand.seller, kind: notice.event.ledgerKind, refs: ["order": orderID.rawValue],
+                        body: notice.ledgerBody))
+            ]
         case .openTicket(let index):
             return openTicket(index, demand: id, now: now)
         case .requestReport(let index):
@@ -194,6 +215,8 @@ public struct RetailOrdering: Sendable {
                         body: reply.ledgerBody)))
         case .changeQuoted(let price, let outage):
             view.changeQuotes.append((price, outage))
+        case .outageScheduled(let from, let duration):
+            view.changeOutages.append((from, duration))
         case .changed:
             view.changesCompleted += 1
         case .rejected(let reason):
@@ -204,6 +227,8 @@ public struct RetailOrdering: Sendable {
         case .disconnected:
             view.state = "DISCONNECTED"
             view.disconnectedAt = view.disconnectedAt ?? now
+        case .disconnectionWithdrawn:
+            view.disconnectionsWithdrawn += 1
         default:
             break
         }
@@ -244,6 +269,7 @@ public struct RetailOrdering: Sendable {
         }
         outcome.faultNotices = view.faultNotices
         outcome.faultOutages = view.faultOutages.map { "\($0.duration) from \($0.from)" }
+        outcome.changeOutages = view.changeOutages.map { "\($0.duration) from \($0.from)" }
         outcome.reports = view.reports.map(SimulationResult.ReportOutcome.init)
         return outcome
     }

@@ -59,6 +59,8 @@ public struct SimulationResult: Encodable, Sendable {
         /// Faults the seller told the buyer of, and the repair outages it scheduled.
         public var faultNotices: [String] = []
         public var faultOutages: [String] = []
+        /// The outages scheduled for changes (PDL-118), each `<duration> from <start>`.
+        public var changeOutages: [String] = []
         /// The service's state in each provider's inventory along the chain, by provider.
         public var serviceStates: [String: String] = [:]
         /// The performance reports the buyer received, in order.

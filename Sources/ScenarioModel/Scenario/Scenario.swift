@@ -245,11 +245,16 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         public var disconnect: DisconnectSpec?
     }
 
-    /// A disconnection the buyer orders `after` the activation, effective at once (its date is the order's time).
+    /// A disconnection the buyer orders `after` the activation, effective at once (its date is the order's time)
+    /// or `effective` that long after the order; the buyer may cancel it `withdrawAfter` the order, before its date.
     public struct DisconnectSpec: Decodable, Sendable, KnownKeys {
-        public static let knownKeys: [String: KeyShape] = ["after": .value]
+        public static let knownKeys: [String: KeyShape] = [
+            "after": .value, "effective": .value, "withdrawAfter": .value,
+        ]
 
         public var after: DurationText
+        public var effective: DurationText?
+        public var withdrawAfter: DurationText?
     }
 
     /// The reporting schedule agreed with an order: every `every` from the order, each due `within` after its

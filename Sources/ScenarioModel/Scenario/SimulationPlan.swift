@@ -66,6 +66,10 @@ public struct SimulationPlan: Sendable {
         public var reports: (every: TimeSpan, within: TimeSpan)? = nil
         /// How long after activation the buyer disconnects the service, if it does.
         public var disconnectAfter: TimeSpan? = nil
+        /// How long after that order the disconnection takes effect (zero: at once).
+        public var disconnectEffective: TimeSpan = .zero
+        /// How long after that order the buyer cancels it (before it takes effect), if it does.
+        public var withdrawDisconnectionAfter: TimeSpan? = nil
 
         /// An order built in code (the reports benchmark's generated ecosystems) or compiled from a scenario's.
         public init(
@@ -492,6 +496,15 @@ public struct SimulationPlan: Sendable {
             grantExtension: spec.grantExtension ?? true, alterItem: spec.alterItem, changes: changes, renew: renew)
         if let disconnect = spec.disconnect {
             plan.disconnectAfter = try duration(disconnect.after, path: "\(path).disconnect.after")
+            plan.disconnectEffective = try duration(disconnect.effective, path: "\(path).disconnect.effective") ?? .zero
+            if let withdraw = try duration(disconnect.withdrawAfter, path: "\(path).disconnect.withdrawAfter") {
+                guard withdraw < plan.disconnectEffective else {
+                    throw ScenarioError(
+                        path: "\(path).disconnect.withdrawAfter",
+                        message: "a disconnection is withdrawn before it takes effect (before `effective`)")
+                }
+                plan.withdrawDisconnectionAfter = withdraw
+            }
         }
         if let reports = spec.reports {
             guard let every = try duration(reports.every, path: "\(path).reports.every"), every > .zero else {

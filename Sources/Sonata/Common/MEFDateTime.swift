@@ -43,10 +43,16 @@ public struct MEFDateTime: Sendable, Hashable, Codable, CustomStringConvertible 
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
     /// Formats an instant as `yyyy-MM-ddTHH:mm:ss(.SSS)Z`, milliseconds only when present.
+    ///
+    /// The milliseconds are rounded and written from the integer: the formatter truncates the `Double` a `Date`
+    /// holds, so an instant at `…00.100` (stored as `…00.09999…`) would read `…00.099`, a millisecond early.
     public static func format(_ date: Date) -> String {
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
-        let hasFraction = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) != 0
-        return hasFraction ? style.format(date) : Date.ISO8601FormatStyle(timeZone: .gmt).format(date)
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = (milliseconds / 1000).rounded(.down)
+        let whole = Date.ISO8601FormatStyle(timeZone: .gmt).format(Date(timeIntervalSince1970: seconds))
+        let fraction = Int(milliseconds - seconds * 1000)
+        guard fraction > 0 && fraction < 1000 else { return whole }
+        return "\(whole.dropLast()).\(String(fraction + 1000).dropFirst())Z"
     }
 
     /// RFC 3339 §5.6: full-date "T" full-time, with "Z" or a numeric offset, optional fraction.

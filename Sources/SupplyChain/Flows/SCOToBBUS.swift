@@ -14,6 +14,8 @@ public enum SCOToBBUS: Sendable {
     case placeRenewal(SubOrderRenewal)
     /// Disconnect a seller's part of a service at the buyer's date.
     case placeDisconnection(SubOrderDisconnection)
+    /// The buyer cancelled its disconnection: cancel the disconnection asked of the seller of this part.
+    case withdrawDisconnection(SellerService, reason: String)
     /// Tell the seller of each listed element of an order what happened (cancellation, window change); with
     /// `closing`, those sub-orders are over (PDL-058).
     case tellSellers(order: OrderKey, itemIDs: [String], OrderEvent, closing: Bool)

@@ -104,6 +104,8 @@ public enum OrderEvent: Codable, Sendable, Hashable {
     case renewed(serviceID: String, ProductTerm)
     /// The service ended (autoDisconnect, or terminated).
     case disconnected(serviceID: String)
+    /// The buyer cancelled its disconnection order before the date: the service stays in operation.
+    case disconnectionWithdrawn(serviceID: String)
 
     /// Whether the buyer says this to its seller (a cancellation, an answer to an extension request); every
     /// other event goes from the seller to its buyer.
@@ -133,6 +135,7 @@ public enum OrderEvent: Codable, Sendable, Hashable {
         case .changed: .changeCompleted
         case .renewed: .orderRenewed
         case .disconnected: .serviceDisconnected
+        case .disconnectionWithdrawn: .disconnectionWithdrawn
         }
     }
 }

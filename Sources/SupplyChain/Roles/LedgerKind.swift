@@ -42,6 +42,7 @@ public enum LedgerKind: String, Sendable, Hashable, Codable, CaseIterable {
     case changeCompleted = "change.completed"
     case orderRenewed = "order.renewed"
     case serviceDisconnected = "service.disconnected"
+    case disconnectionWithdrawn = "order.disconnect_withdrawn"
     // Assurance: trouble tickets, faults, repair outages, terminations (ETSI PDL §22–35), in either direction,
     // and the SCO's internal tickets and fault notices to its SOF on the internal ledger.
     case ticketOpened = "ticket.opened"
