@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Logging
 import Node
 import ScenarioModel
@@ -93,6 +94,53 @@ struct ClusterTests {
         }
         #expect(traceIDs.count == 2)
         #expect(traceIDs.values.allSatisfy { $0 == ["A", "B", "C"] })
+    }
+
+    @Test(
+        "a cluster with --witness: every checkpoint of the run carries the witness's cosignature; progress on a wall clock"
+    )
+    func witnessedCluster() async throws {
+        var runner = try Self.runner("witnessed")
+        runner.witness = true
+        runner.checkpoints = NodeConfiguration.CheckpointSetting(entries: 2)
+        let reports = Mutex<[RunProgress]>([])
+        runner.onProgress = { progress in reports.withLock { $0.append(progress) } }
+        let live = try await runner.run()
+        #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
+        // The end-of-run audit requires the witness's cosignature on every checkpoint (unwitnessed_checkpoint).
+        #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
+
+        let work = runner.workDirectory
+        let vkey = try VerifierKey(
+            parsing: try String(contentsOf: work.appendingPathComponent("witness.vkey"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(vkey.name == "cluster-witness")
+        var witnessed = 0
+        var ledgersWithCheckpoints = Set<String>()
+        for party in ["A", "B", "C"] {
+            for file in ["\(party).sqlite", "\(party)-sof.sqlite"] {
+                let path = work.appendingPathComponent(file).path
+                let store = try SQLiteLedgerStore(readOnlyPath: path)
+                for id in try store.ledgerIDs() {
+                    for checkpoint in try store.checkpoints(of: id) {
+                        #expect(
+                            checkpoint.signatureStatus(of: vkey.name, publicKey: vkey.publicKey) == .valid,
+                            "\(file) \(id) size \(checkpoint.size)")
+                        witnessed += 1
+                        ledgersWithCheckpoints.insert(id.rawValue)
+                    }
+                }
+                #expect(try LedgerAuditor(rules: .broker, witnessKeys: [vkey]).audit(file: path) == [])
+            }
+        }
+        #expect(ledgersWithCheckpoints.count >= 2, "\(ledgersWithCheckpoints)")
+        #expect(witnessed > 0)
+
+        // A wall-clock run reports its progress at the start and after each answer.
+        let seen = reports.withLock { $0 }
+        #expect(seen.first?.answers == 0)
+        #expect(seen.last?.answers == runner.plan.demands.count)
+        #expect(seen.last?.demands == runner.plan.demands.count)
     }
 
     /// An embedded scenario's plan and a cluster runner for it (stepped clock when it orders).

@@ -5,10 +5,13 @@ import Ledger
 /// `checkpointInterval`-th entry signs a checkpoint of the ledger at that size, the counterparty checks it against its
 /// own copy and adds its signature, and both store the co-signed note with their copy.
 extension NodeLedgers {
-    /// After this party's entry at `seq` was agreed: co-signs a checkpoint when `seq` is due. A failure is logged,
-    /// never thrown: the entry is agreed either way, and the next checkpoint is due `checkpointInterval` later.
+    /// After this party's entry at `seq` was agreed: co-signs a checkpoint when one is due — `seq` is a multiple of
+    /// `checkpointInterval`, or the entry's `time` is `checkpointPeriod` or more after the ledger's last checkpoint
+    /// (or its first entry). A failure is logged, never thrown: the entry is agreed either way, and the next
+    /// checkpoint is due at the next multiple (or the next entry this party authors, for the time cadence).
     func checkpointIfDue(_ replica: LedgerReplica, at seq: UInt64, time: Int64) async {
-        guard checkpointInterval > 0, seq % checkpointInterval == 0 else { return }
+        let dueByCount = checkpointInterval > 0 && seq % checkpointInterval == 0
+        guard dueByCount || isDueByTime(replica, time: time) else { return }
         do {
             var checkpoint = Checkpoint(
                 ledgerID: replica.id, size: seq, root: try Self.root(of: replica, size: seq), time: time)
@@ -19,7 +22,8 @@ extension NodeLedgers {
                 cosigned.signatureStatus(of: replica.counterparty, publicKey: replica.counterpartyKey) == .valid
             else { throw NodeError(.ledger, "the counterparty's co-signed checkpoint does not verify") }
             try store.saveCheckpoint(cosigned, of: replica.id)
-            if let witness { await submit(cosigned, of: replica, to: witness) }
+            noteCheckpoint(cosigned, of: replica.id)
+            if let witness { await submit(cosigned, of: replica, to: witness, share: true) }
         } catch {
             logger.warning(
                 "checkpoint not co-signed",
@@ -27,22 +31,68 @@ extension NodeLedgers {
         }
     }
 
-    /// Sends a co-signed checkpoint to the witness with the consistency proof from the witness's latest checkpoint
-    /// of the ledger, and stores the note with the witness's cosignature in its place. A refusal or a failure is
-    /// logged, never thrown: the checkpoint stays co-signed by both parties either way.
-    func submit(_ checkpoint: Checkpoint, of replica: LedgerReplica, to witness: WitnessClient) async {
+    /// True when the time cadence is on and `time` is `checkpointPeriod` or more after the ledger's last
+    /// checkpoint (its first entry's time when it has none).
+    private func isDueByTime(_ replica: LedgerReplica, time: Int64) -> Bool {
+        guard let checkpointPeriod else { return false }
+        let known = lastCheckpointTimes.withLock { $0[replica.id] }
+        let last: Int64
+        if let known {
+            last = known
+        } else {
+            let stored = (try? store.checkpoints(of: replica.id).last?.time) ?? nil
+            guard let since = stored ?? (try? replica.entries(from: 1).first?.time) ?? nil else { return false }
+            last = since
+            lastCheckpointTimes.withLock { $0[replica.id] = since }
+        }
+        return time >= last && time - last >= checkpointPeriod.milliseconds
+    }
+
+    /// Remembers the time of a ledger's newest checkpoint for the time cadence.
+    func noteCheckpoint(_ checkpoint: Checkpoint, of id: LedgerID) {
+        guard let time = checkpoint.time else { return }
+        lastCheckpointTimes.withLock { times in times[id] = max(times[id] ?? time, time) }
+    }
+
+    /// Sends a co-signed checkpoint to the witness with a consistency proof between it and the witness's latest
+    /// checkpoint of the ledger (from the latest to it, or, when the other party already had a later one
+    /// witnessed, from it to the latest), and stores the note with the witness's cosignature in its place; with
+    /// `share`, sends that note to the counterparty too. A refusal or a failure is logged, never thrown: the
+    /// checkpoint stays co-signed by both parties either way.
+    func submit(_ checkpoint: Checkpoint, of replica: LedgerReplica, to witness: WitnessClient, share: Bool) async {
         do {
             let witnessed = try await witness.latest(of: replica.id)
-            // The counterparty may have sent a later checkpoint already; this one is then history.
-            if let witnessed, witnessed.size > checkpoint.size { return }
-            let leaves = MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(checkpoint.size))))
-            let proof = MerkleTree.consistencyProof(oldSize: Int(witnessed?.size ?? 0), leafHashes: leaves)
+            let proof: [Data]
+            if let witnessed, witnessed.size > checkpoint.size {
+                // The witness's size comes from outside: clamped, and used only when this copy holds that many.
+                let leaves = MerkleTree.leafHashes(
+                    of: Array(try replica.entries().prefix(Int(clamping: witnessed.size))))
+                proof =
+                    UInt64(leaves.count) == witnessed.size
+                    ? MerkleTree.consistencyProof(oldSize: Int(checkpoint.size), leafHashes: leaves) : []
+            } else {
+                let leaves = MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(checkpoint.size))))
+                proof = MerkleTree.consistencyProof(oldSize: Int(witnessed?.size ?? 0), leafHashes: leaves)
+            }
             let verdict = try await witness.submit(
                 WitnessSubmission(checkpoint: checkpoint, consistencyProof: proof, header: replica.header))
             switch verdict {
-            case .cosigned(let cosigned):
+            case .cosigned(let answered):
+                // The witness's answer must still carry both parties' valid signatures; lines by anyone but the
+                // parties and this witness are dropped.
+                let signers: Set<String> = [
+                    key.party.rawValue, replica.counterparty.rawValue, witness.key.name.rawValue,
+                ]
+                let cosigned = answered.keepingSignatures { signers.contains($0.name) }
+                guard cosigned.signatureStatus(of: key.party, publicKey: key.publicKey) == .valid,
+                    cosigned.signatureStatus(of: replica.counterparty, publicKey: replica.counterpartyKey) == .valid
+                else { throw NodeError(.ledger, "the witness's note lacks a party's valid signature") }
                 try store.saveCheckpoint(cosigned, of: replica.id)
-                await share(cosigned, with: replica.counterparty)
+                if replica.counterparty == sofKey?.party {
+                    try sofStore?.saveCheckpoint(cosigned, of: replica.id)
+                } else if share {
+                    await self.share(cosigned, with: replica.counterparty)
+                }
             case .refused(let refusal):
                 logger.error(
                     "witness refused checkpoint",
@@ -58,6 +108,24 @@ extension NodeLedgers {
                     "counterparty": "\(replica.counterparty)", "size": "\(checkpoint.size)", "error": "\(error)",
                 ])
         }
+    }
+
+    /// The counterparty's side of witnessing: after this node countersigned `checkpoint` for `counterparty`, it
+    /// sends the note to its own witness too, so the witness hears each checkpoint from both parties (and a party
+    /// that shows it another note for the same size is caught as equivocating). A note that already carries this
+    /// node's witness's line (the author shared it after witnessing) is not sent again.
+    public func witnessCountersigned(_ checkpoint: Checkpoint, from counterparty: PartyID) async {
+        guard let witness, let id = checkpoint.ledgerID,
+            checkpoint.signatureStatus(of: witness.key.name, publicKey: witness.key.publicKey) != .valid,
+            let replica = try? replica(id: id, counterparty: counterparty)
+        else { return }
+        await submit(checkpoint, of: replica, to: witness, share: false)
+    }
+
+    /// Sends a checkpoint of the internal ledger with the provider's own SOF (both copies on this node) to the
+    /// witness and stores the witnessed note in both copies.
+    func submitInternal(_ checkpoint: Checkpoint, of ledger: BilateralLedger, to witness: WitnessClient) async {
+        await submit(checkpoint, of: ledger.copy(of: key.party), to: witness, share: false)
     }
 
     /// Sends the witnessed note to the counterparty (the co-signing route again), so its copy keeps the witness's
@@ -98,6 +166,7 @@ extension NodeLedgers {
         var cosigned = checkpoint.keepingSignatures { signers.contains($0.name) }
         if cosigned.signatureStatus(of: key.party, publicKey: key.publicKey) != .valid { try cosigned.sign(with: key) }
         try store.saveCheckpoint(cosigned, of: id)
+        noteCheckpoint(cosigned, of: id)
         return cosigned
     }
 

@@ -15,8 +15,8 @@ import Synchronization
 public final class NodeLedgers: Sendable {
     public let key: PartyKey
     public let store: SQLiteLedgerStore
-    private let sofStore: SQLiteLedgerStore?
-    private let sofKey: PartyKey?
+    let sofStore: SQLiteLedgerStore?
+    let sofKey: PartyKey?
     private let peerKeys: [PartyID: Data]
     let transport: any LedgerTransport
     let logger: Logger
@@ -32,6 +32,11 @@ public final class NodeLedgers: Sendable {
     public let metrics: NodeMetrics?
     /// Every this many entries a ledger gets a co-signed checkpoint (`NodeLedgers+Checkpoints`); 0: never.
     public let checkpointInterval: UInt64
+    /// Besides every `checkpointInterval` entries, a ledger gets a checkpoint on the first entry this party authors
+    /// this long (protocol time) or more after the ledger's last checkpoint (or its first entry); nil: never.
+    public let checkpointPeriod: TimeSpan?
+    /// Per ledger, the time of its last checkpoint known here (read from the store on first use).
+    let lastCheckpointTimes = Mutex<[LedgerID: Int64]>([:])
     /// The witness each co-signed checkpoint is sent to (`witness:` in the node file); nil: none.
     public let witness: WitnessClient?
 
@@ -70,7 +75,9 @@ public final class NodeLedgers: Sendable {
     public init(
         key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
         logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
-        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval, witness: WitnessClient? = nil
+        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval,
+        checkpointPeriod: TimeSpan? = nil,
+        witness: WitnessClient? = nil
     ) throws {
         self.key = key
         self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
@@ -88,6 +95,7 @@ public final class NodeLedgers: Sendable {
         self.maximumBackoff = maximumBackoff
         self.metrics = metrics
         self.checkpointInterval = checkpointInterval
+        self.checkpointPeriod = checkpointPeriod
         self.witness = witness
     }
 
@@ -139,7 +147,9 @@ public final class NodeLedgers: Sendable {
                 try ledger.record(
                     author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
                 metrics?.ledgerEntryAppended(counterparty: sofKey.party)
-                try ledger.checkpointIfDue(every: checkpointInterval)
+                if let checkpoint = try ledger.checkpointIfDue(every: checkpointInterval), let witness {
+                    start { await self.submitInternal(checkpoint, of: ledger, to: witness) }
+                }
             } catch {
                 logger.error("internal ledger append failed", metadata: ["error": "\(error)"])
             }
