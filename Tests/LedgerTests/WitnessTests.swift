@@ -107,6 +107,14 @@ struct WitnessTests {
         #expect(LedgerFixture.summary(auditor.check(copy, against: other)) == ["unwitnessed_checkpoint@12"])
     }
 
+    @Test("a verifier key whose base64 key holds a '+' reads back as itself")
+    func verifierKeyWithPlus() throws {
+        let keys = try (0..<64).map { try PartyKey(party: "witness-1", seed: Data(repeating: UInt8($0), count: 32)) }
+        let key = try #require(keys.map { VerifierKey($0) }.first { $0.description.split(separator: "+").count > 3 })
+        #expect(try VerifierKey(parsing: key.description) == key)
+        #expect(throws: LedgerError.self) { try VerifierKey(parsing: "witness-1+00000000") }
+    }
+
     @Test("a checkpoint smaller than the one cosigned is refused as a rollback, with both notes")
     func rollbackRefused() throws {
         let witness = makeWitness()
