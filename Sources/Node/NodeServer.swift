@@ -106,6 +106,16 @@ public struct NodeService: Service {
                 if added > 0 { logger.info("ledgers caught up", metadata: ["entries": "\(added)"]) }
                 _ = await node?.reproposeMissing()
             }
+            // The time cadence of checkpoints on a ledger that stopped growing, on the wall clock only: a stepped
+            // cluster's clock moves only to deadlines, and its ledgers get their time checkpoints with entries.
+            if let period = ledgers.checkpointPeriod, let node, node.clock is WallClock {
+                let pause = Duration.milliseconds(min(period.milliseconds, 60_000))
+                group.addTask {
+                    while (try? await Task.sleep(for: pause)) != nil {
+                        await ledgers.checkpointIdleLedgers(now: node.clock.now().milliseconds)
+                    }
+                }
+            }
             for await job in jobs.stream.cancelOnGracefulShutdown() {
                 group.addTask { await job() }
             }

@@ -12,9 +12,38 @@ extension NodeLedgers {
     func checkpointIfDue(_ replica: LedgerReplica, at seq: UInt64, time: Int64) async {
         let dueByCount = checkpointInterval > 0 && seq % checkpointInterval == 0
         guard dueByCount || isDueByTime(replica, time: time) else { return }
+        await checkpoint(replica, size: seq, time: time)
+    }
+
+    /// The time cadence on a ledger that stopped growing (a wall-clock node runs this every so often, see
+    /// `NodeService`): every copy whose head is past its last checkpoint, and whose last checkpoint (or first entry)
+    /// is `checkpointPeriod` or more before `now`, gets a co-signed checkpoint at its head, dated with the head
+    /// entry's time. Either party may do it; both then make the same note.
+    /// - Returns: the number of checkpoints co-signed.
+    @discardableResult
+    public func checkpointIdleLedgers(now: Int64) async -> Int {
+        guard let checkpointPeriod else { return 0 }
+        var made = 0
+        for replica in openReplicas.sorted(by: { $0.counterparty < $1.counterparty }) {
+            let head = replica.head.seq
+            guard head > 0, let stored = try? store.checkpoints(of: replica.id),
+                head > stored.last?.size ?? 0,
+                let last = stored.last?.time ?? (try? replica.entries(from: 1).first?.time) ?? nil,
+                now >= last, now - last >= checkpointPeriod.milliseconds,
+                let time = (try? replica.entries(from: head).first?.time) ?? nil
+            else { continue }
+            if await checkpoint(replica, size: head, time: time) { made += 1 }
+        }
+        return made
+    }
+
+    /// Signs a checkpoint of this party's copy at `size`, has the counterparty co-sign it, stores it and sends it
+    /// to the witness. A failure is logged, never thrown. Returns whether it was co-signed.
+    @discardableResult
+    private func checkpoint(_ replica: LedgerReplica, size: UInt64, time: Int64) async -> Bool {
         do {
             var checkpoint = Checkpoint(
-                ledgerID: replica.id, size: seq, root: try Self.root(of: replica, size: seq), time: time)
+                ledgerID: replica.id, size: size, root: try Self.root(of: replica, size: size), time: time)
             try checkpoint.sign(with: key)
             let cosigned = try await transport.cosign(checkpoint, at: replica.counterparty)
             guard cosigned.noteText == checkpoint.noteText,
@@ -24,10 +53,12 @@ extension NodeLedgers {
             try store.saveCheckpoint(cosigned, of: replica.id)
             noteCheckpoint(cosigned, of: replica.id)
             if let witness { await submit(cosigned, of: replica, to: witness, share: true) }
+            return true
         } catch {
             logger.warning(
                 "checkpoint not co-signed",
-                metadata: ["counterparty": "\(replica.counterparty)", "size": "\(seq)", "error": "\(error)"])
+                metadata: ["counterparty": "\(replica.counterparty)", "size": "\(size)", "error": "\(error)"])
+            return false
         }
     }
 

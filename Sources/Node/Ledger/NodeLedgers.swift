@@ -170,6 +170,9 @@ public final class NodeLedgers: Sendable {
         }
     }
 
+    /// The copies opened so far of ledgers with counterparties (the SOF's internal ledger is not among them).
+    var openReplicas: [LedgerReplica] { state.withLock { Array($0.replicas.values) } }
+
     /// True when no entry waits to be agreed.
     public var isIdle: Bool { state.withLock { $0.lanes.values.allSatisfy { !$0.draining } } }
 
