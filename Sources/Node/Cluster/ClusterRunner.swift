@@ -369,7 +369,18 @@ public struct ClusterRunner: Sendable {
         let retailURL = cluster.retailURL
         let start = ContinuousClock.now
         let retailLedgers = ledgers
-        let observations = await withTaskGroup(of: (String, SimulationResult.RetailObservation).self) { group in
+        let answered = Mutex(0)
+        let demands = plan.demands.count
+        let onProgress = self.onProgress
+        let report: @Sendable () -> Void = {
+            let elapsed = ContinuousClock.now - start
+            let answers = answered.withLock { $0 }
+            onProgress?(
+                RunProgress(
+                    events: answers, virtualTime: TimeSpan(milliseconds: elapsed.components.seconds * 1000),
+                    answers: answers, demands: demands))
+        }
+        let observations = await withTaskGroup(of: (String, SimulationResult.RetailObservation)?.self) { group in
             for demand in plan.demands {
                 let client = NodeClient(key: cluster.keys[demand.buyer]!, urls: cluster.urls)
                 let ledger = retailLedgers[demand.buyer]!
@@ -380,18 +391,23 @@ public struct ClusterRunner: Sendable {
                     )
                 }
             }
-            var result: [String: SimulationResult.RetailObservation] = [:]
-            let report = { (answers: Int) in
-                let elapsed = ContinuousClock.now - start
-                self.onProgress?(
-                    RunProgress(
-                        events: answers, virtualTime: TimeSpan(milliseconds: elapsed.components.seconds * 1000),
-                        answers: answers, demands: self.plan.demands.count))
+            // Progress at the start, after each answer, and twice a second in between (a wall-clock run waits
+            // for real time: the demand's times, the sellers' windows).
+            report()
+            if onProgress != nil, demands > 0 {
+                group.addTask {
+                    while (try? await Task.sleep(for: .milliseconds(500))) != nil { report() }
+                    return nil
+                }
             }
-            report(0)
-            for await (id, observation) in group {
+            var result: [String: SimulationResult.RetailObservation] = [:]
+            for await item in group {
+                guard let (id, observation) = item else { continue }
                 result[id] = observation
-                report(result.values.filter { $0.response != nil }.count)
+                let answers = result.values.filter { $0.response != nil }.count
+                answered.withLock { $0 = answers }
+                report()
+                if result.count == demands { group.cancelAll() }
             }
             return result
         }

@@ -2,8 +2,9 @@ import Foundation
 import Ledger
 
 /// Co-signed checkpoints of the ledgers between two nodes (LEDGER.md §5, cadence): the author of every
-/// `checkpointInterval`-th entry signs a checkpoint of the ledger at that size, the counterparty checks it against its
-/// own copy and adds its signature, and both store the co-signed note with their copy.
+/// `checkpointInterval`-th entry (and, with `checkpointPeriod`, of the first entry that long after the last
+/// checkpoint) signs a checkpoint of the ledger at that size, the counterparty checks it against its own copy and
+/// adds its signature, and both store the co-signed note with their copy — and, with a witness, both send it there.
 extension NodeLedgers {
     /// After this party's entry at `seq` was agreed: co-signs a checkpoint when one is due — `seq` is a multiple of
     /// `checkpointInterval`, or the entry's `time` is `checkpointPeriod` or more after the ledger's last checkpoint
