@@ -23,11 +23,12 @@ struct WitnessCommand: AsyncParsableCommand {
               rollback      409  smaller than the last checkpoint it cosigned, without a proof that it is a
                                  prefix of it (with one, it is the slower party's copy of history: cosigned)
               inconsistent  409  no valid consistency proof from the last one it cosigned
+              stale         409  the proof is from another size than its latest (proofFrom): ask again; not kept
               bad_signature 422  a party's signature is missing or invalid
               wrong_ledger  422  the header does not bind the ledger id, or has new keys
 
             Routes (unsigned: the notes carry the signatures):
-              POST /witness/v1/checkpoints            {note, consistencyProof, ledger}
+              POST /witness/v1/checkpoints            {note, consistencyProof, ledger, proofFrom}
               GET  /witness/v1/ledgers/{id}           the latest cosigned note, 404 if none
               GET  /witness/v1/ledgers/{id}/refusals  the refusals about that ledger
               GET  /health                            status and verifier key

@@ -115,6 +115,27 @@ struct WitnessTests {
         #expect(throws: LedgerError.self) { try VerifierKey(parsing: "witness-1+00000000") }
     }
 
+    @Test("a proof made against a latest that has moved since is stale: no accusation kept; made again, cosigned")
+    func staleProofAskedAgain() throws {
+        let witness = makeWitness()
+        _ = try expectCosigned(try witness.submit(submission(fixture.checkpoint8)))
+        // The party looked when the witness had nothing; the other party's checkpoint of 8 came in meanwhile.
+        let late = WitnessSubmission(
+            checkpoint: fixture.checkpoint12, consistencyProof: [], header: header, proofFrom: 0)
+        let refusal = try expectRefusal(try witness.submit(late))
+        #expect(refusal.code == .stale)
+        #expect(refusal.message == "the proof is against a checkpoint of 0 entries; the latest cosigned here has 8")
+        #expect(try witness.refusals(of: fixture.aliceBob).isEmpty)
+        #expect(try witness.latest(of: fixture.aliceBob)?.size == 8)
+        var again = submission(fixture.checkpoint12, from: 8)
+        again.proofFrom = 8
+        #expect(try expectCosigned(try witness.submit(again)).size == 12)
+        // The same size again needs no proof, whatever size the party last saw.
+        let repeated = WitnessSubmission(
+            checkpoint: fixture.checkpoint12, consistencyProof: [], header: header, proofFrom: 0)
+        #expect(try expectCosigned(try witness.submit(repeated)).size == 12)
+    }
+
     @Test("a checkpoint smaller than the one cosigned is refused as a rollback, with both notes")
     func rollbackRefused() throws {
         let witness = makeWitness()

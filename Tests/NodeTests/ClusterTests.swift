@@ -147,6 +147,34 @@ struct ClusterTests {
         #expect(seen.last?.demands == runner.plan.demands.count)
     }
 
+    @Test("order-delivery with a witness and checkpoints every 30 days of protocol time: all witnessed, audit clean")
+    func witnessedTimeCadence() async throws {
+        var (_, runner) = try Self.embeddedRunner("order-delivery")
+        runner.witness = true
+        runner.checkpoints = NodeConfiguration.CheckpointSetting(entries: 256, every: .days(30))
+        let live = try await runner.run()
+        #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
+        // Both parties submit every checkpoint; none is refused or left without the witness's line.
+        #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
+        let work = runner.workDirectory
+        let vkey = try VerifierKey(
+            parsing: try String(contentsOf: work.appendingPathComponent("witness.vkey"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines))
+        var checkpoints: [Checkpoint] = []
+        for party in ["RETAIL", "REGIONAL", "WHOLESALE", "ACCESS"] {
+            let store = try SQLiteLedgerStore(readOnlyPath: work.appendingPathComponent("\(party).sqlite").path)
+            for id in try store.ledgerIDs() { checkpoints += try store.checkpoints(of: id) }
+        }
+        // No ledger of the run reaches 256 entries: every checkpoint is one of the time cadence.
+        #expect(checkpoints.count > 8)
+        #expect(checkpoints.allSatisfy { $0.size < 256 })
+        #expect(checkpoints.allSatisfy { $0.signatureStatus(of: vkey.name, publicKey: vkey.publicKey) == .valid })
+        for party in ["RETAIL", "REGIONAL", "WHOLESALE", "ACCESS"] {
+            let log = try String(contentsOf: work.appendingPathComponent("\(party).log"), encoding: .utf8)
+            #expect(!log.contains("witness refused"), "\(party)")
+        }
+    }
+
     /// An embedded scenario's plan and a cluster runner for it (stepped clock when it orders).
     static func embeddedRunner(_ name: String) throws -> (SimulationPlan, ClusterRunner) {
         let (text, directory) = try ScenarioLoader.embedded(name)

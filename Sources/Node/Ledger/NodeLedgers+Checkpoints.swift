@@ -93,21 +93,13 @@ extension NodeLedgers {
     /// checkpoint stays co-signed by both parties either way.
     func submit(_ checkpoint: Checkpoint, of replica: LedgerReplica, to witness: WitnessClient, share: Bool) async {
         do {
-            let witnessed = try await witness.latest(of: replica.id)
-            let proof: [Data]
-            if let witnessed, witnessed.size > checkpoint.size {
-                // The witness's size comes from outside: clamped, and used only when this copy holds that many.
-                let leaves = MerkleTree.leafHashes(
-                    of: Array(try replica.entries().prefix(Int(clamping: witnessed.size))))
-                proof =
-                    UInt64(leaves.count) == witnessed.size
-                    ? MerkleTree.consistencyProof(oldSize: Int(checkpoint.size), leafHashes: leaves) : []
-            } else {
-                let leaves = MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(checkpoint.size))))
-                proof = MerkleTree.consistencyProof(oldSize: Int(witnessed?.size ?? 0), leafHashes: leaves)
+            // The other party submits the same ledger's checkpoints too: when the witness's latest moves between
+            // this node's look and its submission, the witness answers `stale` and this node looks again.
+            var verdict = try await witness.submit(try await submission(of: checkpoint, of: replica, to: witness))
+            for _ in 1..<5 {
+                guard case .refused(let refusal) = verdict, refusal.code == .stale else { break }
+                verdict = try await witness.submit(try await submission(of: checkpoint, of: replica, to: witness))
             }
-            let verdict = try await witness.submit(
-                WitnessSubmission(checkpoint: checkpoint, consistencyProof: proof, header: replica.header))
             switch verdict {
             case .cosigned(let answered):
                 // The witness's answer must still carry both parties' valid signatures; lines by anyone but the
@@ -140,6 +132,27 @@ extension NodeLedgers {
                     "counterparty": "\(replica.counterparty)", "size": "\(checkpoint.size)", "error": "\(error)",
                 ])
         }
+    }
+
+    /// The submission of `checkpoint` against the witness's latest checkpoint of the ledger: the consistency proof
+    /// from that one to this one, or from this one to that one when the witness's is larger.
+    private func submission(
+        of checkpoint: Checkpoint, of replica: LedgerReplica, to witness: WitnessClient
+    ) async throws -> WitnessSubmission {
+        let witnessed = try await witness.latest(of: replica.id)
+        let proof: [Data]
+        if let witnessed, witnessed.size > checkpoint.size {
+            // The witness's size comes from outside: clamped, and used only when this copy holds that many.
+            let leaves = MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(clamping: witnessed.size))))
+            proof =
+                UInt64(leaves.count) == witnessed.size
+                ? MerkleTree.consistencyProof(oldSize: Int(checkpoint.size), leafHashes: leaves) : []
+        } else {
+            let leaves = MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(checkpoint.size))))
+            proof = MerkleTree.consistencyProof(oldSize: Int(witnessed?.size ?? 0), leafHashes: leaves)
+        }
+        return WitnessSubmission(
+            checkpoint: checkpoint, consistencyProof: proof, header: replica.header, proofFrom: witnessed?.size ?? 0)
     }
 
     /// The counterparty's side of witnessing: after this node countersigned `checkpoint` for `counterparty`, it
