@@ -154,6 +154,8 @@ struct WitnessNodeTests {
                 try json(huge, proof: Array(repeating: String(repeating: "ab", count: 32), count: 3_000)), .conflict
             ),
             ("an empty tree after a larger one", try json(empty), .conflict),
+            ("a proof from the largest size there is", try json(huge) { $0["proofFrom"] = UInt64.max }, .conflict),
+            ("a negative proofFrom", try json(huge) { $0["proofFrom"] = -1 }, .badRequest),
             ("a body over 256 KiB", ByteBuffer(string: String(repeating: " ", count: 300_000)), .contentTooLarge),
         ]
         let firstBody = try json(four)
