@@ -33,7 +33,8 @@ public struct NodeServer: Sendable {
         let client = NodeClient(key: key, urls: urls)
         let ledgers = try NodeLedgers(
             key: key, database: configuration.database, withSOF: true, peerKeys: keys, transport: client,
-            logger: logger, metrics: metrics,
+            logger: logger, metrics: metrics, checkpointInterval: configuration.checkpoints.entries,
+            checkpointPeriod: configuration.checkpoints.every,
             witness: configuration.witness.map { WitnessClient(url: $0.url, key: $0.key) })
         let traceLog = try configuration.traceLog.map { try TraceLog(path: $0) }
         let jobs = JobQueue()
@@ -104,6 +105,16 @@ public struct NodeService: Service {
                 let added = await ledgers.catchUp()
                 if added > 0 { logger.info("ledgers caught up", metadata: ["entries": "\(added)"]) }
                 _ = await node?.reproposeMissing()
+            }
+            // The time cadence of checkpoints on a ledger that stopped growing, on the wall clock only: a stepped
+            // cluster's clock moves only to deadlines, and its ledgers get their time checkpoints with entries.
+            if let period = ledgers.checkpointPeriod, let node, node.clock is WallClock {
+                let pause = Duration.milliseconds(min(period.milliseconds, 60_000))
+                group.addTask {
+                    while (try? await Task.sleep(for: pause)) != nil {
+                        await ledgers.checkpointIdleLedgers(now: node.clock.now().milliseconds)
+                    }
+                }
             }
             for await job in jobs.stream.cancelOnGracefulShutdown() {
                 group.addTask { await job() }

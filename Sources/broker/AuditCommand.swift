@@ -51,8 +51,9 @@ extension AuditCommand {
                 one size with different roots are reported as equivocation. --known-checkpoint is a checkpoint \
                 seen before: a --checkpoint older than it is a rollback.
                 --witness-key takes a witness's verifier key (name+keyhash+base64key, as `broker witness` prints \
-                it): every checkpoint's cosignature line by that witness must verify (bad_witness_cosignature); \
-                a checkpoint the witness did not cosign is not a finding.
+                it): every checkpoint, stored or given, must carry that witness's cosignature line \
+                (unwitnessed_checkpoint when it has none: it was never witnessed, or the line was removed) and the \
+                line must verify (bad_witness_cosignature).
 
                 Exit codes: 0 clean, 1 findings, 2 unreadable or bad input.
                 """
@@ -65,7 +66,10 @@ extension AuditCommand {
         @Option(help: "A checkpoint seen earlier; a --checkpoint older than it is a rollback.")
         var knownCheckpoint: String?
         @Option(help: "Trusted keys: one \"party-id <hex or base64 public key>\" per line.") var keys: String?
-        @Option(help: "A witness's verifier key (name+keyhash+base64key) whose cosignatures to verify; repeatable.")
+        @Option(
+            help:
+                "A witness's verifier key (name+keyhash+base64key); every checkpoint must carry its valid cosignature; repeatable."
+        )
         var witnessKey: [String] = []
         @Flag(help: "Print findings as a JSON array.") var json = false
 

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Node
 import ScenarioModel
+import SupplyChain
 
 /// `broker cluster`: every provider of a scenario as its own live node on loopback.
 struct ClusterCommand: AsyncParsableCommand {
@@ -30,11 +31,23 @@ struct ClusterCommand: AsyncParsableCommand {
               broker cluster Scenarios/loop.yaml --work-dir out/loop --json
               broker audit out/loop
               broker cluster order-delivery --report run.html
+              broker cluster order-delivery --witness --checkpoint-entries 4 --work-dir out/od
+              broker audit out/od --witness-key "$(cat out/od/witness.vkey)"
 
             --report FILE writes the run report, one self-contained HTML page, as `broker simulate --report` \
             does; a live run keeps no per-message record, so each demand's exchange is drawn from its items' paths.
-            On a terminal, a stepped run shows its progress on standard error (steps, protocol time, answers, \
-            rate); --quiet, or standard error not a terminal, keeps it silent.
+            On a terminal, a run shows its progress on standard error (a stepped run: steps, protocol time, \
+            answers, rate; a wall-clock run: answers so far and the time since the start); --quiet, or standard \
+            error not a terminal, keeps it silent.
+
+            --witness runs a neutral validating node (`broker witness`, LEDGER.md "The witness") in this process \
+            beside the nodes and configures every node to send it each co-signed checkpoint (both parties of a \
+            ledger send it). Its verifier key is written to witness.vkey in the work directory (the path is \
+            printed on standard error); the end-of-run audit then requires its valid cosignature on every checkpoint \
+            (unwitnessed_checkpoint otherwise), as `broker audit --witness-key` does on the work directory.
+            --checkpoint-entries N and --checkpoint-every T set every node's checkpoint cadence (`checkpoints:` \
+            in the node files; LEDGER.md §5): every N agreed entries of a ledger (default 256) and, with T, also \
+            on the first entry T or more of protocol time after the ledger's last checkpoint.
 
             Exit codes: 0 every expectation met, 1 an expectation failed, 2 bad scenario.
             """
@@ -57,6 +70,15 @@ struct ClusterCommand: AsyncParsableCommand {
 
     @Flag(help: "Show no progress on standard error.")
     var quiet = false
+
+    @Flag(help: "Run a witness beside the nodes; every node sends it its checkpoints (key in witness.vkey).")
+    var witness = false
+
+    @Option(help: "Every node co-signs a checkpoint of each ledger every N entries (node default: 256).")
+    var checkpointEntries: Int?
+
+    @Option(help: "Also a checkpoint on the first entry this long (protocol time) after the last one, e.g. 1h.")
+    var checkpointEvery: String?
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -103,9 +125,34 @@ struct ClusterCommand: AsyncParsableCommand {
         var runner = ClusterRunner(
             plan: plan, scenarioText: text, workDirectory: directory,
             brokerExecutable: Self.executablePath(), logger: Logger(label: "broker.cluster"), clock: mode)
+        runner.witness = witness
+        if checkpointEntries != nil || checkpointEvery != nil {
+            let entries = checkpointEntries ?? 256
+            guard (1...1_000_000).contains(entries) else {
+                FileHandle.standardError.write(
+                    Data("broker cluster: --checkpoint-entries: \(entries) is not from 1 to 1000000\n".utf8))
+                throw ExitCode(2)
+            }
+            var every: TimeSpan?
+            if let checkpointEvery {
+                guard let span = TimeSpan(parsing: checkpointEvery), span >= .seconds(1), span <= .days(366) else {
+                    FileHandle.standardError.write(
+                        Data(
+                            "broker cluster: --checkpoint-every: '\(checkpointEvery)' is not a duration from 1s to 366d\n"
+                                .utf8))
+                    throw ExitCode(2)
+                }
+                every = span
+            }
+            runner.checkpoints = NodeConfiguration.CheckpointSetting(entries: UInt64(entries), every: every)
+        }
         let progress = ProgressDisplay(quiet: quiet)
         runner.onProgress = { progress.update($0) }
         let signalSources = ClusterRunner.stopChildrenOnSignals()
+        if witness {
+            FileHandle.standardError.write(
+                Data("broker cluster: witness key in \(directory.appendingPathComponent("witness.vkey").path)\n".utf8))
+        }
         let result = try await runner.run()
         signalSources.forEach { $0.cancel() }
         progress.finish()

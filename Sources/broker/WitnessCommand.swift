@@ -11,21 +11,24 @@ struct WitnessCommand: AsyncParsableCommand {
         abstract: "Run a neutral witness that cosigns ledger checkpoints and refuses forks and rollbacks.",
         discussion: """
             A third party to the bilateral ledgers (ETSI PDL §5, "a neutral validating node"). Live nodes with a \
-            `witness:` entry in their node file send it each checkpoint both parties signed, with the RFC 9162 \
-            consistency proof from the last checkpoint the witness holds of that ledger. The witness checks both \
+            `witness:` entry in their node file send it each checkpoint both parties signed — both parties of a \
+            ledger send it, so it hears each ledger from both sides — with the RFC 9162 consistency proof \
+            between it and the last checkpoint the witness holds of that ledger. The witness checks both \
             signatures and that the ledger only grew, adds its own signature line (a C2SP signed-note \
             cosignature under its key file's name) and remembers the new head in --database. It never sees an \
             entry body.
 
             It refuses, and keeps each refusal with its proof (409: both notes in the answer):
               equivocation  409  both parties signed another root for a size it cosigned
-              rollback      409  smaller than the last checkpoint it cosigned
+              rollback      409  smaller than the last checkpoint it cosigned, without a proof that it is a
+                                 prefix of it (with one, it is the slower party's copy of history: cosigned)
               inconsistent  409  no valid consistency proof from the last one it cosigned
+              stale         409  the proof is from another size than its latest (proofFrom): ask again; not kept
               bad_signature 422  a party's signature is missing or invalid
               wrong_ledger  422  the header does not bind the ledger id, or has new keys
 
             Routes (unsigned: the notes carry the signatures):
-              POST /witness/v1/checkpoints            {note, consistencyProof, ledger}
+              POST /witness/v1/checkpoints            {note, consistencyProof, ledger, proofFrom}
               GET  /witness/v1/ledgers/{id}           the latest cosigned note, 404 if none
               GET  /witness/v1/ledgers/{id}/refusals  the refusals about that ledger
               GET  /health                            status and verifier key

@@ -86,6 +86,58 @@ struct FuzzTests {
         }
     }
 
+    @Test("fuzz: the witness takes any damaged submission without crashing and never moves its latest backwards")
+    func witnessSubmissions() throws {
+        let alice = try PartyKey(party: "alice", seed: Data(repeating: 1, count: 32))
+        let bob = try PartyKey(party: "bob", seed: Data(repeating: 2, count: 32))
+        let ledger = try BilateralLedger(
+            partyA: alice, partyB: bob, genesisNonce: Data("w".utf8), storeA: InMemoryLedgerStore(),
+            storeB: InMemoryLedgerStore())
+        for index in 1...12 {
+            try ledger.record(
+                author: "alice", kind: "poq.request", refs: ["request": "r-\(index)"], body: [:], time: Int64(index))
+        }
+        let leaves = MerkleTree.leafHashes(of: try ledger.copy(of: "alice").store.entries(of: ledger.id))
+        func checkpoint(_ size: Int) throws -> Checkpoint {
+            var checkpoint = Checkpoint(
+                ledgerID: ledger.id, size: UInt64(size), root: MerkleTree.root(leafHashes: leaves.prefix(size)),
+                time: Int64(size))
+            try checkpoint.sign(with: alice)
+            try checkpoint.sign(with: bob)
+            return checkpoint
+        }
+        let witness = Witness(
+            key: try PartyKey(party: "witness", seed: Data(repeating: 3, count: 32)), store: InMemoryWitnessStore())
+        guard
+            case .cosigned = try witness.submit(
+                WitnessSubmission(checkpoint: try checkpoint(8), consistencyProof: [], header: ledger.header))
+        else { throw LedgerError(.invalidField, "the first checkpoint was refused") }
+        let seed = Array(
+            try JSONEncoder().encode(
+                WitnessCheckpointRequest(
+                    WitnessSubmission(
+                        checkpoint: try checkpoint(12),
+                        consistencyProof: MerkleTree.consistencyProof(oldSize: 8, leafHashes: leaves),
+                        header: ledger.header, proofFrom: 8))))
+        var mutator = Mutator(seed: Mutator.seed &+ 5)
+        var latest: UInt64 = 8
+        for iteration in 0..<Mutator.iterations {
+            guard
+                let request = try? JSONDecoder().decode(
+                    WitnessCheckpointRequest.self, from: Data(mutator.mutate(seed))),
+                let submission = try? request.submission()
+            else { continue }
+            let verdict = try witness.submit(submission)
+            let now = try #require(try witness.latest(of: ledger.id)).size
+            #expect(now >= latest, "iteration \(iteration)")
+            if case .cosigned(let cosigned) = verdict, cosigned.size > latest {
+                // Growth is cosigned only with the parties' genuine root of that size.
+                #expect(cosigned.root == MerkleTree.root(leafHashes: leaves.prefix(Int(cosigned.size))))
+            }
+            latest = now
+        }
+    }
+
     @Test("fuzz: the scenario loader and plan refuse damaged scenario files with a field path, never a crash")
     func scenarios() throws {
         var mutator = Mutator(seed: Mutator.seed &+ 3)

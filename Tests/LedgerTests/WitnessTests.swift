@@ -88,6 +88,54 @@ struct WitnessTests {
         #expect(findings.first?.party == "witness-1")
     }
 
+    @Test(
+        "with the witness's key, a checkpoint without its cosignature is unwitnessed_checkpoint; without the key, none")
+    func unwitnessedCheckpointFound() throws {
+        let copy = try fixture.aliceBobCopy(at: fixture.alicePath)
+        let auditor = LedgerAuditor(witnessKeys: [VerifierKey(witnessKey)])
+        let findings = auditor.check(copy, against: fixture.checkpoint12)
+        #expect(LedgerFixture.summary(findings) == ["unwitnessed_checkpoint@12"])
+        #expect(findings.first?.party == "witness-1")
+        #expect(findings.first?.detail == "the checkpoint of 12 entries carries no cosignature by witness-1")
+        // Cosigned by that witness: nothing; an auditor who names no witness asks for none.
+        let cosigned = try expectCosigned(try makeWitness().submit(submission(fixture.checkpoint12)))
+        #expect(auditor.check(copy, against: cosigned) == [])
+        #expect(LedgerAuditor().check(copy, against: fixture.checkpoint12) == [])
+        // A line by another witness does not stand in for this one.
+        var other = fixture.checkpoint12
+        try other.sign(with: try PartyKey(party: "witness-2", seed: LedgerFixture.seed(11)))
+        #expect(LedgerFixture.summary(auditor.check(copy, against: other)) == ["unwitnessed_checkpoint@12"])
+    }
+
+    @Test("a verifier key whose base64 key holds a '+' reads back as itself")
+    func verifierKeyWithPlus() throws {
+        let keys = try (0..<64).map { try PartyKey(party: "witness-1", seed: Data(repeating: UInt8($0), count: 32)) }
+        let key = try #require(keys.map { VerifierKey($0) }.first { $0.description.split(separator: "+").count > 3 })
+        #expect(try VerifierKey(parsing: key.description) == key)
+        #expect(throws: LedgerError.self) { try VerifierKey(parsing: "witness-1+00000000") }
+    }
+
+    @Test("a proof made against a latest that has moved since is stale: no accusation kept; made again, cosigned")
+    func staleProofAskedAgain() throws {
+        let witness = makeWitness()
+        _ = try expectCosigned(try witness.submit(submission(fixture.checkpoint8)))
+        // The party looked when the witness had nothing; the other party's checkpoint of 8 came in meanwhile.
+        let late = WitnessSubmission(
+            checkpoint: fixture.checkpoint12, consistencyProof: [], header: header, proofFrom: 0)
+        let refusal = try expectRefusal(try witness.submit(late))
+        #expect(refusal.code == .stale)
+        #expect(refusal.message == "the proof is against a checkpoint of 0 entries; the latest cosigned here has 8")
+        #expect(try witness.refusals(of: fixture.aliceBob).isEmpty)
+        #expect(try witness.latest(of: fixture.aliceBob)?.size == 8)
+        var again = submission(fixture.checkpoint12, from: 8)
+        again.proofFrom = 8
+        #expect(try expectCosigned(try witness.submit(again)).size == 12)
+        // The same size again needs no proof, whatever size the party last saw.
+        let repeated = WitnessSubmission(
+            checkpoint: fixture.checkpoint12, consistencyProof: [], header: header, proofFrom: 0)
+        #expect(try expectCosigned(try witness.submit(repeated)).size == 12)
+    }
+
     @Test("a checkpoint smaller than the one cosigned is refused as a rollback, with both notes")
     func rollbackRefused() throws {
         let witness = makeWitness()
@@ -104,6 +152,29 @@ struct WitnessTests {
         let findings = LedgerAuditor().checkRollback(
             presented: refusal.presented, known: witnessed, parties: fixture.parties)
         #expect(LedgerFixture.summary(findings) == ["rollback@9"])
+    }
+
+    @Test("the slower party's older checkpoint, proved a prefix of the one cosigned, is cosigned without moving back")
+    func olderCheckpointWithProofCosigned() throws {
+        let witness = makeWitness()
+        _ = try expectCosigned(try witness.submit(submission(fixture.checkpoint12)))
+        // The proof from 8 to the witness's 12, as the other party computes it from its copy.
+        let proof = MerkleTree.consistencyProof(oldSize: 8, leafHashes: Array(leaves.prefix(12)))
+        let late = try expectCosigned(
+            try witness.submit(
+                WitnessSubmission(checkpoint: fixture.checkpoint8, consistencyProof: proof, header: header)))
+        #expect(late.size == 8)
+        #expect(late.signatures.map(\.name) == ["alice", "bob", "witness-1"])
+        #expect(try witness.latest(of: fixture.aliceBob)?.size == 12)
+        #expect(try witness.refusals(of: fixture.aliceBob).isEmpty)
+        // A proof that leads elsewhere is still a rollback.
+        let wrong = MerkleTree.consistencyProof(oldSize: 6, leafHashes: Array(leaves.prefix(12)))
+        let refusal = try expectRefusal(
+            try makeWitness().submitAll([
+                submission(fixture.checkpoint12),
+                WitnessSubmission(checkpoint: fixture.checkpoint8, consistencyProof: wrong, header: header),
+            ]))
+        #expect(refusal.code == .rollback)
     }
 
     @Test("two roots for one size signed by both parties are refused as equivocation; the notes are the proof")
@@ -220,5 +291,14 @@ struct WitnessTests {
         #expect(refusals.map(\.code) == [.equivocation])
         #expect(refusals.first?.presented == forged)
         #expect(refusals.first?.witnessed?.size == 12)
+    }
+}
+
+extension Witness {
+    /// Submits each in turn; the last verdict.
+    func submitAll(_ submissions: [WitnessSubmission]) throws -> WitnessVerdict {
+        var verdict: WitnessVerdict?
+        for submission in submissions { verdict = try submit(submission) }
+        return verdict!
     }
 }

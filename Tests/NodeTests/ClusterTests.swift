@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Logging
 import Node
 import ScenarioModel
@@ -93,6 +94,85 @@ struct ClusterTests {
         }
         #expect(traceIDs.count == 2)
         #expect(traceIDs.values.allSatisfy { $0 == ["A", "B", "C"] })
+    }
+
+    @Test(
+        "a cluster with --witness: every checkpoint of the run carries the witness's cosignature; progress on a wall clock"
+    )
+    func witnessedCluster() async throws {
+        var runner = try Self.runner("witnessed")
+        runner.witness = true
+        runner.checkpoints = NodeConfiguration.CheckpointSetting(entries: 2)
+        let reports = Mutex<[RunProgress]>([])
+        runner.onProgress = { progress in reports.withLock { $0.append(progress) } }
+        let live = try await runner.run()
+        #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
+        // The end-of-run audit requires the witness's cosignature on every checkpoint (unwitnessed_checkpoint).
+        #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
+
+        let work = runner.workDirectory
+        let vkey = try VerifierKey(
+            parsing: try String(contentsOf: work.appendingPathComponent("witness.vkey"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(vkey.name == "cluster-witness")
+        // Per ledger (named by its parties) and per holder file, the sizes of the stored checkpoints.
+        var sizes: [String: [String: [UInt64]]] = [:]
+        for file in ["A", "B", "C", "A-sof", "B-sof", "C-sof", "retail-SHOP"].map({ "\($0).sqlite" }) {
+            let path = work.appendingPathComponent(file).path
+            let store = try SQLiteLedgerStore(readOnlyPath: path)
+            for id in try store.ledgerIDs() {
+                let parties = try #require(try store.header(of: id)).parties.map(\.rawValue).joined(separator: "|")
+                for checkpoint in try store.checkpoints(of: id) {
+                    #expect(
+                        checkpoint.signatureStatus(of: vkey.name, publicKey: vkey.publicKey) == .valid,
+                        "\(file) \(parties) size \(checkpoint.size)")
+                    sizes[parties, default: [:]][file, default: []].append(checkpoint.size)
+                }
+            }
+            #expect(try LedgerAuditor(rules: .broker, witnessKeys: [vkey]).audit(file: path) == [])
+        }
+        // Every second entry of the 6-entry ledgers between providers, in both copies; the internal ledgers' two
+        // entries, in the provider's and the SOF's copy. (The retail ledger's depend on who wrote its even entries.)
+        #expect(sizes["A|B"] == ["A.sqlite": [2, 4, 6], "B.sqlite": [2, 4, 6]])
+        #expect(sizes["B|C"] == ["B.sqlite": [2, 4, 6], "C.sqlite": [2, 4, 6]])
+        #expect(sizes["A|A#sof"] == ["A.sqlite": [2], "A-sof.sqlite": [2]])
+        #expect(sizes["B|B#sof"] == ["B.sqlite": [2], "B-sof.sqlite": [2]])
+        #expect(sizes["C|C#sof"] == ["C.sqlite": [2], "C-sof.sqlite": [2]])
+        #expect(Set(sizes.keys).subtracting(["A|SHOP"]) == ["A|B", "B|C", "A|A#sof", "B|B#sof", "C|C#sof"])
+
+        // A wall-clock run reports its progress at the start and after each answer.
+        let seen = reports.withLock { $0 }
+        #expect(seen.first?.answers == 0)
+        #expect(seen.last?.answers == runner.plan.demands.count)
+        #expect(seen.last?.demands == runner.plan.demands.count)
+    }
+
+    @Test("order-delivery with a witness and checkpoints every 30 days of protocol time: all witnessed, audit clean")
+    func witnessedTimeCadence() async throws {
+        var (_, runner) = try Self.embeddedRunner("order-delivery")
+        runner.witness = true
+        runner.checkpoints = NodeConfiguration.CheckpointSetting(entries: 256, every: .days(30))
+        let live = try await runner.run()
+        #expect(live.passed, "\(live.expectations.filter { !$0.passed })")
+        // Both parties submit every checkpoint; none is refused or left without the witness's line.
+        #expect(live.auditFindings.isEmpty, "\(live.auditFindings)")
+        let work = runner.workDirectory
+        let vkey = try VerifierKey(
+            parsing: try String(contentsOf: work.appendingPathComponent("witness.vkey"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines))
+        var checkpoints: [Checkpoint] = []
+        for party in ["RETAIL", "REGIONAL", "WHOLESALE", "ACCESS"] {
+            let store = try SQLiteLedgerStore(readOnlyPath: work.appendingPathComponent("\(party).sqlite").path)
+            for id in try store.ledgerIDs() { checkpoints += try store.checkpoints(of: id) }
+        }
+        // No ledger of the run reaches 256 entries: every checkpoint is one of the time cadence.
+        #expect(checkpoints.count > 8)
+        #expect(checkpoints.allSatisfy { $0.size < 256 })
+        #expect(checkpoints.allSatisfy { $0.signatureStatus(of: vkey.name, publicKey: vkey.publicKey) == .valid })
+        for party in ["RETAIL", "REGIONAL", "WHOLESALE", "ACCESS"] {
+            let log = try String(contentsOf: work.appendingPathComponent("\(party).log"), encoding: .utf8)
+            #expect(!log.contains("witness refused"), "\(party)")
+        }
     }
 
     /// An embedded scenario's plan and a cluster runner for it (stepped clock when it orders).

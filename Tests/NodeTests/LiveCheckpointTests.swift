@@ -69,6 +69,101 @@ struct LiveCheckpointTests {
         #expect(findings.first?.ledgerID == id)
     }
 
+    @Test("with checkpoints every 1h, the first entry an hour after the last checkpoint brings a co-signed one")
+    func timeCadence() async throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
+        func ledgers(_ key: PartyKey) throws -> NodeLedgers {
+            let ledgers = try NodeLedgers(
+                key: key, database: directory.appendingPathComponent("\(key.party).sqlite").path, withSOF: false,
+                peerKeys: keys, transport: transport, logger: Logger(label: "test"), checkpointInterval: 256,
+                checkpointPeriod: .hours(1))
+            transport.connect(key.party, ledgers)
+            return ledgers
+        }
+        let sellerLedgers = try ledgers(seller)
+        let buyerLedgers = try ledgers(buyer)
+        let start: Int64 = 1_767_603_600_000
+        // Minutes after the first entry: 0, 10, 61 (due: an hour after the first entry), 70, 122 (due again).
+        for (index, minutes) in [0, 10, 61, 70, 122].enumerated() {
+            try await buyerLedgers.append(
+                LedgerRecord(
+                    counterparty: "SELLER", kind: "poq.request", refs: ["request": "r-\(index)"], body: [:]),
+                at: Instant(milliseconds: start + Int64(minutes) * 60_000))
+        }
+        let id = try sellerLedgers.replica(with: "BUYER").id
+        let checkpoints = try sellerLedgers.store.checkpoints(of: id)
+        #expect(checkpoints.map(\.size) == [3, 5])
+        #expect(checkpoints.map(\.time) == [1_767_607_260_000, 1_767_610_920_000])
+        #expect(try buyerLedgers.store.checkpoints(of: id) == checkpoints)
+        for checkpoint in checkpoints {
+            #expect(checkpoint.signatureStatus(of: "SELLER", publicKey: seller.publicKey) == .valid)
+            #expect(checkpoint.signatureStatus(of: "BUYER", publicKey: buyer.publicKey) == .valid)
+        }
+    }
+
+    @Test("with checkpoints every 1h, a ledger that stopped growing gets one at its head an hour after its last")
+    func timeCadenceOnIdleLedger() async throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
+        func ledgers(_ key: PartyKey) throws -> NodeLedgers {
+            let ledgers = try NodeLedgers(
+                key: key, database: directory.appendingPathComponent("\(key.party).sqlite").path, withSOF: false,
+                peerKeys: keys, transport: transport, logger: Logger(label: "test"), checkpointInterval: 256,
+                checkpointPeriod: .hours(1))
+            transport.connect(key.party, ledgers)
+            return ledgers
+        }
+        let sellerLedgers = try ledgers(seller)
+        let buyerLedgers = try ledgers(buyer)
+        let start: Int64 = 1_767_603_600_000
+        for (index, minutes) in [0, 10].enumerated() {
+            try await buyerLedgers.append(
+                LedgerRecord(
+                    counterparty: "SELLER", kind: "poq.request", refs: ["request": "r-\(index)"], body: [:]),
+                at: Instant(milliseconds: start + Int64(minutes) * 60_000))
+        }
+        let id = try sellerLedgers.replica(with: "BUYER").id
+        // Half an hour after the first entry: not yet.
+        #expect(await buyerLedgers.checkpointIdleLedgers(now: start + 30 * 60_000) == 0)
+        #expect(try sellerLedgers.store.checkpoints(of: id) == [])
+        // An hour and a minute after it: a checkpoint of both entries, dated with the second.
+        #expect(await buyerLedgers.checkpointIdleLedgers(now: start + 61 * 60_000) == 1)
+        let checkpoints = try sellerLedgers.store.checkpoints(of: id)
+        #expect(checkpoints.map(\.size) == [2])
+        #expect(checkpoints.map(\.time) == [1_767_604_200_000])
+        #expect(try buyerLedgers.store.checkpoints(of: id) == checkpoints)
+        // Nothing new since: no further checkpoint, from either party.
+        #expect(await buyerLedgers.checkpointIdleLedgers(now: start + 180 * 60_000) == 0)
+        #expect(await sellerLedgers.checkpointIdleLedgers(now: start + 180 * 60_000) == 0)
+        #expect(try sellerLedgers.store.checkpoints(of: id).count == 1)
+    }
+
+    @Test("checkpoints: in a node file sets the entry and time cadence; bad values are refused naming the field")
+    func cadenceConfiguration() throws {
+        let peer = PartyKey(party: "BUYER").publicKey.hexString
+        let valid = NodeConfigurationFileTests.complete.replacingOccurrences(
+            of: "publicKey: \"00\"", with: "publicKey: \"\(peer)\"")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("node-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try valid.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try NodeConfiguration.load(path: path).checkpoints == NodeConfiguration.CheckpointSetting())
+        try (valid + "\ncheckpoints: { entries: 64, every: 15m }").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let setting = try NodeConfiguration.load(path: path).checkpoints
+        #expect(setting.entries == 64)
+        #expect(setting.every == .minutes(15))
+        #expect(
+            try NodeConfigurationFileTests.refusal(valid + "\ncheckpoints: { every: soon }")
+                == "checkpoints.every: 'soon' is not a duration from 1s to 366d")
+        #expect(
+            try NodeConfigurationFileTests.refusal(valid + "\ncheckpoints: { entries: 0 }")
+                == "checkpoints.entries: 0 is not from 1 to 1000000 (256)")
+        #expect(
+            try NodeConfigurationFileTests.refusal(valid + "\ncheckpoints: { evry: 1h }")
+                == "checkpoints.evry: unknown key; did you mean 'every'?")
+    }
+
     @Test("a checkpoint whose root is not the counterparty's copy is refused and stored nowhere")
     func wrongRootRefused() async throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -36,7 +36,11 @@ struct RestartLedgerTests {
         }
 
         func cosign(_ checkpoint: Checkpoint, at counterparty: PartyID) async throws -> Checkpoint {
-            try peer(counterparty).countersign(checkpoint, from: asking(counterparty))
+            // As the checkpoint route does, the counterparty then sends the note to its witness (here at once).
+            let peer = try peer(counterparty)
+            let cosigned = try peer.countersign(checkpoint, from: asking(counterparty))
+            await peer.witnessCountersigned(cosigned, from: asking(counterparty))
+            return cosigned
         }
 
         /// Two parties here: the one asking `counterparty` is the other one.

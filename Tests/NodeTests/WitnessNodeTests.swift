@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Ledger
 import Logging
@@ -111,6 +112,70 @@ struct WitnessNodeTests {
         }
     }
 
+    @Test("hostile bodies get 400, 409, 413 or 422 with a message, never a crash; the witness answers after them")
+    func hostileInput() async throws {
+        let (ledger, leaves) = try makeLedger(entries: 6)
+        let four = Checkpoint.signed(ledger, size: 4, leaves: leaves, by: [seller, buyer])
+        func json(
+            _ checkpoint: Checkpoint, proof: [String] = [], edit: (inout [String: Any]) -> Void = { _ in }
+        )
+            throws -> ByteBuffer
+        {
+            let encoded = try JSONEncoder().encode(
+                WitnessCheckpointRequest(
+                    WitnessSubmission(checkpoint: checkpoint, consistencyProof: [], header: ledger.header)))
+            var object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+            object["consistencyProof"] = proof
+            edit(&object)
+            return ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
+        }
+        var huge = Checkpoint(ledgerID: ledger.id, size: UInt64.max, root: Data(repeating: 1, count: 32), time: nil)
+        try huge.sign(with: seller)
+        try huge.sign(with: buyer)
+        var empty = Checkpoint(ledgerID: ledger.id, size: 0, root: MerkleTree.emptyRoot, time: nil)
+        try empty.sign(with: seller)
+        try empty.sign(with: buyer)
+        let cases: [(String, ByteBuffer, HTTPResponse.Status)] = [
+            ("not JSON", ByteBuffer(string: "{"), .badRequest),
+            ("a number for the note", ByteBuffer(string: "{\"note\": 1}"), .badRequest),
+            ("a note that is no checkpoint", try json(four) { $0["note"] = "scbroker/x\n" }, .badRequest),
+            ("a proof hash that is not hex", try json(four, proof: ["zz"]), .badRequest),
+            (
+                "a header with a 1-byte key",
+                try json(four) { object in
+                    var header = object["ledger"] as? [String: Any] ?? [:]
+                    header["publicKeyA"] = "AA=="
+                    object["ledger"] = header
+                }, .unprocessableContent
+            ),
+            ("the largest size there is", try json(huge), .conflict),
+            (
+                "a 3,000-hash proof",
+                try json(huge, proof: Array(repeating: String(repeating: "ab", count: 32), count: 3_000)), .conflict
+            ),
+            ("an empty tree after a larger one", try json(empty), .conflict),
+            ("a proof from the largest size there is", try json(huge) { $0["proofFrom"] = UInt64.max }, .conflict),
+            ("a negative proofFrom", try json(huge) { $0["proofFrom"] = -1 }, .badRequest),
+            ("a body over 256 KiB", ByteBuffer(string: String(repeating: " ", count: 300_000)), .contentTooLarge),
+        ]
+        let firstBody = try json(four)
+        try await server().application().test(.router) { client in
+            let path = WitnessRoutes.checkpointsPath
+            let first = try await client.execute(uri: path, method: .post, body: firstBody)
+            #expect(first.status == .ok)
+            for (name, body, status) in cases {
+                let answer = try await client.execute(uri: path, method: .post, body: body)
+                #expect(answer.status == status, "\(name): \(String(buffer: answer.body))")
+                let object = try JSONSerialization.jsonObject(with: Data(buffer: answer.body)) as? [String: Any]
+                let message = (object?["error"] ?? object?["message"]) as? String
+                #expect(message?.isEmpty == false, "\(name)")
+            }
+            #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+            let latest = try await client.execute(uri: WitnessRoutes.ledgerPath(ledger.id), method: .get)
+            #expect(try Checkpoint.parse(String(buffer: latest.body)).size == 4)
+        }
+    }
+
     @Test("a live node with a witness stores each checkpoint it co-signed with the witness's cosignature")
     func liveNodesWitnessed() async throws {
         let transport = RestartLedgerTests.Loopback()
@@ -183,6 +248,56 @@ struct WitnessNodeTests {
             let sellerCheckpoint = try #require(try sellerLedgers.store.checkpoints(of: id).first)
             #expect(sellerCheckpoint.signatures.map(\.name) == ["BUYER", "SELLER"])
             #expect(sellerCheckpoint.noteText == buyerCheckpoint.noteText)
+        }
+    }
+
+    @Test("the counterparty sends each checkpoint it countersigned to its witness too, even when the author has none")
+    func counterpartySubmits() async throws {
+        let transport = RestartLedgerTests.Loopback()
+        try await server().application().test(.live) { client in
+            let link = WitnessClient(url: "http://127.0.0.1:\(try #require(client.port))", key: VerifierKey(witnessKey))
+            func ledgers(_ key: PartyKey, witness: WitnessClient?) throws -> NodeLedgers {
+                let ledgers = try NodeLedgers(
+                    key: key, database: directory.appendingPathComponent("\(key.party).sqlite").path, withSOF: false,
+                    peerKeys: ["SELLER": seller.publicKey, "BUYER": buyer.publicKey], transport: transport,
+                    logger: Logger(label: "test"), checkpointInterval: 2, witness: witness)
+                transport.connect(key.party, ledgers)
+                return ledgers
+            }
+            // The buyer authors every entry and knows no witness; only the seller, its counterparty, does.
+            let sellerLedgers = try ledgers(seller, witness: link)
+            let buyerLedgers = try ledgers(buyer, witness: nil)
+            for index in 1...4 {
+                try await buyerLedgers.append(
+                    LedgerRecord(
+                        counterparty: "SELLER", kind: "poq.request", refs: ["request": "r-\(index)"], body: [:]),
+                    at: Instant(milliseconds: 1_767_603_600_000))
+            }
+            let id = try buyerLedgers.replica(with: "SELLER").id
+            #expect(try await link.latest(of: id)?.size == 4)
+            let sellerCheckpoints = try sellerLedgers.store.checkpoints(of: id)
+            #expect(sellerCheckpoints.map(\.size) == [2, 4])
+            for checkpoint in sellerCheckpoints {
+                #expect(checkpoint.signatures.map(\.name) == ["BUYER", "SELLER", "witness-1"])
+                #expect(checkpoint.signatureStatus(of: "witness-1", publicKey: witnessKey.publicKey) == .valid)
+            }
+            #expect(
+                try buyerLedgers.store.checkpoints(of: id).map { $0.signatures.map(\.name) } == [
+                    ["BUYER", "SELLER"], ["BUYER", "SELLER"],
+                ])
+
+            // A note for size 4 with another root, signed with both parties' keys (a party showing the witness
+            // another history than the one the other party showed it), is refused as equivocation and kept.
+            var fork = Checkpoint(ledgerID: id, size: 4, root: Data(repeating: 7, count: 32), time: nil)
+            try fork.sign(with: buyer)
+            try fork.sign(with: seller)
+            await sellerLedgers.witnessCountersigned(fork, from: "BUYER")
+            let refusals = try await client.execute(
+                uri: WitnessRoutes.ledgerPath(id) + "/refusals", method: .get)
+            let text = String(buffer: refusals.body)
+            #expect(refusals.status == .ok)
+            #expect(text.contains("\"equivocation\""))
+            #expect(try await link.latest(of: id) == sellerCheckpoints.last)
         }
     }
 

@@ -38,6 +38,9 @@ public enum AuditRule: String, Codable, Sendable, Hashable, CaseIterable {
     case badCheckpointSignature = "bad_checkpoint_signature"
     /// A checkpoint carries a cosignature line by a witness the auditor knows (`witnessKeys`) that does not verify.
     case badWitnessCosignature = "bad_witness_cosignature"
+    /// A checkpoint carries no cosignature line by a witness the auditor knows (`witnessKeys`): it was never
+    /// witnessed, or the line was removed.
+    case unwitnessedCheckpoint = "unwitnessed_checkpoint"
     /// A checkpoint is not a well-formed signed note.
     case malformedCheckpoint = "malformed_checkpoint"
     /// An inclusion or consistency proof does not verify against the checkpoint.

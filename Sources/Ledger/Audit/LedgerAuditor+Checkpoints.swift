@@ -176,16 +176,23 @@ extension LedgerAuditor {
     }
 
     /// Checks the cosignature lines of the witnesses in `witnessKeys`: a line by one of them that does not verify
-    /// under its key (or has another key hash) is `bad_witness_cosignature`; no line is no finding.
+    /// under its key (or has another key hash) is `bad_witness_cosignature`; a checkpoint without a line by one of
+    /// them is `unwitnessed_checkpoint` (an auditor who names a witness expects every checkpoint to be witnessed).
     public func checkWitnessCosignatures(_ checkpoint: Checkpoint, ledgerID: LedgerID) -> [AuditFinding] {
         witnessKeys.compactMap { witness in
-            guard checkpoint.signatureStatus(of: witness.name, publicKey: witness.publicKey) == .invalid else {
+            switch checkpoint.signatureStatus(of: witness.name, publicKey: witness.publicKey) {
+            case .valid:
                 return nil
+            case .missing:
+                return AuditFinding(
+                    ledgerID: ledgerID, seq: checkpoint.size, party: witness.name, rule: .unwitnessedCheckpoint,
+                    detail: "the checkpoint of \(checkpoint.size) entries carries no cosignature by \(witness.name)")
+            case .invalid:
+                return AuditFinding(
+                    ledgerID: ledgerID, seq: checkpoint.size, party: witness.name, rule: .badWitnessCosignature,
+                    detail: "the witness cosignature on the checkpoint of \(checkpoint.size) entries does not verify "
+                        + "under \(witness)")
             }
-            return AuditFinding(
-                ledgerID: ledgerID, seq: checkpoint.size, party: witness.name, rule: .badWitnessCosignature,
-                detail: "the witness cosignature on the checkpoint of \(checkpoint.size) entries does not verify "
-                    + "under \(witness)")
         }
     }
 

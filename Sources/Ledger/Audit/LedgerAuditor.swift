@@ -15,8 +15,8 @@ public struct LedgerAuditor: Sendable {
     public var cores: Int?
     /// Who may say what (`EntryRules.broker` for the product's ledgers); nil checks only the chain's integrity.
     public var rules: EntryRules?
-    /// Witnesses whose cosignature lines on checkpoints are verified (`bad_witness_cosignature` when one does not);
-    /// a checkpoint without a line by one of them is not a finding.
+    /// Witnesses whose cosignature every checkpoint must carry: `unwitnessed_checkpoint` when a checkpoint has no
+    /// line by one of them, `bad_witness_cosignature` when its line does not verify.
     public var witnessKeys: [VerifierKey]
 
     public init(

@@ -19,8 +19,9 @@ public struct VerifierKey: Sendable, Hashable, CustomStringConvertible {
     /// Parses the text form; the key hash must be the one the name and key give.
     /// - Throws: `LedgerError(.invalidKey)` saying which part is wrong.
     public init(parsing text: String) throws {
+        // A name has no `+` and the key hash is hex, so the third field is the rest: base64 may hold `+` itself.
         let fields = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
-            separator: "+", omittingEmptySubsequences: false)
+            separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard fields.count == 3 else {
             throw LedgerError(.invalidKey, "a verifier key is \"name+keyhash+base64key\", got \"\(text)\"")
         }

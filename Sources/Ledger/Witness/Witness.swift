@@ -8,8 +8,10 @@ import Synchronization
 /// `submit` checks, in order: the header binds the checkpoint's ledger id (and, after the first checkpoint of a
 /// ledger, has the keys the witness learned then; with `trustedKeys`, the directory's keys); both parties' signatures
 /// on the note; then, against what it cosigned before: the same size with another root is `equivocation` (both
-/// notes are the proof), a smaller size is `rollback`, and a larger one needs an RFC 9162 consistency proof from the
-/// last cosigned checkpoint (`inconsistent` without one). On success it adds its own Ed25519 signature line to the
+/// notes are the proof), a proof made against another latest size than the witness's (`proofFrom`) is `stale` (kept
+/// nowhere: the party asks again), a smaller size is `rollback` unless it comes with an RFC 9162 consistency proof from it to the
+/// last cosigned checkpoint (a party submitting after the other party already submitted a later one), and a larger
+/// one needs a consistency proof from the last cosigned checkpoint (`inconsistent` without one). On success it adds its own Ed25519 signature line to the
 /// note (a C2SP signed-note cosignature by `key.party`) and remembers the new head in its store.
 ///
 /// Thread-safe: submissions are checked and stored one at a time.
@@ -100,7 +102,25 @@ public final class Witness: Sendable {
             }
             return .cosigned(same)
         }
-        if let latest = try store.latest(of: ledgerID) {
+        let latest = try store.latest(of: ledgerID)
+        if let from = submission.proofFrom, from != latest?.size ?? 0 {
+            return refuse(
+                .stale,
+                "the proof is against a checkpoint of \(from) entries; the latest cosigned here has \(latest?.size ?? 0)"
+            )
+        }
+        if let latest {
+            if presented.size < latest.size, presented.size > 0,
+                MerkleTree.verifyConsistency(
+                    oldSize: presented.size, newSize: latest.size, oldRoot: presented.root, newRoot: latest.root,
+                    proof: submission.consistencyProof)
+            {
+                // History the witness had not seen (the other party submitted a later checkpoint first): a prefix
+                // of what it cosigned, proved so, is cosigned too; its latest stays where it is.
+                var cosigned = presented
+                try cosigned.sign(with: key)
+                return .cosigned(cosigned)
+            }
             guard presented.size > latest.size else {
                 return refuse(
                     .rollback,

@@ -11,10 +11,15 @@ public struct WitnessSubmission: Sendable, Hashable {
     public var consistencyProof: [Data]
     /// The ledger's parties, keys and genesis nonce.
     public var header: LedgerHeader
+    /// The size of the witness's latest checkpoint the proof was computed against (0: none), when the party says:
+    /// a witness whose latest has moved since (the other party submitted meanwhile) answers `stale`, an invitation
+    /// to ask again, instead of judging a proof made for another size.
+    public var proofFrom: UInt64?
 
-    public init(checkpoint: Checkpoint, consistencyProof: [Data], header: LedgerHeader) {
+    public init(checkpoint: Checkpoint, consistencyProof: [Data], header: LedgerHeader, proofFrom: UInt64? = nil) {
         self.checkpoint = checkpoint
         self.consistencyProof = consistencyProof
         self.header = header
+        self.proofFrom = proofFrom
     }
 }

@@ -26,6 +26,9 @@ public struct WitnessRefusal: Sendable, Hashable, CustomStringConvertible {
         case badSignature = "bad_signature"
         /// The header does not bind the ledger id, or its keys are not the ones the witness knows for the ledger.
         case wrongLedger = "wrong_ledger"
+        /// The proof was computed against another latest checkpoint than the witness's (it moved meanwhile): no
+        /// accusation, the party asks for the latest again and resubmits.
+        case stale
     }
 
     /// What was wrong.

@@ -30,8 +30,19 @@ public struct ClusterRunner: Sendable {
     /// On a stepped clock: called each time the whole cluster is quiet, before the clocks move, with the number of
     /// steps so far (tests crash and restart nodes here).
     public var whenQuiet: (@Sendable (Int, Cluster) async throws -> Void)?
-    /// Called after each step of a stepped clock with how far the run is (`broker cluster` shows it on a terminal).
+    /// Called after each step of a stepped clock, and on a wall clock at the start and after each answer, with how
+    /// far the run is (`broker cluster` shows it on a terminal).
     public var onProgress: (@Sendable (RunProgress) -> Void)?
+    /// Runs a witness (`broker witness`) in this process beside the nodes, configures every node (and the retail
+    /// buyers) to send it their co-signed checkpoints, and audits with its verifier key (every checkpoint must
+    /// carry its cosignature). Its key is `keys/cluster-witness.key`, its verifier key `witness.vkey`, its state
+    /// `witness.sqlite`, all in the work directory.
+    public var witness = false
+    /// The nodes' checkpoint cadence (`checkpoints:` in each node file); nil: the node default (every 256 entries).
+    public var checkpoints: NodeConfiguration.CheckpointSetting?
+
+    /// The witness's name on its cosignature lines.
+    public static let witnessName: PartyID = "cluster-witness"
 
     /// How a cluster keeps protocol time.
     public enum ClockMode: String, Sendable, CaseIterable {
@@ -69,14 +80,20 @@ public struct ClusterRunner: Sendable {
         public let retailDatabases: [PartyID: String]
         public let retailURL: String
         public let retailLedgers: [PartyID: NodeLedgers]
+        /// The witness's key and URL, when the runner runs one.
+        public let witnessKey: PartyKey?
+        public let witnessURL: String?
         /// Each provider's `broker serve` process; a restart replaces one.
         private let running = Mutex<[PartyID: Process]>([:])
 
         init(
             keys: [PartyID: PartyKey], urls: [PartyID: String], configPaths: [PartyID: String],
             databases: [PartyID: String], traces: [PartyID: String], retailDatabases: [PartyID: String],
-            retailURL: String, retailLedgers: [PartyID: NodeLedgers]
+            retailURL: String, retailLedgers: [PartyID: NodeLedgers], witnessKey: PartyKey? = nil,
+            witnessURL: String? = nil
         ) {
+            self.witnessKey = witnessKey
+            self.witnessURL = witnessURL
             self.keys = keys
             self.urls = urls
             self.configPaths = configPaths
@@ -137,7 +154,15 @@ public struct ClusterRunner: Sendable {
         let app = retail.application(
             port: port, verifier: RequestVerifier(keys: providerKeys, audiences: Set(cluster.retailLedgers.keys)),
             logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        if let witnessURL = cluster.witnessURL {
+            let server = try WitnessServer(
+                keyFile: workDirectory.appendingPathComponent("keys/\(Self.witnessName.rawValue).key").path,
+                database: workDirectory.appendingPathComponent("witness.sqlite").path, host: "127.0.0.1",
+                port: URL(string: witnessURL)!.port!, trustedKeys: nil, logger: logger)
+            services.append(.init(service: server.application()))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { tasks in
             tasks.addTask {
                 try await group.run()
@@ -185,6 +210,23 @@ public struct ClusterRunner: Sendable {
         }
         let retailURL = "http://127.0.0.1:\(try Self.freePort())"
         for buyer in retail { urls[buyer] = retailURL }
+        var witnessKey: PartyKey?
+        var witnessURL: String?
+        var witnessLink: WitnessClient?
+        if witness {
+            let key = PartyKey(party: Self.witnessName)
+            let keyPath = workDirectory.appendingPathComponent("keys/\(Self.witnessName.rawValue).key").path
+            try? files.removeItem(atPath: keyPath)
+            try KeyFile(key: key).write(to: keyPath)
+            let state = workDirectory.appendingPathComponent("witness.sqlite").path
+            for path in [state, state + "-wal", state + "-shm"] { try? files.removeItem(atPath: path) }
+            try (VerifierKey(key).description + "\n").write(
+                to: workDirectory.appendingPathComponent("witness.vkey"), atomically: true, encoding: .utf8)
+            let url = "http://127.0.0.1:\(try Self.freePort())"
+            witnessKey = key
+            witnessURL = url
+            witnessLink = WitnessClient(url: url, key: VerifierKey(key))
+        }
         for party in providers {
             let database = workDirectory.appendingPathComponent("\(party.rawValue).sqlite").path
             let trace = workDirectory.appendingPathComponent("\(party.rawValue).trace.jsonl").path
@@ -207,6 +249,13 @@ public struct ClusterRunner: Sendable {
                 let url = urls[peer].map { ", url: \"\($0)\"" } ?? ""
                 lines.append("  - { id: \(peer.rawValue), publicKey: \(keys[peer]!.publicKey.hexString)\(url) }")
             }
+            if let witnessKey, let witnessURL {
+                lines.append("witness: { url: \"\(witnessURL)\", key: \"\(VerifierKey(witnessKey))\" }")
+            }
+            if let checkpoints {
+                let every = checkpoints.every.map { ", every: \($0.milliseconds)ms" } ?? ""
+                lines.append("checkpoints: { entries: \(checkpoints.entries)\(every) }")
+            }
             if clock == .stepped {
                 lines.append(
                     "clock: { mode: stepped, start: \"\(plan.start)\", controller: \(Self.clockController.rawValue) }")
@@ -223,11 +272,13 @@ public struct ClusterRunner: Sendable {
             retailDatabases[buyer] = database
             retailLedgers[buyer] = try NodeLedgers(
                 key: keys[buyer]!, database: database, withSOF: false, peerKeys: providerKeys,
-                transport: NodeClient(key: keys[buyer]!, urls: urls), logger: logger, retryLimit: .seconds(30))
+                transport: NodeClient(key: keys[buyer]!, urls: urls), logger: logger, retryLimit: .seconds(30),
+                witness: witnessLink)
         }
         return Cluster(
             keys: keys, urls: urls, configPaths: configPaths, databases: databases, traces: traces,
-            retailDatabases: retailDatabases, retailURL: retailURL, retailLedgers: retailLedgers)
+            retailDatabases: retailDatabases, retailURL: retailURL, retailLedgers: retailLedgers,
+            witnessKey: witnessKey, witnessURL: witnessURL)
     }
 
     /// Starts (or restarts) one provider's `broker serve` process; its output goes to `PARTY.log`.
@@ -318,7 +369,18 @@ public struct ClusterRunner: Sendable {
         let retailURL = cluster.retailURL
         let start = ContinuousClock.now
         let retailLedgers = ledgers
-        let observations = await withTaskGroup(of: (String, SimulationResult.RetailObservation).self) { group in
+        let answered = Mutex(0)
+        let demands = plan.demands.count
+        let onProgress = self.onProgress
+        let report: @Sendable () -> Void = {
+            let elapsed = ContinuousClock.now - start
+            let answers = answered.withLock { $0 }
+            onProgress?(
+                RunProgress(
+                    events: answers, virtualTime: TimeSpan(milliseconds: elapsed.components.seconds * 1000),
+                    answers: answers, demands: demands))
+        }
+        let observations = await withTaskGroup(of: (String, SimulationResult.RetailObservation)?.self) { group in
             for demand in plan.demands {
                 let client = NodeClient(key: cluster.keys[demand.buyer]!, urls: cluster.urls)
                 let ledger = retailLedgers[demand.buyer]!
@@ -329,8 +391,24 @@ public struct ClusterRunner: Sendable {
                     )
                 }
             }
+            // Progress at the start, after each answer, and twice a second in between (a wall-clock run waits
+            // for real time: the demand's times, the sellers' windows).
+            report()
+            if onProgress != nil, demands > 0 {
+                group.addTask {
+                    while (try? await Task.sleep(for: .milliseconds(500))) != nil { report() }
+                    return nil
+                }
+            }
             var result: [String: SimulationResult.RetailObservation] = [:]
-            for await (id, observation) in group { result[id] = observation }
+            for await item in group {
+                guard let (id, observation) = item else { continue }
+                result[id] = observation
+                let answers = result.values.filter { $0.response != nil }.count
+                answered.withLock { $0 = answers }
+                report()
+                if result.count == demands { group.cancelAll() }
+            }
             return result
         }
         for ledger in ledgers.values { try ledger.flush() }
@@ -628,7 +706,9 @@ public struct ClusterRunner: Sendable {
             if sorted.count != 2 {
                 findings.append("ledger \(id): \(sorted.count) copy(ies) found, expected 2")
             }
-            findings += try LedgerAuditor(trustedKeys: keys, rules: .broker).audit(
+            findings += try LedgerAuditor(
+                trustedKeys: keys, rules: .broker, witnessKeys: cluster.witnessKey.map { [VerifierKey($0)] } ?? []
+            ).audit(
                 ledger: id, holders: sorted.map(\.0), stores: sorted.map(\.1)
             ).map(\.description)
             let head = try sorted[0].1.head(of: id)

@@ -35,6 +35,13 @@ public final class RetailServer: Sendable {
         let ledgers = self.ledgers
         NodeRoutes.addLedgerRoutes(
             to: router, limit: 1 << 20, verifier: verifier,
+            countersign: { checkpoint, party in
+                // A provider's checkpoint of its ledger with one of the buyers: that buyer's copy co-signs it.
+                guard let id = checkpoint.ledgerID,
+                    let buyer = ledgers.values.first(where: { (try? $0.replica(id: id, counterparty: party)) != nil })
+                else { throw NodeError(.ledger, "no ledger \(checkpoint.origin) between \(party) and a retail buyer") }
+                return try buyer.countersign(checkpoint, from: party)
+            },
             review: { neighbour, entry, publisher in
                 try neighbour.flatMap { ledgers[PartyID($0)] }?.review(entry, from: publisher)
             }

@@ -48,6 +48,19 @@ public struct NodeConfiguration: Sendable {
         }
     }
 
+    /// When the node's ledgers get co-signed checkpoints (LEDGER.md §5, cadence): every `entries` agreed entries
+    /// and, with `every`, also on the first entry this party authors `every` or more of protocol time after the
+    /// ledger's last checkpoint.
+    public struct CheckpointSetting: Sendable, Hashable {
+        public let entries: UInt64
+        public let every: TimeSpan?
+
+        public init(entries: UInt64 = 256, every: TimeSpan? = nil) {
+            self.entries = entries
+            self.every = every
+        }
+    }
+
     public let party: PartyID
     public let host: String
     public let port: Int
@@ -70,14 +83,18 @@ public struct NodeConfiguration: Sendable {
     public let requestSkew: TimeSpan
     /// The witness of this node's checkpoints; nil (the default): none.
     public let witness: WitnessSetting?
+    /// The checkpoint cadence; default every 256 entries, no time cadence.
+    public let checkpoints: CheckpointSetting
 
     public init(
         party: PartyID, host: String, port: Int, publicURL: String? = nil, keyFile: String, database: String,
         traceLog: String? = nil, maxBodyBytes: Int = 1 << 20, provider: ProviderConfiguration,
         behaviour: SimulationPlan.Behaviour = .init(), peers: [Peer], clock: ClockSetting = .wall,
-        metricsToken: String? = nil, requestSkew: TimeSpan = .seconds(30), witness: WitnessSetting? = nil
+        metricsToken: String? = nil, requestSkew: TimeSpan = .seconds(30), witness: WitnessSetting? = nil,
+        checkpoints: CheckpointSetting = CheckpointSetting()
     ) {
         self.requestSkew = requestSkew
+        self.checkpoints = checkpoints
         self.witness = witness
         self.party = party
         self.host = host
@@ -115,7 +132,7 @@ public struct NodeConfiguration: Sendable {
             "database": .value, "traceLog": .value, "maxBodyBytes": .value, "scenario": .value,
             "defaults": .section(Scenario.Defaults.self), "provider": .section(Scenario.ProviderSpec.self),
             "peers": .list(.section(PeerSpec.self)), "clock": .section(ClockSpec.self), "metricsToken": .value,
-            "requestSkew": .value, "witness": .section(WitnessSpec.self),
+            "requestSkew": .value, "witness": .section(WitnessSpec.self), "checkpoints": .section(CheckpointsSpec.self),
             "contracts": .list(.section(Scenario.ContractSpec.self)),
         ]
 
@@ -148,6 +165,12 @@ public struct NodeConfiguration: Sendable {
             var key: String
         }
 
+        struct CheckpointsSpec: Decodable, KnownKeys {
+            static let knownKeys: [String: KeyShape] = ["entries": .value, "every": .value]
+            var entries: Int?
+            var every: String?
+        }
+
         var party: String?
         var listen: Listen
         var publicURL: String?
@@ -163,6 +186,7 @@ public struct NodeConfiguration: Sendable {
         var metricsToken: String?
         var requestSkew: String?
         var witness: WitnessSpec?
+        var checkpoints: CheckpointsSpec?
         /// With `provider:`: this provider's contracts, as seller and as buyer (the scenario format's `contracts:`).
         var contracts: [Scenario.ContractSpec]?
 
@@ -239,7 +263,8 @@ public struct NodeConfiguration: Sendable {
                 keyFile: resolve(keyFile), database: resolve(database), traceLog: traceLog.map(resolve),
                 maxBodyBytes: maxBodyBytes ?? 1 << 20, provider: configuration,
                 behaviour: plan.behaviours[party] ?? .init(), peers: peers, clock: clock,
-                metricsToken: metricsToken, requestSkew: try skew(), witness: try witnessSetting())
+                metricsToken: metricsToken, requestSkew: try skew(), witness: try witnessSetting(),
+                checkpoints: try checkpointSetting())
         }
 
         /// `witness`: an http(s) URL and the witness's verifier key (`name+keyhash+base64key`).
@@ -252,6 +277,24 @@ public struct NodeConfiguration: Sendable {
             } catch {
                 throw NodeError(.badConfiguration, "witness.key: \(error)")
             }
+        }
+
+        /// `checkpoints`: `entries` from 1 to 1,000,000 (256), `every` a duration from 1s to 366d (none).
+        func checkpointSetting() throws -> CheckpointSetting {
+            guard let checkpoints else { return CheckpointSetting() }
+            let entries = checkpoints.entries ?? 256
+            guard (1...1_000_000).contains(entries) else {
+                throw NodeError(.badConfiguration, "checkpoints.entries: \(entries) is not from 1 to 1000000 (256)")
+            }
+            var every: TimeSpan?
+            if let text = checkpoints.every {
+                guard let span = TimeSpan(parsing: text), span >= .seconds(1), span <= .days(366) else {
+                    throw NodeError(
+                        .badConfiguration, "checkpoints.every: '\(text)' is not a duration from 1s to 366d")
+                }
+                every = span
+            }
+            return CheckpointSetting(entries: UInt64(entries), every: every)
         }
 
         /// `requestSkew`: a duration from 1s to 1h.

@@ -84,7 +84,13 @@ public enum NodeRoutes {
             to: router, limit: limit, verifier: verifier,
             now: { node.clock is WallClock ? node.clock.now().milliseconds : nil },
             behind: { party in node.jobs.start { _ = await node.ledgers.catchUp(with: party) } },
-            countersign: { checkpoint, party in try node.ledgers.countersign(checkpoint, from: party) },
+            countersign: { checkpoint, party in
+                let cosigned = try node.ledgers.countersign(checkpoint, from: party)
+                if node.ledgers.witness != nil {
+                    node.jobs.start { await node.ledgers.witnessCountersigned(cosigned, from: party) }
+                }
+                return cosigned
+            },
             review: { neighbour, entry, publisher in
                 guard neighbour == node.party.rawValue else { return nil }
                 return try node.ledgers.review(entry, from: publisher)

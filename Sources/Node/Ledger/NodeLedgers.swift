@@ -15,8 +15,8 @@ import Synchronization
 public final class NodeLedgers: Sendable {
     public let key: PartyKey
     public let store: SQLiteLedgerStore
-    private let sofStore: SQLiteLedgerStore?
-    private let sofKey: PartyKey?
+    let sofStore: SQLiteLedgerStore?
+    let sofKey: PartyKey?
     private let peerKeys: [PartyID: Data]
     let transport: any LedgerTransport
     let logger: Logger
@@ -32,6 +32,11 @@ public final class NodeLedgers: Sendable {
     public let metrics: NodeMetrics?
     /// Every this many entries a ledger gets a co-signed checkpoint (`NodeLedgers+Checkpoints`); 0: never.
     public let checkpointInterval: UInt64
+    /// Besides every `checkpointInterval` entries, a ledger gets a checkpoint on the first entry this party authors
+    /// this long (protocol time) or more after the ledger's last checkpoint (or its first entry); nil: never.
+    public let checkpointPeriod: TimeSpan?
+    /// Per ledger, the time of its last checkpoint known here (read from the store on first use).
+    let lastCheckpointTimes = Mutex<[LedgerID: Int64]>([:])
     /// The witness each co-signed checkpoint is sent to (`witness:` in the node file); nil: none.
     public let witness: WitnessClient?
     /// The most entries a lane proposes in one message (batched agreement); 1 agrees them one at a time.
@@ -73,8 +78,9 @@ public final class NodeLedgers: Sendable {
     public init(
         key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
         logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
-        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval, witness: WitnessClient? = nil,
-        batchLimit: Int = 128
+        metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval,
+        checkpointPeriod: TimeSpan? = nil,
+        witness: WitnessClient? = nil, batchLimit: Int = 128
     ) throws {
         self.batchLimit = max(1, min(batchLimit, LedgerReplica.largestBatch))
         self.key = key
@@ -93,6 +99,7 @@ public final class NodeLedgers: Sendable {
         self.maximumBackoff = maximumBackoff
         self.metrics = metrics
         self.checkpointInterval = checkpointInterval
+        self.checkpointPeriod = checkpointPeriod
         self.witness = witness
     }
 
@@ -144,7 +151,9 @@ public final class NodeLedgers: Sendable {
                 try ledger.record(
                     author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
                 metrics?.ledgerEntryAppended(counterparty: sofKey.party)
-                try ledger.checkpointIfDue(every: checkpointInterval)
+                if let checkpoint = try ledger.checkpointIfDue(every: checkpointInterval), let witness {
+                    start { await self.submitInternal(checkpoint, of: ledger, to: witness) }
+                }
             } catch {
                 logger.error("internal ledger append failed", metadata: ["error": "\(error)"])
             }
@@ -166,6 +175,9 @@ public final class NodeLedgers: Sendable {
         updateBacklogMetric(counterparty)
         if mustStart { start { await self.drain(counterparty: counterparty) } }
     }
+
+    /// The copies opened so far of ledgers with counterparties (the SOF's internal ledger is not among them).
+    var openReplicas: [LedgerReplica] { state.withLock { Array($0.replicas.values) } }
 
     /// True when no entry waits to be agreed.
     public var isIdle: Bool { state.withLock { $0.lanes.values.allSatisfy { !$0.draining } } }

@@ -7,11 +7,15 @@ public struct WitnessCheckpointRequest: Codable, Sendable, Hashable {
     public var note: String
     public var consistencyProof: [String]
     public var ledger: LedgerHeader
+    /// The size of the witness's latest checkpoint the proof was computed against (optional; see
+    /// `WitnessSubmission.proofFrom`).
+    public var proofFrom: UInt64?
 
     public init(_ submission: WitnessSubmission) {
         note = submission.checkpoint.text
         consistencyProof = submission.consistencyProof.map(\.hexString)
         ledger = submission.header
+        proofFrom = submission.proofFrom
     }
 
     /// The submission this body describes, or why it is not one.
@@ -29,7 +33,7 @@ public struct WitnessCheckpointRequest: Codable, Sendable, Hashable {
             }
             proof.append(hash)
         }
-        return WitnessSubmission(checkpoint: checkpoint, consistencyProof: proof, header: ledger)
+        return WitnessSubmission(checkpoint: checkpoint, consistencyProof: proof, header: ledger, proofFrom: proofFrom)
     }
 }
 

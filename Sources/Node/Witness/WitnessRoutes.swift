@@ -9,6 +9,7 @@ import Sonata
 /// signatures, which is all the witness trusts.
 ///
 ///     POST /witness/v1/checkpoints              WitnessCheckpointRequest → 200 {"note"} | 409/422 refusal | 400
+///                                               (409 `stale`: the proof is from another size than the latest)
 ///     GET  /witness/v1/ledgers/{id}             the latest cosigned note of a ledger (text/plain), 404 if none
 ///     GET  /witness/v1/ledgers/{id}/refusals    the refusals reported about a ledger (JSON array of answers)
 ///     GET  /health                              {"status": "up", "witness": "<verifier key>"}
@@ -83,7 +84,7 @@ public enum WitnessRoutes {
     /// 409 when the parties' history is at stake (the body carries the proof), 422 when the note itself is wrong.
     static func status(of code: WitnessRefusal.Code) -> HTTPResponse.Status {
         switch code {
-        case .equivocation, .rollback, .inconsistent: .conflict
+        case .equivocation, .rollback, .inconsistent, .stale: .conflict
         case .badSignature, .wrongLedger: .unprocessableContent
         }
     }
