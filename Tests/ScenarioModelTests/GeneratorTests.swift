@@ -55,6 +55,23 @@ struct GeneratorTests {
         #expect(plan.demands.map(\.at.milliseconds) == [0, 10, 20, 30, 40])
     }
 
+    @Test("the README's 200-provider market: tiers of 10, 40, 70 and 80, tier 2's 70 providers slow")
+    func readmeMarket() throws {
+        var parameters = EcosystemGenerator.Parameters()
+        parameters.topology = .tiers([10, 40, 70, 80], sellersPerProvider: 3, peerShare: 0.05)
+        parameters.demands = 10
+        parameters.ratePerHour = 20
+        parameters.slowTier = 2
+        let plan = try SimulationPlan(
+            ScenarioLoader.parse(try EcosystemGenerator.yaml(parameters, seed: 1)), directory: URL(fileURLWithPath: ".")
+        )
+        #expect(plan.providers.count == 200)
+        #expect(plan.demands.count == 10)
+        let slow = plan.behaviours.filter { $0.value.delayDistribution != nil }.keys.map(\.rawValue)
+        #expect(slow.count == 70 && slow.allSatisfy { $0.hasPrefix("T2-") })
+        #expect(plan.providers.filter { !$0.catalog.isEmpty }.count == 80)
+    }
+
     @Test("bad parameters name the option")
     func badParameters() {
         var parameters = Self.small

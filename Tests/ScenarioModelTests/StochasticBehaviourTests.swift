@@ -116,6 +116,14 @@ struct StochasticBehaviourTests {
         #expect(uniform.allSatisfy { $0 >= .seconds(1) && $0 <= .seconds(2) })
     }
 
+    @Test("times to answer read short in the table")
+    func elapsedText() {
+        #expect(BatchReport.elapsed(412) == "412ms")
+        #expect(BatchReport.elapsed(3_249) == "3.2s")
+        #expect(BatchReport.elapsed(3_599_668) == "59m59s")
+        #expect(BatchReport.elapsed(7_500_000) == "2h05m")
+    }
+
     @Test("nearest-rank quantiles of 1 to 10: p10 is 1, p50 5, p90 9")
     func quantiles() throws {
         let quantiles = try #require(BatchReport.Quantiles(Array((1...10).map(Double.init).reversed())))

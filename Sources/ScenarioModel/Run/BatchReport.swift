@@ -141,17 +141,24 @@ public struct BatchReport: Encodable, Sendable {
         let prices = stats.price.map { "\(decimal($0.p10)) / \(decimal($0.p50)) / \(decimal($0.p90))" } ?? "-"
         let hops = stats.hops.sorted { Int($0.key) ?? 0 < Int($1.key) ?? 0 }.map { "\($0.key):\($0.value)" }
             .joined(separator: " ")
-        let times =
-            stats.answerMillis.map {
-                "\(TimeSpan(milliseconds: Int64($0.p50))) / \(TimeSpan(milliseconds: Int64($0.p90)))"
-            } ?? "-"
+        let times = stats.answerMillis.map { "\(elapsed($0.p50)) / \(elapsed($0.p90))" } ?? "-"
         return [
             stats.demand, "\(stats.samples)", share, prices, hops.isEmpty ? "-" : hops, times,
             String(format: "%.1f", stats.requestsPerRequest), String(format: "%.1f", stats.ledgerEntriesPerRequest),
         ]
     }
 
-    static let widths = [10, 6, 22, 28, 18, 18, 8, 11]
+    static let widths = [10, 6, 22, 28, 18, 20, 8, 11]
+
+    /// A time to answer, short enough for a table column: `412ms`, `3.2s`, `59m59s`, `2h05m`.
+    static func elapsed(_ milliseconds: Double) -> String {
+        let whole = Int64(milliseconds.rounded())
+        if whole < 1_000 { return "\(whole)ms" }
+        if whole < 60_000 { return String(format: "%.1fs", Double(whole) / 1_000) }
+        let seconds = whole / 1_000
+        if seconds < 3_600 { return String(format: "%dm%02ds", Int(seconds / 60), Int(seconds % 60)) }
+        return String(format: "%dh%02dm", Int(seconds / 3_600), Int(seconds % 3_600 / 60))
+    }
 
     static func row(_ cells: [String]) -> String {
         zip(cells, widths).map { cell, width in
