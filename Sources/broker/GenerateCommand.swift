@@ -25,10 +25,10 @@ struct GenerateCommand: ParsableCommand {
 
             Examples:
               broker generate > market.yaml
-              broker generate --tiers 10,40,70,80 --sellers 3 --demands 20 --seed 1 -o market-200.yaml
-              broker generate --tiers 10,40,70,80 --sellers 3 --demands 20 --seed 1 \\
-                  --slow-tier 2 --slow-delay exponential:20m,cap:2h -o market-200-slow.yaml
-              broker simulate market-200-slow.yaml --runs 50 --csv out/slow
+              broker generate --tiers 10,40,70,80 --sellers 3 --demands 10 -o m.yaml
+              broker generate --tiers 10,40,70,80 --sellers 3 --demands 10 \\
+                  --slow-tier 2 --slow-delay exponential:20m,cap:2h -o slow.yaml
+              broker simulate slow.yaml --runs 50 --csv out/slow
               broker generate --preset benchmark --providers 60 --requests 40 --chains 30
 
             --preset benchmark writes the ecosystem of `broker bench simulate` (routes of 3 to 8 hops, one \

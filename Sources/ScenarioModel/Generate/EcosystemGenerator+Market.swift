@@ -159,12 +159,13 @@ extension EcosystemGenerator {
                     entry(offering, cost: cost, leadTime: reporting ? Reporting.leadTime : .days(Int64(hops * 3))))
                 // With every provider already on the route there is nobody left to compete.
                 if chain % 3 == 0, hops >= 3, hops < count {
-                    // A competing seller for the hop before last: it delivers the same offering at another price.
+                    // A competing seller for the hop before last: it delivers the same offering at 90 % of the price
+                    // (in cents, so that the file says it exactly).
                     var rival = draw(0...(count - 1))
                     while members.contains(rival) { rival = draw(0...(count - 1)) }
                     buys(members[hops - 2], from: rival, offering: offering)
                     providers[rival].catalog.append(
-                        entry(offering, cost: cost * 0.9, leadTime: reporting ? Reporting.leadTime : .days(20)))
+                        entry(offering, cost: (cost * 90).rounded() / 100, leadTime: reporting ? Reporting.leadTime : .days(20)))
                 }
                 entries.append((offering, members[0]))
             }
