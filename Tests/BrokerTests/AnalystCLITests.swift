@@ -52,8 +52,11 @@ struct AnalystCLITests {
             lines[0]
                 == "run,seed,demand,kind,state,confidence,answer_ms,window_ms,ready_green_in_window,price,hops,requests,ledger_entries"
         )
-        #expect(lines[1].hasPrefix("0,4,madrid,inquiry,READY,green,"))
-        #expect(lines[2].hasPrefix("0,4,lisbon,inquiry,READY,red,"))
+        // HUB waits for the silent MUTE until its window closes (10m less its 1s processing time, plus the 20ms
+        // latency back), then answers through SLOWPOKE (100 + 50 % + 10 %) or, for Lisbon, red without a price.
+        // Three requests each (HUB, MUTE, SLOWPOKE: the silent one counts, it was sent one).
+        #expect(lines[1] == "0,4,madrid,inquiry,READY,green,599020,600000,1,165.00,2,3,9")
+        #expect(lines[2] == "0,4,lisbon,inquiry,READY,red,599020,600000,0,,1,3,9")
         let demands = try String(contentsOf: directory.appendingPathComponent("demands.csv"), encoding: .utf8)
             .split(separator: "\n")
         #expect(demands.count == 1 + 2 + 1)

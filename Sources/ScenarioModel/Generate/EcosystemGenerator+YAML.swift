@@ -24,7 +24,7 @@ extension EcosystemGenerator.Market {
         for provider in providers {
             out.append("  - id: \(provider.id)")
             out.append("    markup: \(Self.percent(provider.markupBasisPoints))")
-            if reporting != nil {
+            if case .chains = parameters.topology {  // the benchmarks' providers publish at most monthly
                 out.append("    publishReputationEvery: \(Self.duration(EcosystemGenerator.Reporting.publication))")
             }
             if !provider.sellers.isEmpty {

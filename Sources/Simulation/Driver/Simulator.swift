@@ -228,10 +228,10 @@ public final class Simulator {
             try retailReceives(message, from: from)
             return
         }
-        if plan.behaviours[to]?.silent == true { return }
         if case .request(let request) = message, let demand = demandOfRequest[request.id] {
-            requestsOfDemand[demand, default: 0] += 1
+            requestsOfDemand[demand, default: 0] += 1  // the fan-out: every request sent, answered or not
         }
+        if plan.behaviours[to]?.silent == true { return }
         if case .request = message, let silence = plan.behaviours[to]?.silence, silence > 0,
             StochasticStream.happens(silence, &behaviourEntropy[to, default: runEntropy(to)])
         {
