@@ -75,6 +75,34 @@ struct BatchRunTests {
         #expect(slowestCheap < fastestDear)
     }
 
+    @Test("a seller's delay drawn from uniform [1s, 5s] on each message: each run's answer comes 1 to 10 s later")
+    func drawnDelay() async throws {
+        let scenario = """
+            name: drawn
+            defaults: { latency: 20ms, processingTime: 1s }
+            providers:
+              - { id: HUB, markup: 10%, sellers: [FAR] }
+              - id: FAR
+                behaviour: BEHAVIOUR
+                catalog: [{ offering: DIA, cost: 100 }]
+            demand:
+              - { id: d, buyer: SHOP, seller: HUB, kind: inquiry, completionWithin: 10m, items: [{ id: i, offering: DIA }] }
+            """
+        let fixed = try await Self.batch(
+            scenario.replacingOccurrences(of: "BEHAVIOUR", with: "{}"), runs: 1, firstSeed: 1)
+        let drawn = try await Self.batch(
+            scenario.replacingOccurrences(of: "BEHAVIOUR", with: "{ delay: { uniform: [1s, 5s] } }"), runs: 12,
+            firstSeed: 1)
+        let base = try #require(fixed.rows.first?.answerMillis)
+        let extra = drawn.rows.compactMap(\.answerMillis).map { $0 - base }
+        #expect(extra.count == 12)
+        // FAR's acknowledgement and answer each wait 1 to 5 s; the answer never overtakes the acknowledgement, so
+        // the retail answer is 1 to 10 s later than without the delay, and the seeds do not all draw alike.
+        #expect(extra.allSatisfy { (1_000...10_000).contains($0) }, "\(extra)")
+        #expect(Set(extra).count > 1)
+        #expect(drawn.rows.allSatisfy { $0.price == 110 && $0.readyGreenInWindow })
+    }
+
     @Test("the same scenario, runs and first seed give the same rows, whatever the order runs finish in")
     func batchesAreReproducible() async throws {
         let first = try await Self.batch(Self.coin, runs: 6, firstSeed: 100)
