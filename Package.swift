@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "ScenarioModel",
                 "Simulation",
+                "SupplyChain",
                 "Node",
                 "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

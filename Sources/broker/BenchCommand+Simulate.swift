@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ScenarioModel
 import Simulation
 
 extension BenchCommand {

@@ -19,6 +19,8 @@ struct Broker: AsyncParsableCommand {
               broker audit out/ledgers             verify ledger copies
               broker serve --config metro.yaml     run one provider as a live HTTP node
               broker cluster diamond               run a scenario as live nodes on loopback
+              broker generate --tiers 10,40,70,80 -o m.yaml   write a generated market
+              broker simulate m.yaml --runs 50     statistics over 50 seeds
               broker invoice out/billing           list a run's invoices; --id ID prints one as HTML
               broker witness --key w.key --database w.sqlite   cosign checkpoints as a neutral witness
 
@@ -26,7 +28,7 @@ struct Broker: AsyncParsableCommand {
             """,
         subcommands: [
             SimulateCommand.self, ValidateCommand.self, AuditCommand.self, KeysCommand.self, ServeCommand.self,
-            ClusterCommand.self, BenchCommand.self, InvoiceCommand.self, WitnessCommand.self,
+            ClusterCommand.self, BenchCommand.self, InvoiceCommand.self, WitnessCommand.self, GenerateCommand.self,
         ]
     )
 }

@@ -33,6 +33,22 @@ final class ProgressDisplay: Sendable {
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }
 
+    /// Redraws the line for a batch: `12/50 runs · 3.4 s`.
+    func runs(_ done: Int, of total: Int) {
+        guard enabled else { return }
+        let now = clock.now
+        let began = start.withLock { first in
+            let began = first ?? now
+            first = began
+            return began
+        }
+        let elapsed = now - began
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        shown.withLock { $0 = true }
+        FileHandle.standardError.write(
+            Data("\r\u{1B}[K\(done)/\(total) runs · \(String(format: "%.1f", seconds)) s".utf8))
+    }
+
     /// Clears the line, so that the run's output starts on a clean line.
     func finish() {
         guard shown.withLock({ $0 }) else { return }

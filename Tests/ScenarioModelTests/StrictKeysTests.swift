@@ -120,6 +120,8 @@ struct StrictKeysTests {
         Section(Scenario.ProviderSpec.self, minimal: "{ id: A }"),
         Section(Scenario.SellerSpec.self, minimal: "{ id: A }"),
         Section(Scenario.Behaviour.self, minimal: "{}"),
+        Section(Scenario.DelaySpec.self, minimal: "{ fixed: 1s }"),
+        Section(Scenario.CapacitySpec.self, minimal: "{ fixed: 1 }"),
         Section(Scenario.CatalogSpec.self, minimal: "{ offering: O, cost: 1 }"),
         Section(Scenario.LinkSpec.self, minimal: "{ between: [A, B], latency: 1ms }"),
         Section(Scenario.DemandSpec.self, minimal: "{ id: d, buyer: B, seller: A }"),

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import ScenarioModel
 import Testing
 
 @testable import Simulation
@@ -67,8 +68,8 @@ struct ReportsBenchmarkTests {
     }
 
     @Test("a generated ecosystem whose routes take every provider builds without hanging (no rival is left)")
-    func everyProviderOnOneRoute() {
-        let plan = EcosystemGenerator.plan(
+    func everyProviderOnOneRoute() throws {
+        let plan = try EcosystemGenerator.plan(
             .init(providers: 8, requests: 16, chains: 16, minHops: 8, maxHops: 8), seed: 1)
         #expect(plan.providers.count == 8)
         #expect(plan.demands.count == 16)

@@ -38,12 +38,15 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
     public struct Defaults: Decodable, Sendable, KnownKeys {
         public static let knownKeys: [String: KeyShape] = [
             "latency": .value, "processingTime": .value, "quoteValidity": .value, "currency": .value,
+            "behaviour": .section(Behaviour.self),
         ]
 
         public var latency: DurationText?
         public var processingTime: DurationText?
         public var quoteValidity: DurationText?
         public var currency: String?
+        /// Behaviour of every provider that does not say otherwise, key by key (the stochastic keys above all).
+        public var behaviour: Behaviour?
     }
 
     public struct ProviderSpec: Decodable, Sendable, KnownKeys {
@@ -93,23 +96,80 @@ public struct Scenario: Decodable, Sendable, KnownKeys {
         }
     }
 
-    /// Injected behaviour: a seller that never answers, or one that answers late.
+    /// Injected behaviour: a seller that never answers, or one that answers late; fixed or drawn from the run's
+    /// seed (`delay` as a distribution, `silence`, `activationFailure`, `capacity`).
     public struct Behaviour: Decodable, Sendable, KnownKeys {
         public static let knownKeys: [String: KeyShape] = [
-            "silent": .value, "delay": .value, "chainTestFails": .value, "overcharge": .value,
-            "underestimates": .value,
+            "silent": .value, "delay": .section(DelaySpec.self), "chainTestFails": .value, "overcharge": .value,
+            "underestimates": .value, "silence": .value, "activationFailure": .value,
+            "capacity": .section(CapacitySpec.self),
         ]
 
         /// Receives nothing and answers nothing (down, or ignoring its buyers).
         public var silent: Bool?
-        /// Extra delay on everything it sends.
-        public var delay: DurationText?
+        /// Extra delay on everything it sends: `2s`, or a distribution drawn afresh for each message.
+        public var delay: DelaySpec?
+        /// The probability (0 to 1) that it ignores a request it receives, drawn for each request.
+        public var silence: Double?
+        /// The probability (0 to 1) that each offering of its catalog fails every activation in a run, drawn once
+        /// per run and offering.
+        public var activationFailure: Double?
+        /// The SOF capacity of each offering of its catalog, drawn once per run and offering.
+        public var capacity: CapacitySpec?
         /// The SCO's end-to-end test of every service chain fails (PDL-048).
         public var chainTestFails: Bool?
         /// The first invoice to each buyer overcharges its first recurring line by this much (a wrong line).
         public var overcharge: Percentage?
         /// Its B-BUS estimates every recurring line this much too low (a buyer whose records are wrong).
         public var underestimates: Percentage?
+    }
+
+    /// A delay: `2s` (fixed), `{ fixed: 2s }`, `{ uniform: [1s, 5s] }` or `{ exponential: 2m, cap: 30m }` (the mean
+    /// of an exponential distribution, and the longest delay drawn; default cap ten times the mean).
+    public struct DelaySpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = [
+            "fixed": .value, "uniform": .value, "exponential": .value, "cap": .value,
+        ]
+
+        public var fixed: DurationText?
+        public var uniform: [DurationText]?
+        public var exponential: DurationText?
+        public var cap: DurationText?
+
+        private enum CodingKeys: String, CodingKey { case fixed, uniform, exponential, cap }
+
+        public init(from decoder: any Decoder) throws {
+            if let container = try? decoder.singleValueContainer(), let text = try? container.decode(DurationText.self)
+            {
+                fixed = text
+                return
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            fixed = try container.decodeIfPresent(DurationText.self, forKey: .fixed)
+            uniform = try container.decodeIfPresent([DurationText].self, forKey: .uniform)
+            exponential = try container.decodeIfPresent(DurationText.self, forKey: .exponential)
+            cap = try container.decodeIfPresent(DurationText.self, forKey: .cap)
+        }
+    }
+
+    /// A SOF capacity: `3` (fixed), `{ fixed: 3 }` or `{ uniform: [1, 5] }` (every whole number equally likely).
+    public struct CapacitySpec: Decodable, Sendable, KnownKeys {
+        public static let knownKeys: [String: KeyShape] = ["fixed": .value, "uniform": .value]
+
+        public var fixed: Int?
+        public var uniform: [Int]?
+
+        private enum CodingKeys: String, CodingKey { case fixed, uniform }
+
+        public init(from decoder: any Decoder) throws {
+            if let container = try? decoder.singleValueContainer(), let number = try? container.decode(Int.self) {
+                fixed = number
+                return
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            fixed = try container.decodeIfPresent(Int.self, forKey: .fixed)
+            uniform = try container.decodeIfPresent([Int].self, forKey: .uniform)
+        }
     }
 
     public struct CatalogSpec: Decodable, Sendable, KnownKeys {

@@ -14,11 +14,18 @@ public struct SimulationPlan: Sendable {
     public struct Behaviour: Sendable, Hashable {
         public var silent = false
         public var delay: TimeSpan = .zero
+        /// A delay drawn afresh for each message sent (the simulator's; a live node uses `delay` only).
+        public var delayDistribution: DelayDistribution? = nil
+        /// The probability of ignoring each request received (the simulator's).
+        public var silence: Double = 0
 
         public init(silent: Bool = false, delay: TimeSpan = .zero) {
             self.silent = silent
             self.delay = delay
         }
+
+        /// Whether the simulator draws anything for this provider while it runs.
+        public var isStochastic: Bool { delayDistribution != nil || silence > 0 }
     }
 
     public struct Demand: Sendable {
@@ -158,6 +165,12 @@ public struct SimulationPlan: Sendable {
             try Self.duration(defaults?.processingTime, path: "defaults.processingTime") ?? TimeSpan(milliseconds: 500)
         let defaultValidity = try Self.duration(defaults?.quoteValidity, path: "defaults.quoteValidity") ?? .days(30)
         let currency = defaults?.currency ?? "EUR"
+        if let shared = defaults?.behaviour {  // checked here so that a bad default names its own path
+            _ = try DelayDistribution.parse(shared.delay, path: "defaults.behaviour.delay")
+            _ = try Self.probability(shared.silence, path: "defaults.behaviour.silence")
+            _ = try Self.probability(shared.activationFailure, path: "defaults.behaviour.activationFailure")
+            _ = try Self.capacityRange(shared.capacity, path: "defaults.behaviour.capacity")
+        }
 
         guard !scenario.providers.isEmpty else {
             throw ScenarioError(path: "providers", message: "a scenario needs at least one provider")
@@ -197,6 +210,22 @@ public struct SimulationPlan: Sendable {
         for (index, spec) in scenario.providers.enumerated() {
             let path = "providers[\(index)]"
             let party = PartyID(rawValue: spec.id)
+            let behaviourSpec = Self.merged(spec.behaviour, defaults: defaults?.behaviour)
+            let behaviourPath = spec.behaviour == nil ? "defaults.behaviour" : "\(path).behaviour"
+            var behaviour = Behaviour()
+            behaviour.silent = behaviourSpec?.silent ?? false
+            switch try DelayDistribution.parse(behaviourSpec?.delay, path: "\(behaviourPath).delay") {
+            case .fixed(let span)?: behaviour.delay = span
+            case let distribution?: behaviour.delayDistribution = distribution
+            case nil: break
+            }
+            behaviour.silence =
+                try Self.probability(behaviourSpec?.silence, path: "\(behaviourPath).silence") ?? 0
+            let activationFailure =
+                try Self.probability(behaviourSpec?.activationFailure, path: "\(behaviourPath).activationFailure")
+                ?? 0
+            let capacityDraw = try Self.capacityRange(behaviourSpec?.capacity, path: "\(behaviourPath).capacity")
+            var planEntropy = StochasticStream.entropy(seed: seed, party: party, purpose: .plan)
             let markup = try Self.percentage(spec.markup, path: "\(path).markup") ?? 0
             var discounts: [PartyID: Int64] = [:]
             for (buyer, value) in spec.discounts ?? [:] {
@@ -262,6 +291,11 @@ public struct SimulationPlan: Sendable {
                     throw ScenarioError(
                         path: "\(entryPath).\(field)", message: "an amount from 0 to 1,000,000,000,000, not \(amount)")
                 }
+                // Drawn for this run, in catalog order: the capacity, then whether activations fail.
+                var capacity = entry.capacity
+                if capacity == nil, let range = capacityDraw { capacity = Int.random(in: range, using: &planEntropy) }
+                var activationFails = entry.activationFails ?? false
+                if !activationFails { activationFails = StochasticStream.happens(activationFailure, &planEntropy) }
                 var catalogEntry =
                     (CatalogEntry(
                         offering: entry.offering, places: entry.places ?? ["*"], buildPlaces: entry.buildPlaces ?? [],
@@ -269,8 +303,8 @@ public struct SimulationPlan: Sendable {
                         buildCost: Money(amount: entry.buildCost ?? 0, currency: currency),
                         leadTime: try Self.duration(entry.leadTime, path: "\(entryPath).leadTime") ?? .days(10),
                         buildTime: try Self.duration(entry.buildTime, path: "\(entryPath).buildTime") ?? .days(30),
-                        confidence: confidence, maxBandwidthMbps: entry.maxBandwidthMbps, capacity: entry.capacity,
-                        activationFails: entry.activationFails ?? false,
+                        confidence: confidence, maxBandwidthMbps: entry.maxBandwidthMbps, capacity: capacity,
+                        activationFails: activationFails,
                         changeFee: Money(amount: entry.changeFee ?? 0, currency: currency),
                         relocationOutage: try Self.duration(
                             entry.relocationOutage, path: "\(entryPath).relocationOutage")
@@ -326,18 +360,15 @@ public struct SimulationPlan: Sendable {
                 if contract.buyer == party { bbus.contracts[contract.seller] = contract }
             }
             sbus.overchargeBasisPoints =
-                try Self.percentage(spec.behaviour?.overcharge, path: "\(path).behaviour.overcharge") ?? 0
+                try Self.percentage(behaviourSpec?.overcharge, path: "\(behaviourPath).overcharge") ?? 0
             bbus.underestimateBasisPoints =
-                try Self.percentage(spec.behaviour?.underestimates, path: "\(path).behaviour.underestimates") ?? 0
+                try Self.percentage(behaviourSpec?.underestimates, path: "\(behaviourPath).underestimates") ?? 0
             configurations.append(
                 ProviderConfiguration(
                     party: party, sbus: sbus, catalog: catalog, bbus: bbus, ranking: ranking,
-                    chainTestFails: spec.behaviour?.chainTestFails ?? false,
+                    chainTestFails: behaviourSpec?.chainTestFails ?? false,
                     reputationPublication: try Self.reputationCadence(
                         spec.publishReputationEvery, path: "\(path).publishReputationEvery")))
-            var behaviour = Behaviour()
-            behaviour.silent = spec.behaviour?.silent ?? false
-            behaviour.delay = try Self.duration(spec.behaviour?.delay, path: "\(path).behaviour.delay") ?? .zero
             behaviours[party] = behaviour
         }
         providers = configurations
@@ -513,6 +544,47 @@ public struct SimulationPlan: Sendable {
             plan.reports = (every, try duration(reports.within, path: "\(path).reports.within") ?? .hours(1))
         }
         return plan
+    }
+
+    /// A provider's behaviour: its own keys, and the scenario's `defaults.behaviour` for every key it leaves out.
+    static func merged(_ own: Scenario.Behaviour?, defaults: Scenario.Behaviour?) -> Scenario.Behaviour? {
+        guard var merged = own ?? defaults else { return nil }
+        guard let defaults, own != nil else { return merged }
+        merged.silent = merged.silent ?? defaults.silent
+        merged.delay = merged.delay ?? defaults.delay
+        merged.chainTestFails = merged.chainTestFails ?? defaults.chainTestFails
+        merged.overcharge = merged.overcharge ?? defaults.overcharge
+        merged.underestimates = merged.underestimates ?? defaults.underestimates
+        merged.silence = merged.silence ?? defaults.silence
+        merged.activationFailure = merged.activationFailure ?? defaults.activationFailure
+        merged.capacity = merged.capacity ?? defaults.capacity
+        return merged
+    }
+
+    /// A probability from 0 to 1.
+    static func probability(_ value: Double?, path: String) throws -> Double? {
+        guard let value else { return nil }
+        guard (0...1).contains(value) else {
+            throw ScenarioError(path: path, message: "a probability from 0 to 1, not \(value)")
+        }
+        return value
+    }
+
+    /// The capacities a `capacity` draws from (one value when fixed).
+    static func capacityRange(_ spec: Scenario.CapacitySpec?, path: String) throws -> ClosedRange<Int>? {
+        guard let spec else { return nil }
+        switch (spec.fixed, spec.uniform) {
+        case (let fixed?, nil):
+            guard fixed >= 0 else { throw ScenarioError(path: "\(path).fixed", message: "a capacity is 0 or more") }
+            return fixed...fixed
+        case (nil, let bounds?):
+            guard bounds.count == 2, bounds[0] >= 0, bounds[0] <= bounds[1] else {
+                throw ScenarioError(path: "\(path).uniform", message: "give [least, most], 0 or more, least first")
+            }
+            return bounds[0]...bounds[1]
+        default:
+            throw ScenarioError(path: path, message: "give exactly one of fixed: 3 or uniform: [1, 5]")
+        }
     }
 
     static func reputation(_ value: Double?, path: String) throws -> Int64? {

@@ -79,7 +79,7 @@ public enum ReportsBenchmark {
         let days = shape.reportingDays ?? 1
         var shape = shape
         shape.reportingDays = days
-        let plan = EcosystemGenerator.plan(shape, seed: seed)
+        let plan = try EcosystemGenerator.plan(shape, seed: seed)
         let clock = ContinuousClock()
         let begin = clock.now
         // Thousands of parties' files: small commits, so that the buffers do not hold the year's entries.

@@ -44,7 +44,7 @@ public enum SimulationBenchmark {
         _ shape: EcosystemGenerator.Shape, seed: UInt64 = 1, progress: ((RunProgress) -> Void)? = nil
     ) throws -> Result {
         let (signRate, verifyRate) = try measureCrypto()
-        let plan = EcosystemGenerator.plan(shape, seed: seed)
+        let plan = try EcosystemGenerator.plan(shape, seed: seed)
         let clock = ContinuousClock()
         let begin = clock.now
         let simulator = try Simulator(plan: plan, audit: false)

@@ -14,7 +14,7 @@ import SupplyChain
 public final class Simulator {
     enum Event {
         case demand(Int)
-        case deliver(from: PartyID, to: PartyID, Message)
+        case deliver(from: PartyID, to: PartyID, Message, sentAt: Instant)
         case timer(PartyID, TimerKey)
         case retail(demand: String, RetailStep)
         case fault(Int)
@@ -28,6 +28,8 @@ public final class Simulator {
         var notifications = 0
         var response: SupplyResponse?
         var sentAt: Instant?
+        /// When the (last) answer reached the retail buyer.
+        var answeredAt: Instant?
     }
 
     public let plan: SimulationPlan
@@ -60,6 +62,14 @@ public final class Simulator {
     public var recordsExchanges = true
     /// How many entries of each kind were recorded, on all ledgers together.
     var recordedKinds: [String: Int] = [:]
+    /// Each provider's stream of stochastic draws (delays, silences), made on first use.
+    var behaviourEntropy: [PartyID: SeededEntropy] = [:]
+    /// When the last message on each link arrives (or will), so that a drawn delay never reorders a link.
+    var lastArrival: [Link: Instant] = [:]
+    /// Requests providers were sent for each demand (the fan-out), silent or not.
+    var requestsOfDemand: [String: Int] = [:]
+    /// Ledger entries recorded for each demand (its request, the answers, every hop's records).
+    var entriesOfDemand: [String: Int] = [:]
 
     /// - Parameter ledgerDirectory: where to write one SQLite file per party (its copy of each of its ledgers);
     ///   `nil` keeps the ledgers in memory.
@@ -117,9 +127,9 @@ public final class Simulator {
             switch event {
             case .demand(let index):
                 try startDemand(plan.demands[index])
-            case .deliver(let from, let to, let message):
+            case .deliver(let from, let to, let message, let sentAt):
                 lastActivity = now
-                try deliver(message, from: from, to: to)
+                try deliver(message, from: from, to: to, sentAt: sentAt)
             case .retail(let demand, let step):
                 lastActivity = now
                 retailStep(step, demand: demand)
@@ -162,6 +172,7 @@ public final class Simulator {
         let request = SupplyRequest(
             id: requestID, kind: demand.kind, payload: demand.payload, loopPreventionList: LoopPreventionList(),
             respondBy: now + demand.window)
+        entriesOfDemand[demand.id, default: 0] += 1
         record(
             LedgerRecord(
                 counterparty: demand.seller, kind: demand.kind == .poq ? "poq.request" : "inquiry.request",
@@ -177,6 +188,7 @@ public final class Simulator {
         case .response(let response):
             if let demand = demandOfRequest[response.requestID] {
                 retail[demand]?.response = response
+                retail[demand]?.answeredAt = now
                 quoteArrived(demand: demand)
             }
         case .notification(let event, _):
@@ -210,13 +222,21 @@ public final class Simulator {
         cores[party]?.handle(input, now: now, entropy: &entropy)
     }
 
-    func deliver(_ message: Message, from: PartyID, to: PartyID) throws {
-        if recordsExchanges { noteExchange(message, from: from, to: to) }
+    func deliver(_ message: Message, from: PartyID, to: PartyID, sentAt: Instant) throws {
+        if recordsExchanges { noteExchange(message, from: from, to: to, sentAt: sentAt) }
         guard cores.keys.contains(to) else {
             try retailReceives(message, from: from)
             return
         }
+        if case .request(let request) = message, let demand = demandOfRequest[request.id] {
+            requestsOfDemand[demand, default: 0] += 1  // the fan-out: every request sent, answered or not
+        }
         if plan.behaviours[to]?.silent == true { return }
+        if case .request = message, let silence = plan.behaviours[to]?.silence, silence > 0,
+            StochasticStream.happens(silence, &behaviourEntropy[to, default: runEntropy(to)])
+        {
+            return  // this time it ignores the request
+        }
         var demand: String?
         if case .request(let request) = message {
             demand = demandOfRequest[request.id]
@@ -233,7 +253,7 @@ public final class Simulator {
     }
 
     /// Keeps a demand's request, answers, order and order notices for the report's sequence diagram.
-    func noteExchange(_ message: Message, from: PartyID, to: PartyID) {
+    func noteExchange(_ message: Message, from: PartyID, to: PartyID, sentAt sent: Instant) {
         let demand: String?
         let kind: String
         var detail = ""
@@ -258,7 +278,6 @@ public final class Simulator {
             return
         }
         guard let demand else { return }
-        let sent = now - (plan.latency(from, to) + (plan.behaviours[from]?.delay ?? .zero))
         messages[demand, default: []].append(
             MessageTrace(
                 sentAt: sent.description, at: now.description, from: from.rawValue, to: to.rawValue, kind: kind,
@@ -275,6 +294,7 @@ public final class Simulator {
             case .setTimer(let key, let at):
                 queue.schedule(.timer(party, key), at: max(at, now))
             case .record(let record):
+                if let demand { entriesOfDemand[demand, default: 0] += 1 }
                 self.record(record, by: party)
             case .publish(let record):
                 try writer.book.publish(record, by: party, at: now)
@@ -304,9 +324,28 @@ public final class Simulator {
     }
 
     func send(_ message: Message, from: PartyID, to: PartyID) {
-        if plan.behaviours[from]?.silent == true { return }
-        let delay = plan.latency(from, to) + (plan.behaviours[from]?.delay ?? .zero)
-        queue.schedule(.deliver(from: from, to: to, message), at: now + delay)
+        let behaviour = plan.behaviours[from]
+        if behaviour?.silent == true { return }
+        var delay = plan.latency(from, to) + (behaviour?.delay ?? .zero)
+        if let distribution = behaviour?.delayDistribution {
+            delay = delay + distribution.draw(using: &behaviourEntropy[from, default: runEntropy(from)])
+        }
+        // A link keeps its order: a message drawn a shorter delay waits for the one sent before it.
+        let link = Link(from: from, to: to)
+        let at = max(now + delay, lastArrival[link] ?? now)
+        lastArrival[link] = at
+        queue.schedule(.deliver(from: from, to: to, message, sentAt: now), at: at)
+    }
+
+    /// One direction between two parties.
+    struct Link: Hashable {
+        let from: PartyID
+        let to: PartyID
+    }
+
+    /// `party`'s stream of run-time draws (delays, silences) for this run's seed.
+    func runEntropy(_ party: PartyID) -> SeededEntropy {
+        StochasticStream.entropy(seed: plan.seed, party: party, purpose: .run)
     }
 
     // MARK: - Ledgers

@@ -1,0 +1,48 @@
+import Foundation
+import ScenarioModel
+
+/// Runs one scenario on consecutive seeds, several runs at a time (one per core), and gathers each run's rows
+/// into a `BatchReport` (`broker simulate --runs N`).
+///
+/// Each run is a whole simulation of its own (its own cores, ledgers and random streams), so runs share nothing
+/// and the report does not depend on how they were scheduled: same scenario, runs and first seed, same report.
+public enum BatchRunner {
+    /// - Parameters:
+    ///   - runs: how many runs, on seeds `firstSeed`, `firstSeed + 1`, …
+    ///   - parallelism: runs at a time (default: the active cores).
+    ///   - progress: called after each run with the number of runs finished.
+    /// - Throws: `ScenarioError` when the scenario cannot be planned (checked on the first seed before any run).
+    public static func run(
+        _ scenario: Scenario, directory: URL, runs: Int, firstSeed: UInt64,
+        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) async throws -> BatchReport {
+        _ = try SimulationPlan(scenario, directory: directory, seedOverride: firstSeed)
+        var outcomes: [(run: Int, rows: [RunRow], passed: Bool)] = []
+        try await withThrowingTaskGroup(of: (Int, [RunRow], Bool).self) { group in
+            var next = 0
+            func start() {
+                let run = next
+                next += 1
+                group.addTask {
+                    let plan = try SimulationPlan(
+                        scenario, directory: directory, seedOverride: firstSeed &+ UInt64(run))
+                    let simulator = try Simulator(plan: plan, audit: false)
+                    simulator.recordsExchanges = false
+                    let result = try simulator.run()
+                    return (run, simulator.rows(of: result, run: run), result.passed)
+                }
+            }
+            while next < min(runs, max(1, parallelism)) { start() }
+            while let (run, rows, passed) = try await group.next() {
+                outcomes.append((run, rows, passed))
+                progress?(outcomes.count)
+                if next < runs { start() }
+            }
+        }
+        outcomes.sort { $0.run < $1.run }
+        return BatchReport(
+            scenario: scenario.name, runs: runs, firstSeed: firstSeed,
+            runsMeetingExpectations: outcomes.filter(\.passed).count, rows: outcomes.flatMap(\.rows))
+    }
+}
