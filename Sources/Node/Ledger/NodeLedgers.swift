@@ -387,10 +387,13 @@ public final class NodeLedgers: Sendable {
                     try replica.commitBatch(agreed)
                     if agreed.count < entries.count { replica.dropPending() }
                     for _ in agreed { metrics?.ledgerEntryAppended(counterparty: counterparty) }
-                    if let last = agreed.last, checkpointInterval > 0 {
-                        let boundary = last.seq - last.seq % checkpointInterval
+                    // A checkpoint at the count boundary the batch crossed, else (time cadence) at its last entry.
+                    if let last = agreed.last {
+                        let boundary = checkpointInterval > 0 ? last.seq - last.seq % checkpointInterval : 0
                         if boundary > before, let entry = agreed.first(where: { $0.seq == boundary }) {
                             await checkpointIfDue(replica, at: boundary, time: entry.time)
+                        } else {
+                            await checkpointIfDue(replica, at: last.seq, time: last.time)
                         }
                     }
                     return agreed.count
