@@ -165,7 +165,9 @@ extension EcosystemGenerator {
                     while members.contains(rival) { rival = draw(0...(count - 1)) }
                     buys(members[hops - 2], from: rival, offering: offering)
                     providers[rival].catalog.append(
-                        entry(offering, cost: (cost * 90).rounded() / 100, leadTime: reporting ? Reporting.leadTime : .days(20)))
+                        entry(
+                            offering, cost: (cost * 90).rounded() / 100,
+                            leadTime: reporting ? Reporting.leadTime : .days(20)))
                 }
                 entries.append((offering, members[0]))
             }
