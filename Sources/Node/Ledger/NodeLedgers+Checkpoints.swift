@@ -44,7 +44,7 @@ extension NodeLedgers {
     private func checkpoint(_ replica: LedgerReplica, size: UInt64, time: Int64) async -> Bool {
         do {
             var checkpoint = Checkpoint(
-                ledgerID: replica.id, size: size, root: try Self.root(of: replica, size: size), time: time)
+                ledgerID: replica.id, size: size, root: try root(of: replica, size: size), time: time)
             try checkpoint.sign(with: key)
             let cosigned = try await transport.cosign(checkpoint, at: replica.counterparty)
             guard cosigned.noteText == checkpoint.noteText,
@@ -199,7 +199,7 @@ extension NodeLedgers {
         guard checkpoint.size <= replica.head.seq else {
             throw NodeError(.ledger, "this copy holds \(replica.head.seq) entries, the checkpoint \(checkpoint.size)")
         }
-        guard try Self.root(of: replica, size: checkpoint.size) == checkpoint.root else {
+        guard try root(of: replica, size: checkpoint.size) == checkpoint.root else {
             throw NodeError(.ledger, "the root is not that of this copy's first \(checkpoint.size) entries")
         }
         // Lines by other signers are kept only for this node's own witness, and only when its line verifies: a
@@ -215,8 +215,25 @@ extension NodeLedgers {
         return cosigned
     }
 
-    private static func root(of replica: LedgerReplica, size: UInt64) throws -> Data {
-        MerkleTree.root(leafHashes: MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(size)))))
+    /// The tree head of the copy's first `size` entries, grown from the last one computed for this ledger (agreed
+    /// entries never change): a checkpoint reads only the entries since the previous one, not the whole copy.
+    /// - Throws: `NodeError(.ledger)` when the copy holds fewer than `size` entries.
+    func root(of replica: LedgerReplica, size: UInt64) throws -> Data {
+        var frontier = frontiers.withLock { $0[replica.id] } ?? MerkleFrontier()
+        if frontier.size > size { frontier = MerkleFrontier() }  // an older size: from the first entry
+        if frontier.size < size {
+            let missing = size - frontier.size
+            let entries = try replica.store.entries(
+                of: replica.id, from: frontier.size + 1, limit: Int(clamping: missing))
+            guard UInt64(entries.count) == missing else {
+                throw NodeError(.ledger, "this copy holds fewer than \(size) entries")
+            }
+            for leaf in MerkleTree.leafHashes(of: entries) { frontier.append(leafHash: leaf) }
+        }
+        frontiers.withLock { known in
+            if (known[replica.id]?.size ?? 0) <= frontier.size { known[replica.id] = frontier }
+        }
+        return frontier.root
     }
 }
 

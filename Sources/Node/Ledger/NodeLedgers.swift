@@ -35,6 +35,8 @@ public final class NodeLedgers: Sendable {
     /// Besides every `checkpointInterval` entries, a ledger gets a checkpoint on the first entry this party authors
     /// this long (protocol time) or more after the ledger's last checkpoint (or its first entry); nil: never.
     public let checkpointPeriod: TimeSpan?
+    /// Per ledger, the Merkle frontier of the longest prefix a checkpoint was computed over (`root(of:size:)`).
+    let frontiers = Mutex<[LedgerID: MerkleFrontier]>([:])
     /// Per ledger, the time of its last checkpoint known here (read from the store on first use).
     let lastCheckpointTimes = Mutex<[LedgerID: Int64]>([:])
     /// The witness each co-signed checkpoint is sent to (`witness:` in the node file); nil: none.
