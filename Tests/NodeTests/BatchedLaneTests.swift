@@ -101,4 +101,78 @@ struct BatchedLaneTests {
         #expect(messages.allSatisfy { $0 <= 64 })
         #expect(messages.count < 12, "\(messages)")
     }
+
+    /// Delivers a batch to the counterparty, which countersigns and stores it, then dies before the answer reaches
+    /// the author (the author's process killed while its batch is in flight).
+    final class DyingTransport: LedgerTransport, Sendable {
+        let peer: NodeLedgers
+        init(peer: NodeLedgers) { self.peer = peer }
+
+        func propose(_ entry: LedgerEntry, to counterparty: PartyID) async throws -> ProposalOutcome {
+            throw CancellationError()
+        }
+
+        func proposeBatch(_ entries: [LedgerEntry], to counterparty: PartyID) async throws -> BatchProposalOutcome {
+            guard let replica = try peer.replica(id: entries[0].ledgerID, counterparty: entries[0].author) else {
+                throw NodeError(.transport, "no ledger")
+            }
+            _ = try replica.receiveBatch(entries)
+            throw CancellationError()
+        }
+
+        func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry] {
+            []
+        }
+    }
+
+    @Test(
+        "the author dies with its batch countersigned but not committed: at restart it fetches the batch, nothing lost")
+    func authorDiesMidBatch() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let seller = PartyKey(party: "SELLER")
+        let buyer = PartyKey(party: "BUYER")
+        let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
+        let buyerPath = directory.appendingPathComponent("buyer.sqlite").path
+        let counting = CountingTransport()
+        counting.release()
+        let sellerLedgers = try NodeLedgers(
+            key: seller, database: directory.appendingPathComponent("seller.sqlite").path, withSOF: false,
+            peerKeys: keys, transport: counting, logger: Logger(label: "test"), checkpointInterval: 0)
+        let dying = try NodeLedgers(
+            key: buyer, database: buyerPath, withSOF: false, peerKeys: keys,
+            transport: DyingTransport(peer: sellerLedgers),
+            logger: Logger(label: "test"), checkpointInterval: 0, batchLimit: 64)
+        let at = Instant(milliseconds: 1_767_603_600_000)
+        let records = (1...30).map {
+            LedgerRecord(
+                counterparty: "SELLER", kind: "poq.request", refs: ["request": "rq-\($0)"],
+                body: ["n": .number(Double($0))])
+        }
+        for record in records { dying.submit(record, at: at) { work in Task { await work() } } }
+        for _ in 0..<3_000 where !dying.isIdle { try await Task.sleep(for: .milliseconds(5)) }
+        // The seller countersigned and stored what it received; the dead author's copy holds none of it: a valid
+        // (empty) prefix of the seller's.
+        let sellerCopy = try sellerLedgers.replica(with: "BUYER").entries()
+        #expect(sellerCopy.count >= 1)
+        #expect(try dying.replica(with: "SELLER").entries().isEmpty)
+        try dying.flush()
+
+        // Restart on the same file: catch up from the seller, then propose again what the journal says is missing.
+        let restarted = try NodeLedgers(
+            key: buyer, database: buyerPath, withSOF: false, peerKeys: keys, transport: counting,
+            logger: Logger(label: "test"), maximumBackoff: .milliseconds(50), checkpointInterval: 0)
+        counting.connect("SELLER", sellerLedgers)
+        counting.connect("BUYER", restarted)
+        #expect(await restarted.catchUp() == sellerCopy.count)
+        _ = restarted.reproposeMissing(records.map { ($0, at) }) { work in Task { await work() } }
+        for _ in 0..<3_000 where !restarted.isIdle { try await Task.sleep(for: .milliseconds(5)) }
+        let buyerCopy = try restarted.replica(with: "SELLER").entries()
+        // Every record exactly once, in order, on both copies; the countersigned batch was not lost or repeated.
+        #expect(buyerCopy.map { $0.refs["request"] ?? "" } == (1...30).map { "rq-\($0)" })
+        let sellerAfter = try sellerLedgers.replica(with: "BUYER").entries()
+        #expect(buyerCopy == sellerAfter)
+        #expect(buyerCopy.allSatisfy { $0.isAgreed })
+    }
 }
