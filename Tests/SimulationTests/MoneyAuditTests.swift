@@ -119,7 +119,7 @@ struct MoneyAuditTests {
         #expect(missing.detail == "no co-signed report.delivered CHEAP-svc-3@0")
     }
 
-    @Test("PDL-097 an inflated usage line is found: the co-signed reports' traffic gives 1,190 GB, not 1,250")
+    @Test("an inflated usage line is found: the co-signed reports' traffic gives 1,190 GB, not 1,250")
     func inflatedUsage() throws {
         let tampered = try Self.tampered(try Self.copies("usage-billing"), seller: "ACCESS", cycle: 2) { invoice in
             invoice.items.map {

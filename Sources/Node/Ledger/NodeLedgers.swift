@@ -296,78 +296,21 @@ public final class NodeLedgers: Sendable {
         }
     }
 
-    /// Proposes, sends and commits one entry; syncs and rebases on a conflict; retries while the counterparty
-    /// is unreachable, with back-off up to `maximumBackoff`, for at most `retryLimit` (nil: until it answers).
-    ///
-    /// A conflict that brings nothing new (the counterparty's copy is behind this one: restored from a backup, or
-    /// its node lost entries) is not retried at once: the counterparty is told (the proposal itself shows its
-    /// copy is behind, and it catches up from this node), and this side backs off exponentially, up to 5 s,
-    /// for at most `retryLimit` (nil: until it catches up) — never a loop of proposals. Every conflict is counted.
-    /// - Throws: `NodeError(.ledger)` when the counterparty refuses the entry, `.transport` or `.ledger` once
-    ///   `retryLimit` has passed, `CancellationError` at shutdown.
+    /// Proposes, sends and commits one entry: `appendBatch` with a batch of one.
+    /// - Throws: as `appendBatch`.
     public func append(_ record: LedgerRecord, at time: Instant) async throws {
-        let replica = try replica(with: record.counterparty)
-        var entry = try replica.propose(
-            kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
-        let clock = ContinuousClock()
-        let giveUp = retryLimit.map { clock.now + $0 }
-        var backoff = Duration.milliseconds(20)
-        // Nothing newer at the counterparty is most often a request of its own still on its way (a round trip):
-        // ask again soon, then back off.
-        var waiting = Duration.milliseconds(2)
-        while true {
-            try Task.checkCancellation()
-            do {
-                switch try await transport.propose(entry, to: record.counterparty) {
-                case .countersigned(let agreed):
-                    try replica.commit(agreed)
-                    metrics?.ledgerEntryAppended(counterparty: record.counterparty)
-                    await checkpointIfDue(replica, at: agreed.seq, time: agreed.time)
-                    return
-                case .conflict(let head):
-                    let before = replica.head.seq
-                    let missing = try await transport.entries(
-                        of: replica.id, from: replica.head.seq + 1, at: record.counterparty)
-                    entry = try replica.rebase(onto: missing, pending: entry)
-                    let progressed = replica.head.seq > before
-                    metrics?.ledgerConflict(counterparty: record.counterparty, progressed: progressed)
-                    if progressed {
-                        backoff = .milliseconds(20)
-                        waiting = .milliseconds(2)
-                        continue
-                    }
-                    guard giveUp.map({ clock.now < $0 }) ?? true else {
-                        throw NodeError(
-                            .ledger,
-                            "\(record.counterparty)'s copy stays behind this one (its head \(head.seq), ours \(before))"
-                        )
-                    }
-                    logger.log(
-                        level: waiting >= .seconds(1) ? .notice : .debug,
-                        "nothing newer at the counterparty (its copy is behind, or it waits for a request); backing off",
-                        metadata: [
-                            "counterparty": "\(record.counterparty)", "theirs": "\(head.seq)", "ours": "\(before)",
-                        ])
-                    try await Task.sleep(for: waiting)
-                    waiting = min(waiting * 2, min(maximumBackoff, .seconds(5)))
-                    continue
-                }
-            } catch let error as NodeError where error.code == .transport {
-                guard giveUp.map({ clock.now < $0 }) ?? true else { throw error }
-                logger.debug(
-                    "counterparty unreachable; retrying",
-                    metadata: ["counterparty": "\(record.counterparty)", "error": "\(error)"])
-            }
-            try await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, maximumBackoff)
-        }
+        _ = try await appendBatch([(record, time)], with: record.counterparty)
     }
 
     /// Proposes `records` (all for `counterparty`) as one batch chained on the head, sends it, and commits the
-    /// countersigned prefix in one transaction; on a conflict, catches up and proposes them again on the new head;
-    /// retries while the counterparty is unreachable or behind, as `append` does.
+    /// countersigned prefix in one transaction; on a conflict, catches up and proposes them again on the new head.
+    /// Retries while the counterparty is unreachable, with back-off up to `maximumBackoff`, for at most `retryLimit`
+    /// (nil: until it answers). A conflict that brings nothing new (the counterparty's copy is behind this one, or
+    /// it has not yet seen the request an entry answers) is not retried at once: this side backs off exponentially,
+    /// up to 5 s, for at most `retryLimit` — never a loop of proposals. Every conflict is counted.
     /// - Returns: how many of `records`, from the first, are agreed (at least one).
-    /// - Throws: `NodeError(.ledger)` when the counterparty refuses the first entry, `CancellationError` at shutdown.
+    /// - Throws: `NodeError(.ledger)` when the counterparty refuses the first entry, `.transport` or `.ledger` once
+    ///   `retryLimit` has passed, `CancellationError` at shutdown.
     func appendBatch(_ records: [(LedgerRecord, Instant)], with counterparty: PartyID) async throws -> Int {
         let replica = try replica(with: counterparty)
         let drafts = records.map { record, time in

@@ -264,7 +264,7 @@ public enum MoneyAudit {
                                     + "for \(missing.joined(separator: ", "))")
                     continue
                 }
-                let gigabytes = Int((min(megabytes, Int64.max - 999) + 999) / 1_000)
+                let gigabytes = TradingContract.startedGigabytes(megabytes)
                 let expected = item.unitRate.times(gigabytes)
                 if item.unitQuantity != gigabytes || amount != expected {
                     finding(

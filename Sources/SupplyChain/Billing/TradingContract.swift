@@ -124,8 +124,13 @@ public struct TradingContract: Codable, Sendable, Hashable {
     /// GB = 1,000 MB), at the contract's rate; nil when the contract charges no usage.
     public func usageCharge(megabytes: Int64) -> (gigabytes: Int, amount: Money)? {
         guard let usageRate else { return nil }
-        let gigabytes = Int((min(max(0, megabytes), Int64.max - 999) + 999) / 1_000)
+        let gigabytes = Self.startedGigabytes(megabytes)
         return (gigabytes, usageRate.times(gigabytes))
+    }
+
+    /// Megabytes of traffic in started gigabytes (1 GB = 1,000 MB): what a usage line's quantity is.
+    public static func startedGigabytes(_ megabytes: Int64) -> Int {
+        Int((min(max(0, megabytes), Int64.max - 999) + 999) / 1_000)
     }
 
     /// The index of the cycle that contains `instant` (0 for instants before the anchor).
