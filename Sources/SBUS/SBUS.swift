@@ -55,7 +55,8 @@ public struct SBUS: Sendable {
     /// Number of buyer requests still being worked on.
     public var openRequestCount: Int { receipts.count }
 
-    /// The items of a quote this provider gave `buyer` (what an order against it must repeat), by item id.
+    /// The items of a quote this provider gave `buyer` (what an order against it must repeat), by item id; nil for
+    /// a POQ's answer (never orderable, PDL-023, and not kept) or another buyer's quote.
     public func quotedItems(_ quoteReference: String, buyer: PartyID) -> [String: JSONValue]? {
         guard let quote = quotes[quoteReference], quote.buyer == buyer else { return nil }
         return quote.items

@@ -45,6 +45,15 @@ struct SimulateCommand: AsyncParsableCommand {
             end-of-run audit verifies it. The witness's verifier key is printed on standard error and, with \
             --out, written to witness.vkey there.
 
+            A long run's memory: --ledgers heads keeps each ledger's head and Merkle frontier instead of every \
+            entry, so memory grows with what is open (requests in flight, valid quotes, services), not with the \
+            history. Add --out DIR to keep the entries on disk: they are written a batch at a time and the \
+            end-of-run audit reads them back from the files, one ledger at a time. Without --out nothing is left \
+            to audit after the run (both parties verified every entry as they agreed it), and the summary says so.
+
+              broker generate --preset benchmark --providers 30 --chains 60 --requests 8000 -o big.yaml
+              broker simulate big.yaml --ledgers heads --quiet
+
             --runs N runs the scenario on N seeds (--seed S, S+1, …; default the scenario's), several at a time \
             (one per core), and prints statistics instead of one run: per demand and over all, how many answers \
             came READY with green confidence within the window, price quantiles (p10/p50/p90, nearest rank), how \
@@ -86,6 +95,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Show no progress on standard error.")
     var quiet = false
 
+    @Option(
+        help: """
+            What the run keeps of its ledgers in memory: entries (every entry, for the audit and --report) or heads \
+            (each copy's head and Merkle frontier: memory flat on long runs; with --out the entries still go to the \
+            SQLite files and are audited from them).
+            """)
+    var ledgers: LedgerRetention = .entries
+
     @Option(help: "Run this many seeds (--seed, --seed + 1, …) and print statistics.")
     var runs: Int?
 
@@ -106,8 +123,12 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             let (parsed, directory) = try ScenarioLoader.load(scenario ?? ScenarioLoader.defaultScenarioName)
             let plan = try SimulationPlan(parsed, directory: directory, seedOverride: seed)
+            if ledgers == .heads && out == nil && (report != nil || witness) {
+                try Self.refuse("--ledgers heads keeps no entries for --report or --witness: add --out DIR")
+            }
             let simulator = try Simulator(
-                plan: plan, ledgerDirectory: out.map { URL(fileURLWithPath: $0) }, witnessed: witness)
+                plan: plan, ledgerDirectory: out.map { URL(fileURLWithPath: $0) }, witnessed: witness,
+                ledgers: ledgers)
             let progress = ProgressDisplay(quiet: quiet)
             simulator.onProgress = progress.update
             result = try simulator.run()
@@ -140,6 +161,8 @@ struct SimulateCommand: AsyncParsableCommand {
         if !result.passed { throw ExitCode(1) }
     }
 }
+
+extension LedgerRetention: ExpressibleByArgument {}
 
 extension SimulateCommand {
     /// `--runs N`: the scenario on N seeds, several at a time, and the statistics.

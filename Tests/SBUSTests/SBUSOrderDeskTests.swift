@@ -128,14 +128,16 @@ struct SBUSOrderDeskTests {
         #expect(placement.elements.map(\.sources.count) == [1, 1])
     }
 
-    @Test("PDL-023 a POQ's answer keeps no offers, and an order against it is refused as before")
-    mutating func poqAnswerKeepsNoOffers() throws {
+    @Test("PDL-023 a POQ's answer is not kept in the quote book, and an order against it is refused as before")
+    mutating func poqAnswerNotKept() throws {
         let reference = try quote(kind: .poq)
-        #expect(sbus.quotes[reference]?.offersForgotten == true)
-        #expect(sbus.quotes[reference]?.items.count == 2)
-        #expect(sbus.quotedItems(reference, buyer: "B")?.count == 2)
+        #expect(sbus.quotes[reference] == nil)
+        #expect(sbus.quotedItems(reference, buyer: "B") == nil)
         let steps = sbus.receive(order(reference), from: "B", now: Make.t0 + .minutes(1), ids: &ids)
         #expect(rejection(steps) == "PDL-023: \(reference) answered a POQ; order against a quote (an inquiry's answer)")
+        // A reference this S-BUS never issued is not taken for a POQ's answer.
+        let unknown = sbus.receive(order("\(reference)0"), from: "B", now: Make.t0 + .minutes(1), ids: &ids)
+        #expect(rejection(unknown) == "PDL-023: \(reference)0 is not a quote this provider gave B")
     }
 
     @Test(

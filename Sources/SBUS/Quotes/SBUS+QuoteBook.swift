@@ -5,13 +5,15 @@ import SupplyChain
 /// order can still be accepted against it. Everything the order desk needs to refuse a later order keeps its
 /// answer (PDL-023: "answered a POQ", "expired at …"), so forgetting changes no outcome, only the working set.
 extension SBUS {
-    /// Files a quote just given. A POQ's answer can never be ordered (PDL-023 refuses it by its kind), so it keeps
-    /// no offers at all; a quote that will expire is swept once it has.
+    /// The kind in a POQ answer's reference (`P-poq-7`): how the order desk knows one it no longer keeps.
+    static let poqReferenceKind = "poq"
+
+    /// Files a quote just given. A POQ's answer can never be ordered (PDL-023), so it is not kept at all: the
+    /// order desk recognises its reference by its kind (`poqReferenceKind`) and refuses it as before, and a long
+    /// run's quote book holds only inquiries' quotes. A quote that will expire is swept once it has.
     mutating func file(_ quote: QuoteRecord, now: Instant) {
-        var quote = quote
-        if quote.kind == .poq {
-            quote.forgetOffers()
-        } else if quote.validUntil != nil {
+        if quote.kind == .poq { return }
+        if quote.validUntil != nil {
             quotesHoldingOffers.append(quote.reference)
         }
         quotes[quote.reference] = quote

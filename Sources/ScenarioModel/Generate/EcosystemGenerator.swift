@@ -72,8 +72,8 @@ public enum EcosystemGenerator {
             parameters.latencyMillis = 10...10
             parameters.demands = shape.requests
             parameters.ratePerHour = nil
-            parameters.spacing = TimeSpan(milliseconds: 10)
-            parameters.inquiryShare = shape.reportingDays == nil ? 0 : 1
+            parameters.spacing = shape.spacing
+            parameters.inquiryShare = shape.inquiryShare ?? (shape.reportingDays == nil ? 0 : 1)
             parameters.window = shape.reportingDays == nil ? .minutes(10) : Reporting.answerWindow
             parameters.buyers = 50
             parameters.reportingDays = shape.reportingDays
@@ -129,11 +129,18 @@ public enum EcosystemGenerator {
         public var maxHops: Int
         /// Days of daily performance reports on every ordered service; `nil`: retail POQs only.
         public var reportingDays: Int?
+        /// The share of retail requests that are inquiries (quotes kept for an order) rather than POQs; `nil`: none
+        /// (all inquiries with `reportingDays`).
+        public var inquiryShare: Double?
+        /// Virtual time between two retail requests.
+        public var spacing: TimeSpan
 
         public init(
             providers: Int = 1_000, requests: Int = 10_000, chains: Int = 2_000, minHops: Int = 3, maxHops: Int = 8,
-            reportingDays: Int? = nil
+            reportingDays: Int? = nil, inquiryShare: Double? = nil, spacing: TimeSpan = TimeSpan(milliseconds: 10)
         ) {
+            self.inquiryShare = inquiryShare
+            self.spacing = spacing
             self.providers = providers
             self.requests = requests
             self.chains = chains

@@ -103,7 +103,7 @@ public struct SimulationResult: Encodable, Sendable {
         public let ledgerID: String
         public let entries: UInt64
         public let head: String
-        /// The kinds of entry on the ledger (when the run was audited).
+        /// The kinds of entry on the ledger, sorted.
         public let kinds: [String]
     }
 
@@ -163,6 +163,9 @@ public struct SimulationResult: Encodable, Sendable {
     public let events: Int
     public let virtualDuration: String
     public let ledgerDirectory: String?
+    /// Why the end-of-run audit did not run although it was asked for (head-only ledgers); nil: it ran, or was
+    /// not asked for.
+    public var auditSkipped: String?
     /// Each provider's SLA reputation at the end of the run, as it would publish it (`8.8:30`), by provider id.
     public var reputations: [String: String] = [:]
     /// Each publisher's omni-lateral ledger, by publisher id.
@@ -306,9 +309,13 @@ public struct SimulationResult: Encodable, Sendable {
                         + (omni.refused > 0 ? ", \(omni.refused) refused" : ""))
             }
         }
-        lines.append(
-            auditFindings.isEmpty ? "audit: every copy clean, both copies of every ledger identical" : "audit findings:"
-        )
+        if let auditSkipped {
+            lines.append("audit: not run: \(auditSkipped)")
+        } else {
+            lines.append(
+                auditFindings.isEmpty
+                    ? "audit: every copy clean, both copies of every ledger identical" : "audit findings:")
+        }
         for finding in auditFindings { lines.append("  \(finding)") }
         if !expectations.isEmpty {
             lines.append("")

@@ -6,6 +6,7 @@ import ScenarioModel
 ///
 /// Each run is a whole simulation of its own (its own cores, ledgers and random streams), so runs share nothing
 /// and the report does not depend on how they were scheduled: same scenario, runs and first seed, same report.
+/// The runs keep their ledgers as heads and frontiers (`LedgerRetention.heads`): the statistics read no entry.
 public enum BatchRunner {
     /// - Parameters:
     ///   - runs: how many runs, on seeds `firstSeed`, `firstSeed + 1`, …
@@ -27,7 +28,7 @@ public enum BatchRunner {
                 group.addTask {
                     let plan = try SimulationPlan(
                         scenario, directory: directory, seedOverride: firstSeed &+ UInt64(run))
-                    let simulator = try Simulator(plan: plan, audit: false)
+                    let simulator = try Simulator(plan: plan, audit: false, ledgers: .heads)
                     simulator.recordsExchanges = false
                     let result = try simulator.run()
                     return (run, simulator.rows(of: result, run: run), result.passed)

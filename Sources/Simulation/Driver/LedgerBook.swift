@@ -5,6 +5,18 @@ import Ledger
 import SupplyChain
 import Synchronization
 
+/// What a simulation keeps of its ledgers' entries.
+public enum LedgerRetention: String, Sendable, CaseIterable {
+    /// Every entry of both copies, in memory or (with a ledger directory) in one SQLite file per party: the
+    /// end-of-run audit and the run report read them back.
+    case entries
+    /// In memory, each copy's head and each ledger's Merkle frontier only (`HeadLedgerStore`); with a ledger
+    /// directory the entries still go to the SQLite files, a batch at a time. Memory stays flat however long the
+    /// history; without a directory nothing can be audited after the run (both parties verified every entry as
+    /// they agreed it).
+    case heads
+}
+
 /// Every party's keys, ledger stores and bilateral ledgers of one simulation run.
 ///
 /// Keys and genesis nonces derive from the seed, so a run repeats byte for byte. Thread-safe: the writer's lanes
@@ -17,6 +29,8 @@ final class LedgerBook: Sendable {
     /// Entries each SQLite store buffers before committing them: with thousands of parties, each holding this
     /// many, a large batch keeps most of a long run's entries in memory.
     let batchSize: Int
+    /// What the stores keep of the entries when there is no directory.
+    let retention: LedgerRetention
     private let tables = Mutex(Tables())
     /// Per ledger, the leaf hashes of its agreed entries, for the consistency proofs the witness asks for (kept
     /// only with a witness).
@@ -37,10 +51,19 @@ final class LedgerBook: Sendable {
 
     /// - Parameter witnessed: whether an in-process witness, its key derived from the seed, cosigns every
     ///   checkpoint (in memory; the cosigned notes are stored in both copies).
-    init(seed: UInt64, directory: URL?, witnessed: Bool = false, batchSize: Int = 1_000) throws {
+    /// - Throws: `LedgerError(.storage)` for a witness on head-only ledgers without a directory (its consistency
+    ///   proofs need the entries' leaves).
+    init(
+        seed: UInt64, directory: URL?, witnessed: Bool = false, batchSize: Int = 1_000,
+        retention: LedgerRetention = .entries
+    ) throws {
         self.seed = seed
         self.directory = directory
         self.batchSize = batchSize
+        self.retention = retention
+        if witnessed && directory == nil && retention == .heads {
+            throw LedgerError(.storage, "a witness needs the entries: write the ledgers to a directory")
+        }
         if witnessed {
             var hasher = SHA256()
             hasher.update(data: Array("scbroker-sim-witness\n\(seed)".utf8))
@@ -91,6 +114,8 @@ final class LedgerBook: Sendable {
             let url = directory.appendingPathComponent("\(party.rawValue).sqlite")
             try? FileManager.default.removeItem(at: url)
             store = try SQLiteLedgerStore(path: url.path, durability: .normal, batchSize: batchSize)
+        } else if retention == .heads {
+            store = HeadLedgerStore()
         } else {
             store = InMemoryLedgerStore()
         }
@@ -152,9 +177,14 @@ final class LedgerBook: Sendable {
         try omni.append(kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
     }
 
+    /// Whether the entries can be read back after the run (in memory or in the directory's files).
+    var keepsEntries: Bool { directory != nil || retention == .entries }
+
     /// Every neighbour answers every entry of every omni-lateral ledger from its own copy of its ledger with the
-    /// publisher (the end of a run, when every copy is written): a countersignature, or a signed refusal.
+    /// publisher (the end of a run, when every copy is written): a countersignature, or a signed refusal. Not on
+    /// head-only copies: a neighbour answers from its entries, which they do not keep.
     func answerOmni() throws {
+        guard keepsEntries else { return }
         for (publisher, omni) in omniLedgers.sorted(by: { $0.key < $1.key }) {
             var copies: [PartyID: [LedgerEntry]] = [:]
             for entry in try omni.entries() {

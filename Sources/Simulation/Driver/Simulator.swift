@@ -62,6 +62,11 @@ public final class Simulator {
     public var recordsExchanges = true
     /// How many entries of each kind were recorded, on all ledgers together.
     var recordedKinds: [String: Int] = [:]
+    /// The most events pending at once besides the demands still to come: messages in flight and timers, what is
+    /// open in the market (a long run's working set grows with it, not with the history).
+    public private(set) var peakPendingEvents = 0
+    /// The kinds of entry recorded on each ledger (the summary's, without reading the entries back).
+    var kindsOfLedger: [Set<PartyID>: Set<String>] = [:]
     /// Each provider's stream of stochastic draws (delays, silences), made on first use.
     var behaviourEntropy: [PartyID: SeededEntropy] = [:]
     /// When the last message on each link arrives (or will), so that a drawn delay never reorders a link.
@@ -75,21 +80,30 @@ public final class Simulator {
     ///   `nil` keeps the ledgers in memory.
     /// Whether `run()` audits every ledger copy at the end (the benchmark measures the run alone).
     let auditAtEnd: Bool
+    /// Why an audit that was asked for could not run, if so.
+    let auditSkipped: String?
 
     /// - Parameter witnessed: whether an in-process witness cosigns every checkpoint (`broker simulate --witness`);
     ///   the end-of-run audit then verifies its cosignatures.
     /// - Parameter ledgerBatchSize: entries each party's SQLite file buffers before a commit.
+    /// - Parameter ledgers: what the run keeps of its entries; `.heads` without `ledgerDirectory` keeps memory
+    ///   flat on long runs and skips the end-of-run audit (nothing to read back).
     public init(
         plan: SimulationPlan, ledgerDirectory: URL? = nil, audit: Bool = true, witnessed: Bool = false,
-        ledgerBatchSize: Int = 1_000
+        ledgerBatchSize: Int = 1_000, ledgers retention: LedgerRetention = .entries
     ) throws {
         self.plan = plan
-        self.auditAtEnd = audit
         self.ledgerDirectory = ledgerDirectory
         self.entropy = SeededEntropy(seed: plan.seed)
-        self.writer = LedgerWriter(
-            book: try LedgerBook(
-                seed: plan.seed, directory: ledgerDirectory, witnessed: witnessed, batchSize: ledgerBatchSize))
+        let book = try LedgerBook(
+            seed: plan.seed, directory: ledgerDirectory, witnessed: witnessed, batchSize: ledgerBatchSize,
+            retention: retention)
+        self.auditAtEnd = audit && book.keepsEntries
+        self.auditSkipped =
+            audit && !book.keepsEntries
+            ? "only heads were kept (every entry was verified by both parties as it was agreed); --out DIR keeps the entries for an audit"
+            : nil
+        self.writer = LedgerWriter(book: book)
         self.now = plan.start
         self.ordering = RetailOrdering(plan: plan)
         self.lastActivity = plan.start
@@ -119,10 +133,13 @@ public final class Simulator {
         for (index, fault) in plan.faults.enumerated() {
             queue.schedule(.fault(index), at: plan.start + fault.at)
         }
+        var demandsWaiting = plan.demands.count
         while let (time, event) = queue.next() {
             if time > plan.horizon { break }
             now = time
             eventCount += 1
+            if case .demand = event { demandsWaiting -= 1 }
+            peakPendingEvents = max(peakPendingEvents, queue.count - demandsWaiting)
             if let onProgress, eventCount % progressInterval == 0 { onProgress(progress) }
             switch event {
             case .demand(let index):
@@ -355,6 +372,7 @@ public final class Simulator {
         if ledgerPairs.insert(pair).inserted { ledgerOrder.append(pair) }
         invoiceTrail.note(record, by: author)
         recordedKinds[record.kind, default: 0] += 1
+        kindsOfLedger[pair, default: []].insert(record.kind)
         writer.submit(record, by: author, at: now)
     }
 
@@ -414,9 +432,7 @@ public final class Simulator {
             summaries.append(
                 SimulationResult.LedgerSummary(
                     parties: parties, ledgerID: ledger.id, entries: ledger.head.seq,
-                    head: ledger.headHash,
-                    kinds: auditAtEnd
-                        ? Array(Set(try book.store(parties[0]).entries(of: ledger.id).map(\.kind))).sorted() : []))
+                    head: ledger.headHash, kinds: (kindsOfLedger[pair] ?? []).sorted()))
         }
         if auditAtEnd { findings = try auditLedgers() }
         let omniSummaries = try book.omniLedgers.sorted(by: { $0.key < $1.key }).map {
@@ -436,6 +452,7 @@ public final class Simulator {
             ledgerDirectory: ledgerDirectory?.path, invoices: invoiceTrail.outcomes)
         result.omniLedgers = omniSummaries
         result.messages = messages
+        result.auditSkipped = auditSkipped
         return result
     }
 
