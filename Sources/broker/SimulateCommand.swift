@@ -109,6 +109,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "With --runs: write runs.csv and demands.csv into this directory.")
     var csv: String?
 
+    @Option(help: "With --runs: runs at a time (default: one per core).")
+    var jobs: Int?
+
     func run() async throws {
         if list {
             for name in ScenarioLoader.embeddedNames() { print(name) }
@@ -118,7 +121,7 @@ struct SimulateCommand: AsyncParsableCommand {
             try await batch(runs: runs)
             return
         }
-        if csv != nil { try Self.refuse("--csv goes with --runs") }
+        if csv != nil || jobs != nil { try Self.refuse("--csv and --jobs go with --runs") }
         let result: SimulationResult
         do {
             let (parsed, directory) = try ScenarioLoader.load(scenario ?? ScenarioLoader.defaultScenarioName)
@@ -168,6 +171,7 @@ extension SimulateCommand {
     /// `--runs N`: the scenario on N seeds, several at a time, and the statistics.
     func batch(runs: Int) async throws {
         guard runs >= 1 else { try Self.refuse("--runs: give 1 or more runs") }
+        if let jobs, jobs < 1 { try Self.refuse("--jobs: give 1 or more runs at a time") }
         guard out == nil, report == nil, !witness else {
             try Self.refuse("--runs does not write ledgers or reports: drop --out, --report and --witness")
         }
@@ -176,8 +180,21 @@ extension SimulateCommand {
             let (parsed, directory) = try ScenarioLoader.load(scenario ?? ScenarioLoader.defaultScenarioName)
             let progress = ProgressDisplay(quiet: quiet)
             progress.runs(0, of: runs)
+            let started = (wall: Date(), cpu: Self.cpuSeconds())
+            defer {
+                // On standard error: the statistics on standard output stay the same from run to run.
+                let wall = Date().timeIntervalSince(started.wall)
+                let cpu = Self.cpuSeconds() - started.cpu
+                FileHandle.standardError.write(
+                    Data(
+                        String(
+                            format: "broker simulate: %d runs in %.1f s of wall time, %.1f s of CPU: %.2f cores busy\n",
+                            runs, wall, cpu, wall > 0 ? cpu / wall : 0
+                        ).utf8))
+            }
             batchReport = try await BatchRunner.run(
                 parsed, directory: directory, runs: runs, firstSeed: seed ?? parsed.seed ?? 1,
+                parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                 progress: { done in progress.runs(done, of: runs) })
             progress.finish()
         } catch let error as ScenarioError {
@@ -197,6 +214,18 @@ extension SimulateCommand {
         } else {
             print(batchReport.summary)
         }
+    }
+
+    /// User and system CPU time of this process so far, in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// Bad options: the message on standard error, exit 2.

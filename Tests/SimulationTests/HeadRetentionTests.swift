@@ -40,6 +40,14 @@ struct HeadRetentionTests {
         #expect(result.auditSkipped?.hasPrefix("only heads were kept") == true)
         #expect(result.summary.contains("audit: not run: only heads were kept"))
         #expect(!result.summary.contains("every copy clean"))
+        // The scenario's `ledgers: clean` is not checked, and says so: SKIP, never PASS.
+        let clean = try #require(result.expectations.first { $0.expectation.hasPrefix("ledgers clean") })
+        #expect(clean.skipped && clean.verdict == "SKIP")
+        #expect(result.summary.contains("SKIP ledgers clean: not audited: only heads were kept"))
+        #expect(!result.summary.contains("PASS ledgers clean"))
+        // The same expectation on an audited run is checked.
+        let audited = try Self.run("five-hop-chain", ledgers: .entries)
+        #expect(audited.expectations.contains { $0.expectation == "ledgers clean" && $0.verdict == "PASS" })
     }
 
     @Test("with --out a head-only run writes every entry and audits the files: clean, same heads")

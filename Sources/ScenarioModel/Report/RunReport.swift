@@ -237,8 +237,9 @@ public struct RunReport: Sendable {
         var html = "<section id=\"expectations\"><h2>Expectations</h2>\n<ul>\n"
         for outcome in result.expectations {
             html +=
-                "<li class=\"\(outcome.passed ? "ok" : "bad")\">\(outcome.passed ? "PASS" : "FAIL") "
-                + "\(Self.escape(outcome.expectation))\(outcome.passed ? "" : ": " + Self.escape(outcome.detail))</li>\n"
+                "<li class=\"\(outcome.passed ? "ok" : "bad")\">\(outcome.verdict) "
+                + "\(Self.escape(outcome.expectation))"
+                + "\(outcome.passed && !outcome.skipped ? "" : ": " + Self.escape(outcome.detail))</li>\n"
         }
         return html + "</ul>\n</section>\n"
     }

@@ -160,8 +160,19 @@ enum ExpectationChecker {
             checkInvoices(expectation, pair: pair, result, parts: &parts, problems: &problems)
         }
         if expectation.ledgers != nil {
-            parts.append("ledgers clean")
-            if !result.auditFindings.isEmpty { problems.append("\(result.auditFindings.count) audit finding(s)") }
+            if let reason = result.auditSkipped {
+                // Nothing was audited: never a PASS for copies nobody read.
+                guard !parts.isEmpty else {
+                    return .init(
+                        expectation: "ledgers clean", passed: true, detail: "not audited: \(reason)", skipped: true)
+                }
+                parts.append("ledgers clean (not audited)")
+            } else {
+                parts.append("ledgers clean")
+                if !result.auditFindings.isEmpty {
+                    problems.append("\(result.auditFindings.count) audit finding(s)")
+                }
+            }
         }
         return .init(
             expectation: parts.joined(separator: ", "), passed: problems.isEmpty,

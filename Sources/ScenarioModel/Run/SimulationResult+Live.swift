@@ -27,7 +27,7 @@ extension SimulationResult {
         live plan: SimulationPlan, observations: [String: RetailObservation], trail: SourcingTrail,
         orders: [String: OrderOutcome] = [:], ledgers: [LedgerSummary], reputations: [String: String] = [:],
         requestsReceived: [String: [String: Int]], auditFindings: [String], events: Int, duration: String,
-        ledgerDirectory: String?, invoices: [InvoiceOutcome] = []
+        ledgerDirectory: String?, invoices: [InvoiceOutcome] = [], auditSkipped: String? = nil
     ) {
         var demands: [DemandOutcome] = []
         for demand in plan.demands {
@@ -64,6 +64,7 @@ extension SimulationResult {
             virtualDuration: duration, ledgerDirectory: ledgerDirectory)
         partial.reputations = reputations
         partial.invoices = invoices
+        partial.auditSkipped = auditSkipped
         self.init(
             scenario: partial.scenario, seed: partial.seed, demands: partial.demands, ledgers: partial.ledgers,
             requestsReceived: partial.requestsReceived, auditFindings: partial.auditFindings,
@@ -71,6 +72,7 @@ extension SimulationResult {
             events: partial.events, virtualDuration: partial.virtualDuration, ledgerDirectory: partial.ledgerDirectory)
         self.reputations = reputations
         self.invoices = invoices
+        self.auditSkipped = auditSkipped
     }
 }
 

@@ -150,6 +150,12 @@ public struct SimulationResult: Encodable, Sendable {
         public let expectation: String
         public let passed: Bool
         public let detail: String
+        /// Not checked, because the run has nothing to check it against (`ledgers: clean` on a run whose ledgers
+        /// were not audited); counted as met, printed SKIP with the reason in `detail`.
+        public var skipped = false
+
+        /// PASS, FAIL or SKIP.
+        public var verdict: String { skipped ? "SKIP" : passed ? "PASS" : "FAIL" }
     }
 
     public let scenario: String
@@ -163,13 +169,14 @@ public struct SimulationResult: Encodable, Sendable {
     public let events: Int
     public let virtualDuration: String
     public let ledgerDirectory: String?
-    /// Why the end-of-run audit did not run although it was asked for (head-only ledgers); nil: it ran, or was
-    /// not asked for.
+    /// Why the end-of-run audit did not run (head-only ledgers, a batch of runs, a benchmark); nil: it ran.
     public var auditSkipped: String?
     /// Each provider's SLA reputation at the end of the run, as it would publish it (`8.8:30`), by provider id.
     public var reputations: [String: String] = [:]
     /// Each publisher's omni-lateral ledger, by publisher id.
     public var omniLedgers: [OmniSummary] = []
+    /// Whether the neighbours did not answer the publications (a head-only run: they answer from their entries).
+    public var omniUnanswered = false
     /// Every invoice of the run, in the order issued, and what became of it.
     public internal(set) var invoices: [InvoiceOutcome] = []
     /// Per demand id, the messages of its exchange in the order they were delivered (simulated runs; a live run
@@ -301,7 +308,10 @@ public struct SimulationResult: Encodable, Sendable {
                     + reputations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         if !omniLedgers.isEmpty {
-            lines.append("omni-lateral ledgers (each publication countersigned by the neighbours holding its records):")
+            lines.append(
+                omniUnanswered
+                    ? "omni-lateral ledgers (not answered: on a head-only run the neighbours keep no entries to check them against):"
+                    : "omni-lateral ledgers (each publication countersigned by the neighbours holding its records):")
             for omni in omniLedgers {
                 lines.append(
                     "  \(omni.publisher): \(omni.entries) publications, latest \(omni.latest ?? "-"), "
@@ -322,7 +332,7 @@ public struct SimulationResult: Encodable, Sendable {
             lines.append("expectations:")
             for outcome in expectations {
                 lines.append(
-                    "  \(outcome.passed ? "PASS" : "FAIL") \(outcome.expectation)\(outcome.passed ? "" : ": \(outcome.detail)")"
+                    "  \(outcome.verdict) \(outcome.expectation)\(outcome.passed && !outcome.skipped ? "" : ": \(outcome.detail)")"
                 )
             }
         }

@@ -80,7 +80,7 @@ public final class Simulator {
     ///   `nil` keeps the ledgers in memory.
     /// Whether `run()` audits every ledger copy at the end (the benchmark measures the run alone).
     let auditAtEnd: Bool
-    /// Why an audit that was asked for could not run, if so.
+    /// Why the end-of-run audit did not run, if it did not.
     let auditSkipped: String?
 
     /// - Parameter witnessed: whether an in-process witness cosigns every checkpoint (`broker simulate --witness`);
@@ -100,9 +100,11 @@ public final class Simulator {
             retention: retention)
         self.auditAtEnd = audit && book.keepsEntries
         self.auditSkipped =
-            audit && !book.keepsEntries
-            ? "only heads were kept (every entry was verified by both parties as it was agreed); --out DIR keeps the entries for an audit"
-            : nil
+            !audit
+            ? "the run was not audited (batches of runs and benchmarks skip it)"
+            : book.keepsEntries
+                ? nil
+                : "only heads were kept (every entry was verified by both parties as it was agreed); --out DIR keeps the entries for an audit"
         self.writer = LedgerWriter(book: book)
         self.now = plan.start
         self.ordering = RetailOrdering(plan: plan)
@@ -449,10 +451,10 @@ public final class Simulator {
             reputations: reputations,
             requestsReceived: Dictionary(uniqueKeysWithValues: requestsReceived.map { ($0.key.rawValue, $0.value) }),
             auditFindings: findings, events: eventCount, duration: (lastActivity - plan.start).description,
-            ledgerDirectory: ledgerDirectory?.path, invoices: invoiceTrail.outcomes)
+            ledgerDirectory: ledgerDirectory?.path, invoices: invoiceTrail.outcomes, auditSkipped: auditSkipped)
         result.omniLedgers = omniSummaries
+        result.omniUnanswered = !book.keepsEntries && !omniSummaries.isEmpty
         result.messages = messages
-        result.auditSkipped = auditSkipped
         return result
     }
 
