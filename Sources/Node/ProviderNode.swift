@@ -483,11 +483,14 @@ public actor ProviderNode {
         return lines.count
     }
 
+    /// Carries out the core's effects: the messages first (each starts a job of its own, in the core's order per
+    /// counterparty), so that the next hop starts while this node queues the ledger entries and writes its traces.
     private func execute(_ effects: [Effect], now: Instant, trace: String?) {
+        for case .send(let to, let message) in effects { send(message, to: to, trace: trace) }
         for effect in effects {
             switch effect {
-            case .send(let to, let message):
-                send(message, to: to, trace: trace)
+            case .send:
+                break
             case .setTimer(let key, let at):
                 clock.schedule(at: at) { await self.fire(key) }
             case .record(let record):

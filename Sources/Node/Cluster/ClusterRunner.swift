@@ -273,7 +273,7 @@ public struct ClusterRunner: Sendable {
             retailLedgers[buyer] = try NodeLedgers(
                 key: keys[buyer]!, database: database, withSOF: false, peerKeys: providerKeys,
                 transport: NodeClient(key: keys[buyer]!, urls: urls), logger: logger, retryLimit: .seconds(30),
-                witness: witnessLink)
+                witness: witnessLink, linger: NodeLedgers.nodeLinger)
         }
         return Cluster(
             keys: keys, urls: urls, configPaths: configPaths, databases: databases, traces: traces,
@@ -411,6 +411,12 @@ public struct ClusterRunner: Sendable {
             }
             return result
         }
+        // The request entries are agreed in the background: wait for the lanes (a bounded wait; what is left is
+        // reported by the audit as a copy behind).
+        let settled = ContinuousClock.now + settleLimit
+        while ledgers.values.contains(where: { !$0.isIdle }), ContinuousClock.now < settled {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         for ledger in ledgers.values { try ledger.flush() }
         return observations
     }
@@ -433,7 +439,7 @@ public struct ClusterRunner: Sendable {
             respondBy: respondBy)
         switch await Self.post(
             request, demand: demand, client: client, ledger: ledger, listener: listener, replyTo: nil, at: now,
-            logger: logger)
+            logger: logger, start: { work in Task { await work() } })
         {
         case .response(let response):
             observation.response = response
@@ -462,19 +468,19 @@ public struct ClusterRunner: Sendable {
     /// One retail request: recorded on the buyer's ledger, the buyer's hub registered when the demand asks for
     /// one, then the POQ or inquiry posted. Returns the seller's first answer: the final one (immediate, or a 422
     /// as a rejection) or the acknowledgement of a deferred request; `replyTo` is where the final answer goes then.
+    /// The request entry is queued on the buyer's lane with the seller and agreed in the background, as a node's
+    /// B-BUS does with its requests: the request does not wait for a ledger round trip (the seller's receipt waits
+    /// for it on the ledger instead). `start` runs the lane's work (the driver's jobs, so quiet means agreed).
     static func post(
         _ request: SupplyRequest, demand: SimulationPlan.Demand, client: NodeClient, ledger: NodeLedgers,
-        listener: String, replyTo: String?, at now: Instant, logger: Logger
+        listener: String, replyTo: String?, at now: Instant, logger: Logger,
+        start: (@escaping @Sendable () async -> Void) -> Void
     ) async -> Message? {
-        do {
-            try await ledger.appendInOrder(
-                LedgerRecord(
-                    counterparty: demand.seller, kind: demand.kind == .poq ? "poq.request" : "inquiry.request",
-                    refs: ["request": request.id.rawValue], body: request.ledgerBody),
-                at: now)
-        } catch {
-            logger.error("retail ledger append failed", metadata: ["demand": "\(demand.id)", "error": "\(error)"])
-        }
+        ledger.submit(
+            LedgerRecord(
+                counterparty: demand.seller, kind: demand.kind == .poq ? "poq.request" : "inquiry.request",
+                refs: ["request": request.id.rawValue], body: request.ledgerBody),
+            at: now, start: start)
         if demand.registerHub {
             let hub = EventSubscriptionInput(
                 callback: "\(listener)/retail/\(demand.buyer.rawValue)", query: "eventType=poqStateChangeEvent")

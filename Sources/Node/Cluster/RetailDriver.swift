@@ -152,10 +152,11 @@ actor RetailDriver {
         guard let client = clients[demand.buyer], let ledger = ledgers[demand.buyer] else { return }
         let listener = self.listener
         let logger = self.logger
+        let jobs = self.jobs
         jobs.start {
             let first = await ClusterRunner.post(
                 request, demand: demand, client: client, ledger: ledger, listener: listener, replyTo: listener,
-                at: now, logger: logger)
+                at: now, logger: logger, start: { jobs.start($0) })
             if let first { await self.receive(first, from: demand.seller) }
         }
     }

@@ -43,6 +43,13 @@ public final class NodeLedgers: Sendable {
     public let witness: WitnessClient?
     /// The most entries a lane proposes in one message (batched agreement); 1 agrees them one at a time.
     public let batchLimit: Int
+    /// How long a lane waits, once it has work, before it proposes (wall clock): the request that queued the entry
+    /// goes on to the next hop without ledger work beside it on the cores, and what else arrives meanwhile joins
+    /// the batch. Zero: at once.
+    public let linger: Duration
+    /// A node's linger (`broker serve`, and the retail buyers of `broker cluster`): about one five-hop request, so
+    /// a chain's ledger work follows its answer instead of competing with it (README, Speed).
+    public static let nodeLinger = Duration.milliseconds(20)
 
     /// What the node has opened and queued, only touched with the mutex held.
     private struct State {
@@ -82,9 +89,10 @@ public final class NodeLedgers: Sendable {
         logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
         metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval,
         checkpointPeriod: TimeSpan? = nil,
-        witness: WitnessClient? = nil, batchLimit: Int = 128
+        witness: WitnessClient? = nil, batchLimit: Int = 128, linger: Duration = .zero
     ) throws {
         self.batchLimit = max(1, min(batchLimit, LedgerReplica.largestBatch))
+        self.linger = max(.zero, linger)
         self.key = key
         self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
         if withSOF {
@@ -144,23 +152,11 @@ public final class NodeLedgers: Sendable {
         return try replica(with: counterparty)
     }
 
-    /// Queues an entry this party authors; `start` is called when the lane needs a task to drain it.
+    /// Queues an entry this party authors; `start` is called when the lane needs a task to drain it. An entry on
+    /// the internal ledger with the SOF has a lane too (both copies are on this node): its signatures and two
+    /// commits happen off the node's actor, after the message the input sends, in the order submitted.
     public func submit(_ record: LedgerRecord, at time: Instant, start: (@escaping @Sendable () async -> Void) -> Void)
     {
-        if let sofKey, record.counterparty == sofKey.party {
-            do {
-                let ledger = try sofLedgerOpen(created: time)
-                try ledger.record(
-                    author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
-                metrics?.ledgerEntryAppended(counterparty: sofKey.party)
-                if let checkpoint = try ledger.checkpointIfDue(every: checkpointInterval), let witness {
-                    start { await self.submitInternal(checkpoint, of: ledger, to: witness) }
-                }
-            } catch {
-                logger.error("internal ledger append failed", metadata: ["error": "\(error)"])
-            }
-            return
-        }
         enqueue(Queued(record: record, time: time, queuedAt: Date()), start: start)
     }
 
@@ -232,6 +228,7 @@ public final class NodeLedgers: Sendable {
     /// shutdown the lane stops where it is: the journal proposes what is left at the next start
     /// (`reproposeMissing`).
     private func drain(counterparty: PartyID) async {
+        if linger > .zero { try? await Task.sleep(for: linger) }
         while true {
             let batch: [Queued] = state.withLock { state in
                 guard let queue = state.lanes[counterparty]?.queue, !queue.isEmpty else {
@@ -244,7 +241,11 @@ public final class NodeLedgers: Sendable {
             var done = 1
             var failure: (any Error)?
             do {
-                done = try await appendBatch(batch.map { ($0.record, $0.time) }, with: counterparty)
+                if let sofKey, counterparty == sofKey.party {
+                    done = try await recordInternal(batch.map { ($0.record, $0.time) })
+                } else {
+                    done = try await appendBatch(batch.map { ($0.record, $0.time) }, with: counterparty)
+                }
             } catch is CancellationError {
                 // Shutdown: what waits stays queued (the journal proposes it again); callers waiting are told.
                 let waiters = state.withLock { state in
@@ -260,7 +261,9 @@ public final class NodeLedgers: Sendable {
             } catch {
                 failure = error
                 logger.error(
-                    "ledger entry refused by the counterparty; not proposed again",
+                    counterparty == sofKey?.party
+                        ? "internal ledger append failed; entry not recorded"
+                        : "ledger entry refused by the counterparty; not proposed again",
                     metadata: [
                         "counterparty": "\(counterparty)", "kind": "\(batch[0].record.kind)", "error": "\(error)",
                     ])
@@ -294,6 +297,29 @@ public final class NodeLedgers: Sendable {
                 Task { await work() }
             }
         }
+    }
+
+    /// Records entries on the internal ledger with the SOF, both copies here, in order; a checkpoint when one is due.
+    /// - Returns: how many, from the first, were recorded (at least one).
+    /// - Throws: what the store threw on the first entry: it is logged and dropped from the lane, as a refused one is.
+    private func recordInternal(_ records: [(LedgerRecord, Instant)]) async throws -> Int {
+        guard let first = records.first, let sofKey else { return 0 }
+        let ledger = try sofLedgerOpen(created: first.1)
+        var recorded = 0
+        for (record, time) in records {
+            do {
+                try ledger.record(
+                    author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
+            } catch  where recorded > 0 {
+                return recorded
+            }
+            recorded += 1
+            metrics?.ledgerEntryAppended(counterparty: sofKey.party)
+            if let checkpoint = try? ledger.checkpointIfDue(every: checkpointInterval), let witness {
+                await submitInternal(checkpoint, of: ledger, to: witness)
+            }
+        }
+        return recorded
     }
 
     /// Proposes, sends and commits one entry: `appendBatch` with a batch of one.
@@ -416,9 +442,9 @@ public final class NodeLedgers: Sendable {
 
     /// After a restart (and after `catchUp`): proposes again every entry this party authored before it stopped
     /// that is not on its copy of the ledger — queued for the counterparty's countersignature when the process
-    /// died. `records` are the entries the node's journal says it recorded, in order; an entry counts as on the
-    /// ledger when one authored by this party has the same kind, refs and body (each such entry answers for one
-    /// record). Returns the number proposed again.
+    /// died, or not yet recorded on the internal ledger with the SOF. `records` are the entries the node's journal
+    /// says it recorded, in order; an entry counts as on the ledger when one authored by this party has the same
+    /// kind, refs and body (each such entry answers for one record). Returns the number proposed again.
     public func reproposeMissing(
         _ records: [(LedgerRecord, Instant)], start: (@escaping @Sendable () async -> Void) -> Void
     ) -> Int {
@@ -429,10 +455,13 @@ public final class NodeLedgers: Sendable {
         }
         var present: [PartyID: [Key: Int]] = [:]
         var missing: [(LedgerRecord, Instant)] = []
-        for (record, time) in records where record.counterparty != sofKey?.party {
+        for (record, time) in records {
             if present[record.counterparty] == nil {
                 var counts: [Key: Int] = [:]
-                let entries = (try? replica(with: record.counterparty).entries()) ?? []
+                let entries =
+                    record.counterparty == sofKey?.party
+                    ? (try? sofLedgerOpen(created: time).copy(of: key.party).entries()) ?? []
+                    : (try? replica(with: record.counterparty).entries()) ?? []
                 for entry in entries where entry.author == key.party {
                     counts[Key(kind: entry.kind, refs: entry.refs, body: entry.body), default: 0] += 1
                 }
