@@ -35,7 +35,8 @@ public struct NodeServer: Sendable {
             key: key, database: configuration.database, withSOF: true, peerKeys: keys, transport: client,
             logger: logger, metrics: metrics, checkpointInterval: configuration.checkpoints.entries,
             checkpointPeriod: configuration.checkpoints.every,
-            witness: configuration.witness.map { WitnessClient(url: $0.url, key: $0.key) })
+            witness: configuration.witness.map { WitnessClient(url: $0.url, key: $0.key) },
+            crashPoint: try CrashPoint.armed(logger: logger))
         let traceLog = try configuration.traceLog.map { try TraceLog(path: $0) }
         let jobs = JobQueue()
         let clock: any NodeClock =

@@ -43,6 +43,8 @@ public final class NodeLedgers: Sendable {
     public let witness: WitnessClient?
     /// The most entries a lane proposes in one message (batched agreement); 1 agrees them one at a time.
     public let batchLimit: Int
+    /// Test only: the moment of batched agreement at which this process kills itself (`CrashPoint`); nil: none.
+    public let crashPoint: CrashPoint?
 
     /// What the node has opened and queued, only touched with the mutex held.
     private struct State {
@@ -82,8 +84,9 @@ public final class NodeLedgers: Sendable {
         logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
         metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval,
         checkpointPeriod: TimeSpan? = nil,
-        witness: WitnessClient? = nil, batchLimit: Int = 128
+        witness: WitnessClient? = nil, batchLimit: Int = 128, crashPoint: CrashPoint? = nil
     ) throws {
+        self.crashPoint = crashPoint
         self.batchLimit = max(1, min(batchLimit, LedgerReplica.largestBatch))
         self.key = key
         self.store = try SQLiteLedgerStore(path: database, durability: .full, batchSize: 1)
@@ -149,7 +152,7 @@ public final class NodeLedgers: Sendable {
     {
         if let sofKey, record.counterparty == sofKey.party {
             do {
-                let ledger = try sofLedgerOpen(created: time)
+                let ledger = try sofLedgerOpen()
                 try ledger.record(
                     author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
                 metrics?.ledgerEntryAppended(counterparty: sofKey.party)
@@ -210,7 +213,10 @@ public final class NodeLedgers: Sendable {
         }.sorted { $0.counterparty.rawValue < $1.counterparty.rawValue }
     }
 
-    private func sofLedgerOpen(created: Instant) throws -> BilateralLedger {
+    /// The internal ledger with the SOF, opened on first use. Its two copies are committed one after the other
+    /// (`BilateralLedger.record`): a crash in between leaves one a valid prefix of the other, so on opening, the
+    /// shorter copy takes the entries it lacks from the longer.
+    private func sofLedgerOpen() throws -> BilateralLedger {
         try state.withLock { state in
             if let sofLedger = state.sofLedger { return sofLedger }
             guard let sofKey, let sofStore else { throw NodeError(.ledger, "no SOF ledger") }
@@ -221,6 +227,12 @@ public final class NodeLedgers: Sendable {
             let ledger = try BilateralLedger(
                 partyA: keyA, partyB: keyB, genesisNonce: header.genesisNonce, storeA: storeA, storeB: storeB,
                 created: header.created)
+            let repaired = try ledger.reconcileCopies()
+            if repaired > 0 {
+                logger.notice(
+                    "internal ledger: an entry one copy lacked after a crash copied from the other",
+                    metadata: ["entries": "\(repaired)"])
+            }
             state.sofLedger = ledger
             return ledger
         }
@@ -323,12 +335,26 @@ public final class NodeLedgers: Sendable {
         var waiting = Duration.milliseconds(2)
         while true {
             try Task.checkCancellation()
+            // This copy moved past the proposal while it waited (the counterparty's entries won those seqs, or a
+            // catch-up brought ours back): what is ours there is agreed; anything else makes the proposal stale, so
+            // it is made again on the new head. Sent again as it was, a stale proposal could be countersigned by a
+            // counterparty that restarted not knowing those seqs were taken: the two copies would fork.
+            if let first = entries.first, replica.head.seq >= first.seq {
+                let stored = try replica.entries(from: first.seq)
+                let agreed = zip(entries, stored).prefix { $0.entryHash == $1.entryHash }.count
+                if agreed > 0 { return agreed }
+                logger.notice(
+                    "proposal overtaken while it waited; proposed again on the new head",
+                    metadata: ["counterparty": "\(counterparty)", "seq": "\(first.seq)", "head": "\(replica.head.seq)"])
+                entries = try replica.proposeBatch(drafts)
+            }
             do {
                 switch try await transport.proposeBatch(entries, to: counterparty) {
                 case .countersigned(let agreed)
                 where !agreed.isEmpty && agreed.count <= entries.count
                     && zip(agreed, entries).allSatisfy({ $0.entryHash == $1.entryHash }):
                     let before = replica.head.seq
+                    crashPoint?.reach(.authorCountersigned, entries: agreed.filter { $0.seq > before }.count)
                     try replica.commitBatch(agreed)
                     if agreed.count < entries.count { replica.dropPending() }
                     for _ in agreed { metrics?.ledgerEntryAppended(counterparty: counterparty) }
@@ -349,14 +375,16 @@ public final class NodeLedgers: Sendable {
                     let missing = try await transport.entries(
                         of: replica.id, from: replica.head.seq + 1, at: counterparty)
                     try replica.catchUp(with: missing)
-                    entries = try replica.proposeBatch(drafts)
                     let progressed = replica.head.seq > before
                     metrics?.ledgerConflict(counterparty: counterparty, progressed: progressed)
                     if progressed {
+                        // Proposed again on the new head at the top of the loop (unless the catch-up brought back
+                        // this very proposal, agreed).
                         backoff = .milliseconds(20)
                         waiting = .milliseconds(2)
                         continue
                     }
+                    entries = try replica.proposeBatch(drafts)
                     guard giveUp.map({ clock.now < $0 }) ?? true else {
                         throw NodeError(
                             .ledger,
@@ -398,6 +426,14 @@ public final class NodeLedgers: Sendable {
     /// - Returns: the number of entries added.
     public func catchUp() async -> Int {
         var added = 0
+        // The internal ledger, if there is one, opened now: its copies are made one again at once after a crash.
+        if let sofStore, (try? sofStore.ledgerIDs().isEmpty) == false {
+            do {
+                _ = try sofLedgerOpen()
+            } catch {
+                logger.error("internal ledger cannot be opened", metadata: ["error": "\(error)"])
+            }
+        }
         let ledgers = (try? store.ledgerIDs()) ?? []
         for id in ledgers {
             guard let header = try? store.header(of: id), let counterparty = header.counterparty(of: key.party),
