@@ -343,7 +343,7 @@ public final class NodeLedgers: Sendable {
                 let stored = try replica.entries(from: first.seq)
                 let agreed = zip(entries, stored).prefix { $0.entryHash == $1.entryHash }.count
                 if agreed > 0 { return agreed }
-                logger.notice(
+                logger.debug(
                     "proposal overtaken while it waited; proposed again on the new head",
                     metadata: ["counterparty": "\(counterparty)", "seq": "\(first.seq)", "head": "\(replica.head.seq)"])
                 entries = try replica.proposeBatch(drafts)
