@@ -32,6 +32,39 @@ struct ProtocolTests {
         #expect(ledger.copy(of: "bob").head.seq == 2)
     }
 
+    @Test(
+        "a crash between the receiver's commit and the author's leaves one copy an entry ahead: reopened, the copies are one again and recording goes on"
+    )
+    func reconcileCopiesAfterCrashInRecord() throws {
+        let (storeA, storeB) = (InMemoryLedgerStore(), InMemoryLedgerStore())
+        let open = {
+            try BilateralLedger(
+                partyA: alice, partyB: bob, genesisNonce: Data("g".utf8), storeA: storeA, storeB: storeB)
+        }
+        let ledger = try open()
+        try ledger.record(author: "alice", kind: "inquiry", refs: ["inquiry": "i-1"], body: [:], time: 10)
+        // `record` up to the receiver's commit: bob's copy has entry 2, alice's process dies before committing it.
+        let proposed = try ledger.copy(of: "alice").propose(
+            kind: "inquiry", refs: ["inquiry": "i-2"], body: [:], time: 20)
+        guard case .countersigned(let agreed) = try ledger.copy(of: "bob").receive(proposed) else {
+            Issue.record("bob did not countersign")
+            return
+        }
+        #expect(try storeA.head(of: ledger.id).seq == 1 && storeB.head(of: ledger.id).seq == 2)
+        // Without making the copies one again, the next record at alice's head is refused by bob's copy.
+        #expect(throws: LedgerError.self) {
+            try open().record(author: "alice", kind: "inquiry", refs: ["inquiry": "i-3"], body: [:], time: 30)
+        }
+        let reopened = try open()
+        #expect(try reopened.reconcileCopies() == 1)
+        #expect(try reopened.reconcileCopies() == 0)
+        #expect(try storeA.entries(of: ledger.id).last == agreed)
+        let third = try reopened.record(
+            author: "alice", kind: "inquiry", refs: ["inquiry": "i-3"], body: [:], time: 30)
+        #expect(third.seq == 3 && third.prevHash == agreed.entryHash)
+        #expect(try storeA.entries(of: ledger.id) == storeB.entries(of: ledger.id))
+    }
+
     @Test("both parties propose at once: the loser rebases and the copies converge identical")
     func conflictAndRebase() throws {
         let header = try header()

@@ -175,4 +175,121 @@ struct BatchedLaneTests {
         #expect(buyerCopy == sellerAfter)
         #expect(buyerCopy.allSatisfy { $0.isAgreed })
     }
+
+    /// Carries batches between two nodes' copies in process while `up`; while down it keeps what was sent and answers
+    /// as an unreachable counterparty. A proposal that shows its receiver behind makes the receiver catch up from the
+    /// author, as a live node's `behind` does.
+    final class OutageTransport: LedgerTransport, Sendable {
+        private let peers = Mutex<[PartyID: NodeLedgers]>([:])
+        let up = Mutex(false)
+        let sentWhileDown = Mutex<[LedgerEntry]>([])
+
+        func connect(_ party: PartyID, _ ledgers: NodeLedgers) { peers.withLock { $0[party] = ledgers } }
+
+        private func replica(_ party: PartyID, ledger: LedgerID) throws -> LedgerReplica {
+            let other: PartyID = party == "SELLER" ? "BUYER" : "SELLER"
+            guard let peer = peers.withLock({ $0[party] }),
+                let replica = try peer.replica(id: ledger, counterparty: other)
+            else { throw NodeError(.transport, "no \(party)") }
+            return replica
+        }
+
+        func propose(_ entry: LedgerEntry, to counterparty: PartyID) async throws -> ProposalOutcome {
+            switch try await proposeBatch([entry], to: counterparty) {
+            case .countersigned(let agreed): return .countersigned(agreed[0])
+            case .conflict(let head): return .conflict(head)
+            }
+        }
+
+        func proposeBatch(_ entries: [LedgerEntry], to counterparty: PartyID) async throws -> BatchProposalOutcome {
+            guard up.withLock({ $0 }) else {
+                sentWhileDown.withLock { $0 += entries }
+                throw NodeError(.transport, "\(counterparty) is down")
+            }
+            let receiver = try replica(counterparty, ledger: entries[0].ledgerID)
+            do {
+                switch try receiver.receiveBatch(entries) {
+                case .countersigned(let agreed):
+                    return .countersigned(agreed)
+                case .conflict(let head):
+                    if entries[0].seq > head.seq + 1 {
+                        let author = try replica(entries[0].author, ledger: entries[0].ledgerID)
+                        _ = try receiver.catchUp(with: author.entries(from: head.seq + 1))
+                    }
+                    return .conflict(head)
+                }
+            } catch {
+                throw NodeError(.ledger, "refused: \(error)")
+            }
+        }
+
+        func entries(of ledger: LedgerID, from seq: UInt64, at counterparty: PartyID) async throws -> [LedgerEntry] {
+            try replica(counterparty, ledger: ledger).entries(from: seq)
+        }
+    }
+
+    @Test(
+        "a proposal overtaken while its counterparty was down is made again on the new head: the restarted counterparty, which forgot its own entry at that seq, never countersigns it there (no fork)"
+    )
+    func overtakenProposalProposedAgain() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let seller = PartyKey(party: "SELLER")
+        let buyer = PartyKey(party: "BUYER")
+        let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
+        let sellerPath = directory.appendingPathComponent("seller.sqlite").path
+        let transport = OutageTransport()
+        let buyerLedgers = try NodeLedgers(
+            key: buyer, database: directory.appendingPathComponent("buyer.sqlite").path, withSOF: false,
+            peerKeys: keys, transport: transport, logger: Logger(label: "test"), maximumBackoff: .milliseconds(20),
+            checkpointInterval: 0)
+        let sellerLedgers = try NodeLedgers(
+            key: seller, database: sellerPath, withSOF: false, peerKeys: keys, transport: transport,
+            logger: Logger(label: "test"), checkpointInterval: 0)
+        transport.connect("BUYER", buyerLedgers)
+        transport.connect("SELLER", sellerLedgers)
+        let at = Instant(milliseconds: 1_767_603_600_000)
+
+        // The buyer's entry goes out while the seller is down: proposed at seq 1, waiting for an answer.
+        let request = LedgerRecord(counterparty: "SELLER", kind: "poq.request", refs: ["request": "b-1"], body: [:])
+        let appended = Task { try await buyerLedgers.appendInOrder(request, at: at) }
+        for _ in 0..<3_000 where transport.sentWhileDown.withLock({ $0.isEmpty }) {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        let waiting = try #require(transport.sentWhileDown.withLock { $0.first })
+        #expect(waiting.seq == 1)
+        // The seller's own entry at seq 1 wins the tie-break at the buyer (the lower hash): the buyer countersigns and
+        // stores it; the seller dies before committing it.
+        let sellerCopy = try sellerLedgers.replica(with: "BUYER")
+        var attempt = 0
+        var theirs: LedgerEntry
+        repeat {
+            attempt += 1
+            theirs = try sellerCopy.proposeBatch([
+                EntryDraft(kind: "poq.request", refs: ["request": "s-\(attempt)"], body: [:], time: at.milliseconds)
+            ])[0]
+        } while theirs.entryHash >= waiting.entryHash
+        guard case .countersigned(let agreed) = try buyerLedgers.replica(with: "SELLER").receiveBatch([theirs]) else {
+            Issue.record("the buyer did not countersign the seller's entry")
+            return
+        }
+        #expect(agreed.map(\.entryHash) == [theirs.entryHash])
+
+        // The seller restarts on its file (its copy empty, its proposal forgotten) and comes back up.
+        let restarted = try NodeLedgers(
+            key: seller, database: sellerPath, withSOF: false, peerKeys: keys, transport: transport,
+            logger: Logger(label: "test"), checkpointInterval: 0)
+        transport.connect("SELLER", restarted)
+        transport.up.withLock { $0 = true }
+        try await appended.value
+
+        // The buyer's entry went again on top of the seller's, at seq 2; the seller caught up first. Same two
+        // entries in both copies, both agreed.
+        let buyerCopy = try buyerLedgers.replica(with: "SELLER").entries()
+        let sellerAfter = try restarted.replica(with: "BUYER").entries()
+        #expect(buyerCopy.map { $0.refs["request"] } == ["s-\(attempt)", "b-1"])
+        #expect(buyerCopy == sellerAfter)
+        #expect(buyerCopy.allSatisfy { $0.isAgreed })
+    }
 }

@@ -48,12 +48,13 @@ struct ClusterTests {
         return path
     }
 
-    static func runner(_ name: String) throws -> ClusterRunner {
+    /// A cluster runner for `scenario` (the three-hop chain unless told), in a fresh work directory.
+    static func runner(_ name: String, scenario: String = threeHops) throws -> ClusterRunner {
         let plan = try SimulationPlan(
-            ScenarioLoader.parse(threeHops), directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            ScenarioLoader.parse(scenario), directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
         return ClusterRunner(
-            plan: plan, scenarioText: threeHops, workDirectory: directory, brokerExecutable: try broker(),
+            plan: plan, scenarioText: scenario, workDirectory: directory, brokerExecutable: try broker(),
             logger: Logger(label: "cluster-test"))
     }
 

@@ -46,10 +46,11 @@ struct MetricsTests {
             // The deferred POQ is acknowledged (201), and answered at once: the SOF can deliver, no seller to wait for.
             #expect(lines.contains("# TYPE broker_node_poqs_answered_total counter"))
             #expect(lines.contains(#"broker_node_poqs_answered_total{state="READY"} 1"#))
-            // One SOF answer per item, on the internal ledger; the buyer's entries wait for the node service to run.
-            #expect(lines.contains(#"broker_node_ledger_entries_appended_total{counterparty="SELLER#sof"} 3"#))
-            let buyerEntries = #"broker_node_ledger_entries_appended_total{counterparty="BUYER""#
-            #expect(!lines.contains { $0.hasPrefix(buyerEntries) })
+            // One SOF answer per item for the internal ledger; like the buyer's entries, they wait in their lane
+            // for the node service to run (a router test runs none): a backlog, nothing appended yet.
+            #expect(lines.contains(#"broker_node_ledger_backlog_entries{counterparty="SELLER#sof"} 3.0"#))
+            #expect(lines.contains(#"broker_node_ledger_backlog_entries{counterparty="BUYER"} 2.0"#))
+            #expect(!lines.contains { $0.hasPrefix("broker_node_ledger_entries_appended_total") })
             // A request is recorded once answered: the first page does not show itself, the second does.
             #expect(!lines.contains { $0.contains(#"route="/metrics""#) })
             let again = try await client.execute(uri: NodeMetrics.path, method: .get)

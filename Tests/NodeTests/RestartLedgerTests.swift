@@ -97,4 +97,37 @@ struct RestartLedgerTests {
             ])
         #expect(try buyerLedgers.replica(with: "SELLER").entries().map(\.entryHash) == entries.map(\.entryHash))
     }
+
+    @Test("internal entries the journal has and the SOF ledger lacks are recorded again, in order, each once")
+    func internalEntriesRecordedAgain() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let seller = PartyKey(party: "SELLER")
+        let database = directory.appendingPathComponent("seller.sqlite").path
+        let ledgers = try NodeLedgers(
+            key: seller, database: database, withSOF: true, peerKeys: [:], transport: Loopback(),
+            logger: Logger(label: "test"))
+        let at = Instant(milliseconds: 1_767_603_600_000)
+        func answer(_ item: String) -> LedgerRecord {
+            LedgerRecord(counterparty: "SELLER#sof", kind: "sof.answer", refs: ["element": item], body: ["ok": true])
+        }
+        // Before the crash the lane recorded the first answer; the second was still queued.
+        var jobs: [@Sendable () async -> Void] = []
+        ledgers.submit(answer("i-1"), at: at) { jobs.append($0) }
+        for job in jobs { await job() }
+        ledgers.submit(answer("i-2"), at: at) { _ in }
+        // The restart: a new process on the same files, its journal holding both answers.
+        let restarted = try NodeLedgers(
+            key: seller, database: database, withSOF: true, peerKeys: [:], transport: Loopback(),
+            logger: Logger(label: "test"))
+        jobs = []
+        let count = restarted.reproposeMissing([(answer("i-1"), at), (answer("i-2"), at)]) { jobs.append($0) }
+        #expect(count == 1)
+        for job in jobs { await job() }
+        let sof = try SQLiteLedgerStore(path: NodeLedgers.sofDatabase(database), durability: .normal)
+        let ids = try sof.ledgerIDs()
+        try #require(ids.count == 1)
+        #expect(try sof.entries(of: ids[0]).map { $0.refs["element"] } == ["i-1", "i-2"])
+        #expect(try restarted.store.entries(of: ids[0]).map(\.entryHash) == sof.entries(of: ids[0]).map(\.entryHash))
+    }
 }

@@ -47,6 +47,21 @@ public final class BilateralLedger: Sendable {
     /// The ledger's id.
     public var id: LedgerID { header.ledgerID }
 
+    /// Makes the two copies identical again when one is a strict prefix of the other: what a crash between the
+    /// receiver's commit and the author's in `record` leaves. The shorter copy takes the entries it lacks, each
+    /// verified as in a catch-up.
+    /// - Returns: how many entries were copied.
+    /// - Throws: `LedgerError(.notOnHead)` when the copies differ on their common prefix.
+    @discardableResult
+    public func reconcileCopies() throws -> Int {
+        let (headA, headB) = (replicaA.ledgerHead.seq, replicaB.ledgerHead.seq)
+        guard headA != headB else { return 0 }
+        let (short, long) = headA < headB ? (replicaA, replicaB) : (replicaB, replicaA)
+        let added = try short.catchUp(with: try long.entries(from: short.ledgerHead.seq + 1))
+        tree.withLock { $0.frontier = nil }
+        return added
+    }
+
     /// Records an agreed entry written by `author`, signed and countersigned, in both copies.
     /// - Throws: `LedgerError(.unknownParty)` when `author` is not a party; storage errors.
     @discardableResult

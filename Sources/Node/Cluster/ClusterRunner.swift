@@ -282,10 +282,14 @@ public struct ClusterRunner: Sendable {
     }
 
     /// Starts (or restarts) one provider's `broker serve` process; its output goes to `PARTY.log`.
-    public func launch(_ party: PartyID, in cluster: Cluster) throws {
+    /// - Parameter environment: variables set for this process on top of this one's (a test's `CrashPoint`).
+    public func launch(_ party: PartyID, in cluster: Cluster, environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: brokerExecutable)
         process.arguments = ["serve", "--config", cluster.configPaths[party]!]
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let logPath = workDirectory.appendingPathComponent("\(party.rawValue).log").path
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -359,6 +363,20 @@ public struct ClusterRunner: Sendable {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         Self.children.remove(process.processIdentifier)
+    }
+
+    /// Waits (at most `limit`) for one node's process to end by itself, as one armed with a `CrashPoint` does.
+    /// - Returns: the ended process (its `terminationReason` and `terminationStatus` say how), nil if still running.
+    public func waitForExit(_ party: PartyID, in cluster: Cluster, limit: Swift.Duration) async throws -> Process? {
+        guard let process = cluster.processes[party] else { return nil }
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        process.waitUntilExit()
+        Self.children.remove(process.processIdentifier)
+        return process
     }
 
     // MARK: - Driving the demand
@@ -685,25 +703,10 @@ public struct ClusterRunner: Sendable {
     ) throws -> (
         [SimulationResult.LedgerSummary], [String], [SimulationResult.OmniSummary]
     ) {
-        var keys = KeyDirectory()
-        var files: [(holder: PartyID, path: String)] = []
-        for (party, key) in cluster.keys { keys.register(party, publicKey: key.publicKey) }
-        for (party, database) in cluster.databases {
-            let sof = try NodeLedgers.sofKey(of: cluster.keys[party]!)
-            keys.register(sof.party, publicKey: sof.publicKey)
-            files.append((party, database))
-            files.append((sof.party, NodeLedgers.sofDatabase(database)))
-        }
-        for (party, database) in cluster.retailDatabases { files.append((party, database)) }
-        var copies: [LedgerID: [(PartyID, any LedgerStore)]] = [:]
+        let keys = try keyDirectory(cluster)
+        let copies = try ledgerCopies(cluster)
         var headers: [LedgerID: LedgerHeader] = [:]
-        for (holder, path) in files where FileManager.default.fileExists(atPath: path) {
-            let store = try SQLiteLedgerStore(readOnlyPath: path)
-            for id in try store.ledgerIDs() {
-                copies[id, default: []].append((holder, store))
-                headers[id] = try store.header(of: id)
-            }
-        }
+        for (id, list) in copies { headers[id] = try list.first?.store.header(of: id) }
         var summaries: [SimulationResult.LedgerSummary] = []
         var findings: [String] = []
         for id in copies.keys.sorted() {
@@ -739,6 +742,37 @@ public struct ClusterRunner: Sendable {
             }.map(\.description)
         }
         return (summaries, findings, omniSummaries)
+    }
+
+    /// The public keys of every party of the cluster, the providers' SOFs included.
+    public func keyDirectory(_ cluster: Cluster) throws -> KeyDirectory {
+        var keys = KeyDirectory()
+        for (party, key) in cluster.keys { keys.register(party, publicKey: key.publicKey) }
+        for party in cluster.databases.keys {
+            let sof = try NodeLedgers.sofKey(of: cluster.keys[party]!)
+            keys.register(sof.party, publicKey: sof.publicKey)
+        }
+        return keys
+    }
+
+    /// Every copy of every ledger in the cluster's databases (the providers', their SOFs', the retail buyers'),
+    /// opened read-only, by ledger: who holds each copy, and where.
+    public func ledgerCopies(
+        _ cluster: Cluster
+    ) throws -> [LedgerID: [(holder: PartyID, store: SQLiteLedgerStore)]] {
+        var files: [(holder: PartyID, path: String)] = []
+        for (party, database) in cluster.databases {
+            let sof = try NodeLedgers.sofKey(of: cluster.keys[party]!)
+            files.append((party, database))
+            files.append((sof.party, NodeLedgers.sofDatabase(database)))
+        }
+        for (party, database) in cluster.retailDatabases { files.append((party, database)) }
+        var copies: [LedgerID: [(holder: PartyID, store: SQLiteLedgerStore)]] = [:]
+        for (holder, path) in files where FileManager.default.fileExists(atPath: path) {
+            let store = try SQLiteLedgerStore(readOnlyPath: path)
+            for id in try store.ledgerIDs() { copies[id, default: []].append((holder, store)) }
+        }
+        return copies
     }
 
     /// A TCP port nothing listens on now (bound to port 0 on loopback, then released).

@@ -6,9 +6,11 @@ import Sonata
 extension NodeRoutes {
     /// A batch of entries proposed in one message (`POST /ledger/v1/{ledger}/entries` with a JSON array, batched
     /// agreement): 200 with the countersigned prefix, 409 with this copy's head when the first entry does not sit
-    /// on it, 422 when the first entry is refused (nothing stored).
+    /// on it, 422 when the first entry is refused (nothing stored). `crashPoint` (tests only) may kill the process
+    /// once the batch is committed here, before the answer leaves.
     static func receiveBatch(
-        _ incoming: Incoming, replica: LedgerReplica, behind: @Sendable (PartyID) -> Void, now: Int64?
+        _ incoming: Incoming, replica: LedgerReplica, behind: @Sendable (PartyID) -> Void, now: Int64?,
+        crashPoint: CrashPoint? = nil
     ) -> Response {
         guard let entries = try? JSONDecoder().decode([LedgerEntry].self, from: incoming.body), !entries.isEmpty else {
             return error(MEFError(code: .invalidBody, reason: "not a non-empty array of ledger entries"))
@@ -21,8 +23,10 @@ extension NodeRoutes {
                     propertyPath: "/"))
         }
         do {
+            let before = replica.head.seq
             switch try replica.receiveBatch(entries, now: now) {
             case .countersigned(let agreed):
+                crashPoint?.reach(.receiverCommitted, entries: agreed.filter { $0.seq > before }.count)
                 return json(.ok, agreed)
             case .conflict(let head):
                 if entries[0].seq > head.seq + 1 { behind(incoming.party) }

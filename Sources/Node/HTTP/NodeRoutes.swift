@@ -84,6 +84,7 @@ public enum NodeRoutes {
             to: router, limit: limit, verifier: verifier,
             now: { node.clock is WallClock ? node.clock.now().milliseconds : nil },
             behind: { party in node.jobs.start { _ = await node.ledgers.catchUp(with: party) } },
+            crashPoint: node.ledgers.crashPoint,
             countersign: { checkpoint, party in
                 let cosigned = try node.ledgers.countersign(checkpoint, from: party)
                 if node.ledgers.witness != nil {
@@ -105,10 +106,11 @@ public enum NodeRoutes {
     /// head) and fetches agreed entries from a seq. `copy` finds this side's copy of a ledger shared with a party;
     /// `now` is this side's clock (entries dated too far ahead are refused); `behind` is told when a proposal
     /// shows that this copy misses agreed entries the counterparty has, so this side catches up instead of the
-    /// counterparty proposing in vain.
+    /// counterparty proposing in vain. `crashPoint` (tests only) may kill the process once a batch is committed.
     public static func addLedgerRoutes(
         to router: Router<BasicRequestContext>, limit: Int, verifier: RequestVerifier,
         now: @escaping @Sendable () -> Int64? = { nil }, behind: @escaping @Sendable (PartyID) -> Void = { _ in },
+        crashPoint: CrashPoint? = nil,
         countersign: (@Sendable (Checkpoint, PartyID) throws -> Checkpoint)? = nil,
         review: @escaping @Sendable (String?, LedgerEntry, PartyID) throws -> OmniVerdict? = { _, _, _ in nil },
         copy: @escaping @Sendable (String?, PartyID) -> LedgerReplica?
@@ -156,7 +158,7 @@ public enum NodeRoutes {
                 return error(MEFError(code: .notFound, reason: "no ledger with this id between you and this node"))
             }
             if incoming.body.first(where: { !" \t\r\n".utf8.contains($0) }) == UInt8(ascii: "[") {
-                return receiveBatch(incoming, replica: replica, behind: behind, now: now())
+                return receiveBatch(incoming, replica: replica, behind: behind, now: now(), crashPoint: crashPoint)
             }
             guard let entry = try? JSONDecoder().decode(LedgerEntry.self, from: incoming.body) else {
                 return error(MEFError(code: .invalidBody, reason: "not a ledger entry"))

@@ -50,6 +50,8 @@ public final class NodeLedgers: Sendable {
     /// A node's linger (`broker serve`, and the retail buyers of `broker cluster`): about one five-hop request, so
     /// a chain's ledger work follows its answer instead of competing with it (README, Speed).
     public static let nodeLinger = Duration.milliseconds(20)
+    /// Test only: the moment of batched agreement at which this process kills itself (`CrashPoint`); nil: none.
+    public let crashPoint: CrashPoint?
 
     /// What the node has opened and queued, only touched with the mutex held.
     private struct State {
@@ -89,8 +91,10 @@ public final class NodeLedgers: Sendable {
         logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
         metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval,
         checkpointPeriod: TimeSpan? = nil,
-        witness: WitnessClient? = nil, batchLimit: Int = 128, linger: Duration = .zero
+        witness: WitnessClient? = nil, batchLimit: Int = 128, linger: Duration = .zero,
+        crashPoint: CrashPoint? = nil
     ) throws {
+        self.crashPoint = crashPoint
         self.batchLimit = max(1, min(batchLimit, LedgerReplica.largestBatch))
         self.linger = max(.zero, linger)
         self.key = key
@@ -206,7 +210,10 @@ public final class NodeLedgers: Sendable {
         }.sorted { $0.counterparty.rawValue < $1.counterparty.rawValue }
     }
 
-    private func sofLedgerOpen(created: Instant) throws -> BilateralLedger {
+    /// The internal ledger with the SOF, opened on first use. Its two copies are committed one after the other
+    /// (`BilateralLedger.record`): a crash in between leaves one a valid prefix of the other, so on opening, the
+    /// shorter copy takes the entries it lacks from the longer.
+    private func sofLedgerOpen() throws -> BilateralLedger {
         try state.withLock { state in
             if let sofLedger = state.sofLedger { return sofLedger }
             guard let sofKey, let sofStore else { throw NodeError(.ledger, "no SOF ledger") }
@@ -217,6 +224,12 @@ public final class NodeLedgers: Sendable {
             let ledger = try BilateralLedger(
                 partyA: keyA, partyB: keyB, genesisNonce: header.genesisNonce, storeA: storeA, storeB: storeB,
                 created: header.created)
+            let repaired = try ledger.reconcileCopies()
+            if repaired > 0 {
+                logger.notice(
+                    "internal ledger: an entry one copy lacked after a crash copied from the other",
+                    metadata: ["entries": "\(repaired)"])
+            }
             state.sofLedger = ledger
             return ledger
         }
@@ -303,8 +316,8 @@ public final class NodeLedgers: Sendable {
     /// - Returns: how many, from the first, were recorded (at least one).
     /// - Throws: what the store threw on the first entry: it is logged and dropped from the lane, as a refused one is.
     private func recordInternal(_ records: [(LedgerRecord, Instant)]) async throws -> Int {
-        guard let first = records.first, let sofKey else { return 0 }
-        let ledger = try sofLedgerOpen(created: first.1)
+        guard !records.isEmpty, let sofKey else { return 0 }
+        let ledger = try sofLedgerOpen()
         var recorded = 0
         for (record, time) in records {
             do {
@@ -349,12 +362,26 @@ public final class NodeLedgers: Sendable {
         var waiting = Duration.milliseconds(2)
         while true {
             try Task.checkCancellation()
+            // This copy moved past the proposal while it waited (the counterparty's entries won those seqs, or a
+            // catch-up brought ours back): what is ours there is agreed; anything else makes the proposal stale, so
+            // it is made again on the new head. Sent again as it was, a stale proposal could be countersigned by a
+            // counterparty that restarted not knowing those seqs were taken: the two copies would fork.
+            if let first = entries.first, replica.head.seq >= first.seq {
+                let stored = try replica.entries(from: first.seq)
+                let agreed = zip(entries, stored).prefix { $0.entryHash == $1.entryHash }.count
+                if agreed > 0 { return agreed }
+                logger.debug(
+                    "proposal overtaken while it waited; proposed again on the new head",
+                    metadata: ["counterparty": "\(counterparty)", "seq": "\(first.seq)", "head": "\(replica.head.seq)"])
+                entries = try replica.proposeBatch(drafts)
+            }
             do {
                 switch try await transport.proposeBatch(entries, to: counterparty) {
                 case .countersigned(let agreed)
                 where !agreed.isEmpty && agreed.count <= entries.count
                     && zip(agreed, entries).allSatisfy({ $0.entryHash == $1.entryHash }):
                     let before = replica.head.seq
+                    crashPoint?.reach(.authorCountersigned, entries: agreed.filter { $0.seq > before }.count)
                     try replica.commitBatch(agreed)
                     if agreed.count < entries.count { replica.dropPending() }
                     for _ in agreed { metrics?.ledgerEntryAppended(counterparty: counterparty) }
@@ -375,14 +402,16 @@ public final class NodeLedgers: Sendable {
                     let missing = try await transport.entries(
                         of: replica.id, from: replica.head.seq + 1, at: counterparty)
                     try replica.catchUp(with: missing)
-                    entries = try replica.proposeBatch(drafts)
                     let progressed = replica.head.seq > before
                     metrics?.ledgerConflict(counterparty: counterparty, progressed: progressed)
                     if progressed {
+                        // Proposed again on the new head at the top of the loop (unless the catch-up brought back
+                        // this very proposal, agreed).
                         backoff = .milliseconds(20)
                         waiting = .milliseconds(2)
                         continue
                     }
+                    entries = try replica.proposeBatch(drafts)
                     guard giveUp.map({ clock.now < $0 }) ?? true else {
                         throw NodeError(
                             .ledger,
@@ -424,6 +453,14 @@ public final class NodeLedgers: Sendable {
     /// - Returns: the number of entries added.
     public func catchUp() async -> Int {
         var added = 0
+        // The internal ledger, if there is one, opened now: its copies are made one again at once after a crash.
+        if let sofStore, (try? sofStore.ledgerIDs().isEmpty) == false {
+            do {
+                _ = try sofLedgerOpen()
+            } catch {
+                logger.error("internal ledger cannot be opened", metadata: ["error": "\(error)"])
+            }
+        }
         let ledgers = (try? store.ledgerIDs()) ?? []
         for id in ledgers {
             guard let header = try? store.header(of: id), let counterparty = header.counterparty(of: key.party),
@@ -460,7 +497,7 @@ public final class NodeLedgers: Sendable {
                 var counts: [Key: Int] = [:]
                 let entries =
                     record.counterparty == sofKey?.party
-                    ? (try? sofLedgerOpen(created: time).copy(of: key.party).entries()) ?? []
+                    ? (try? sofLedgerOpen().copy(of: key.party).entries()) ?? []
                     : (try? replica(with: record.counterparty).entries()) ?? []
                 for entry in entries where entry.author == key.party {
                     counts[Key(kind: entry.kind, refs: entry.refs, body: entry.body), default: 0] += 1
