@@ -204,4 +204,29 @@ struct ProtocolTests {
         }
         #expect(try store.head(of: header.ledgerID) == .genesis)
     }
+
+    @Test("a local batch gives both copies the same entries as recording them one at a time")
+    func recordBatchMatchesRecord() throws {
+        func ledger() throws -> BilateralLedger {
+            try BilateralLedger(
+                partyA: alice, partyB: bob, genesisNonce: Data("g".utf8), storeA: InMemoryLedgerStore(),
+                storeB: InMemoryLedgerStore())
+        }
+        let drafts = (1...5).map { index in
+            EntryDraft(
+                kind: "sof.answer", refs: ["element": "e-\(index)"], body: ["n": .number(Double(index))], time: 10)
+        }
+        let one = try ledger()
+        for draft in drafts {
+            try one.record(author: "alice", kind: draft.kind, refs: draft.refs, body: draft.body, time: draft.time)
+        }
+        let batch = try ledger()
+        let agreed = try batch.recordBatch(author: "alice", drafts)
+        #expect(agreed.count == 5)
+        #expect(batch.headHash == one.headHash)
+        #expect(try batch.copy(of: "alice").entries() == one.copy(of: "alice").entries())
+        #expect(try batch.copy(of: "bob").entries() == batch.copy(of: "alice").entries())
+        // The frontier followed: a checkpoint covers all five without reading them back.
+        #expect(try batch.checkpointIfDue()?.root == one.checkpointIfDue()?.root)
+    }
 }

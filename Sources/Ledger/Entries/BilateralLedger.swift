@@ -62,6 +62,45 @@ public final class BilateralLedger: Sendable {
         return added
     }
 
+    /// Records entries written by `author` in both copies as one batch: proposed, countersigned and committed with
+    /// one transaction per copy (`LedgerReplica.proposeBatch`), so a party recording many entries at once pays
+    /// one commit per copy, not one per entry. At most `LedgerReplica.largestBatch` drafts.
+    /// - Returns: the agreed entries, in order: all of them, or the prefix the receiving copy took (the first entry
+    ///   it would not take is proposed again by the caller, and refused alone).
+    /// - Throws: `LedgerError(.unknownParty)` when `author` is not a party, `.divergence` when the copies are out
+    ///   of step or the receiving copy took none; storage errors.
+    @discardableResult
+    public func recordBatch(author: PartyID, _ drafts: [EntryDraft]) throws -> [LedgerEntry] {
+        guard !drafts.isEmpty else { return [] }
+        let (authorCopy, receiverCopy) = try replicas(author: author)
+        let proposed = try authorCopy.proposeBatch(drafts)
+        switch try receiverCopy.receiveBatch(proposed) {
+        case .countersigned(let agreed)
+        where !agreed.isEmpty && agreed.count <= proposed.count
+            && agreed.map(\.entryHash) == proposed.prefix(agreed.count).map(\.entryHash):
+            try authorCopy.commitBatch(agreed)
+            if agreed.count < proposed.count { authorCopy.dropPending() }
+            tree.withLock { tree in
+                for entry in agreed {
+                    tree.headTime = entry.time
+                    guard tree.frontier?.size == entry.seq - 1 else {
+                        tree.frontier = nil
+                        break
+                    }
+                    tree.frontier?.append(leafHash: MerkleTree.leafHashes(of: [entry])[0])
+                }
+            }
+            return agreed
+        case .countersigned:
+            authorCopy.dropPending()
+            throw LedgerError(.divergence, "the receiving copy took none of a local batch of \(proposed.count)")
+        case .conflict(let head):
+            authorCopy.dropPending()
+            throw LedgerError(
+                .divergence, "copies out of step: receiver head \(head), author head \(authorCopy.ledgerHead)")
+        }
+    }
+
     /// Records an agreed entry written by `author`, signed and countersigned, in both copies.
     /// - Throws: `LedgerError(.unknownParty)` when `author` is not a party; storage errors.
     @discardableResult

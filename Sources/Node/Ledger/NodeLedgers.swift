@@ -312,27 +312,27 @@ public final class NodeLedgers: Sendable {
         }
     }
 
-    /// Records entries on the internal ledger with the SOF, both copies here, in order; a checkpoint when one is due.
+    /// Records entries on the internal ledger with the SOF, both copies here, in order, as one batch (one commit
+    /// per copy), cut where a checkpoint falls due so that each count boundary gets its checkpoint.
     /// - Returns: how many, from the first, were recorded (at least one).
     /// - Throws: what the store threw on the first entry: it is logged and dropped from the lane, as a refused one is.
     private func recordInternal(_ records: [(LedgerRecord, Instant)]) async throws -> Int {
         guard !records.isEmpty, let sofKey else { return 0 }
         let ledger = try sofLedgerOpen()
-        var recorded = 0
-        for (record, time) in records {
-            do {
-                try ledger.record(
-                    author: key.party, kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
-            } catch  where recorded > 0 {
-                return recorded
-            }
-            recorded += 1
-            metrics?.ledgerEntryAppended(counterparty: sofKey.party)
-            if let checkpoint = try? ledger.checkpointIfDue(every: checkpointInterval), let witness {
-                await submitInternal(checkpoint, of: ledger, to: witness)
-            }
+        var count = records.count
+        if checkpointInterval > 0 {
+            count = min(count, Int(checkpointInterval - ledger.head.seq % checkpointInterval))
         }
-        return recorded
+        let drafts = records.prefix(count).map { record, time in
+            EntryDraft(kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
+        }
+        let agreed = try ledger.recordBatch(author: key.party, drafts)
+        for _ in agreed { metrics?.ledgerEntryAppended(counterparty: sofKey.party) }
+        // Recorded: a checkpoint that fails now is made at the next boundary, never a reason to record again.
+        if let checkpoint = try? ledger.checkpointIfDue(every: checkpointInterval), let witness {
+            await submitInternal(checkpoint, of: ledger, to: witness)
+        }
+        return agreed.count
     }
 
     /// Proposes, sends and commits one entry: `appendBatch` with a batch of one.
