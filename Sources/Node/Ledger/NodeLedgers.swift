@@ -167,11 +167,10 @@ public final class NodeLedgers: Sendable {
     private func enqueue(_ queued: Queued, start: (@escaping @Sendable () async -> Void) -> Void) {
         let counterparty = queued.record.counterparty
         let mustStart = state.withLock { state in
-            var lane = state.lanes[counterparty] ?? Lane()
-            lane.queue.append(queued)
-            let mustStart = !lane.draining
-            lane.draining = true
-            state.lanes[counterparty] = lane
+            // In place: a lane copied out and back would copy its whole queue on every append.
+            state.lanes[counterparty, default: Lane()].queue.append(queued)
+            let mustStart = state.lanes[counterparty]?.draining == false
+            state.lanes[counterparty]?.draining = true
             return mustStart
         }
         updateBacklogMetric(counterparty)
