@@ -129,16 +129,18 @@ public actor ProviderNode {
 
     /// A buyer's request: hands it to the core and returns the first answer for it (the acknowledgement of a
     /// deferred request, the final answer of an immediate one), or `nil` when none came by its deadline.
+    /// `decoded` is the POQ the route already decoded from the payload, kept so it is not decoded again.
     /// - Throws: `NodeError(.journal)` when the request could not be written to the journal: it was not handled,
     ///   so nothing was answered or recorded that a restart would forget.
     /// - Parameter context: the W3C trace context the request came with, if any: its parent id is logged.
     public func submit(
         _ request: SupplyRequest, from buyer: PartyID, replyTo: String?, trace: String?,
-        context: TraceContext? = nil
+        context: TraceContext? = nil, decoded: ProductOfferingQualificationCreate? = nil
     ) async throws -> Message? {
         let exchange = Exchange(buyer: buyer, requestID: request.id)
         if let id = resourceOfExchange[exchange], let resource = resources[id] { return resource.latest }
         if waiters[exchange] != nil { return nil }
+        if let decoded { requests[exchange] = decoded }
         let trace = trace ?? "\(buyer.rawValue)/\(request.id.rawValue)"
         logger.info(
             "request received",
@@ -154,6 +156,7 @@ public actor ProviderNode {
         waiters[exchange] = continuation
         guard handle(.message(from: buyer, .request(request)), trace: trace, replyTo: replyTo) else {
             waiters.removeValue(forKey: exchange)
+            requests.removeValue(forKey: exchange)
             throw NodeError(.journal, "the request could not be written to the journal; it was not handled")
         }
         clock.schedule(at: request.respondBy + .seconds(5)) { await self.expire(exchange) }
@@ -381,7 +384,10 @@ public actor ProviderNode {
         switch message {
         case .request(let request):
             let exchange = Exchange(buyer: buyer, requestID: request.id)
-            requests[exchange] = try? request.payload.decode(ProductOfferingQualificationCreate.self)
+            // The route hands over the POQ it decoded (`submit`); a replayed request is decoded here.
+            if requests[exchange] == nil {
+                requests[exchange] = try? request.payload.decode(ProductOfferingQualificationCreate.self)
+            }
             receivedAt[exchange] = at
             traceOf[request.id] = trace
         case .order(let order):

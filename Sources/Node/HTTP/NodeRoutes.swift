@@ -271,7 +271,7 @@ public enum NodeRoutes {
             let context = headers[NodeHeaders.traceparent].flatMap { TraceContext(traceparent: $0) }
             message = try await node.submit(
                 request, from: incoming.party, replyTo: replyTo, trace: headers[NodeHeaders.trace] ?? context?.traceID,
-                context: context)
+                context: context, decoded: poq)
         } catch {
             return .failure(
                 ResponseError(
