@@ -140,7 +140,8 @@ public actor ProviderNode {
         let exchange = Exchange(buyer: buyer, requestID: request.id)
         if let id = resourceOfExchange[exchange], let resource = resources[id] { return resource.latest }
         if waiters[exchange] != nil { return nil }
-        if let decoded { requests[exchange] = decoded }
+        let prefilled = decoded != nil && requests[exchange] == nil
+        if prefilled { requests[exchange] = decoded }
         let trace = trace ?? "\(buyer.rawValue)/\(request.id.rawValue)"
         logger.info(
             "request received",
@@ -156,7 +157,7 @@ public actor ProviderNode {
         waiters[exchange] = continuation
         guard handle(.message(from: buyer, .request(request)), trace: trace, replyTo: replyTo) else {
             waiters.removeValue(forKey: exchange)
-            requests.removeValue(forKey: exchange)
+            if prefilled { requests.removeValue(forKey: exchange) }
             throw NodeError(.journal, "the request could not be written to the journal; it was not handled")
         }
         clock.schedule(at: request.respondBy + .seconds(5)) { await self.expire(exchange) }

@@ -145,6 +145,31 @@ struct OrderRouteTests {
         }
     }
 
+    @Test("PDL-020 a plain ProductOrder_Create on a POQ's answer is refused (422 on its quoteId), nothing recorded")
+    func orderOnPOQAnswerRefused() async throws {
+        let fixture = try Self.steppedFixture()
+        try await fixture.server.application().test(.router) { client in
+            let (created, poq) = try await Self.send(
+                .post, NodeRoutes.poqPath, body: Self.inquiry, as: fixture.buyer, to: client)
+            #expect(created == .created)
+            let poqID = try #require(poq["id"]?.stringValue)
+            try await Self.advance(to: "2026-01-05T09:01:00Z", as: fixture.buyer, client: client)
+            let before = fixture.server.node.ledgers.backlog
+            let (status, refusal) = try await Self.send(
+                .post, NodeRoutes.productOrderPath, body: Self.plainOrder(quote: poqID, item: "epl-1"),
+                as: fixture.buyer, to: client)
+            #expect(status == .unprocessableContent)
+            let error = try #require(refusal.arrayValue?.first)
+            #expect(error["message"]?.stringValue == "PDL-020")
+            #expect(error["propertyPath"]?.stringValue == "/productOrderItem/0/quoteItem/quoteId")
+            #expect(
+                error["reason"]?.stringValue
+                    == "PDL-020: \(poqID) is not a quote this provider gave BUYER: order against an inquiry's quote "
+                    + "(a POQ's answer cannot be ordered)")
+            #expect(fixture.server.node.ledgers.backlog == before)
+        }
+    }
+
     @Test(
         "restart: a node started again on its files remembers its quotes, orders and services in operation (the journal rebuilds the core)"
     )

@@ -87,10 +87,10 @@ struct SBUSOrderDeskTests {
     mutating func unknownQuote() throws {
         _ = try quote()
         let steps = sbus.receive(order("P-quote-9"), from: "B", now: Make.t0, ids: &ids)
-        #expect(rejection(steps) == "PDL-023: P-quote-9 is not a quote this provider gave B")
+        #expect(rejection(steps) == Self.notAQuote("P-quote-9", "B"))
         #expect(steps.sbusToSCO.isEmpty)
         let otherBuyer = sbus.receive(order("P-quote-1"), from: "C", now: Make.t0, ids: &ids)
-        #expect(rejection(otherBuyer) == "PDL-023: P-quote-1 is not a quote this provider gave C")
+        #expect(rejection(otherBuyer) == Self.notAQuote("P-quote-1", "C"))
     }
 
     @Test("PDL-023 an order placed after the quote's validity is rejected")
@@ -128,16 +128,22 @@ struct SBUSOrderDeskTests {
         #expect(placement.elements.map(\.sources.count) == [1, 1])
     }
 
-    @Test("PDL-023 a POQ's answer is not kept in the quote book, and an order against it is refused as before")
+    /// The PDL-023 refusal of a reference that names no quote of this buyer's, as the buyer reads it.
+    static func notAQuote(_ reference: String, _ buyer: String) -> String {
+        "PDL-023: \(reference) is not a quote this provider gave \(buyer): order against an inquiry's quote "
+            + "(a POQ's answer cannot be ordered)"
+    }
+
+    @Test("PDL-023 a POQ's answer is not kept in the quote book, and an order against it is refused")
     mutating func poqAnswerNotKept() throws {
         let reference = try quote(kind: .poq)
         #expect(sbus.quotes[reference] == nil)
         #expect(sbus.quotedItems(reference, buyer: "B") == nil)
         let steps = sbus.receive(order(reference), from: "B", now: Make.t0 + .minutes(1), ids: &ids)
-        #expect(rejection(steps) == "PDL-023: \(reference) answered a POQ; order against a quote (an inquiry's answer)")
-        // A reference this S-BUS never issued is not taken for a POQ's answer.
+        #expect(rejection(steps) == Self.notAQuote(reference, "B"))
+        // The same words as for a reference never issued: nobody learns whether it exists.
         let unknown = sbus.receive(order("\(reference)0"), from: "B", now: Make.t0 + .minutes(1), ids: &ids)
-        #expect(rejection(unknown) == "PDL-023: \(reference)0 is not a quote this provider gave B")
+        #expect(rejection(unknown) == Self.notAQuote("\(reference)0", "B"))
     }
 
     @Test(

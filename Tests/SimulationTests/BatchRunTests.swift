@@ -139,4 +139,15 @@ struct BatchRunTests {
         #expect(result.demands.allSatisfy { $0.state != nil })
         #expect(result.auditFindings.isEmpty)
     }
+
+    @Test("a batch says which expectations its runs could not check instead of counting them as met")
+    func uncheckedExpectationsNamed() async throws {
+        let (scenario, directory) = try ScenarioLoader.load("five-hop-chain")
+        let report = try await BatchRunner.run(scenario, directory: directory, runs: 2, firstSeed: 1)
+        #expect(report.expectationsNotChecked == ["ledgers clean"])
+        #expect(
+            report.summary.contains(
+                "2 of 2 runs met every expectation checked (not checked: ledgers clean; runs of a batch are not audited)"
+            ))
+    }
 }

@@ -81,8 +81,8 @@ public final class BilateralLedger: Sendable {
             try authorCopy.commitBatch(agreed)
             if agreed.count < proposed.count { authorCopy.dropPending() }
             tree.withLock { tree in
+                tree.headTime = agreed.last?.time
                 for entry in agreed {
-                    tree.headTime = entry.time
                     guard tree.frontier?.size == entry.seq - 1 else {
                         tree.frontier = nil
                         break

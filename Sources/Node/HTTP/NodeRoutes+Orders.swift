@@ -285,7 +285,10 @@ extension NodeRoutes {
                     ])))
         }
         guard let quoted = await node.quotedItems(quoteID.rawValue, buyer: incoming.party) else {
-            return unprocessable("/productOrderItem/0/quoteItem/quoteId", "\(quoteID) is not a quote of yours here")
+            // PDL-020: not a quote id this seller gave in the quote phase (a POQ's answer is none).
+            return unprocessable(
+                "/productOrderItem/0/quoteItem/quoteId",
+                Rejection.notAQuote(quoteID.rawValue, buyer: incoming.party).message)
         }
         var items: [JSONValue] = []
         for (index, reference) in references.enumerated() {

@@ -325,7 +325,19 @@ public final class NodeLedgers: Sendable {
         let drafts = records.prefix(count).map { record, time in
             EntryDraft(kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
         }
-        let agreed = try ledger.recordBatch(author: key.party, drafts)
+        let before = ledger.head.seq
+        let agreed: [LedgerEntry]
+        do {
+            agreed = try ledger.recordBatch(author: key.party, drafts)
+        } catch {
+            // One copy may have committed the batch and the other not: reopen (the copies are made one again)
+            // and count what the ledger now holds, so nothing is recorded twice or dropped as unrecorded.
+            state.withLock { $0.sofLedger = nil }
+            let recorded = Int((try? sofLedgerOpen().head.seq).map { $0 - min($0, before) } ?? 0)
+            guard recorded > 0 else { throw error }
+            for _ in 0..<recorded { metrics?.ledgerEntryAppended(counterparty: sofKey.party) }
+            return min(recorded, drafts.count)
+        }
         for _ in agreed { metrics?.ledgerEntryAppended(counterparty: sofKey.party) }
         // Recorded: a checkpoint that fails now is made at the next boundary, never a reason to record again.
         if let checkpoint = try? ledger.checkpointIfDue(every: checkpointInterval), let witness {
@@ -491,13 +503,24 @@ public final class NodeLedgers: Sendable {
         }
         var present: [PartyID: [Key: Int]] = [:]
         var missing: [(LedgerRecord, Instant)] = []
-        for (record, time) in records {
+        var unreadable: Set<PartyID> = []
+        for (record, time) in records where !unreadable.contains(record.counterparty) {
             if present[record.counterparty] == nil {
                 var counts: [Key: Int] = [:]
-                let entries =
-                    record.counterparty == sofKey?.party
-                    ? (try? sofLedgerOpen().copy(of: key.party).entries()) ?? []
-                    : (try? replica(with: record.counterparty).entries()) ?? []
+                let entries: [LedgerEntry]
+                do {
+                    entries =
+                        record.counterparty == sofKey?.party
+                        ? try sofLedgerOpen().copy(of: key.party).entries()
+                        : try replica(with: record.counterparty).entries()
+                } catch {
+                    // Unreadable is not empty: proposing the whole history again could record it twice.
+                    logger.error(
+                        "ledger unreadable at restart; its entries are not proposed again",
+                        metadata: ["counterparty": "\(record.counterparty)", "error": "\(error)"])
+                    unreadable.insert(record.counterparty)
+                    continue
+                }
                 for entry in entries where entry.author == key.party {
                     counts[Key(kind: entry.kind, refs: entry.refs, body: entry.body), default: 0] += 1
                 }

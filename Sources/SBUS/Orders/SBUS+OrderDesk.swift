@@ -17,7 +17,7 @@ extension SBUS {
         switch order.action {
         case .provide(let quoteReference, let items):
             let reference = ids.next("order")
-            switch check(order, buyer: buyer, quoteReference: quoteReference, items: items, now: now, issued: ids) {
+            switch check(order, buyer: buyer, quoteReference: quoteReference, items: items, now: now) {
             case .failure(let rejection):
                 return notice(
                     to: buyer, order: order.id, reference: reference, .rejected(rejection.description), now: now
@@ -55,11 +55,9 @@ extension SBUS {
     }
 
     /// PDL-020..PDL-023: the quote exists, was given to this buyer, answered an inquiry, is still valid, and the
-    /// order repeats every item unchanged. Returns the quoted elements with their sources, best first. `issued` is
-    /// the provider's id sequence: a POQ's answer is not kept in the quote book, its reference is recognised there.
+    /// order repeats every item unchanged. Returns the quoted elements with their sources, best first.
     func check(
-        _ order: OrderRequest, buyer: PartyID, quoteReference: String, items: [JSONValue], now: Instant,
-        issued: IDSequence
+        _ order: OrderRequest, buyer: PartyID, quoteReference: String, items: [JSONValue], now: Instant
     ) -> Result<[QuotedElement], Rejection> {
         func reject(
             _ requirement: String?, field: String? = nil, _ message: String
@@ -70,11 +68,10 @@ extension SBUS {
         if let withdrawn = withdrawnQuotes[quoteReference], withdrawn.buyer == buyer {
             return reject("PDL-023", "quote \(quoteReference) was \(withdrawn.decision.state.rawValue) by the buyer")
         }
-        if quotes[quoteReference] == nil, issued.issued(quoteReference, kind: SBUS.poqReferenceKind) {
-            return reject("PDL-023", "\(quoteReference) answered a POQ; order against a quote (an inquiry's answer)")
-        }
+        // A POQ's answer is not kept (it can never be ordered): it gets the same answer as an unknown reference,
+        // which says why, and tells nobody whether the reference exists.
         guard let quote = quotes[quoteReference], quote.buyer == buyer else {
-            return reject("PDL-023", "\(quoteReference) is not a quote this provider gave \(buyer)")
+            return .failure(.notAQuote(quoteReference, buyer: buyer))
         }
         // A quote whose offers were forgotten expired before an earlier input's time (a clock set back cannot
         // revive it).

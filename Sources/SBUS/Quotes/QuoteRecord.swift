@@ -14,7 +14,7 @@ struct QuoteRecord: Sendable {
     private(set) var answers: [ItemAnswer]
     private(set) var sources: [String: [Candidate]]
     let validUntil: Instant?
-    /// Whether the answers and sources were dropped: the quote answered a POQ or expired, so no order can use them.
+    /// Whether the answers and sources were dropped: the quote expired or was declined, so no order can use them.
     private(set) var offersForgotten = false
 
     init(

@@ -3,14 +3,12 @@ import SupplyChain
 
 /// The quote book's memory: a quote keeps its offers (what an order against it is fulfilled from) only while an
 /// order can still be accepted against it. Everything the order desk needs to refuse a later order keeps its
-/// answer (PDL-023: "answered a POQ", "expired at …"), so forgetting changes no outcome, only the working set.
+/// answer (PDL-023: "expired at …"), so forgetting changes no outcome, only the working set.
 extension SBUS {
-    /// The kind in a POQ answer's reference (`P-poq-7`): how the order desk knows one it no longer keeps.
-    static let poqReferenceKind = "poq"
-
-    /// Files a quote just given. A POQ's answer can never be ordered (PDL-023), so it is not kept at all: the
-    /// order desk recognises its reference by its kind (`poqReferenceKind`) and refuses it as before, and a long
-    /// run's quote book holds only inquiries' quotes. A quote that will expire is swept once it has.
+    /// Files a quote just given. A POQ's answer can never be ordered (PDL-023), so it is not kept at all: an
+    /// order against it is refused as an unknown reference is, with a reason that says a POQ's answer cannot be
+    /// ordered, and a long run's quote book holds only inquiries' quotes. A quote that will expire is swept once
+    /// it has.
     mutating func file(_ quote: QuoteRecord, now: Instant) {
         if quote.kind == .poq { return }
         if quote.validUntil != nil {

@@ -14,7 +14,7 @@ extension SBUS {
         // The same request again while it is being worked on (a buyer retrying after a lost connection): the
         // answer to the first one answers it.
         guard receipts[key] == nil else { return [] }
-        let sellerReference = ids.next(request.kind == .poq ? Self.poqReferenceKind : "quote")
+        let sellerReference = ids.next(request.kind == .poq ? "poq" : "quote")
         var effects: [Effect] = [
             .trace(.received(buyer: buyer, requestID: request.id, sellerReference: sellerReference)),
             // PDL-007: receipt recorded on the upstream ledger with this provider's unique id.

@@ -73,14 +73,21 @@ public struct BatchReport: Encodable, Sendable {
     public let scenario: String
     public let runs: Int
     public let firstSeed: UInt64
-    /// Runs whose every expectation was met (a stochastic scenario's expectations hold in some runs only).
+    /// Runs whose every expectation was met (a stochastic scenario's expectations hold in some runs only), of
+    /// those the batch could check.
     public let runsMeetingExpectations: Int
+    /// The expectations no run could check (`ledgers clean`: runs of a batch are not audited), sorted.
+    public let expectationsNotChecked: [String]
     public let overall: Statistics
     public let demands: [Statistics]
     /// One row per run and demand, runs in seed order, demands in the scenario's order.
     public let rows: [RunRow]
 
-    public init(scenario: String, runs: Int, firstSeed: UInt64, runsMeetingExpectations: Int, rows: [RunRow]) {
+    public init(
+        scenario: String, runs: Int, firstSeed: UInt64, runsMeetingExpectations: Int, rows: [RunRow],
+        expectationsNotChecked: [String] = []
+    ) {
+        self.expectationsNotChecked = expectationsNotChecked
         self.scenario = scenario
         self.runs = runs
         self.firstSeed = firstSeed
@@ -121,7 +128,10 @@ public struct BatchReport: Encodable, Sendable {
         let lastSeed = firstSeed &+ UInt64(Swift.max(runs - 1, 0))
         var lines = [
             "scenario \(scenario): \(runs) runs (seeds \(firstSeed)-\(lastSeed)), \(demands.count) demands each, "
-                + "\(runsMeetingExpectations) of \(runs) runs met every expectation",
+                + "\(runsMeetingExpectations) of \(runs) runs met every expectation"
+                + (expectationsNotChecked.isEmpty
+                    ? ""
+                    : " checked (not checked: \(expectationsNotChecked.joined(separator: ", ")); runs of a batch are not audited)"),
             "",
             Self.row([
                 "demand", "runs", "READY/green in window", "price p10 / p50 / p90", "hops (count)",

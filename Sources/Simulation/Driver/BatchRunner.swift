@@ -20,7 +20,8 @@ public enum BatchRunner {
     ) async throws -> BatchReport {
         _ = try SimulationPlan(scenario, directory: directory, seedOverride: firstSeed)
         var outcomes: [(run: Int, rows: [RunRow], passed: Bool)] = []
-        try await withThrowingTaskGroup(of: (Int, [RunRow], Bool).self) { group in
+        var notChecked: Set<String> = []
+        try await withThrowingTaskGroup(of: (Int, [RunRow], Bool, [String]).self) { group in
             var next = 0
             func start() {
                 let run = next
@@ -31,12 +32,16 @@ public enum BatchRunner {
                     let simulator = try Simulator(plan: plan, audit: false, ledgers: .heads)
                     simulator.recordsExchanges = false
                     let result = try simulator.run()
-                    return (run, simulator.rows(of: result, run: run), result.passed)
+                    return (
+                        run, simulator.rows(of: result, run: run), result.passed,
+                        result.expectations.filter(\.skipped).map(\.expectation)
+                    )
                 }
             }
             while next < min(runs, max(1, parallelism)) { start() }
-            while let (run, rows, passed) = try await group.next() {
+            while let (run, rows, passed, skipped) = try await group.next() {
                 outcomes.append((run, rows, passed))
+                notChecked.formUnion(skipped)
                 progress?(outcomes.count)
                 if next < runs { start() }
             }
@@ -44,6 +49,7 @@ public enum BatchRunner {
         outcomes.sort { $0.run < $1.run }
         return BatchReport(
             scenario: scenario.name, runs: runs, firstSeed: firstSeed,
-            runsMeetingExpectations: outcomes.filter(\.passed).count, rows: outcomes.flatMap(\.rows))
+            runsMeetingExpectations: outcomes.filter(\.passed).count, rows: outcomes.flatMap(\.rows),
+            expectationsNotChecked: notChecked.sorted())
     }
 }

@@ -21,6 +21,9 @@ public enum SimulationBenchmark {
         public let peakMemoryBytes: Int
         /// The most messages in flight and timers pending at once (what was open in the market).
         public let peakPendingEvents: Int
+        /// Whether `peakMemoryBytes` is this run's own peak (the kernel's high-water mark was reset before it);
+        /// false: the peak of the whole process so far.
+        public let peakMemoryReset: Bool
         /// Cores the ledger lanes could use (the event loop shares them).
         public let cores: Int
 
@@ -56,7 +59,7 @@ public enum SimulationBenchmark {
     ) throws -> Result {
         let (signRate, verifyRate) = try crypto ?? measureCrypto()
         let plan = try EcosystemGenerator.plan(shape, seed: seed)
-        resetPeakMemory()
+        let reset = resetPeakMemory()
         let clock = ContinuousClock()
         let begin = clock.now
         let simulator = try Simulator(plan: plan, audit: false, ledgers: ledgers)
@@ -69,7 +72,8 @@ public enum SimulationBenchmark {
             answered: result.demands.filter { $0.state != nil }.count,
             ledgerEntries: result.ledgers.reduce(0) { $0 + Int($1.entries) }, ledgers: result.ledgers.count,
             seconds: seconds, signPerSecond: signRate, verifyPerSecond: verifyRate, peakMemoryBytes: peakMemory(),
-            peakPendingEvents: simulator.peakPendingEvents, cores: ProcessInfo.processInfo.activeProcessorCount)
+            peakPendingEvents: simulator.peakPendingEvents, peakMemoryReset: reset,
+            cores: ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// One-core Ed25519 rates, measured three times for a fixed time (about 0.15 s each for signing and for
@@ -130,6 +134,9 @@ public enum SimulationBenchmark {
         for row in rows {
             lines.append(
                 zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+        }
+        if results.dropFirst().contains(where: { !$0.peakMemoryReset }) {
+            lines.append("(the peak could not be reset between sizes here: each is the process's peak so far)")
         }
         return lines.joined(separator: "\n")
     }

@@ -14,13 +14,6 @@ public struct IDSequence: Sendable {
     /// Raises the counter to at least `value` (never lowers it), so no id is ever handed out twice.
     public mutating func raise(to value: Int) { sequence = max(sequence, value) }
 
-    /// Whether `id` is one this sequence handed out for `kind` (`P-poq-3` with 3 at most the counter).
-    public func issued(_ id: String, kind: String) -> Bool {
-        let prefix = "\(party.rawValue)-\(kind)-"
-        guard id.hasPrefix(prefix), let number = Int(id.dropFirst(prefix.count)) else { return false }
-        return number >= 1 && number <= sequence
-    }
-
     /// The next id for `kind`.
     public mutating func next(_ kind: String) -> String {
         sequence += 1
