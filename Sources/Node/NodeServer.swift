@@ -36,7 +36,8 @@ public struct NodeServer: Sendable {
             logger: logger, metrics: metrics, checkpointInterval: configuration.checkpoints.entries,
             checkpointPeriod: configuration.checkpoints.every,
             witness: configuration.witness.map { WitnessClient(url: $0.url, key: $0.key) },
-            linger: NodeLedgers.nodeLinger, crashPoint: try CrashPoint.armed(logger: logger))
+            linger: .milliseconds(configuration.ledgerLinger.milliseconds),
+            crashPoint: try CrashPoint.armed(logger: logger))
         let traceLog = try configuration.traceLog.map { try TraceLog(path: $0) }
         let jobs = JobQueue()
         let clock: any NodeClock =

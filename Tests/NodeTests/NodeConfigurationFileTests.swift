@@ -81,6 +81,21 @@ struct NodeConfigurationFileTests {
         #expect(try NodeConfiguration.load(path: path).requestSkew == .seconds(30))
     }
 
+    @Test("ledgerLinger sets how long a ledger lane waits before it proposes; 20ms by default, above 1s refused")
+    func ledgerLinger() throws {
+        let peer = try PartyKey(party: "BUYER").publicKey.hexString
+        let valid = Self.complete.replacingOccurrences(of: "publicKey: \"00\"", with: "publicKey: \"\(peer)\"")
+        #expect(
+            try Self.refusal(valid + "\nledgerLinger: 2s")
+                == "ledgerLinger: '2s' is not a duration from 0ms to 1s (20ms)")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("node-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try (valid + "\nledgerLinger: 0ms").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try NodeConfiguration.load(path: path).ledgerLinger == .zero)
+        try valid.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try NodeConfiguration.load(path: path).ledgerLinger == TimeSpan(milliseconds: 20))
+    }
+
     @Test("the node file's key lists name exactly the properties of each section")
     func keyListsMatchProperties() throws {
         let file = try ScenarioLoader.decodeStrictly(

@@ -85,14 +85,18 @@ public struct NodeConfiguration: Sendable {
     public let witness: WitnessSetting?
     /// The checkpoint cadence; default every 256 entries, no time cadence.
     public let checkpoints: CheckpointSetting
+    /// How long a ledger lane waits before it proposes (`NodeLedgers.linger`); default 20 ms.
+    public let ledgerLinger: TimeSpan
 
     public init(
         party: PartyID, host: String, port: Int, publicURL: String? = nil, keyFile: String, database: String,
         traceLog: String? = nil, maxBodyBytes: Int = 1 << 20, provider: ProviderConfiguration,
         behaviour: SimulationPlan.Behaviour = .init(), peers: [Peer], clock: ClockSetting = .wall,
         metricsToken: String? = nil, requestSkew: TimeSpan = .seconds(30), witness: WitnessSetting? = nil,
-        checkpoints: CheckpointSetting = CheckpointSetting()
+        checkpoints: CheckpointSetting = CheckpointSetting(),
+        ledgerLinger: TimeSpan = TimeSpan(milliseconds: 20)
     ) {
+        self.ledgerLinger = ledgerLinger
         self.requestSkew = requestSkew
         self.checkpoints = checkpoints
         self.witness = witness
@@ -133,7 +137,7 @@ public struct NodeConfiguration: Sendable {
             "defaults": .section(Scenario.Defaults.self), "provider": .section(Scenario.ProviderSpec.self),
             "peers": .list(.section(PeerSpec.self)), "clock": .section(ClockSpec.self), "metricsToken": .value,
             "requestSkew": .value, "witness": .section(WitnessSpec.self), "checkpoints": .section(CheckpointsSpec.self),
-            "contracts": .list(.section(Scenario.ContractSpec.self)),
+            "contracts": .list(.section(Scenario.ContractSpec.self)), "ledgerLinger": .value,
         ]
 
         struct Listen: Decodable, KnownKeys {
@@ -187,6 +191,7 @@ public struct NodeConfiguration: Sendable {
         var requestSkew: String?
         var witness: WitnessSpec?
         var checkpoints: CheckpointsSpec?
+        var ledgerLinger: String?
         /// With `provider:`: this provider's contracts, as seller and as buyer (the scenario format's `contracts:`).
         var contracts: [Scenario.ContractSpec]?
 
@@ -264,7 +269,7 @@ public struct NodeConfiguration: Sendable {
                 maxBodyBytes: maxBodyBytes ?? 1 << 20, provider: configuration,
                 behaviour: plan.behaviours[party] ?? .init(), peers: peers, clock: clock,
                 metricsToken: metricsToken, requestSkew: try skew(), witness: try witnessSetting(),
-                checkpoints: try checkpointSetting())
+                checkpoints: try checkpointSetting(), ledgerLinger: try linger())
         }
 
         /// `witness`: an http(s) URL and the witness's verifier key (`name+keyhash+base64key`).
@@ -295,6 +300,15 @@ public struct NodeConfiguration: Sendable {
                 every = span
             }
             return CheckpointSetting(entries: UInt64(entries), every: every)
+        }
+
+        /// `ledgerLinger`: a duration from 0ms to 1s (20ms).
+        func linger() throws -> TimeSpan {
+            guard let text = ledgerLinger else { return TimeSpan(milliseconds: 20) }
+            guard let span = TimeSpan(parsing: text), span <= .seconds(1) else {
+                throw NodeError(.badConfiguration, "ledgerLinger: '\(text)' is not a duration from 0ms to 1s (20ms)")
+            }
+            return span
         }
 
         /// `requestSkew`: a duration from 1s to 1h.

@@ -47,8 +47,8 @@ public final class NodeLedgers: Sendable {
     /// goes on to the next hop without ledger work beside it on the cores, and what else arrives meanwhile joins
     /// the batch. Zero: at once.
     public let linger: Duration
-    /// A node's linger (`broker serve`, and the retail buyers of `broker cluster`): about one five-hop request, so
-    /// a chain's ledger work follows its answer instead of competing with it (README, Speed).
+    /// The retail buyers' linger in `broker cluster`, and a node's default (`ledgerLinger:` in its file): about one
+    /// five-hop request, so a chain's ledger work follows its answer instead of competing with it (README, Speed).
     public static let nodeLinger = Duration.milliseconds(20)
     /// Test only: the moment of batched agreement at which this process kills itself (`CrashPoint`); nil: none.
     public let crashPoint: CrashPoint?
