@@ -136,6 +136,16 @@ extension JSONValue {
 
     /// Decodes this tree as `type`.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: canonicalData)
+        try JSONDecoder.exactlyTyped().decode(T.self, from: canonicalData)
+    }
+}
+
+extension JSONDecoder {
+    /// A decoder of JSON text that tells `JSONValue` its values are exactly typed (`JSONValue.exactlyTyped`):
+    /// the same results as a plain `JSONDecoder`, without a failed attempt per string or object.
+    public static func exactlyTyped() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.userInfo[JSONValue.exactlyTyped] = true
+        return decoder
     }
 }

@@ -63,7 +63,29 @@ extension JSONValue: Codable {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
-        } else if let value = try? container.decode(Bool.self) {
+            return
+        }
+        // A JSON decoder types every value exactly (a string never decodes as a number, nor a number as a string),
+        // so the kinds can be tried most common first: strings and objects without a failed attempt before them.
+        // Each failed attempt throws a `DecodingError`, and objects used to cost four. Other decoders (YAML, where
+        // `123` would also decode as a string) keep the order below.
+        if decoder.userInfo[Self.exactlyTyped] as? Bool == true {
+            if let value = try? container.decode(String.self) {
+                self = .string(value)
+            } else if let value = try? container.decode([String: JSONValue].self) {
+                self = .object(value)
+            } else if let value = try? container.decode([JSONValue].self) {
+                self = .array(value)
+            } else if let value = try? container.decode(Bool.self) {
+                self = .bool(value)
+            } else if let value = try? container.decode(Double.self) {
+                self = .number(value)
+            } else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
+            }
+            return
+        }
+        if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
@@ -77,6 +99,10 @@ extension JSONValue: Codable {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
         }
     }
+
+    /// The `userInfo` key a decoder of JSON text sets (`JSONDecoder.exactlyTyped()`): its values' kinds never
+    /// overlap, so `JSONValue` may try them in any order.
+    public static let exactlyTyped = CodingUserInfoKey(rawValue: "scbroker.json.exactlyTyped")!
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

@@ -102,3 +102,26 @@ struct JSONParserTests {
         }
     }
 }
+
+struct ExactlyTypedDecodingTests {
+    /// Every kind, and the look-alikes a looser decoder could confuse: numeric and boolean strings, 0 and 1.
+    static let document = #"""
+        {"s": "text", "n": "123", "t": "true", "zero": 0, "one": 1, "pi": 3.25, "big": 1e300, "neg": -7,
+         "yes": true, "no": false, "none": null, "list": [1, "1", true, null, {"k": [[]]}], "empty": {},
+         "nested": {"a": {"b": ["x", 2.5, false]}}}
+        """#
+
+    @Test("JSON decoded with JSONDecoder.exactlyTyped() is the same JSONValue as with a plain JSONDecoder")
+    func sameValues() throws {
+        let data = Data(Self.document.utf8)
+        let plain = try JSONDecoder().decode(JSONValue.self, from: data)
+        let fast = try JSONDecoder.exactlyTyped().decode(JSONValue.self, from: data)
+        #expect(fast == plain)
+        #expect(fast["n"] == .string("123"))
+        #expect(fast["t"] == .string("true"))
+        #expect(fast["one"] == .number(1))
+        #expect(fast["yes"] == .bool(true))
+        #expect(fast["none"] == .null)
+        #expect(fast == (try JSONParser.parse(data, maximumDepth: 64)))
+    }
+}

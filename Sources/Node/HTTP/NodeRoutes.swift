@@ -65,7 +65,8 @@ public enum NodeRoutes {
         signedRoute(
             router, .post, RouterPath(listenerBase + "/{eventType}"), limit: limit, verifier: verifier, json: true
         ) { incoming, request, _ in
-            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body) else {
+            guard let envelope = try? JSONDecoder.exactlyTyped().decode(SupplyEnvelope.self, from: incoming.body)
+            else {
                 return error(MEFError(code: .invalidBody, reason: "not a \(NodeHeaders.supplyChainMediaType) body"))
             }
             await node.receive(envelope.message, from: incoming.party)

@@ -108,7 +108,7 @@ public final class InputJournal: Sendable {
     public func append(_ entry: Entry, at: Instant, seed: UInt64, idCounter: Int? = nil) throws {
         let text = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
         // What is written must read back: a line that cannot be decoded would be lost at the next start.
-        _ = try JSONDecoder().decode(Entry.self, from: Data(text.utf8))
+        _ = try JSONDecoder.exactlyTyped().decode(Entry.self, from: Data(text.utf8))
         try queue.write { db in
             try db.execute(
                 sql: "INSERT INTO journal (at, seed, entry, id_counter) VALUES (?, ?, ?, ?)",
@@ -173,6 +173,7 @@ public final class InputJournal: Sendable {
         let text: String = row["entry"]
         return Line(
             seq: row["seq"], at: Instant(milliseconds: row["at"]), seed: UInt64(bitPattern: row["seed"] as Int64),
-            idCounter: row["id_counter"], entry: try JSONDecoder().decode(Entry.self, from: Data(text.utf8)))
+            idCounter: row["id_counter"],
+            entry: try JSONDecoder.exactlyTyped().decode(Entry.self, from: Data(text.utf8)))
     }
 }
