@@ -22,12 +22,7 @@ public final class HeadLedgerStore: LedgerStore, Sendable {
 
     public func createLedger(_ header: LedgerHeader, holder: PartyID?) throws {
         try copies.withLock { copies in
-            if let existing = copies[header.ledgerID] {
-                guard existing.header == header else {
-                    throw LedgerError(.headerMismatch, "ledger \(header.ledgerID) exists with another header")
-                }
-                return
-            }
+            guard try header.isNew(besides: copies[header.ledgerID]?.header) else { return }
             copies[header.ledgerID] = Copy(header: header)
         }
     }

@@ -63,6 +63,19 @@ public enum Durability: String, Sendable, Hashable, CaseIterable {
     case normal
 }
 
+extension LedgerHeader {
+    /// What every store's `createLedger` decides: whether `self` is new (`existing`, the stored header of the same
+    /// ledger id, is nil) or already there.
+    /// - Throws: `LedgerError(.headerMismatch)` when the ledger exists with another header.
+    func isNew(besides existing: LedgerHeader?) throws -> Bool {
+        guard let existing else { return true }
+        guard existing == self else {
+            throw LedgerError(.headerMismatch, "ledger \(ledgerID) exists with another header")
+        }
+        return false
+    }
+}
+
 /// The checks every store makes before writing, so no store ever holds a broken chain or a pending entry.
 enum AppendValidation {
     /// Validates `entries` as the continuation of `head`; returns the new head.

@@ -133,12 +133,7 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         try state.withLock { state in
             try storageErrors(dropping: &state) {
                 try database.write { db in
-                    if let existing = try Self.readHeader(db, header.ledgerID) {
-                        guard existing == header else {
-                            throw LedgerError(.headerMismatch, "ledger \(header.ledgerID) exists with another header")
-                        }
-                        return
-                    }
+                    guard try header.isNew(besides: Self.readHeader(db, header.ledgerID)) else { return }
                     try db.execute(
                         sql: """
                             INSERT INTO ledgers (ledger_id, party_a, party_b, public_key_a, public_key_b,

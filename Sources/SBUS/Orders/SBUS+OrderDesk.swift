@@ -70,7 +70,7 @@ extension SBUS {
         }
         // A POQ's answer is not kept (it can never be ordered): it gets the same answer as an unknown reference,
         // which says why, and tells nobody whether the reference exists.
-        guard let quote = quotes[quoteReference], quote.buyer == buyer else {
+        guard let quote = quotes[quoteReference], quote.buyer == buyer, quote.kind == .inquiry else {
             return .failure(.notAQuote(quoteReference, buyer: buyer))
         }
         // A quote whose offers were forgotten expired before an earlier input's time (a clock set back cannot

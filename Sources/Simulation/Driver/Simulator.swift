@@ -37,8 +37,8 @@ public final class Simulator {
     var queue = EventQueue<Event>()
     var entropy: SeededEntropy
     let writer: LedgerWriter
+    /// The ledgers in the order of their first entry (the kinds on each: `kindsOfLedger`).
     var ledgerOrder: [Set<PartyID>] = []
-    var ledgerPairs: Set<Set<PartyID>> = []
     let ledgerDirectory: URL?
     var retail: [String: RetailView] = [:]
     var ordering: RetailOrdering
@@ -371,10 +371,10 @@ public final class Simulator {
 
     func record(_ record: LedgerRecord, by author: PartyID) {
         let pair: Set<PartyID> = [author, record.counterparty]
-        if ledgerPairs.insert(pair).inserted { ledgerOrder.append(pair) }
+        if kindsOfLedger[pair] == nil { ledgerOrder.append(pair) }
+        kindsOfLedger[pair, default: []].insert(record.kind)
         invoiceTrail.note(record, by: author)
         recordedKinds[record.kind, default: 0] += 1
-        kindsOfLedger[pair, default: []].insert(record.kind)
         writer.submit(record, by: author, at: now)
     }
 
