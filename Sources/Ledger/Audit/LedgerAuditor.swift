@@ -30,19 +30,52 @@ public struct LedgerAuditor: Sendable {
 
     // MARK: - Files
 
-    /// Audits every ledger in a SQLite file, its orphan rows and its stored checkpoints.
-    /// - Throws: `LedgerError(.storage)` when the file is unreadable.
+    /// Audits every ledger in a SQLite file, its orphan rows and its stored checkpoints, checking each block of rows
+    /// on the other cores while the next is read (`read(path:)`).
+    /// - Throws: `LedgerError(.storage)` when the file is unreadable, `.notALedgerFile` when it has no ledger tables.
     public func audit(file path: String) throws -> [AuditFinding] {
-        let file = try LedgerFile(path: path)
-        return audit(file)
+        try read(path: path).findings
+    }
+
+    /// Reads a ledger file and audits it as it is read: the hashes and signatures of each block of rows are checked
+    /// on every core while the next block is read, then the copies are audited as `audit(_:)` does.
+    /// - Throws: `LedgerError(.storage)` when the file is unreadable, `.notALedgerFile` when it has no ledger tables.
+    public func read(path: String) throws -> (file: LedgerFile, findings: [AuditFinding]) {
+        var pipeline: BlockPipeline<[LedgerCopy.Row], [RowCheck?]>?
+        let file = try LedgerFile(path: path) { headers, block in
+            let blocks =
+                pipeline
+                ?? {
+                    let keys = Dictionary(headers.map { ($0.ledgerID, keyContext(of: $0).context) }) { first, _ in first
+                    }
+                    return BlockPipeline(cores: cores) { rows in
+                        rows.map { row in keys[row.ledgerID].map { Self.check(row, keys: $0) } }
+                    }
+                }()
+            pipeline = blocks
+            blocks.submit(block)
+        }
+        // The blocks hold every row in the order read (ledger by ledger); orphan rows have no check.
+        var checks: [String: [RowCheck]] = [:]
+        for block in pipeline?.finish() ?? [] {
+            for case let check? in block { checks[check.ledgerID, default: []].append(check) }
+        }
+        return (file, audit(file, checks: checks))
     }
 
     /// Audits every ledger of a read file, its orphan rows and its stored checkpoints.
     public func audit(_ file: LedgerFile) -> [AuditFinding] {
+        audit(file, checks: [:])
+    }
+
+    /// `audit(_:)` with the row checks of some copies already made (by ledger id, one per row, in order).
+    private func audit(_ file: LedgerFile, checks: [String: [RowCheck]]) -> [AuditFinding] {
         var findings: [AuditFinding] = []
         let ids = file.copies.map(\.header.ledgerID)
         for copy in file.copies {
-            findings += audit(copy, otherLedgerIDs: ids.filter { $0 != copy.header.ledgerID })
+            findings += audit(
+                copy, otherLedgerIDs: ids.filter { $0 != copy.header.ledgerID },
+                checks: checks[copy.header.ledgerID])
             var stored: [Checkpoint] = []
             for note in file.checkpointNotes[copy.header.ledgerID] ?? [] {
                 guard let checkpoint = try? Checkpoint.parse(note) else {
@@ -68,11 +101,12 @@ public struct LedgerAuditor: Sendable {
 
     // MARK: - One copy
 
-    private enum SignatureCheck: Equatable {
+    private enum SignatureCheck: Equatable, Sendable {
         case valid, bad, missing, untrustedKey, noKey
     }
 
-    private struct RowCheck {
+    private struct RowCheck: Sendable {
+        var ledgerID: String
         var computedHash: Data
         var hashMatches: Bool
         var malformed: String?
@@ -80,9 +114,86 @@ public struct LedgerAuditor: Sendable {
         var counter: SignatureCheck
     }
 
+    /// The keys a copy's signatures are checked with: the trusted ones (the directory's, else the recorded ones)
+    /// and the recorded ones, parsed, and each party's counterparty. Immutable once made, so shared with the
+    /// threads that check rows (swift-crypto's key type is a value wrapping bytes but is not marked `Sendable`).
+    private struct KeyContext: @unchecked Sendable {
+        var trusted: [String: Curve25519.Signing.PublicKey]
+        var recorded: [String: Curve25519.Signing.PublicKey]
+        var counterparty: [String: String]
+    }
+
+    /// The key context of a copy's header, and what is wrong with the header's keys (party, rule, detail).
+    private func keyContext(
+        of header: LedgerCopy.Header
+    ) -> (
+        context: KeyContext, problems: [(party: String, rule: AuditRule, detail: String)]
+    ) {
+        var problems: [(party: String, rule: AuditRule, detail: String)] = []
+        let fileKeyA = Data(hexString: header.publicKeyA).flatMap { $0.count == 32 ? $0 : nil }
+        let fileKeyB = Data(hexString: header.publicKeyB).flatMap { $0.count == 32 ? $0 : nil }
+        if fileKeyA == nil { problems.append((header.partyA, .malformedLedger, "public_key_a is not 32 bytes of hex")) }
+        if fileKeyB == nil { problems.append((header.partyB, .malformedLedger, "public_key_b is not 32 bytes of hex")) }
+        var fileKeys: [String: Data] = [:]
+        fileKeys[header.partyA] = fileKeyA
+        fileKeys[header.partyB] = fileKeyB
+        var trusted: [String: Data] = fileKeys
+        if let directory = trustedKeys {
+            for party in [header.partyA, header.partyB] {
+                guard let key = directory.publicKey(for: PartyID(party)) else {
+                    problems.append((party, .unknownKey, "party is not in the trusted key directory"))
+                    trusted[party] = nil
+                    continue
+                }
+                if let fileKey = fileKeys[party], fileKey != key {
+                    problems.append((party, .unknownKey, "recorded key \(fileKey.hexString) is not the trusted key"))
+                }
+                trusted[party] = key
+            }
+        }
+        let context = KeyContext(
+            trusted: trusted.compactMapValues { Ed25519.publicKey($0) },
+            recorded: fileKeys.compactMapValues { Ed25519.publicKey($0) },
+            counterparty: [header.partyA: header.partyB, header.partyB: header.partyA])
+        return (context, problems)
+    }
+
+    /// One row's hash, form and signatures: independent of every other row, so checked on every core.
+    private static func check(_ row: LedgerCopy.Row, keys: KeyContext) -> RowCheck {
+        let computed = row.computeHash()
+        let stored = Hex.isCanonical(row.entryHash, byteCount: 32) ? Data(hexString: row.entryHash) : nil
+        var malformed: String?
+        if stored == nil { malformed = "entry_hash is not 64 lower-case hex digits" }
+        if !isCanonicalJSON(row.body) { malformed = "body is not RFC 8785 canonical JSON" }
+        if !isCanonicalJSON(row.refs) { malformed = "refs is not RFC 8785 canonical JSON" }
+        let message = stored ?? computed
+        func check(_ signatureHex: String?, _ party: String?) -> SignatureCheck {
+            guard let signatureHex else { return .missing }
+            guard let party, let key = keys.trusted[party] else { return .noKey }
+            guard let signature = Data(hexString: signatureHex), signature.count == 64 else { return .bad }
+            if key.isValidSignature(signature, for: message) { return .valid }
+            if let fileKey = keys.recorded[party], fileKey.rawRepresentation != key.rawRepresentation,
+                fileKey.isValidSignature(signature, for: message)
+            {
+                return .untrustedKey
+            }
+            return .bad
+        }
+        let isParty = keys.counterparty[row.author] != nil
+        return RowCheck(
+            ledgerID: row.ledgerID, computedHash: computed, hashMatches: stored == computed, malformed: malformed,
+            author: isParty ? check(row.authorSig, row.author) : .noKey,
+            counter: isParty ? check(row.counterSig, keys.counterparty[row.author]) : .noKey)
+    }
+
     /// Audits one copy: header, every hash, link, seq, time and signature.
     /// - Parameter otherLedgerIDs: ids of other ledgers, to recognise an entry moved from one of them.
     public func audit(_ copy: LedgerCopy, otherLedgerIDs: [String] = []) -> [AuditFinding] {
+        audit(copy, otherLedgerIDs: otherLedgerIDs, checks: nil)
+    }
+
+    /// `audit(_:otherLedgerIDs:)`, with each row's check already made when `checks` holds one per row.
+    private func audit(_ copy: LedgerCopy, otherLedgerIDs: [String], checks made: [RowCheck]?) -> [AuditFinding] {
         let ledgerID = copy.ledgerID
         var findings: [AuditFinding] = []
         func report(_ seq: Int64?, _ party: String?, _ rule: AuditRule, _ detail: String) {
@@ -95,10 +206,10 @@ public struct LedgerAuditor: Sendable {
 
         // The header: keys, nonce, and an id that binds the parties.
         let header = copy.header
-        let fileKeyA = Data(hexString: header.publicKeyA).flatMap { $0.count == 32 ? $0 : nil }
-        let fileKeyB = Data(hexString: header.publicKeyB).flatMap { $0.count == 32 ? $0 : nil }
-        if fileKeyA == nil { report(nil, header.partyA, .malformedLedger, "public_key_a is not 32 bytes of hex") }
-        if fileKeyB == nil { report(nil, header.partyB, .malformedLedger, "public_key_b is not 32 bytes of hex") }
+        let (keys, problems) = keyContext(of: header)
+        for problem in problems where problem.rule == .malformedLedger {
+            report(nil, problem.party, problem.rule, problem.detail)
+        }
         if let nonce = Data(hexString: header.genesisNonce) {
             let derived = LedgerID.derive(
                 between: PartyID(header.partyA), and: PartyID(header.partyB), genesisNonce: nonce)
@@ -108,64 +219,33 @@ public struct LedgerAuditor: Sendable {
         } else {
             report(nil, nil, .malformedLedger, "genesis_nonce is not hex")
         }
-        var fileKeys: [String: Data] = [:]
-        fileKeys[header.partyA] = fileKeyA
-        fileKeys[header.partyB] = fileKeyB
-        var trusted: [String: Data] = fileKeys
-        if let directory = trustedKeys {
-            for party in [header.partyA, header.partyB] {
-                guard let key = directory.publicKey(for: PartyID(party)) else {
-                    report(nil, party, .unknownKey, "party is not in the trusted key directory")
-                    trusted[party] = nil
-                    continue
-                }
-                if let fileKey = fileKeys[party], fileKey != key {
-                    report(nil, party, .unknownKey, "recorded key \(fileKey.hexString) is not the trusted key")
-                }
-                trusted[party] = key
-            }
+        for problem in problems where problem.rule != .malformedLedger {
+            report(nil, problem.party, problem.rule, problem.detail)
         }
-        let parsedTrusted = trusted.compactMapValues { Ed25519.publicKey($0) }
-        let parsedFile = fileKeys.compactMapValues { Ed25519.publicKey($0) }
-        let counterparty = [header.partyA: header.partyB, header.partyB: header.partyA]
+        let counterparty = keys.counterparty
 
-        // Hashes and signatures: independent per row, so on every core.
+        // Hashes and signatures: independent per row, so on every core (or made already while the file was read).
         let rows = copy.rows
-        let checks = ParallelMap.map(count: rows.count, cores: cores) { index -> RowCheck in
-            let row = rows[index]
-            let computed = row.computeHash()
-            let stored = Hex.isCanonical(row.entryHash, byteCount: 32) ? Data(hexString: row.entryHash) : nil
-            var malformed: String?
-            if stored == nil { malformed = "entry_hash is not 64 lower-case hex digits" }
-            if !Self.isCanonicalJSON(row.body) { malformed = "body is not RFC 8785 canonical JSON" }
-            if !Self.isCanonicalJSON(row.refs) { malformed = "refs is not RFC 8785 canonical JSON" }
-            let message = stored ?? computed
-            func check(_ signatureHex: String?, _ party: String?) -> SignatureCheck {
-                guard let signatureHex else { return .missing }
-                guard let party, let key = parsedTrusted[party] else { return .noKey }
-                guard let signature = Data(hexString: signatureHex), signature.count == 64 else { return .bad }
-                if key.isValidSignature(signature, for: message) { return .valid }
-                if let fileKey = parsedFile[party], fileKey.rawRepresentation != key.rawRepresentation,
-                    fileKey.isValidSignature(signature, for: message)
-                {
-                    return .untrustedKey
-                }
-                return .bad
-            }
-            let isParty = counterparty[row.author] != nil
-            return RowCheck(
-                computedHash: computed, hashMatches: stored == computed, malformed: malformed,
-                author: isParty ? check(row.authorSig, row.author) : .noKey,
-                counter: isParty ? check(row.counterSig, counterparty[row.author]) : .noKey)
-        }
+        let checks =
+            made.flatMap { $0.count == rows.count ? $0 : nil }
+            ?? ParallelMap.map(count: rows.count, cores: cores) { Self.check(rows[$0], keys: keys) }
 
-        // Where each genuine entry belongs: its depth along the prev_hash links (needed only for bad rows).
-        var indexByHash: [String: Int] = [:]
-        for (index, row) in rows.enumerated() where indexByHash[row.entryHash] == nil {
-            indexByHash[row.entryHash] = index
+        // Where each genuine entry belongs: its depth along the prev_hash links (needed only for bad rows, so the
+        // index by hash is built at the first one).
+        var rowIndexByHash: [String: Int]?
+        func indexByHash(_ hash: String) -> Int? {
+            if rowIndexByHash == nil {
+                var index: [String: Int] = [:]
+                for (position, row) in rows.enumerated() where index[row.entryHash] == nil {
+                    index[row.entryHash] = position
+                }
+                rowIndexByHash = index
+            }
+            return rowIndexByHash?[hash]
         }
-        var depthMemo = [Int64?](repeating: nil, count: rows.count)
+        var depthMemo: [Int64?] = []
         func chainDepth(_ start: Int) -> Int64? {
+            if depthMemo.isEmpty { depthMemo = [Int64?](repeating: nil, count: rows.count) }
             var path: [Int] = []
             var visited = Set<Int>()
             var current = start
@@ -182,7 +262,7 @@ public struct LedgerAuditor: Sendable {
                     base = 0
                     break
                 }
-                guard let next = indexByHash[prev] else { return nil }
+                guard let next = indexByHash(prev) else { return nil }
                 current = next
             }
             guard var depth = base else { return nil }
@@ -219,7 +299,7 @@ public struct LedgerAuditor: Sendable {
                     row.computeHash(seq: depth).hexString == row.entryHash
                 {
                     displaced = true
-                    let original = indexByHash[row.entryHash].map { $0 != index } ?? false
+                    let original = indexByHash(row.entryHash).map { $0 != index } ?? false
                     if original {
                         report(row.seq, row.author, .seqDuplicate, "copy of the entry at seq \(depth)")
                     } else {

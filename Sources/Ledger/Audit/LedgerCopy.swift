@@ -100,10 +100,17 @@ public struct LedgerFile: Sendable {
     /// Signed-note texts from the `checkpoints` table, by ledger id.
     public let checkpointNotes: [String: [String]]
 
+    /// How many entry rows `init(path:onBlock:)` hands over at a time.
+    public static let readBlock = 128
+
     /// Reads a ledger file without modifying it.
+    /// - Parameter onBlock: given the headers and each block of up to `readBlock` entry rows as they are read, in
+    ///   order (ledger by ledger), so a reader can work on one block while the next is read.
     /// - Throws: `LedgerError(.storage)` when the file is not a readable SQLite file, `.notALedgerFile` when it is
     ///   one without the `ledgers` and `entries` tables.
-    public init(path: String) throws {
+    public init(
+        path: String, onBlock: ((_ headers: [LedgerCopy.Header], _ rows: [LedgerCopy.Row]) -> Void)? = nil
+    ) throws {
         self.path = path
         let store = try SQLiteLedgerStore(readOnlyPath: path)
         let (headers, rows, notes) = try store.read {
@@ -125,6 +132,13 @@ public struct LedgerFile: Sendable {
                     publicKeyB: row[4] ?? "", genesisNonce: row[5] ?? "", holder: row[6])
             }
             var rows: [LedgerCopy.Row] = []
+            var block: [LedgerCopy.Row] = []
+            func handOver() {
+                guard let onBlock, !block.isEmpty else { return }
+                onBlock(headers, block)
+                rows.append(contentsOf: block)
+                block.removeAll(keepingCapacity: true)
+            }
             let cursor = try GRDB.Row.fetchCursor(
                 db,
                 sql: """
@@ -134,12 +148,18 @@ public struct LedgerFile: Sendable {
                     FROM entries ORDER BY ledger_id, seq, rowid
                     """)
             while let row = try cursor.next() {
-                rows.append(
-                    LedgerCopy.Row(
-                        ledgerID: row[0] ?? "", seq: row[1] ?? 0, prevHash: row[2] ?? "", entryHash: row[3] ?? "",
-                        time: row[4] ?? 0, author: row[5] ?? "", kind: row[6] ?? "", refs: row[7] ?? "",
-                        body: row[8] ?? "", authorSig: row[9] ?? "", counterSig: row[10]))
+                let read = LedgerCopy.Row(
+                    ledgerID: row[0] ?? "", seq: row[1] ?? 0, prevHash: row[2] ?? "", entryHash: row[3] ?? "",
+                    time: row[4] ?? 0, author: row[5] ?? "", kind: row[6] ?? "", refs: row[7] ?? "",
+                    body: row[8] ?? "", authorSig: row[9] ?? "", counterSig: row[10])
+                guard onBlock != nil else {
+                    rows.append(read)
+                    continue
+                }
+                block.append(read)
+                if block.count == Self.readBlock { handOver() }
             }
+            handOver()
             var notes: [String: [String]] = [:]
             if tables.contains("checkpoints") {
                 for row in try GRDB.Row.fetchAll(

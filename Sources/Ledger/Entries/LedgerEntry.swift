@@ -95,16 +95,31 @@ public struct LedgerEntry: Codable, Sendable, Hashable {
         by author: PartyKey, ledgerID: LedgerID, seq: UInt64, prevHash: String, time: Int64, kind: String,
         refs: [String: String], body: JSONValue
     ) throws -> LedgerEntry {
+        var (entry, hash) = try hashed(
+            by: author.party, ledgerID: ledgerID, seq: seq, prevHash: prevHash, time: time, kind: kind, refs: refs,
+            body: body)
+        entry.authorSignature = try author.sign(hash)
+        return entry
+    }
+
+    /// A new entry by `author` with its hash computed from the fields and its author signature still empty, and
+    /// the 32 bytes to sign: a batch hashes its entries in chain order, then signs them on every core.
+    /// - Throws: `LedgerError(.invalidField)` when `kind` or a ref name could break the encoding.
+    static func hashed(
+        by author: PartyID, ledgerID: LedgerID, seq: UInt64, prevHash: String, time: Int64, kind: String,
+        refs: [String: String], body: JSONValue
+    ) throws -> (entry: LedgerEntry, hash: Data) {
         try EntryEncoding.validate(kind: kind)
         let bodyJSON = body.canonicalData
         let refsJSON = EntryEncoding.refsJSON(refs)
         let hash = EntryEncoding.hash(
-            ledgerID: ledgerID.rawValue, seq: seq, prevHash: prevHash, time: time, author: author.party.rawValue,
+            ledgerID: ledgerID.rawValue, seq: seq, prevHash: prevHash, time: time, author: author.rawValue,
             kind: kind, refsJSON: refsJSON, bodyJSON: bodyJSON)
-        return LedgerEntry(
-            ledgerID: ledgerID, seq: seq, prevHash: prevHash, time: time, author: author.party, kind: kind,
-            refs: refs, body: body, entryHash: Hex.encode(hash), authorSignature: try author.sign(hash),
-            counterSignature: nil, bodyJSON: bodyJSON, refsJSON: refsJSON)
+        let entry = LedgerEntry(
+            ledgerID: ledgerID, seq: seq, prevHash: prevHash, time: time, author: author, kind: kind,
+            refs: refs, body: body, entryHash: Hex.encode(hash), authorSignature: Data(), counterSignature: nil,
+            bodyJSON: bodyJSON, refsJSON: refsJSON)
+        return (entry, hash)
     }
 
     /// The hash recomputed from the fields (raw 32 bytes); equals `entryHashBytes` for an intact entry.

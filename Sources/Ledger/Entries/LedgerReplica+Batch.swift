@@ -39,23 +39,30 @@ extension LedgerReplica {
     /// The largest batch a copy takes in one proposal.
     public static let largestBatch = 256
 
-    /// Proposes `drafts` chained on this copy's head: each hashed and author-signed, the batch pending.
-    /// Times never go backwards along the chain (each raised to the one before it if earlier).
+    /// Proposes `drafts` chained on this copy's head: each hashed (in chain order) and author-signed (on every
+    /// core), the batch pending. Times never go backwards along the chain (each raised to the one before it if
+    /// earlier).
     public func proposeBatch(_ drafts: [EntryDraft]) throws -> [LedgerEntry] {
         try state.withLock { state in
             var seq = state.currentHead.seq
             var prevHash = state.currentHead.hash
             var time = state.headTime
             var entries: [LedgerEntry] = []
+            var hashes: [Data] = []
             entries.reserveCapacity(drafts.count)
+            hashes.reserveCapacity(drafts.count)
             for draft in drafts {
                 seq += 1
                 time = max(draft.time, time)
-                let entry = try LedgerEntry.signed(
-                    by: key, ledgerID: id, seq: seq, prevHash: prevHash, time: time, kind: draft.kind,
+                let (entry, hash) = try LedgerEntry.hashed(
+                    by: holder, ledgerID: id, seq: seq, prevHash: prevHash, time: time, kind: draft.kind,
                     refs: draft.refs, body: draft.body)
                 entries.append(entry)
+                hashes.append(hash)
                 prevHash = entry.entryHash
+            }
+            for (index, signature) in Self.sign(hashes, with: key).enumerated() {
+                entries[index].authorSignature = try signature.get()
             }
             state.pendingEntry = entries.first
             state.pendingBatch = Dictionary(uniqueKeysWithValues: entries.map { ($0.seq, $0) })
@@ -77,6 +84,7 @@ extension LedgerReplica {
         return try state.withLock { state in
             let saved = state
             var agreed: [LedgerEntry] = []
+            var hashes: [Data] = []
             var stored: [LedgerEntry] = []
             entryLoop: for (index, entry) in entries.enumerated() {
                 do {
@@ -124,10 +132,9 @@ extension LedgerReplica {
                             throw LedgerError(.notEntitled, "entry \(entry.seq): \(violation)")
                         }
                     }
-                    var countersigned = entry
-                    countersigned.counterSignature = try key.sign(hash)
-                    agreed.append(countersigned)
-                    state.advance(to: countersigned, rules: rules)
+                    agreed.append(entry)
+                    hashes.append(hash)
+                    state.advance(to: entry, rules: rules)
                 } catch {
                     // The first entry's refusal is the batch's; a later one's waits for its own proposal.
                     if index == 0 {
@@ -138,6 +145,10 @@ extension LedgerReplica {
                 }
             }
             do {
+                // The prefix is settled: countersigned on every core, then stored in one transaction.
+                for (index, signature) in Self.sign(hashes, with: key).enumerated() {
+                    agreed[index].counterSignature = try signature.get()
+                }
                 try store.append(agreed, to: id)
             } catch {
                 state = saved
@@ -236,17 +247,16 @@ extension LedgerReplica {
         }
     }
 
+    /// Each hash signed with `key`, on every core for a batch worth it.
+    static func sign(_ hashes: [Data], with key: PartyKey) -> [Result<Data, any Error>] {
+        concurrentMap(hashes) { hash in Result { try key.sign(hash) } }
+    }
+
     /// `transform` of every element, on every core when there are enough of them, in order.
     static func concurrentMap<Element: Sendable, Value: Sendable>(
         _ elements: [Element], _ transform: @Sendable (Element) -> Value
     ) -> [Value] {
-        guard elements.count >= 8 else { return elements.map(transform) }
-        let results = Mutex<[Int: Value]>([:])
-        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
-            let value = transform(elements[index])
-            results.withLock { $0[index] = value }
-        }
-        return results.withLock { values in elements.indices.map { values[$0]! } }
+        ParallelMap.map(count: elements.count, serialBelow: 8) { transform(elements[$0]) }
     }
 
     /// The entry's hash, checked against its fields.

@@ -17,16 +17,23 @@ public enum Hex {
 
     /// The bytes of hex `text` (either case), or `nil` when it is not an even-length run of hex digits.
     public static func decode(_ text: some StringProtocol) -> Data? {
-        let utf8 = Array(text.utf8)
+        // The auditor decodes three of these per entry on every core: straight from the UTF-8 storage into one
+        // buffer, with no per-byte append.
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(utf8: $0) }) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0) }
+    }
+
+    private static func decode(utf8: UnsafeBufferPointer<UInt8>) -> Data? {
         guard utf8.count % 2 == 0 else { return nil }
-        var out = Data(capacity: utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
+        var out = Data(count: utf8.count / 2)
+        let valid = out.withUnsafeMutableBytes { bytes -> Bool in
+            for index in 0..<bytes.count {
+                guard let high = value(utf8[2 * index]), let low = value(utf8[2 * index + 1]) else { return false }
+                bytes[index] = high << 4 | low
+            }
+            return true
         }
-        return out
+        return valid ? out : nil
     }
 
     /// True when `text` is exactly `byteCount` bytes of lower-case hex, the canonical form this module writes.
