@@ -21,9 +21,9 @@ extension JSONValue {
 
     func writeCanonical(into out: inout [UInt8]) {
         switch self {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let value): out.append(contentsOf: Array((value ? "true" : "false").utf8))
-        case .number(let value): out.append(contentsOf: Array(JSONValue.ecmaScriptString(value).utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let value): out.append(contentsOf: JSONValue.ecmaScriptString(value).utf8)
         case .string(let value): JSONValue.writeString(value, into: &out)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
@@ -34,19 +34,43 @@ extension JSONValue {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
-            for (index, key) in keys.enumerated() {
+            let sorted = members.sorted { JSONValue.precedesInUTF16($0.key, $1.key) }
+            for (index, member) in sorted.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(key, into: &out)
+                JSONValue.writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                members[key]!.writeCanonical(into: &out)
+                member.value.writeCanonical(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
     }
 
+    /// True when `a` sorts before `b` by UTF-16 code units, RFC 8785's member order. UTF-8 bytes compare like
+    /// code points, and code points like UTF-16 units except where one above U+FFFF meets one at or above U+E000;
+    /// so where the names first differ in two ASCII bytes the bytes decide, and only otherwise are the UTF-16
+    /// units compared (names are almost always ASCII: this is on the path of every ledger entry's hash).
+    static func precedesInUTF16(_ a: String, _ b: String) -> Bool {
+        var first = a.utf8.makeIterator()
+        var second = b.utf8.makeIterator()
+        while true {
+            switch (first.next(), second.next()) {
+            case (nil, nil): return false
+            case (nil, _?): return true
+            case (_?, nil): return false
+            case (let x?, let y?) where x == y: continue
+            case (let x?, let y?) where x < 0x80 && y < 0x80: return x < y
+            default: return a.utf16.lexicographicallyPrecedes(b.utf16)
+            }
+        }
+    }
+
     static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out.append(contentsOf: string.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])

@@ -33,6 +33,11 @@ struct CanonicalJSONTests {
         // U+FB01 (ﬁ) sorts after U+1F600 (😀, surrogates D83D…) in UTF-16 but before it in scalar order.
         let value: JSONValue = ["\u{FB01}": 1, "\u{1F600}": 2]
         #expect(value.canonicalString == "{\"\u{1F600}\":2,\"\u{FB01}\":1}")
+        // The same after a shared prefix; ASCII names by byte (upper case first), a prefix before its extensions.
+        let mixed: JSONValue = ["x\u{FB01}": 1, "x\u{1F600}": 2, "ab": 3, "a": 4, "B": 5, "x": 6, "é": 7]
+        #expect(
+            mixed.canonicalString
+                == "{\"B\":5,\"a\":4,\"ab\":3,\"x\":6,\"x\u{1F600}\":2,\"x\u{FB01}\":1,\"é\":7}")
     }
 
     @Test("a decoded document encodes back to the same tree")

@@ -83,10 +83,10 @@ public struct NodeClient: LedgerTransport {
         guard let first = entries.first else { return .countersigned([]) }
         let reply = try await send(
             .POST, to: counterparty, path: NodeRoutes.ledgerEntriesPath(first.ledgerID),
-            body: try JSONEncoder().encode(entries))
+            body: LedgerEntry.wireData(entries))
         switch reply.status {
         case 200, 201:
-            return .countersigned(try JSONDecoder().decode([LedgerEntry].self, from: reply.body))
+            return .countersigned(try LedgerEntry.entries(wireData: reply.body))
         case 409:
             return .conflict(try JSONDecoder().decode(LedgerHead.self, from: reply.body))
         case 400, 413, 415, 422:
@@ -132,6 +132,6 @@ public struct NodeClient: LedgerTransport {
         guard reply.status == 200 else {
             throw NodeError(.transport, "\(counterparty) answered \(reply.status) for entries of \(ledger)")
         }
-        return try JSONDecoder().decode([LedgerEntry].self, from: reply.body)
+        return try LedgerEntry.entries(wireData: reply.body)
     }
 }

@@ -12,7 +12,7 @@ extension NodeRoutes {
         _ incoming: Incoming, replica: LedgerReplica, behind: @Sendable (PartyID) -> Void, now: Int64?,
         crashPoint: CrashPoint? = nil
     ) -> Response {
-        guard let entries = try? JSONDecoder().decode([LedgerEntry].self, from: incoming.body), !entries.isEmpty else {
+        guard let entries = try? LedgerEntry.entries(wireData: incoming.body), !entries.isEmpty else {
             return error(MEFError(code: .invalidBody, reason: "not a non-empty array of ledger entries"))
         }
         guard entries.count <= LedgerReplica.largestBatch else {
@@ -27,7 +27,7 @@ extension NodeRoutes {
             switch try replica.receiveBatch(entries, now: now) {
             case .countersigned(let agreed):
                 crashPoint?.reach(.receiverCommitted, entries: agreed.filter { $0.seq > before }.count)
-                return json(.ok, agreed)
+                return json(.ok, wire: LedgerEntry.wireData(agreed))
             case .conflict(let head):
                 if entries[0].seq > head.seq + 1 { behind(incoming.party) }
                 return json(.conflict, head)

@@ -188,7 +188,7 @@ public enum NodeRoutes {
             guard let entries = try? replica.entries(from: max(from, 1)) else {
                 return error(MEFError(code: .internalError, reason: "cannot read the ledger"))
             }
-            return json(.ok, entries)
+            return json(.ok, wire: LedgerEntry.wireData(entries))
         }
     }
 
@@ -465,7 +465,13 @@ public enum NodeRoutes {
     ) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return json(status, wire: (try? encoder.encode(value)) ?? Data("{}".utf8), contentType: contentType)
+    }
+
+    /// A response with JSON text already written.
+    static func json(
+        _ status: HTTPResponse.Status, wire data: Data, contentType: String = "application/json"
+    ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = contentType
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))

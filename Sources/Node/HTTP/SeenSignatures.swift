@@ -58,9 +58,10 @@ public final class SeenSignatures: Sendable {
             }
             guard cache.memory[signature] == nil else { return false }
             cache.memory[signature] = now
-            try? queue?.write { db in
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO seen (signature, at) VALUES (?, ?)", arguments: [signature, now])
+            // One statement in autocommit, compiled once: this is on every signed request's path.
+            try? queue?.writeWithoutTransaction { db in
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (signature, at) VALUES (?, ?)")
+                    .execute(arguments: [signature, now])
             }
             return true
         }

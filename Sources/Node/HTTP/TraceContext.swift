@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Ledger
 
 /// W3C Trace Context (`traceparent`, version `00`) on the requests between nodes, so an operator follows one retail
 /// request across providers with standard tools.
@@ -47,11 +48,12 @@ public struct TraceContext: Sendable, Hashable {
     }
 
     private static func digest(_ text: String, bytes: Int) -> String {
-        SHA256.hash(data: Data(text.utf8)).prefix(bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(Array(SHA256.hash(data: Data(text.utf8)).prefix(bytes)))
     }
 
     private static func isID(_ text: String, digits: Int) -> Bool {
-        text.count == digits && text.allSatisfy(\.isLowerHexDigit) && text.contains { $0 != "0" }
+        text.utf8.count == digits && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+            && text.utf8.contains { $0 != UInt8(ascii: "0") }
     }
 }
 

@@ -109,10 +109,10 @@ public final class InputJournal: Sendable {
         let text = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
         // What is written must read back: a line that cannot be decoded would be lost at the next start.
         _ = try JSONDecoder.exactlyTyped().decode(Entry.self, from: Data(text.utf8))
-        try queue.write { db in
-            try db.execute(
-                sql: "INSERT INTO journal (at, seed, entry, id_counter) VALUES (?, ?, ?, ?)",
-                arguments: [at.milliseconds, Int64(bitPattern: seed), text, idCounter])
+        // One statement in autocommit, compiled once: every input passes here before its effects.
+        try queue.writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "INSERT INTO journal (at, seed, entry, id_counter) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [at.milliseconds, Int64(bitPattern: seed), text, idCounter])
         }
     }
 

@@ -60,7 +60,8 @@ struct PayloadInspector {
             let text = typed(
                 key, of: object, at: path, required: rule, because: reason, expected: "a string", \.stringValue)
         else { return nil }
-        if let rule, text.trimmingCharacters(in: .whitespaces).isEmpty {
+        // Blank when no scalar is outside `.whitespaces` (the first usually decides; trimming made a copy each time).
+        if let rule, !text.unicodeScalars.contains(where: { !CharacterSet.whitespaces.contains($0) }) {
             let why = reason.isEmpty ? "" : ": \(reason)"
             report(JSONPointer.appending(path, key), rule, "'\(key)' must not be empty\(why)")
         }
