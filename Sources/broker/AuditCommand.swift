@@ -82,8 +82,8 @@ extension AuditCommand {
                 }
             }
             let auditor = LedgerAuditor(trustedKeys: try keys.map(readKeys), rules: .broker, witnessKeys: witnesses)
-            let (files, omniLedgers) = try readLedgerFiles(expand(paths))
-            var report = auditor.audit(files, against: try against.map(readLedgerFile))
+            let (files, omniLedgers, audited) = try readLedgerFiles(expand(paths), auditor: auditor)
+            var report = auditor.audit(files, against: try against.map(readLedgerFile), audited: audited)
             let trusted = try keys.map(readKeys)
             for omni in omniLedgers {
                 report.findings += OmniReview.audit(omni, trustedKeys: trusted) { neighbour in
@@ -121,14 +121,25 @@ extension AuditCommand {
 
         /// The ledger files among `paths`, each read once; a SQLite file without the ledger tables (a node's
         /// journal or replay cache) is skipped with a note on standard error. Nothing left to audit is bad input.
-        private func readLedgerFiles(_ paths: [String]) throws -> ([LedgerFile], [OmniLedger]) {
+        /// Reads each ledger file and audits it alone as it is read (`LedgerAuditor.read(path:)`); the findings by
+        /// path.
+        private func readLedgerFiles(
+            _ paths: [String], auditor: LedgerAuditor
+        ) throws -> (
+            [LedgerFile], [OmniLedger], [String: [AuditFinding]]
+        ) {
             var seen = Set<String>()
             var files: [LedgerFile] = []
             var omniLedgers: [OmniLedger] = []
+            var audited: [String: [AuditFinding]] = [:]
             for path in paths where seen.insert((path as NSString).standardizingPath).inserted {
                 let file: LedgerFile?
                 do {
-                    file = try LedgerFile.open(path: path)
+                    let (read, findings) = try auditor.read(path: path)
+                    file = read
+                    audited[path] = findings
+                } catch let error as LedgerError where error.code == .notALedgerFile {
+                    file = nil
                 } catch {
                     fail("\(path): not a readable ledger file (\(error))")
                 }
@@ -146,7 +157,7 @@ extension AuditCommand {
             if files.isEmpty && omniLedgers.isEmpty && !paths.isEmpty {
                 fail("no ledger file in \(self.paths.joined(separator: " "))")
             }
-            return (files, omniLedgers)
+            return (files, omniLedgers, audited)
         }
     }
 

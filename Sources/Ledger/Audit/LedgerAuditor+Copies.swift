@@ -7,10 +7,14 @@ extension LedgerAuditor {
     ///
     /// Without `other`, the copies are paired across `files` instead (`audit(pairing:)`), and `comparedLedgers`
     /// stays `nil`.
-    public func audit(_ files: [LedgerFile], against other: LedgerFile? = nil) -> AuditReport {
-        guard let other else { return audit(pairing: files) }
-        var report = AuditReport(findings: files.flatMap { audit($0) })
-        report.findings += audit(other)
+    /// - Parameter audited: findings already made on some of the files alone (by path, as `read(path:)` gives
+    ///   them); those files are not audited again.
+    public func audit(
+        _ files: [LedgerFile], against other: LedgerFile? = nil, audited: [String: [AuditFinding]] = [:]
+    ) -> AuditReport {
+        guard let other else { return audit(pairing: files, audited: audited) }
+        var report = AuditReport(findings: files.flatMap { audited[$0.path] ?? audit($0) })
+        report.findings += audited[other.path] ?? audit(other)
         var compared = 0
         for copy in files.flatMap(\.copies) {
             guard let theirs = other.copy(of: copy.ledgerID) else {
@@ -31,8 +35,8 @@ extension LedgerAuditor {
     ///
     /// Pairing findings follow the files' own, by ledger id; with more than two copies of a ledger, each is
     /// compared with the first.
-    public func audit(pairing files: [LedgerFile]) -> AuditReport {
-        var report = AuditReport(findings: files.flatMap { audit($0) })
+    public func audit(pairing files: [LedgerFile], audited: [String: [AuditFinding]] = [:]) -> AuditReport {
+        var report = AuditReport(findings: files.flatMap { audited[$0.path] ?? audit($0) })
         var copies: [LedgerID: [LedgerCopy]] = [:]
         for file in files {
             for copy in file.copies { copies[copy.ledgerID, default: []].append(copy) }
