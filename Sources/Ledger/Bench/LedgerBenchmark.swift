@@ -1,6 +1,7 @@
 import CanonicalJSON
 import Dispatch
 import Foundation
+import Synchronization
 
 /// `broker bench ledger`: measures, in one run, raw Ed25519 speed and the ledger's agreed-append and audit
 /// speeds, and sets each beside the bound the raw figures allow.
@@ -24,6 +25,9 @@ public enum LedgerBenchmark {
         /// countersigned and committed with one transaction per copy, `synchronous=FULL`; signatures and
         /// verifications of a batch on all cores), authors taking turns batch by batch.
         public var batchedAppendPerSecond: Double
+        /// The same, the entries spread over one ledger per core agreed at once (a node's lanes, one per
+        /// counterparty), each batch still signed and verified on every core.
+        public var lanesAppendPerSecond: Double
         /// Entries per second audited from a file (read, every hash and both signatures checked), all cores.
         public var auditPerSecond: Double
 
@@ -45,6 +49,9 @@ public enum LedgerBenchmark {
                 agreed appends, batches of \(LedgerReplica.largestBatch) \(rate(batchedAppendPerSecond))   \
                 bound \(cores)/(2·t_sign+2·t_verify)       \(rate(batchedAppendBound))   ratio \
                 \(String(format: "%.0f%%", 100 * batchedAppendPerSecond / batchedAppendBound))
+                agreed appends, \(cores) ledgers at once \(rate(lanesAppendPerSecond))   \
+                bound \(cores)/(2·t_sign+2·t_verify)       \(rate(batchedAppendBound))   ratio \
+                \(String(format: "%.0f%%", 100 * lanesAppendPerSecond / batchedAppendBound))
                 Ed25519 verify (\(cores) cores)        \(rate(parallelVerifyPerSecond))   \
                 (\(String(format: "%.2f", parallelVerifyPerSecond / verifyPerSecond))× one core)
                 audit verification (\(cores) cores) \(rate(auditPerSecond))   bound \(cores)/(2·t_verify)          \
@@ -98,33 +105,48 @@ public enum LedgerBenchmark {
         let synchronous = try storeA.synchronousLevel()
         precondition(synchronous == 2, "synchronous is not FULL")
 
-        // The same entries agreed in batches, as a live lane agrees them: one transaction per batch per copy.
-        let batchedPaths = [pathA, pathB].map { $0.replacingOccurrences(of: ".sqlite", with: "-batched.sqlite") }
-        defer {
-            for path in batchedPaths where !keepFiles {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
-        }
-        let batched = try BilateralLedger(
-            partyA: alice, partyB: bob, genesisNonce: Data((stamp + "-batched").utf8),
-            storeA: try SQLiteLedgerStore(path: batchedPaths[0], durability: .full),
-            storeB: try SQLiteLedgerStore(path: batchedPaths[1], durability: .full))
+        // The same entries agreed in batches, as a live lane agrees them: one transaction per batch per copy; first
+        // on one ledger, then spread over one ledger per core at once (a node's lanes, one per counterparty).
         let drafts = (0..<entries).map { index in
             EntryDraft(
                 kind: "poq.request", refs: ["poq": "poq-\(index)"],
                 body: ["seq": .number(Double(index)), "poq": payload], time: 1_700_000_000_000 + Int64(index))
         }
-        let batchedSeconds = try time {
-            var start = 0
-            var turn = 0
-            while start < drafts.count {
-                let author = turn % 2 == 0 ? alice.party : bob.party
-                let end = min(start + LedgerReplica.largestBatch, drafts.count)
-                start += try batched.recordBatch(author: author, Array(drafts[start..<end])).count
-                turn += 1
+        var batchedPaths: [String] = []
+        defer {
+            for path in batchedPaths where !keepFiles {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
         }
-        precondition(batched.head.seq == UInt64(entries), "batched appends stopped at \(batched.head.seq)")
+        func ledgers(_ count: Int, _ name: String) throws -> [BilateralLedger] {
+            try (0..<count).map { lane in
+                let paths = [pathA, pathB].map {
+                    $0.replacingOccurrences(of: ".sqlite", with: "-\(name)-\(lane).sqlite")
+                }
+                batchedPaths += paths
+                return try BilateralLedger(
+                    partyA: alice, partyB: bob, genesisNonce: Data("\(stamp)-\(name)-\(lane)".utf8),
+                    storeA: try SQLiteLedgerStore(path: paths[0], durability: .full),
+                    storeB: try SQLiteLedgerStore(path: paths[1], durability: .full))
+            }
+        }
+        let single = try ledgers(1, "batched")
+        let batchedSeconds = try time { try appendInBatches(drafts[...], to: single[0], alice: alice, bob: bob) }
+        let lanes = try ledgers(cores, "lanes")
+        let laneFailures = Mutex<[any Error]>([])
+        let lanesSeconds = try time {
+            DispatchQueue.concurrentPerform(iterations: cores) { lane in
+                let share = drafts[(entries * lane / cores)..<(entries * (lane + 1) / cores)]
+                do {
+                    try appendInBatches(share, to: lanes[lane], alice: alice, bob: bob)
+                } catch {
+                    laneFailures.withLock { $0.append(error) }
+                }
+            }
+            if let failure = laneFailures.withLock({ $0.first }) { throw failure }
+        }
+        precondition(
+            lanes.map { Int($0.head.seq) }.reduce(0, +) == entries, "lanes stopped at \(lanes.map(\.head.seq))")
 
         raw = raw.best(try RawCrypto.measure(key: alice, cores: cores))
 
@@ -139,7 +161,9 @@ public enum LedgerBenchmark {
         return Result(
             entries: entries, cores: cores, signPerSecond: raw.sign, verifyPerSecond: raw.verify,
             parallelVerifyPerSecond: raw.parallelVerify, appendPerSecond: Double(entries) / appendSeconds,
-            batchedAppendPerSecond: Double(entries) / batchedSeconds, auditPerSecond: Double(entries) / auditSeconds)
+            batchedAppendPerSecond: Double(entries) / batchedSeconds,
+            lanesAppendPerSecond: Double(entries) / lanesSeconds,
+            auditPerSecond: Double(entries) / auditSeconds)
     }
 
     /// Raw Ed25519 rates on this machine: signatures and verifications per second on one core, and verifications
@@ -221,6 +245,24 @@ public enum LedgerBenchmark {
             precondition(parallelResults.allSatisfy { $0 })
 
             return RawCrypto(sign: sign, verify: verify, parallelVerify: Double(parallelCount) / parallelSeconds)
+        }
+    }
+
+    /// Agrees `drafts` on `ledger` in batches of `LedgerReplica.largestBatch`, the authors taking turns batch by
+    /// batch; every entry must be taken.
+    static func appendInBatches(
+        _ drafts: ArraySlice<EntryDraft>, to ledger: BilateralLedger, alice: PartyKey, bob: PartyKey
+    ) throws {
+        var start = drafts.startIndex
+        var turn = 0
+        while start < drafts.endIndex {
+            let author = turn % 2 == 0 ? alice.party : bob.party
+            let end = min(start + LedgerReplica.largestBatch, drafts.endIndex)
+            start += try ledger.recordBatch(author: author, Array(drafts[start..<end])).count
+            turn += 1
+        }
+        guard ledger.head.seq == UInt64(drafts.count) else {
+            throw LedgerError(.divergence, "batched appends stopped at \(ledger.head.seq) of \(drafts.count)")
         }
     }
 
