@@ -15,10 +15,12 @@ struct BenchCommand: ParsableCommand {
             commandName: "ledger",
             abstract: "Ed25519 sign/verify, agreed appends to SQLite (synchronous=FULL) and audit speed, in one run.",
             discussion: """
-                Prints raw Ed25519 sign/s and verify/s (one core), agreed entries/s (signed, countersigned, both \
+                Prints raw Ed25519 sign/s and verify/s (one core); agreed entries/s (signed, countersigned, both \
                 verified, written to two SQLite copies with synchronous=FULL, one transaction per 1,000 entries) \
-                beside the one-core bound 1/(2·t_sign + 2·t_verify), and audit entries/s on all cores beside \
-                cores/(2·t_verify). Build in release first.
+                beside the one-core bound 1/(2·t_sign + 2·t_verify); the same entries agreed in batches of 256 \
+                (one transaction per batch per copy, as a live lane does), on one ledger and on one ledger per core \
+                at once, beside the all-core bound cores/(2·t_sign + 2·t_verify); and audit entries/s on all cores \
+                (the file read and checked at once) beside cores/(2·t_verify). Build in release first.
 
                 Example:
                   swift build -c release && .build/release/broker bench ledger --entries 20000

@@ -99,9 +99,10 @@ struct SimulateCommand: AsyncParsableCommand {
         help: """
             What the run keeps of its ledgers in memory: entries (every entry, for the audit and --report) or heads \
             (each copy's head and Merkle frontier: memory flat on long runs; with --out the entries still go to the \
-            SQLite files and are audited from them).
+            SQLite files and are audited from them). Default: entries for one run; heads for --runs, whose runs are \
+            then not audited (--runs N --ledgers entries audits every run and checks `ledgers: clean`).
             """)
-    var ledgers: LedgerRetention = .entries
+    var ledgers: LedgerRetention?
 
     @Option(help: "Run this many seeds (--seed, --seed + 1, …) and print statistics.")
     var runs: Int?
@@ -126,6 +127,7 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             let (parsed, directory) = try ScenarioLoader.load(scenario ?? ScenarioLoader.defaultScenarioName)
             let plan = try SimulationPlan(parsed, directory: directory, seedOverride: seed)
+            let ledgers = self.ledgers ?? .entries
             if ledgers == .heads && out == nil && (report != nil || witness) {
                 try Self.refuse("--ledgers heads keeps no entries for --report or --witness: add --out DIR")
             }
@@ -194,7 +196,7 @@ extension SimulateCommand {
             }
             batchReport = try await BatchRunner.run(
                 parsed, directory: directory, runs: runs, firstSeed: seed ?? parsed.seed ?? 1,
-                parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount, ledgers: ledgers ?? .heads,
                 progress: { done in progress.runs(done, of: runs) })
             progress.finish()
         } catch let error as ScenarioError {

@@ -147,7 +147,17 @@ struct BatchRunTests {
         #expect(report.expectationsNotChecked == ["ledgers clean"])
         #expect(
             report.summary.contains(
-                "2 of 2 runs met every expectation checked (not checked: ledgers clean; runs of a batch are not audited)"
+                "2 of 2 runs met every expectation checked (not checked: ledgers clean; runs keeping only ledger heads "
+                    + "are not audited: add --ledgers entries)"
             ))
+    }
+
+    @Test("a batch that keeps every entry audits each run and checks ledgers clean in every one")
+    func auditedBatch() async throws {
+        let (scenario, directory) = try ScenarioLoader.load("five-hop-chain")
+        let report = try await BatchRunner.run(scenario, directory: directory, runs: 2, firstSeed: 1, ledgers: .entries)
+        #expect(report.expectationsNotChecked.isEmpty)
+        #expect(report.runsMeetingExpectations == 2)
+        #expect(report.summary.contains("not checked") == false)
     }
 }

@@ -42,18 +42,26 @@ public struct LedgerAuditor: Sendable {
     /// - Throws: `LedgerError(.storage)` when the file is unreadable, `.notALedgerFile` when it has no ledger tables.
     public func read(path: String) throws -> (file: LedgerFile, findings: [AuditFinding]) {
         var pipeline: BlockPipeline<[LedgerCopy.Row], [RowCheck?]>?
-        let file = try LedgerFile(path: path) { headers, block in
-            let blocks =
-                pipeline
-                ?? {
-                    let keys = Dictionary(headers.map { ($0.ledgerID, keyContext(of: $0).context) }) { first, _ in first
-                    }
-                    return BlockPipeline(cores: cores) { rows in
-                        rows.map { row in keys[row.ledgerID].map { Self.check(row, keys: $0) } }
-                    }
-                }()
-            pipeline = blocks
-            blocks.submit(block)
+        let file: LedgerFile
+        do {
+            file = try LedgerFile(path: path) { headers, block in
+                let blocks =
+                    pipeline
+                    ?? {
+                        let keys = Dictionary(headers.map { ($0.ledgerID, keyContext(of: $0).context) }) { first, _ in
+                            first
+                        }
+                        return BlockPipeline(cores: cores) { rows in
+                            rows.map { row in keys[row.ledgerID].map { Self.check(row, keys: $0) } }
+                        }
+                    }()
+                pipeline = blocks
+                blocks.submit(block)
+            }
+        } catch {
+            // A read that fails part way still lets the helper threads finish and end.
+            pipeline?.cancel()
+            throw error
         }
         // The blocks hold every row in the order read (ledger by ledger); orphan rows have no check.
         var checks: [String: [RowCheck]] = [:]

@@ -83,6 +83,17 @@ final class BlockPipeline<Input: Sendable, Output: Sendable>: @unchecked Sendabl
         return results
     }
 
+    /// Closes the pipeline without waiting: blocks not yet taken are dropped, and the helpers end once they are
+    /// done with the ones they hold.
+    func cancel() {
+        condition.lock()
+        closed = true
+        for index in next..<inputs.count { inputs[index] = nil }
+        next = inputs.count
+        condition.broadcast()
+        condition.unlock()
+    }
+
     private func work() {
         condition.lock()
         while true {

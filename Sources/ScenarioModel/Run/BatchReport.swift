@@ -76,7 +76,7 @@ public struct BatchReport: Encodable, Sendable {
     /// Runs whose every expectation was met (a stochastic scenario's expectations hold in some runs only), of
     /// those the batch could check.
     public let runsMeetingExpectations: Int
-    /// The expectations no run could check (`ledgers clean`: runs of a batch are not audited), sorted.
+    /// The expectations no run could check (`ledgers clean` when the runs kept only ledger heads), sorted.
     public let expectationsNotChecked: [String]
     public let overall: Statistics
     public let demands: [Statistics]
@@ -131,7 +131,8 @@ public struct BatchReport: Encodable, Sendable {
                 + "\(runsMeetingExpectations) of \(runs) runs met every expectation"
                 + (expectationsNotChecked.isEmpty
                     ? ""
-                    : " checked (not checked: \(expectationsNotChecked.joined(separator: ", ")); runs of a batch are not audited)"),
+                    : " checked (not checked: \(expectationsNotChecked.joined(separator: ", ")); runs keeping only "
+                        + "ledger heads are not audited: add --ledgers entries)"),
             "",
             Self.row([
                 "demand", "runs", "READY/green in window", "price p10 / p50 / p90", "hops (count)",

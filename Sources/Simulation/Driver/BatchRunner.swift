@@ -6,16 +6,19 @@ import ScenarioModel
 ///
 /// Each run is a whole simulation of its own (its own cores, ledgers and random streams), so runs share nothing
 /// and the report does not depend on how they were scheduled: same scenario, runs and first seed, same report.
-/// The runs keep their ledgers as heads and frontiers (`LedgerRetention.heads`): the statistics read no entry.
+/// By default the runs keep their ledgers as heads and frontiers (`LedgerRetention.heads`): the statistics read no
+/// entry, and the runs are not audited. With `.entries` each run keeps its entries and audits them, so a scenario's
+/// `ledgers: clean` is checked in every run.
 public enum BatchRunner {
     /// - Parameters:
     ///   - runs: how many runs, on seeds `firstSeed`, `firstSeed + 1`, …
     ///   - parallelism: runs at a time (default: the active cores).
+    ///   - ledgers: what each run keeps of its ledgers; `.entries` audits every run.
     ///   - progress: called after each run with the number of runs finished.
     /// - Throws: `ScenarioError` when the scenario cannot be planned (checked on the first seed before any run).
     public static func run(
         _ scenario: Scenario, directory: URL, runs: Int, firstSeed: UInt64,
-        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, ledgers: LedgerRetention = .heads,
         progress: (@Sendable (Int) -> Void)? = nil
     ) async throws -> BatchReport {
         _ = try SimulationPlan(scenario, directory: directory, seedOverride: firstSeed)
@@ -29,7 +32,7 @@ public enum BatchRunner {
                 group.addTask {
                     let plan = try SimulationPlan(
                         scenario, directory: directory, seedOverride: firstSeed &+ UInt64(run))
-                    let simulator = try Simulator(plan: plan, audit: false, ledgers: .heads)
+                    let simulator = try Simulator(plan: plan, audit: ledgers == .entries, ledgers: ledgers)
                     simulator.recordsExchanges = false
                     let result = try simulator.run()
                     return (
