@@ -37,6 +37,8 @@ let package = Package(
                 "CanonicalJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The entry insert binds its columns straight from the entry's bytes (SQLiteLedgerStore.flush).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: settings
         ),

@@ -45,6 +45,17 @@ struct EntryWireTests {
         #expect(try LedgerEntry.entries(wireData: JSONEncoder().encode(entries)) == entries)
     }
 
+    @Test("a seq or time beyond 2^53 reads exactly, as JSONDecoder reads it")
+    func largeIntegers() throws {
+        let far = LedgerEntry(
+            ledgerID: entries[0].ledgerID, seq: 9_007_199_254_740_993, prevHash: entries[0].prevHash,
+            time: Int64.max, author: entries[0].author, kind: "poq.request", refs: [:], body: .null,
+            entryHash: entries[0].entryHash, authorSignature: entries[0].authorSignature, counterSignature: nil)
+        let back = try LedgerEntry.entries(wireData: LedgerEntry.wireData([far]))
+        #expect(back.map(\.seq) == [9_007_199_254_740_993])
+        #expect(back.map(\.time) == [Int64.max])
+    }
+
     @Test("a malformed entry is refused with its index and field")
     func malformed() throws {
         var object = try #require(

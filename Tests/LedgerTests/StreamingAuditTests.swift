@@ -57,9 +57,10 @@ struct StreamingAuditTests {
 
     @Test("an honest file of several read blocks is clean, read block by block")
     func honestFile() throws {
-        let (file, findings) = try LedgerAuditor().read(path: path)
+        let (file, findings, streamed) = try LedgerAuditor().readCounting(path: path)
         #expect(findings.isEmpty)
         #expect(file.copies.map(\.rows.count).sorted() == [200, 300])
+        #expect(streamed == 2)
     }
 
     @Test("tampered rows in later blocks are named as on the whole file: signature, hash, moved row, orphan")
@@ -74,8 +75,9 @@ struct StreamingAuditTests {
             """
         let damaged = try tampered("damaged", sql)
         let auditor = LedgerAuditor()
-        let (_, streamed) = try auditor.read(path: damaged)
+        let (_, streamed, copies) = try auditor.readCounting(path: damaged)
         let whole = auditor.audit(try LedgerFile(path: damaged))
+        #expect(copies == 2)
         #expect(streamed == whole)
         let ledgerAB = String(ab.rawValue.prefix(4))
         let ledgerAC = String(ac.rawValue.prefix(4))

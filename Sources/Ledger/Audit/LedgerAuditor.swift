@@ -41,6 +41,13 @@ public struct LedgerAuditor: Sendable {
     /// on every core while the next block is read, then the copies are audited as `audit(_:)` does.
     /// - Throws: `LedgerError(.storage)` when the file is unreadable, `.notALedgerFile` when it has no ledger tables.
     public func read(path: String) throws -> (file: LedgerFile, findings: [AuditFinding]) {
+        let (file, findings, _) = try readCounting(path: path)
+        return (file, findings)
+    }
+
+    /// `read(path:)`, and how many copies were audited with the checks made while reading (the rest, if any, were
+    /// checked again after the read: tests assert there are none).
+    func readCounting(path: String) throws -> (file: LedgerFile, findings: [AuditFinding], streamedCopies: Int) {
         var pipeline: BlockPipeline<[LedgerCopy.Row], [RowCheck?]>?
         let file: LedgerFile
         do {
@@ -68,7 +75,8 @@ public struct LedgerAuditor: Sendable {
         for block in pipeline?.finish() ?? [] {
             for case let check? in block { checks[check.ledgerID, default: []].append(check) }
         }
-        return (file, audit(file, checks: checks))
+        let streamed = file.copies.filter { checks[$0.header.ledgerID]?.count == $0.rows.count }.count
+        return (file, audit(file, checks: checks), streamed)
     }
 
     /// Audits every ledger of a read file, its orphan rows and its stored checkpoints.

@@ -63,7 +63,8 @@ public enum LedgerBenchmark {
     }
 
     /// Runs the benchmark with `entries` agreed entries in SQLite files under `directory` (created if needed).
-    /// - Parameter keepFiles: leave the two SQLite copies (and a co-signed checkpoint) in `directory`.
+    /// - Parameter keepFiles: leave the SQLite copies in `directory`: the two of the one-at-a-time run (with a
+    ///   co-signed checkpoint), two of the batched run and two per core of the run on several ledgers.
     public static func run(entries: Int, directory: String, cores: Int? = nil, keepFiles: Bool = false) throws -> Result
     {
         let cores = max(1, cores ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -120,8 +121,8 @@ public enum LedgerBenchmark {
         }
         func ledgers(_ count: Int, _ name: String) throws -> [BilateralLedger] {
             try (0..<count).map { lane in
-                let paths = [pathA, pathB].map {
-                    $0.replacingOccurrences(of: ".sqlite", with: "-\(name)-\(lane).sqlite")
+                let paths = ["a", "b"].map {
+                    (directory as NSString).appendingPathComponent("bench-\(stamp)-\(name)-\(lane)-\($0).sqlite")
                 }
                 batchedPaths += paths
                 return try BilateralLedger(

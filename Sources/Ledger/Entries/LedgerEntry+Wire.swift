@@ -19,7 +19,8 @@ extension LedgerEntry {
         return out
     }
 
-    /// The entries of a JSON array written by `wireData` (or by `JSONEncoder`).
+    /// The entries of a JSON array written by `wireData` (or by `JSONEncoder`). The text must be I-JSON (no member
+    /// name twice), as every JSON body a node takes.
     /// - Throws: `LedgerError(.invalidField)` naming the entry and field that is missing or of the wrong form.
     public static func entries(wireData data: Data) throws -> [LedgerEntry] {
         let value: JSONValue
@@ -28,9 +29,26 @@ extension LedgerEntry {
         } catch {
             throw LedgerError(.invalidField, "entries are not JSON: \(error)")
         }
-        guard case .array(let items) = value else { throw LedgerError(.invalidField, "entries are not a JSON array") }
-        return try items.enumerated().map { index, item in try LedgerEntry(wireValue: item, at: index) }
+        return try entries(wireValue: value, text: data)
     }
+
+    /// The entries of the wire's array already parsed; `text` is the array's JSON text, read with `JSONDecoder`
+    /// instead when a `seq` or `time` lies beyond the integers a `Double` holds exactly (2^53).
+    public static func entries(wireValue value: JSONValue, text: Data) throws -> [LedgerEntry] {
+        guard case .array(let items) = value else { throw LedgerError(.invalidField, "entries are not a JSON array") }
+        do {
+            return try items.enumerated().map { index, item in try LedgerEntry(wireValue: item, at: index) }
+        } catch is BeyondDouble {
+            do {
+                return try JSONDecoder().decode([LedgerEntry].self, from: text)
+            } catch {
+                throw LedgerError(.invalidField, "entries do not decode: \(error)")
+            }
+        }
+    }
+
+    /// A `seq` or `time` too large for the parsed tree's `Double` to hold exactly.
+    private struct BeyondDouble: Error {}
 
     /// An entry from one object of the wire's array.
     init(wireValue value: JSONValue, at index: Int) throws {
@@ -48,7 +66,11 @@ extension LedgerEntry {
             return text
         }
         func integer<T: FixedWidthInteger>(_ name: String, as: T.Type) throws -> T {
-            guard case .number(let number) = try field(name), let exact = T(exactly: number) else {
+            guard case .number(let number) = try field(name) else {
+                throw LedgerError(.invalidField, "entry \(index): \(name) is not an integer")
+            }
+            guard abs(number) < 0x1p53 else { throw BeyondDouble() }
+            guard let exact = T(exactly: number) else {
                 throw LedgerError(.invalidField, "entry \(index): \(name) is not an integer")
             }
             return exact

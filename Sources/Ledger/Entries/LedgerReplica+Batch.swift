@@ -145,9 +145,17 @@ extension LedgerReplica {
                 }
             }
             do {
-                // The prefix is settled: countersigned on every core, then stored in one transaction.
+                // The prefix is settled: countersigned on every core, then stored in one transaction. A signature
+                // that fails ends the prefix there, as a refusal would (the first entry's is the batch's).
                 for (index, signature) in Self.sign(hashes, with: key).enumerated() {
-                    agreed[index].counterSignature = try signature.get()
+                    do {
+                        agreed[index].counterSignature = try signature.get()
+                    } catch  where index > 0 {
+                        agreed.removeSubrange(index...)
+                        state = saved
+                        for entry in agreed { state.advance(to: entry, rules: rules) }
+                        break
+                    }
                 }
                 try store.append(agreed, to: id)
             } catch {

@@ -1,6 +1,7 @@
 import CanonicalJSON
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// A `LedgerStore` in one SQLite file (through GRDB), whose schema is a public contract (LEDGER.md):
@@ -279,18 +280,61 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
                         INSERT INTO entries (ledger_id, seq, prev_hash, entry_hash, time, author, kind, refs, body,
                             author_sig, counter_sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
+                // Bound straight from the entry's strings and canonical bytes (GRDB's arguments made a value per
+                // column and a string of each body first); every column is bound before each step.
+                let statement = insert.sqliteStatement
                 for entry in batch {
-                    try insert.execute(arguments: [
-                        entry.ledgerID.rawValue, Int64(entry.seq), entry.prevHash, entry.entryHash, entry.time,
-                        entry.author.rawValue, entry.kind,
-                        String(decoding: entry.refsJSON, as: UTF8.self),
-                        String(decoding: entry.bodyJSON, as: UTF8.self), entry.authorSignature.hexString,
-                        entry.counterSignature?.hexString,
-                    ])
+                    sqlite3_reset(statement)
+                    Self.bind(entry.ledgerID.rawValue, 1, statement)
+                    sqlite3_bind_int64(statement, 2, Int64(clamping: entry.seq))
+                    Self.bind(entry.prevHash, 3, statement)
+                    Self.bind(entry.entryHash, 4, statement)
+                    sqlite3_bind_int64(statement, 5, entry.time)
+                    Self.bind(entry.author.rawValue, 6, statement)
+                    Self.bind(entry.kind, 7, statement)
+                    Self.bind(entry.refsJSON, 8, statement)
+                    Self.bind(entry.bodyJSON, 9, statement)
+                    Self.bind(entry.authorSignature.hexString, 10, statement)
+                    if let counterSignature = entry.counterSignature {
+                        Self.bind(counterSignature.hexString, 11, statement)
+                    } else {
+                        sqlite3_bind_null(statement, 11)
+                    }
+                    let code = sqlite3_step(statement)
+                    guard code == SQLITE_DONE else {
+                        let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                        sqlite3_reset(statement)
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+                    }
                 }
+                sqlite3_reset(statement)
             }
         }
         state.buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// SQLite's "copy the bytes now" destructor.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// Binds UTF-8 text to parameter `index`.
+    private static func bind(_ text: String, _ index: Int32, _ statement: SQLiteStatement) {
+        var text = text
+        text.withUTF8 { bytes in
+            _ = sqlite3_bind_text(
+                statement, index,
+                UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+                    .assumingMemoryBound(to: CChar.self), Int32(bytes.count), transient)
+        }
+    }
+
+    /// Binds UTF-8 bytes (canonical JSON) as text to parameter `index`.
+    private static func bind(_ bytes: Data, _ index: Int32, _ statement: SQLiteStatement) {
+        bytes.withUnsafeBytes { raw in
+            _ = sqlite3_bind_text(
+                statement, index,
+                (raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!)
+                    .assumingMemoryBound(to: CChar.self), Int32(raw.count), transient)
+        }
     }
 
     /// Runs `body` with the mutex held; a storage failure leaves the buffer and the cached heads unreliable, so it

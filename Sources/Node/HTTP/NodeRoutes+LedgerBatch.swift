@@ -12,7 +12,14 @@ extension NodeRoutes {
         _ incoming: Incoming, replica: LedgerReplica, behind: @Sendable (PartyID) -> Void, now: Int64?,
         crashPoint: CrashPoint? = nil
     ) -> Response {
-        guard let entries = try? LedgerEntry.entries(wireData: incoming.body), !entries.isEmpty else {
+        // The route parsed the body already (strict I-JSON).
+        let entries =
+            if let json = incoming.json {
+                try? LedgerEntry.entries(wireValue: json, text: incoming.body)
+            } else {
+                try? LedgerEntry.entries(wireData: incoming.body)
+            }
+        guard let entries, !entries.isEmpty else {
             return error(MEFError(code: .invalidBody, reason: "not a non-empty array of ledger entries"))
         }
         guard entries.count <= LedgerReplica.largestBatch else {
