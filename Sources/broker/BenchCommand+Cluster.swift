@@ -51,13 +51,7 @@ extension BenchCommand {
                 brokerExecutable: ClusterCommand.executablePath(), workDirectory: directory,
                 chainRequests: chainRequests, nodeRequests: nodeRequests, manyBuyers: buyers,
                 logger: Logger(label: "broker.bench"))
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            } else {
-                print(result.report)
-            }
+            try BenchCommand.printFigures(result, json: json, report: result.report)
         }
     }
 }

@@ -63,13 +63,7 @@ extension BenchCommand {
                 EcosystemGenerator.Shape(
                     providers: providers, requests: services, chains: services, reportingDays: days),
                 seed: seed, directory: directory, audit: audit)
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            } else {
-                print(result.report)
-            }
+            try BenchCommand.printFigures(result, json: json, report: result.report)
         }
     }
 }

@@ -79,25 +79,13 @@ extension BenchCommand {
                 let results = try SimulationBenchmark.scaling(
                     shape, sizes: sizes, seed: seed, ledgers: ledgers, progress: progress.update)
                 progress.finish()
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                    print(String(decoding: try encoder.encode(results), as: UTF8.self))
-                } else {
-                    print(SimulationBenchmark.scalingReport(results))
-                }
+                try BenchCommand.printFigures(results, json: json, report: SimulationBenchmark.scalingReport(results))
                 return
             }
             let result = try SimulationBenchmark.run(
                 shape, seed: seed, ledgers: ledgers, progress: progress.update)
             progress.finish()
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            } else {
-                print(result.report)
-            }
+            try BenchCommand.printFigures(result, json: json, report: result.report)
         }
     }
 }

@@ -43,13 +43,19 @@ struct BenchCommand: ParsableCommand {
             } catch {
                 fail("\(error)")
             }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            } else {
-                print(result.report, terminator: "")
-            }
+            try BenchCommand.printFigures(result, json: json, report: result.report, terminator: "")
         }
+    }
+}
+
+extension BenchCommand {
+    /// Prints a benchmark's figures: as sorted, indented JSON with `--json`, else its report text.
+    static func printFigures(
+        _ figures: some Encodable, json: Bool, report: @autoclosure () -> String, terminator: String = "\n"
+    ) throws {
+        guard json else { return print(report(), terminator: terminator) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        print(String(decoding: try encoder.encode(figures), as: UTF8.self))
     }
 }

@@ -182,11 +182,11 @@ extension SimulateCommand {
             let (parsed, directory) = try ScenarioLoader.load(scenario ?? ScenarioLoader.defaultScenarioName)
             let progress = ProgressDisplay(quiet: quiet)
             progress.runs(0, of: runs)
-            let started = (wall: Date(), cpu: Self.cpuSeconds())
+            let started = (wall: Date(), cpu: SimulationBenchmark.cpuSeconds())
             defer {
                 // On standard error: the statistics on standard output stay the same from run to run.
                 let wall = Date().timeIntervalSince(started.wall)
-                let cpu = Self.cpuSeconds() - started.cpu
+                let cpu = SimulationBenchmark.cpuSeconds() - started.cpu
                 FileHandle.standardError.write(
                     Data(
                         String(
@@ -216,18 +216,6 @@ extension SimulateCommand {
         } else {
             print(batchReport.summary)
         }
-    }
-
-    /// User and system CPU time of this process so far, in seconds.
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        #if os(Linux)
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-        #else
-            getrusage(RUSAGE_SELF, &usage)
-        #endif
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// Bad options: the message on standard error, exit 2.

@@ -47,6 +47,24 @@ public enum EntryEncoding {
         return Data(SHA256.hash(data: encoded))
     }
 
+    /// The refs map of a parsed refs value.
+    /// - Throws: `RefsProblem` when the value is not an object, or names the first member that is not a string.
+    static func refs(from value: JSONValue) throws(RefsProblem) -> [String: String] {
+        guard case .object(let members) = value else { throw .notAnObject }
+        var refs: [String: String] = [:]
+        for (name, member) in members {
+            guard case .string(let text) = member else { throw .notAString(name) }
+            refs[name] = text
+        }
+        return refs
+    }
+
+    /// Why a parsed value is not a refs map.
+    enum RefsProblem: Error {
+        case notAnObject
+        case notAString(String)
+    }
+
     /// RFC 8785 canonical JSON of a refs map (an object of strings).
     public static func refsJSON(_ refs: [String: String]) -> Data {
         JSONValue.object(refs.mapValues { .string($0) }).canonicalData

@@ -81,15 +81,13 @@ extension LedgerEntry {
             }
             return bytes
         }
-        guard case .object(let refFields) = try field("refs") else {
+        let refs: [String: String]
+        do {
+            refs = try EntryEncoding.refs(from: try field("refs"))
+        } catch EntryEncoding.RefsProblem.notAnObject {
             throw LedgerError(.invalidField, "entry \(index): refs is not an object")
-        }
-        var refs: [String: String] = [:]
-        for (name, ref) in refFields {
-            guard case .string(let text) = ref else {
-                throw LedgerError(.invalidField, "entry \(index): refs.\(name) is not a string")
-            }
-            refs[name] = text
+        } catch EntryEncoding.RefsProblem.notAString(let name) {
+            throw LedgerError(.invalidField, "entry \(index): refs.\(name) is not a string")
         }
         var counterSignature: Data?
         switch fields["counterSignature"] {

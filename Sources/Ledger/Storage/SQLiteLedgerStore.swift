@@ -281,60 +281,59 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
                             author_sig, counter_sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 // Bound straight from the entry's strings and canonical bytes (GRDB's arguments made a value per
-                // column and a string of each body first); every column is bound before each step.
+                // column and a string of each body first). Every column is bound before each step, and a binding
+                // that fails stops the batch: a step must never reuse the previous entry's value.
                 let statement = insert.sqliteStatement
-                for entry in batch {
-                    sqlite3_reset(statement)
-                    Self.bind(entry.ledgerID.rawValue, 1, statement)
-                    sqlite3_bind_int64(statement, 2, Int64(clamping: entry.seq))
-                    Self.bind(entry.prevHash, 3, statement)
-                    Self.bind(entry.entryHash, 4, statement)
-                    sqlite3_bind_int64(statement, 5, entry.time)
-                    Self.bind(entry.author.rawValue, 6, statement)
-                    Self.bind(entry.kind, 7, statement)
-                    Self.bind(entry.refsJSON, 8, statement)
-                    Self.bind(entry.bodyJSON, 9, statement)
-                    Self.bind(entry.authorSignature.hexString, 10, statement)
-                    if let counterSignature = entry.counterSignature {
-                        Self.bind(counterSignature.hexString, 11, statement)
-                    } else {
-                        sqlite3_bind_null(statement, 11)
-                    }
-                    let code = sqlite3_step(statement)
-                    guard code == SQLITE_DONE else {
-                        let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-                        sqlite3_reset(statement)
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
-                    }
+                defer { sqlite3_reset(statement) }
+                func check(_ code: Int32) throws {
+                    guard code != SQLITE_OK && code != SQLITE_DONE else { return }
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: code),
+                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
-                sqlite3_reset(statement)
+                for entry in batch {
+                    guard let seq = Int64(exactly: entry.seq) else {
+                        throw LedgerError(.invalidField, "entry seq \(entry.seq) does not fit SQLite's integers")
+                    }
+                    sqlite3_reset(statement)
+                    try check(Self.bindText(entry.ledgerID.rawValue, 1, statement))
+                    try check(sqlite3_bind_int64(statement, 2, seq))
+                    try check(Self.bindText(entry.prevHash, 3, statement))
+                    try check(Self.bindText(entry.entryHash, 4, statement))
+                    try check(sqlite3_bind_int64(statement, 5, entry.time))
+                    try check(Self.bindText(entry.author.rawValue, 6, statement))
+                    try check(Self.bindText(entry.kind, 7, statement))
+                    try check(Self.bindText(entry.refsJSON, 8, statement))
+                    try check(Self.bindText(entry.bodyJSON, 9, statement))
+                    try check(Self.bindText(entry.authorSignature.hexString, 10, statement))
+                    try check(
+                        entry.counterSignature.map { Self.bindText($0.hexString, 11, statement) }
+                            ?? sqlite3_bind_null(statement, 11))
+                    try check(sqlite3_step(statement))
+                }
             }
         }
         state.buffer.removeAll(keepingCapacity: true)
     }
 
-    /// SQLite's "copy the bytes now" destructor.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    /// Binds UTF-8 text to parameter `index`.
-    private static func bind(_ text: String, _ index: Int32, _ statement: SQLiteStatement) {
+    /// Binds UTF-8 text to parameter `index` (SQLite copies the bytes); SQLite's result code.
+    private static func bindText(_ text: String, _ index: Int32, _ statement: SQLiteStatement) -> Int32 {
         var text = text
-        text.withUTF8 { bytes in
-            _ = sqlite3_bind_text(
-                statement, index,
-                UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-                    .assumingMemoryBound(to: CChar.self), Int32(bytes.count), transient)
-        }
+        return text.withUTF8 { bindText(UnsafeRawBufferPointer($0), index, statement) }
     }
 
-    /// Binds UTF-8 bytes (canonical JSON) as text to parameter `index`.
-    private static func bind(_ bytes: Data, _ index: Int32, _ statement: SQLiteStatement) {
-        bytes.withUnsafeBytes { raw in
-            _ = sqlite3_bind_text(
-                statement, index,
-                (raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!)
-                    .assumingMemoryBound(to: CChar.self), Int32(raw.count), transient)
-        }
+    /// Binds canonical JSON bytes as text to parameter `index`.
+    private static func bindText(_ bytes: Data, _ index: Int32, _ statement: SQLiteStatement) -> Int32 {
+        bytes.withUnsafeBytes { bindText($0, index, statement) }
+    }
+
+    private static func bindText(_ raw: UnsafeRawBufferPointer, _ index: Int32, _ statement: SQLiteStatement) -> Int32 {
+        guard let length = Int32(exactly: raw.count) else { return SQLITE_TOOBIG }
+        // A zero-length value still needs a pointer, or SQLite binds NULL.
+        let start = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        return sqlite3_bind_text(
+            statement, index, start.assumingMemoryBound(to: CChar.self), length,
+            unsafeBitCast(-1, to: sqlite3_destructor_type.self))
     }
 
     /// Runs `body` with the mutex held; a storage failure leaves the buffer and the cached heads unreliable, so it
@@ -384,16 +383,13 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         }
         let counterText: String? = row["counter_sig"]
         let counterSignature = counterText.flatMap { Data(hexString: $0) }
-        let refsValue = try JSONValue.parse(Data((row["refs"] as String).utf8))
-        guard case .object(let members) = refsValue else {
+        let refs: [String: String]
+        do {
+            refs = try EntryEncoding.refs(from: try JSONValue.parse(Data((row["refs"] as String).utf8)))
+        } catch EntryEncoding.RefsProblem.notAnObject {
             throw LedgerError(.storage, "entry \(seq): refs is not a JSON object")
-        }
-        var refs: [String: String] = [:]
-        for (name, value) in members {
-            guard case .string(let text) = value else {
-                throw LedgerError(.storage, "entry \(seq): ref \(name) is not a string")
-            }
-            refs[name] = text
+        } catch EntryEncoding.RefsProblem.notAString(let name) {
+            throw LedgerError(.storage, "entry \(seq): ref \(name) is not a string")
         }
         return LedgerEntry(
             ledgerID: LedgerID(rawValue: row["ledger_id"]), seq: UInt64(seq), prevHash: row["prev_hash"],

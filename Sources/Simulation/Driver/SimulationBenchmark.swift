@@ -171,16 +171,29 @@ public enum SimulationBenchmark {
                 return kilobytes * 1024
             }
         #endif
+        let usage = selfUsage()
+        #if os(Linux)
+            return Int(usage.ru_maxrss) * 1024
+        #else
+            return Int(usage.ru_maxrss)
+        #endif
+    }
+
+    /// User and system CPU time of this process so far, in seconds.
+    public static func cpuSeconds() -> Double {
+        let usage = selfUsage()
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// `getrusage(RUSAGE_SELF)`.
+    private static func selfUsage() -> rusage {
         var usage = rusage()
         #if os(Linux)
             getrusage(RUSAGE_SELF.rawValue, &usage)
         #else
             getrusage(RUSAGE_SELF, &usage)
         #endif
-        #if os(Linux)
-            return Int(usage.ru_maxrss) * 1024
-        #else
-            return Int(usage.ru_maxrss)
-        #endif
+        return usage
     }
 }
