@@ -419,11 +419,13 @@ public struct ClusterRunner: Sendable {
                 }
             }
             var result: [String: SimulationResult.RetailObservation] = [:]
+            var answers = 0
             for await item in group {
                 guard let (id, observation) = item else { continue }
+                // Counted as they come: counting over every observation after each answer made a run quadratic.
+                if observation.response != nil, result[id]?.response == nil { answers += 1 }
                 result[id] = observation
-                let answers = result.values.filter { $0.response != nil }.count
-                answered.withLock { $0 = answers }
+                answered.withLock { [answers] in $0 = answers }
                 report()
                 if result.count == demands { group.cancelAll() }
             }
