@@ -20,6 +20,31 @@ struct TraceContextTests {
         #expect(TraceContext(traceparent: first.traceparent) == first)
     }
 
+    @Test("a trace line reads back whole: every field, absent ones absent, quotes, slashes, control and non-ASCII characters")
+    func traceLineReadsBack() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("t.trace.jsonl").path
+        let log = try TraceLog(path: path)
+        var full = TraceLog.Line(
+            type: "external", party: "MÉTRO", trace: "SHOP/q\"1\"", from: "A\nB", requestID: "r-1", itemID: "i\u{1}",
+            seller: "NAT", sellerRequestID: "NAT-7", reason: "tab\there 😀")
+        full.parentID = "00f067aa0ba902b7"
+        let sparse = TraceLog.Line(type: "request", party: "P")
+        log.write(full)
+        log.write(sparse)
+        log.close()
+        let lines = TraceLog.read(path: path)
+        try #require(lines.count == 2)
+        full.traceID = TraceContext.traceID(of: "SHOP/q\"1\"")
+        #expect(lines[0] == full)
+        #expect(lines[1] == sparse)
+        // One object per line, member names sorted, absent fields left out.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.split(separator: "\n").last == #"{"party":"P","type":"request"}"#)
+    }
+
     @Test("only a well-formed version-00 traceparent is read; a W3C trace id is kept as the trace id")
     func parsing() throws {
         let valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"

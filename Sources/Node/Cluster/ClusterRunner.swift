@@ -472,8 +472,8 @@ public struct ClusterRunner: Sendable {
                     let poll = try? await client.send(
                         .GET, to: demand.seller, path: path, accept: NodeHeaders.supplyChainMediaType)
                 else { continue }
-                if poll.status == 200, let latest = try? JSONDecoder().decode(SupplyEnvelope.self, from: poll.body),
-                    case .response(let final) = latest.message
+                if poll.status == 200, let latest = try? SupplyEnvelope.decodeMessage(from: poll.body),
+                    case .response(let final) = latest
                 {
                     observation.response = final
                     break
@@ -525,12 +525,12 @@ public struct ClusterRunner: Sendable {
                 let errors = (try? JSONDecoder().decode([MEFError].self, from: reply.body)) ?? []
                 return .response(SupplyResponse(rejecting: request, errors: errors, at: now))
             }
-            guard reply.status == 201, let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: reply.body)
+            guard reply.status == 201, let message = try? SupplyEnvelope.decodeMessage(from: reply.body)
             else {
                 logger.error("POQ refused", metadata: ["demand": "\(demand.id)", "status": "\(reply.status)"])
                 return nil
             }
-            return envelope.message
+            return message
         } catch {
             logger.error("demand failed", metadata: ["demand": "\(demand.id)", "error": "\(error)"])
             return nil

@@ -68,10 +68,10 @@ public final class RetailServer: Sendable {
         ] {
             NodeRoutes.signedRoute(router, .post, RouterPath(path), limit: 1 << 20, verifier: verifier, json: true) {
                 incoming, request, _ in
-                guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body) else {
+                guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body) else {
                     return Response(status: .badRequest)
                 }
-                if let inbox = self.inbox.withLock({ $0 }) { await inbox(envelope.message, incoming.party) }
+                if let inbox = self.inbox.withLock({ $0 }) { await inbox(message, incoming.party) }
                 return Response(status: .noContent)
             }
         }

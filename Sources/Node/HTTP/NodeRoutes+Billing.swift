@@ -69,7 +69,7 @@ extension NodeRoutes {
             ) { incoming, _, context in
                 let id = context.parameters.get("id") ?? ""
                 let invoiceID: String
-                switch (try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body))?.message {
+                switch (try? SupplyEnvelope.decodeMessage(from: incoming.body)) {
                 case .reconciliation(let answer) where action == "reconciliation": invoiceID = answer.invoiceID
                 case .payment(let payment) where action == "payment": invoiceID = payment.invoiceID
                 default:
@@ -86,10 +86,10 @@ extension NodeRoutes {
                 case .failure(let refusal): return refusal.response
                 case .success: break
                 }
-                guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body) else {
+                guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body) else {
                     return error(MEFError(code: .invalidBody, reason: "unreadable envelope"))
                 }
-                await node.receive(envelope.message, from: incoming.party)
+                await node.receive(message, from: incoming.party)
                 return Response(status: .noContent)
             }
         }
@@ -97,15 +97,15 @@ extension NodeRoutes {
             router, .post, RouterPath(billingListenerBase + "/{eventType}"), limit: limit, verifier: verifier,
             json: true
         ) { incoming, _, _ in
-            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body) else {
+            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body) else {
                 return error(
                     MEFError(
                         code: .invalidBody,
                         reason: "expected a \(NodeHeaders.supplyChainMediaType) body with an invoice or a resolution"))
             }
-            switch envelope.message {
+            switch message {
             case .invoice, .disputeResolution:
-                await node.receive(envelope.message, from: incoming.party)
+                await node.receive(message, from: incoming.party)
                 return Response(status: .noContent)
             default:
                 return error(

@@ -72,12 +72,12 @@ extension NodeRoutes {
         for path in [cancelProductOrderPath, modifyDeliveryDatePath] {
             signedRoute(router, .post, RouterPath(path), limit: limit, verifier: verifier, json: true) {
                 incoming, request, _ in
-                let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body)
-                if envelope == nil, path == cancelProductOrderPath {
+                let message = try? SupplyEnvelope.decodeMessage(from: incoming.body)
+                if message == nil, path == cancelProductOrderPath {
                     return await plainCancel(incoming, node: node)
                 }
-                guard let envelope,
-                    case .orderNotice(let notice) = envelope.message, notice.event.isFromBuyer
+                guard let message,
+                    case .orderNotice(let notice) = message, notice.event.isFromBuyer
                 else {
                     return error(
                         MEFError(
@@ -91,8 +91,8 @@ extension NodeRoutes {
         signedRoute(
             router, .post, RouterPath(orderListenerBase + "/{eventType}"), limit: limit, verifier: verifier, json: true
         ) { incoming, request, _ in
-            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
-                case .orderNotice(let notice) = envelope.message, !notice.event.isFromBuyer
+            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+                case .orderNotice(let notice) = message, !notice.event.isFromBuyer
             else {
                 return error(
                     MEFError(
@@ -225,8 +225,8 @@ extension NodeRoutes {
     > {
         let type = incoming.headers[.contentType]?.lowercased() ?? ""
         if type.hasPrefix(NodeHeaders.supplyChainMediaType) {
-            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
-                case .order(let order) = envelope.message
+            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+                case .order(let order) = message
             else {
                 return .failure(
                     ResponseError(error(MEFError(code: .invalidBody, reason: "the envelope holds no order"))))

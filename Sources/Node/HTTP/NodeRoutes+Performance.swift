@@ -31,8 +31,8 @@ extension NodeRoutes {
             guard type.hasPrefix(NodeHeaders.supplyChainMediaType) else {
                 return await createPerformanceReport(incoming, node: node)
             }
-            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
-                case .performance(.request(let request)) = envelope.message
+            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+                case .performance(.request(let request)) = message
             else {
                 return error(
                     MEFError(
@@ -179,15 +179,15 @@ extension NodeRoutes {
             router, .post, RouterPath(performanceListenerBase + "/{eventType}"), limit: limit, verifier: verifier,
             json: true
         ) { incoming, _, _ in
-            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
-                case .performance(.report) = envelope.message
+            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+                case .performance(.report) = message
             else {
                 return error(
                     MEFError(
                         code: .invalidBody, reason: "expected a \(NodeHeaders.supplyChainMediaType) body with a report")
                 )
             }
-            await node.receive(envelope.message, from: incoming.party)
+            await node.receive(message, from: incoming.party)
             return Response(status: .noContent)
         }
         addHubRoutes(

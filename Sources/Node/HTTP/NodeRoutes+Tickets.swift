@@ -91,8 +91,8 @@ extension NodeRoutes {
             router, .post, RouterPath(ticketListenerBase + "/{eventType}"), limit: limit, verifier: verifier,
             json: true
         ) { incoming, _, _ in
-            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
-                case .ticket(let notice) = envelope.message, !notice.event.isFromBuyer
+            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+                case .ticket(let notice) = message, !notice.event.isFromBuyer
             else {
                 return error(
                     MEFError(
@@ -150,8 +150,8 @@ extension NodeRoutes {
     private static func ticketNotice(_ incoming: Incoming, now: Instant) -> Result<TicketNotice, ResponseError> {
         let type = incoming.headers[.contentType]?.lowercased() ?? ""
         if type.hasPrefix(NodeHeaders.supplyChainMediaType) {
-            guard let envelope = try? JSONDecoder().decode(SupplyEnvelope.self, from: incoming.body),
-                case .ticket(let notice) = envelope.message, notice.event.isFromBuyer, !notice.serviceID.isEmpty
+            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+                case .ticket(let notice) = message, notice.event.isFromBuyer, !notice.serviceID.isEmpty
             else {
                 return .failure(
                     ResponseError(

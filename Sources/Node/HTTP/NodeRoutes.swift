@@ -65,11 +65,11 @@ public enum NodeRoutes {
         signedRoute(
             router, .post, RouterPath(listenerBase + "/{eventType}"), limit: limit, verifier: verifier, json: true
         ) { incoming, request, _ in
-            guard let envelope = try? JSONDecoder.exactlyTyped().decode(SupplyEnvelope.self, from: incoming.body)
+            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body)
             else {
                 return error(MEFError(code: .invalidBody, reason: "not a \(NodeHeaders.supplyChainMediaType) body"))
             }
-            await node.receive(envelope.message, from: incoming.party)
+            await node.receive(message, from: incoming.party)
             return Response(status: .noContent)
         }
         addOrderRoutes(to: router, node: node, verifier: verifier)
