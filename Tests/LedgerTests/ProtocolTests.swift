@@ -229,4 +229,34 @@ struct ProtocolTests {
         // The frontier followed: a checkpoint covers all five without reading them back.
         #expect(try batch.checkpointIfDue()?.root == one.checkpointIfDue()?.root)
     }
+
+    @Test(
+        "a ledger whose both keys are in one process stores, without verifying them again, the very entries and signatures a verifying one does"
+    )
+    func internalLedgerSkipsOnlyTheReVerification() throws {
+        func ledger(verifies: Bool) throws -> BilateralLedger {
+            try BilateralLedger(
+                partyA: alice, partyB: bob, genesisNonce: Data("g".utf8), storeA: InMemoryLedgerStore(),
+                storeB: InMemoryLedgerStore(), verifiesSignatures: verifies)
+        }
+        let drafts = (1...20).map { index in
+            EntryDraft(
+                kind: "sof.answer", refs: ["element": "e-\(index)"], body: ["n": .number(Double(index))], time: 10)
+        }
+        let verifying = try ledger(verifies: true)
+        let trusting = try ledger(verifies: false)
+        #expect(try verifying.recordBatch(author: "bob", drafts).count == 20)
+        #expect(try trusting.recordBatch(author: "bob", drafts).count == 20)
+        let entries = try trusting.copy(of: "alice").entries()
+        #expect(entries.count == 20)
+        #expect(entries == (try verifying.copy(of: "alice").entries()))
+        #expect(try trusting.copy(of: "bob").entries() == entries)
+        // Every signature on the copies verifies, as an auditor checks it.
+        for entry in entries {
+            let hash = try #require(entry.entryHashBytes)
+            #expect(Ed25519.verify(signature: entry.authorSignature, of: hash, publicKey: bob.publicKey))
+            #expect(
+                Ed25519.verify(signature: try #require(entry.counterSignature), of: hash, publicKey: alice.publicKey))
+        }
+    }
 }

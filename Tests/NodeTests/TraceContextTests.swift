@@ -20,7 +20,9 @@ struct TraceContextTests {
         #expect(TraceContext(traceparent: first.traceparent) == first)
     }
 
-    @Test("a trace line reads back whole: every field, absent ones absent, quotes, slashes, control and non-ASCII characters")
+    @Test(
+        "a trace line reads back whole: every field, absent ones absent, quotes, slashes, control and non-ASCII characters"
+    )
     func traceLineReadsBack() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

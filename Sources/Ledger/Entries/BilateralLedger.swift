@@ -13,6 +13,8 @@ public final class BilateralLedger: Sendable {
     private let replicaB: LedgerReplica
     private let keyA: PartyKey
     private let keyB: PartyKey
+    /// Whether each copy verifies the signatures the other made (see `init`).
+    private let verifiesSignatures: Bool
     /// The tree of the agreed entries as they are recorded, to checkpoint without reading them back.
     private let tree = Mutex(Tree())
 
@@ -25,11 +27,15 @@ public final class BilateralLedger: Sendable {
     }
 
     /// Opens (or creates) the ledger between the two key holders, each copy in its own store.
+    /// - Parameter verifiesSignatures: false where one process holds both keys as one provider (its internal ledger
+    ///   between SCO and SOF): a batch's signatures, made by this process a moment before, are then stored without
+    ///   each copy verifying them again (the chain and the entry rules are still checked; `broker audit`
+    ///   verifies every signature and hash). The simulator, which stands for two parties, keeps it true.
     /// - Throws: `LedgerError(.invalidPartyID)` for invalid or equal parties, `.storage` when both stores are the
     ///   same object, `.headerMismatch` when a store holds this ledger id with other keys.
     public init(
         partyA: PartyKey, partyB: PartyKey, genesisNonce: Data, storeA: any LedgerStore, storeB: any LedgerStore,
-        created: Int64 = 0
+        created: Int64 = 0, verifiesSignatures: Bool = true
     ) throws {
         guard storeA !== storeB else {
             throw LedgerError(.storage, "the two copies of a ledger need two different stores")
@@ -39,6 +45,7 @@ public final class BilateralLedger: Sendable {
             genesisNonce: genesisNonce, created: created)
         keyA = partyA
         keyB = partyB
+        self.verifiesSignatures = verifiesSignatures
         replicaA = try LedgerReplica(key: partyA, header: header, store: storeA)
         replicaB = try LedgerReplica(key: partyB, header: header, store: storeB)
         if replicaA.ledgerHead.seq > 0 { tree.withLock { $0.frontier = nil } }
@@ -74,11 +81,11 @@ public final class BilateralLedger: Sendable {
         guard !drafts.isEmpty else { return [] }
         let (authorCopy, receiverCopy) = try replicas(author: author)
         let proposed = try authorCopy.proposeBatch(drafts)
-        switch try receiverCopy.receiveBatch(proposed) {
+        switch try receiverCopy.receiveBatch(proposed, now: nil, signedHere: !verifiesSignatures) {
         case .countersigned(let agreed)
         where !agreed.isEmpty && agreed.count <= proposed.count
             && agreed.map(\.entryHash) == proposed.prefix(agreed.count).map(\.entryHash):
-            try authorCopy.commitBatch(agreed)
+            try authorCopy.commitBatch(agreed, signedHere: !verifiesSignatures)
             if agreed.count < proposed.count { authorCopy.dropPending() }
             tree.withLock { tree in
                 tree.headTime = agreed.last?.time

@@ -75,12 +75,24 @@ extension LedgerReplica {
     /// - Throws: `LedgerError` when the batch's first entry is not genuine or breaks a rule (nothing is stored);
     ///   a later entry that does is left out of the prefix, to be refused alone when proposed again.
     public func receiveBatch(_ entries: [LedgerEntry], now: Int64? = nil) throws -> BatchReceiveOutcome {
+        try receiveBatch(entries, now: now, signedHere: false)
+    }
+
+    /// `receiveBatch(_:now:)`; `signedHere` when this process made the author signatures itself a moment before
+    /// (`BilateralLedger` holding both keys): they are taken without being verified again.
+    func receiveBatch(_ entries: [LedgerEntry], now: Int64?, signedHere: Bool) throws -> BatchReceiveOutcome {
         guard !entries.isEmpty else { return .countersigned([]) }
         guard entries.count <= Self.largestBatch else {
             throw LedgerError(.invalidField, "a batch of \(entries.count) entries; at most \(Self.largestBatch)")
         }
         // Hashes and author signatures do not depend on the chain: checked on every core before the lock.
-        let checked = Self.verifyAuthorSignatures(entries, publicKey: counterpartyKey)
+        let checked =
+            signedHere
+            ? entries.map { entry in
+                entry.entryHashBytes.map { .success($0) }
+                    ?? .failure(LedgerError(.badEntryHash, "entry \(entry.seq): entry hash is not 64 hex digits"))
+            }
+            : Self.verifyAuthorSignatures(entries, publicKey: counterpartyKey)
         return try state.withLock { state in
             let saved = state
             var agreed: [LedgerEntry] = []
@@ -171,7 +183,19 @@ extension LedgerReplica {
     /// - Throws: `LedgerError(.notOnHead)` when the first new entry does not continue the head, `.badSignature`
     ///   when a countersignature does not verify (nothing is stored then).
     public func commitBatch(_ countersigned: [LedgerEntry]) throws {
-        let checked = Self.verifyCountersignatures(countersigned, publicKey: counterpartyKey)
+        try commitBatch(countersigned, signedHere: false)
+    }
+
+    /// `commitBatch(_:)`; `signedHere` when this process made the countersignatures itself a moment before
+    /// (`BilateralLedger` holding both keys): they are taken without being verified again.
+    func commitBatch(_ countersigned: [LedgerEntry], signedHere: Bool) throws {
+        let checked =
+            signedHere
+            ? countersigned.map { entry in
+                entry.counterSignature == nil
+                    ? .failure(LedgerError(.notCountersigned, "entry \(entry.seq) is not countersigned")) : .success(())
+            }
+            : Self.verifyCountersignatures(countersigned, publicKey: counterpartyKey)
         try state.withLock { state in
             let saved = state
             var fresh: [LedgerEntry] = []

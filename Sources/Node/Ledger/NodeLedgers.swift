@@ -222,7 +222,7 @@ public final class NodeLedgers: Sendable {
                 key.party == header.partyA ? (key, store, sofKey, sofStore) : (sofKey, sofStore, key, store)
             let ledger = try BilateralLedger(
                 partyA: keyA, partyB: keyB, genesisNonce: header.genesisNonce, storeA: storeA, storeB: storeB,
-                created: header.created)
+                created: header.created, verifiesSignatures: false)
             let repaired = try ledger.reconcileCopies()
             if repaired > 0 {
                 logger.notice(
@@ -328,7 +328,7 @@ public final class NodeLedgers: Sendable {
         let before = ledger.head.seq
         let agreed: [LedgerEntry]
         do {
-            agreed = try ledger.recordBatch(author: key.party, drafts)
+            agreed = try await BlockingWork.run { [key] in try ledger.recordBatch(author: key.party, drafts) }
         } catch {
             // One copy may have committed the batch and the other not: reopen (the copies are made one again)
             // and count what the ledger now holds, so nothing is recorded twice or dropped as unrecorded.
@@ -393,7 +393,7 @@ public final class NodeLedgers: Sendable {
                     && zip(agreed, entries).allSatisfy({ $0.entryHash == $1.entryHash }):
                     let before = replica.head.seq
                     crashPoint?.reach(.authorCountersigned, entries: agreed.filter { $0.seq > before }.count)
-                    try replica.commitBatch(agreed)
+                    try await BlockingWork.run { try replica.commitBatch(agreed) }
                     if agreed.count < entries.count { replica.dropPending() }
                     for _ in agreed { metrics?.ledgerEntryAppended(counterparty: counterparty) }
                     // A checkpoint at the count boundary the batch crossed, else (time cadence) at its last entry.
