@@ -32,7 +32,8 @@ public struct NodeServer: Sendable {
         }
         let client = NodeClient(key: key, urls: urls)
         let ledgers = try NodeLedgers(
-            key: key, database: configuration.database, withSOF: true, peerKeys: keys, transport: client,
+            key: key, database: configuration.database, withSOF: true, peerKeys: keys,
+            transport: NodeClient(key: key, urls: urls, http: .ledger),
             logger: logger, metrics: metrics, checkpointInterval: configuration.checkpoints.entries,
             checkpointPeriod: configuration.checkpoints.every,
             witness: configuration.witness.map { WitnessClient(url: $0.url, key: $0.key) },

@@ -252,7 +252,7 @@ extension ProviderNode {
                     accept: NodeHeaders.supplyChainMediaType)
                 switch reply.status {
                 case 200, 201:
-                    return try JSONDecoder.exactlyTyped().decode(SupplyEnvelope.self, from: reply.body).message
+                    return try SupplyEnvelope.decodeMessage(from: reply.body)
                 case 422:
                     return .response(
                         SupplyResponse(

@@ -108,6 +108,33 @@ struct BatchAgreementTests {
         #expect(try a.entries() == b.entries() && a.head.seq == 5)
     }
 
+    @Test("a batch that does not sit on the head is answered with the head whatever its signatures; nothing stored")
+    func offHeadBatchIsAConflictFirst() throws {
+        let header = try header()
+        let a = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())
+        let b = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        guard case .countersigned(let first) = try b.receiveBatch(try a.proposeBatch(drafts(2))) else {
+            Issue.record("the first batch was not countersigned")
+            return
+        }
+        try a.commitBatch(first)
+        // Alice's next batch, with every signature spoilt, reaches a copy of Bob's that holds nothing yet: it starts
+        // at seq 3, beyond that copy's head.
+        let empty = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        var ahead = try a.proposeBatch(drafts(3, from: 3))
+        for index in ahead.indices { ahead[index].authorSignature = Data(repeating: 0, count: 64) }
+        #expect(try empty.receiveBatch(ahead) == .conflict(head: .genesis))
+        // On Bob's own copy, a batch at the next seq that does not chain on the head conflicts the same way.
+        let forked = try LedgerEntry.signed(
+            by: alice, ledgerID: header.ledgerID, seq: 3, prevHash: LedgerEntry.genesisPrevHash, time: 2_000,
+            kind: "poq.request", refs: ["request": "rq-x"], body: .null)
+        #expect(try b.receiveBatch([forked]) == .conflict(head: b.ledgerHead))
+        #expect(empty.head.seq == 0 && b.head.seq == 2)
+        // The same spoilt batch on the head it was made for is refused for its signature.
+        #expect(throws: LedgerError.self) { try b.receiveBatch(ahead) }
+        #expect(b.head.seq == 2)
+    }
+
     @Test(
         "an entry in the middle that breaks a rule: the prefix is agreed, the entry refused alone when proposed again")
     func refusedEntryInTheMiddle() throws {

@@ -85,6 +85,16 @@ extension LedgerReplica {
         guard entries.count <= Self.largestBatch else {
             throw LedgerError(.invalidField, "a batch of \(entries.count) entries; at most \(Self.largestBatch)")
         }
+        // A batch that cannot sit on this copy's head is answered at once, before its signatures are verified: the
+        // answer is the same (the loop below returns it before any signature counts), and a busy ledger with two
+        // authors sees many — an author whose entries were just countersigned here proposes its next batch on them
+        // before this copy's own author has committed what it proposed.
+        if let first = entries.first, first.ledgerID == id {
+            let head = state.withLock { $0.currentHead }
+            if first.seq > head.seq + 1 || (first.seq == head.seq + 1 && first.prevHash != head.hash) {
+                return .conflict(head: head)
+            }
+        }
         // Hashes and author signatures do not depend on the chain: checked on every core before the lock.
         let checked =
             signedHere

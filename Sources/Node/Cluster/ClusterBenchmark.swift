@@ -8,6 +8,7 @@ import ScenarioModel
 import ServiceLifecycle
 import Sonata
 import SupplyChain
+import Synchronization
 
 /// The live benchmark: POQ latency through a five-hop chain of `broker serve` processes on loopback, the rate one
 /// node answers POQs at, and, in the same run, the bare Hummingbird request rate the same client reaches.
@@ -35,8 +36,9 @@ public enum ClusterBenchmark {
                 let who = run.buyers == 1 ? "one buyer" : "\(run.buyers) buyers"
                 lines.append(
                     "  one node, \(who), POQs at once\(String(repeating: " ", count: max(1, 13 - who.count)))"
-                        + "\(String(format: "%.1f", run.poqsPerSecond)) POQs/s (\(run.answered)/\(run.requests) answered); "
-                        + "crypto bound \(String(format: "%.0f", run.cryptoBoundPerSecond))/s on two cores at "
+                        + "\(String(format: "%.1f", run.poqsPerSecond)) POQs/s (\(run.answered)/\(run.requests) answered), "
+                        + (run.agreedPOQsPerSecond.map { String(format: "%.1f", $0) } ?? "?")
+                        + " counted until every entry was agreed; crypto bound \(String(format: "%.0f", run.cryptoBoundPerSecond))/s on two cores at "
                         + "\(String(format: "%.2f", run.entriesPerPOQ)) entries per POQ: "
                         + "\(String(format: "%.0f", run.poqsPerSecond / max(run.cryptoBoundPerSecond, 1) * 100)) %; "
                         + "\(String(format: "%.2f", run.poqsPerSecond / max(bareRequestsPerSecond, 1) * 100)) % of the bare rate"
@@ -51,7 +53,11 @@ public enum ClusterBenchmark {
         public let buyers: Int
         public let requests: Int
         public let answered: Int
+        /// Answered POQs per second: from the first POQ sent to the last answer.
         public let poqsPerSecond: Double
+        /// The same POQs per second counted up to the moment every entry they made was agreed on both copies of every
+        /// ledger (the node's lanes empty); nil when that was not seen within the settle limit.
+        public let agreedPOQsPerSecond: Double?
         /// Agreed ledger entries per answered POQ, counted on every ledger of the run (with the retail buyers and the
         /// node's internal one).
         public let entriesPerPOQ: Double
@@ -73,14 +79,16 @@ public enum ClusterBenchmark {
         let latencies = chain.demands.compactMap(latency).sorted()
         var runs: [NodeRun] = []
         for buyers in [1, manyBuyers] {
+            let agreedAt = Mutex<Date?>(nil)
             let node = try await cluster(
                 scenario: nodeScenario(requests: nodeRequests, buyers: buyers),
                 directory: workDirectory.appendingPathComponent("node-\(buyers)"), executable: brokerExecutable,
-                logger: logger)
+                logger: logger, onLedgersAgreed: { date in agreedAt.withLock { $0 = date } })
             let sent = node.demands.compactMap { MEFDateTimeFormatting.instant($0.sentAt) }
             let answered = node.demands.compactMap { $0.answeredAt.flatMap(MEFDateTimeFormatting.instant) }
-            let span = Double(
-                ((answered.max() ?? Instant(milliseconds: 0)) - (sent.min() ?? Instant(milliseconds: 0))).milliseconds)
+            let first = sent.min() ?? Instant(milliseconds: 0)
+            let span = Double(((answered.max() ?? Instant(milliseconds: 0)) - first).milliseconds)
+            let agreedSpan = agreedAt.withLock { $0 }.map { Double((Instant($0) - first).milliseconds) }
             let entries = Double(node.ledgers.reduce(0) { $0 + $1.entries })
             // The internal ledger's signatures are both made in the node, which does not verify them again
             // (LEDGER.md §9): its entries cost two signatures and no verification.
@@ -94,7 +102,9 @@ public enum ClusterBenchmark {
             runs.append(
                 NodeRun(
                     buyers: buyers, requests: nodeRequests, answered: answered.count,
-                    poqsPerSecond: span > 0 ? Double(answered.count) / (span / 1000) : 0, entriesPerPOQ: perPOQ,
+                    poqsPerSecond: span > 0 ? Double(answered.count) / (span / 1000) : 0,
+                    agreedPOQsPerSecond: agreedSpan.map { $0 > 0 ? Double(answered.count) / ($0 / 1000) : 0 },
+                    entriesPerPOQ: perPOQ,
                     cryptoBoundPerSecond: 2 / secondsPerPOQ))
         }
         return Result(
@@ -117,14 +127,16 @@ public enum ClusterBenchmark {
     }
 
     static func cluster(
-        scenario: String, directory: URL, executable: String, logger: Logger
+        scenario: String, directory: URL, executable: String, logger: Logger,
+        onLedgersAgreed: (@Sendable (Date) -> Void)? = nil
     ) async throws
         -> SimulationResult
     {
         let plan = try SimulationPlan(ScenarioLoader.parse(scenario), directory: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let runner = ClusterRunner(
+        var runner = ClusterRunner(
             plan: plan, scenarioText: scenario, workDirectory: directory, brokerExecutable: executable, logger: logger)
+        runner.onLedgersAgreed = onLedgersAgreed
         return try await runner.run()
     }
 

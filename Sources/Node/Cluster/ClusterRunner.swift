@@ -30,6 +30,10 @@ public struct ClusterRunner: Sendable {
     /// On a stepped clock: called each time the whole cluster is quiet, before the clocks move, with the number of
     /// steps so far (tests crash and restart nodes here).
     public var whenQuiet: (@Sendable (Int, Cluster) async throws -> Void)?
+    /// On a wall clock: when set, the run also waits (up to `settleLimit`) for every node's lanes to be empty — each
+    /// entry of the run agreed on both copies, the internal ledgers' too — and calls this with the moment it saw
+    /// them so (`bench cluster` counts its POQ rate up to there).
+    public var onLedgersAgreed: (@Sendable (Date) -> Void)?
     /// Called after each step of a stepped clock, and on a wall clock at the start and after each answer, with how
     /// far the run is (`broker cluster` shows it on a terminal).
     public var onProgress: (@Sendable (RunProgress) -> Void)?
@@ -272,7 +276,8 @@ public struct ClusterRunner: Sendable {
             retailDatabases[buyer] = database
             retailLedgers[buyer] = try NodeLedgers(
                 key: keys[buyer]!, database: database, withSOF: false, peerKeys: providerKeys,
-                transport: NodeClient(key: keys[buyer]!, urls: urls), logger: logger, retryLimit: .seconds(30),
+                transport: NodeClient(key: keys[buyer]!, urls: urls, http: .ledger), logger: logger,
+                retryLimit: .seconds(30),
                 witness: witnessLink, linger: NodeLedgers.nodeLinger)
         }
         return Cluster(
@@ -438,7 +443,28 @@ public struct ClusterRunner: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         for ledger in ledgers.values { try ledger.flush() }
+        if let onLedgersAgreed {
+            try await waitForEmptyLanes(cluster, until: settled)
+            onLedgersAgreed(Date())
+        }
         return observations
+    }
+
+    /// Waits until no node has an entry waiting in a lane (`GET /health`, `ledgerBacklog`) or `deadline` passes.
+    private func waitForEmptyLanes(_ cluster: Cluster, until deadline: ContinuousClock.Instant) async throws {
+        struct Health: Decodable { let ledgerBacklog: [NodeLedgers.Backlog] }
+        for party in plan.providers.map(\.party) {
+            let client = NodeClient(key: cluster.keys[party]!, urls: cluster.urls)
+            while ContinuousClock.now < deadline {
+                if let reply = try? await client.send(.GET, to: party, path: "/health", timeout: .seconds(2)),
+                    reply.status == 200,
+                    let health = try? JSONDecoder().decode(Health.self, from: reply.body), health.ledgerBacklog.isEmpty
+                {
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
     }
 
     private func send(

@@ -422,7 +422,8 @@ public final class NodeLedgers: Sendable {
                         waiting = .milliseconds(2)
                         continue
                     }
-                    entries = try replica.proposeBatch(drafts)
+                    // Nothing moved here either: the proposal stands as made (the same drafts on the same head
+                    // would give the same entries and signatures), and goes again after the back-off.
                     guard giveUp.map({ clock.now < $0 }) ?? true else {
                         throw NodeError(
                             .ledger,
