@@ -16,7 +16,9 @@ extension BenchCommand {
                 signs, and records request, receipt and answer on co-signed SQLite ledgers); and the POQs per \
                 second one node answers when all are sent at once, by one retail buyer (one ledger: batched agreement must \
                 carry it) and by many, each beside the Ed25519 bound of that work on two cores (measured in the same \
-                run). Build in release first.
+                run). Each node rate is given twice: up to the last answer, and up to the moment every entry those \
+                POQs made was agreed on both copies of every ledger (the node's lanes empty) — the sustained rate. \
+                Build in release first.
 
                 Example:
                   swift build -c release && .build/release/broker bench cluster --chain-requests 100

@@ -95,18 +95,23 @@ extension LedgerReplica {
                 return .conflict(head: head)
             }
         }
-        // Hashes and author signatures do not depend on the chain: checked on every core before the lock.
-        let checked =
-            signedHere
-            ? entries.map { entry in
-                entry.entryHashBytes.map { .success($0) }
+        // Hashes and author signatures do not depend on the chain: checked on every core before the lock, and each
+        // genuine entry countersigned in the same pass. Only the prefix taken below gets its countersignatures
+        // stored and sent; one made for an entry then left out is dropped.
+        let (publicKey, key) = (counterpartyKey, key)
+        let checked = Self.concurrentMap(entries) { entry -> CheckedProposal in
+            let hash: Result<Data, LedgerError> =
+                signedHere
+                ? entry.entryHashBytes.map { .success($0) }
                     ?? .failure(LedgerError(.badEntryHash, "entry \(entry.seq): entry hash is not 64 hex digits"))
-            }
-            : Self.verifyAuthorSignatures(entries, publicKey: counterpartyKey)
+                : Self.verifyAuthorSignature(entry, publicKey: publicKey)
+            guard case .success(let bytes) = hash else { return CheckedProposal(hash: hash, countersignature: nil) }
+            return CheckedProposal(hash: hash, countersignature: Result { try key.sign(bytes) })
+        }
         return try state.withLock { state in
             let saved = state
             var agreed: [LedgerEntry] = []
-            var hashes: [Data] = []
+            var countersignatures: [Result<Data, any Error>] = []
             var stored: [LedgerEntry] = []
             entryLoop: for (index, entry) in entries.enumerated() {
                 do {
@@ -136,7 +141,7 @@ extension LedgerReplica {
                     {
                         return .conflict(head: state.currentHead)
                     }
-                    let hash = try checked[index].get()
+                    _ = try checked[index].hash.get()
                     guard entry.time >= state.headTime else {
                         throw LedgerError(.invalidField, "entry \(entry.seq): time goes backwards")
                     }
@@ -155,7 +160,7 @@ extension LedgerReplica {
                         }
                     }
                     agreed.append(entry)
-                    hashes.append(hash)
+                    countersignatures.append(checked[index].countersignature!)
                     state.advance(to: entry, rules: rules)
                 } catch {
                     // The first entry's refusal is the batch's; a later one's waits for its own proposal.
@@ -167,9 +172,9 @@ extension LedgerReplica {
                 }
             }
             do {
-                // The prefix is settled: countersigned on every core, then stored in one transaction. A signature
-                // that fails ends the prefix there, as a refusal would (the first entry's is the batch's).
-                for (index, signature) in Self.sign(hashes, with: key).enumerated() {
+                // The prefix is settled: its countersignatures attached, then stored in one transaction. A
+                // signature that failed ends the prefix there, as a refusal would (the first entry's is the batch's).
+                for (index, signature) in countersignatures.enumerated() {
                     do {
                         agreed[index].counterSignature = try signature.get()
                     } catch  where index > 0 {
@@ -263,17 +268,23 @@ extension LedgerReplica {
 
     /// Each entry's hash, checked against its fields, with its author signature verified: on every core for a
     /// batch worth it.
-    static func verifyAuthorSignatures(_ entries: [LedgerEntry], publicKey: Data) -> [Result<Data, LedgerError>] {
-        concurrentMap(entries) { entry in
-            let hash = entry.computeHash()
-            guard entry.entryHashBytes == hash else {
-                return .failure(LedgerError(.badEntryHash, "entry \(entry.seq): entry hash does not match its fields"))
-            }
-            guard Ed25519.verify(signature: entry.authorSignature, of: hash, publicKey: publicKey) else {
-                return .failure(LedgerError(.badSignature, "entry \(entry.seq): author signature does not verify"))
-            }
-            return .success(hash)
+    /// A proposed entry as checked before the lock: its hash (or why it is not genuine), and this copy's
+    /// countersignature over it when it is.
+    struct CheckedProposal: Sendable {
+        let hash: Result<Data, LedgerError>
+        let countersignature: Result<Data, any Error>?
+    }
+
+    /// The entry's hash, checked against its fields, when its author signature verifies over it.
+    static func verifyAuthorSignature(_ entry: LedgerEntry, publicKey: Data) -> Result<Data, LedgerError> {
+        let hash = entry.computeHash()
+        guard entry.entryHashBytes == hash else {
+            return .failure(LedgerError(.badEntryHash, "entry \(entry.seq): entry hash does not match its fields"))
         }
+        guard Ed25519.verify(signature: entry.authorSignature, of: hash, publicKey: publicKey) else {
+            return .failure(LedgerError(.badSignature, "entry \(entry.seq): author signature does not verify"))
+        }
+        return .success(hash)
     }
 
     /// Each entry's countersignature verified over its hash (which the author computed itself when it proposed it,
