@@ -290,6 +290,14 @@ public final class NodeLedgers: Sendable {
                 if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
             }
             updateBacklogMetric(counterparty)
+            // Little waits: work arrives, but more slowly than it is agreed. The next batch gathers for one linger
+            // more, so that many lanes agreeing while requests are answered make batches of tens of entries rather
+            // than of a few (each batch costs a round trip, and a transaction and its fsync on each copy).
+            if linger > .zero, failure == nil,
+                state.withLock({ ($0.lanes[counterparty]?.queue.count ?? 0) < batchLimit / 4 })
+            {
+                try? await Task.sleep(for: linger)
+            }
         }
     }
 
