@@ -443,28 +443,31 @@ public struct ClusterRunner: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         for ledger in ledgers.values { try ledger.flush() }
-        if let onLedgersAgreed {
-            try await waitForEmptyLanes(cluster, until: settled)
+        if let onLedgersAgreed, try await waitForEmptyLanes(cluster, until: settled) {
             onLedgersAgreed(Date())
         }
         return observations
     }
 
-    /// Waits until no node has an entry waiting in a lane (`GET /health`, `ledgerBacklog`) or `deadline` passes.
-    private func waitForEmptyLanes(_ cluster: Cluster, until deadline: ContinuousClock.Instant) async throws {
+    /// Waits until no node has an entry waiting in a lane (`GET /health`, `ledgerBacklog`); false when `deadline`
+    /// passed first (or the retail buyers' own lanes were still busy).
+    private func waitForEmptyLanes(_ cluster: Cluster, until deadline: ContinuousClock.Instant) async throws -> Bool {
         struct Health: Decodable { let ledgerBacklog: [NodeLedgers.Backlog] }
+        guard cluster.retailLedgers.values.allSatisfy(\.isIdle) else { return false }
         for party in plan.providers.map(\.party) {
             let client = NodeClient(key: cluster.keys[party]!, urls: cluster.urls)
-            while ContinuousClock.now < deadline {
+            var empty = false
+            while !empty {
+                guard ContinuousClock.now < deadline else { return false }
                 if let reply = try? await client.send(.GET, to: party, path: "/health", timeout: .seconds(2)),
-                    reply.status == 200,
-                    let health = try? JSONDecoder().decode(Health.self, from: reply.body), health.ledgerBacklog.isEmpty
+                    reply.status == 200, let health = try? JSONDecoder().decode(Health.self, from: reply.body)
                 {
-                    break
+                    empty = health.ledgerBacklog.isEmpty
                 }
-                try await Task.sleep(for: .milliseconds(5))
+                if !empty { try await Task.sleep(for: .milliseconds(5)) }
             }
         }
+        return true
     }
 
     private func send(

@@ -294,7 +294,7 @@ public final class NodeLedgers: Sendable {
             // more, so that many lanes agreeing while requests are answered make batches of tens of entries rather
             // than of a few (each batch costs a round trip, and a transaction and its fsync on each copy).
             if linger > .zero, failure == nil,
-                state.withLock({ ($0.lanes[counterparty]?.queue.count ?? 0) < batchLimit / 4 })
+                state.withLock({ (1..<max(1, batchLimit / 4)).contains($0.lanes[counterparty]?.queue.count ?? 0) })
             {
                 try? await Task.sleep(for: linger)
             }
