@@ -312,18 +312,31 @@ public struct ClusterRunner: Sendable {
     public func waitUntilHealthy(_ cluster: Cluster, parties: [PartyID]? = nil) async throws {
         let deadline = ContinuousClock.now + startupLimit
         for party in parties ?? plan.providers.map(\.party) {
-            let client = NodeClient(key: cluster.keys[party]!, urls: cluster.urls)
-            while true {
-                if let reply = try? await client.send(.GET, to: party, path: "/health", timeout: .seconds(2)),
-                    reply.status == 200
-                {
-                    break
-                }
-                guard cluster.processes[party]?.isRunning == true, ContinuousClock.now < deadline else {
-                    throw NodeError(.cluster, "node \(party) did not come up (see \(party.rawValue).log)")
-                }
-                try await Task.sleep(for: .milliseconds(50))
+            let up = try await poll(party, in: cluster, every: .milliseconds(50)) { health in
+                health != nil || cluster.processes[party]?.isRunning != true || ContinuousClock.now >= deadline
             }
+            guard up != nil else {
+                throw NodeError(.cluster, "node \(party) did not come up (see \(party.rawValue).log)")
+            }
+        }
+    }
+
+    /// Asks `party`'s `GET /health` (nil: no answer, or not a health body) until `done` says so; returns the last
+    /// answer.
+    private func poll(
+        _ party: PartyID, in cluster: Cluster, every interval: Swift.Duration,
+        until done: (NodeRoutes.Health?) -> Bool
+    ) async throws -> NodeRoutes.Health? {
+        let client = NodeClient(key: cluster.keys[party]!, urls: cluster.urls)
+        while true {
+            var health: NodeRoutes.Health?
+            if let reply = try? await client.send(.GET, to: party, path: "/health", timeout: .seconds(2)),
+                reply.status == 200
+            {
+                health = try? JSONDecoder().decode(NodeRoutes.Health.self, from: reply.body)
+            }
+            if done(health) { return health }
+            try await Task.sleep(for: interval)
         }
     }
 
@@ -452,20 +465,12 @@ public struct ClusterRunner: Sendable {
     /// Waits until no node has an entry waiting in a lane (`GET /health`, `ledgerBacklog`); false when `deadline`
     /// passed first (or the retail buyers' own lanes were still busy).
     private func waitForEmptyLanes(_ cluster: Cluster, until deadline: ContinuousClock.Instant) async throws -> Bool {
-        struct Health: Decodable { let ledgerBacklog: [NodeLedgers.Backlog] }
         guard cluster.retailLedgers.values.allSatisfy(\.isIdle) else { return false }
         for party in plan.providers.map(\.party) {
-            let client = NodeClient(key: cluster.keys[party]!, urls: cluster.urls)
-            var empty = false
-            while !empty {
-                guard ContinuousClock.now < deadline else { return false }
-                if let reply = try? await client.send(.GET, to: party, path: "/health", timeout: .seconds(2)),
-                    reply.status == 200, let health = try? JSONDecoder().decode(Health.self, from: reply.body)
-                {
-                    empty = health.ledgerBacklog.isEmpty
-                }
-                if !empty { try await Task.sleep(for: .milliseconds(5)) }
+            let last = try await poll(party, in: cluster, every: .milliseconds(5)) { health in
+                health?.ledgerBacklog.isEmpty == true || ContinuousClock.now >= deadline
             }
+            guard last?.ledgerBacklog.isEmpty == true else { return false }
         }
         return true
     }
