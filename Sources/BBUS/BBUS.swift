@@ -105,8 +105,12 @@ public struct BBUS: Sendable {
     }
 
     /// The request for one element to one seller: the buyer's item alone, as the buyer wrote it (relationships to
-    /// items the seller does not receive are dropped), a deferred POQ due by `respondBy`, this provider as buyer
-    /// contact, and the loop list with this provider appended.
+    /// items the seller does not receive are dropped), due by `respondBy`, this provider as buyer contact, and the
+    /// loop list with this provider appended.
+    ///
+    /// It asks for an immediate answer when the buyer did (`instantSyncQualification`), a deferred one otherwise:
+    /// a buyer waiting on its open exchange is served by a chain that answers each hop in its exchange, with no
+    /// acknowledgement and no separate notification per hop (every seller gives either, MEF79-R3).
     ///
     /// The item is copied from the buyer's JSON rather than re-encoded, so product-specific attributes the model
     /// does not know travel on unchanged.
@@ -123,7 +127,7 @@ public struct BBUS: Sendable {
             item["product"] = .object(product)
         }
         var root: [String: JSONValue] = [
-            "instantSyncQualification": false,
+            "instantSyncQualification": .bool(original["instantSyncQualification"] == .bool(true)),
             "provideAlternative": original["provideAlternative"] ?? false,
             "requestedPOQCompletionDate": .string(respondBy.description),
             "externalId": .string(id.rawValue),

@@ -228,9 +228,9 @@ extension ProviderNode {
         _ request: SupplyRequest, to seller: PartyID, client: NodeClient, clock: any NodeClock, replyTo: String,
         trace: String?, logger: Logger
     ) async -> Message? {
-        guard let body = try? JSONEncoder().encode(request.payload),
-            let list = try? JSONEncoder().encode(request.loopPreventionList)
-        else { return nil }
+        // The payload is a JSON tree already: written as it is (its canonical form), not through `JSONEncoder`.
+        let body = request.payload.canonicalData
+        guard let list = try? JSONEncoder().encode(request.loopPreventionList) else { return nil }
         var headers: [(String, String)] = [
             (NodeHeaders.requestID.rawName, request.id.rawValue),
             (NodeHeaders.requestKind.rawName, request.kind.rawValue),
@@ -245,11 +245,17 @@ extension ProviderNode {
         }
         var backoff = 50
         let giveUp = clock is SteppedClock ? ContinuousClock.now + retryLimit : nil
+        // An immediate request is answered in its exchange, at the latest when the seller gives up waiting (five
+        // seconds past the deadline): the client waits that long.
+        let immediate = request.payload["instantSyncQualification"] == .bool(true)
         while clock.now() < request.respondBy && giveUp.map({ ContinuousClock.now < $0 }) ?? true {
+            let timeout =
+                immediate
+                ? max(client.timeout, .milliseconds((request.respondBy - clock.now()).milliseconds + 10_000)) : nil
             do {
                 let reply = try await client.send(
                     .POST, to: seller, path: NodeRoutes.poqPath, body: body, headers: headers,
-                    accept: NodeHeaders.supplyChainMediaType)
+                    accept: NodeHeaders.supplyChainMediaType, timeout: timeout)
                 switch reply.status {
                 case 200, 201:
                     return try SupplyEnvelope.decodeMessage(from: reply.body)

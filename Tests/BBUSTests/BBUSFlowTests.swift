@@ -19,6 +19,22 @@ struct BBUSFlowTests {
         #expect(effects.requests.map(\.to) == ["B"])
     }
 
+    @Test("a buyer's immediate POQ is asked of the seller immediately, a deferred one deferred, due by the deadline")
+    mutating func sellersAskedInTheBuyersMode() throws {
+        for immediate in [true, false] {
+            var core = Make.provider("A", sellers: ["B"])
+            let effects = core.handle(
+                .message(
+                    from: "UP",
+                    .request(Make.request("r1", payload: Make.poq([("EPL", "LON", nil)], immediate: immediate)))),
+                now: Make.t0, entropy: &entropy)
+            let sent = try #require(effects.requests.first?.request)
+            #expect(sent.payload["instantSyncQualification"] == .bool(immediate))
+            // MEF79-R11: a deferred request carries its requested response date, an immediate one may too.
+            #expect(sent.payload["requestedPOQCompletionDate"] == .string(sent.respondBy.description))
+        }
+    }
+
     @Test("PDL-004 a seller that finds itself on the list refuses: unable, loop")
     mutating func sellerFindsItself() throws {
         var core = Make.provider("A", catalog: [Make.entry("EPL", at: ["LON"], cost: 1)])

@@ -37,6 +37,20 @@ struct StoredCheckpointTests {
         #expect(try auditor.audit(file: bare) == [])
     }
 
+    @Test("a file's entry hashes are its entries' hashes, in order, from a seq and up to a limit")
+    func entryHashesAsStored() throws {
+        let store = try SQLiteLedgerStore(path: fixture.alicePath, durability: .full)
+        let entries = try store.entries(of: fixture.aliceBob)
+        try #require(entries.count == 12)
+        #expect(try store.entryHashes(of: fixture.aliceBob, from: 1, limit: .max) == entries.map(\.entryHash))
+        #expect(try store.entryHashes(of: fixture.aliceBob, from: 5, limit: 3) == entries[4..<7].map(\.entryHash))
+        #expect(try store.entryHashes(of: fixture.aliceBob, from: 13, limit: .max) == [])
+        // The leaves made from the hashes alone are those made from the entries: the same root.
+        #expect(
+            MerkleTree.leafHashes(ofEntryHashes: try store.entryHashes(of: fixture.aliceBob, from: 1, limit: 8))
+                == MerkleTree.leafHashes(of: Array(entries.prefix(8))))
+    }
+
     @Test("a stored checkpoint whose root the copy no longer matches is a checkpoint mismatch")
     func storedCheckpointOverAlteredCopy() throws {
         let ab = fixture.aliceBob.rawValue.sqlQuoted

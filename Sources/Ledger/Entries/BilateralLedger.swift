@@ -155,7 +155,9 @@ public final class BilateralLedger: Sendable {
         if let known, known.size == replicaA.ledgerHead.seq {
             frontier = known
         } else {
-            frontier = MerkleFrontier(leafHashes: MerkleTree.leafHashes(of: try replicaA.store.entries(of: id)))
+            frontier = MerkleFrontier(
+                leafHashes: MerkleTree.leafHashes(
+                    ofEntryHashes: try replicaA.store.entryHashes(of: id, from: 1, limit: .max)))
             tree.withLock { $0.frontier = frontier }
         }
         var checkpoint = Checkpoint(ledgerID: id, size: frontier.size, root: frontier.root, time: time)

@@ -236,6 +236,11 @@ public final class LedgerReplica: Sendable {
         try store.entries(of: id, from: seq, limit: Int.max)
     }
 
+    /// The hashes of the agreed entries with `seq >= from`, at most `limit` of them (`LedgerStore.entryHashes`).
+    public func entryHashes(from seq: UInt64, limit: Int = .max) throws -> [String] {
+        try store.entryHashes(of: id, from: seq, limit: limit)
+    }
+
     // MARK: - Private, called with the mutex held (they take its state)
 
     func storeAgreed(_ agreed: [LedgerEntry], in state: inout ReplicaState) throws {

@@ -146,6 +146,14 @@ public enum MerkleTree {
 extension MerkleTree {
     /// The leaf hashes of a ledger's entries (leaf data = the 32 raw bytes of each entry hash).
     public static func leafHashes(of entries: [LedgerEntry]) -> [Data] {
-        entries.map { leafHash($0.entryHashBytes ?? Data($0.entryHash.utf8)) }
+        leafHashes(ofEntryHashes: entries.map(\.entryHash))
+    }
+
+    /// The leaves of entries given by their `entryHash`: the hash's 32 bytes, or its text when it is not 64 hex
+    /// digits (a damaged entry still gets a leaf of its own).
+    public static func leafHashes(ofEntryHashes hashes: [String]) -> [Data] {
+        hashes.map { hash in
+            leafHash(Hex.isCanonical(hash, byteCount: 32) ? Data(hexString: hash) ?? Data(hash.utf8) : Data(hash.utf8))
+        }
     }
 }

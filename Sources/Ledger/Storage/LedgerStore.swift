@@ -25,6 +25,10 @@ public protocol LedgerStore: AnyObject, Sendable {
     /// Entries with `seq >= from`, in order, at most `limit` of them.
     func entries(of ledgerID: LedgerID, from seq: UInt64, limit: Int) throws -> [LedgerEntry]
 
+    /// The `entryHash` of each entry with `seq >= from`, in order, at most `limit` of them: what a Merkle root or
+    /// a comparison with a proposal needs, without reading (and parsing) the entries themselves.
+    func entryHashes(of ledgerID: LedgerID, from seq: UInt64, limit: Int) throws -> [String]
+
     /// The last entry's seq and hash; `LedgerHead.genesis` when empty.
     func head(of ledgerID: LedgerID) throws -> LedgerHead
 
@@ -50,6 +54,10 @@ extension LedgerStore {
     /// The entry at `seq`, or `nil`.
     public func entry(of ledgerID: LedgerID, at seq: UInt64) throws -> LedgerEntry? {
         try entries(of: ledgerID, from: seq, limit: 1).first.flatMap { $0.seq == seq ? $0 : nil }
+    }
+
+    public func entryHashes(of ledgerID: LedgerID, from seq: UInt64, limit: Int) throws -> [String] {
+        try entries(of: ledgerID, from: seq, limit: limit).map(\.entryHash)
     }
 
     public func flush() throws {}

@@ -209,6 +209,23 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         }
     }
 
+    public func entryHashes(of ledgerID: LedgerID, from seq: UInt64, limit: Int) throws -> [String] {
+        guard limit > 0 else { return [] }
+        return try state.withLock { state in
+            var result = try storageErrors(dropping: &state) {
+                try database.read { db in
+                    try String.fetchAll(
+                        db, sql: "SELECT entry_hash FROM entries WHERE ledger_id = ? AND seq >= ? ORDER BY seq LIMIT ?",
+                        arguments: [ledgerID.rawValue, Int64(clamping: seq), Int64(clamping: limit)])
+                }
+            }
+            for entry in state.buffer where entry.ledgerID == ledgerID && entry.seq >= seq && result.count < limit {
+                result.append(entry.entryHash)
+            }
+            return result
+        }
+    }
+
     public func head(of ledgerID: LedgerID) throws -> LedgerHead {
         try state.withLock { state in try head(of: ledgerID, in: &state) }
     }

@@ -106,14 +106,31 @@ public final class InputJournal: Sendable {
 
     /// Appends one line; returns once it is written. `idCounter` is the core's id counter before the input.
     public func append(_ entry: Entry, at: Instant, seed: UInt64, idCounter: Int? = nil) throws {
-        let text = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
-        // What is written must read back: a line that cannot be decoded would be lost at the next start.
-        _ = try JSONDecoder.exactlyTyped().decode(Entry.self, from: Data(text.utf8))
+        let text = try Self.text(of: entry)
         // One statement in autocommit, compiled once: every input passes here before its effects.
         try queue.writeWithoutTransaction { db in
             try db.cachedStatement(sql: "INSERT INTO journal (at, seed, entry, id_counter) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [at.milliseconds, Int64(bitPattern: seed), text, idCounter])
         }
+    }
+
+    /// The JSON text of a line, checked to read back: what cannot be decoded would be lost at the next start, so
+    /// it is refused (throws).
+    ///
+    /// It is written from the entry's JSON tree (`JSONValue(encoding:)`, about twice as fast as `JSONEncoder`)
+    /// when that text reads back as the same entry, else by `JSONEncoder` (a value the tree cannot carry exactly,
+    /// such as an integer beyond 2^53), checked to read back.
+    static func text(of entry: Entry) throws -> String {
+        let decoder = JSONDecoder.exactlyTyped()
+        if let tree = try? JSONValue(encoding: entry) {
+            let data = tree.canonicalData
+            if let back = try? decoder.decode(Entry.self, from: data), back == entry {
+                return String(decoding: data, as: UTF8.self)
+            }
+        }
+        let data = try JSONEncoder().encode(entry)
+        _ = try decoder.decode(Entry.self, from: data)
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Every line, oldest first, including quarantined ones (throws on the first line that does not decode).

@@ -223,12 +223,11 @@ extension NodeLedgers {
         if frontier.size > size { frontier = MerkleFrontier() }  // an older size: from the first entry
         if frontier.size < size {
             let missing = size - frontier.size
-            let entries = try replica.store.entries(
-                of: replica.id, from: frontier.size + 1, limit: Int(clamping: missing))
-            guard UInt64(entries.count) == missing else {
+            let hashes = try replica.entryHashes(from: frontier.size + 1, limit: Int(clamping: missing))
+            guard UInt64(hashes.count) == missing else {
                 throw NodeError(.ledger, "this copy holds fewer than \(size) entries")
             }
-            for leaf in MerkleTree.leafHashes(of: entries) { frontier.append(leafHash: leaf) }
+            for leaf in MerkleTree.leafHashes(ofEntryHashes: hashes) { frontier.append(leafHash: leaf) }
         }
         frontiers.withLock { known in
             if (known[replica.id]?.size ?? 0) <= frontier.size { known[replica.id] = frontier }

@@ -386,8 +386,8 @@ public final class NodeLedgers: Sendable {
             // it is made again on the new head. Sent again as it was, a stale proposal could be countersigned by a
             // counterparty that restarted not knowing those seqs were taken: the two copies would fork.
             if let first = entries.first, replica.head.seq >= first.seq {
-                let stored = try replica.entries(from: first.seq)
-                let agreed = zip(entries, stored).prefix { $0.entryHash == $1.entryHash }.count
+                let stored = try replica.entryHashes(from: first.seq, limit: entries.count)
+                let agreed = zip(entries, stored).prefix { $0.entryHash == $1 }.count
                 if agreed > 0 { return agreed }
                 logger.debug(
                     "proposal overtaken while it waited; proposed again on the new head",

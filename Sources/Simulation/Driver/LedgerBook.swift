@@ -142,7 +142,9 @@ final class LedgerBook: Sendable {
         guard let witness else { return }
         var known = leaves.withLock { $0[ledger.id] ?? [] }
         if known.count < checkpoint.size {
-            known = MerkleTree.leafHashes(of: try ledger.copy(of: ledger.header.partyA).store.entries(of: ledger.id))
+            known = MerkleTree.leafHashes(
+                ofEntryHashes: try ledger.copy(of: ledger.header.partyA).store.entryHashes(
+                    of: ledger.id, from: 1, limit: .max))
         }
         let oldSize = Int(try witness.latest(of: ledger.id)?.size ?? 0)
         let proof = MerkleTree.consistencyProof(oldSize: oldSize, leafHashes: Array(known.prefix(Int(checkpoint.size))))

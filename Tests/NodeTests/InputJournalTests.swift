@@ -1,0 +1,57 @@
+import CanonicalJSON
+import Foundation
+import Ledger
+import Node
+import SupplyChain
+import Testing
+
+struct InputJournalTests {
+    private static func request(respondBy: Int64, payload: JSONValue) -> InputJournal.Entry {
+        .input(
+            .message(
+                from: "BUYER",
+                .request(
+                    SupplyRequest(
+                        id: "rq-1", kind: .poq, payload: payload, loopPreventionList: LoopPreventionList(),
+                        respondBy: Instant(milliseconds: respondBy)))),
+            replyTo: "http://127.0.0.1:9", trace: "BUYER/rq-1")
+    }
+
+    private static func journal() throws -> (InputJournal, URL) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return (try InputJournal(path: directory.appendingPathComponent("j.sqlite").path), directory)
+    }
+
+    @Test("a journal line reads back as the input it holds, payload numbers and strings exactly")
+    func linesReadBack() throws {
+        let (journal, directory) = try Self.journal()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let payload: JSONValue = [
+            "instantSyncQualification": true, "bandwidthMbps": 0.1, "big": 1e19, "note": "a/b \u{1F600} \"q\"",
+            "items": [["id": "i", "n": -3]],
+        ]
+        let entry = Self.request(respondBy: 1_796_034_807_659, payload: payload)
+        try journal.append(entry, at: Instant(milliseconds: 5), seed: 42)
+        let lines = try journal.lines()
+        try #require(lines.count == 1)
+        #expect(lines[0].entry == entry)
+        #expect(lines[0].seed == 42)
+    }
+
+    @Test("an integer beyond 2^53, which a JSON tree's numbers cannot hold, is kept exactly")
+    func integerBeyondDoublePrecision() throws {
+        let (journal, directory) = try Self.journal()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 2^53 + 1: a Double rounds it to 2^53.
+        let entry = Self.request(respondBy: 9_007_199_254_740_993, payload: ["id": "x"])
+        try journal.append(entry, at: Instant(milliseconds: 5), seed: 1)
+        let lines = try journal.lines()
+        try #require(lines.count == 1)
+        guard case .input(.message(_, .request(let request)), _, _) = lines[0].entry else {
+            Issue.record("not the request that was journaled")
+            return
+        }
+        #expect(request.respondBy.milliseconds == 9_007_199_254_740_993)
+    }
+}
