@@ -158,9 +158,10 @@ extension JSONValue {
         self = try JSONValueEncoder.encode(value)
     }
 
-    /// Decodes this tree as `type`.
+    /// Decodes this tree as `type`, straight from the tree (`JSONValueDecoder`): the value and the errors
+    /// `JSONDecoder` gives for the tree's canonical text.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder.exactlyTyped().decode(T.self, from: canonicalData)
+        try JSONValueDecoder.decode(T.self, from: self)
     }
 }
 
