@@ -158,6 +158,12 @@ extension JSONValue {
         self = try JSONValueEncoder.encode(value)
     }
 
+    /// Converts an `Encodable` value to its JSON tree when the tree holds it exactly, as `JSONEncoder` would write
+    /// it; throws `EncodingError.invalidValue` when an integer in it is beyond 2^53 (a tree's numbers are doubles).
+    public init(exactlyEncoding value: some Encodable) throws {
+        self = try JSONValueEncoder.encodeExactly(value)
+    }
+
     /// Decodes this tree as `type`, straight from the tree (`JSONValueDecoder`): the value and the errors
     /// `JSONDecoder` gives for the tree's canonical text.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {

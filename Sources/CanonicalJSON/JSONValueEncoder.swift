@@ -1,7 +1,10 @@
+import Foundation
+
 /// Encodes an `Encodable` value straight into a `JSONValue` tree, without going through JSON text.
 ///
 /// `JSONValue(encoding:)` uses it: rendering a Sonata answer for a ledger entry is on the simulator's hot path,
 /// and a text round trip (JSONEncoder, then parsing) cost more than the rest of the rendering.
+
 final class JSONValueEncoder {
     /// A node under construction: containers are shared references until the tree is finished.
     final class Node {
@@ -24,42 +27,83 @@ final class JSONValueEncoder {
         }
     }
 
+    /// What an encoding noticed on the way: whether some integer was beyond 2^53, where a tree's numbers (doubles)
+    /// no longer hold every integer exactly.
+    final class Context {
+        var inexact = false
+
+        func number(_ value: some BinaryInteger) -> JSONValue {
+            if value.magnitude > 9_007_199_254_740_992 { inexact = true }
+            return .number(Double(value))
+        }
+    }
+
     static func encode(_ value: some Encodable) throws -> JSONValue {
-        let root = Node()
-        try value.encode(to: TreeEncoder(node: root, codingPath: []))
+        try encode(value, context: Context())
+    }
+
+    /// Encodes `value`; throws `EncodingError.invalidValue` when an integer in it is beyond 2^53.
+    static func encodeExactly(_ value: some Encodable) throws -> JSONValue {
+        let context = Context()
+        let tree = try encode(value, context: context)
+        guard !context.inexact else {
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: [], debugDescription: "an integer beyond 2^53 has no exact JSON tree"))
+        }
+        return tree
+    }
+
+    private static func encode(_ value: some Encodable, context: Context) throws -> JSONValue {
+        let root = try node(for: value, codingPath: [], context: context)
         return root.value
     }
 
     struct TreeEncoder: Encoder {
         let node: Node
         let codingPath: [any CodingKey]
+        let context: Context
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
             if case .object = node.kind {} else { node.kind = .object([:], order: []) }
-            return KeyedEncodingContainer(Keyed<Key>(node: node, codingPath: codingPath))
+            return KeyedEncodingContainer(Keyed<Key>(node: node, codingPath: codingPath, context: context))
         }
 
         func unkeyedContainer() -> any UnkeyedEncodingContainer {
             if case .array = node.kind {} else { node.kind = .array([]) }
-            return Unkeyed(node: node, codingPath: codingPath)
+            return Unkeyed(node: node, codingPath: codingPath, context: context)
         }
 
         func singleValueContainer() -> any SingleValueEncodingContainer {
-            Single(node: node, codingPath: codingPath)
+            Single(node: node, codingPath: codingPath, context: context)
         }
     }
 
-    /// Encodes a nested value into a fresh node, short-cutting the leaf types the tree represents directly.
-    static func node(for value: some Encodable, codingPath: [any CodingKey]) throws -> Node {
+    /// Encodes a nested value into a fresh node, short-cutting the leaf types the tree represents directly (every
+    /// integer width among them), and writing `Data` as base64 and `URL` as its absolute string, as `JSONEncoder`
+    /// does, and `Decimal` as a number.
+    static func node(for value: some Encodable, codingPath: [any CodingKey], context: Context) throws -> Node {
         let node = Node()
         switch value {
         case let json as JSONValue: node.kind = .value(json)
         case let string as String: node.kind = .value(.string(string))
         case let bool as Bool: node.kind = .value(.bool(bool))
-        case let int as Int: node.kind = .value(.number(Double(int)))
         case let double as Double: node.kind = .value(.number(double))
-        default: try value.encode(to: TreeEncoder(node: node, codingPath: codingPath))
+        case let int as Int: node.kind = .value(context.number(int))
+        case let int as Int64: node.kind = .value(context.number(int))
+        case let int as UInt64: node.kind = .value(context.number(int))
+        case let int as Int32: node.kind = .value(context.number(int))
+        case let int as UInt32: node.kind = .value(context.number(int))
+        case let int as Int16: node.kind = .value(context.number(int))
+        case let int as UInt16: node.kind = .value(context.number(int))
+        case let int as Int8: node.kind = .value(context.number(int))
+        case let int as UInt8: node.kind = .value(context.number(int))
+        case let int as UInt: node.kind = .value(context.number(int))
+        case let float as Float: node.kind = .value(.number(Double(float)))
+        case let data as Data: node.kind = .value(.string(data.base64EncodedString()))
+        case let url as URL: node.kind = .value(.string(url.absoluteString))
+        case let decimal as Decimal: node.kind = .value(.number(NSDecimalNumber(decimal: decimal).doubleValue))
+        default: try value.encode(to: TreeEncoder(node: node, codingPath: codingPath, context: context))
         }
         return node
     }
@@ -67,6 +111,7 @@ final class JSONValueEncoder {
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let node: Node
         let codingPath: [any CodingKey]
+        let context: Context
 
         private func set(_ key: Key, _ child: Node) {
             guard case .object(var members, var order) = node.kind else { return }
@@ -85,11 +130,11 @@ final class JSONValueEncoder {
         mutating func encode(_ value: Bool, forKey key: Key) throws { set(key, leaf(.bool(value))) }
         mutating func encode(_ value: String, forKey key: Key) throws { set(key, leaf(.string(value))) }
         mutating func encode(_ value: Double, forKey key: Key) throws { set(key, leaf(.number(value))) }
-        mutating func encode(_ value: Int, forKey key: Key) throws { set(key, leaf(.number(Double(value)))) }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { set(key, leaf(.number(Double(value)))) }
-        mutating func encode(_ value: UInt64, forKey key: Key) throws { set(key, leaf(.number(Double(value)))) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { set(key, leaf(context.number(value))) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { set(key, leaf(context.number(value))) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { set(key, leaf(context.number(value))) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            set(key, try JSONValueEncoder.node(for: value, codingPath: codingPath + [key]))
+            set(key, try JSONValueEncoder.node(for: value, codingPath: codingPath + [key], context: context))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(
@@ -97,26 +142,30 @@ final class JSONValueEncoder {
         ) -> KeyedEncodingContainer<NestedKey> {
             let child = Node()
             set(key, child)
-            return TreeEncoder(node: child, codingPath: codingPath + [key]).container(keyedBy: keyType)
+            return TreeEncoder(node: child, codingPath: codingPath + [key], context: context).container(
+                keyedBy: keyType)
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             let child = Node()
             set(key, child)
-            return TreeEncoder(node: child, codingPath: codingPath + [key]).unkeyedContainer()
+            return TreeEncoder(node: child, codingPath: codingPath + [key], context: context).unkeyedContainer()
         }
 
-        mutating func superEncoder() -> any Encoder { TreeEncoder(node: node, codingPath: codingPath) }
+        mutating func superEncoder() -> any Encoder {
+            TreeEncoder(node: node, codingPath: codingPath, context: context)
+        }
         mutating func superEncoder(forKey key: Key) -> any Encoder {
             let child = Node()
             set(key, child)
-            return TreeEncoder(node: child, codingPath: codingPath + [key])
+            return TreeEncoder(node: child, codingPath: codingPath + [key], context: context)
         }
     }
 
     struct Unkeyed: UnkeyedEncodingContainer {
         let node: Node
         let codingPath: [any CodingKey]
+        let context: Context
 
         var count: Int {
             if case .array(let elements) = node.kind { return elements.count }
@@ -139,9 +188,9 @@ final class JSONValueEncoder {
         mutating func encode(_ value: Bool) throws { append(leaf(.bool(value))) }
         mutating func encode(_ value: String) throws { append(leaf(.string(value))) }
         mutating func encode(_ value: Double) throws { append(leaf(.number(value))) }
-        mutating func encode(_ value: Int) throws { append(leaf(.number(Double(value)))) }
+        mutating func encode(_ value: Int) throws { append(leaf(context.number(value))) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            append(try JSONValueEncoder.node(for: value, codingPath: codingPath))
+            append(try JSONValueEncoder.node(for: value, codingPath: codingPath, context: context))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(
@@ -149,36 +198,44 @@ final class JSONValueEncoder {
         ) -> KeyedEncodingContainer<NestedKey> {
             let child = Node()
             append(child)
-            return TreeEncoder(node: child, codingPath: codingPath).container(keyedBy: keyType)
+            return TreeEncoder(node: child, codingPath: codingPath, context: context).container(keyedBy: keyType)
         }
 
         mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
             let child = Node()
             append(child)
-            return TreeEncoder(node: child, codingPath: codingPath).unkeyedContainer()
+            return TreeEncoder(node: child, codingPath: codingPath, context: context).unkeyedContainer()
         }
 
         mutating func superEncoder() -> any Encoder {
             let child = Node()
             append(child)
-            return TreeEncoder(node: child, codingPath: codingPath)
+            return TreeEncoder(node: child, codingPath: codingPath, context: context)
         }
     }
 
     struct Single: SingleValueEncodingContainer {
         let node: Node
         let codingPath: [any CodingKey]
+        let context: Context
 
         mutating func encodeNil() throws { node.kind = .value(.null) }
         mutating func encode(_ value: Bool) throws { node.kind = .value(.bool(value)) }
         mutating func encode(_ value: String) throws { node.kind = .value(.string(value)) }
         mutating func encode(_ value: Double) throws { node.kind = .value(.number(value)) }
         mutating func encode(_ value: Float) throws { node.kind = .value(.number(Double(value))) }
-        mutating func encode(_ value: Int) throws { node.kind = .value(.number(Double(value))) }
-        mutating func encode(_ value: Int64) throws { node.kind = .value(.number(Double(value))) }
-        mutating func encode(_ value: UInt64) throws { node.kind = .value(.number(Double(value))) }
+        mutating func encode(_ value: Int) throws { node.kind = .value(context.number(value)) }
+        mutating func encode(_ value: Int8) throws { node.kind = .value(context.number(value)) }
+        mutating func encode(_ value: Int16) throws { node.kind = .value(context.number(value)) }
+        mutating func encode(_ value: Int32) throws { node.kind = .value(context.number(value)) }
+        mutating func encode(_ value: Int64) throws { node.kind = .value(context.number(value)) }
+        mutating func encode(_ value: UInt) throws { node.kind = .value(context.number(value)) }
+        mutating func encode(_ value: UInt8) throws { node.kind = .value(context.number(value)) }
+        mutating func encode(_ value: UInt16) throws { node.kind = .value(context.number(value)) }
+        mutating func encode(_ value: UInt32) throws { node.kind = .value(context.number(value)) }
+        mutating func encode(_ value: UInt64) throws { node.kind = .value(context.number(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            node.kind = try JSONValueEncoder.node(for: value, codingPath: codingPath).kind
+            node.kind = try JSONValueEncoder.node(for: value, codingPath: codingPath, context: context).kind
         }
     }
 }

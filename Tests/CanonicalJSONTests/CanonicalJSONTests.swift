@@ -130,3 +130,30 @@ struct ExactlyTypedDecodingTests {
         #expect(fast == (try JSONParser.parse(data, maximumDepth: 64)))
     }
 }
+
+struct TreeEncodingTests {
+    private struct Widths: Encodable {
+        let int8: Int8 = -8, int16: Int16 = 16, int32: Int32 = -32, int64: Int64 = 64, uint: UInt = 1
+        let uint8: UInt8 = 8, uint16: UInt16 = 16, uint32: UInt32 = 32, uint64: UInt64 = 9_007_199_254_740_992
+        let float: Float = 0.5, list: [UInt32] = [1, 2], data = Data([0, 1, 254, 255])
+        let url = URL(string: "https://seller.example/listener?x=1")!
+    }
+
+    @Test("every integer width, Data and URL encode to the tree JSONEncoder's text parses to")
+    func widthsLikeJSONEncoder() throws {
+        let expected = try JSONValue.parse(try JSONEncoder().encode(Widths()))
+        #expect(try JSONValue(encoding: Widths()) == expected)
+        #expect(try JSONValue(exactlyEncoding: Widths()) == expected)
+        #expect(expected["data"] == "AAH+/w==")
+        #expect(expected["url"] == "https://seller.example/listener?x=1")
+    }
+
+    @Test("an integer beyond 2^53 has no exact tree: exactlyEncoding refuses it, encoding rounds it")
+    func beyondDoublePrecision() throws {
+        struct Big: Encodable { let value: Int64 }
+        #expect(throws: EncodingError.self) { try JSONValue(exactlyEncoding: Big(value: 9_007_199_254_740_993)) }
+        #expect(throws: EncodingError.self) { try JSONValue(exactlyEncoding: [UInt64.max]) }
+        #expect(try JSONValue(exactlyEncoding: Big(value: -9_007_199_254_740_992)) == ["value": -9_007_199_254_740_992])
+        #expect(try JSONValue(encoding: Big(value: 9_007_199_254_740_993)) == ["value": 9_007_199_254_740_992])
+    }
+}

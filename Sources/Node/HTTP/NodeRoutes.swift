@@ -463,9 +463,14 @@ public enum NodeRoutes {
         json(HTTPResponse.Status(code: error.httpStatus), error)
     }
 
+    /// A JSON response with members sorted and slashes unescaped: written from the value's JSON tree (its
+    /// canonical form), or by `JSONEncoder` when the tree cannot hold it exactly (an integer beyond 2^53).
     static func json(
         _ status: HTTPResponse.Status, _ value: some Encodable, contentType: String = "application/json"
     ) -> Response {
+        if let tree = try? JSONValue(exactlyEncoding: value) {
+            return json(status, wire: tree.canonicalData, contentType: contentType)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return json(status, wire: (try? encoder.encode(value)) ?? Data("{}".utf8), contentType: contentType)

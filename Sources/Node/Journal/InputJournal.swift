@@ -122,7 +122,7 @@ public final class InputJournal: Sendable {
     /// such as an integer beyond 2^53), checked to read back.
     static func text(of entry: Entry) throws -> String {
         let decoder = JSONDecoder.exactlyTyped()
-        if let tree = try? JSONValue(encoding: entry) {
+        if let tree = try? JSONValue(exactlyEncoding: entry) {
             let data = tree.canonicalData
             if let back = try? decoder.decode(Entry.self, from: data), back == entry {
                 return String(decoding: data, as: UTF8.self)
