@@ -49,8 +49,8 @@ extension ProviderNode {
             }
             if replaying { return }
             if case .response = message, response.kind == .inquiry { notifyQuoteHubs(of: response, buyer: to) }
-            if let waiter = waiters.removeValue(forKey: exchange) {
-                waiter.yield(message)
+            if let resource = resources[id], let waiter = waiters.removeValue(forKey: exchange) {
+                waiter.yield(firstAnswer(resource))
                 waiter.finish()
             } else if let url = replyTo[to] {
                 let envelope = SupplyEnvelope(

@@ -50,7 +50,24 @@ public actor ProviderNode {
         public var latest: Message
     }
 
-    var waiters: [Exchange: AsyncStream<Message?>.Continuation] = [:]
+    /// A request's first answer, as its HTTP exchange needs it: the message, the POQ resource as it then stood, and
+    /// the POQ's Sonata rendering as sent (nil for an inquiry, whose route renders a quote). Made on the actor when
+    /// the answer comes, so that the waiting route does not queue for the actor again to read and render it.
+    public struct FirstAnswer: Sendable {
+        public let message: Message
+        public let resource: Resource
+        public let poq: ProductOfferingQualification?
+    }
+
+    /// Where a request's HTTP exchange waits for its first answer (or nil: none by the deadline, or shutdown).
+    var waiters: [Exchange: AsyncStream<FirstAnswer?>.Continuation] = [:]
+
+    /// What `begin` found: an answer already given, a request already waiting, or a stream to wait on.
+    enum Submission {
+        case answered(FirstAnswer)
+        case alreadyWaiting
+        case waiting(AsyncStream<FirstAnswer?>, AsyncStream<FirstAnswer?>.Continuation)
+    }
     var requests: [Exchange: ProductOfferingQualificationCreate] = [:]
     var receivedAt: [Exchange: Instant] = [:]
     var resourceOfExchange: [Exchange: String] = [:]
@@ -133,13 +150,41 @@ public actor ProviderNode {
     /// - Throws: `NodeError(.journal)` when the request could not be written to the journal: it was not handled,
     ///   so nothing was answered or recorded that a restart would forget.
     /// - Parameter context: the W3C trace context the request came with, if any: its parent id is logged.
-    public func submit(
+    public nonisolated func submit(
         _ request: SupplyRequest, from buyer: PartyID, replyTo: String?, trace: String?,
         context: TraceContext? = nil, decoded: ProductOfferingQualificationCreate? = nil
-    ) async throws -> Message? {
+    ) async throws -> FirstAnswer? {
+        switch try await begin(
+            request, from: buyer, replyTo: replyTo, trace: trace, context: context, decoded: decoded)
+        {
+        case .answered(let answer):
+            return answer
+        case .alreadyWaiting:
+            return nil
+        case .waiting(let stream, let continuation):
+            // Waited for off the actor. At shutdown the server waits for in-flight requests: one still waiting for
+            // sellers gets no answer (408).
+            return await withGracefulShutdownHandler {
+                for await answer in stream { return answer }
+                return nil
+            } onGracefulShutdown: {
+                continuation.yield(nil)
+                continuation.finish()
+            }
+        }
+    }
+
+    /// The actor's part of `submit`: the request journaled and handed to the core, and where its first answer
+    /// will come.
+    private func begin(
+        _ request: SupplyRequest, from buyer: PartyID, replyTo: String?, trace: String?, context: TraceContext?,
+        decoded: ProductOfferingQualificationCreate?
+    ) throws -> Submission {
         let exchange = Exchange(buyer: buyer, requestID: request.id)
-        if let id = resourceOfExchange[exchange], let resource = resources[id] { return resource.latest }
-        if waiters[exchange] != nil { return nil }
+        if let id = resourceOfExchange[exchange], let resource = resources[id] {
+            return .answered(firstAnswer(resource))
+        }
+        if waiters[exchange] != nil { return .alreadyWaiting }
         let prefilled = decoded != nil && requests[exchange] == nil
         if prefilled { requests[exchange] = decoded }
         let trace = trace ?? "\(buyer.rawValue)/\(request.id.rawValue)"
@@ -153,7 +198,7 @@ public actor ProviderNode {
             type: "request", party: party.rawValue, trace: trace, from: buyer.rawValue, requestID: request.id.rawValue)
         line.parentID = context?.parentID
         traceLog?.write(line)
-        let (stream, continuation) = AsyncStream.makeStream(of: Message?.self)
+        let (stream, continuation) = AsyncStream.makeStream(of: FirstAnswer?.self)
         waiters[exchange] = continuation
         guard handle(.message(from: buyer, .request(request)), trace: trace, replyTo: replyTo) else {
             waiters.removeValue(forKey: exchange)
@@ -161,14 +206,18 @@ public actor ProviderNode {
             throw NodeError(.journal, "the request could not be written to the journal; it was not handled")
         }
         clock.schedule(at: request.respondBy + .seconds(5)) { await self.expire(exchange) }
-        // At shutdown the server waits for in-flight requests: one still waiting for sellers gets no answer (408).
-        return await withGracefulShutdownHandler {
-            for await message in stream { return message }
-            return nil
-        } onGracefulShutdown: {
-            continuation.yield(nil)
-            continuation.finish()
-        }
+        return .waiting(stream, continuation)
+    }
+
+    /// The first answer of a POQ or inquiry as its exchange gives it (`FirstAnswer`).
+    func firstAnswer(_ resource: Resource) -> FirstAnswer {
+        let kind: RequestKind? =
+            switch resource.latest {
+            case .acknowledgement(let response), .response(let response): response.kind
+            default: nil
+            }
+        return FirstAnswer(
+            message: resource.latest, resource: resource, poq: kind == .poq ? render(resource, asSent: true) : nil)
     }
 
     func expire(_ exchange: Exchange) {

@@ -129,8 +129,9 @@ extension NodeRoutes {
                 findings.map { ValidationFinding(path: quotePath(of: $0.path), rule: $0.rule, message: $0.message) })
         }
         switch await submit(inquiry, poq: poq, kind: .inquiry, incoming: incoming, node: node) {
-        case .success(let (resource, message)):
-            switch message {
+        case .success(let first):
+            let resource = first.resource
+            switch first.message {
             case .acknowledgement(let answer), .response(let answer):
                 let href = node.configuration.publicURL + quotePath
                 return json(.created, Quote(answer, request: resource.request, href: href))

@@ -218,8 +218,12 @@ public enum NodeRoutes {
             kind = .poq
         }
         switch await submit(payload, poq: poq, kind: kind, incoming: incoming, node: node) {
-        case .success(let (resource, message)):
-            return await answer(resource, message: message, node: node, accept: incoming.accept, status: .created)
+        case .success(let first):
+            if let poq = first.poq {
+                return answer(poq, message: first.message, accept: incoming.accept, status: .created)
+            }
+            return await answer(
+                first.resource, message: first.message, node: node, accept: incoming.accept, status: .created)
         case .failure(let refusal):
             return refusal.response
         }
@@ -230,7 +234,7 @@ public enum NodeRoutes {
     static func submit(
         _ payload: JSONValue, poq: ProductOfferingQualificationCreate, kind: RequestKind, incoming: Incoming,
         node: ProviderNode
-    ) async -> Result<(ProviderNode.Resource, Message), ResponseError> {
+    ) async -> Result<ProviderNode.FirstAnswer, ResponseError> {
         let headers = incoming.headers
         var list = LoopPreventionList()
         if let text = headers[NodeHeaders.loopPrevention] {
@@ -269,11 +273,11 @@ public enum NodeRoutes {
         case .success(let value): replyTo = value
         case .failure(let refusal): return .failure(refusal)
         }
-        let message: Message?
+        let first: ProviderNode.FirstAnswer?
         do {
             // The chain's trace, or a W3C trace id a retail client started.
             let context = headers[NodeHeaders.traceparent].flatMap { TraceContext(traceparent: $0) }
-            message = try await node.submit(
+            first = try await node.submit(
                 request, from: incoming.party, replyTo: replyTo, trace: headers[NodeHeaders.trace] ?? context?.traceID,
                 context: context, decoded: poq)
         } catch {
@@ -282,11 +286,11 @@ public enum NodeRoutes {
                     Self.error(
                         MEFError(code: .internalError, reason: "the request could not be recorded; nothing was done"))))
         }
-        guard let message, let resource = await node.resource(id: sellerReference(message) ?? "") else {
+        guard let first else {
             return .failure(
                 ResponseError(error(MEFError(code: .timeOut, reason: "no answer before the request's deadline"))))
         }
-        return .success((resource, message))
+        return .success(first)
     }
 
     /// The caller's `X-SCBroker-Reply-To`, when it names an address the node may send to (`OutboundTargets`).
@@ -299,20 +303,20 @@ public enum NodeRoutes {
         }
     }
 
-    private static func sellerReference(_ message: Message) -> String? {
-        switch message {
-        case .acknowledgement(let response), .response(let response): response.sellerReference
-        default: nil
-        }
-    }
-
     private static func answer(
         _ resource: ProviderNode.Resource, message: Message, node: ProviderNode, accept: String?,
         status: HTTPResponse.Status
     ) async -> Response {
         var shown = resource
         shown.latest = message
-        let poq = await node.render(shown, asSent: status == .created)
+        return answer(
+            await node.render(shown, asSent: status == .created), message: message, accept: accept, status: status)
+    }
+
+    /// The answer to a POQ already rendered: the supply envelope for a node, the Sonata POQ for a plain buyer.
+    private static func answer(
+        _ poq: ProductOfferingQualification?, message: Message, accept: String?, status: HTTPResponse.Status
+    ) -> Response {
         if accept?.contains(NodeHeaders.supplyChainMediaType) == true {
             return json(
                 status, SupplyEnvelope(productOfferingQualification: poq, message: message),
