@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Foundation
+import GRDB
 import Ledger
 import Node
 import SupplyChain
@@ -23,6 +24,12 @@ struct InputJournalTests {
         return (try InputJournal(path: directory.appendingPathComponent("j.sqlite").path), directory)
     }
 
+    /// The `format` column of every line, oldest first.
+    private static func formats(in directory: URL) throws -> [String?] {
+        let queue = try DatabaseQueue(path: directory.appendingPathComponent("j.sqlite").path)
+        return try queue.read { try String?.fetchAll($0, sql: "SELECT format FROM journal ORDER BY seq") }
+    }
+
     @Test("a journal line reads back as the input it holds, payload numbers and strings exactly")
     func linesReadBack() throws {
         let (journal, directory) = try Self.journal()
@@ -37,6 +44,24 @@ struct InputJournalTests {
         try #require(lines.count == 1)
         #expect(lines[0].entry == entry)
         #expect(lines[0].seed == 42)
+        // Written from the entry's tree, and read back from it.
+        #expect(try Self.formats(in: directory) == ["tree"])
+    }
+
+    @Test("a line JSONEncoder wrote (every line before the format column) still reads back")
+    func encoderLinesReadBack() throws {
+        let (journal, directory) = try Self.journal()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let entry = Self.request(respondBy: 1_796_034_807_659, payload: ["a/b": "c/d", "n": 2])
+        let text = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
+        let queue = try DatabaseQueue(path: directory.appendingPathComponent("j.sqlite").path)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO journal (at, seed, entry) VALUES (5, 3, ?)", arguments: [text])
+        }
+        let lines = try journal.lines()
+        try #require(lines.count == 1)
+        #expect(lines[0].entry == entry)
+        #expect(try Self.formats(in: directory) == [nil])
     }
 
     @Test("an integer beyond 2^53, which a JSON tree's numbers cannot hold, is kept exactly")
@@ -53,5 +78,7 @@ struct InputJournalTests {
             return
         }
         #expect(request.respondBy.milliseconds == 9_007_199_254_740_993)
+        // Written by JSONEncoder, read by JSONDecoder.
+        #expect(try Self.formats(in: directory) == [nil])
     }
 }

@@ -99,6 +99,9 @@ public final class InputJournal: Sendable {
             if !columns.contains("quarantine") {
                 try db.execute(sql: "ALTER TABLE journal ADD COLUMN quarantine TEXT")
             }
+            if !columns.contains("format") {
+                try db.execute(sql: "ALTER TABLE journal ADD COLUMN format TEXT")
+            }
             try db.execute(
                 sql: "CREATE TABLE IF NOT EXISTS replay (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)")
         }
@@ -106,37 +109,42 @@ public final class InputJournal: Sendable {
 
     /// Appends one line; returns once it is written. `idCounter` is the core's id counter before the input.
     public func append(_ entry: Entry, at: Instant, seed: UInt64, idCounter: Int? = nil) throws {
-        let text = try Self.text(of: entry)
+        let (text, format) = try Self.text(of: entry)
         // One statement in autocommit, compiled once: every input passes here before its effects.
         try queue.writeWithoutTransaction { db in
-            try db.cachedStatement(sql: "INSERT INTO journal (at, seed, entry, id_counter) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [at.milliseconds, Int64(bitPattern: seed), text, idCounter])
+            try db.cachedStatement(
+                sql: "INSERT INTO journal (at, seed, entry, id_counter, format) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [at.milliseconds, Int64(bitPattern: seed), text, idCounter, format?.rawValue])
         }
     }
 
-    /// The JSON text of a line, checked to read back: what cannot be decoded would be lost at the next start, so
-    /// it is refused (throws).
+    /// How a line's text was written, and so how it is read (the `format` column).
+    enum Format: String {
+        /// The canonical text of the entry's JSON tree, read by parsing it and decoding the tree.
+        case tree
+        // nil: `JSONEncoder`'s text, read by `JSONDecoder` (every line before this column, and the fallback).
+    }
+
+    /// The JSON text of a line and its format, checked to read back: what cannot be decoded would be lost at the
+    /// next start, so it is refused (throws).
     ///
-    /// It is written from the entry's JSON tree (`JSONValue(encoding:)`, about twice as fast as `JSONEncoder`)
-    /// when that text reads back as the same entry, else by `JSONEncoder` (a value the tree cannot carry exactly,
-    /// such as an integer beyond 2^53), checked to read back.
-    static func text(of entry: Entry) throws -> String {
-        let decoder = JSONDecoder.exactlyTyped()
-        if let tree = try? JSONValue(exactlyEncoding: entry) {
-            let data = tree.canonicalData
-            if let back = try? decoder.decode(Entry.self, from: data), back == entry {
-                return String(decoding: data, as: UTF8.self)
-            }
+    /// It is written from the entry's JSON tree (`JSONValue(exactlyEncoding:)`), and read back from that tree, when
+    /// the tree decodes as the same entry: the canonical text parses back to the same tree. Otherwise (a value
+    /// the tree cannot carry exactly, such as an integer beyond 2^53) `JSONEncoder` writes it and `JSONDecoder`
+    /// must read it back.
+    static func text(of entry: Entry) throws -> (String, Format?) {
+        if let tree = try? JSONValue(exactlyEncoding: entry), let back = try? tree.decode(Entry.self), back == entry {
+            return (tree.canonicalString, .tree)
         }
         let data = try JSONEncoder().encode(entry)
-        _ = try decoder.decode(Entry.self, from: data)
-        return String(decoding: data, as: UTF8.self)
+        _ = try JSONDecoder.exactlyTyped().decode(Entry.self, from: data)
+        return (String(decoding: data, as: UTF8.self), nil)
     }
 
     /// Every line, oldest first, including quarantined ones (throws on the first line that does not decode).
     public func lines() throws -> [Line] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, at, seed, id_counter, entry FROM journal ORDER BY seq").map {
+            try Row.fetchAll(db, sql: "SELECT seq, at, seed, id_counter, entry, format FROM journal ORDER BY seq").map {
                 try Self.line($0)
             }
         }
@@ -155,8 +163,10 @@ public final class InputJournal: Sendable {
             }
             var lines: [Line] = []
             for row in try Row.fetchAll(
-                db, sql: "SELECT seq, at, seed, id_counter, entry FROM journal WHERE quarantine IS NULL ORDER BY seq")
-            {
+                db,
+                sql:
+                    "SELECT seq, at, seed, id_counter, entry, format FROM journal WHERE quarantine IS NULL ORDER BY seq"
+            ) {
                 do {
                     lines.append(try Self.line(row))
                 } catch {
@@ -188,9 +198,13 @@ public final class InputJournal: Sendable {
 
     private static func line(_ row: Row) throws -> Line {
         let text: String = row["entry"]
+        let entry: Entry =
+            switch (row["format"] as String?).flatMap(Format.init(rawValue:)) {
+            case .tree: try JSONValue.parse(Data(text.utf8)).decode(Entry.self)
+            case nil: try JSONDecoder.exactlyTyped().decode(Entry.self, from: Data(text.utf8))
+            }
         return Line(
             seq: row["seq"], at: Instant(milliseconds: row["at"]), seed: UInt64(bitPattern: row["seed"] as Int64),
-            idCounter: row["id_counter"],
-            entry: try JSONDecoder.exactlyTyped().decode(Entry.self, from: Data(text.utf8)))
+            idCounter: row["id_counter"], entry: entry)
     }
 }
