@@ -441,7 +441,9 @@ public final class NodeLedgers: Sendable {
                         level: waiting >= .seconds(1) ? .notice : .debug,
                         "nothing newer at the counterparty (its copy is behind, or it waits for a request); backing off",
                         metadata: ["counterparty": "\(counterparty)", "theirs": "\(head.seq)", "ours": "\(before)"])
-                    try await Task.sleep(for: waiting)
+                    // The counterparty's own entries (the requests these answers wait for) move this copy's head
+                    // when they are agreed here: the lane goes again then, not at the end of its back-off.
+                    try await Self.wait(for: waiting, orUntil: { replica.head.seq != before })
                     waiting = min(waiting * 2, min(maximumBackoff, .seconds(5)))
                     continue
                 }
@@ -453,6 +455,17 @@ public final class NodeLedgers: Sendable {
             }
             try await Task.sleep(for: backoff)
             backoff = min(backoff * 2, maximumBackoff)
+        }
+    }
+
+    /// Sleeps for `duration`, or less: until `moved` says so (looked at every 5 ms).
+    static func wait(for duration: Duration, orUntil moved: () -> Bool) async throws {
+        let clock = ContinuousClock()
+        let end = clock.now + duration
+        while !moved() {
+            let left = end - clock.now
+            guard left > .zero else { return }
+            try await Task.sleep(for: min(left, .milliseconds(5)))
         }
     }
 
