@@ -159,7 +159,8 @@ extension JSONValue {
     }
 
     /// Converts an `Encodable` value to its JSON tree when the tree holds it exactly, as `JSONEncoder` would write
-    /// it; throws `EncodingError.invalidValue` when an integer in it is beyond 2^53 (a tree's numbers are doubles).
+    /// it; throws `EncodingError.invalidValue` when an integer in it is beyond 2^53 or a `Decimal` has more digits
+    /// than a double keeps (a tree's numbers are doubles).
     public init(exactlyEncoding value: some Encodable) throws {
         self = try JSONValueEncoder.encodeExactly(value)
     }

@@ -28,7 +28,7 @@ final class JSONValueEncoder {
     }
 
     /// What an encoding noticed on the way: whether some integer was beyond 2^53, where a tree's numbers (doubles)
-    /// no longer hold every integer exactly.
+    /// no longer hold every integer exactly, or a decimal had more digits than a double keeps.
     final class Context {
         var inexact = false
 
@@ -36,13 +36,26 @@ final class JSONValueEncoder {
             if value.magnitude > 9_007_199_254_740_992 { inexact = true }
             return .number(Double(value))
         }
+
+        /// A decimal as a double; inexact when the double does not give the decimal back.
+        func number(_ value: Decimal) -> JSONValue {
+            let double = NSDecimalNumber(decimal: value).doubleValue
+            if Decimal(string: JSONValue.ecmaScriptString(double)) != value { inexact = true }
+            return .number(double)
+        }
+    }
+
+    /// A float as `JSONEncoder` writes it: its shortest decimal text (0.1, not 0.10000000149011612).
+    static func double(_ value: Float) -> Double {
+        Double(value.description) ?? Double(value)
     }
 
     static func encode(_ value: some Encodable) throws -> JSONValue {
         try encode(value, context: Context())
     }
 
-    /// Encodes `value`; throws `EncodingError.invalidValue` when an integer in it is beyond 2^53.
+    /// Encodes `value`; throws `EncodingError.invalidValue` when an integer in it is beyond 2^53 or a decimal does
+    /// not fit a double.
     static func encodeExactly(_ value: some Encodable) throws -> JSONValue {
         let context = Context()
         let tree = try encode(value, context: context)
@@ -99,10 +112,10 @@ final class JSONValueEncoder {
         case let int as Int8: node.kind = .value(context.number(int))
         case let int as UInt8: node.kind = .value(context.number(int))
         case let int as UInt: node.kind = .value(context.number(int))
-        case let float as Float: node.kind = .value(.number(Double(float)))
+        case let float as Float: node.kind = .value(.number(JSONValueEncoder.double(float)))
         case let data as Data: node.kind = .value(.string(data.base64EncodedString()))
         case let url as URL: node.kind = .value(.string(url.absoluteString))
-        case let decimal as Decimal: node.kind = .value(.number(NSDecimalNumber(decimal: decimal).doubleValue))
+        case let decimal as Decimal: node.kind = .value(context.number(decimal))
         default: try value.encode(to: TreeEncoder(node: node, codingPath: codingPath, context: context))
         }
         return node
@@ -223,7 +236,7 @@ final class JSONValueEncoder {
         mutating func encode(_ value: Bool) throws { node.kind = .value(.bool(value)) }
         mutating func encode(_ value: String) throws { node.kind = .value(.string(value)) }
         mutating func encode(_ value: Double) throws { node.kind = .value(.number(value)) }
-        mutating func encode(_ value: Float) throws { node.kind = .value(.number(Double(value))) }
+        mutating func encode(_ value: Float) throws { node.kind = .value(.number(JSONValueEncoder.double(value))) }
         mutating func encode(_ value: Int) throws { node.kind = .value(context.number(value)) }
         mutating func encode(_ value: Int8) throws { node.kind = .value(context.number(value)) }
         mutating func encode(_ value: Int16) throws { node.kind = .value(context.number(value)) }

@@ -49,9 +49,12 @@ extension ProviderNode {
             }
             if replaying { return }
             if case .response = message, response.kind == .inquiry { notifyQuoteHubs(of: response, buyer: to) }
-            if let resource = resources[id], let waiter = waiters.removeValue(forKey: exchange) {
-                waiter.yield(firstAnswer(resource))
-                waiter.finish()
+            if let resource = resources[id], let exchanges = waiters.removeValue(forKey: exchange) {
+                let answer = firstAnswer(resource)
+                for waiter in exchanges {
+                    waiter.yield(answer)
+                    waiter.finish()
+                }
             } else if let url = replyTo[to] {
                 let envelope = SupplyEnvelope(
                     productOfferingQualification: resources[id].flatMap { render($0, asSent: true) }, message: message)
@@ -246,7 +249,8 @@ extension ProviderNode {
         var backoff = 50
         let giveUp = clock is SteppedClock ? ContinuousClock.now + retryLimit : nil
         // An immediate request is answered in its exchange, at the latest when the seller gives up waiting (five
-        // seconds past the deadline): the client waits that long.
+        // seconds past the deadline): the client waits five seconds more. A request sent again after a failed
+        // exchange waits at the seller for the same answer.
         let immediate = request.payload["instantSyncQualification"] == .bool(true)
         while clock.now() < request.respondBy && giveUp.map({ ContinuousClock.now < $0 }) ?? true {
             let timeout =

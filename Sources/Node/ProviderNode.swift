@@ -59,13 +59,13 @@ public actor ProviderNode {
         public let poq: ProductOfferingQualification?
     }
 
-    /// Where a request's HTTP exchange waits for its first answer (or nil: none by the deadline, or shutdown).
-    var waiters: [Exchange: AsyncStream<FirstAnswer?>.Continuation] = [:]
+    /// Where a request's HTTP exchanges wait for its first answer (or nil: none by the deadline, or shutdown):
+    /// the first, and any the buyer sent again while it waited (its connection may have failed), all answered.
+    var waiters: [Exchange: [AsyncStream<FirstAnswer?>.Continuation]] = [:]
 
-    /// What `begin` found: an answer already given, a request already waiting, or a stream to wait on.
+    /// What `begin` found: an answer already given, or a stream to wait on.
     enum Submission {
         case answered(FirstAnswer)
-        case alreadyWaiting
         case waiting(AsyncStream<FirstAnswer?>, AsyncStream<FirstAnswer?>.Continuation)
     }
     var requests: [Exchange: ProductOfferingQualificationCreate] = [:]
@@ -159,8 +159,6 @@ public actor ProviderNode {
         {
         case .answered(let answer):
             return answer
-        case .alreadyWaiting:
-            return nil
         case .waiting(let stream, let continuation):
             // Waited for off the actor. At shutdown the server waits for in-flight requests: one still waiting for
             // sellers gets no answer (408).
@@ -184,7 +182,12 @@ public actor ProviderNode {
         if let id = resourceOfExchange[exchange], let resource = resources[id] {
             return .answered(firstAnswer(resource))
         }
-        if waiters[exchange] != nil { return .alreadyWaiting }
+        if waiters[exchange] != nil {
+            // The same request again while it waits: this exchange waits for the same answer.
+            let (stream, continuation) = AsyncStream.makeStream(of: FirstAnswer?.self)
+            waiters[exchange, default: []].append(continuation)
+            return .waiting(stream, continuation)
+        }
         let prefilled = decoded != nil && requests[exchange] == nil
         if prefilled { requests[exchange] = decoded }
         let trace = trace ?? "\(buyer.rawValue)/\(request.id.rawValue)"
@@ -199,7 +202,7 @@ public actor ProviderNode {
         line.parentID = context?.parentID
         traceLog?.write(line)
         let (stream, continuation) = AsyncStream.makeStream(of: FirstAnswer?.self)
-        waiters[exchange] = continuation
+        waiters[exchange] = [continuation]
         guard handle(.message(from: buyer, .request(request)), trace: trace, replyTo: replyTo) else {
             waiters.removeValue(forKey: exchange)
             if prefilled { requests.removeValue(forKey: exchange) }
@@ -221,9 +224,10 @@ public actor ProviderNode {
     }
 
     func expire(_ exchange: Exchange) {
-        guard let waiter = waiters.removeValue(forKey: exchange) else { return }
-        waiter.yield(nil)
-        waiter.finish()
+        for waiter in waiters.removeValue(forKey: exchange) ?? [] {
+            waiter.yield(nil)
+            waiter.finish()
+        }
     }
 
     /// A seller's answer or notification (from its HTTP response or on this node's listener).

@@ -135,7 +135,8 @@ struct TreeEncodingTests {
     private struct Widths: Encodable {
         let int8: Int8 = -8, int16: Int16 = 16, int32: Int32 = -32, int64: Int64 = 64, uint: UInt = 1
         let uint8: UInt8 = 8, uint16: UInt16 = 16, uint32: UInt32 = 32, uint64: UInt64 = 9_007_199_254_740_992
-        let float: Float = 0.5, list: [UInt32] = [1, 2], data = Data([0, 1, 254, 255])
+        let float: Float = 0.1, list: [UInt32] = [1, 2], data = Data([0, 1, 254, 255])
+        let decimal = Decimal(string: "12.25")!
         let url = URL(string: "https://seller.example/listener?x=1")!
     }
 
@@ -145,6 +146,7 @@ struct TreeEncodingTests {
         #expect(try JSONValue(encoding: Widths()) == expected)
         #expect(try JSONValue(exactlyEncoding: Widths()) == expected)
         #expect(expected["data"] == "AAH+/w==")
+        #expect(expected["float"] == 0.1)
         #expect(expected["url"] == "https://seller.example/listener?x=1")
     }
 
@@ -153,6 +155,9 @@ struct TreeEncodingTests {
         struct Big: Encodable { let value: Int64 }
         #expect(throws: EncodingError.self) { try JSONValue(exactlyEncoding: Big(value: 9_007_199_254_740_993)) }
         #expect(throws: EncodingError.self) { try JSONValue(exactlyEncoding: [UInt64.max]) }
+        #expect(throws: EncodingError.self) {
+            try JSONValue(exactlyEncoding: [Decimal(string: "0.1000000000000000000001")!])
+        }
         #expect(try JSONValue(exactlyEncoding: Big(value: -9_007_199_254_740_992)) == ["value": -9_007_199_254_740_992])
         #expect(try JSONValue(encoding: Big(value: 9_007_199_254_740_993)) == ["value": 9_007_199_254_740_992])
     }

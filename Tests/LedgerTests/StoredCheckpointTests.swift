@@ -45,10 +45,35 @@ struct StoredCheckpointTests {
         #expect(try store.entryHashes(of: fixture.aliceBob, from: 1, limit: .max) == entries.map(\.entryHash))
         #expect(try store.entryHashes(of: fixture.aliceBob, from: 5, limit: 3) == entries[4..<7].map(\.entryHash))
         #expect(try store.entryHashes(of: fixture.aliceBob, from: 13, limit: .max) == [])
-        // The leaves made from the hashes alone are those made from the entries: the same root.
+        // The leaves made from the hashes alone are the entries' hash bytes as RFC 6962 leaves.
         #expect(
             MerkleTree.leafHashes(ofEntryHashes: try store.entryHashes(of: fixture.aliceBob, from: 1, limit: 8))
-                == MerkleTree.leafHashes(of: Array(entries.prefix(8))))
+                == entries.prefix(8).map { MerkleTree.leafHash($0.entryHashBytes!) })
+    }
+
+    @Test("entries still in a store's buffer, not yet written to its file, have their hashes listed too")
+    func entryHashesOfBufferedEntries() throws {
+        let directory = fixture.directory
+        let storeA = try SQLiteLedgerStore(
+            path: directory.appendingPathComponent("buffered-a.sqlite").path, durability: .normal, batchSize: 1_000)
+        let storeB = try SQLiteLedgerStore(
+            path: directory.appendingPathComponent("buffered-b.sqlite").path, durability: .normal, batchSize: 1_000)
+        let ledger = try BilateralLedger(
+            partyA: fixture.alice, partyB: fixture.bob, genesisNonce: Data("buffered".utf8), storeA: storeA,
+            storeB: storeB)
+        for index in 1...3 {
+            try ledger.record(
+                author: "alice", kind: "poq.request", refs: ["poq": "p-\(index)"],
+                body: ["index": .number(Double(index))],
+                time: 1_700_000_000_000 + Int64(index))
+        }
+        let entries = try storeA.entries(of: ledger.id)
+        try #require(entries.count == 3)
+        // Nothing is in the file yet: what is listed comes from the buffer.
+        let file = try SQLiteLedgerStore(
+            path: directory.appendingPathComponent("buffered-a.sqlite").path, durability: .normal)
+        #expect(try file.entryHashes(of: ledger.id, from: 1, limit: .max) == [])
+        #expect(try storeA.entryHashes(of: ledger.id, from: 2, limit: .max) == entries.dropFirst().map(\.entryHash))
     }
 
     @Test("a stored checkpoint whose root the copy no longer matches is a checkpoint mismatch")

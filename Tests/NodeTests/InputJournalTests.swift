@@ -64,6 +64,28 @@ struct InputJournalTests {
         #expect(try Self.formats(in: directory) == [nil])
     }
 
+    @Test("the format column decides the reader: a 'tree' line is parsed strictly (a repeated member refuses it)")
+    func formatChoosesTheReader() throws {
+        let (journal, directory) = try Self.journal()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let entry = Self.request(respondBy: 1_796_034_807_659, payload: ["n": 2])
+        let text = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
+        // The same line with its member repeated: JSONDecoder reads it, the strict parser of tree lines does not.
+        try #require(text.hasPrefix("{\"input\":") && text.hasSuffix("}"))
+        let member = text.dropFirst().dropLast()
+        let repeated = "{" + member + "," + member + "}"
+        #expect(try JSONDecoder().decode(InputJournal.Entry.self, from: Data(repeated.utf8)) == entry)
+        let queue = try DatabaseQueue(path: directory.appendingPathComponent("j.sqlite").path)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO journal (at, seed, entry) VALUES (5, 3, ?)", arguments: [repeated])
+            try db.execute(
+                sql: "INSERT INTO journal (at, seed, entry, format) VALUES (6, 4, ?, 'tree')", arguments: [repeated])
+        }
+        let contents = try journal.replayable()
+        #expect(contents.lines.map(\.entry) == [entry])
+        #expect(contents.quarantined.map(\.seq) == [2])
+    }
+
     @Test("an integer beyond 2^53, which a JSON tree's numbers cannot hold, is kept exactly")
     func integerBeyondDoublePrecision() throws {
         let (journal, directory) = try Self.journal()

@@ -68,6 +68,29 @@ struct SellerAnswerTests {
         }
     }
 
+    @Test("an immediate POQ sent again while the first exchange waits for a seller gets the same answer in both")
+    func repeatedImmediateRequestWaitsForTheSameAnswer() async throws {
+        // SELLER has no DIA of its own and asks SUPPLIER, who never answers: the answer comes at the deadline,
+        // once the controller moves protocol time past it.
+        let fixture = try NodeRouteTests.Fixture(
+            clock: "{ mode: stepped, start: \"\(OrderRouteTests.start)\", controller: BUYER }", supplier: true)
+        let body = Self.poq(immediate: true, offering: "DIA", externalId: "again-1")
+        let deadline: HTTPFields = [NodeHeaders.respondBy: "2026-01-05T09:01:00Z"]
+        try await fixture.server.application().test(.router) { client in
+            async let first = HostileInputTests.post(client, body, key: fixture.buyer, headers: deadline)
+            try await Task.sleep(for: .milliseconds(300))
+            async let second = HostileInputTests.post(client, body, key: fixture.buyer, headers: deadline)
+            try await Task.sleep(for: .milliseconds(300))
+            try await OrderRouteTests.advance(to: "2026-01-05T09:02:00Z", as: fixture.buyer, client: client)
+            let answers = [try await first, try await second]
+            #expect(answers.map(\.status) == [.created, .created])
+            let bodies = try answers.map { try JSONValue.parse(Data(buffer: $0.body)) }
+            #expect(bodies[0]["id"] != nil)
+            #expect(bodies[1]["id"] == bodies[0]["id"])
+            #expect(bodies[1]["state"] == bodies[0]["state"])
+        }
+    }
+
     @Test("MEF79-R36 an immediate POQ the seller can serve is answered with the response code 201 Created")
     func immediateResponseCode() async throws {
         #expect(try await Self.immediateAnswer().status == .created)

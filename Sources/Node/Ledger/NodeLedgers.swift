@@ -443,8 +443,11 @@ public final class NodeLedgers: Sendable {
                         metadata: ["counterparty": "\(counterparty)", "theirs": "\(head.seq)", "ours": "\(before)"])
                     // The counterparty's own entries (the requests these answers wait for) move this copy's head
                     // when they are agreed here: the lane goes again then, not at the end of its back-off.
-                    try await Self.wait(for: waiting, orUntil: { replica.head.seq != before })
-                    waiting = min(waiting * 2, min(maximumBackoff, .seconds(5)))
+                    if try await Self.wait(for: waiting, orUntil: { replica.head.seq != before }) {
+                        waiting = .milliseconds(2)
+                    } else {
+                        waiting = min(waiting * 2, min(maximumBackoff, .seconds(5)))
+                    }
                     continue
                 }
             } catch let error as NodeError where error.code == .transport {
@@ -458,15 +461,19 @@ public final class NodeLedgers: Sendable {
         }
     }
 
-    /// Sleeps for `duration`, or less: until `moved` says so (looked at every 5 ms).
-    static func wait(for duration: Duration, orUntil moved: () -> Bool) async throws {
+    /// Sleeps for `duration`, or less: until `moved` says so, looked at every twentieth of `duration` (at least
+    /// every 5 ms, so a short wait ends within 5 ms of the move and a long one within a twentieth of it). Returns
+    /// whether it ended early.
+    static func wait(for duration: Duration, orUntil moved: () -> Bool) async throws -> Bool {
         let clock = ContinuousClock()
         let end = clock.now + duration
+        let step = max(duration / 20, .milliseconds(5))
         while !moved() {
             let left = end - clock.now
-            guard left > .zero else { return }
-            try await Task.sleep(for: min(left, .milliseconds(5)))
+            guard left > .zero else { return false }
+            try await Task.sleep(for: min(left, step))
         }
+        return true
     }
 
     /// Catches this party's copy with `counterparty` up with the counterparty's; returns the entries added.
