@@ -245,18 +245,8 @@ struct JSONValueDecoder {
             return true
         }
 
-        mutating func decode(_ type: Bool.Type) throws -> Bool {
-            let decoder = try next(type, advancing: false)
-            let value = try decoder.bool(decoder.value)
-            currentIndex += 1
-            return value
-        }
-        mutating func decode(_ type: String.Type) throws -> String {
-            let decoder = try next(type, advancing: false)
-            let value = try decoder.string(decoder.value)
-            currentIndex += 1
-            return value
-        }
+        mutating func decode(_ type: Bool.Type) throws -> Bool { try decodeNext(type) }
+        mutating func decode(_ type: String.Type) throws -> String { try decodeNext(type) }
         mutating func decode(_ type: Double.Type) throws -> Double { try decodeNext(type) }
         mutating func decode(_ type: Float.Type) throws -> Float { try decodeNext(type) }
         mutating func decode(_ type: Int.Type) throws -> Int { try decodeNext(type) }
@@ -272,22 +262,12 @@ struct JSONValueDecoder {
 
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try decodeNext(type) }
 
-        /// Decodes the next element as `T` and moves past it only when that worked, as `JSONDecoder` does.
+        /// Decodes the next element as `T` and moves past it only when that worked, as `JSONDecoder` does. Every
+        /// kind goes through `unbox`: an integer width or `Float` it has no shortcut for decodes through its own
+        /// `init(from:)`, which reads it from a `Single` container at the element's path.
         private mutating func decodeNext<T: Decodable>(_ type: T.Type) throws -> T {
             let decoder = try next(type, advancing: false)
-            let value: T
-            switch type {
-            case is Float.Type: value = try decoder.number(decoder.value, Float.self) as! T
-            case is Int8.Type: value = try decoder.integer(decoder.value, Int8.self) as! T
-            case is Int16.Type: value = try decoder.integer(decoder.value, Int16.self) as! T
-            case is Int32.Type: value = try decoder.integer(decoder.value, Int32.self) as! T
-            case is UInt.Type: value = try decoder.integer(decoder.value, UInt.self) as! T
-            case is UInt8.Type: value = try decoder.integer(decoder.value, UInt8.self) as! T
-            case is UInt16.Type: value = try decoder.integer(decoder.value, UInt16.self) as! T
-            case is UInt32.Type: value = try decoder.integer(decoder.value, UInt32.self) as! T
-            case is UInt64.Type: value = try decoder.integer(decoder.value, UInt64.self) as! T
-            default: value = try decoder.unbox(decoder.value, as: T.self)
-            }
+            let value = try decoder.unbox(decoder.value, as: T.self)
             currentIndex += 1
             return value
         }

@@ -162,3 +162,28 @@ struct TreeEncodingTests {
         #expect(try JSONValue(encoding: Big(value: 9_007_199_254_740_993)) == ["value": 9_007_199_254_740_992])
     }
 }
+
+struct TreeDecodingWidthTests {
+    private struct Lists: Decodable, Equatable {
+        let small: [Int8], unsigned: [UInt32], floats: [Float], flags: [Bool], names: [String], maybe: [Int?]
+    }
+
+    @Test("arrays of every kind decode from the tree as JSONDecoder decodes the text, and a misfit fails at its index")
+    func arraysLikeJSONDecoder() throws {
+        let tree: JSONValue = [
+            "small": [-8, 7], "unsigned": [32, 4_000_000_000], "floats": [0.5, 0.1], "flags": [true, false],
+            "names": ["a", "b/c"], "maybe": [1, nil, 3],
+        ]
+        let expected = try JSONDecoder().decode(Lists.self, from: tree.canonicalData)
+        #expect(try tree.decode(Lists.self) == expected)
+        let misfit: JSONValue = [
+            "small": [1, 300], "unsigned": [], "floats": [], "flags": [], "names": [], "maybe": [],
+        ]
+        #expect {
+            try misfit.decode(Lists.self)
+        } throws: { error in
+            guard case DecodingError.dataCorrupted(let context) = error else { return false }
+            return context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue } == ["small", "1"]
+        }
+    }
+}
