@@ -180,8 +180,8 @@ public struct LedgerAuditor: Sendable {
         let stored = Hex.isCanonical(row.entryHash, byteCount: 32) ? Data(hexString: row.entryHash) : nil
         var malformed: String?
         if stored == nil { malformed = "entry_hash is not 64 lower-case hex digits" }
-        if !isCanonicalJSON(row.body) { malformed = "body is not RFC 8785 canonical JSON" }
-        if !isCanonicalJSON(row.refs) { malformed = "refs is not RFC 8785 canonical JSON" }
+        if !JSONValue.isCanonical(row.body) { malformed = "body is not RFC 8785 canonical JSON" }
+        if !JSONValue.isCanonical(row.refs) { malformed = "refs is not RFC 8785 canonical JSON" }
         let message = stored ?? computed
         func check(_ signatureHex: String?, _ party: String?) -> SignatureCheck {
             guard let signatureHex else { return .missing }
@@ -369,12 +369,6 @@ public struct LedgerAuditor: Sendable {
         }
         if let rules { findings += entryRuleFindings(copy, rules: rules) }
         return findings
-    }
-
-    static func isCanonicalJSON(_ text: String) -> Bool {
-        let data = Data(text.utf8)
-        guard let value = try? JSONValue.parse(data) else { return false }
-        return value.canonicalData == data
     }
 
     // MARK: - Two copies
