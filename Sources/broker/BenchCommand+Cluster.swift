@@ -39,11 +39,7 @@ extension BenchCommand {
         }
 
         func run() async throws {
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .error
-                return handler
-            }
+            Logs.bootstrap(level: .error)
             let directory =
                 workDir.map { URL(fileURLWithPath: $0) }
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("broker-bench-\(UUID().uuidString)")

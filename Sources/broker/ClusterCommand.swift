@@ -81,11 +81,7 @@ struct ClusterCommand: AsyncParsableCommand {
     var checkpointEvery: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
+        Logs.bootstrap(level: .warning)
         let reference = scenario ?? ScenarioLoader.defaultScenarioName
         let plan: SimulationPlan
         let text: String

@@ -42,11 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        Logs.bootstrap(level: level)
         let configuration: NodeConfiguration
         let server: NodeServer
         var logger = Logger(label: "broker.node")

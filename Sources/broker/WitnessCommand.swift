@@ -66,11 +66,7 @@ struct WitnessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        Logs.bootstrap(level: level)
         let logger = Logger(label: "broker.witness")
         let server: WitnessServer
         do {

@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// In memory by default; given a path it also keeps them in SQLite (WAL, `synchronous=NORMAL`: a signature whose
 /// insert returned survives the process being killed), so a request accepted just before a restart cannot be
-/// replayed just after it. Thread-safe: the signatures in memory are behind a mutex, held across the file's update.
+/// replayed just after it. Thread-safe: the signatures in memory are behind a mutex, the file is written after it
+/// is let go (SQLite orders its own writes), so a request's file write never holds up another's check.
 public final class SeenSignatures: Sendable {
     private struct Cache {
         var memory: [Data: Int64] = [:]
@@ -14,11 +15,11 @@ public final class SeenSignatures: Sendable {
     }
 
     private let cache: Mutex<Cache>
-    private let queue: DatabaseQueue?
+    private let file: SignatureFile?
 
     /// A cache that forgets everything when the process stops.
     public init() {
-        queue = nil
+        file = nil
         cache = Mutex(Cache())
     }
 
@@ -37,7 +38,7 @@ public final class SeenSignatures: Sendable {
         for row in try queue.read({ try Row.fetchAll($0, sql: "SELECT signature, at FROM seen") }) {
             memory[row["signature"]] = row["at"]
         }
-        self.queue = queue
+        file = SignatureFile(queue: queue)
         cache = Mutex(Cache(memory: memory))
     }
 
@@ -46,27 +47,43 @@ public final class SeenSignatures: Sendable {
         (database.hasSuffix(".sqlite") ? String(database.dropLast(7)) : database) + "-replay.sqlite"
     }
 
-    /// Remembers `signature` as seen at `now`; false when it was already seen within `keepFor` milliseconds.
+    /// Remembers `signature` as seen at `now`; false when it was already seen within `keepFor` milliseconds. With
+    /// a file, returns once the signature is in it.
     func insert(_ signature: Data, at now: Int64, keepFor: Int64) -> Bool {
-        cache.withLock { cache in
+        let (fresh, purgeBefore) = cache.withLock { cache -> (Bool, Int64?) in
+            var purgeBefore: Int64?
             if now &- cache.lastPurge > keepFor / 2 {
                 cache.memory = cache.memory.filter { now &- $0.value <= keepFor }
-                try? queue?.write { db in
-                    try db.execute(sql: "DELETE FROM seen WHERE at < ?", arguments: [now &- keepFor])
-                }
                 cache.lastPurge = now
+                purgeBefore = now &- keepFor
             }
-            guard cache.memory[signature] == nil else { return false }
+            guard cache.memory[signature] == nil else { return (false, purgeBefore) }
             cache.memory[signature] = now
-            // One statement in autocommit, compiled once: this is on every signed request's path.
-            try? queue?.writeWithoutTransaction { db in
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (signature, at) VALUES (?, ?)")
-                    .execute(arguments: [signature, now])
-            }
-            return true
+            return (true, purgeBefore)
         }
+        if let purgeBefore { file?.purge(before: purgeBefore) }
+        if fresh { file?.insert(signature, at: now) }
+        return fresh
     }
 
     /// How many signatures are remembered now.
     var count: Int { cache.withLock { $0.memory.count } }
+}
+
+/// The SQLite copy of the seen signatures: one statement in autocommit per signature, compiled once (every signed
+/// request passes here). A write that fails is not retried: the signatures stay in memory, which guards the
+/// running process.
+private struct SignatureFile: Sendable {
+    let queue: DatabaseQueue
+
+    func insert(_ signature: Data, at: Int64) {
+        try? queue.writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (signature, at) VALUES (?, ?)")
+                .execute(arguments: [signature, at])
+        }
+    }
+
+    func purge(before: Int64) {
+        try? queue.write { db in try db.execute(sql: "DELETE FROM seen WHERE at < ?", arguments: [before]) }
+    }
 }
