@@ -15,6 +15,9 @@ import Synchronization
 public enum ClusterBenchmark {
     public struct Result: Sendable, Encodable {
         public let bareRequestsPerSecond: Double
+        /// The median round trip of one bare Hummingbird exchange at a time, a POST of a POQ-sized body whose body
+        /// the route reads, to the same client on loopback (microseconds).
+        public let bareRoundTripP50Microseconds: Double
         /// One-core Ed25519 rates measured in the same run.
         public let signPerSecond: Double
         public let verifyPerSecond: Double
@@ -25,12 +28,26 @@ public enum ClusterBenchmark {
         /// One node under POQs sent at once: by one buyer (one ledger) and by many.
         public let node: [NodeRun]
 
+        /// The least a five-hop immediate POQ could take on this machine: each hop's HTTP exchange at the bare round
+        /// trip, and its one signature and one verification (the request's).
+        public var chainBoundMilliseconds: Double {
+            5 * (bareRoundTripP50Microseconds / 1_000 + 1_000 / signPerSecond + 1_000 / verifyPerSecond)
+        }
+
         public var report: String {
+            let p50 = String(format: "%.1f", chainLatencyP50Milliseconds)
+            let p99 = String(format: "%.1f", chainLatencyP99Milliseconds)
+            let bound = String(format: "%.2f", chainBoundMilliseconds)
+            let ratio = String(format: "%.0f", chainBoundMilliseconds / max(chainLatencyP50Milliseconds, 0.001) * 100)
+            let chainLine =
+                "p50 \(p50) ms, p99 \(p99) ms (\(chainAnswered)/\(chainRequests) answered); bound \(bound) ms "
+                + "(5 bare round trips, a signature and a verification per hop): \(ratio) % of the p50"
             var lines = [
                 "live nodes on loopback (every POQ signed, validated, recorded and co-signed on the ledgers of every hop)",
                 "  bare Hummingbird, same client      \(String(format: "%.0f", bareRequestsPerSecond)) requests/s",
                 "  Ed25519 on one core                sign \(String(format: "%.0f", signPerSecond))/s, verify \(String(format: "%.0f", verifyPerSecond))/s",
-                "  5-hop chain, immediate POQ         p50 \(String(format: "%.0f", chainLatencyP50Milliseconds)) ms, p99 \(String(format: "%.0f", chainLatencyP99Milliseconds)) ms (\(chainAnswered)/\(chainRequests) answered)",
+                "  bare round trip, one at a time     p50 \(String(format: "%.0f", bareRoundTripP50Microseconds)) µs (a POST of \(ClusterBenchmark.bareBodyBytes) bytes)",
+                "  5-hop chain, immediate POQ         " + chainLine,
             ]
             for run in node {
                 let who = run.buyers == 1 ? "one buyer" : "\(run.buyers) buyers"
@@ -71,7 +88,7 @@ public enum ClusterBenchmark {
         brokerExecutable: String, workDirectory: URL, chainRequests: Int, nodeRequests: Int, manyBuyers: Int = 16,
         logger: Logger
     ) async throws -> Result {
-        let bare = try await bareRate(requests: 2_000, concurrency: 8, logger: logger)
+        let bare = try await bareHTTP(requests: 2_000, concurrency: 8, roundTrips: 500, logger: logger)
         let crypto = try LedgerBenchmark.RawCrypto.measure(key: PartyKey(party: "BENCH"), budget: 0.5)
         let chain = try await cluster(
             scenario: chainScenario(requests: chainRequests), directory: workDirectory.appendingPathComponent("chain"),
@@ -108,7 +125,8 @@ public enum ClusterBenchmark {
                     cryptoBoundPerSecond: 2 / secondsPerPOQ))
         }
         return Result(
-            bareRequestsPerSecond: bare, signPerSecond: crypto.sign, verifyPerSecond: crypto.verify,
+            bareRequestsPerSecond: bare.requestsPerSecond, bareRoundTripP50Microseconds: bare.roundTripP50Microseconds,
+            signPerSecond: crypto.sign, verifyPerSecond: crypto.verify,
             chainRequests: chainRequests, chainAnswered: latencies.count,
             chainLatencyP50Milliseconds: percentile(latencies, 0.50),
             chainLatencyP99Milliseconds: percentile(latencies, 0.99), node: runs)
@@ -179,19 +197,26 @@ public enum ClusterBenchmark {
         return text
     }
 
-    /// Requests per second a bare Hummingbird route answers to the same HTTP client on loopback.
-    static func bareRate(requests: Int, concurrency: Int, logger: Logger) async throws -> Double {
+    /// The size of the body of a bare round trip: about a POQ's as the chain's nodes send it.
+    static let bareBodyBytes = 2_048
+
+    /// What a bare Hummingbird route does for the same HTTP client on loopback: requests per second with
+    /// `concurrency` at once, and the median round trip of a POST of `bareBodyBytes` sent one at a time.
+    static func bareHTTP(
+        requests: Int, concurrency: Int, roundTrips: Int, logger: Logger
+    ) async throws -> (requestsPerSecond: Double, roundTripP50Microseconds: Double) {
         let router = Router()
         router.get("/ping") { _, _ in "{}" }
+        router.post("/echo") { request, _ -> String in
+            _ = try await request.body.collect(upTo: 1 << 16)
+            return "{}"
+        }
         let port = try ClusterRunner.freePort()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        return try await withThrowingTaskGroup(of: Double?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
             defer { Task { await group.triggerGracefulShutdown() } }
             let client = HTTPClient.shared
             var ready = false
@@ -202,6 +227,9 @@ public enum ClusterBenchmark {
                 if !ready { try await Task.sleep(for: .milliseconds(50)) }
             }
             let clock = ContinuousClock()
+            func seconds(_ duration: Swift.Duration) -> Double {
+                Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            }
             let elapsed = try await clock.measure {
                 try await withThrowingTaskGroup(of: Void.self) { workers in
                     for worker in 0..<concurrency {
@@ -216,9 +244,20 @@ public enum ClusterBenchmark {
                     try await workers.waitForAll()
                 }
             }
+            let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: bareBodyBytes)
+            var times: [Double] = []
+            for _ in 0..<roundTrips {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/echo")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(body)
+                let start = clock.now
+                let response = try await client.execute(request, timeout: .seconds(5))
+                _ = try await response.body.collect(upTo: 1 << 16)
+                times.append(seconds(clock.now - start) * 1e6)
+            }
             await group.triggerGracefulShutdown()
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            return Double(requests) / seconds
+            return (Double(requests) / seconds(elapsed), percentile(times.sorted(), 0.5))
         }
     }
 }
