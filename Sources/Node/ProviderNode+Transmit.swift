@@ -233,7 +233,7 @@ extension ProviderNode {
     ) async -> Message? {
         // The payload is a JSON tree already: written as it is (its canonical form), not through `JSONEncoder`.
         let body = request.payload.canonicalData
-        guard let list = try? JSONEncoder().encode(request.loopPreventionList) else { return nil }
+        guard let list = try? JSONValue(exactlyEncoding: request.loopPreventionList).canonicalData else { return nil }
         var headers: [(String, String)] = [
             (NodeHeaders.requestID.rawName, request.id.rawValue),
             (NodeHeaders.requestKind.rawName, request.kind.rawValue),

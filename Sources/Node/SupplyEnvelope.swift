@@ -32,8 +32,14 @@ extension SupplyEnvelope {
         let message: Message
     }
 
-    /// The protocol message of an envelope `body`, without decoding the Sonata objects beside it.
+    /// The protocol message of an envelope `body`, without decoding the Sonata objects beside it: the body parsed
+    /// (strict JSON, as every request body is) and the message decoded from its tree.
     public static func decodeMessage(from body: Data) throws -> Message {
-        try JSONDecoder.exactlyTyped().decode(MessageOnly.self, from: body).message
+        try decodeMessage(JSONValue.parse(body))
+    }
+
+    /// The protocol message of an envelope already parsed.
+    public static func decodeMessage(_ envelope: JSONValue) throws -> Message {
+        try envelope.decode(MessageOnly.self).message
     }
 }

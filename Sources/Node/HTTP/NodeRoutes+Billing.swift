@@ -69,7 +69,7 @@ extension NodeRoutes {
             ) { incoming, _, context in
                 let id = context.parameters.get("id") ?? ""
                 let invoiceID: String
-                switch (try? SupplyEnvelope.decodeMessage(from: incoming.body)) {
+                switch incoming.message {
                 case .reconciliation(let answer) where action == "reconciliation": invoiceID = answer.invoiceID
                 case .payment(let payment) where action == "payment": invoiceID = payment.invoiceID
                 default:
@@ -86,7 +86,7 @@ extension NodeRoutes {
                 case .failure(let refusal): return refusal.response
                 case .success: break
                 }
-                guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body) else {
+                guard let message = incoming.message else {
                     return error(MEFError(code: .invalidBody, reason: "unreadable envelope"))
                 }
                 await node.receive(message, from: incoming.party)
@@ -97,7 +97,7 @@ extension NodeRoutes {
             router, .post, RouterPath(billingListenerBase + "/{eventType}"), limit: limit, verifier: verifier,
             json: true
         ) { incoming, _, _ in
-            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body) else {
+            guard let message = incoming.message else {
                 return error(
                     MEFError(
                         code: .invalidBody,

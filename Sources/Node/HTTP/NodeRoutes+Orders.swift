@@ -72,7 +72,7 @@ extension NodeRoutes {
         for path in [cancelProductOrderPath, modifyDeliveryDatePath] {
             signedRoute(router, .post, RouterPath(path), limit: limit, verifier: verifier, json: true) {
                 incoming, request, _ in
-                let message = try? SupplyEnvelope.decodeMessage(from: incoming.body)
+                let message = incoming.message
                 if message == nil, path == cancelProductOrderPath {
                     return await plainCancel(incoming, node: node)
                 }
@@ -91,7 +91,7 @@ extension NodeRoutes {
         signedRoute(
             router, .post, RouterPath(orderListenerBase + "/{eventType}"), limit: limit, verifier: verifier, json: true
         ) { incoming, request, _ in
-            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+            guard let message = incoming.message,
                 case .orderNotice(let notice) = message, !notice.event.isFromBuyer
             else {
                 return error(
@@ -225,7 +225,7 @@ extension NodeRoutes {
     > {
         let type = incoming.headers[.contentType]?.lowercased() ?? ""
         if type.hasPrefix(NodeHeaders.supplyChainMediaType) {
-            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+            guard let message = incoming.message,
                 case .order(let order) = message
             else {
                 return .failure(

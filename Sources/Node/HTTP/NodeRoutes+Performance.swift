@@ -31,7 +31,7 @@ extension NodeRoutes {
             guard type.hasPrefix(NodeHeaders.supplyChainMediaType) else {
                 return await createPerformanceReport(incoming, node: node)
             }
-            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+            guard let message = incoming.message,
                 case .performance(.request(let request)) = message
             else {
                 return error(
@@ -179,7 +179,7 @@ extension NodeRoutes {
             router, .post, RouterPath(performanceListenerBase + "/{eventType}"), limit: limit, verifier: verifier,
             json: true
         ) { incoming, _, _ in
-            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+            guard let message = incoming.message,
                 case .performance(.report) = message
             else {
                 return error(

@@ -91,7 +91,7 @@ extension NodeRoutes {
             router, .post, RouterPath(ticketListenerBase + "/{eventType}"), limit: limit, verifier: verifier,
             json: true
         ) { incoming, _, _ in
-            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+            guard let message = incoming.message,
                 case .ticket(let notice) = message, !notice.event.isFromBuyer
             else {
                 return error(
@@ -150,7 +150,7 @@ extension NodeRoutes {
     private static func ticketNotice(_ incoming: Incoming, now: Instant) -> Result<TicketNotice, ResponseError> {
         let type = incoming.headers[.contentType]?.lowercased() ?? ""
         if type.hasPrefix(NodeHeaders.supplyChainMediaType) {
-            guard let message = try? SupplyEnvelope.decodeMessage(from: incoming.body),
+            guard let message = incoming.message,
                 case .ticket(let notice) = message, notice.event.isFromBuyer, !notice.serviceID.isEmpty
             else {
                 return .failure(

@@ -239,7 +239,8 @@ public enum NodeRoutes {
         var list = LoopPreventionList()
         if let text = headers[NodeHeaders.loopPrevention] {
             guard let data = Base64URL.decode(text),
-                let value = try? JSONDecoder().decode(LoopPreventionList.self, from: data)
+                let value = try? JSONValue.parse(data, maximumDepth: JSONValue.maximumRequestDepth)
+                    .decode(LoopPreventionList.self)
             else {
                 return .failure(
                     ResponseError(
@@ -411,6 +412,13 @@ public enum NodeRoutes {
                 let code: MEFErrorCode = refusal == .unsigned ? .missingCredentials : .invalidCredentials
                 return .failure(ResponseError(errorResponse(MEFError(code: code, reason: refusal.rawValue))))
             }
+        }
+
+        /// The protocol message of a supply envelope body (`SupplyEnvelope.decodeMessage`), from the tree already
+        /// parsed on routes that take JSON.
+        var message: Message? {
+            if let json { return try? SupplyEnvelope.decodeMessage(json) }
+            return try? SupplyEnvelope.decodeMessage(from: body)
         }
 
         /// The media type of a Content-Type value, without parameters, lower-cased (`application/json`).
