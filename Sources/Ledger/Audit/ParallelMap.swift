@@ -4,11 +4,15 @@ import Foundation
 /// Maps indices to results across all cores (`DispatchQueue.concurrentPerform` over contiguous chunks): the
 /// auditor's signature checks are independent, so they scale with the cores.
 enum ParallelMap {
+    /// The cores this process may use, read once: Foundation reads the cgroup files again on every
+    /// `activeProcessorCount`, and a node's ledger lanes map a few times per batch.
+    static let processorCount = ProcessInfo.processInfo.activeProcessorCount
+
     /// `[transform(0), transform(1), ..., transform(count - 1)]`, computed on every core.
     /// Fewer than `serialBelow` elements are mapped on the calling thread alone.
     static func map<T>(count: Int, cores: Int? = nil, serialBelow: Int = 64, _ transform: (Int) -> T) -> [T] {
         guard count > 0 else { return [] }
-        let workers = max(1, cores ?? ProcessInfo.processInfo.activeProcessorCount)
+        let workers = max(1, cores ?? processorCount)
         if workers == 1 || count < serialBelow { return (0..<count).map(transform) }
         let chunks = min(count, workers * 64)
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -53,7 +57,7 @@ final class BlockPipeline<Input: Sendable, Output: Sendable>: @unchecked Sendabl
 
     init(cores: Int? = nil, transform: @escaping @Sendable (Input) -> Output) {
         self.transform = transform
-        let helpers = max(1, cores ?? ProcessInfo.processInfo.activeProcessorCount) - 1
+        let helpers = max(1, cores ?? ParallelMap.processorCount) - 1
         running = helpers
         for _ in 0..<helpers { Thread { self.work() }.start() }
     }
