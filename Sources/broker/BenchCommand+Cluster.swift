@@ -11,9 +11,11 @@ extension BenchCommand {
             abstract: "POQ latency through five live nodes and one node's POQ rate, beside the bare Hummingbird rate.",
             discussion: """
                 Measures, in one run: the requests per second a bare Hummingbird route answers to the same HTTP \
-                client on loopback (the physical bound of this transport on this machine); the latency of \
-                immediate POQs through a chain of five `broker serve` processes (p50, p99; each hop validates, \
-                signs, and records request, receipt and answer on co-signed SQLite ledgers); and the POQs per \
+                client on loopback (the physical bound of this transport on this machine), and its round trip for \
+                one POST of a POQ-sized body at a time; the latency of immediate POQs through a chain of five \
+                `broker serve` processes (p50, p99; each hop validates, signs, and records request, receipt and \
+                answer on co-signed SQLite ledgers), beside its bound: five bare round trips plus one signature and \
+                one verification per hop; and the POQs per \
                 second one node answers when all are sent at once, by one retail buyer (one ledger: batched agreement must \
                 carry it) and by many, each beside the Ed25519 bound of that work on two cores (measured in the same \
                 run). Each node rate is given twice: up to the last answer, and up to the moment every entry those \
