@@ -19,7 +19,9 @@ extension BenchCommand {
                 second one node answers when all are sent at once, by one retail buyer (one ledger: batched agreement must \
                 carry it) and by many, each beside the Ed25519 bound of that work on two cores (measured in the same \
                 run). Each node rate is given twice: up to the last answer, and up to the moment every entry those \
-                POQs made was agreed on both copies of every ledger (the node's lanes empty) — the sustained rate. \
+                POQs made was agreed on both copies of every ledger (the node's lanes empty) — the sustained rate — \
+                with the CPU time per POQ of the node process (its whole life) and of the retail buyers (this \
+                process, until every entry was agreed) beside the Ed25519 work of one POQ. \
                 Build in release first.
 
                 Example:

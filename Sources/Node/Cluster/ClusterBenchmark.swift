@@ -60,6 +60,11 @@ public enum ClusterBenchmark {
                         + "\(String(format: "%.0f", run.poqsPerSecond / max(run.cryptoBoundPerSecond, 1) * 100)) %; "
                         + "\(String(format: "%.2f", run.poqsPerSecond / max(bareRequestsPerSecond, 1) * 100)) % of the bare rate"
                 )
+                let buyersCPU = run.buyersCPUMillisecondsPerPOQ.map { String(format: "%.2f", $0) } ?? "?"
+                lines.append(
+                    "      CPU per POQ: node \(String(format: "%.2f", run.nodeCPUMillisecondsPerPOQ)) ms, retail buyers "
+                        + "\(buyersCPU) ms; the Ed25519 work of one POQ, both sides, "
+                        + "\(String(format: "%.2f", run.cryptoMillisecondsPerPOQ)) ms")
             }
             return lines.joined(separator: "\n")
         }
@@ -82,6 +87,15 @@ public enum ClusterBenchmark {
         /// (one signature, one verification) and, per entry, the author's signature and the countersignature, each
         /// verified by the other side (on the node's internal ledger, both made by the node and not verified again).
         public let cryptoBoundPerSecond: Double
+        /// CPU time of the node process, its whole life (start, the POQs, agreement, shutdown), per answered POQ
+        /// (milliseconds).
+        public let nodeCPUMillisecondsPerPOQ: Double
+        /// CPU time of this process (the retail buyers: their signed requests, answers and ledger copies) from the
+        /// first POQ until every entry was agreed, per answered POQ; nil when agreement was not seen.
+        public let buyersCPUMillisecondsPerPOQ: Double?
+        /// The Ed25519 work of one POQ, both sides together, on one core (milliseconds): what `cryptoBoundPerSecond`
+        /// spreads over two cores.
+        public var cryptoMillisecondsPerPOQ: Double { 2_000 / max(cryptoBoundPerSecond, 1) }
     }
 
     public static func run(
@@ -96,16 +110,22 @@ public enum ClusterBenchmark {
         let latencies = chain.demands.compactMap(latency).sorted()
         var runs: [NodeRun] = []
         for buyers in [1, manyBuyers] {
-            let agreedAt = Mutex<Date?>(nil)
+            let agreedAt = Mutex<(date: Date, cpu: Double)?>(nil)
+            let (selfBefore, childrenBefore) = (CPUTime.seconds(of: RUSAGE_SELF), CPUTime.seconds(of: RUSAGE_CHILDREN))
             let node = try await cluster(
                 scenario: nodeScenario(requests: nodeRequests, buyers: buyers),
                 directory: workDirectory.appendingPathComponent("node-\(buyers)"), executable: brokerExecutable,
-                logger: logger, onLedgersAgreed: { date in agreedAt.withLock { $0 = date } })
+                logger: logger,
+                onLedgersAgreed: { date in agreedAt.withLock { $0 = (date, CPUTime.seconds(of: RUSAGE_SELF)) } })
+            // The node process has exited and been waited for: its CPU time is among this process's children's.
+            let nodeCPU = CPUTime.seconds(of: RUSAGE_CHILDREN) - childrenBefore
             let sent = node.demands.compactMap { MEFDateTimeFormatting.instant($0.sentAt) }
             let answered = node.demands.compactMap { $0.answeredAt.flatMap(MEFDateTimeFormatting.instant) }
             let first = sent.min() ?? Instant(milliseconds: 0)
             let span = Double(((answered.max() ?? Instant(milliseconds: 0)) - first).milliseconds)
-            let agreedSpan = agreedAt.withLock { $0 }.map { Double((Instant($0) - first).milliseconds) }
+            let agreed = agreedAt.withLock { $0 }
+            let agreedSpan = agreed.map { Double((Instant($0.date) - first).milliseconds) }
+            let poqs = Double(max(answered.count, 1))
             let entries = Double(node.ledgers.reduce(0) { $0 + $1.entries })
             // The internal ledger's signatures are both made in the node, which does not verify them again
             // (LEDGER.md §9): its entries cost two signatures and no verification.
@@ -122,7 +142,8 @@ public enum ClusterBenchmark {
                     poqsPerSecond: span > 0 ? Double(answered.count) / (span / 1000) : 0,
                     agreedPOQsPerSecond: agreedSpan.map { $0 > 0 ? Double(answered.count) / ($0 / 1000) : 0 },
                     entriesPerPOQ: perPOQ,
-                    cryptoBoundPerSecond: 2 / secondsPerPOQ))
+                    cryptoBoundPerSecond: 2 / secondsPerPOQ, nodeCPUMillisecondsPerPOQ: 1_000 * nodeCPU / poqs,
+                    buyersCPUMillisecondsPerPOQ: agreed.map { 1_000 * ($0.cpu - selfBefore) / poqs }))
         }
         return Result(
             bareRequestsPerSecond: bare.requestsPerSecond, bareRoundTripP50Microseconds: bare.roundTripP50Microseconds,
@@ -259,6 +280,17 @@ public enum ClusterBenchmark {
             await group.triggerGracefulShutdown()
             return (Double(requests) / seconds(elapsed), percentile(times.sorted(), 0.5))
         }
+    }
+}
+
+/// CPU time used so far (user and system), from `getrusage`.
+enum CPUTime {
+    /// `RUSAGE_SELF`: this process; `RUSAGE_CHILDREN`: its children that ended and were waited for.
+    static func seconds(of who: __rusage_who) -> Double {
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(who.rawValue), &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 

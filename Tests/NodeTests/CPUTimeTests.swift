@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+
+@testable import Node
+
+/// `bench cluster`'s CPU per POQ: this process's time, and its ended children's (the node processes it waited for).
+struct CPUTimeTests {
+    @Test("CPU time counts this process's work, and a child's once it has ended and been waited for")
+    func selfAndChildren() throws {
+        let selfBefore = CPUTime.seconds(of: RUSAGE_SELF)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var sum: UInt64 = 0
+        while clock.now - start < .milliseconds(100) {
+            for index in 0..<10_000 { sum = sum &+ UInt64(index) &* 2_654_435_761 }
+        }
+        #expect(sum != 1)
+        #expect(CPUTime.seconds(of: RUSAGE_SELF) - selfBefore >= 0.05)
+
+        let childrenBefore = CPUTime.seconds(of: RUSAGE_CHILDREN)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sh")
+        child.arguments = ["-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"]
+        try child.run()
+        child.waitUntilExit()
+        #expect(child.terminationStatus == 0)
+        #expect(CPUTime.seconds(of: RUSAGE_CHILDREN) - childrenBefore >= 0.05)
+    }
+}
