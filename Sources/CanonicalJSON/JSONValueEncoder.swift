@@ -128,6 +128,9 @@ final class JSONValueEncoder {
 
         private func set(_ key: Key, _ child: Node) {
             guard case .object(var members, var order) = node.kind else { return }
+            // The node lets go of its storage first, so the members are changed in place: left in `kind`, they
+            // were copied whole on every member set (quadratic in an object's members).
+            node.kind = .empty
             if members[key.stringValue] == nil { order.append(key.stringValue) }
             members[key.stringValue] = child
             node.kind = .object(members, order: order)
@@ -187,6 +190,7 @@ final class JSONValueEncoder {
 
         private func append(_ child: Node) {
             guard case .array(var elements) = node.kind else { return }
+            node.kind = .empty  // as in `Keyed.set`: appended in place, not copied whole per element
             elements.append(child)
             node.kind = .array(elements)
         }
