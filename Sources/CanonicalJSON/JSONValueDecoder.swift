@@ -11,7 +11,26 @@ import Foundation
 /// `JSONDecoder`'s default strategies do. A `JSONValue` inside the tree is taken as it is.
 struct JSONValueDecoder {
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try TreeDecoder(value: value, codingPath: []).unbox(value, as: T.self)
+        try TreeDecoder(value: value, path: .root).unbox(value, as: T.self)
+    }
+
+    /// A coding path grown one key at a time, each step sharing the steps above it (an array per step copied every
+    /// key above it, for every value decoded); made into an array only when asked for, as in an error.
+    indirect enum Path {
+        case root
+        case key(any CodingKey, parent: Path)
+
+        func appending(_ key: any CodingKey) -> Path { .key(key, parent: self) }
+
+        var keys: [any CodingKey] {
+            var keys: [any CodingKey] = []
+            var step = self
+            while case .key(let key, let parent) = step {
+                keys.append(key)
+                step = parent
+            }
+            return keys.reversed()
+        }
     }
 
     /// A key of an array element's position, for coding paths.
@@ -34,23 +53,24 @@ struct JSONValueDecoder {
 
     struct TreeDecoder: Decoder {
         let value: JSONValue
-        let codingPath: [any CodingKey]
+        let path: Path
+        var codingPath: [any CodingKey] { path.keys }
         var userInfo: [CodingUserInfoKey: Any] { [JSONValue.exactlyTyped: true] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
             guard case .object(let members) = value else {
                 throw mismatch([String: Any].self, value, codingPath)
             }
-            return KeyedDecodingContainer(Keyed<Key>(members: members, codingPath: codingPath))
+            return KeyedDecodingContainer(Keyed<Key>(members: members, path: path))
         }
 
         func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
             guard case .array(let elements) = value else { throw mismatch([Any].self, value, codingPath) }
-            return Unkeyed(elements: elements, codingPath: codingPath)
+            return Unkeyed(elements: elements, path: path)
         }
 
         func singleValueContainer() throws -> any SingleValueDecodingContainer {
-            Single(value: value, codingPath: codingPath)
+            Single(value: value, path: path)
         }
 
         /// `value` as `T`: the kinds the tree holds directly, the special cases of `JSONDecoder`, or `T`'s own
@@ -82,7 +102,7 @@ struct JSONValueDecoder {
                 }
                 return decimal as! T
             }
-            return try T(from: TreeDecoder(value: value, codingPath: codingPath))
+            return try T(from: TreeDecoder(value: value, path: path))
         }
 
         func string(_ value: JSONValue) throws -> String {
@@ -129,7 +149,8 @@ struct JSONValueDecoder {
 
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let members: [String: JSONValue]
-        let codingPath: [any CodingKey]
+        let path: Path
+        var codingPath: [any CodingKey] { path.keys }
 
         var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
 
@@ -147,7 +168,7 @@ struct JSONValueDecoder {
         }
 
         private func decoder(_ key: Key) throws -> TreeDecoder {
-            TreeDecoder(value: try member(key), codingPath: codingPath + [key])
+            TreeDecoder(value: try member(key), path: path.appending(key))
         }
 
         func decodeNil(forKey key: Key) throws -> Bool {
@@ -203,22 +224,23 @@ struct JSONValueDecoder {
         }
 
         func superDecoder() throws -> any Decoder {
-            TreeDecoder(value: members["super"] ?? .null, codingPath: codingPath + [SuperKey()])
+            TreeDecoder(value: members["super"] ?? .null, path: path.appending(SuperKey()))
         }
 
         func superDecoder(forKey key: Key) throws -> any Decoder {
-            TreeDecoder(value: members[key.stringValue] ?? .null, codingPath: codingPath + [key])
+            TreeDecoder(value: members[key.stringValue] ?? .null, path: path.appending(key))
         }
     }
 
     struct Unkeyed: UnkeyedDecodingContainer {
         let elements: [JSONValue]
-        let codingPath: [any CodingKey]
+        let path: Path
+        var codingPath: [any CodingKey] { path.keys }
         private(set) var currentIndex = 0
 
-        init(elements: [JSONValue], codingPath: [any CodingKey]) {
+        init(elements: [JSONValue], path: Path) {
             self.elements = elements
-            self.codingPath = codingPath
+            self.path = path
         }
 
         var count: Int? { elements.count }
@@ -234,7 +256,7 @@ struct JSONValueDecoder {
                         debugDescription: "Unkeyed container is at end."
                     ))
             }
-            let decoder = TreeDecoder(value: elements[currentIndex], codingPath: codingPath + [IndexKey(currentIndex)])
+            let decoder = TreeDecoder(value: elements[currentIndex], path: path.appending(IndexKey(currentIndex)))
             if advancing { currentIndex += 1 }
             return decoder
         }
@@ -291,9 +313,10 @@ struct JSONValueDecoder {
 
     struct Single: SingleValueDecodingContainer {
         let value: JSONValue
-        let codingPath: [any CodingKey]
+        let path: Path
+        var codingPath: [any CodingKey] { path.keys }
 
-        private var decoder: TreeDecoder { TreeDecoder(value: value, codingPath: codingPath) }
+        private var decoder: TreeDecoder { TreeDecoder(value: value, path: path) }
 
         func decodeNil() -> Bool {
             if case .null = value { return true }
