@@ -188,4 +188,59 @@ struct BatchAgreementTests {
         try a.commitBatch(prefix)
         #expect(a.head.seq == 6)
     }
+
+    /// A store whose writes can be made to fail, as a full disk would.
+    final class FailingStore: LedgerStore, @unchecked Sendable {
+        let inner = InMemoryLedgerStore()
+        var failing = false
+        func createLedger(_ header: LedgerHeader, holder: PartyID?) throws {
+            try inner.createLedger(header, holder: holder)
+        }
+        func header(of ledgerID: LedgerID) throws -> LedgerHeader? { try inner.header(of: ledgerID) }
+        func append(_ entries: [LedgerEntry], to ledgerID: LedgerID) throws {
+            if failing { throw LedgerError(.storage, "disk full") }
+            try inner.append(entries, to: ledgerID)
+        }
+        func entries(of ledgerID: LedgerID, from seq: UInt64, limit: Int) throws -> [LedgerEntry] {
+            try inner.entries(of: ledgerID, from: seq, limit: limit)
+        }
+        func head(of ledgerID: LedgerID) throws -> LedgerHead { try inner.head(of: ledgerID) }
+        func ledgerIDs() throws -> [LedgerID] { try inner.ledgerIDs() }
+        func saveCheckpoint(_ checkpoint: Checkpoint, of ledgerID: LedgerID) throws {
+            try inner.saveCheckpoint(checkpoint, of: ledgerID)
+        }
+        func checkpoints(of ledgerID: LedgerID) throws -> [Checkpoint] { try inner.checkpoints(of: ledgerID) }
+    }
+
+    @Test("a batch whose store write fails leaves the receiving copy as it was: its head, and the requests it knows")
+    func failedWriteRollsBack() throws {
+        let header = try header()
+        let a = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore(), rules: .broker)
+        let store = FailingStore()
+        let b = try LedgerReplica(key: bob, header: header, store: store, rules: .broker)
+        guard case .countersigned(let first) = try b.receiveBatch(try a.proposeBatch(drafts(3))) else {
+            Issue.record("the first batch was not countersigned")
+            return
+        }
+        try a.commitBatch(first)
+        let known = b.state.withLock { $0.openers.map { Set($0.keys) } }
+        #expect(known == ["request:rq-1", "request:rq-2", "request:rq-3"])
+
+        store.failing = true
+        let refused = try a.proposeBatch(drafts(3, from: 4))
+        #expect(throws: LedgerError.self) { try b.receiveBatch(refused) }
+        #expect(b.head.seq == 3)
+        #expect(b.state.withLock { $0.openers.map { Set($0.keys) } } == known)
+        #expect(b.state.withLock { $0.openerChanges } == nil)
+
+        store.failing = false
+        guard case .countersigned(let second) = try b.receiveBatch(refused) else {
+            Issue.record("the batch was not countersigned once the store took writes again")
+            return
+        }
+        try a.commitBatch(second)
+        #expect(b.head.seq == 6 && a.head.seq == 6)
+        #expect(b.state.withLock { $0.openers?.count } == 6)
+        #expect(try a.entries() == b.entries())
+    }
 }

@@ -109,7 +109,8 @@ extension LedgerReplica {
             return CheckedProposal(hash: hash, countersignature: Result { try key.sign(bytes) })
         }
         return try state.withLock { state in
-            let saved = state
+            let saved = state.mark()
+            defer { state.unmark() }
             var agreed: [LedgerEntry] = []
             var countersignatures: [Result<Data, any Error>] = []
             var stored: [LedgerEntry] = []
@@ -165,7 +166,7 @@ extension LedgerReplica {
                 } catch {
                     // The first entry's refusal is the batch's; a later one's waits for its own proposal.
                     if index == 0 {
-                        state = saved
+                        state.rollBack(to: saved)
                         throw error
                     }
                     break entryLoop
@@ -179,14 +180,14 @@ extension LedgerReplica {
                         agreed[index].counterSignature = try signature.get()
                     } catch  where index > 0 {
                         agreed.removeSubrange(index...)
-                        state = saved
+                        state.rollBack(to: saved)
                         for entry in agreed { state.advance(to: entry, rules: rules) }
                         break
                     }
                 }
                 try store.append(agreed, to: id)
             } catch {
-                state = saved
+                state.rollBack(to: saved)
                 throw error
             }
             return .countersigned(stored + agreed)
@@ -212,7 +213,8 @@ extension LedgerReplica {
             }
             : Self.verifyCountersignatures(countersigned, publicKey: counterpartyKey)
         try state.withLock { state in
-            let saved = state
+            let saved = state.mark()
+            defer { state.unmark() }
             var fresh: [LedgerEntry] = []
             do {
                 for (index, entry) in countersigned.enumerated() {
@@ -252,7 +254,7 @@ extension LedgerReplica {
                 }
                 try store.append(fresh, to: id)
             } catch {
-                state = saved
+                state.rollBack(to: saved)
                 throw error
             }
         }

@@ -35,13 +35,49 @@ public final class LedgerReplica: Sendable {
         var pendingBatch: [UInt64: LedgerEntry] = [:]
         /// Who opened each correlation on this ledger (`request:rq-7` → its buyer), built on first use.
         var openers: [String: PartyID]?
+        /// While a batch step may still be undone (`mark()`): the openers it changed, each with what it was before
+        /// (nil: absent), oldest first. Nil otherwise.
+        var openerChanges: [(key: String, previous: PartyID?)]?
 
         mutating func advance(to entry: LedgerEntry, rules: EntryRules?) {
             currentHead = LedgerHead(seq: entry.seq, hash: entry.entryHash)
             headTime = max(headTime, entry.time)
             if let rules, openers != nil, let ref = rules.opens(entry.kind), let value = entry.refs[ref] {
-                openers?["\(ref):\(value)"] = entry.author
+                let key = "\(ref):\(value)"
+                let previous = openers?.updateValue(entry.author, forKey: key)
+                openerChanges?.append((key, previous))
             }
+        }
+
+        /// Where a batch step starts, to go back to if it fails: every field but the openers as it is now, and from
+        /// here on a log of the openers' changes, undone one by one. (A copy of the whole state kept aside made the
+        /// step's first change to the openers copy the table: every correlation ever opened on the ledger, once
+        /// per batch.) End the step with `unmark()`.
+        mutating func mark() -> Mark {
+            openerChanges = []
+            return Mark(
+                currentHead: currentHead, headTime: headTime, pendingEntry: pendingEntry, pendingBatch: pendingBatch)
+        }
+
+        /// Back to `mark`, the openers' changes since undone; the step goes on from there.
+        mutating func rollBack(to mark: Mark) {
+            currentHead = mark.currentHead
+            headTime = mark.headTime
+            pendingEntry = mark.pendingEntry
+            pendingBatch = mark.pendingBatch
+            for change in (openerChanges ?? []).reversed() { openers?[change.key] = change.previous }
+            openerChanges = []
+        }
+
+        /// The step is over: its changes stay, and are no longer logged.
+        mutating func unmark() { openerChanges = nil }
+
+        /// A batch step's starting point (`mark()`).
+        struct Mark {
+            let currentHead: LedgerHead
+            let headTime: Int64
+            let pendingEntry: LedgerEntry?
+            let pendingBatch: [UInt64: LedgerEntry]
         }
     }
 

@@ -64,7 +64,7 @@ actor RetailDriver {
     /// simulator does (`SimulationPlan.FaultPlan.reports(along:)`).
     private func inject(_ fault: SimulationPlan.FaultPlan) {
         inputs += 1
-        guard let controller, let demand = plan.demands.first(where: { $0.id == fault.demand }),
+        guard let controller, let demand = plan.demand(id: fault.demand),
             let serviceID = ordering.views[fault.demand]?.serviceID
         else { return }
         let logger = self.logger

@@ -6,7 +6,7 @@ import SupplyChain
 /// it leaves it to the seller's timeout.
 extension RetailOrdering {
     mutating func openTicket(_ index: Int, demand id: String, now: Instant) -> [Action] {
-        guard index < plan.tickets.count, let demand = plan.demands.first(where: { $0.id == id }),
+        guard index < plan.tickets.count, let demand = plan.demand(id: id),
             let serviceID = views[id]?.serviceID
         else { return [] }
         let ticket = plan.tickets[index]
@@ -25,7 +25,7 @@ extension RetailOrdering {
 
     /// What the seller says about a retail buyer's service or ticket.
     public mutating func notice(_ notice: TicketNotice, from seller: PartyID, now: Instant) -> [Action] {
-        guard let id = demandOfService[notice.serviceID], let demand = plan.demands.first(where: { $0.id == id }),
+        guard let id = demandOfService[notice.serviceID], let demand = plan.demand(id: id),
             var view = views[id]
         else { return [] }
         var actions: [Action] = []
@@ -91,7 +91,7 @@ extension RetailOrdering {
 /// receives, scheduled or asked for.
 extension RetailOrdering {
     mutating func requestReport(_ index: Int, demand id: String, now: Instant) -> [Action] {
-        guard index < plan.reportRequests.count, let demand = plan.demands.first(where: { $0.id == id }),
+        guard index < plan.reportRequests.count, let demand = plan.demand(id: id),
             let serviceID = views[id]?.serviceID
         else { return [] }
         let plan = self.plan.reportRequests[index]

@@ -82,7 +82,7 @@ public struct RetailOrdering: Sendable {
         self.plan = plan
     }
 
-    private func demand(_ id: String) -> SimulationPlan.Demand? { plan.demands.first { $0.id == id } }
+    private func demand(_ id: String) -> SimulationPlan.Demand? { plan.demand(id: id) }
 
     /// The demand a retail order id belongs to.
     public func demand(ofOrder id: RequestID) -> String? { demandOfOrder[id] }

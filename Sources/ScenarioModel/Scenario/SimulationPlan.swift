@@ -105,6 +105,9 @@ public struct SimulationPlan: Sendable {
     public let providers: [ProviderConfiguration]
     public let behaviours: [PartyID: Behaviour]
     public let demands: [Demand]
+    /// Each demand's position in `demands`, by id (the first, should two share one): every retail event looks its
+    /// demand up, and a scan of `demands` made a run of many demands quadratic.
+    private let demandPositions: [String: Int]
     public let expectations: [Scenario.Expectation]
     /// Faults injected into the providers' monitoring, in the file's order.
     public let faults: [FaultPlan]
@@ -127,6 +130,15 @@ public struct SimulationPlan: Sendable {
 
     /// A plan built in code (the benchmark's generated ecosystems), with one latency on every link; virtual time
     /// stops `runFor` after the last demand (default: three years).
+    /// The demand with this id, if any.
+    public func demand(id: String) -> Demand? { demandPositions[id].map { demands[$0] } }
+
+    private static func positions(of demands: [Demand]) -> [String: Int] {
+        var positions: [String: Int] = [:]
+        for (index, demand) in demands.enumerated() where positions[demand.id] == nil { positions[demand.id] = index }
+        return positions
+    }
+
     public init(
         name: String, seed: UInt64, start: Instant, providers: [ProviderConfiguration], demands: [Demand],
         latency: TimeSpan, runFor: TimeSpan = .days(1_095)
@@ -137,6 +149,7 @@ public struct SimulationPlan: Sendable {
         self.providers = providers
         self.behaviours = [:]
         self.demands = demands
+        self.demandPositions = Self.positions(of: demands)
         self.expectations = []
         self.faults = []
         self.tickets = []
@@ -438,6 +451,7 @@ public struct SimulationPlan: Sendable {
             demands.append(demand)
         }
         self.demands = demands
+        self.demandPositions = Self.positions(of: demands)
 
         for (index, expectation) in (scenario.expect ?? []).enumerated() {
             let path = "expect[\(index)]"

@@ -40,7 +40,7 @@ extension Simulator {
 /// faulty provider up.
 extension Simulator {
     func inject(_ fault: SimulationPlan.FaultPlan) throws {
-        guard let demand = plan.demands.first(where: { $0.id == fault.demand }),
+        guard let demand = plan.demand(id: fault.demand),
             let serviceID = ordering.views[fault.demand]?.serviceID
         else { return }
         for (party, report) in fault.reports(along: chain(demand, serviceID: serviceID, itemID: fault.itemID)) {
