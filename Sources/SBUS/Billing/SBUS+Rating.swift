@@ -21,7 +21,9 @@ extension SBUS {
             accounts[key.buyer]?.changeFees[key.orderID] = fee
             return []
         case .orderEvent(let key, _, let event, _):
-            guard var account = accounts[key.buyer] else { return [] }
+            // Taken out of the table while it changes, and put back at the end: changed in place there, each
+            // service added would copy the account's lists whole (every service the buyer ever had).
+            guard var account = accounts.removeValue(forKey: key.buyer) else { return [] }
             var steps: [RoleStep] = []
             switch event {
             case .activated(let serviceID):
@@ -71,27 +73,29 @@ extension SBUS {
                     duration: duration))
             return []
         case .report(let buyer, let report):
-            // Metered traffic on the schedule agreed with the order: rated at the contract's usage rate.
-            if let account = accounts[buyer], account.contract.usageRate != nil, report.billsUsage,
-                let megabytes = report.usageMB
-            {
+            // Metered traffic on the schedule agreed with the order: rated at the contract's usage rate. (The
+            // account is not held in a local while its lists grow: that would copy them whole at every report.)
+            let ratesUsage = accounts[buyer].map { $0.contract.usageRate != nil } ?? false
+            if ratesUsage, report.billsUsage, let megabytes = report.usageMB {
                 accounts[buyer]?.usage.append(
                     BillingAccount.Usage(
                         serviceID: report.serviceID, reportID: report.reportID, to: report.to, megabytes: megabytes))
             }
             // A scheduled report that breached an objective: the contract's breach credit (outages already credited
             // by the hour are not credited again).
-            guard let account = accounts[buyer], account.contract.slaCreditBasisPointsPerBreach > 0,
-                report.earnsBreachCredit(
-                    outagesFrom: account.outages.filter { $0.serviceID == report.serviceID }.map(\.from)
-                        .filter { _ in account.contract.slaCreditBasisPointsPerHour > 0 })
-            else { return [] }
+            let earnsCredit = accounts[buyer].map { account in
+                account.contract.slaCreditBasisPointsPerBreach > 0
+                    && report.earnsBreachCredit(
+                        outagesFrom: account.outages.filter { $0.serviceID == report.serviceID }.map(\.from)
+                            .filter { _ in account.contract.slaCreditBasisPointsPerHour > 0 })
+            }
+            guard earnsCredit == true else { return [] }
             accounts[buyer]?.breaches.append(
                 BillingAccount.Breach(serviceID: report.serviceID, reportID: report.reportID, to: report.to))
             return []
         case .serviceEvent(let buyer, let serviceID, _, .serviceTerminated):
             // A service terminated after a fault (ETSI PDL scenarios A–C) is billed until it ended.
-            guard var account = accounts[buyer] else { return [] }
+            guard var account = accounts.removeValue(forKey: buyer) else { return [] }
             for index in account.services.indices
             where account.services[index].serviceID == serviceID && account.services[index].endedAt == nil {
                 account.services[index].endedAt = now
