@@ -143,12 +143,15 @@ extension NodeLedgers {
         let proof: [Data]
         if let witnessed, witnessed.size > checkpoint.size {
             // The witness's size comes from outside: clamped, and used only when this copy holds that many.
-            let leaves = MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(clamping: witnessed.size))))
+            let leaves = MerkleTree.leafHashes(
+                ofEntryHashes: try replica.entryHashes(from: 1, limit: Int(clamping: witnessed.size)))
             proof =
                 UInt64(leaves.count) == witnessed.size
                 ? MerkleTree.consistencyProof(oldSize: Int(checkpoint.size), leafHashes: leaves) : []
         } else {
-            let leaves = MerkleTree.leafHashes(of: Array(try replica.entries().prefix(Int(checkpoint.size))))
+            // Only the hashes are read: every entry parsed here made each checkpoint cost the whole ledger again.
+            let leaves = MerkleTree.leafHashes(
+                ofEntryHashes: try replica.entryHashes(from: 1, limit: Int(clamping: checkpoint.size)))
             proof = MerkleTree.consistencyProof(oldSize: Int(witnessed?.size ?? 0), leafHashes: leaves)
         }
         return WitnessSubmission(
