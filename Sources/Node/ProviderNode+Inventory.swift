@@ -10,7 +10,13 @@ import SupplyChain
 extension ProviderNode {
     /// The products this node sold `buyer`, by id.
     public func products(of buyer: PartyID) -> [MEFProduct] {
-        core.view.serviceIDs(of: buyer).compactMap { product(id: $0)?.product }
+        // The buyer's orders on its services gathered once for the whole list: a scan of every order per product
+        // made the list quadratic.
+        let later = laterOrders(of: buyer)
+        return core.view.serviceIDs(of: buyer).compactMap { id in
+            guard let service = core.view.service(id), service.activatedAt != nil else { return nil }
+            return render(service, later: later[service.serviceID] ?? [])
+        }
     }
 
     /// The service in the SCO's inventory with this id (the product's id), active or ended.
@@ -19,21 +25,27 @@ extension ProviderNode {
     /// The product with this id, and whose it is.
     public func product(id: String) -> (buyer: PartyID, product: MEFProduct)? {
         guard let service = core.view.service(id), service.activatedAt != nil else { return nil }
-        return (service.buyer, render(service))
+        return (service.buyer, render(service, later: laterOrders(of: service.buyer)[service.serviceID] ?? []))
     }
 
-    private func render(_ service: ServiceRecord) -> MEFProduct {
+    /// `buyer`'s orders that changed, renewed or disconnected a service, by the service, oldest first.
+    private func laterOrders(of buyer: PartyID) -> [String: [OrderResource]] {
+        var later: [String: [OrderResource]] = [:]
+        for resource in orders(of: buyer) {
+            switch resource.request.action {
+            case .change(let serviceID, _), .renew(let serviceID, _), .disconnect(let serviceID, _):
+                later[serviceID, default: []].append(resource)
+            case .provide: continue
+            }
+        }
+        return later
+    }
+
+    /// The product of `service`, with `later`: the orders that changed or renewed it since, oldest first.
+    private func render(_ service: ServiceRecord, later: [OrderResource]) -> MEFProduct {
         let orderHref = configuration.publicURL + NodeRoutes.productOrderPath
         let provide = orderOfExchange[Exchange(buyer: service.buyer, requestID: service.orderID)]
             .flatMap { orderResources[$0] }
-        // The orders that changed or renewed it since, oldest first.
-        let later = orders(of: service.buyer).filter { resource in
-            switch resource.request.action {
-            case .change(let serviceID, _), .renew(let serviceID, _), .disconnect(let serviceID, _):
-                serviceID == service.serviceID
-            case .provide: false
-            }
-        }
         var items: [ProductOrderItemRef] = []
         var quotedItems: [JSONValue] = []
         var prices: [ProductPrice] = []
