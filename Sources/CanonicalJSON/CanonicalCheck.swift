@@ -48,8 +48,7 @@ private struct CanonicalScan {
     mutating func value() -> Bool {
         guard let current else { return false }
         switch current {
-        case UInt8(ascii: "{"): return object()
-        case UInt8(ascii: "["): return array()
+        case UInt8(ascii: "{"), UInt8(ascii: "["): return container()
         case UInt8(ascii: "\""): return string() != nil
         case UInt8(ascii: "t"): return literal("true")
         case UInt8(ascii: "f"): return literal("false")
@@ -67,54 +66,33 @@ private struct CanonicalScan {
         return true
     }
 
-    private mutating func object() -> Bool {
+    /// An object (`{`) or an array (`[`): its elements in order, no white space, an object's members with names
+    /// in strictly increasing order.
+    private mutating func container() -> Bool {
+        let isObject = bytes[index] == UInt8(ascii: "{")
+        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
         depth += 1
         guard depth < maximumDepth else { return false }
         index += 1
-        if current == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return true
-        }
         var previous: Range<Int>?
-        while true {
-            guard current == UInt8(ascii: "\""), let name = string() else { return false }
-            if let previous, !precedes(previous, name) { return false }
-            previous = name
-            guard current == UInt8(ascii: ":") else { return false }
-            index += 1
-            guard value() else { return false }
-            switch current {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
+        while current != close {
+            if isObject {
+                guard current == UInt8(ascii: "\""), let name = string() else { return false }
+                if let previous, !precedes(previous, name) { return false }
+                previous = name
+                guard current == UInt8(ascii: ":") else { return false }
                 index += 1
-                depth -= 1
-                return true
-            default: return false
             }
+            guard value() else { return false }
+            guard current == UInt8(ascii: ",") else { break }
+            index += 1
+            // A member or element must follow the comma: at `close` it would be "[1,]", which `value()` refuses.
+            if current == close { return false }
         }
-    }
-
-    private mutating func array() -> Bool {
-        depth += 1
-        guard depth < maximumDepth else { return false }
+        guard current == close else { return false }
         index += 1
-        if current == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return true
-        }
-        while true {
-            guard value() else { return false }
-            switch current {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
-                index += 1
-                depth -= 1
-                return true
-            default: return false
-            }
-        }
+        depth -= 1
+        return true
     }
 
     /// A string written as the canonical form writes one without escapes: every byte at or above 0x20, no `"`

@@ -13,10 +13,7 @@ extension ProviderNode {
         // The buyer's orders on its services gathered once for the whole list: a scan of every order per product
         // made the list quadratic.
         let later = laterOrders(of: buyer)
-        return core.view.serviceIDs(of: buyer).compactMap { id in
-            guard let service = core.view.service(id), service.activatedAt != nil else { return nil }
-            return render(service, later: later[service.serviceID] ?? [])
-        }
+        return core.view.serviceIDs(of: buyer).compactMap { product(id: $0, later: later)?.product }
     }
 
     /// The service in the SCO's inventory with this id (the product's id), active or ended.
@@ -24,8 +21,16 @@ extension ProviderNode {
 
     /// The product with this id, and whose it is.
     public func product(id: String) -> (buyer: PartyID, product: MEFProduct)? {
+        product(id: id, later: nil)
+    }
+
+    /// `product(id:)`, with the buyer's `laterOrders` when already gathered.
+    private func product(
+        id: String, later: [String: [OrderResource]]?
+    ) -> (buyer: PartyID, product: MEFProduct)? {
         guard let service = core.view.service(id), service.activatedAt != nil else { return nil }
-        return (service.buyer, render(service, later: laterOrders(of: service.buyer)[service.serviceID] ?? []))
+        let later = later ?? laterOrders(of: service.buyer)
+        return (service.buyer, render(service, later: later[service.serviceID] ?? []))
     }
 
     /// `buyer`'s orders that changed, renewed or disconnected a service, by the service, oldest first.

@@ -33,9 +33,10 @@ extension SupplyEnvelope {
     }
 
     /// The protocol message of an envelope `body`, without decoding the Sonata objects beside it: the body parsed
-    /// (strict JSON, as every request body is) and the message decoded from its tree.
+    /// as every body from another party is (strict JSON, nested at most `JSONValue.maximumRequestDepth` deep, so
+    /// that what the node journals of it reads back at a restart) and the message decoded from its tree.
     public static func decodeMessage(from body: Data) throws -> Message {
-        try decodeMessage(JSONValue.parse(body))
+        try decodeMessage(JSONValue.parse(body, maximumDepth: JSONValue.maximumRequestDepth))
     }
 
     /// The protocol message of an envelope already parsed.
