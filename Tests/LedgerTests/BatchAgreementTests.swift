@@ -243,4 +243,79 @@ struct BatchAgreementTests {
         #expect(b.state.withLock { $0.openers?.count } == 6)
         #expect(try a.entries() == b.entries())
     }
+
+    @Test(
+        "a batch chained on this copy's countersigned, uncommitted entries is recognised as continuing them, and no longer once they are committed"
+    )
+    func continuesPendingProposal() throws {
+        let header = try header()
+        let a = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())
+        let b = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        guard case .countersigned(let agreed) = try b.receiveBatch(try a.proposeBatch(drafts(3))) else {
+            Issue.record("the batch was not countersigned")
+            return
+        }
+        // Bob stored Alice's three entries and proposes his own on them before Alice has committed hers.
+        let bobs = try b.proposeBatch(drafts(2, from: 4))
+        #expect(bobs[0].seq == 4)
+        #expect(a.continuesPendingProposal(bobs[0]))
+        // The same seq on other entries, and a seq further on, continue nothing of Alice's.
+        let elsewhere = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        let otherAlice = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore())
+        _ = try elsewhere.receiveBatch(try otherAlice.proposeBatch(drafts(3, from: 50)))
+        let forked = try elsewhere.proposeBatch(drafts(1, from: 4))[0]
+        #expect(forked.seq == 4 && forked.prevHash != bobs[0].prevHash)
+        #expect(!a.continuesPendingProposal(forked))
+        #expect(!a.continuesPendingProposal(bobs[1]))
+        guard case .conflict(let head) = try a.receiveBatch(bobs) else {
+            Issue.record("a batch past the head was taken before the entries it continues")
+            return
+        }
+        #expect(head.seq == 0)
+        try a.commitBatch(agreed)
+        #expect(!a.continuesPendingProposal(bobs[0]))
+        guard case .countersigned(let taken) = try a.receiveBatch(bobs) else {
+            Issue.record("the batch was not countersigned once Alice committed")
+            return
+        }
+        #expect(taken.map(\.seq) == [4, 5])
+    }
+
+    @Test(
+        "only the answers whose requests this copy holds are proposable: the prefix ends at the first request not yet agreed"
+    )
+    func answerablePrefix() throws {
+        let header = try header()
+        // Alice buys, Bob sells: Bob's receipts and answers need Alice's requests on the ledger first.
+        let buyer = try LedgerReplica(key: alice, header: header, store: InMemoryLedgerStore(), rules: .broker)
+        let seller = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore(), rules: .broker)
+        let answers = [
+            EntryDraft(kind: "poq.receipt", refs: ["request": "rq-1"], body: [:], time: 10),
+            EntryDraft(kind: "poq.response", refs: ["request": "rq-1"], body: [:], time: 11),
+            EntryDraft(kind: "poq.receipt", refs: ["request": "rq-2"], body: [:], time: 12),
+            EntryDraft(kind: "poq.response", refs: ["request": "rq-1"], body: [:], time: 13),
+        ]
+        #expect(try seller.answerablePrefix(answers) == 0)
+        guard case .countersigned(let requests) = try seller.receiveBatch(try buyer.proposeBatch(drafts(1))) else {
+            Issue.record("the request was not countersigned")
+            return
+        }
+        try buyer.commitBatch(requests)
+        #expect(try seller.answerablePrefix(answers) == 2)
+        // What the prefix says is what the buyer's copy takes: two entries, then the answer to rq-2 refused.
+        guard case .countersigned(let taken) = try buyer.receiveBatch(try seller.proposeBatch(answers)) else {
+            Issue.record("the answerable prefix was not countersigned")
+            return
+        }
+        #expect(taken.map(\.seq) == [2, 3])
+        // An order the drafts place themselves counts for the drafts after it (the buyer cancels its own order).
+        let own = [
+            EntryDraft(kind: "order.request", refs: ["order": "o-1"], body: [:], time: 20),
+            EntryDraft(kind: "order.cancelled", refs: ["order": "o-1"], body: [:], time: 21),
+            EntryDraft(kind: "order.cancelled", refs: ["order": "o-2"], body: [:], time: 22),
+        ]
+        #expect(try buyer.answerablePrefix(own) == 2)
+        let unruled = try LedgerReplica(key: bob, header: header, store: InMemoryLedgerStore())
+        #expect(try unruled.answerablePrefix(answers) == 4)
+    }
 }

@@ -15,6 +15,9 @@ struct BatchedLaneTests {
     final class CountingTransport: LedgerTransport, Sendable {
         private let peers = Mutex<[PartyID: NodeLedgers]>([:])
         let messages = Mutex<[Int]>([])
+        /// Every batch delivered: its author, how many entries it had, and how many the counterparty took (nil: it
+        /// answered with a conflict).
+        let outcomes = Mutex<[(author: PartyID, sent: Int, taken: Int?)]>([])
         let gate = Mutex<Bool>(false)
 
         func connect(_ party: PartyID, _ ledgers: NodeLedgers) { peers.withLock { $0[party] = ledgers } }
@@ -40,8 +43,12 @@ struct BatchedLaneTests {
             let replica = try replica(counterparty, ledger: entries[0].ledgerID, other: entries[0].author)
             do {
                 switch try replica.receiveBatch(entries) {
-                case .countersigned(let agreed): return .countersigned(agreed)
-                case .conflict(let head): return .conflict(head)
+                case .countersigned(let agreed):
+                    outcomes.withLock { $0.append((entries[0].author, entries.count, agreed.count)) }
+                    return .countersigned(agreed)
+                case .conflict(let head):
+                    outcomes.withLock { $0.append((entries[0].author, entries.count, nil)) }
+                    return .conflict(head)
                 }
             } catch {
                 throw NodeError(.ledger, "refused: \(error)")
@@ -100,6 +107,63 @@ struct BatchedLaneTests {
         let messages = transport.messages.withLock { $0 }
         #expect(messages.allSatisfy { $0 <= 64 })
         #expect(messages.count < 12, "\(messages)")
+    }
+
+    @Test(
+        "a seller's answers queued before the buyer's requests are agreed wait for them: every batch the seller sends is taken whole, none refused"
+    )
+    func answersWaitForTheirRequests() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let seller = PartyKey(party: "SELLER")
+        let buyer = PartyKey(party: "BUYER")
+        let transport = CountingTransport()
+        let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
+        // The seller's lane would wait for the requests as long as the test runs (on a loaded machine its default
+        // second may pass first); the buyer's gathers its twenty requests into one batch.
+        let ledgers = try [(buyer, "buyer"), (seller, "seller")].map { key, name in
+            try NodeLedgers(
+                key: key, database: directory.appendingPathComponent("\(name).sqlite").path, withSOF: false,
+                peerKeys: keys, transport: transport, logger: Logger(label: "test"), requestWait: .seconds(600),
+                maximumBackoff: .milliseconds(50), checkpointInterval: 0, linger: .milliseconds(50))
+        }
+        let (buyerLedgers, sellerLedgers) = (ledgers[0], ledgers[1])
+        transport.connect("BUYER", buyerLedgers)
+        transport.connect("SELLER", sellerLedgers)
+        transport.release()
+        let at = Instant(milliseconds: 1_767_603_600_000)
+        // The seller has answered twenty POQs before the buyer's lane records the requests.
+        for index in 1...20 {
+            sellerLedgers.submit(
+                LedgerRecord(counterparty: "BUYER", kind: "poq.receipt", refs: ["request": "rq-\(index)"], body: [:]),
+                at: at
+            ) { work in Task { await work() } }
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        for index in 1...20 {
+            buyerLedgers.submit(
+                LedgerRecord(counterparty: "SELLER", kind: "poq.request", refs: ["request": "rq-\(index)"], body: [:]),
+                at: at
+            ) { work in Task { await work() } }
+        }
+        for _ in 0..<3_000 where !(buyerLedgers.isIdle && sellerLedgers.isIdle) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let buyerCopy = try buyerLedgers.replica(with: "SELLER").entries()
+        #expect(buyerCopy.count == 40)
+        #expect(try sellerLedgers.replica(with: "BUYER").entries() == buyerCopy)
+        // Each receipt comes after its request on the ledger.
+        for index in 1...20 {
+            let request = buyerCopy.firstIndex { $0.kind == "poq.request" && $0.refs["request"] == "rq-\(index)" }
+            let receipt = buyerCopy.firstIndex { $0.kind == "poq.receipt" && $0.refs["request"] == "rq-\(index)" }
+            #expect(try #require(request) < #require(receipt))
+        }
+        let sellers = transport.outcomes.withLock { $0.filter { $0.author == "SELLER" } }
+        #expect(!sellers.isEmpty)
+        #expect(
+            sellers.allSatisfy { $0.taken == $0.sent },
+            "\(sellers.map { "\($0.sent)→\($0.taken.map(String.init) ?? "409")" })")
     }
 
     /// Delivers a batch to the counterparty, which countersigns and stores it, then dies before the answer reaches

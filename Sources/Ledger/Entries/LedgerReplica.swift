@@ -119,6 +119,43 @@ public final class LedgerReplica: Sendable {
     /// This party's proposed entry that is not yet committed, if any.
     public var pending: LedgerEntry? { state.withLock { $0.pendingEntry } }
 
+    /// Whether `entry`, proposed by the counterparty, continues this party's own entries that the counterparty has
+    /// countersigned but this copy has not committed yet: it starts past the head, right after an entry of this
+    /// party's pending proposal, on that entry's hash. The counterparty chains on what it countersigned as soon as it
+    /// stored it; this copy commits it once the answer has come back and its countersignatures are verified. Such a
+    /// proposal is worth holding for that commit rather than answering with a conflict.
+    public func continuesPendingProposal(_ entry: LedgerEntry) -> Bool {
+        guard entry.ledgerID == id, entry.seq >= 2 else { return false }
+        return state.withLock { state in
+            guard entry.seq > state.currentHead.seq + 1 else { return false }
+            let previous =
+                state.pendingBatch[entry.seq - 1] ?? state.pendingEntry.flatMap { $0.seq == entry.seq - 1 ? $0 : nil }
+            return previous?.entryHash == entry.prevHash
+        }
+    }
+
+    /// How many of `drafts`, from the first, the counterparty could take now as far as the requests they answer
+    /// go: the first entry that answers a request this copy does not hold yet (`EntryRules.Violation.Rule
+    /// .requestNotSeen`; a request opened by an earlier draft counts) ends the prefix. All of them without rules.
+    /// Agreed entries are the same on both copies, so a request missing here is missing there too, unless this
+    /// copy lags the counterparty's.
+    public func answerablePrefix(_ drafts: [EntryDraft]) throws -> Int {
+        guard let rules else { return drafts.count }
+        return try state.withLock { state in
+            let openers = try loadOpeners(rules, in: &state)
+            // Requests the drafts themselves open, beside the table (a copy of the table would copy all of it).
+            var opened: [String: PartyID] = [:]
+            for (index, draft) in drafts.enumerated() {
+                let violation = rules.check(
+                    kind: draft.kind, author: holder, refs: draft.refs, bodyBytes: 0, time: draft.time, now: nil,
+                    opener: { opened["\($0):\($1)"] ?? openers["\($0):\($1)"] })
+                if violation?.rule == .requestNotSeen { return index }
+                if let ref = rules.opens(draft.kind), let value = draft.refs[ref] { opened["\(ref):\(value)"] = holder }
+            }
+            return drafts.count
+        }
+    }
+
     /// Proposes a new entry on top of this copy's head: hashed, author-signed, pending.
     ///
     /// `time` is raised to the head entry's time if earlier, so time never goes backwards along the chain.

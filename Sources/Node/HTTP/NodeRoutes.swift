@@ -159,10 +159,8 @@ public enum NodeRoutes {
                 return error(MEFError(code: .notFound, reason: "no ledger with this id between you and this node"))
             }
             if incoming.body.first(where: { !" \t\r\n".utf8.contains($0) }) == UInt8(ascii: "[") {
-                let now = now()
-                return await BlockingWork.run {
-                    receiveBatch(incoming, replica: replica, behind: behind, now: now, crashPoint: crashPoint)
-                }
+                return await receiveBatch(
+                    incoming, replica: replica, behind: behind, now: now(), crashPoint: crashPoint)
             }
             guard let entry = try? JSONDecoder().decode(LedgerEntry.self, from: incoming.body) else {
                 return error(MEFError(code: .invalidBody, reason: "not a ledger entry"))

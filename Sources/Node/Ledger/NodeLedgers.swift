@@ -26,6 +26,9 @@ public final class NodeLedgers: Sendable {
     /// How long `append` keeps retrying one entry while its counterparty is unreachable or behind; nil (a node's
     /// lanes): for as long as it takes — an entry is never dropped because its counterparty was away.
     public let retryLimit: Duration?
+    /// The longest a lane waits, before proposing, for the requests its first entry answers to be agreed here
+    /// (`appendBatch`); then it proposes anyway.
+    public let requestWait: Duration
     /// The longest pause between two proposals of one entry.
     public let maximumBackoff: Duration
     /// Counts the entries committed here; `ProviderNode` counts its answers in it too.
@@ -88,7 +91,8 @@ public final class NodeLedgers: Sendable {
     ///   - peerKeys: the public keys of every counterparty.
     public init(
         key: PartyKey, database: String, withSOF: Bool, peerKeys: [PartyID: Data], transport: any LedgerTransport,
-        logger: Logger, retryLimit: Duration? = nil, maximumBackoff: Duration = .seconds(30),
+        logger: Logger, retryLimit: Duration? = nil, requestWait: Duration = .seconds(1),
+        maximumBackoff: Duration = .seconds(30),
         metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval,
         checkpointPeriod: TimeSpan? = nil,
         witness: WitnessClient? = nil, batchLimit: Int = 128, linger: Duration = .zero,
@@ -110,6 +114,7 @@ public final class NodeLedgers: Sendable {
         self.transport = transport
         self.logger = logger
         self.retryLimit = retryLimit
+        self.requestWait = requestWait
         self.maximumBackoff = maximumBackoff
         self.metrics = metrics
         self.checkpointInterval = checkpointInterval
@@ -371,11 +376,25 @@ public final class NodeLedgers: Sendable {
     ///   `retryLimit` has passed, `CancellationError` at shutdown.
     func appendBatch(_ records: [(LedgerRecord, Instant)], with counterparty: PartyID) async throws -> Int {
         let replica = try replica(with: counterparty)
-        let drafts = records.map { record, time in
+        var drafts = records.map { record, time in
             EntryDraft(kind: record.kind, refs: record.refs, body: record.body, time: time.milliseconds)
         }
-        var entries = try replica.proposeBatch(drafts)
         let clock = ContinuousClock()
+        // An answer is agreed after the request it answers: entries answering requests this copy does not hold yet
+        // would be refused there. Only the prefix that can be taken is proposed; while not even the first entry
+        // can, the lane waits for the counterparty's requests to be agreed here (its own lane proposes them), at
+        // most `requestWait`, and then proposes anyway: a copy lagging behind the counterparty's learns so from the
+        // conflict and catches up.
+        var answerable = try replica.answerablePrefix(drafts)
+        let waitUntil = clock.now + min(requestWait, retryLimit ?? requestWait)
+        while answerable == 0, clock.now < waitUntil {
+            let seen = replica.head.seq
+            _ = try await Self.wait(
+                for: min(waitUntil - clock.now, .milliseconds(100)), orUntil: { replica.head.seq != seen })
+            answerable = try replica.answerablePrefix(drafts)
+        }
+        drafts = Array(drafts.prefix(max(answerable, 1)))
+        var entries = try replica.proposeBatch(drafts)
         let giveUp = retryLimit.map { clock.now + $0 }
         var backoff = Duration.milliseconds(20)
         var waiting = Duration.milliseconds(2)
@@ -418,9 +437,13 @@ public final class NodeLedgers: Sendable {
                     throw NodeError(.ledger, "\(counterparty) answered a batch with entries it was not sent")
                 case .conflict(let head):
                     let before = replica.head.seq
-                    let missing = try await transport.entries(
-                        of: replica.id, from: replica.head.seq + 1, at: counterparty)
-                    try replica.catchUp(with: missing)
+                    // Entries to fetch only when the counterparty's copy is ahead of this one (when both proposed
+                    // at once and its entry won, it is not: its entries come here as its own proposal).
+                    if head.seq > before {
+                        let missing = try await transport.entries(
+                            of: replica.id, from: replica.head.seq + 1, at: counterparty)
+                        try replica.catchUp(with: missing)
+                    }
                     let progressed = replica.head.seq > before
                     metrics?.ledgerConflict(counterparty: counterparty, progressed: progressed)
                     if progressed {
