@@ -69,4 +69,37 @@ struct EntryWireTests {
         }
         #expect(throws: LedgerError.self) { try LedgerEntry.entries(wireData: Data("{}".utf8)) }
     }
+
+    @Test(
+        "the countersignatures alone answer a batch: the author gets its entries countersigned, as a whole answer gives"
+    )
+    func countersignaturesAlone() throws {
+        var proposed = entries
+        for index in proposed.indices { proposed[index].counterSignature = nil }
+        let compact = LedgerEntry.countersignatureWire(entries)
+        // Only what the author lacks travels back: no body, kind or author signature.
+        let items = try #require(try JSONSerialization.jsonObject(with: compact) as? [[String: Any]])
+        #expect(items.map { Set($0.keys) } == Array(repeating: ["seq", "entryHash", "counterSignature"], count: 2))
+        #expect(compact.count < LedgerEntry.wireData(entries).count / 2)
+        #expect(try LedgerEntry.countersigned(proposed, answer: compact) == entries)
+        // A prefix answers a prefix; a counterparty that sends the entries whole is read as before.
+        #expect(
+            try LedgerEntry.countersigned(proposed, answer: LedgerEntry.countersignatureWire([entries[0]])) == [
+                entries[0]
+            ])
+        #expect(try LedgerEntry.countersigned(proposed, answer: LedgerEntry.wireData(entries)) == entries)
+    }
+
+    @Test("an answer naming an entry that was not proposed at its place, or more entries than proposed, is refused")
+    func countersignaturesRefused() throws {
+        var proposed = entries
+        for index in proposed.indices { proposed[index].counterSignature = nil }
+        let swapped = LedgerEntry.countersignatureWire([entries[1], entries[0]])
+        #expect(throws: LedgerError.self) { try LedgerEntry.countersigned(proposed, answer: swapped) }
+        let tooMany = LedgerEntry.countersignatureWire(entries + [entries[1]])
+        #expect(throws: LedgerError.self) { try LedgerEntry.countersigned(proposed, answer: tooMany) }
+        #expect(throws: LedgerError.self) {
+            try LedgerEntry.countersigned(proposed, answer: Data(#"[{"seq":1,"entryHash":"00"}]"#.utf8))
+        }
+    }
 }

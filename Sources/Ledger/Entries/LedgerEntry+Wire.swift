@@ -123,4 +123,67 @@ extension LedgerEntry {
         out.append(refsJSON)
         out.append(contentsOf: ",\"seq\":\(seq),\"time\":\(time)}".utf8)
     }
+
+    // MARK: - The countersignatures alone
+
+    /// The answer to a batch as its author asks for it (`?answer=countersignatures`): for each countersigned entry,
+    /// in order, only what the author does not already have — `{"seq": …, "entryHash": "…", "counterSignature":
+    /// "<base64>"}`. The author proposed these very entries; sending them back whole made each one be written and
+    /// parsed again.
+    public static func countersignatureWire(_ entries: [LedgerEntry]) -> Data {
+        var out = Data()
+        out.reserveCapacity(entries.count * 200 + 2)
+        out.append(UInt8(ascii: "["))
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: "{\"counterSignature\":".utf8)
+            out.append(JSONValue.string(entry.counterSignature?.base64EncodedString() ?? "").canonicalData)
+            out.append(contentsOf: ",\"entryHash\":".utf8)
+            out.append(JSONValue.string(entry.entryHash).canonicalData)
+            out.append(contentsOf: ",\"seq\":\(entry.seq)}".utf8)
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    /// The author's `proposed` entries countersigned as a batch's answer says: the answer is either the
+    /// countersigned entries in full (a counterparty that does not know `?answer=countersignatures` sends them so)
+    /// or their countersignatures alone (`countersignatureWire`), for a prefix of `proposed` in order.
+    /// - Throws: `LedgerError(.invalidField)` when the answer is neither, or names an entry that was not proposed at
+    ///   its place (seq and hash); the countersignatures themselves are verified when the batch is committed.
+    public static func countersigned(_ proposed: [LedgerEntry], answer data: Data) throws -> [LedgerEntry] {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(data)
+        } catch {
+            throw LedgerError(.invalidField, "the answer is not JSON: \(error)")
+        }
+        guard case .array(let items) = value else { throw LedgerError(.invalidField, "the answer is not an array") }
+        if case .object(let first)? = items.first, first["kind"] != nil {
+            return try entries(wireValue: value, text: data)
+        }
+        guard items.count <= proposed.count else {
+            throw LedgerError(
+                .invalidField, "the answer countersigns \(items.count) entries; \(proposed.count) proposed")
+        }
+        return try zip(items, proposed).enumerated().map { index, pair in
+            let (item, entry) = pair
+            guard case .object(let fields) = item, case .string(let hash)? = fields["entryHash"],
+                case .number(let seq)? = fields["seq"], case .string(let signature)? = fields["counterSignature"]
+            else {
+                throw LedgerError(
+                    .invalidField, "answer \(index): not {seq, entryHash, counterSignature} of a proposed entry")
+            }
+            guard seq == Double(entry.seq), hash == entry.entryHash else {
+                throw LedgerError(
+                    .invalidField, "answer \(index) names entry \(seq) \(hash.prefix(16)), not the one proposed there")
+            }
+            guard let bytes = Data(base64Encoded: signature) else {
+                throw LedgerError(.invalidField, "answer \(index): counterSignature is not base64")
+            }
+            var countersigned = entry
+            countersigned.counterSignature = bytes
+            return countersigned
+        }
+    }
 }

@@ -82,11 +82,12 @@ public struct NodeClient: LedgerTransport {
     public func proposeBatch(_ entries: [LedgerEntry], to counterparty: PartyID) async throws -> BatchProposalOutcome {
         guard let first = entries.first else { return .countersigned([]) }
         let reply = try await send(
-            .POST, to: counterparty, path: NodeRoutes.ledgerEntriesPath(first.ledgerID),
+            .POST, to: counterparty,
+            path: NodeRoutes.ledgerEntriesPath(first.ledgerID) + "?answer=" + NodeRoutes.countersignaturesAnswer,
             body: LedgerEntry.wireData(entries))
         switch reply.status {
         case 200, 201:
-            return .countersigned(try LedgerEntry.entries(wireData: reply.body))
+            return .countersigned(try LedgerEntry.countersigned(entries, answer: reply.body))
         case 409:
             return .conflict(try JSONDecoder().decode(LedgerHead.self, from: reply.body))
         case 400, 413, 415, 422:

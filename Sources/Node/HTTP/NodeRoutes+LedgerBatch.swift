@@ -15,10 +15,12 @@ extension NodeRoutes {
     /// back-off, for a head that moves a few milliseconds later.
     static func receiveBatch(
         _ incoming: Incoming, replica: LedgerReplica, behind: @escaping @Sendable (PartyID) -> Void, now: Int64?,
-        crashPoint: CrashPoint? = nil
+        crashPoint: CrashPoint? = nil, countersignaturesOnly: Bool = false
     ) async -> Response {
         let step = await BlockingWork.run {
-            receiveBatch(incoming, replica: replica, behind: behind, now: now, crashPoint: crashPoint, hold: true)
+            receiveBatch(
+                incoming, replica: replica, behind: behind, now: now, crashPoint: crashPoint, hold: true,
+                countersignaturesOnly: countersignaturesOnly)
         }
         let entries: [LedgerEntry]
         switch step {
@@ -31,7 +33,9 @@ extension NodeRoutes {
             try? await Task.sleep(for: .milliseconds(1))
         }
         return await BlockingWork.run {
-            answer(entries, replica: replica, party: incoming.party, behind: behind, now: now, crashPoint: crashPoint)
+            answer(
+                entries, replica: replica, party: incoming.party, behind: behind, now: now, crashPoint: crashPoint,
+                countersignaturesOnly: countersignaturesOnly)
         }
     }
 
@@ -50,7 +54,7 @@ extension NodeRoutes {
     /// this copy's uncommitted entries, else answered.
     private static func receiveBatch(
         _ incoming: Incoming, replica: LedgerReplica, behind: @Sendable (PartyID) -> Void, now: Int64?,
-        crashPoint: CrashPoint?, hold: Bool
+        crashPoint: CrashPoint?, hold: Bool, countersignaturesOnly: Bool
     ) -> BatchStep {
         // The route parsed the body already (strict I-JSON).
         let entries =
@@ -72,20 +76,26 @@ extension NodeRoutes {
         }
         if hold, replica.continuesPendingProposal(entries[0]) { return .held(entries) }
         return .answered(
-            answer(entries, replica: replica, party: incoming.party, behind: behind, now: now, crashPoint: crashPoint))
+            answer(
+                entries, replica: replica, party: incoming.party, behind: behind, now: now, crashPoint: crashPoint,
+                countersignaturesOnly: countersignaturesOnly))
     }
 
-    /// The decoded batch verified, countersigned and stored (its countersigned prefix as the answer), or refused.
+    /// The decoded batch verified, countersigned and stored (its countersigned prefix as the answer: the entries
+    /// whole, or with `countersignaturesOnly` their countersignatures alone), or refused.
     private static func answer(
         _ entries: [LedgerEntry], replica: LedgerReplica, party: PartyID, behind: @Sendable (PartyID) -> Void,
-        now: Int64?, crashPoint: CrashPoint?
+        now: Int64?, crashPoint: CrashPoint?, countersignaturesOnly: Bool
     ) -> Response {
         do {
             let before = replica.head.seq
             switch try replica.receiveBatch(entries, now: now) {
             case .countersigned(let agreed):
                 crashPoint?.reach(.receiverCommitted, entries: agreed.filter { $0.seq > before }.count)
-                return json(.ok, wire: LedgerEntry.wireData(agreed))
+                return json(
+                    .ok,
+                    wire: countersignaturesOnly
+                        ? LedgerEntry.countersignatureWire(agreed) : LedgerEntry.wireData(agreed))
             case .conflict(let head):
                 if entries[0].seq > head.seq + 1 { behind(party) }
                 return json(.conflict, head)

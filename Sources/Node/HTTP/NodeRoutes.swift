@@ -15,6 +15,9 @@ public enum NodeRoutes {
     public static let listenerBase = "/mefApi/sonata/productOfferingQualificationNotification/v7/listener"
 
     public static func ledgerEntriesPath(_ id: LedgerID) -> String { "/ledger/v1/\(id.rawValue)/entries" }
+    /// The `answer` query value with which the author of a batch asks for the countersignatures alone
+    /// (`LedgerEntry.countersignatureWire`) instead of its entries sent back whole.
+    public static let countersignaturesAnswer = "countersignatures"
     public static func ledgerCheckpointsPath(_ id: LedgerID) -> String { "/ledger/v1/\(id.rawValue)/checkpoints" }
     /// Where a publisher asks `neighbour` to review an entry of its omni-lateral ledger.
     public static func omniReviewPath(_ neighbour: PartyID) -> String { "/omni/v1/\(neighbour.rawValue)/reviews" }
@@ -160,7 +163,8 @@ public enum NodeRoutes {
             }
             if incoming.body.first(where: { !" \t\r\n".utf8.contains($0) }) == UInt8(ascii: "[") {
                 return await receiveBatch(
-                    incoming, replica: replica, behind: behind, now: now(), crashPoint: crashPoint)
+                    incoming, replica: replica, behind: behind, now: now(), crashPoint: crashPoint,
+                    countersignaturesOnly: request.uri.queryParameters.get("answer") == countersignaturesAnswer)
             }
             guard let entry = try? JSONDecoder().decode(LedgerEntry.self, from: incoming.body) else {
                 return error(MEFError(code: .invalidBody, reason: "not a ledger entry"))

@@ -7,9 +7,10 @@ import Ledger
 import Node
 import Testing
 
-/// The ledger route holds a counterparty's batch that continues this node's own entries — countersigned there, not
-/// yet committed here — until the commit, instead of answering it with a conflict; and not forever.
-struct LedgerHoldTests {
+/// The ledger's batch route: it holds a counterparty's batch that continues this node's own entries — countersigned
+/// there, not yet committed here — until the commit, instead of answering it with a conflict, and not forever; and
+/// it answers with the countersignatures alone when the author asks so.
+struct LedgerBatchRouteTests {
     typealias Fixture = NodeRouteTests.Fixture
 
     /// The seller node's copy of its ledger with BUYER, a copy of BUYER's own, and the seller's batch of `count`
@@ -30,9 +31,9 @@ struct LedgerHoldTests {
     }
 
     private func post(
-        _ batch: [LedgerEntry], _ fixture: Fixture, to client: some TestClientProtocol
+        _ batch: [LedgerEntry], _ fixture: Fixture, to client: some TestClientProtocol, query: String = ""
     ) async throws -> TestResponse {
-        let path = NodeRoutes.ledgerEntriesPath(batch[0].ledgerID)
+        let path = NodeRoutes.ledgerEntriesPath(batch[0].ledgerID) + query
         let body = LedgerEntry.wireData(batch)
         return try await client.execute(
             uri: path, method: .post, headers: NodeRouteTests.signed(.post, path, body: body, key: fixture.buyer),
@@ -81,5 +82,27 @@ struct LedgerHoldTests {
             #expect(head.seq == 0)
         }
         #expect(seller.head.seq == 0)
+    }
+
+    @Test("asked for the countersignatures alone, the route answers with them, and they commit the author's batch")
+    func countersignaturesAnswer() async throws {
+        let fixture = try Fixture()
+        let seller = try fixture.server.node.ledgers.replica(with: "BUYER")
+        let buyer = try LedgerReplica(
+            key: fixture.buyer, header: seller.header, store: InMemoryLedgerStore(), rules: .broker)
+        let batch = try buyer.proposeBatch(
+            (1...3).map { EntryDraft(kind: "poq.request", refs: ["request": "rq-\($0)"], body: [:], time: 1_000) })
+        try await fixture.server.application().test(.router) { client in
+            let response = try await post(
+                batch, fixture, to: client, query: "?answer=" + NodeRoutes.countersignaturesAnswer)
+            #expect(response.status == .ok)
+            let body = Data(buffer: response.body)
+            let items = try #require(try JSONSerialization.jsonObject(with: body) as? [[String: Any]])
+            #expect(items.map { $0["seq"] as? Int } == [1, 2, 3])
+            #expect(items.allSatisfy { $0["kind"] == nil && $0["body"] == nil })
+            try buyer.commitBatch(try LedgerEntry.countersigned(batch, answer: body))
+        }
+        #expect(buyer.head.seq == 3 && seller.head.seq == 3)
+        #expect(try buyer.entries() == seller.entries())
     }
 }
