@@ -25,15 +25,10 @@ public enum EntryEncoding {
         ledgerID: String, seq: UInt64, prevHash: String, time: Int64, author: String, kind: String,
         refsJSON: Data, bodyJSON: Data
     ) -> Data {
-        var out = Data()
-        out.reserveCapacity(400)
-        out.append(contentsOf: "\(tag)\nledger:\(ledgerID)\nseq:\(seq)\nprev:\(prevHash)\ntime:\(time)\n".utf8)
-        out.append(contentsOf: "author:\(author)\nkind:\(kind)\nrefs:".utf8)
-        out.append(refsJSON)
-        out.append(contentsOf: "\nbody-sha256:".utf8)
-        out.append(contentsOf: Hex.encode(SHA256.hash(data: bodyJSON)).utf8)
-        out.append(0x0a)
-        return out
+        Data(
+            bytes(
+                ledgerID: ledgerID, seq: seq, prevHash: prevHash, time: time, author: author, kind: kind,
+                refsJSON: refsJSON, bodyJSON: bodyJSON))
     }
 
     /// SHA-256 of `text(...)`: the 32 raw bytes whose hex is the entry hash.
@@ -41,10 +36,40 @@ public enum EntryEncoding {
         ledgerID: String, seq: UInt64, prevHash: String, time: Int64, author: String, kind: String,
         refsJSON: Data, bodyJSON: Data
     ) -> Data {
-        let encoded = text(
+        let encoded = bytes(
             ledgerID: ledgerID, seq: seq, prevHash: prevHash, time: time, author: author, kind: kind,
             refsJSON: refsJSON, bodyJSON: bodyJSON)
         return Data(SHA256.hash(data: encoded))
+    }
+
+    /// `text(...)` as bytes, written piece by piece into one buffer (every entry is hashed by its author and again by
+    /// its counterparty, and by the auditor: no interpolated strings on the way).
+    private static func bytes(
+        ledgerID: String, seq: UInt64, prevHash: String, time: Int64, author: String, kind: String,
+        refsJSON: Data, bodyJSON: Data
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(
+            160 + ledgerID.utf8.count + prevHash.utf8.count + author.utf8.count + kind.utf8.count + refsJSON.count)
+        out.append(contentsOf: tag.utf8)
+        out.append(contentsOf: "\nledger:".utf8)
+        out.append(contentsOf: ledgerID.utf8)
+        out.append(contentsOf: "\nseq:".utf8)
+        out.append(contentsOf: String(seq).utf8)
+        out.append(contentsOf: "\nprev:".utf8)
+        out.append(contentsOf: prevHash.utf8)
+        out.append(contentsOf: "\ntime:".utf8)
+        out.append(contentsOf: String(time).utf8)
+        out.append(contentsOf: "\nauthor:".utf8)
+        out.append(contentsOf: author.utf8)
+        out.append(contentsOf: "\nkind:".utf8)
+        out.append(contentsOf: kind.utf8)
+        out.append(contentsOf: "\nrefs:".utf8)
+        out.append(contentsOf: refsJSON)
+        out.append(contentsOf: "\nbody-sha256:".utf8)
+        Hex.append(SHA256.hash(data: bodyJSON), to: &out)
+        out.append(0x0a)
+        return out
     }
 
     /// The refs map of a parsed refs value.

@@ -22,6 +22,16 @@ public enum Hex {
         }
     }
 
+    /// Appends the lower-case hex digits of `bytes` to `out`.
+    public static func append(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        digits.withUnsafeBufferPointer { digits in
+            for byte in bytes {
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0x0f)])
+            }
+        }
+    }
+
     /// The bytes of hex `text` (either case), or `nil` when it is not an even-length run of hex digits.
     public static func decode(_ text: some StringProtocol) -> Data? {
         // The auditor decodes three of these per entry on every core: straight from the UTF-8 storage into one

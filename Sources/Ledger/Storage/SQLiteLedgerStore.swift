@@ -308,6 +308,8 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
                         resultCode: ResultCode(rawValue: code),
                         message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
+                var hex: [UInt8] = []
+                hex.reserveCapacity(128)
                 for entry in batch {
                     guard let seq = Int64(exactly: entry.seq) else {
                         throw LedgerError(.invalidField, "entry seq \(entry.seq) does not fit SQLite's integers")
@@ -322,9 +324,9 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
                     try check(Self.bindText(entry.kind, 7, statement))
                     try check(Self.bindText(entry.refsJSON, 8, statement))
                     try check(Self.bindText(entry.bodyJSON, 9, statement))
-                    try check(Self.bindText(entry.authorSignature.hexString, 10, statement))
+                    try check(Self.bindHex(entry.authorSignature, 10, statement, buffer: &hex))
                     try check(
-                        entry.counterSignature.map { Self.bindText($0.hexString, 11, statement) }
+                        entry.counterSignature.map { Self.bindHex($0, 11, statement, buffer: &hex) }
                             ?? sqlite3_bind_null(statement, 11))
                     try check(sqlite3_step(statement))
                 }
@@ -337,6 +339,16 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
     private static func bindText(_ text: String, _ index: Int32, _ statement: SQLiteStatement) -> Int32 {
         var text = text
         return text.withUTF8 { bindText(UnsafeRawBufferPointer($0), index, statement) }
+    }
+
+    /// Binds the lower-case hex of `bytes` (a signature) as text to parameter `index`, written in `buffer` (reused
+    /// from entry to entry) rather than in a new string.
+    private static func bindHex(
+        _ bytes: Data, _ index: Int32, _ statement: SQLiteStatement, buffer: inout [UInt8]
+    ) -> Int32 {
+        buffer.removeAll(keepingCapacity: true)
+        Hex.append(bytes, to: &buffer)
+        return buffer.withUnsafeBytes { bindText($0, index, statement) }
     }
 
     /// Binds canonical JSON bytes as text to parameter `index`.
