@@ -312,10 +312,13 @@ public struct ClusterRunner: Sendable {
     public func waitUntilHealthy(_ cluster: Cluster, parties: [PartyID]? = nil) async throws {
         let deadline = ContinuousClock.now + startupLimit
         for party in parties ?? plan.providers.map(\.party) {
+            // The answer must be this node's: another process on its port (a node that drew the same port) answers
+            // too.
             let up = try await poll(party, in: cluster, every: .milliseconds(50)) { health in
-                health != nil || cluster.processes[party]?.isRunning != true || ContinuousClock.now >= deadline
+                health?.party == party.rawValue || cluster.processes[party]?.isRunning != true
+                    || ContinuousClock.now >= deadline
             }
-            guard up != nil else {
+            guard up?.party == party.rawValue else {
                 throw NodeError(.cluster, "node \(party) did not come up (see \(party.rawValue).log)")
             }
         }
@@ -811,17 +814,24 @@ public struct ClusterRunner: Sendable {
         return copies
     }
 
-    /// A TCP port nothing listens on now (bound to port 0 on loopback, then released).
-    /// A port free on loopback for a node to listen on. It is chosen below the kernel's ephemeral range (32768 and
-    /// up on Linux): a port from that range can be taken, between this check and the node's start, by any of the
-    /// cluster's own outgoing connections ("Address already in use" under load).
+    /// A port free on loopback for a node to listen on, and not handed out before by this process. It is chosen
+    /// below the kernel's ephemeral range (32768 and up on Linux): a port from that range can be taken, between this
+    /// check and the node's start, by any of the cluster's own outgoing connections ("Address already in use" under
+    /// load). A port already handed out is never given again: a cluster picks every node's port before any node
+    /// binds one, and two nodes once drew the same port — the second could not start, and the first answered its
+    /// health checks and, with 401, the requests meant for it (every POQ of a five-hop benchmark then waited for its
+    /// deadline, 28 s).
     static func freePort() throws -> Int {
         for _ in 0..<200 {
             let port = Int.random(in: 10_000..<30_000)
-            if (try? bindable(port)) == port { return port }
+            guard handedOut.withLock({ !$0.contains(port) }), (try? bindable(port)) == port else { continue }
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
         }
         return try bindable(0)
     }
+
+    /// The ports `freePort` has returned.
+    private static let handedOut = Mutex<Set<Int>>([])
 
     /// Binds `port` (0: any) on loopback and closes it again; returns the port bound.
     private static func bindable(_ port: Int) throws -> Int {
