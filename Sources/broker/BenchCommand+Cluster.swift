@@ -34,7 +34,10 @@ extension BenchCommand {
         @Option(help: "Immediate POQs sent through the five-hop chain, one every 100 ms.") var chainRequests = 100
         @Option(help: "POQs sent at once to a single node (by one buyer, then by --buyers).") var nodeRequests = 200
         @Option(help: "Retail buyers of the many-buyers run.") var buyers = 16
-        @Option(help: "Work directory (default: a new temporary one).") var workDir: String?
+        @Option(
+            help:
+                "Work directory, kept after the run with each node's file, log, trace and ledgers (default: a new one under the system's temporary directory, named on the last line)."
+        ) var workDir: String?
         @Flag(help: "Print the figures as JSON.") var json = false
 
         func validate() throws {
@@ -54,6 +57,9 @@ extension BenchCommand {
                 chainRequests: chainRequests, nodeRequests: nodeRequests, manyBuyers: buyers,
                 logger: Logger(label: "broker.bench"))
             try BenchCommand.printFigures(result, json: json, report: result.report)
+            // Where to look when a figure is off: the nodes' logs and ledgers stay there (on stderr beside JSON).
+            let line = "work directory: \(directory.path) (each node's log, trace and ledgers)\n"
+            if json { FileHandle.standardError.write(Data(line.utf8)) } else { print(line, terminator: "") }
         }
     }
 }
