@@ -41,6 +41,13 @@ struct BatchedLaneTests {
             while !gate.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
             messages.withLock { $0.append(entries.count) }
             let replica = try replica(counterparty, ledger: entries[0].ledgerID, other: entries[0].author)
+            // As the live route does: a batch on the receiver's own entries that it has not committed yet (its lane
+            // is still verifying the countersignatures) waits for that commit.
+            let clock = ContinuousClock()
+            let end = clock.now + .seconds(10)
+            while clock.now < end, replica.continuesPendingProposal(entries[0]) {
+                try await Task.sleep(for: .milliseconds(1))
+            }
             do {
                 switch try replica.receiveBatch(entries) {
                 case .countersigned(let agreed):

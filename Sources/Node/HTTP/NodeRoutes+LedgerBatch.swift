@@ -40,9 +40,10 @@ extension NodeRoutes {
     }
 
     /// The longest a batch that continues this copy's uncommitted entries waits for their commit. A lane commits
-    /// within milliseconds of the countersigned answer (tens of them on a busy node); a commit that does not come
-    /// (the countersignatures did not verify here) leaves the batch to be answered with the conflict.
-    public static let holdLimit: Swift.Duration = .milliseconds(250)
+    /// within milliseconds of the countersigned answer (tens of them on a busy node; a second leaves room for a
+    /// machine far busier than that); a commit that does not come (the countersignatures did not verify here)
+    /// leaves the batch to be answered with the conflict.
+    public static let holdLimit: Swift.Duration = .seconds(1)
 
     /// What the first pass over a proposed batch did: answered it, or held it, decoded, for this copy's commit.
     enum BatchStep: Sendable {
