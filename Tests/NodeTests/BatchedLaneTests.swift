@@ -128,12 +128,13 @@ struct BatchedLaneTests {
         let transport = CountingTransport()
         let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
         // The seller's lane would wait for the requests as long as the test runs (on a loaded machine its default
-        // second may pass first); the buyer's gathers its twenty requests into one batch.
+        // second may pass first); the buyer's gathers its twenty requests into one batch (a generous linger: a
+        // request left for a second batch could meet the seller's receipts at the same seq, a tie-break's 409).
         let ledgers = try [(buyer, "buyer"), (seller, "seller")].map { key, name in
             try NodeLedgers(
                 key: key, database: directory.appendingPathComponent("\(name).sqlite").path, withSOF: false,
                 peerKeys: keys, transport: transport, logger: Logger(label: "test"), requestWait: .seconds(600),
-                maximumBackoff: .milliseconds(50), checkpointInterval: 0, linger: .milliseconds(50))
+                maximumBackoff: .milliseconds(50), checkpointInterval: 0, linger: .milliseconds(300))
         }
         let (buyerLedgers, sellerLedgers) = (ledgers[0], ledgers[1])
         transport.connect("BUYER", buyerLedgers)
