@@ -10,6 +10,16 @@ import Testing
 /// A node's lane agrees what waits in batches (group commit): one message per batch, the entries the same as one at
 /// a time would give, and a refused entry in the middle dropped alone.
 struct BatchedLaneTests {
+    /// A fresh directory for two parties' ledgers (the caller removes it), SELLER's and BUYER's keys, and the public
+    /// keys each side knows.
+    static func parties() throws -> (directory: URL, seller: PartyKey, buyer: PartyKey, keys: [PartyID: Data]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let seller = PartyKey(party: "SELLER")
+        let buyer = PartyKey(party: "BUYER")
+        return (directory, seller, buyer, ["SELLER": seller.publicKey, "BUYER": buyer.publicKey])
+    }
+
     /// Delivers batches straight to the counterparty's copy, in process, counting the messages; the first message
     /// waits until `release` so that entries pile up behind it.
     final class CountingTransport: LedgerTransport, Sendable {
@@ -70,13 +80,9 @@ struct BatchedLaneTests {
 
     @Test("200 entries waiting for one counterparty are agreed in a few messages; a refused one is dropped alone")
     func batchedLane() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (directory, seller, buyer, keys) = try Self.parties()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let seller = PartyKey(party: "SELLER")
-        let buyer = PartyKey(party: "BUYER")
         let transport = CountingTransport()
-        let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
         let buyerLedgers = try NodeLedgers(
             key: buyer, database: directory.appendingPathComponent("buyer.sqlite").path, withSOF: false,
             peerKeys: keys, transport: transport, logger: Logger(label: "test"), maximumBackoff: .milliseconds(50),
@@ -120,13 +126,9 @@ struct BatchedLaneTests {
         "a seller's answers queued before the buyer's requests are agreed wait for them: every batch the seller sends is taken whole, none refused"
     )
     func answersWaitForTheirRequests() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (directory, seller, buyer, keys) = try Self.parties()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let seller = PartyKey(party: "SELLER")
-        let buyer = PartyKey(party: "BUYER")
         let transport = CountingTransport()
-        let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
         // The seller's lane would wait for the requests as long as the test runs (on a loaded machine its default
         // second may pass first); the buyer's gathers its twenty requests into one batch (a generous linger: a
         // request left for a second batch could meet the seller's receipts at the same seq, a tie-break's 409).
@@ -200,12 +202,8 @@ struct BatchedLaneTests {
     @Test(
         "the author dies with its batch countersigned but not committed: at restart it fetches the batch, nothing lost")
     func authorDiesMidBatch() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (directory, seller, buyer, keys) = try Self.parties()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let seller = PartyKey(party: "SELLER")
-        let buyer = PartyKey(party: "BUYER")
-        let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
         let buyerPath = directory.appendingPathComponent("buyer.sqlite").path
         let counting = CountingTransport()
         counting.release()
@@ -304,12 +302,8 @@ struct BatchedLaneTests {
         "a proposal overtaken while its counterparty was down is made again on the new head: the restarted counterparty, which forgot its own entry at that seq, never countersigns it there (no fork)"
     )
     func overtakenProposalProposedAgain() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (directory, seller, buyer, keys) = try Self.parties()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let seller = PartyKey(party: "SELLER")
-        let buyer = PartyKey(party: "BUYER")
-        let keys: [PartyID: Data] = ["SELLER": seller.publicKey, "BUYER": buyer.publicKey]
         let sellerPath = directory.appendingPathComponent("seller.sqlite").path
         let transport = OutageTransport()
         let buyerLedgers = try NodeLedgers(
