@@ -337,6 +337,25 @@ struct OrderRouteTests {
         #expect(clock.nextDeadline == start + .seconds(2))
     }
 
+    @Test(
+        "a clock set without running (a cluster step's first phase) is at its new time with what is due still waiting; the second phase runs it at that time"
+    )
+    func clockSetThenRun() async throws {
+        let start = SupplyChain.Instant(milliseconds: 1_000)
+        let clock = SteppedClock(start: start)
+        let log = Log()
+        clock.schedule(at: start + .seconds(1)) { log.append("due@\(clock.now().milliseconds)") }
+        clock.move(to: start + .seconds(1))
+        #expect(clock.now() == SupplyChain.Instant(milliseconds: 2_000))
+        #expect(log.entries.isEmpty)
+        #expect(clock.nextDeadline == SupplyChain.Instant(milliseconds: 2_000))
+        clock.move(to: start)
+        #expect(clock.now() == SupplyChain.Instant(milliseconds: 2_000))
+        await clock.advance(to: start + .seconds(1))
+        #expect(log.entries == ["due@2000"])
+        #expect(clock.nextDeadline == nil)
+    }
+
     final class Log: Sendable {
         private let items = Mutex<[String]>([])
         func append(_ item: String) { items.withLock { $0.append(item) } }

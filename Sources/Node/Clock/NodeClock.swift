@@ -77,6 +77,13 @@ public final class SteppedClock: NodeClock, Sendable {
         state.withLock { $0.pending.map(\.at).min() }
     }
 
+    /// Sets the clock to `target` (never backwards) without running anything: what is due by then stays
+    /// scheduled until `advance(to:)`. A cluster's controller sets every clock first and only then runs what is
+    /// due, so a message a node sends at `target` never reaches a node whose time is still behind it.
+    public func move(to target: Instant) {
+        state.withLock { $0.current = max($0.current, target) }
+    }
+
     /// Moves the clock to `target` (never backwards), running every action due by then, earliest first; an
     /// action scheduled while advancing runs too if it is due by `target`.
     public func advance(to target: Instant) async {

@@ -612,19 +612,29 @@ public struct ClusterRunner: Sendable {
                 }
                 let deadlines = nodes.compactMap(\.next) + [driver.clock.nextDeadline].compactMap { $0 }
                 guard let next = deadlines.min(), next <= plan.horizon else { break }
-                try await withThrowingTaskGroup(of: Void.self) { advance in
-                    for party in providers {
-                        advance.addTask {
-                            let body = try JSONEncoder().encode(["to": next])
-                            let reply = try await controller.send(
-                                .POST, to: party, path: NodeRoutes.clockPath + "/advance", body: body)
-                            guard reply.status == 200 else {
-                                throw NodeError(.cluster, "\(party) refused to advance its clock (\(reply.status))")
+                // Two phases: every clock is set to `next` before any runs what is due then. In one phase, a node
+                // whose timer fired first could reach a node still at the previous step, which would take the
+                // message (an activation, say) at that earlier time.
+                for run in [false, true] {
+                    try await withThrowingTaskGroup(of: Void.self) { advance in
+                        for party in providers {
+                            advance.addTask {
+                                let body = try JSONEncoder().encode(ClockStep(to: next, run: run))
+                                let reply = try await controller.send(
+                                    .POST, to: party, path: NodeRoutes.clockPath + "/advance", body: body)
+                                guard reply.status == 200 else {
+                                    throw NodeError(
+                                        .cluster, "\(party) refused to advance its clock (\(reply.status))")
+                                }
                             }
                         }
+                        if run {
+                            advance.addTask { await driver.clock.advance(to: next) }
+                        } else {
+                            driver.clock.move(to: next)
+                        }
+                        try await advance.waitForAll()
                     }
-                    advance.addTask { await driver.clock.advance(to: next) }
-                    try await advance.waitForAll()
                 }
                 await driver.stepped(to: next)
                 if let onProgress {

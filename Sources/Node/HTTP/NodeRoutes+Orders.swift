@@ -475,8 +475,9 @@ extension NodeRoutes {
 
     // MARK: - The stepped clock
 
-    /// `GET /clock/v1` (the node's activity) and `POST /clock/v1/advance` (`{"to": {"milliseconds": …}}`), for the
-    /// clock's controller only (403 for anyone else, 404 on a wall-clock node).
+    /// `GET /clock/v1` (the node's activity) and `POST /clock/v1/advance` (`{"to": {"milliseconds": …}}`, and
+    /// `"run": false` to set the time without running what is due yet), for the clock's controller only (403 for
+    /// anyone else, 404 on a wall-clock node).
     static func addClockRoutes(to router: Router<BasicRequestContext>, node: ProviderNode, verifier: RequestVerifier) {
         guard case .stepped(_, let controller) = node.configuration.clock, let clock = node.clock as? SteppedClock
         else { return }
@@ -492,13 +493,27 @@ extension NodeRoutes {
             guard incoming.party == controller else {
                 return error(MEFError(code: .accessDenied, reason: "only \(controller) moves this clock"))
             }
-            guard let body = try? JSONDecoder().decode([String: Instant].self, from: incoming.body),
-                let target = body["to"]
-            else {
-                return error(MEFError(code: .invalidBody, reason: "expected {\"to\": <instant>}"))
+            guard let step = try? JSONDecoder().decode(ClockStep.self, from: incoming.body) else {
+                return error(MEFError(code: .invalidBody, reason: "expected {\"to\": <instant>, \"run\": <bool>?}"))
             }
-            await clock.advance(to: target)
+            if step.run ?? true {
+                await clock.advance(to: step.to)
+            } else {
+                clock.move(to: step.to)
+            }
             return json(.ok, await node.activity())
         }
+    }
+}
+
+/// The body of `POST /clock/v1/advance`: the protocol time to move to, and whether to run what is due by then
+/// (the default) or only set the time.
+public struct ClockStep: Codable, Sendable {
+    public let to: Instant
+    public let run: Bool?
+
+    public init(to: Instant, run: Bool? = nil) {
+        self.to = to
+        self.run = run
     }
 }
