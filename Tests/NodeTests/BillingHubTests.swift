@@ -26,9 +26,9 @@ struct BillingHubTests {
         func append(_ type: String, _ body: JSONValue) { events.withLock { $0.append((type, body)) } }
         var all: [(type: String, body: JSONValue)] { events.withLock { $0 } }
 
-        /// Waits (up to five seconds) until `count` events arrived.
+        /// Waits (up to 30 seconds) until `count` events arrived.
         func wait(for count: Int) async throws {
-            for _ in 0..<250 where all.count < count { try await Task.sleep(for: .milliseconds(20)) }
+            await waitUntil { all.count >= count }
         }
     }
 

@@ -296,7 +296,7 @@ struct ClusterTests {
         runner.whenQuiet = { step, cluster in
             // Step 8: the line's order is accepted and its 14-day activation is under way.
             guard step == 8 else { return }
-            crasher.crash("WHOLESALE", in: cluster)
+            await crasher.crash("WHOLESALE", in: cluster)
             try crasher.launch("WHOLESALE", in: cluster)
             try await crasher.waitUntilHealthy(cluster, parties: ["WHOLESALE"])
             restarted.increment()
@@ -339,7 +339,7 @@ struct ClusterTests {
                 group.addTask { try await runner.drive(cluster) }
                 group.addTask {
                     try await Task.sleep(for: .seconds(1))
-                    runner.crash("B", in: cluster)
+                    await runner.crash("B", in: cluster)
                     try await Task.sleep(for: .milliseconds(1_800))
                     try runner.launch("B", in: cluster)
                     try await runner.waitUntilHealthy(cluster, parties: ["B"])
@@ -349,8 +349,9 @@ struct ClusterTests {
                 for try await value in group { if let value { result = value } }
                 return result
             }
-            try await Task.sleep(for: .milliseconds(500))
-            runner.stop(cluster)
+            // B's lanes back off while it is down: wait for every ledger to be agreed, not for a fixed time.
+            #expect(try await runner.waitUntilAgreed(cluster, until: .now + .seconds(60)))
+            await runner.stop(cluster)
             return try runner.collect(cluster, observations: observations, duration: .zero)
         }
         #expect(outcome.demands.map(\.state) == ["READY", "READY"])

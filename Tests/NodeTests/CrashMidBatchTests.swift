@@ -103,7 +103,7 @@ struct CrashMidBatchTests {
             }
         }
         let restarted = try #require(cluster.processes[victim])
-        runner.stop(cluster)
+        await runner.stop(cluster)
         let (atEnd, _) = try read(runner, cluster)
         let (_, findingsAtEnd, _) = try runner.audit(cluster)
         let log = try String(
@@ -136,24 +136,8 @@ struct CrashMidBatchTests {
 
     /// Waits (at most a minute) until no node has an entry waiting and both copies of every ledger have one head.
     static func waitUntilAgreed(_ runner: ClusterRunner, _ cluster: ClusterRunner.Cluster) async throws {
-        struct Health: Decodable { let ledgerBacklog: [NodeLedgers.Backlog] }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            var waiting = cluster.retailLedgers.values.contains { !$0.isIdle }
-            for party in runner.plan.providers.map(\.party) {
-                let client = NodeClient(key: cluster.keys[party]!, urls: cluster.urls)
-                let reply = try await client.send(.GET, to: party, path: "/health")
-                let health = try JSONDecoder().decode(Health.self, from: reply.body)
-                if !health.ledgerBacklog.isEmpty { waiting = true }
-            }
-            let agreed = try runner.ledgerCopies(cluster).allSatisfy { id, list in
-                let heads = try Set(list.map { try $0.store.head(of: id).hash })
-                return list.count == 2 && heads.count == 1
-            }
-            if !waiting && agreed { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("the lanes did not drain within a minute")
+        let agreed = try await runner.waitUntilAgreed(cluster, until: .now + .seconds(60))
+        #expect(agreed, "the lanes did not drain within a minute")
     }
 
     /// What one copy of a ledger between the victim and a counterparty (not its SOF) held at the crash that the other

@@ -260,7 +260,7 @@ struct OrderRouteTests {
                     .post, NodeRoutes.productOrderHubPath, body: dates, as: fixture.buyer, to: client)
                 #expect(second == .created)
                 let (_, order) = try await Self.quoteAndDeliver(as: fixture.buyer, client: client)
-                for _ in 0..<250 where captured.all.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+                await waitUntil { captured.all.count >= 2 }
                 let events = try captured.all.map { try JSONValue.parse($0) }
                 #expect(events.count == 2)  // accepted, activated: the state changes asked for
                 #expect(other.all.isEmpty)

@@ -45,7 +45,7 @@ struct OutboxTests {
             metrics.registry.emitToString().contains(#"broker_node_ledger_backlog_entries{counterparty="BUYER"} 3"#))
 
         transport.connect("BUYER", buyerLedgers)
-        for _ in 0..<200 where !sellerLedgers.isIdle { try await Task.sleep(for: .milliseconds(50)) }
+        await waitUntil { sellerLedgers.isIdle }
         #expect(sellerLedgers.isIdle)
         let sellerCopy = try sellerLedgers.replica(with: "BUYER").entries()
         let buyerCopy = try buyerLedgers.replica(with: "SELLER").entries()

@@ -195,7 +195,7 @@ struct PerformanceRouteTests {
                 #expect(onDemand == .created)
                 let reportID = try #require(report["id"]?.stringValue)
 
-                for _ in 0..<250 where captured.all.count < 6 { try await Task.sleep(for: .milliseconds(20)) }
+                await waitUntil { captured.all.count >= 6 }
                 let events = try captured.all.map { try JSONValue.parse($0) }
                 let types = events.compactMap { $0["eventType"]?.stringValue }
                 #expect(

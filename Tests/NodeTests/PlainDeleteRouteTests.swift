@@ -106,7 +106,7 @@ struct PlainDeleteRouteTests {
                     body: try Self.delete(productID, externalId: "shop-delete-2", at: "2026-02-01T00:00:00Z"),
                     as: fixture.buyer, to: client)
                 try await OrderRouteTests.advance(to: "2026-02-02T00:00:00Z", as: fixture.buyer, client: client)
-                for _ in 0..<250 where captured.all.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+                await waitUntil { captured.all.count >= 2 }
                 let events = try captured.all.map { try JSONValue.parse($0) }
                 #expect(events.count == 2)  // accepted, then disconnected at the date
                 let schema = OrderRouteTests.schema("productOrderNotification.api")

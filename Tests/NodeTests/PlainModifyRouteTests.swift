@@ -277,7 +277,7 @@ struct PlainModifyRouteTests {
                 // Every notification the buyer's listener got is a valid ProductOrderEvent; the milestones are the
                 // two changes' prices and the move's outage.
                 let schema = OrderRouteTests.schema("productOrderNotification.api")
-                for _ in 0..<250 where captured.all.count < 10 { try await Task.sleep(for: .milliseconds(20)) }
+                await waitUntil { captured.all.count >= 10 }
                 let events = try captured.all.map { try JSONValue.parse($0) }
                 // The add order's accepted and activated, each change's and the renewal's completion, the delete's
                 // accepted and disconnected; three milestones.

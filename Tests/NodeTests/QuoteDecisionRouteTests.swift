@@ -120,7 +120,7 @@ struct QuoteDecisionRouteTests {
                 #expect(Self.recorded(fixture).contains(["quote.declined", quoteID]))
 
                 // The answer (the quote and its item) and the decline, each as the notification API's Event.
-                for _ in 0..<250 where captured.all.count < 3 { try await Task.sleep(for: .milliseconds(20)) }
+                await waitUntil { captured.all.count >= 3 }
                 let events = try captured.all.map { data -> (String, JSONValue) in
                     let parts = data.split(separator: 0, maxSplits: 1)
                     return (String(decoding: parts[0], as: UTF8.self), try JSONValue.parse(Data(parts[1])))

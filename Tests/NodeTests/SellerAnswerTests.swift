@@ -4,10 +4,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ledger
-import Node
 import Sonata
 import SupplyChain
 import Testing
+
+@testable import Node
 
 /// MEF 79.1 §8.3.2.1.2, §8.3.3 and §8.3.4 — what a Seller's answers must and must not carry — checked on a live
 /// node's HTTP answers (the fixture sells EPL anywhere at 100 + 10 %, 10 days lead time).
@@ -77,10 +78,12 @@ struct SellerAnswerTests {
         let body = Self.poq(immediate: true, offering: "DIA", externalId: "again-1")
         let deadline: HTTPFields = [NodeHeaders.respondBy: "2026-01-05T09:01:00Z"]
         try await fixture.server.application().test(.router) { client in
+            // Each request is waiting at the node before the next step (a fixed sleep was not enough on a loaded
+            // machine: a request arriving after the clock moved would wait for a step that never comes).
             async let first = HostileInputTests.post(client, body, key: fixture.buyer, headers: deadline)
-            try await Task.sleep(for: .milliseconds(300))
+            try await Self.waitUntilWaiting(1, at: fixture.server.node)
             async let second = HostileInputTests.post(client, body, key: fixture.buyer, headers: deadline)
-            try await Task.sleep(for: .milliseconds(300))
+            try await Self.waitUntilWaiting(2, at: fixture.server.node)
             try await OrderRouteTests.advance(to: "2026-01-05T09:02:00Z", as: fixture.buyer, client: client)
             let answers = [try await first, try await second]
             #expect(answers.map(\.status) == [.created, .created])
@@ -88,6 +91,16 @@ struct SellerAnswerTests {
             #expect(bodies[0]["id"] != nil)
             #expect(bodies[1]["id"] == bodies[0]["id"])
             #expect(bodies[1]["state"] == bodies[0]["state"])
+        }
+    }
+
+    /// Waits (at most two minutes: in the whole suite, long simulations can hold both threads of the cooperative
+    /// pool for tens of seconds) until `count` requests wait at `node` for their first answer.
+    static func waitUntilWaiting(_ count: Int, at node: ProviderNode) async throws {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while await node.waiters.values.reduce(0, { $0 + $1.count }) < count {
+            try #require(ContinuousClock.now < deadline, "\(count) requests never waited at the node")
+            try await Task.sleep(for: .milliseconds(5))
         }
     }
 

@@ -41,6 +41,9 @@ public final class Simulator {
     var ledgerOrder: [Set<PartyID>] = []
     let ledgerDirectory: URL?
     var retail: [String: RetailView] = [:]
+    /// How many demands have their answer (`retail` with a response), counted as they arrive: the progress
+    /// reported every thousand events used to count them, copying every retail view each time.
+    var answeredDemands = 0
     var ordering: RetailOrdering
     var demandOfRequest: [RequestID: String] = [:]
     var requestsReceived: [PartyID: [String: Int]] = [:]
@@ -173,7 +176,7 @@ public final class Simulator {
     var progress: RunProgress {
         RunProgress(
             events: eventCount, virtualTime: now - plan.start,
-            answers: retail.values.filter { $0.response != nil }.count, demands: plan.demands.count)
+            answers: answeredDemands, demands: plan.demands.count)
     }
 
     // MARK: - Retail buyers
@@ -206,6 +209,7 @@ public final class Simulator {
             if let demand = demandOfRequest[response.requestID] { retail[demand]?.acknowledged = true }
         case .response(let response):
             if let demand = demandOfRequest[response.requestID] {
+                if retail[demand]?.response == nil { answeredDemands += 1 }
                 retail[demand]?.response = response
                 retail[demand]?.answeredAt = now
                 quoteArrived(demand: demand)
