@@ -13,8 +13,9 @@ struct ClusterCommand: AsyncParsableCommand {
         discussion: """
             Generates a key for every provider and retail buyer, a node configuration per provider (free loopback
             ports) in the work directory, starts the nodes, sends the scenario's demand over HTTP as the signed
-            retail buyers, waits for the final answers, stops the nodes (SIGTERM) and then checks the scenario's
-            expectations and audits both copies of every ledger, as `broker simulate` does.
+            retail buyers, waits for the final answers and for every ledger to be agreed (both copies at one head;
+            on a wall clock at most 30 s), stops the nodes (SIGTERM) and then checks the scenario's expectations and
+            audits both copies of every ledger, as `broker simulate` does.
 
             Protocol time (--clock):
               wall     every node on its system clock; demand times are real time from the start of the run and
