@@ -150,7 +150,7 @@ struct SellerAnswerTests {
         #expect(answer.item?["serviceabilityConfidenceReason"] == "on-net at PARIS-1; delivery type ON_NET")
     }
 
-    @Test("MEF79-R44 MEF79-R46 a green item carries its installation interval (10 days) and delivery type (ON_NET)")
+    @Test("MEF79-R44 a green item carries its installation interval (10 days) and delivery type (ON_NET)")
     func immediateIntervalAndDeliveryType() async throws {
         let answer = try await Self.immediateAnswer()
         #expect(answer.item?["installationInterval"] == ["amount": 10, "units": "calendarDays"])
