@@ -168,6 +168,25 @@ struct SBUSAnswerRulesTests {
         #expect(response.items.map { $0.offer?.deliveryType } == [.onNet, nil, nil])
     }
 
+    @Test(
+        "MEF79-R46 MEF79-D4 the red item's alternate (100 Mbps of EPL at LON) states its installation interval (10 days), delivery type (ON_NET) and guaranteed-until date (the quote's 30 days)"
+    )
+    mutating func alternateCarriesIntervalDeliveryTypeAndValidity() throws {
+        let (_, response, rendered) = try answer(Make.poq(Self.items, immediate: true, alternates: true))
+        let alternate = try #require(response.items[2].offer?.alternates.first)
+        #expect(alternate.bandwidthMbps == 100)
+        #expect(alternate.installationInterval == .days(10))
+        #expect(alternate.deliveryType == .onNet)
+        // Received 2026-01-05T09:00:00Z and answered at once: 30 days later.
+        #expect(alternate.validUntil == Instant(milliseconds: 1_770_195_600_000))
+        // Sonata v7's alternate has neither field: they travel in the alternate product's configuration.
+        let proposal = try #require(
+            rendered.productOfferingQualificationItem[2].alternateProductOfferingProposal?.first)
+        #expect(proposal.installationInterval == Duration(amount: 10, units: .calendarDays))
+        #expect(proposal.alternateProduct.productConfiguration["deliveryType"] == "ON_NET")
+        #expect(proposal.alternateProduct.productConfiguration["guaranteedUntilDate"] == "2026-02-04T09:00:00Z")
+    }
+
     @Test("MEF79-R100 a READY answer has all its items READY, as Table 29 requires")
     mutating func readyMatrix() throws {
         let (_, response, rendered) = try answer(Make.poq(Self.items, alternates: true))

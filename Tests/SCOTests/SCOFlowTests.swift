@@ -93,6 +93,35 @@ struct SCOFlowTests {
         #expect(refused.finalResponse?.items.first?.offer?.alternates.isEmpty == true)
     }
 
+    @Test(
+        "MEF79-R46 MEF79-D4 an alternate sourced from a seller is resold: its delivery type ON_NET there is OFF_NET here, held until the seller's 7 days (under this provider's 30), marked up 10 %"
+    )
+    mutating func sourcedAlternate() throws {
+        var core = Make.provider("P", sellers: ["S"], offerings: ["S": ["EPL"]])
+        let asked = core.handle(
+            .message(
+                from: "B", .request(Make.request("r1", payload: Make.poq([("EPL", "LON", 1000)], alternates: true)))),
+            now: Make.t0, entropy: &entropy)
+        let toSeller = try #require(asked.requests.first { $0.to == "S" }?.request)
+        let itemID = try #require(
+            toSeller.payload["productOfferingQualificationItem"]?.arrayValue?.first?["id"]?.stringValue)
+        let theirs = AlternateOffer(
+            id: "alt-1", offering: "EPL", bandwidthMbps: 100, price: Money(amount: 50), installationInterval: .days(12),
+            confidence: .green, deliveryType: .onNet, validUntil: Make.t0 + .days(7))
+        let answer = SupplyResponse(
+            requestID: toSeller.id, sellerReference: "S-1", kind: .inquiry, state: .ready,
+            items: [
+                ItemAnswer(itemID: itemID, state: .ready, offer: .red("1000 Mbps not at LON", alternates: [theirs]))
+            ],
+            answeredAt: Make.t0)
+        let answered = core.handle(.message(from: "S", .response(answer)), now: Make.t0, entropy: &entropy)
+        let alternate = try #require(answered.finalResponse?.items.first?.offer?.alternates.first)
+        #expect(alternate.deliveryType == .offNet)
+        #expect(alternate.validUntil == Make.t0 + .days(7))
+        #expect(alternate.installationInterval == .days(12))
+        #expect(alternate.price == Money(amount: 55))
+    }
+
     @Test("MEF79-R103 an item that cannot meet the time abandons the items still in progress")
     mutating func abandonment() throws {
         var core = Make.provider(

@@ -18,9 +18,17 @@ extension SBUS {
             let ready = answer.state == .ready
             let offer = ready ? answer.offer : nil
             let alternates = offer?.alternates.compactMap { alternate -> AlternateProductOfferingProposal? in
+                // v7's alternate has no Delivery Type or Guaranteed Until (MEF 79.1 Table 17, R46, D4): they travel
+                // in the alternate product's configuration, beside its bandwidth.
                 var configuration: [String: JSONValue] = ["@type": "urn:scbroker:alternate:v1"]
                 if let bandwidth = alternate.bandwidthMbps {
                     configuration["bandwidthMbps"] = .number(Double(bandwidth))
+                }
+                if let deliveryType = alternate.deliveryType {
+                    configuration["deliveryType"] = .string(deliveryType.rawValue)
+                }
+                if let validUntil = alternate.validUntil {
+                    configuration["guaranteedUntilDate"] = .string(MEFDateTime(validUntil.date).text)
                 }
                 return AlternateProductOfferingProposal(
                     id: alternate.id,

@@ -131,7 +131,11 @@ extension SBUS {
                             bandwidthMbps: alternate.offer.bandwidthMbps,
                             price: alternate.offer.price.map { price(cost: $0, for: key.buyer) },
                             installationInterval: alternate.offer.installationInterval,
-                            confidence: alternate.offer.confidence)
+                            confidence: alternate.offer.confidence,
+                            deliveryType: alternate.source == .internal
+                                ? alternate.offer.deliveryType : alternate.offer.deliveryType?.resold,
+                            validUntil: min(
+                                alternate.offer.validUntil ?? .distantFuture, now + configuration.quoteValidity))
                     } : []
                 answers.append(ItemAnswer(itemID: itemID, state: .ready, offer: .red(reason, alternates: offered)))
             case .internalOffer, .unableToMeetTime, .abandoned, .rejected:

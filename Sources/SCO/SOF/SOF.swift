@@ -134,7 +134,8 @@ public struct SOF: Sendable {
                 AlternateOffer(
                     id: "alt-\(index + 1)", offering: alternate.offering, bandwidthMbps: alternate.bandwidthMbps,
                     price: alternate.price, installationInterval: alternate.installationInterval,
-                    confidence: alternate.confidence)
+                    confidence: alternate.confidence, deliveryType: alternate.deliveryType,
+                    validUntil: alternate.validUntil)
             }
             return SOFAnswer(
                 itemID: element.itemID, deliverable: false, offer: .red(reasons, alternates: alternates),
@@ -169,7 +170,8 @@ public struct SOF: Sendable {
                             id: "alt-\(alternates.count + 1)", offering: entry.offering, bandwidthMbps: limit,
                             price: onNet ? entry.cost : entry.cost + entry.buildCost,
                             installationInterval: onNet ? entry.leadTime : entry.leadTime + entry.buildTime,
-                            confidence: onNet ? entry.confidence : .yellow))
+                            confidence: onNet ? entry.confidence : .yellow,
+                            deliveryType: onNet ? .onNet : .onNetWithBuild))
                 }
                 continue
             }

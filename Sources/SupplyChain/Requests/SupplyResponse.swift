@@ -18,7 +18,8 @@ public enum DeliveryType: String, Codable, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// A lower-bandwidth (or otherwise different) product the Seller proposes when the Buyer allows alternates.
+/// A lower-bandwidth (or otherwise different) product the Seller proposes when the Buyer allows alternates: the
+/// attributes of MEF 79.1 Table 17 (R46: its installation interval and delivery type; D4: until when it holds).
 public struct AlternateOffer: Codable, Sendable, Hashable {
     public let id: String
     public let offering: String
@@ -26,10 +27,14 @@ public struct AlternateOffer: Codable, Sendable, Hashable {
     public let price: Money?
     public let installationInterval: TimeSpan
     public let confidence: ServiceabilityColor
+    /// How the alternate would be delivered, as the element's own offer says it (nil from a seller that did not).
+    public let deliveryType: DeliveryType?
+    /// Until when the Seller guarantees the alternate (the quote's validity, set where the answer is priced).
+    public let validUntil: Instant?
 
     public init(
         id: String, offering: String, bandwidthMbps: Int?, price: Money?, installationInterval: TimeSpan,
-        confidence: ServiceabilityColor
+        confidence: ServiceabilityColor, deliveryType: DeliveryType? = nil, validUntil: Instant? = nil
     ) {
         self.id = id
         self.offering = offering
@@ -37,6 +42,8 @@ public struct AlternateOffer: Codable, Sendable, Hashable {
         self.price = price
         self.installationInterval = installationInterval
         self.confidence = confidence
+        self.deliveryType = deliveryType
+        self.validUntil = validUntil
     }
 }
 
