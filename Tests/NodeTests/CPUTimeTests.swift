@@ -29,6 +29,34 @@ struct CPUTimeTests {
     }
 }
 
+extension CPUTimeTests {
+    @Test("a running process's CPU time is read from /proc while it runs; a process that does not exist has none")
+    func runningProcess() async throws {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // A loop of about a second of CPU, then the process waits (alive, idle) to be read and stopped: in the whole
+        // suite this test may not run again for a minute, and an ended process has no /proc entry to read.
+        child.arguments = ["-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; exec sleep 600"]
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        defer {
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+        }
+        #expect(CPUTime.seconds(ofProcess: child.processIdentifier) != nil)
+        let deadline = ContinuousClock.now + .seconds(120)
+        var seen = 0.0
+        while ContinuousClock.now < deadline {
+            seen = CPUTime.seconds(ofProcess: child.processIdentifier) ?? 0
+            if seen >= 0.05 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(seen >= 0.05)
+        #expect(CPUTime.seconds(ofProcess: Int32.max) == nil)
+    }
+}
+
 /// This thread's CPU time, from a clock independent of `getrusage`.
 private func threadCPUSeconds() -> Double {
     var spec = timespec()

@@ -65,6 +65,13 @@ public enum ClusterBenchmark {
                     "      CPU per POQ: node \(String(format: "%.2f", run.nodeCPUMillisecondsPerPOQ)) ms, retail buyers "
                         + "\(buyersCPU) ms; the Ed25519 work of one POQ, both sides, "
                         + "\(String(format: "%.2f", run.cryptoMillisecondsPerPOQ)) ms")
+                if let cpuBound = run.cpuBoundPerSecond {
+                    let rate = run.agreedPOQsPerSecond ?? run.poqsPerSecond
+                    lines.append(
+                        "      CPU bound: \(run.cores) cores / that CPU = \(String(format: "%.0f", cpuBound)) POQs/s "
+                            + "(the node alone: \(String(format: "%.0f", run.nodeCPUBoundPerSecond))/s); "
+                            + "the agreed rate is \(String(format: "%.0f", rate / max(cpuBound, 1) * 100)) % of it")
+                }
             }
             return lines.joined(separator: "\n")
         }
@@ -87,15 +94,53 @@ public enum ClusterBenchmark {
         /// (one signature, one verification) and, per entry, the author's signature and the countersignature, each
         /// verified by the other side (on the node's internal ledger, both made by the node and not verified again).
         public let cryptoBoundPerSecond: Double
-        /// CPU time of the node process, its whole life (start, the POQs, agreement, shutdown), per answered POQ
-        /// (milliseconds).
+        /// CPU time of the node process from the moment it was up (the POQs follow at once) until every entry was
+        /// agreed, per answered POQ (milliseconds); its whole life (start and shutdown too) where `/proc` could not
+        /// be read.
         public let nodeCPUMillisecondsPerPOQ: Double
-        /// CPU time of this process (the retail buyers: their signed requests, answers and ledger copies) from the
-        /// first POQ until every entry was agreed, per answered POQ; nil when agreement was not seen.
+        /// CPU time of this process (the retail buyers: their signed requests, answers and ledger copies) over the
+        /// same span, per answered POQ; nil when agreement was not seen.
         public let buyersCPUMillisecondsPerPOQ: Double?
         /// The Ed25519 work of one POQ, both sides together, on one core (milliseconds): what `cryptoBoundPerSecond`
         /// spreads over two cores.
         public var cryptoMillisecondsPerPOQ: Double { 2_000 / max(cryptoBoundPerSecond, 1) }
+        /// Cores of this machine, shared by the node and the retail buyers.
+        public let cores: Int
+
+        /// POQs per second the machine's cores could give if they did nothing but this run's work: its cores divided
+        /// by the CPU one POQ took, the node's and the retail buyers' together (they share the cores in this
+        /// benchmark). A rate near it is bound by CPU, not by waiting; nil when the buyers' CPU was not measured.
+        public var cpuBoundPerSecond: Double? {
+            buyersCPUMillisecondsPerPOQ.map { Self.bound(cores: cores, milliseconds: nodeCPUMillisecondsPerPOQ + $0) }
+        }
+
+        /// The same for the node alone, as if its buyers ran on other machines.
+        public var nodeCPUBoundPerSecond: Double { Self.bound(cores: cores, milliseconds: nodeCPUMillisecondsPerPOQ) }
+
+        static func bound(cores: Int, milliseconds: Double) -> Double {
+            milliseconds > 0 ? Double(cores) * 1_000 / milliseconds : 0
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case buyers, requests, answered, poqsPerSecond, agreedPOQsPerSecond, entriesPerPOQ, cryptoBoundPerSecond
+            case nodeCPUMillisecondsPerPOQ, buyersCPUMillisecondsPerPOQ, cores, cpuBoundPerSecond, nodeCPUBoundPerSecond
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(buyers, forKey: .buyers)
+            try container.encode(requests, forKey: .requests)
+            try container.encode(answered, forKey: .answered)
+            try container.encode(poqsPerSecond, forKey: .poqsPerSecond)
+            try container.encodeIfPresent(agreedPOQsPerSecond, forKey: .agreedPOQsPerSecond)
+            try container.encode(entriesPerPOQ, forKey: .entriesPerPOQ)
+            try container.encode(cryptoBoundPerSecond, forKey: .cryptoBoundPerSecond)
+            try container.encode(nodeCPUMillisecondsPerPOQ, forKey: .nodeCPUMillisecondsPerPOQ)
+            try container.encodeIfPresent(buyersCPUMillisecondsPerPOQ, forKey: .buyersCPUMillisecondsPerPOQ)
+            try container.encode(cores, forKey: .cores)
+            try container.encodeIfPresent(cpuBoundPerSecond, forKey: .cpuBoundPerSecond)
+            try container.encode(nodeCPUBoundPerSecond, forKey: .nodeCPUBoundPerSecond)
+        }
     }
 
     public static func run(
@@ -110,15 +155,35 @@ public enum ClusterBenchmark {
         let latencies = chain.demands.compactMap(latency).sorted()
         var runs: [NodeRun] = []
         for buyers in [1, manyBuyers] {
-            let agreedAt = Mutex<(date: Date, cpu: Double)?>(nil)
-            let (selfBefore, childrenBefore) = (CPUTime.seconds(of: RUSAGE_SELF), CPUTime.seconds(of: RUSAGE_CHILDREN))
+            // CPU counted from the moment the node is up (the POQs follow at once) until every entry is agreed:
+            // the node's from its `/proc` stat, the retail buyers' (this process) from `getrusage`.
+            let upAt = Mutex<(nodes: [Int32], nodeCPU: Double?, selfCPU: Double)?>(nil)
+            let agreedAt = Mutex<(date: Date, cpu: Double, nodeCPU: Double?)?>(nil)
+            let childrenBefore = CPUTime.seconds(of: RUSAGE_CHILDREN)
             let node = try await cluster(
                 scenario: nodeScenario(requests: nodeRequests, buyers: buyers),
                 directory: workDirectory.appendingPathComponent("node-\(buyers)"), executable: brokerExecutable,
                 logger: logger,
-                onLedgersAgreed: { date in agreedAt.withLock { $0 = (date, CPUTime.seconds(of: RUSAGE_SELF)) } })
-            // The node process has exited and been waited for: its CPU time is among this process's children's.
-            let nodeCPU = CPUTime.seconds(of: RUSAGE_CHILDREN) - childrenBefore
+                onNodesUp: { cluster in
+                    let pids = cluster.processes.values.map(\.processIdentifier)
+                    upAt.withLock { $0 = (pids, CPUTime.seconds(ofProcesses: pids), CPUTime.seconds(of: RUSAGE_SELF)) }
+                },
+                onLedgersAgreed: { date in
+                    let pids = upAt.withLock { $0?.nodes } ?? []
+                    agreedAt.withLock {
+                        $0 = (date, CPUTime.seconds(of: RUSAGE_SELF), CPUTime.seconds(ofProcesses: pids))
+                    }
+                })
+            let up = upAt.withLock { $0 }
+            let selfBefore = up?.selfCPU ?? 0
+            // Without both readings of the node's stat: its whole life (start and shutdown included), as this
+            // process's ended children's CPU.
+            let nodeCPU: Double
+            if let before = up?.nodeCPU, let after = agreedAt.withLock({ $0?.nodeCPU }) {
+                nodeCPU = after - before
+            } else {
+                nodeCPU = CPUTime.seconds(of: RUSAGE_CHILDREN) - childrenBefore
+            }
             let sent = node.demands.compactMap { MEFDateTimeFormatting.instant($0.sentAt) }
             let answered = node.demands.compactMap { $0.answeredAt.flatMap(MEFDateTimeFormatting.instant) }
             let first = sent.min() ?? Instant(milliseconds: 0)
@@ -143,7 +208,8 @@ public enum ClusterBenchmark {
                     agreedPOQsPerSecond: agreedSpan.map { $0 > 0 ? Double(answered.count) / ($0 / 1000) : 0 },
                     entriesPerPOQ: perPOQ,
                     cryptoBoundPerSecond: 2 / secondsPerPOQ, nodeCPUMillisecondsPerPOQ: 1_000 * nodeCPU / poqs,
-                    buyersCPUMillisecondsPerPOQ: agreed.map { 1_000 * ($0.cpu - selfBefore) / poqs }))
+                    buyersCPUMillisecondsPerPOQ: agreed.map { 1_000 * ($0.cpu - selfBefore) / poqs },
+                    cores: ProcessInfo.processInfo.activeProcessorCount))
         }
         return Result(
             bareRequestsPerSecond: bare.requestsPerSecond, bareRoundTripP50Microseconds: bare.roundTripP50Microseconds,
@@ -167,6 +233,7 @@ public enum ClusterBenchmark {
 
     static func cluster(
         scenario: String, directory: URL, executable: String, logger: Logger,
+        onNodesUp: (@Sendable (ClusterRunner.Cluster) -> Void)? = nil,
         onLedgersAgreed: (@Sendable (Date) -> Void)? = nil
     ) async throws
         -> SimulationResult
@@ -176,6 +243,7 @@ public enum ClusterBenchmark {
         var runner = ClusterRunner(
             plan: plan, scenarioText: scenario, workDirectory: directory, brokerExecutable: executable, logger: logger)
         runner.onLedgersAgreed = onLedgersAgreed
+        runner.onNodesUp = onNodesUp
         return try await runner.run()
     }
 
@@ -285,6 +353,25 @@ public enum ClusterBenchmark {
 
 /// CPU time used so far (user and system), from `getrusage`.
 enum CPUTime {
+    /// The CPU time of every process of `pids` together; nil when one cannot be read.
+    static func seconds(ofProcesses pids: [Int32]) -> Double? {
+        let each = pids.map(seconds(ofProcess:))
+        return each.contains(nil) ? nil : each.compactMap { $0 }.reduce(0, +)
+    }
+
+    /// The CPU time (user and system) of the running process `pid` so far, from `/proc/<pid>/stat` (Linux; clock
+    /// ticks, 10 ms here); nil when it cannot be read (no such process, not Linux).
+    static func seconds(ofProcess pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the command name in parentheses: state, then fields 4 onwards; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return ticks > 0 ? (user + system) / ticks : nil
+    }
+
     /// `RUSAGE_SELF`: this process; `RUSAGE_CHILDREN`: its children that ended and were waited for.
     static func seconds(of who: __rusage_who) -> Double {
         var usage = rusage()

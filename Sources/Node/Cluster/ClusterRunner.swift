@@ -34,6 +34,9 @@ public struct ClusterRunner: Sendable {
     /// entry of the run agreed on both copies, the internal ledgers' too — and calls this with the moment it saw
     /// them so (`bench cluster` counts its POQ rate up to there).
     public var onLedgersAgreed: (@Sendable (Date) -> Void)?
+    /// Called once every node answers its health check, before the first demand is sent (`bench cluster` reads
+    /// the nodes' CPU time here).
+    public var onNodesUp: (@Sendable (Cluster) -> Void)?
     /// Called after each step of a stepped clock, and on a wall clock at the start and after each answer, with how
     /// far the run is (`broker cluster` shows it on a terminal).
     public var onProgress: (@Sendable (RunProgress) -> Void)?
@@ -121,6 +124,7 @@ public struct ClusterRunner: Sendable {
         return try await withRetailServer(cluster) { retail in
             for party in plan.providers.map(\.party) { try launch(party, in: cluster) }
             try await waitUntilHealthy(cluster)
+            onNodesUp?(cluster)
             let started = ContinuousClock.now
             var observations: [String: SimulationResult.RetailObservation]
             var driver: RetailDriver?
