@@ -110,36 +110,28 @@ public enum ClusterBenchmark {
         /// POQs per second the machine's cores could give if they did nothing but this run's work: its cores divided
         /// by the CPU one POQ took, the node's and the retail buyers' together (they share the cores in this
         /// benchmark). A rate near it is bound by CPU, not by waiting; nil when the buyers' CPU was not measured.
-        public var cpuBoundPerSecond: Double? {
-            buyersCPUMillisecondsPerPOQ.map { Self.bound(cores: cores, milliseconds: nodeCPUMillisecondsPerPOQ + $0) }
-        }
-
+        public let cpuBoundPerSecond: Double?
         /// The same for the node alone, as if its buyers ran on other machines.
-        public var nodeCPUBoundPerSecond: Double { Self.bound(cores: cores, milliseconds: nodeCPUMillisecondsPerPOQ) }
+        public let nodeCPUBoundPerSecond: Double
 
-        static func bound(cores: Int, milliseconds: Double) -> Double {
-            milliseconds > 0 ? Double(cores) * 1_000 / milliseconds : 0
-        }
-
-        private enum CodingKeys: String, CodingKey {
-            case buyers, requests, answered, poqsPerSecond, agreedPOQsPerSecond, entriesPerPOQ, cryptoBoundPerSecond
-            case nodeCPUMillisecondsPerPOQ, buyersCPUMillisecondsPerPOQ, cores, cpuBoundPerSecond, nodeCPUBoundPerSecond
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(buyers, forKey: .buyers)
-            try container.encode(requests, forKey: .requests)
-            try container.encode(answered, forKey: .answered)
-            try container.encode(poqsPerSecond, forKey: .poqsPerSecond)
-            try container.encodeIfPresent(agreedPOQsPerSecond, forKey: .agreedPOQsPerSecond)
-            try container.encode(entriesPerPOQ, forKey: .entriesPerPOQ)
-            try container.encode(cryptoBoundPerSecond, forKey: .cryptoBoundPerSecond)
-            try container.encode(nodeCPUMillisecondsPerPOQ, forKey: .nodeCPUMillisecondsPerPOQ)
-            try container.encodeIfPresent(buyersCPUMillisecondsPerPOQ, forKey: .buyersCPUMillisecondsPerPOQ)
-            try container.encode(cores, forKey: .cores)
-            try container.encodeIfPresent(cpuBoundPerSecond, forKey: .cpuBoundPerSecond)
-            try container.encode(nodeCPUBoundPerSecond, forKey: .nodeCPUBoundPerSecond)
+        init(
+            buyers: Int, requests: Int, answered: Int, poqsPerSecond: Double, agreedPOQsPerSecond: Double?,
+            entriesPerPOQ: Double, cryptoBoundPerSecond: Double, nodeCPUMillisecondsPerPOQ: Double,
+            buyersCPUMillisecondsPerPOQ: Double?, cores: Int
+        ) {
+            self.buyers = buyers
+            self.requests = requests
+            self.answered = answered
+            self.poqsPerSecond = poqsPerSecond
+            self.agreedPOQsPerSecond = agreedPOQsPerSecond
+            self.entriesPerPOQ = entriesPerPOQ
+            self.cryptoBoundPerSecond = cryptoBoundPerSecond
+            self.nodeCPUMillisecondsPerPOQ = nodeCPUMillisecondsPerPOQ
+            self.buyersCPUMillisecondsPerPOQ = buyersCPUMillisecondsPerPOQ
+            self.cores = cores
+            func bound(_ milliseconds: Double) -> Double { milliseconds > 0 ? Double(cores) * 1_000 / milliseconds : 0 }
+            cpuBoundPerSecond = buyersCPUMillisecondsPerPOQ.map { bound(nodeCPUMillisecondsPerPOQ + $0) }
+            nodeCPUBoundPerSecond = bound(nodeCPUMillisecondsPerPOQ)
         }
     }
 
