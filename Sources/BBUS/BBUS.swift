@@ -108,6 +108,10 @@ public struct BBUS: Sendable {
     /// items the seller does not receive are dropped), due by `respondBy`, this provider as buyer contact, and the
     /// loop list with this provider appended.
     ///
+    /// A relationship to an existing product stays a `productRelationship` (MEF 79.1 R23, R51) under the id this
+    /// seller gave that product (`relatedProducts`: the buyer's id → this seller's); one to a product this seller
+    /// never sold is dropped, as it could not know it.
+    ///
     /// It asks for an immediate answer when the buyer did (`instantSyncQualification`), a deferred one otherwise:
     /// a buyer waiting on its open exchange is served by a chain that answers each hop in its exchange, with no
     /// acknowledgement and no separate notification per hop (every seller gives either, MEF79-R3).
@@ -116,14 +120,26 @@ public struct BBUS: Sendable {
     /// does not know travel on unchanged.
     public func request(
         id: RequestID, kind: RequestKind, itemID: String, original: JSONValue,
-        loopPreventionList: LoopPreventionList, respondBy: Instant, salt: [UInt8], sellerProductID: String? = nil
+        loopPreventionList: LoopPreventionList, respondBy: Instant, salt: [UInt8], sellerProductID: String? = nil,
+        relatedProducts: [String: String] = [:]
     ) -> SupplyRequest {
         let items = original["productOfferingQualificationItem"]?.arrayValue ?? []
         var item = items.first { $0["id"]?.stringValue == itemID }?.objectValue ?? [:]
         item.removeValue(forKey: "qualificationItemRelationship")
-        // A CHANGE names the product as the seller knows it (MEF 79.1 R50).
-        if let sellerProductID, case .object(var product) = item["product"] {
-            product["id"] = .string(sellerProductID)
+        if case .object(var product) = item["product"] {
+            // A CHANGE names the product as the seller knows it (MEF 79.1 R50).
+            if let sellerProductID { product["id"] = .string(sellerProductID) }
+            if let relationships = product["productRelationship"]?.arrayValue {
+                let known = relationships.compactMap { relationship -> JSONValue? in
+                    guard case .object(var fields) = relationship, let id = fields["id"]?.stringValue,
+                        let theirs = relatedProducts[id]
+                    else { return nil }
+                    fields["id"] = .string(theirs)
+                    fields.removeValue(forKey: "href")
+                    return .object(fields)
+                }
+                product["productRelationship"] = known.isEmpty ? nil : .array(known)
+            }
             item["product"] = .object(product)
         }
         var root: [String: JSONValue] = [

@@ -116,6 +116,47 @@ struct SCOFulfilmentTests {
     }
 
     @Test(
+        "MEF79-R23 a new item related to B's product P-svc-1 is sourced naming the part S sold as S's S-svc-4; another buyer's relationship to it names nothing"
+    )
+    mutating func relatedProductsResolved() throws {
+        _ = accepted()
+        for item in ["item-1", "item-2"] {
+            _ = sco.fire(.elementActivation(itemID: item), key: key, now: Make.t0 + .days(10), ids: &ids)
+        }
+        let evidence = ActivationEvidence(
+            itemID: "item-3", serviceID: "S-svc-4", offering: "UNI", place: "NYC", bandwidthMbps: 1000)
+        _ = sco.handle(
+            sellerNotice(.activated(serviceID: "S-svc-4"), evidence: [evidence]), now: Make.t0 + .days(11), ids: &ids)
+        try #require(sco.inventory["P-svc-1"] != nil)
+        // UNI at NYC is not in the SOF's catalog: the item is sourced from sellers.
+        var root = try #require(Make.poq([("UNI", "NYC", 100)]).objectValue)
+        var item = try #require(root["productOfferingQualificationItem"]?.arrayValue?.first?.objectValue)
+        var product = try #require(item["product"]?.objectValue)
+        product["productRelationship"] = [
+            ["relationshipType": "RELIES_ON", "id": "P-svc-1"], ["relationshipType": "RELIES_ON", "id": "P-svc-77"],
+        ]
+        item["product"] = .object(product)
+        root["productOfferingQualificationItem"] = [.object(item)]
+        let payload = JSONValue.object(root)
+        var related: [PartyID: [String: [PartyID: String]]] = [:]
+        for buyer: PartyID in ["B", "C"] {
+            let poq = try payload.decode(ProductOfferingQualificationCreate.self)
+            let request = QualificationRequest(
+                key: RequestKey(buyer: buyer, requestID: RequestID("q-\(buyer)")), kind: .poq,
+                sellerReference: "P-poq-9",
+                poq: poq, payload: payload, loopPreventionList: LoopPreventionList(),
+                deadline: Make.t0 + .days(12))
+            let steps = sco.handle(.qualify(request), now: Make.t0 + .days(11), ids: &ids)
+            guard case .source(let sourcing) = try #require(steps.scoToBBUS.first) else {
+                Issue.record("the item was not handed to the B-BUS")
+                continue
+            }
+            related[buyer] = try #require(sourcing.needs.first).relatedProducts
+        }
+        #expect(related == ["B": ["P-svc-1": ["S": "S-svc-4"]], "C": [:]])
+    }
+
+    @Test(
         "PDL-033 PDL-050 once the seller accepts, the SOF is asked to activate each of its two elements by the window's end"
     )
     mutating func activationRequested() throws {

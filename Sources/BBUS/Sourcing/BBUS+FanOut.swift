@@ -45,7 +45,8 @@ extension BBUS {
                 let subRequest = self.request(
                     id: subID, kind: request.kind, itemID: element.itemID, original: request.payload,
                     loopPreventionList: request.loopPreventionList, respondBy: request.deadline,
-                    salt: entropy.bytes(16), sellerProductID: need.changing?.sellerProductID)
+                    salt: entropy.bytes(16), sellerProductID: need.changing?.sellerProductID,
+                    relatedProducts: need.relatedProducts.compactMapValues { $0[seller] })
                 outgoing[subID] = OutgoingRequest(key: key, itemID: element.itemID, seller: seller)
                 item.awaiting[subID] = seller
                 effects.append(

@@ -46,4 +46,22 @@ extension SCO {
                     "offering '\(element.offering)' is not of the product specification of '\(productID)' (\(offered))")
         )
     }
+
+    /// The buyer's products `item` relates to (`productRelationship`), each by the ids its sellers gave the parts of
+    /// it they sold: what the B-BUS names in a seller's request (MEF 79.1 R23, R51). A product of another buyer's,
+    /// or not in the inventory, has no entry; a part delivered by the SOF has no seller's id.
+    func relatedProducts(
+        of item: ProductOfferingQualificationItemCreate, buyer: PartyID
+    ) -> [String: [PartyID: String]] {
+        var related: [String: [PartyID: String]] = [:]
+        for relationship in item.product.productRelationship ?? [] {
+            guard let service = inventory[relationship.id], service.buyer == buyer else { continue }
+            for part in service.elements {
+                if let seller = part.seller, let sellerProductID = part.sellerServiceID {
+                    related[relationship.id, default: [:]][seller] = sellerProductID
+                }
+            }
+        }
+        return related
+    }
 }

@@ -46,7 +46,8 @@ extension SCO {
                 needs.append(
                     SourcingNeed(
                         element: element, deliverableInternally: false,
-                        changing: ChangedProduct(seller: seller, sellerProductID: sellerProductID)))
+                        changing: ChangedProduct(seller: seller, sellerProductID: sellerProductID),
+                        relatedProducts: relatedProducts(of: item, buyer: request.key.buyer)))
                 continue
             }
             // PDL-008/009/010: ask the SOF about every element and record its answer on the INT ledger.
@@ -64,7 +65,10 @@ extension SCO {
             elements.append(Qualification.Element(itemID: element.itemID, sofAnswer: answer))
             // A CHANGE of a product the SOF delivers is the SOF's alone to answer.
             if changed == nil, needsExternalSourcing(answer) {
-                needs.append(SourcingNeed(element: element, deliverableInternally: answer.deliverable))
+                needs.append(
+                    SourcingNeed(
+                        element: element, deliverableInternally: answer.deliverable,
+                        relatedProducts: relatedProducts(of: item, buyer: request.key.buyer)))
             }
         }
         qualifications[request.key] = Qualification(key: request.key, elements: elements)
