@@ -16,6 +16,7 @@ import Testing
 /// new bill (`customerBillCreateEvent`) and each change of its state (`customerBillStateChangeEvent`), bodies
 /// checked against billingNotification.api.yaml; bad registrations and other buyers' hubs are refused; a restart
 /// keeps the hubs.
+@Suite(.serialized)
 struct BillingHubTests {
     static let notificationSchema = OrderRouteTests.schema("billingNotification.api")
     static let schema = BillingSchemaTests.billingSchema

@@ -13,6 +13,7 @@ import Testing
 /// Sonata billing v2 on a live node: the bills the S-BUS issued under a contract from the node's configuration,
 /// read by their buyer (`customerBill`, `customerBillItem`), every body checked against billingManagement.api.yaml;
 /// another buyer's bill is 403, an unknown one 404; the buyer's answer and payment move the bill's state.
+@Suite(.serialized)
 struct BillingRouteTests {
     static let schema = BillingSchemaTests.billingSchema
 

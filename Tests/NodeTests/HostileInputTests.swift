@@ -14,6 +14,7 @@ import Testing
 
 /// Regression tests for the findings of the hostile-input probe (issue "Hostile input"): each reproduces a
 /// finding against a live node's routes, journal and ledger lanes, and checks the node survives with nothing lost.
+@Suite(.serialized)
 struct HostileInputTests {
     typealias Fixture = NodeRouteTests.Fixture
     static let poqPath = NodeRoutes.poqPath

@@ -10,6 +10,7 @@ import Testing
 /// The ledger's batch route: it holds a counterparty's batch that continues this node's own entries — countersigned
 /// there, not yet committed here — until the commit, instead of answering it with a conflict, and not forever; and
 /// it answers with the countersignatures alone when the author asks so.
+@Suite(.serialized)
 struct LedgerBatchRouteTests {
     typealias Fixture = NodeRouteTests.Fixture
 

@@ -7,6 +7,7 @@ import Testing
 
 /// `GET /metrics` of a live node, in process, with the node fixture of `NodeRouteTests`: unsigned, the Prometheus
 /// text format, and the exact samples that a signed POQ (and a refused unsigned one) leave.
+@Suite(.serialized)
 struct MetricsTests {
     static let poqPath = NodeRoutes.poqPath
 

@@ -13,6 +13,7 @@ import Testing
 /// Changes, renewals and disconnections between nodes as plain Sonata v10 orders: a `modify` or `delete` item valid
 /// against `ProductOrder_Create`, and the `X-SCBroker-Order-Windows` header with the instants Sonata has no field
 /// for; the seller's route reads back exactly the order the buyer's B-BUS placed.
+@Suite(.serialized)
 struct NodeSonataOrderTests {
     static let now = Instant(milliseconds: 1_768_554_000_123)
 

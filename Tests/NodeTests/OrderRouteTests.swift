@@ -13,6 +13,7 @@ import Testing
 @testable import Node
 
 /// Quotes (v8) and product orders (v10) on a live node, on a stepped clock the test moves (BUYER controls it).
+@Suite(.serialized)
 struct OrderRouteTests {
     static let start = "2026-01-05T09:00:00Z"
 

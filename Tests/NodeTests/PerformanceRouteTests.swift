@@ -13,6 +13,7 @@ import Testing
 /// MEF Interlude Performance Monitoring v2 on a live node, driven as a plain Interlude client: a job's scheduled
 /// reports, an on-demand report, the hub's notifications, every body checked against the MEF v2 OpenAPI schemas;
 /// refusals record nothing.
+@Suite(.serialized)
 struct PerformanceRouteTests {
     static let schema = OrderRouteTests.schema("performanceMonitoring.api")
     static let notificationSchema = OrderRouteTests.schema("performanceNotification.api")

@@ -13,6 +13,7 @@ import Testing
 /// Sonata Product Order v10 `delete` items from a plain buyer: its product disconnected at the requested date, the
 /// order and the product valid against the v10 and v7 schemas, the product `terminated` on that date; bad delete
 /// items get 422 naming the field and record nothing.
+@Suite(.serialized)
 struct PlainDeleteRouteTests {
     /// A ProductOrder_Create with one `delete` item on `product` (its date on the item), then `extra` items.
     static func delete(

@@ -15,6 +15,7 @@ import Testing
 /// Sonata Product Order v10 `modify` items from a plain buyer: a bandwidth change, a relocation and a renewal of its
 /// product, each a ProductOrder valid against the v10 schema and seen in the product inventory; bad modify items get
 /// 422 naming the field and record nothing.
+@Suite(.serialized)
 struct PlainModifyRouteTests {
     /// A ProductOrder_Create with one `modify` item on `product`.
     static func modify(

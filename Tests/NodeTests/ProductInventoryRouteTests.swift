@@ -12,6 +12,7 @@ import Testing
 
 /// Sonata Product Inventory v7 on a live node: what a plain buyer bought, read back with its price, configuration,
 /// order items and every term, each body checked against the MEF inventory yaml; reads record nothing.
+@Suite(.serialized)
 struct ProductInventoryRouteTests {
     static let inventorySchema = OrderRouteTests.schema("productInventoryManagement.api")
 

@@ -13,6 +13,7 @@ import Testing
 /// Sonata Quote v8 `cancelQuote`, `rejectQuote` and the quote hub on a live node, driven as a plain Sonata client on
 /// a stepped clock: every request, answer and notification checked against the MEF quote yamls; refusals record
 /// nothing.
+@Suite(.serialized)
 struct QuoteDecisionRouteTests {
     static let notificationSchema = OrderRouteTests.schema("quoteNotification.api")
 

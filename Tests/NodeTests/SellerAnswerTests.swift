@@ -12,6 +12,7 @@ import Testing
 
 /// MEF 79.1 §8.3.2.1.2, §8.3.3 and §8.3.4 — what a Seller's answers must and must not carry — checked on a live
 /// node's HTTP answers (the fixture sells EPL anywhere at 100 + 10 %, 10 days lead time).
+@Suite(.serialized)
 struct SellerAnswerTests {
     /// A POQ for `offering` at PARIS-1, immediate or deferred (due at `completion`, else an hour from now).
     static func poq(

@@ -12,6 +12,7 @@ import Testing
 
 /// Every MEF Sonata POQ example from the SDK, sent to a live node: answered as the validator judges it, and every
 /// body the node returns valid against the MEF POQ v7 OpenAPI schema.
+@Suite(.serialized)
 struct SonataConformanceTests {
     static let schema: OpenAPISchemaValidator = {
         guard

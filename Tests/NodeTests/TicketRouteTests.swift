@@ -11,6 +11,7 @@ import Testing
 
 /// Sonata Trouble Ticket v4 on a live node: a plain buyer's tickets on its service, every body checked against the
 /// MEF v4 OpenAPI schema; refusals (unknown service, another buyer's, invalid body) record nothing.
+@Suite(.serialized)
 struct TicketRouteTests {
     static let ticketSchema = OrderRouteTests.schema("troubleTicketManagement.api")
     static let notificationSchema = OrderRouteTests.schema("troubleTicketNotification.api")

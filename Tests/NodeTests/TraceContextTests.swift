@@ -6,6 +6,7 @@ import Node
 import Testing
 
 /// W3C `traceparent` on requests between nodes: well-formed, one trace id for the whole chain, read on arrival.
+@Suite(.serialized)
 struct TraceContextTests {
     @Test("a forwarded request's traceparent is version 00 with the chain's trace id and a span of its own")
     func forwardedContext() throws {
