@@ -93,21 +93,16 @@ struct SCOFlowTests {
         #expect(refused.finalResponse?.items.first?.offer?.alternates.isEmpty == true)
     }
 
-    @Test(
-        "MEF79-R46 MEF79-D4 an alternate sourced from a seller is resold: its delivery type ON_NET there is OFF_NET here, held until the seller's 7 days (under this provider's 30), marked up 10 %"
-    )
-    mutating func sourcedAlternate() throws {
-        var core = Make.provider("P", sellers: ["S"], offerings: ["S": ["EPL"]])
+    /// B asks P for 1000 Mbps of EPL at LON with alternates allowed (`payload`); P has no catalog and asks S, which
+    /// answers red with `theirs` as its one alternate. Returns P's final answer to B.
+    mutating func answerWithSellersAlternate(
+        _ theirs: AlternateOffer, payload: JSONValue, core: inout ProviderCore
+    ) throws -> SupplyResponse {
         let asked = core.handle(
-            .message(
-                from: "B", .request(Make.request("r1", payload: Make.poq([("EPL", "LON", 1000)], alternates: true)))),
-            now: Make.t0, entropy: &entropy)
+            .message(from: "B", .request(Make.request("r1", payload: payload))), now: Make.t0, entropy: &entropy)
         let toSeller = try #require(asked.requests.first { $0.to == "S" }?.request)
         let itemID = try #require(
             toSeller.payload["productOfferingQualificationItem"]?.arrayValue?.first?["id"]?.stringValue)
-        let theirs = AlternateOffer(
-            id: "alt-1", offering: "EPL", bandwidthMbps: 100, price: Money(amount: 50), installationInterval: .days(12),
-            confidence: .green, deliveryType: .onNet, validUntil: Make.t0 + .days(7))
         let answer = SupplyResponse(
             requestID: toSeller.id, sellerReference: "S-1", kind: .inquiry, state: .ready,
             items: [
@@ -115,11 +110,46 @@ struct SCOFlowTests {
             ],
             answeredAt: Make.t0)
         let answered = core.handle(.message(from: "S", .response(answer)), now: Make.t0, entropy: &entropy)
-        let alternate = try #require(answered.finalResponse?.items.first?.offer?.alternates.first)
+        return try #require(answered.finalResponse)
+    }
+
+    @Test(
+        "MEF79-R46 MEF79-D4 an alternate sourced from a seller is resold: its delivery type ON_NET there is OFF_NET here, held until the seller's 7 days (under this provider's 30), marked up 10 %"
+    )
+    mutating func sourcedAlternate() throws {
+        var core = Make.provider("P", sellers: ["S"], offerings: ["S": ["EPL"]])
+        let theirs = AlternateOffer(
+            id: "alt-1", offering: "EPL", bandwidthMbps: 100, price: Money(amount: 50), installationInterval: .days(12),
+            confidence: .green, deliveryType: .onNet, validUntil: Make.t0 + .days(7))
+        let response = try answerWithSellersAlternate(
+            theirs, payload: Make.poq([("EPL", "LON", 1000)], alternates: true), core: &core)
+        let alternate = try #require(response.items.first?.offer?.alternates.first)
         #expect(alternate.deliveryType == .offNet)
         #expect(alternate.validUntil == Make.t0 + .days(7))
         #expect(alternate.installationInterval == .days(12))
         #expect(alternate.price == Money(amount: 55))
+    }
+
+    @Test(
+        "a seller's alternate held until the earliest instant there is, or without a delivery type, is answered and rendered, not crashed on"
+    )
+    mutating func hostileAlternate() throws {
+        var core = Make.provider("P", sellers: ["S"], offerings: ["S": ["EPL"]])
+        let theirs = AlternateOffer(
+            id: "alt-1", offering: "EPL", bandwidthMbps: 100, price: Money(amount: 50), installationInterval: .days(12),
+            confidence: .green, deliveryType: nil, validUntil: Instant(milliseconds: .min))
+        let payload = Make.poq([("EPL", "LON", 1000)], immediate: true, alternates: true)
+        let response = try answerWithSellersAlternate(theirs, payload: payload, core: &core)
+        let alternate = try #require(response.items.first?.offer?.alternates.first)
+        #expect(alternate.deliveryType == nil)
+        #expect(alternate.validUntil == Instant(milliseconds: .min))
+        let rendered = core.view.sonataPOQ(
+            response, request: try payload.decode(ProductOfferingQualificationCreate.self), createdAt: Make.t0)
+        let configuration = try #require(
+            rendered.productOfferingQualificationItem.first?.alternateProductOfferingProposal?.first?.alternateProduct
+                .productConfiguration)
+        #expect(configuration["deliveryType"] == nil)
+        #expect(configuration["guaranteedUntilDate"]?.stringValue?.isEmpty == false)
     }
 
     @Test("MEF79-R103 an item that cannot meet the time abandons the items still in progress")

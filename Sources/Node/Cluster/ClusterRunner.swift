@@ -137,8 +137,8 @@ public struct ClusterRunner: Sendable {
             let duration = ContinuousClock.now - started
             if clock == .wall {
                 // A node answers first and queues the answer's entries after: they, and the last hops', are agreed
-                // after the last answer. Stopping before would leave a copy behind (the audit's finding).
-                // Bounded: what is still not agreed then is the audit's finding (a copy behind), not a hang.
+                // after the last answer. Bounded: what is still not agreed then is the audit's finding (a copy
+                // behind), not a hang.
                 let bound = min(settleLimit, .seconds(30))
                 if try await !waitUntilAgreed(cluster, until: ContinuousClock.now + bound) {
                     logger.notice("ledgers not all agreed when the cluster stopped", metadata: ["waited": "\(bound)"])

@@ -118,9 +118,8 @@ extension SBUS {
                 sources[itemID] = [best] + others.filter(\.offer.isDeliverable)
                 let offer = best.offer
                 let priced = self.priced(
-                    offer, for: key.buyer,
-                    deliveryType: best.source == .internal ? offer.deliveryType : offer.deliveryType?.resold,
-                    validUntil: min(offer.validUntil ?? .distantFuture, now + configuration.quoteValidity))
+                    offer, for: key.buyer, deliveryType: Self.deliveryType(offer.deliveryType, from: best.source),
+                    validUntil: heldUntil(offer.validUntil, now: now))
                 answers.append(ItemAnswer(itemID: itemID, state: .ready, offer: priced))
             case .unsourced(let itemID, let reason, let alternates):
                 let offered =
@@ -132,10 +131,8 @@ extension SBUS {
                             price: alternate.offer.price.map { price(cost: $0, for: key.buyer) },
                             installationInterval: alternate.offer.installationInterval,
                             confidence: alternate.offer.confidence,
-                            deliveryType: alternate.source == .internal
-                                ? alternate.offer.deliveryType : alternate.offer.deliveryType?.resold,
-                            validUntil: min(
-                                alternate.offer.validUntil ?? .distantFuture, now + configuration.quoteValidity))
+                            deliveryType: Self.deliveryType(alternate.offer.deliveryType, from: alternate.source),
+                            validUntil: heldUntil(alternate.offer.validUntil, now: now))
                     } : []
                 answers.append(ItemAnswer(itemID: itemID, state: .ready, offer: .red(reason, alternates: offered)))
             case .internalOffer, .unableToMeetTime, .abandoned, .rejected:
@@ -198,6 +195,18 @@ extension SBUS {
                 itemID: itemID, state: .abandoned,
                 reason: "abandoned: another item cannot meet the requested completion date")
         }
+    }
+
+    /// How the buyer's element is delivered when `source` delivers it as `deliveryType`: as is from the SOF, resold
+    /// (OFF_NET) from a seller.
+    private static func deliveryType(_ deliveryType: DeliveryType?, from source: Source) -> DeliveryType? {
+        source == .internal ? deliveryType : deliveryType?.resold
+    }
+
+    /// Until when this provider holds what a source holds until `theirs` (nil: no limit of its own): never beyond
+    /// the source, nor beyond this provider's quote validity from `now`.
+    private func heldUntil(_ theirs: Instant?, now: Instant) -> Instant {
+        min(theirs ?? .distantFuture, now + configuration.quoteValidity)
     }
 
     /// An offer at cost as the buyer gets it: priced with markup and discount (PDL-015), valid until `validUntil`.

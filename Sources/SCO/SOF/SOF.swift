@@ -131,11 +131,7 @@ public struct SOF: Sendable {
             let reasons = answers.map { "\($0.0): \($0.1.offer.confidenceReason)" }.joined(separator: "; ")
             // R47: alternate ids are unique within the item, so the offerings' alternates are numbered anew.
             let alternates = answers.flatMap(\.1.offer.alternates).enumerated().map { index, alternate in
-                AlternateOffer(
-                    id: "alt-\(index + 1)", offering: alternate.offering, bandwidthMbps: alternate.bandwidthMbps,
-                    price: alternate.price, installationInterval: alternate.installationInterval,
-                    confidence: alternate.confidence, deliveryType: alternate.deliveryType,
-                    validUntil: alternate.validUntil)
+                alternate.renumbered(as: "alt-\(index + 1)")
             }
             return SOFAnswer(
                 itemID: element.itemID, deliverable: false, offer: .red(reasons, alternates: alternates),

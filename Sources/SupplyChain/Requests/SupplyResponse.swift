@@ -45,6 +45,14 @@ public struct AlternateOffer: Codable, Sendable, Hashable {
         self.deliveryType = deliveryType
         self.validUntil = validUntil
     }
+
+    /// The same alternate under another id (alternate ids are unique within an item, R47).
+    public func renumbered(as id: String) -> AlternateOffer {
+        AlternateOffer(
+            id: id, offering: offering, bandwidthMbps: bandwidthMbps, price: price,
+            installationInterval: installationInterval, confidence: confidence, deliveryType: deliveryType,
+            validUntil: validUntil)
+    }
 }
 
 /// What a Seller can do for one element: confidence, lead time, delivery type, price and validity.
