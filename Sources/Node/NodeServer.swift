@@ -119,7 +119,7 @@ public struct NodeService: Service {
                     }
                 }
             }
-            for await job in jobs.stream.cancelOnGracefulShutdown() {
+            for await job in jobs.take().cancelOnGracefulShutdown() {
                 group.addTask { await job() }
             }
             let clock = ContinuousClock()

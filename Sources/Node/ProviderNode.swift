@@ -18,7 +18,7 @@ public actor ProviderNode {
     public nonisolated let configuration: NodeConfiguration
     public nonisolated let ledgers: NodeLedgers
     nonisolated let client: NodeClient
-    nonisolated let jobs: JobQueue
+    package nonisolated let jobs: JobQueue
     /// The order of the messages sent to each counterparty (`DeliveryOrder`).
     nonisolated let deliveryOrder = DeliveryOrder()
     nonisolated let traceLog: TraceLog?

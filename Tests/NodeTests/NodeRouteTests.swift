@@ -10,11 +10,11 @@ import Testing
 /// The live node's routes, in process: Sonata POQ create and read, errors, and request authentication.
 ///
 /// This suite and every other that starts in-process nodes (`Fixture`, about a dozen open files each) runs its tests
-/// one at a time. With all of them at once the test process held up to 1,366 descriptors (sampled every second), and
-/// Foundation's `Process.run` on Linux reads the `/proc/self/fd` listing with an over-read that can fault once the
-/// listing fills glibc's 32 KB directory buffer, about 1,360 entries (fixed upstream in swift-corelibs-foundation
+/// one at a time. With all of them at once the test process held up to 1,440 descriptors (sampled twice a second),
+/// and Foundation's `Process.run` on Linux reads the `/proc/self/fd` listing with an over-read that can fault once
+/// the listing fills glibc's 32 KB directory buffer, about 1,360 entries (fixed upstream in swift-corelibs-foundation
 /// #5472, not in this toolchain): the test process died with signal 11 in a CLI test's `Process.run` once in CI.
-/// Serialized, the most seen was 1,005, and the whole suite took 3 min 22 s instead of about 3 min.
+/// Serialized, and with each fixture's node freed when the fixture goes (`Fixture.Release`), the most seen was 551.
 @Suite(.serialized)
 struct NodeRouteTests {
     /// A node (provider SELLER, no sellers of its own) with one known buyer, BUYER, and one other, OTHER.
@@ -23,6 +23,16 @@ struct NodeRouteTests {
         let server: NodeServer
         let buyer: PartyKey
         let other: PartyKey
+        /// Drops the node's waiting jobs when the last copy of this fixture goes (`JobQueue.discardWaiting`).
+        private let release: Release
+
+        /// The node's service never runs in a route test, so the jobs its core starts (sends, timers, ledger lanes)
+        /// wait in its queue, and they hold the node: dropped, they free it with its files.
+        final class Release: Sendable {
+            let jobs: JobQueue
+            init(_ jobs: JobQueue) { self.jobs = jobs }
+            deinit { jobs.discardWaiting() }
+        }
 
         /// - Parameters:
         ///   - clock: extra `clock:` configuration (a stepped clock), if any.
@@ -44,6 +54,7 @@ struct NodeRouteTests {
                 let path = directory.appendingPathComponent("seller.yaml").path
                 server = try NodeServer(
                     configuration: NodeConfiguration.load(path: path), logger: Logger(label: "test"))
+                release = Release(server.node.jobs)
                 return
             }
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("node-tests-\(UUID().uuidString)")
@@ -79,6 +90,7 @@ struct NodeRouteTests {
             let path = directory.appendingPathComponent("seller.yaml").path
             try yaml.write(toFile: path, atomically: true, encoding: .utf8)
             server = try NodeServer(configuration: NodeConfiguration.load(path: path), logger: Logger(label: "test"))
+            release = Release(server.node.jobs)
         }
 
         /// Parties with ledgers in the node's database (none until something is recorded).

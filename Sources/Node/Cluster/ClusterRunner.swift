@@ -652,7 +652,7 @@ public struct ClusterRunner: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
                 await withDiscardingTaskGroup { jobs in
-                    for await job in driver.jobs.stream { jobs.addTask { await job() } }
+                    for await job in driver.jobs.take() { jobs.addTask { await job() } }
                 }
             }
             await driver.start()
