@@ -20,9 +20,10 @@ extension BenchCommand {
                 carry it) and by many, each beside the Ed25519 bound of that work on two cores (measured in the same \
                 run). Each node rate is given twice: up to the last answer, and up to the moment every entry those \
                 POQs made was agreed on both copies of every ledger (the node's lanes empty) — the sustained rate — \
-                with the CPU time per POQ of the node process (its whole life) and of the retail buyers (this \
-                process, until every entry was agreed) beside the Ed25519 work of one POQ. \
-                Build in release first.
+                with the CPU time per POQ of the node process and of the retail buyers (this process), both from \
+                the node being up until every entry was agreed (the node's read from /proc), beside the Ed25519 \
+                work of one POQ; and the CPU bound: the cores divided by the CPU one POQ took, node and buyers \
+                together (they share this machine's cores), and the node alone. Build in release first.
 
                 Example:
                   swift build -c release && .build/release/broker bench cluster --chain-requests 100
