@@ -38,7 +38,8 @@ public struct NodeServer: Sendable {
             checkpointPeriod: configuration.checkpoints.every,
             witness: configuration.witness.map { WitnessClient(url: $0.url, key: $0.key) },
             linger: .milliseconds(configuration.ledgerLinger.milliseconds),
-            crashPoint: try CrashPoint.armed(logger: logger))
+            crashPoint: try CrashPoint.armed(logger: logger),
+            outbox: EntryOutbox(path: EntryOutbox.path(forDatabase: configuration.database), key: key))
         let traceLog = try configuration.traceLog.map { try TraceLog(path: $0) }
         let jobs = JobQueue()
         let clock: any NodeClock =

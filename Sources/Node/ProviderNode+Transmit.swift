@@ -161,7 +161,8 @@ extension ProviderNode {
             let headers = [(NodeHeaders.replyTo.rawName, publicURL)] + extraHeaders.map { ($0.0.rawName, $0.1) }
             let giveUp = ContinuousClock.now + Self.retryLimit
             var backoff = 50
-            while ContinuousClock.now < giveUp && until.map({ clock.now() < $0 }) ?? true {
+            // Until the node stops (its jobs are cancelled at shutdown: the journal has what was being sent).
+            while !Task.isCancelled && ContinuousClock.now < giveUp && until.map({ clock.now() < $0 }) ?? true {
                 do {
                     let reply = try await client.send(
                         .POST, to: seller, path: path, body: body, headers: headers, contentType: contentType,
@@ -173,10 +174,11 @@ extension ProviderNode {
                     }
                     return
                 } catch {
-                    try? await Task.sleep(for: .milliseconds(backoff))
+                    do { try await Task.sleep(for: .milliseconds(backoff)) } catch { return }
                     backoff = min(backoff * 2, 1_000)
                 }
             }
+            if Task.isCancelled { return }
             logger.warning("seller unreachable; gave up", metadata: ["seller": "\(seller)", "what": "\(what)"])
         }
     }
@@ -218,7 +220,7 @@ extension ProviderNode {
                     }
                     return
                 } catch {
-                    try? await Task.sleep(for: .milliseconds(100 << attempt))
+                    do { try await Task.sleep(for: .milliseconds(100 << attempt)) } catch { return }
                 }
             }
             logger.warning("listener unreachable", metadata: ["url": "\(url)"])
@@ -226,7 +228,9 @@ extension ProviderNode {
     }
 
     /// Sends a request to a seller and returns its first answer; retries while the seller is unreachable, until
-    /// the request's deadline (silence = unable) and at most `retryLimit` on a stepped clock.
+    /// the request's deadline (silence = unable) and at most `retryLimit` on a stepped clock. Returns nil at once
+    /// when its task is cancelled (the node stops): a cancelled send fails at once, so a loop that went on would spin
+    /// a core until the deadline and hold the node's shutdown that long.
     static func forward(
         _ request: SupplyRequest, to seller: PartyID, client: NodeClient, clock: any NodeClock, replyTo: String,
         trace: String?, logger: Logger
@@ -252,7 +256,7 @@ extension ProviderNode {
         // seconds past the deadline): the client waits five seconds more. A request sent again after a failed
         // exchange waits at the seller for the same answer.
         let immediate = request.payload["instantSyncQualification"] == .bool(true)
-        while clock.now() < request.respondBy && giveUp.map({ ContinuousClock.now < $0 }) ?? true {
+        while !Task.isCancelled && clock.now() < request.respondBy && giveUp.map({ ContinuousClock.now < $0 }) ?? true {
             let timeout =
                 immediate
                 ? max(client.timeout, .milliseconds((request.respondBy - clock.now()).milliseconds + 10_000)) : nil
@@ -276,7 +280,7 @@ extension ProviderNode {
                 }
             } catch {
                 logger.debug("seller unreachable; retrying", metadata: ["seller": "\(seller)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(backoff))
+                do { try await Task.sleep(for: .milliseconds(backoff)) } catch { return nil }
                 backoff = min(backoff * 2, 1_000)
             }
         }

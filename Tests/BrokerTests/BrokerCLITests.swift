@@ -155,7 +155,7 @@ struct BrokerCLITests {
     }
 
     @Test(
-        "cluster --work-dir then audit DIR: every ledger's two copies paired and clean, journals skipped; a copy cut short is caught"
+        "cluster --work-dir then audit DIR: every ledger's two copies paired and clean, journals and outboxes skipped; a copy cut short is caught"
     )
     func clusterThenAudit() async throws {
         let directory = Self.temporary("cluster-loop")
@@ -169,12 +169,12 @@ struct BrokerCLITests {
         #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
         #expect(audit.stdout.isEmpty)
         for party in ["A", "B", "C", "D"] {
-            for file in ["\(party)-journal.sqlite", "\(party)-replay.sqlite"] {
+            for file in ["\(party)-journal.sqlite", "\(party)-replay.sqlite", "\(party)-outbox.sqlite"] {
                 let path = directory.appendingPathComponent(file).path
                 #expect(audit.stderr.contains("broker audit: skipped \(path): not a ledger file"), "\(file)")
             }
         }
-        #expect(audit.stderr.split(separator: "\n").count == 8)
+        #expect(audit.stderr.split(separator: "\n").count == 12)
 
         // B's copy of its ledger with A loses all but two entries: pairing it with A's copy catches it.
         let a = try LedgerFile(path: directory.appendingPathComponent("A.sqlite").path)

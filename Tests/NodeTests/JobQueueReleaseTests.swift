@@ -21,7 +21,7 @@ struct JobQueueReleaseTests {
         #expect(held != nil)
         #expect(queue.activity.running == 1)
         queue.discardWaiting()
-        try await waitUntil(within: .seconds(10)) { held == nil }
+        try await waitUntil { held == nil }
         #expect(held == nil)
     }
 
@@ -41,7 +41,7 @@ struct JobQueueReleaseTests {
             }
             #expect(fixture.server.node.jobs.activity.running > 0)
         }
-        try await waitUntil(within: .seconds(10)) { node == nil }
+        try await waitUntil { node == nil }
         #expect(node == nil)
     }
 }

@@ -61,7 +61,7 @@ extension NodeLedgers {
                 logger.debug(
                     "omni-lateral review not answered yet",
                     metadata: ["neighbour": "\(neighbour)", "attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: pause)
+                do { try await Task.sleep(for: pause) } catch { return }
                 pause = min(pause * 2, maximumBackoff)
             }
         }

@@ -55,11 +55,18 @@ public final class NodeLedgers: Sendable {
     public static let nodeLinger = Duration.milliseconds(20)
     /// Test only: the moment of batched agreement at which this process kills itself (`CrashPoint`); nil: none.
     public let crashPoint: CrashPoint?
+    /// Where the entries waiting for a counterparty are kept, signed, until their lane is done with them (a node's;
+    /// nil for a cluster's retail buyers): see `spill` and `reproposeMissing`.
+    public let outbox: EntryOutbox?
+    /// How long an entry waits in its lane before it is kept in the outbox (`spill`).
+    public let keepAfter: Duration
 
     /// What the node has opened and queued, only touched with the mutex held.
     private struct State {
         var replicas: [PartyID: LedgerReplica] = [:]
         var sofLedger: BilateralLedger?
+        /// Numbers the queued entries, so that an outbox row is attached to its entry whatever left the queue.
+        var queuedCount: UInt64 = 0
         /// Per counterparty, the entries waiting to be agreed, in order.
         var lanes: [PartyID: Lane] = [:]
     }
@@ -70,9 +77,12 @@ public final class NodeLedgers: Sendable {
     }
 
     private struct Queued {
+        var number: UInt64 = 0
         let record: LedgerRecord
         let time: Instant
         let queuedAt: Date
+        /// The entry's row in the outbox, removed once the lane is done with it.
+        var outboxID: Int64? = nil
         /// A caller of `appendInOrder` waiting for the entry to be agreed.
         var waiter: CheckedContinuation<Void, any Error>? = nil
     }
@@ -96,9 +106,11 @@ public final class NodeLedgers: Sendable {
         metrics: NodeMetrics? = nil, checkpointInterval: UInt64 = Checkpoint.interval,
         checkpointPeriod: TimeSpan? = nil,
         witness: WitnessClient? = nil, batchLimit: Int = 128, linger: Duration = .zero,
-        crashPoint: CrashPoint? = nil
+        crashPoint: CrashPoint? = nil, outbox: EntryOutbox? = nil, keepAfter: Duration = .seconds(5)
     ) throws {
         self.crashPoint = crashPoint
+        self.outbox = outbox
+        self.keepAfter = keepAfter
         self.batchLimit = max(1, min(batchLimit, LedgerReplica.largestBatch))
         self.linger = max(.zero, linger)
         self.key = key
@@ -161,17 +173,23 @@ public final class NodeLedgers: Sendable {
         return try replica(with: counterparty)
     }
 
-    /// Queues an entry this party authors; `start` is called when the lane needs a task to drain it. An entry on
-    /// the internal ledger with the SOF has a lane too (both copies are on this node): its signatures and two
-    /// commits happen off the node's actor, after the message the input sends, in the order submitted.
-    public func submit(_ record: LedgerRecord, at time: Instant, start: (@escaping @Sendable () async -> Void) -> Void)
-    {
-        enqueue(Queued(record: record, time: time, queuedAt: Date()), start: start)
+    /// Queues an entry this party authors (`outboxID`: its row in the outbox, when it has one); `start` is called
+    /// when the lane needs a task to drain it. An entry on the internal ledger with the SOF has a lane too (both copies
+    /// are on this node): its signatures and two commits happen off the node's actor, after the message the input
+    /// sends, in the order submitted.
+    public func submit(
+        _ record: LedgerRecord, at time: Instant, outboxID: Int64? = nil,
+        start: (@escaping @Sendable () async -> Void) -> Void
+    ) {
+        enqueue(Queued(record: record, time: time, queuedAt: Date(), outboxID: outboxID), start: start)
     }
 
     private func enqueue(_ queued: Queued, start: (@escaping @Sendable () async -> Void) -> Void) {
         let counterparty = queued.record.counterparty
+        var queued = queued
         let mustStart = state.withLock { state in
+            state.queuedCount += 1
+            queued.number = state.queuedCount
             // In place: a lane copied out and back would copy its whole queue on every append.
             state.lanes[counterparty, default: Lane()].queue.append(queued)
             let mustStart = state.lanes[counterparty]?.draining == false
@@ -242,9 +260,24 @@ public final class NodeLedgers: Sendable {
     /// Agrees the lane's entries in order, in batches of whatever waits (up to `batchLimit`). An entry leaves the
     /// lane only once agreed, or once the counterparty refused it outright (422: it breaks a rule there; counted
     /// and logged, never retried); an unreachable or lagging counterparty is waited for as long as it takes. At
-    /// shutdown the lane stops where it is: the journal proposes what is left at the next start
+    /// shutdown the lane stops where it is, and what is left is kept in the outbox: the next start proposes it again
     /// (`reproposeMissing`).
     private func drain(counterparty: PartyID) async {
+        // Beside the lane, while it drains: what has waited `keepAfter` or more is kept in the outbox.
+        await withDiscardingTaskGroup { group in
+            if outbox != nil {
+                group.addTask {
+                    while (try? await Task.sleep(for: self.keepAfter)) != nil {
+                        await self.spill(counterparty, waitedAtLeast: self.keepAfter)
+                    }
+                }
+            }
+            await drainLane(counterparty)
+            group.cancelAll()
+        }
+    }
+
+    private func drainLane(_ counterparty: PartyID) async {
         if linger > .zero { try? await Task.sleep(for: linger) }
         while true {
             let batch: [Queued] = state.withLock { state in
@@ -264,7 +297,9 @@ public final class NodeLedgers: Sendable {
                     done = try await appendBatch(batch.map { ($0.record, $0.time) }, with: counterparty)
                 }
             } catch is CancellationError {
-                // Shutdown: what waits stays queued (the journal proposes it again); callers waiting are told.
+                // Shutdown: what waits is kept in the outbox (and the journal has its inputs): the next start proposes
+                // it again. Callers waiting are told.
+                if let rows = pendingRows(counterparty) { await attach(keepInOutbox(rows), to: counterparty) }
                 let waiters = state.withLock { state in
                     state.lanes[counterparty]?.draining = false
                     let waiters = state.lanes[counterparty]?.queue.compactMap(\.waiter) ?? []
@@ -286,14 +321,15 @@ public final class NodeLedgers: Sendable {
                     ])
                 metrics?.ledgerEntryRefused(counterparty: counterparty)
             }
-            let finished = state.withLock { state in
-                let finished = state.lanes[counterparty]?.queue.prefix(done).compactMap(\.waiter) ?? []
-                state.lanes[counterparty]?.queue.removeFirst(done)
-                return finished
+            let (finished, rows) = state.withLock { state in
+                let done = state.lanes[counterparty]?.queue.prefix(done) ?? []
+                state.lanes[counterparty]?.queue.removeFirst(done.count)
+                return (done.compactMap(\.waiter), done.compactMap(\.outboxID))
             }
             for waiter in finished {
                 if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
             }
+            await removeFromOutbox(rows)
             updateBacklogMetric(counterparty)
             // Little waits: work arrives, but more slowly than it is agreed. The next batch gathers for one linger
             // more, so that many lanes agreeing while requests are answered make batches of tens of entries rather
@@ -303,6 +339,75 @@ public final class NodeLedgers: Sendable {
             {
                 try? await Task.sleep(for: linger)
             }
+        }
+    }
+
+    /// Keeps in the outbox, signed, the entries waiting for `counterparty` that are not kept yet (`waitedAtLeast`:
+    /// those queued that long ago or earlier). A lane does so with what has waited `keepAfter` or more, with
+    /// everything once its counterparty could not be reached, and with everything at shutdown: an entry that waits
+    /// is then on disk as it will be proposed, whatever happens to the journal (a quarantined input, a replay that
+    /// no longer gives the same records after an upgrade). Entries agreed at once, the usual case, never touch the
+    /// outbox: kept before its message was sent, every entry cost a busy node about a fifth of its POQ rate and a
+    /// five-hop POQ 2 ms (README, Speed), and for that first moment the journal, written before the input is
+    /// handled, has what makes the entry again.
+    private func spill(_ counterparty: PartyID, waitedAtLeast age: Duration? = nil) async {
+        guard let rows = pendingRows(counterparty, waitedAtLeast: age) else { return }
+        await attach(await BlockingWork.run { self.keepInOutbox(rows) }, to: counterparty)
+    }
+
+    /// The entries waiting for `counterparty` without an outbox row (queued at least `age` ago, when given), with
+    /// their numbers; nil when there are none (or no outbox).
+    private func pendingRows(
+        _ counterparty: PartyID, waitedAtLeast age: Duration? = nil
+    ) -> [(number: UInt64, record: LedgerRecord, time: Instant)]? {
+        guard outbox != nil else { return nil }
+        let before =
+            Date() - (age.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0)
+        let rows = state.withLock { state in
+            (state.lanes[counterparty]?.queue ?? []).filter { $0.outboxID == nil && $0.queuedAt <= before }
+                .map { ($0.number, $0.record, $0.time) }
+        }
+        return rows.isEmpty ? nil : rows
+    }
+
+    /// Writes `rows` to the outbox; returns each entry's number with its row id (none when the write failed: logged,
+    /// the journal still has the inputs).
+    private func keepInOutbox(_ rows: [(number: UInt64, record: LedgerRecord, time: Instant)]) -> [UInt64: Int64] {
+        guard let outbox else { return [:] }
+        do {
+            let ids = try outbox.keep(rows.map { ($0.record, $0.time) })
+            return Dictionary(uniqueKeysWithValues: zip(rows.map(\.number), ids))
+        } catch {
+            logger.error("outbox write failed; the entries rely on the journal", metadata: ["error": "\(error)"])
+            return [:]
+        }
+    }
+
+    /// Attaches outbox rows to the entries still queued; the rows of entries the lane was done with while they were
+    /// written (the outbox is written beside the lane) are removed at once.
+    private func attach(_ ids: [UInt64: Int64], to counterparty: PartyID) async {
+        guard !ids.isEmpty else { return }
+        let unattached = state.withLock { state -> [Int64] in
+            var unattached = ids
+            guard let queue = state.lanes[counterparty]?.queue else { return Array(unattached.values) }
+            for index in queue.indices {
+                if let id = unattached.removeValue(forKey: queue[index].number) {
+                    state.lanes[counterparty]?.queue[index].outboxID = id
+                }
+            }
+            return Array(unattached.values)
+        }
+        await removeFromOutbox(unattached)
+    }
+
+    /// Removes the outbox rows of entries a lane is done with; a failure is logged (the rows are matched against
+    /// the ledger at the next start and removed then).
+    private func removeFromOutbox(_ ids: [Int64]) async {
+        guard let outbox, !ids.isEmpty else { return }
+        do {
+            try await BlockingWork.run { try outbox.remove(ids) }
+        } catch {
+            logger.error("outbox rows not removed", metadata: ["rows": "\(ids.count)", "error": "\(error)"])
         }
     }
 
@@ -460,6 +565,7 @@ public final class NodeLedgers: Sendable {
                             .ledger,
                             "\(counterparty)'s copy stays behind this one (its head \(head.seq), ours \(before))")
                     }
+                    if waiting >= .seconds(1) { await spill(counterparty) }
                     logger.log(
                         level: waiting >= .seconds(1) ? .notice : .debug,
                         "nothing newer at the counterparty (its copy is behind, or it waits for a request); backing off",
@@ -475,6 +581,7 @@ public final class NodeLedgers: Sendable {
                 }
             } catch let error as NodeError where error.code == .transport {
                 guard giveUp.map({ clock.now < $0 }) ?? true else { throw error }
+                await spill(counterparty)
                 logger.debug(
                     "counterparty unreachable; retrying",
                     metadata: ["counterparty": "\(counterparty)", "error": "\(error)"])
@@ -542,9 +649,15 @@ public final class NodeLedgers: Sendable {
 
     /// After a restart (and after `catchUp`): proposes again every entry this party authored before it stopped
     /// that is not on its copy of the ledger — queued for the counterparty's countersignature when the process
-    /// died, or not yet recorded on the internal ledger with the SOF. `records` are the entries the node's journal
-    /// says it recorded, in order; an entry counts as on the ledger when one authored by this party has the same
-    /// kind, refs and body (each such entry answers for one record). Returns the number proposed again.
+    /// died, or not yet recorded on the internal ledger with the SOF.
+    ///
+    /// Two sources say what was authored: `records`, the entries the node's journal says it recorded, in order, and
+    /// the outbox's rows (`spill`: each signed when kept; a row whose signature does not verify is logged and left
+    /// out). An entry counts as on the ledger when one authored by this party has the same kind, refs and body
+    /// (each such entry answers for one record). A journal record not on the ledger is proposed again with the
+    /// outbox row of the same content, if any. A row left over is removed when its entry is on the ledger (the
+    /// process died between the commit and the removal), and proposed when the journal does not know it (a
+    /// quarantined input), after the journal's. Returns the number proposed again.
     public func reproposeMissing(
         _ records: [(LedgerRecord, Instant)], start: (@escaping @Sendable () async -> Void) -> Void
     ) -> Int {
@@ -552,44 +665,98 @@ public final class NodeLedgers: Sendable {
             let kind: String
             let refs: [String: String]
             let body: JSONValue
+            init(_ record: LedgerRecord) { (kind, refs, body) = (record.kind, record.refs, record.body) }
+            init(_ entry: LedgerEntry) { (kind, refs, body) = (entry.kind, entry.refs, entry.body) }
         }
         var present: [PartyID: [Key: Int]] = [:]
-        var missing: [(LedgerRecord, Instant)] = []
         var unreadable: Set<PartyID> = []
-        for (record, time) in records where !unreadable.contains(record.counterparty) {
-            if present[record.counterparty] == nil {
+        /// Loads what `counterparty`'s ledger holds of this party's entries, once; false when it cannot be read.
+        func load(_ counterparty: PartyID) -> Bool {
+            if unreadable.contains(counterparty) { return false }
+            if present[counterparty] != nil { return true }
+            do {
+                let entries =
+                    counterparty == sofKey?.party
+                    ? try sofLedgerOpen().copy(of: key.party).entries()
+                    : try replica(with: counterparty).entries()
                 var counts: [Key: Int] = [:]
-                let entries: [LedgerEntry]
-                do {
-                    entries =
-                        record.counterparty == sofKey?.party
-                        ? try sofLedgerOpen().copy(of: key.party).entries()
-                        : try replica(with: record.counterparty).entries()
-                } catch {
-                    // Unreadable is not empty: proposing the whole history again could record it twice.
-                    logger.error(
-                        "ledger unreadable at restart; its entries are not proposed again",
-                        metadata: ["counterparty": "\(record.counterparty)", "error": "\(error)"])
-                    unreadable.insert(record.counterparty)
-                    continue
-                }
-                for entry in entries where entry.author == key.party {
-                    counts[Key(kind: entry.kind, refs: entry.refs, body: entry.body), default: 0] += 1
-                }
-                present[record.counterparty] = counts
+                for entry in entries where entry.author == key.party { counts[Key(entry), default: 0] += 1 }
+                present[counterparty] = counts
+                return true
+            } catch {
+                // Unreadable is not empty: proposing the whole history again could record it twice.
+                logger.error(
+                    "ledger unreadable at restart; its entries are not proposed again",
+                    metadata: ["counterparty": "\(counterparty)", "error": "\(error)"])
+                unreadable.insert(counterparty)
+                return false
             }
-            let key = Key(kind: record.kind, refs: record.refs, body: record.body)
+        }
+        var recorded: [PartyID: Set<Key>] = [:]
+        var missing: [(record: LedgerRecord, time: Instant)] = []
+        for (record, time) in records where load(record.counterparty) {
+            let key = Key(record)
+            recorded[record.counterparty, default: []].insert(key)
             if let count = present[record.counterparty]?[key], count > 0 {
                 present[record.counterparty]?[key] = count - 1
             } else {
                 missing.append((record, time))
             }
         }
-        for (record, time) in missing { submit(record, at: time, start: start) }
-        if !missing.isEmpty {
-            logger.notice("ledger entries proposed again after a restart", metadata: ["entries": "\(missing.count)"])
+        // The outbox's rows, by counterparty and content, oldest first.
+        var rows: [PartyID: [Key: [EntryOutbox.Row]]] = [:]
+        var rowOrder: [EntryOutbox.Row] = []
+        if let outbox {
+            do {
+                let (kept, rejected) = try outbox.rows()
+                for row in rejected {
+                    logger.error(
+                        "outbox row not proposed again", metadata: ["row": "\(row.id)", "reason": "\(row.reason)"])
+                }
+                for row in kept where load(row.record.counterparty) {
+                    rows[row.record.counterparty, default: [:]][Key(row.record), default: []].append(row)
+                    rowOrder.append(row)
+                }
+            } catch {
+                logger.error(
+                    "outbox unreadable at restart; the journal alone says what is proposed again",
+                    metadata: ["error": "\(error)"])
+            }
         }
-        return missing.count
+        var proposed = 0
+        var paired: Set<Int64> = []
+        for (record, time) in missing {
+            let key = Key(record)
+            if let row = rows[record.counterparty]?[key]?.first {
+                rows[record.counterparty]?[key]?.removeFirst()
+                paired.insert(row.id)
+                submit(record, at: row.time, outboxID: row.id, start: start)
+            } else {
+                submit(record, at: time, start: start)
+            }
+            proposed += 1
+        }
+        var agreed: [Int64] = []
+        for row in rowOrder where !paired.contains(row.id) {
+            let key = Key(row.record)
+            if recorded[row.record.counterparty]?.contains(key) == true
+                || (present[row.record.counterparty]?[key] ?? 0) > 0
+            {
+                agreed.append(row.id)
+            } else {
+                submit(row.record, at: row.time, outboxID: row.id, start: start)
+                proposed += 1
+            }
+        }
+        if let outbox, !agreed.isEmpty {
+            do { try outbox.remove(agreed) } catch {
+                logger.error("outbox rows not removed", metadata: ["rows": "\(agreed.count)", "error": "\(error)"])
+            }
+        }
+        if proposed > 0 {
+            logger.notice("ledger entries proposed again after a restart", metadata: ["entries": "\(proposed)"])
+        }
+        return proposed
     }
 
     /// Writes everything to disk.
