@@ -81,8 +81,10 @@ public final class NodeLedgers: Sendable {
         let record: LedgerRecord
         let time: Instant
         let queuedAt: Date
-        /// The entry's row in the outbox, removed once the lane is done with it.
+        /// The entry's row in the outbox, removed once the lane is done with it (`beingKept` while it is written).
         var outboxID: Int64? = nil
+        /// The mark of an entry whose outbox row is being written (row ids start at 1).
+        static let beingKept: Int64 = 0
         /// A caller of `appendInOrder` waiting for the entry to be agreed.
         var waiter: CheckedContinuation<Void, any Error>? = nil
     }
@@ -299,7 +301,7 @@ public final class NodeLedgers: Sendable {
             } catch is CancellationError {
                 // Shutdown: what waits is kept in the outbox (and the journal has its inputs): the next start proposes
                 // it again. Callers waiting are told.
-                if let rows = pendingRows(counterparty) { await attach(keepInOutbox(rows), to: counterparty) }
+                if let rows = pendingRows(counterparty) { await attach(keepInOutbox(rows), of: rows, to: counterparty) }
                 let waiters = state.withLock { state in
                     state.lanes[counterparty]?.draining = false
                     let waiters = state.lanes[counterparty]?.queue.compactMap(\.waiter) ?? []
@@ -324,7 +326,7 @@ public final class NodeLedgers: Sendable {
             let (finished, rows) = state.withLock { state in
                 let done = state.lanes[counterparty]?.queue.prefix(done) ?? []
                 state.lanes[counterparty]?.queue.removeFirst(done.count)
-                return (done.compactMap(\.waiter), done.compactMap(\.outboxID))
+                return (done.compactMap(\.waiter), done.compactMap(\.outboxID).filter { $0 != Queued.beingKept })
             }
             for waiter in finished {
                 if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
@@ -352,20 +354,26 @@ public final class NodeLedgers: Sendable {
     /// handled, has what makes the entry again.
     private func spill(_ counterparty: PartyID, waitedAtLeast age: Duration? = nil) async {
         guard let rows = pendingRows(counterparty, waitedAtLeast: age) else { return }
-        await attach(await BlockingWork.run { self.keepInOutbox(rows) }, to: counterparty)
+        await attach(await BlockingWork.run { self.keepInOutbox(rows) }, of: rows, to: counterparty)
     }
 
     /// The entries waiting for `counterparty` without an outbox row (queued at least `age` ago, when given), with
-    /// their numbers; nil when there are none (or no outbox).
+    /// their numbers, each marked as being kept (`Queued.beingKept`) so that a spill beside this one (the lane's and
+    /// its watchdog's) does not keep it twice; nil when there are none (or no outbox).
     private func pendingRows(
         _ counterparty: PartyID, waitedAtLeast age: Duration? = nil
     ) -> [(number: UInt64, record: LedgerRecord, time: Instant)]? {
         guard outbox != nil else { return nil }
         let before =
             Date() - (age.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0)
-        let rows = state.withLock { state in
-            (state.lanes[counterparty]?.queue ?? []).filter { $0.outboxID == nil && $0.queuedAt <= before }
-                .map { ($0.number, $0.record, $0.time) }
+        let rows = state.withLock { state -> [(number: UInt64, record: LedgerRecord, time: Instant)] in
+            guard let queue = state.lanes[counterparty]?.queue else { return [] }
+            var rows: [(number: UInt64, record: LedgerRecord, time: Instant)] = []
+            for index in queue.indices where queue[index].outboxID == nil && queue[index].queuedAt <= before {
+                state.lanes[counterparty]?.queue[index].outboxID = Queued.beingKept
+                rows.append((queue[index].number, queue[index].record, queue[index].time))
+            }
+            return rows
         }
         return rows.isEmpty ? nil : rows
     }
@@ -383,16 +391,22 @@ public final class NodeLedgers: Sendable {
         }
     }
 
-    /// Attaches outbox rows to the entries still queued; the rows of entries the lane was done with while they were
-    /// written (the outbox is written beside the lane) are removed at once.
-    private func attach(_ ids: [UInt64: Int64], to counterparty: PartyID) async {
-        guard !ids.isEmpty else { return }
+    /// Attaches outbox rows to the entries still queued (an entry marked as being kept and left without a row, its
+    /// write having failed, is unmarked); the rows of entries the lane was done with while they were written (the
+    /// outbox is written beside the lane) are removed at once.
+    private func attach(
+        _ ids: [UInt64: Int64], of rows: [(number: UInt64, record: LedgerRecord, time: Instant)],
+        to counterparty: PartyID
+    ) async {
+        let marked = Set(rows.map(\.number))
         let unattached = state.withLock { state -> [Int64] in
             var unattached = ids
             guard let queue = state.lanes[counterparty]?.queue else { return Array(unattached.values) }
             for index in queue.indices {
                 if let id = unattached.removeValue(forKey: queue[index].number) {
                     state.lanes[counterparty]?.queue[index].outboxID = id
+                } else if queue[index].outboxID == Queued.beingKept, marked.contains(queue[index].number) {
+                    state.lanes[counterparty]?.queue[index].outboxID = nil
                 }
             }
             return Array(unattached.values)
