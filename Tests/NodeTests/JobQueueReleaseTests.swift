@@ -33,10 +33,7 @@ struct JobQueueReleaseTests {
             node = fixture.server.node
             let body = try NodeRouteTests.fixture("ce_poq_new_epl")
             try await fixture.server.application().test(.router) { client in
-                let created = try await client.execute(
-                    uri: NodeRouteTests.poqPath, method: .post,
-                    headers: NodeRouteTests.signed(.post, NodeRouteTests.poqPath, body: body, key: fixture.buyer),
-                    body: ByteBuffer(bytes: body))
+                let created = try await SonataConformanceTests.post(body, as: fixture.buyer, to: client)
                 #expect(created.status == .created)
             }
             #expect(fixture.server.node.jobs.activity.running > 0)

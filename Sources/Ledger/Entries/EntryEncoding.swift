@@ -74,7 +74,7 @@ public enum EntryEncoding {
 
     /// The refs map of a parsed refs value.
     /// - Throws: `RefsProblem` when the value is not an object, or names the first member that is not a string.
-    static func refs(from value: JSONValue) throws(RefsProblem) -> [String: String] {
+    public static func refs(from value: JSONValue) throws(RefsProblem) -> [String: String] {
         guard case .object(let members) = value else { throw .notAnObject }
         var refs: [String: String] = [:]
         for (name, member) in members {
@@ -85,7 +85,7 @@ public enum EntryEncoding {
     }
 
     /// Why a parsed value is not a refs map.
-    enum RefsProblem: Error {
+    public enum RefsProblem: Error {
         case notAnObject
         case notAString(String)
     }

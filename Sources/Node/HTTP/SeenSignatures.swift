@@ -26,10 +26,7 @@ public final class SeenSignatures: Sendable {
     /// A cache kept in the SQLite file at `path` (created if needed); loads the signatures seen in the last
     /// `window` milliseconds before `now`.
     public init(path: String, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000), window: Int64 = 60_000) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        try queue.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+        let queue = try NodeFile.open(path)
         try queue.write { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS seen (signature BLOB PRIMARY KEY, at INTEGER NOT NULL)")
             try db.execute(sql: "DELETE FROM seen WHERE at < ?", arguments: [now &- window])
@@ -44,7 +41,7 @@ public final class SeenSignatures: Sendable {
 
     /// Where the replay cache of the node whose database is `database` lives.
     public static func path(forDatabase database: String) -> String {
-        (database.hasSuffix(".sqlite") ? String(database.dropLast(7)) : database) + "-replay.sqlite"
+        NodeFile.beside(database, "replay")
     }
 
     /// Remembers `signature` as seen at `now`; false when it was already seen within `keepFor` milliseconds. With

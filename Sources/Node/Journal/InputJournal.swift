@@ -70,18 +70,11 @@ public final class InputJournal: Sendable {
 
     /// Where the journal of the node whose database is `database` lives.
     public static func path(forDatabase database: String) -> String {
-        (database.hasSuffix(".sqlite") ? String(database.dropLast(7)) : database) + "-journal.sqlite"
+        NodeFile.beside(database, "journal")
     }
 
     public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        try queue.writeWithoutTransaction { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-        }
+        queue = try NodeFile.open(path)
         try queue.write { db in
             try db.execute(
                 sql: """

@@ -42,20 +42,13 @@ public final class EntryOutbox: Sendable {
 
     /// Where the outbox of the node whose database is `database` lives.
     public static func path(forDatabase database: String) -> String {
-        (database.hasSuffix(".sqlite") ? String(database.dropLast(7)) : database) + "-outbox.sqlite"
+        NodeFile.beside(database, "outbox")
     }
 
     /// - Parameter key: the node's key, which signs every row and checks them when they are read back.
     public init(path: String, key: PartyKey) throws {
         self.key = key
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        try queue.writeWithoutTransaction { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-        }
+        queue = try NodeFile.open(path)
         try queue.write { db in
             try db.execute(
                 sql: """
@@ -133,13 +126,7 @@ public final class EntryOutbox: Sendable {
                 continue
             }
             do {
-                let refsValue = try JSONValue.parse(Data(refsText.utf8))
-                guard case .object(let members) = refsValue else { throw NodeError(.ledger, "refs: not an object") }
-                var refs: [String: String] = [:]
-                for (name, value) in members {
-                    guard case .string(let text) = value else { throw NodeError(.ledger, "refs/\(name): not a string") }
-                    refs[name] = text
-                }
+                let refs = try EntryEncoding.refs(from: try JSONValue.parse(Data(refsText.utf8)))
                 let body = try JSONValue.parse(Data(bodyText.utf8))
                 rows.append(
                     Row(

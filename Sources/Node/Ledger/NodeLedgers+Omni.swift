@@ -12,7 +12,7 @@ extension NodeLedgers {
 
     /// Where the node's omni-lateral ledger lives, beside its database.
     public static func omniDatabase(_ database: String) -> String {
-        (database.hasSuffix(".sqlite") ? String(database.dropLast(7)) : database) + "-omni.sqlite"
+        NodeFile.beside(database, "omni")
     }
 
     /// This node's omni-lateral ledger, its nonce derived from its public key (one per identity).

@@ -149,7 +149,7 @@ public final class NodeLedgers: Sendable {
 
     /// Where the SOF's copy of the internal ledger lives, beside the provider's database.
     public static func sofDatabase(_ database: String) -> String {
-        (database.hasSuffix(".sqlite") ? String(database.dropLast(7)) : database) + "-sof.sqlite"
+        NodeFile.beside(database, "sof")
     }
 
     /// This party's copy of its ledger with `counterparty`, opened (or created) on first use.
